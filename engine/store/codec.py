@@ -1,0 +1,73 @@
+"""Own how values are written to SQLite columns: times as ISO 8601 UTC text, data as JSON.
+
+Times are stored as fixed-width text (``2026-01-05T09:00:00.000000+00:00``) so that text order is
+time order, and read back as timezone-aware datetimes. JSON carries session variables, contact
+fields, timer parameters, event data and answers; ``datetime`` and ``date`` values inside them are
+tagged (``{"$datetime": "..."}``, ``{"$date": "..."}``) so they come back as the same types.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from datetime import UTC, date, datetime
+from typing import Any
+
+from engine.errors import StoreError
+
+__all__ = ["dumps", "fingerprint", "loads", "time_in", "time_out"]
+
+
+def time_in(value: datetime) -> str:
+    """Return the column text of an aware datetime; a naive one is refused."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise StoreError(f"naive datetime given to the store: {value.isoformat()}")
+    return value.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def time_out(text: str) -> datetime:
+    """Return the aware datetime (UTC) stored as ``text``."""
+    return datetime.fromisoformat(text)
+
+
+def _default(value: object) -> Any:
+    if isinstance(value, Mapping):
+        return dict(value)
+    if isinstance(value, datetime):
+        return {"$datetime": value.isoformat()}
+    if isinstance(value, date):
+        return {"$date": value.isoformat()}
+    if isinstance(value, (set, frozenset)):
+        raise TypeError("sets are not stored (order is undefined); use a list")
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def _hook(obj: dict[str, Any]) -> Any:
+    if len(obj) == 1:
+        if "$datetime" in obj and isinstance(obj["$datetime"], str):
+            return datetime.fromisoformat(obj["$datetime"])
+        if "$date" in obj and isinstance(obj["$date"], str):
+            return date.fromisoformat(obj["$date"])
+    return obj
+
+
+def dumps(value: Any) -> str:
+    """Encode ``value`` as JSON text; raise StoreError if it cannot be."""
+    try:
+        return json.dumps(value, default=_default, ensure_ascii=False, separators=(",", ":"))
+    except (TypeError, ValueError, RecursionError) as exc:
+        raise StoreError(f"value cannot be stored as JSON: {exc}") from exc
+
+
+def loads(text: str | None) -> Any:
+    """Decode JSON text written by :func:`dumps` (None stays None)."""
+    if text is None:
+        return None
+    return json.loads(text, object_hook=_hook)
+
+
+def fingerprint(transport: str, sender: str, recipient: str, text: str, received_at: str) -> str:
+    """Return the dedup key of a message that has no provider id (sha256, hex)."""
+    material = json.dumps([transport, sender, recipient, text, received_at], ensure_ascii=False)
+    return hashlib.sha256(material.encode("utf-8")).hexdigest()

@@ -1,0 +1,243 @@
+"""Own the database schema: named migrations applied in order, each in its own transaction.
+
+Applied migrations are recorded in ``migrations(name, applied_at)``; opening a database applies
+only those it lacks, so an older database is upgraded in place. A database that records a
+migration this code does not know was written by a newer twoway and is refused.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from engine.errors import StoreError
+from engine.store.codec import time_in
+
+__all__ = ["MIGRATIONS", "Migration", "applied", "apply_migrations"]
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    name: str
+    statements: tuple[str, ...]
+
+
+_INITIAL = (
+    """
+    CREATE TABLE inbound (
+        id INTEGER PRIMARY KEY,
+        transport TEXT NOT NULL,
+        external_id TEXT,
+        fingerprint TEXT,
+        sender TEXT NOT NULL,
+        recipient TEXT NOT NULL,
+        text TEXT NOT NULL,
+        received_at TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'received' CHECK (status IN ('received', 'processed')),
+        processed_at TEXT,
+        UNIQUE (transport, external_id)
+    )
+    """,
+    "CREATE UNIQUE INDEX inbound_fingerprint ON inbound (fingerprint)"
+    " WHERE fingerprint IS NOT NULL",
+    "CREATE INDEX inbound_pending ON inbound (id) WHERE status = 'received'",
+    """
+    CREATE TABLE contacts (
+        phone TEXT PRIMARY KEY,
+        fields TEXT NOT NULL DEFAULT '{}',
+        groups TEXT NOT NULL DEFAULT '[]',
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    )
+    """,
+    """
+    CREATE TABLE opt_outs (
+        contact TEXT NOT NULL,
+        number TEXT NOT NULL,
+        opted_out INTEGER NOT NULL CHECK (opted_out IN (0, 1)),
+        at TEXT NOT NULL,
+        inbound_id INTEGER REFERENCES inbound (id),
+        PRIMARY KEY (contact, number)
+    )
+    """,
+    """
+    CREATE TABLE opt_out_log (
+        id INTEGER PRIMARY KEY,
+        contact TEXT NOT NULL,
+        number TEXT NOT NULL,
+        action TEXT NOT NULL CHECK (action IN ('out', 'in')),
+        at TEXT NOT NULL,
+        inbound_id INTEGER REFERENCES inbound (id),
+        text TEXT
+    )
+    """,
+    "CREATE INDEX opt_out_log_contact ON opt_out_log (contact, id)",
+    """
+    CREATE TABLE sessions (
+        id TEXT PRIMARY KEY,
+        contact TEXT NOT NULL,
+        number TEXT NOT NULL,
+        flow TEXT NOT NULL,
+        state TEXT NOT NULL,
+        vars TEXT NOT NULL DEFAULT '{}',
+        retries INTEGER NOT NULL DEFAULT 0,
+        deadline TEXT,
+        deadline_kind TEXT CHECK (deadline_kind IN ('timeout', 'expire')),
+        started_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        ruleset_version TEXT NOT NULL DEFAULT '',
+        status TEXT NOT NULL CHECK (status IN ('active', 'ended')),
+        ended_at TEXT
+    )
+    """,
+    "CREATE UNIQUE INDEX sessions_active ON sessions (contact, number) WHERE status = 'active'",
+    "CREATE INDEX sessions_contact ON sessions (contact, number)",
+    """
+    CREATE TABLE events (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        contact TEXT NOT NULL,
+        number TEXT NOT NULL,
+        session_id TEXT,
+        flow TEXT,
+        type TEXT NOT NULL,
+        data TEXT NOT NULL DEFAULT '{}',
+        ruleset_version TEXT NOT NULL DEFAULT '',
+        inbound_id INTEGER REFERENCES inbound (id)
+    )
+    """,
+    "CREATE INDEX events_contact ON events (contact, id)",
+    """
+    CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY,
+        created_at TEXT NOT NULL,
+        contact TEXT NOT NULL,
+        recipient TEXT NOT NULL,
+        sender TEXT NOT NULL,
+        text TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('queued', 'sending', 'sent', 'delivered',
+            'failed', 'expired', 'suppressed', 'rejected')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        external_id TEXT,
+        sent_at TEXT,
+        updated_at TEXT NOT NULL,
+        inbound_id INTEGER REFERENCES inbound (id),
+        session_id TEXT
+    )
+    """,
+    "CREATE INDEX outbox_pending ON outbox (id) WHERE status IN ('queued', 'sending')",
+    "CREATE INDEX outbox_status ON outbox (status)",
+    "CREATE INDEX outbox_external_id ON outbox (external_id) WHERE external_id IS NOT NULL",
+    "CREATE INDEX outbox_contact ON outbox (contact, created_at)",
+    """
+    CREATE TABLE votes (
+        id INTEGER PRIMARY KEY,
+        poll TEXT NOT NULL,
+        contact TEXT NOT NULL,
+        choice TEXT NOT NULL,
+        at TEXT NOT NULL,
+        inbound_id INTEGER REFERENCES inbound (id),
+        UNIQUE (poll, contact)
+    )
+    """,
+    "CREATE INDEX votes_contact ON votes (contact)",
+    """
+    CREATE TABLE answers (
+        id INTEGER PRIMARY KEY,
+        survey TEXT NOT NULL,
+        contact TEXT NOT NULL,
+        session_id TEXT,
+        question TEXT NOT NULL,
+        value TEXT NOT NULL,
+        at TEXT NOT NULL
+    )
+    """,
+    "CREATE INDEX answers_survey ON answers (survey, id)",
+    """
+    CREATE TABLE timers (
+        id INTEGER PRIMARY KEY,
+        due TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('session', 'start')),
+        contact TEXT NOT NULL,
+        number TEXT NOT NULL,
+        session_id TEXT,
+        flow TEXT,
+        params TEXT NOT NULL DEFAULT '{}'
+    )
+    """,
+    "CREATE INDEX timers_due ON timers (due, id)",
+    "CREATE INDEX timers_session ON timers (session_id) WHERE session_id IS NOT NULL",
+    """
+    CREATE TABLE inbox (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        contact TEXT NOT NULL,
+        number TEXT NOT NULL,
+        team TEXT NOT NULL,
+        inbound_id INTEGER REFERENCES inbound (id),
+        session_id TEXT,
+        status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'closed'))
+    )
+    """,
+    "CREATE INDEX inbox_status ON inbox (status, id)",
+)
+
+MIGRATIONS: tuple[Migration, ...] = (Migration("0001_initial", _INITIAL),)
+"""Every migration, in the order they apply. Append only: never edit or reorder one released."""
+
+_CREATE_TABLE = (
+    "CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
+)
+
+
+def applied(conn: sqlite3.Connection) -> list[str]:
+    """Return the names of the migrations recorded in the database, in the order applied."""
+    conn.execute(_CREATE_TABLE)
+    return [row[0] for row in conn.execute("SELECT name FROM migrations ORDER BY rowid")]
+
+
+def apply_migrations(
+    conn: sqlite3.Connection, migrations: Sequence[Migration] = MIGRATIONS
+) -> list[str]:
+    """Apply the migrations the database lacks, each in one transaction; return their names.
+
+    ``conn`` must be in autocommit mode (``isolation_level=None``): transactions are explicit.
+    """
+    known = {migration.name for migration in migrations}
+    if len(known) != len(migrations):
+        raise StoreError("two migrations share a name")
+    done = applied(conn)
+    unknown = [name for name in done if name not in known]
+    if unknown:
+        raise StoreError(
+            f"the database has migrations this version does not know ({', '.join(unknown)}): "
+            "it was written by a newer twoway"
+        )
+    new: list[str] = []
+    for migration in migrations:
+        if migration.name in done:
+            continue
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            if conn.execute(
+                "SELECT 1 FROM migrations WHERE name = ?", (migration.name,)
+            ).fetchone():
+                conn.execute("COMMIT")  # another process applied it meanwhile
+                continue
+            for statement in migration.statements:
+                conn.execute(statement)
+            conn.execute(
+                "INSERT INTO migrations (name, applied_at) VALUES (?, ?)",
+                (migration.name, time_in(datetime.now(UTC))),
+            )
+            conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise StoreError(f"migration {migration.name} failed: {exc}") from exc
+        new.append(migration.name)
+    return new

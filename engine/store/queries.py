@@ -1,0 +1,716 @@
+"""Own the SQL of the store: plain functions over one ``sqlite3.Connection``.
+
+Every function here runs on the store's connection thread, called once per Store method, so a
+batch costs one thread hop however many rows it touches. Writers are wrapped by
+:func:`transaction` (``BEGIN IMMEDIATE`` … ``COMMIT``, ``ROLLBACK`` on any error); they work
+set-based with ``executemany`` and ``IN (…)`` lookups chunked under SQLite's variable limit. Every
+value is a bound parameter; the only text formatted into SQL is ``?`` marks and constant names.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import replace
+from datetime import datetime
+from typing import Any, Concatenate, Literal, ParamSpec, TypeVar, cast
+
+from engine.core.messages import Address, Inbound, Outgoing
+from engine.core.model import Contact, Session
+from engine.core.records import Conversation, OutboxRow, OutboxStatus, Received, Step, Timer
+from engine.store.codec import dumps, fingerprint, loads, time_in, time_out
+
+__all__ = ["TABLES", "transaction"]
+
+P = ParamSpec("P")
+T = TypeVar("T")
+Row = tuple[Any, ...]
+Key = tuple[Address, Address]
+
+CHUNK = 500
+"""Values per ``IN (…)`` list: far under SQLite's variable limit (32,766 since 3.32)."""
+
+TABLES = (
+    "inbound",
+    "contacts",
+    "opt_outs",
+    "opt_out_log",
+    "sessions",
+    "events",
+    "outbox",
+    "votes",
+    "answers",
+    "timers",
+    "inbox",
+    "migrations",
+)
+
+_COUNTS_SQL = " UNION ALL ".join(f"SELECT '{name}', COUNT(*) FROM {name}" for name in TABLES)
+
+
+# --- plumbing ---------------------------------------------------------------------------------
+
+
+def transaction(
+    conn: sqlite3.Connection,
+    body: Callable[Concatenate[sqlite3.Connection, P], T],
+    /,
+    *args: P.args,
+    **kwargs: P.kwargs,
+) -> T:
+    """Run ``body`` in one write transaction: committed if it returns, rolled back if it raises."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        result = body(conn, *args, **kwargs)
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    return result
+
+
+def snapshot(
+    conn: sqlite3.Connection,
+    body: Callable[Concatenate[sqlite3.Connection, P], T],
+    /,
+    *args: P.args,
+    **kwargs: P.kwargs,
+) -> T:
+    """Run the reads of ``body`` in one read transaction, so they see one state of the database."""
+    conn.execute("BEGIN")
+    try:
+        return body(conn, *args, **kwargs)
+    finally:
+        if conn.in_transaction:
+            conn.execute("COMMIT")
+
+
+def _chunks(values: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _select_in(
+    conn: sqlite3.Connection,
+    sql: str,
+    values: Iterable[Any],
+    before: tuple[Any, ...] = (),
+) -> Iterator[Row]:
+    """Run ``sql`` (with ``{marks}`` where the ``IN`` list goes) for every chunk of ``values``."""
+    distinct = sorted(set(values))
+    for chunk in _chunks(distinct):
+        marks = ",".join("?" * len(chunk))
+        yield from conn.execute(sql.format(marks=marks), (*before, *chunk))
+
+
+def _next_id(conn: sqlite3.Connection, table: str) -> int:
+    """The highest id of ``table`` (a constant name); ids above it are free inside our lock."""
+    row = conn.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}").fetchone()
+    return int(row[0])
+
+
+def _time_or_none(value: datetime | None) -> str | None:
+    return None if value is None else time_in(value)
+
+
+def _time_or_none_out(text: str | None) -> datetime | None:
+    return None if text is None else time_out(text)
+
+
+# --- inbound ----------------------------------------------------------------------------------
+
+_INBOUND_COLUMNS = "id, transport, external_id, sender, recipient, text, received_at"
+
+
+def _inbound(row: Row) -> Inbound:
+    return Inbound(
+        id=row[0],
+        transport=row[1],
+        external_id=row[2],
+        sender=row[3],
+        recipient=row[4],
+        text=row[5],
+        received_at=time_out(row[6]),
+    )
+
+
+def receive(conn: sqlite3.Connection, messages: Sequence[Inbound]) -> list[Received]:
+    """Insert the new messages; a re-delivery (same provider id, or same fingerprint) is flagged."""
+    prepared: list[tuple[Inbound, str, str | None, tuple[str, ...]]] = []
+    by_transport: dict[str, set[str]] = {}
+    fingerprints: list[str] = []
+    for message in messages:
+        at = time_in(message.received_at)
+        if message.external_id is None:
+            fp: str | None = fingerprint(
+                message.transport, message.sender, message.recipient, message.text, at
+            )
+            key: tuple[str, ...] = ("fp", cast(str, fp))
+            fingerprints.append(cast(str, fp))
+        else:
+            fp = None
+            key = ("ext", message.transport, message.external_id)
+            by_transport.setdefault(message.transport, set()).add(message.external_id)
+        prepared.append((message, at, fp, key))
+
+    known: dict[tuple[str, ...], int] = {}
+    for transport, external_ids in by_transport.items():
+        sql = "SELECT id, external_id FROM inbound WHERE transport = ? AND external_id IN ({marks})"
+        for row_id, external_id in _select_in(conn, sql, external_ids, (transport,)):
+            known[("ext", transport, external_id)] = row_id
+    sql = "SELECT id, fingerprint FROM inbound WHERE fingerprint IN ({marks})"
+    for row_id, fp_found in _select_in(conn, sql, fingerprints):
+        known[("fp", fp_found)] = row_id
+
+    next_id = _next_id(conn, "inbound")
+    rows: list[Row] = []
+    results: list[Received] = []
+    for message, at, fp, key in prepared:
+        existing = known.get(key)
+        if existing is not None:
+            results.append(Received(replace(message, id=existing), duplicate=True))
+            continue
+        next_id += 1
+        known[key] = next_id
+        rows.append(
+            (
+                next_id,
+                message.transport,
+                message.external_id,
+                fp,
+                message.sender,
+                message.recipient,
+                message.text,
+                at,
+            )
+        )
+        results.append(Received(replace(message, id=next_id), duplicate=False))
+    conn.executemany(
+        "INSERT INTO inbound (id, transport, external_id, fingerprint, sender, recipient, text,"
+        " received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
+    return results
+
+
+def pending_inbound(conn: sqlite3.Connection, limit: int) -> list[Inbound]:
+    sql = f"SELECT {_INBOUND_COLUMNS} FROM inbound WHERE status = 'received' ORDER BY id LIMIT ?"
+    return [_inbound(row) for row in conn.execute(sql, (limit,))]
+
+
+def inbound_rows(conn: sqlite3.Connection) -> list[Inbound]:
+    return [
+        _inbound(row) for row in conn.execute(f"SELECT {_INBOUND_COLUMNS} FROM inbound ORDER BY id")
+    ]
+
+
+# --- load -------------------------------------------------------------------------------------
+
+_SESSION_COLUMNS = (
+    "id, contact, number, flow, state, vars, retries, deadline, deadline_kind, started_at,"
+    " updated_at, ruleset_version"
+)
+
+
+def _session(row: Row) -> Session:
+    return Session(
+        id=row[0],
+        contact=row[1],
+        number=row[2],
+        flow=row[3],
+        state=row[4],
+        vars=loads(row[5]),
+        retries=row[6],
+        deadline=_time_or_none_out(row[7]),
+        deadline_kind=row[8],
+        started_at=time_out(row[9]),
+        updated_at=time_out(row[10]),
+        ruleset_version=row[11],
+    )
+
+
+def contacts(conn: sqlite3.Connection, phones: Iterable[Address]) -> dict[Address, Contact]:
+    """The stored contacts among ``phones`` with their opt-outs and votes (unknown: absent)."""
+    phones = list(phones)
+    rows: dict[Address, tuple[dict[str, Any], tuple[str, ...]]] = {}
+    sql = "SELECT phone, fields, groups FROM contacts WHERE phone IN ({marks})"
+    for phone, fields, groups in _select_in(conn, sql, phones):
+        rows[phone] = (loads(fields), tuple(loads(groups)))
+    opted: dict[Address, set[Address]] = {}
+    sql = "SELECT contact, number FROM opt_outs WHERE opted_out = 1 AND contact IN ({marks})"
+    for contact, number in _select_in(conn, sql, phones):
+        opted.setdefault(contact, set()).add(number)
+    votes: dict[Address, dict[str, str]] = {}
+    sql = "SELECT contact, poll, choice FROM votes WHERE contact IN ({marks}) ORDER BY id"
+    for contact, poll, choice in _select_in(conn, sql, phones):
+        votes.setdefault(contact, {})[poll] = choice
+    found: dict[Address, Contact] = {}
+    for phone in set(rows) | set(opted) | set(votes):
+        fields, groups = rows.get(phone, ({}, ()))
+        found[phone] = Contact(
+            phone=phone,
+            fields=fields,
+            groups=groups,
+            opted_out=frozenset(opted.get(phone, ())),
+            votes=votes.get(phone, {}),
+        )
+    return found
+
+
+def load(
+    conn: sqlite3.Connection, keys: Sequence[Key], replies_since: datetime
+) -> dict[Key, Conversation]:
+    phones = {contact for contact, _ in keys}
+    known = contacts(conn, phones)
+    wanted = set(keys)
+    sessions: dict[Key, Session] = {}
+    sql = (
+        f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE status = 'active'"
+        " AND contact IN ({marks})"
+    )
+    for row in _select_in(conn, sql, phones):
+        if (row[1], row[2]) in wanted:
+            sessions[(row[1], row[2])] = _session(row)
+    replies: dict[Key, int] = {}
+    sql = (
+        "SELECT contact, sender, COUNT(*) FROM outbox WHERE created_at >= ? AND kind = 'reply'"
+        " AND contact IN ({marks}) GROUP BY contact, sender"
+    )
+    for contact, sender, count in _select_in(conn, sql, phones, (time_in(replies_since),)):
+        replies[(contact, sender)] = count
+    result: dict[Key, Conversation] = {}
+    for key in keys:
+        contact = known.get(key[0]) or Contact(phone=key[0])
+        result[key] = Conversation(contact, sessions.get(key), replies.get(key, 0))
+    return result
+
+
+# --- commit -----------------------------------------------------------------------------------
+
+
+def _session_row(session: Session, status: str, ended_at: str | None, ruleset_version: str) -> Row:
+    return (
+        session.id,
+        session.contact,
+        session.number,
+        session.flow,
+        session.state,
+        dumps(session.vars),
+        session.retries,
+        _time_or_none(session.deadline),
+        session.deadline_kind,
+        time_in(session.started_at),
+        time_in(session.updated_at),
+        session.ruleset_version or ruleset_version,
+        status,
+        ended_at,
+    )
+
+
+def commit(conn: sqlite3.Connection, steps: Sequence[Step]) -> list[OutboxRow]:
+    """Write every step of the batch, in order; return the outbox rows queued for sending."""
+    if not steps:
+        return []
+    recipients = {message.recipient for step in steps for message in step.sprint.outbound}
+    opted: set[Key] = set()
+    sql = "SELECT contact, number FROM opt_outs WHERE opted_out = 1 AND contact IN ({marks})"
+    for contact, number in _select_in(conn, sql, recipients):
+        opted.add((contact, number))
+    fields: dict[Address, dict[str, Any]] = {}
+    sql = "SELECT phone, fields FROM contacts WHERE phone IN ({marks})"
+    changing = {step.contact for step in steps if step.sprint.contact_fields}
+    for phone, text in _select_in(conn, sql, changing):
+        fields[phone] = loads(text)
+
+    processed: list[Row] = []
+    used_timers: list[Row] = []
+    seen: dict[Address, str] = {}
+    changed: dict[Address, str] = {}
+    opt_rows: list[Row] = []
+    opt_log: list[Row] = []
+    sessions: dict[str, Row] = {}
+    events: list[Row] = []
+    votes: list[Row] = []
+    answers: list[Row] = []
+    outbox: list[Row] = []
+    inbox: list[Row] = []
+    queued: list[OutboxRow] = []
+    outbox_id = _next_id(conn, "outbox")
+
+    for step in steps:
+        sprint = step.sprint
+        at = time_in(step.at)
+        if step.inbound_id is not None:
+            processed.append((at, step.inbound_id))
+        if step.timer_id is not None:
+            used_timers.append((step.timer_id,))
+        seen.setdefault(step.contact, at)
+        if sprint.contact_fields:
+            fields.setdefault(step.contact, {}).update(sprint.contact_fields)
+            changed[step.contact] = at
+        if sprint.opt is not None:
+            pair = (step.contact, step.number)
+            if sprint.opt == "out":
+                opted.add(pair)
+            else:
+                opted.discard(pair)
+            opt_rows.append((*pair, int(sprint.opt == "out"), at, step.inbound_id))
+            opt_log.append((*pair, sprint.opt, at, step.inbound_id, step.inbound_id))
+        if sprint.ended is not None:
+            sessions[sprint.ended.id] = _session_row(
+                sprint.ended, "ended", at, step.ruleset_version
+            )
+        if sprint.session is not None:
+            sessions[sprint.session.id] = _session_row(
+                sprint.session, "active", None, step.ruleset_version
+            )
+        current = sprint.session or sprint.ended
+        session_id = current.id if current is not None else None
+        flow = sprint.flow or (current.flow if current is not None else None)
+        for event in sprint.events:
+            events.append(
+                (
+                    at,
+                    step.contact,
+                    step.number,
+                    session_id,
+                    flow,
+                    event.type,
+                    dumps(event.data),
+                    step.ruleset_version,
+                    step.inbound_id,
+                )
+            )
+        for vote in sprint.votes:
+            votes.append(
+                (vote.poll, step.contact, vote.choice, at, step.inbound_id, int(vote.replaces))
+            )
+        for answer in sprint.answers:
+            answers.append(
+                (answer.survey, step.contact, session_id, answer.question, dumps(answer.value), at)
+            )
+        for message in sprint.outbound:
+            outbox_id += 1
+            blocked = message.kind != "compliance" and (message.recipient, message.sender) in opted
+            outbox.append(
+                (
+                    outbox_id,
+                    at,
+                    step.contact,
+                    message.recipient,
+                    message.sender,
+                    message.text,
+                    message.kind,
+                    "suppressed" if blocked else "queued",
+                    "opted out" if blocked else None,
+                    at,
+                    step.inbound_id,
+                    session_id,
+                )
+            )
+            if not blocked:
+                queued.append(OutboxRow(outbox_id, message, step.at, "queued", 0, step.contact))
+        if sprint.handoff is not None:
+            inbox.append(
+                (at, step.contact, step.number, sprint.handoff, step.inbound_id, session_id)
+            )
+
+    conn.executemany(
+        "UPDATE inbound SET status = 'processed', processed_at = ? WHERE id = ?", processed
+    )
+    conn.executemany("DELETE FROM timers WHERE id = ?", used_timers)
+    conn.executemany(
+        "INSERT INTO contacts (phone, created_at, updated_at) VALUES (?, ?, ?)"
+        " ON CONFLICT (phone) DO NOTHING",
+        [(phone, at, at) for phone, at in seen.items()],
+    )
+    conn.executemany(
+        "UPDATE contacts SET fields = ?, updated_at = ? WHERE phone = ?",
+        [(dumps(fields[phone]), at, phone) for phone, at in changed.items()],
+    )
+    conn.executemany(
+        "INSERT INTO opt_outs (contact, number, opted_out, at, inbound_id) VALUES (?, ?, ?, ?, ?)"
+        " ON CONFLICT (contact, number) DO UPDATE SET opted_out = excluded.opted_out,"
+        " at = excluded.at, inbound_id = excluded.inbound_id",
+        opt_rows,
+    )
+    conn.executemany(
+        "INSERT INTO opt_out_log (contact, number, action, at, inbound_id, text)"
+        " VALUES (?, ?, ?, ?, ?, (SELECT text FROM inbound WHERE id = ?))",
+        opt_log,
+    )
+    # Ended sessions first, so that a pair's next session may become active in the same batch.
+    ordered = sorted(sessions.values(), key=lambda row: row[12] == "active")
+    conn.executemany(
+        f"INSERT INTO sessions ({_SESSION_COLUMNS}, status, ended_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (id) DO UPDATE SET contact = excluded.contact, number = excluded.number,"
+        " flow = excluded.flow, state = excluded.state, vars = excluded.vars,"
+        " retries = excluded.retries, deadline = excluded.deadline,"
+        " deadline_kind = excluded.deadline_kind, started_at = excluded.started_at,"
+        " updated_at = excluded.updated_at, ruleset_version = excluded.ruleset_version,"
+        " status = excluded.status, ended_at = excluded.ended_at",
+        ordered,
+    )
+    conn.executemany("DELETE FROM timers WHERE session_id = ?", [(sid,) for sid in sessions])
+    conn.executemany(
+        "INSERT INTO timers (due, kind, contact, number, session_id, flow)"
+        " VALUES (?, 'session', ?, ?, ?, ?)",
+        [
+            (row[7], row[1], row[2], row[0], row[3])
+            for row in ordered
+            if row[12] == "active" and row[7] is not None
+        ],
+    )
+    conn.executemany(
+        "INSERT INTO events (at, contact, number, session_id, flow, type, data, ruleset_version,"
+        " inbound_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        events,
+    )
+    # A vote without ``replaces`` never overwrites an earlier one (the runtime refuses it first).
+    conn.executemany(
+        "INSERT INTO votes (poll, contact, choice, at, inbound_id) VALUES (?, ?, ?, ?, ?)"
+        " ON CONFLICT (poll, contact) DO UPDATE SET choice = excluded.choice, at = excluded.at,"
+        " inbound_id = excluded.inbound_id WHERE ?",
+        votes,
+    )
+    conn.executemany(
+        "INSERT INTO answers (survey, contact, session_id, question, value, at)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        answers,
+    )
+    conn.executemany(
+        "INSERT INTO outbox (id, created_at, contact, recipient, sender, text, kind, status,"
+        " last_error, updated_at, inbound_id, session_id)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        outbox,
+    )
+    conn.executemany(
+        "INSERT INTO inbox (at, contact, number, team, inbound_id, session_id)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        inbox,
+    )
+    return queued
+
+
+# --- outbox -----------------------------------------------------------------------------------
+
+_OUTBOX_COLUMNS = "id, recipient, sender, text, kind, created_at, status, attempts, contact"
+
+
+def _outbox(row: Row) -> OutboxRow:
+    return OutboxRow(
+        id=row[0],
+        message=Outgoing(recipient=row[1], sender=row[2], text=row[3], kind=row[4]),
+        created_at=time_out(row[5]),
+        status=cast(OutboxStatus, row[6]),
+        attempts=row[7],
+        contact=row[8],
+    )
+
+
+def queued_outbox(conn: sqlite3.Connection, limit: int) -> list[OutboxRow]:
+    sql = (
+        f"SELECT {_OUTBOX_COLUMNS} FROM outbox WHERE status IN ('queued', 'sending')"
+        " ORDER BY id LIMIT ?"
+    )
+    return [_outbox(row) for row in conn.execute(sql, (limit,))]
+
+
+def outbox_rows(conn: sqlite3.Connection, contact: Address | None) -> list[OutboxRow]:
+    if contact is None:
+        cursor = conn.execute(f"SELECT {_OUTBOX_COLUMNS} FROM outbox ORDER BY id")
+    else:
+        sql = f"SELECT {_OUTBOX_COLUMNS} FROM outbox WHERE contact = ? ORDER BY id"
+        cursor = conn.execute(sql, (contact,))
+    return [_outbox(row) for row in cursor]
+
+
+def mark_sending(conn: sqlite3.Connection, ids: Sequence[int], now: str) -> None:
+    conn.executemany(
+        "UPDATE outbox SET status = 'sending', updated_at = ?"
+        " WHERE id = ? AND status IN ('queued', 'sending')",
+        [(now, outbox_id) for outbox_id in ids],
+    )
+
+
+def mark_sent(
+    conn: sqlite3.Connection, results: Sequence[tuple[int, str | None]], now: str
+) -> None:
+    conn.executemany(
+        "UPDATE outbox SET status = 'sent', attempts = attempts + 1, sent_at = ?, updated_at = ?,"
+        " external_id = COALESCE(?, external_id), last_error = NULL WHERE id = ?",
+        [(now, now, external_id, outbox_id) for outbox_id, external_id in results],
+    )
+
+
+def mark_failed(
+    conn: sqlite3.Connection, outbox_id: int, error: str, permanent: bool, now: str
+) -> None:
+    conn.execute(
+        "UPDATE outbox SET status = ?, attempts = attempts + 1, last_error = ?, updated_at = ?"
+        " WHERE id = ?",
+        ("failed" if permanent else "queued", error, now, outbox_id),
+    )
+
+
+def suppress(conn: sqlite3.Connection, ids: Sequence[int], reason: str, now: str) -> None:
+    conn.executemany(
+        "UPDATE outbox SET status = 'suppressed', last_error = ?, updated_at = ?"
+        " WHERE id = ? AND status IN ('queued', 'sending')",
+        [(reason, now, outbox_id) for outbox_id in ids],
+    )
+
+
+def is_opted_out(conn: sqlite3.Connection, contact: Address, number: Address) -> bool:
+    row = conn.execute(
+        "SELECT opted_out FROM opt_outs WHERE contact = ? AND number = ?", (contact, number)
+    ).fetchone()
+    return bool(row and row[0])
+
+
+# --- timers -----------------------------------------------------------------------------------
+
+
+def _timer(row: Row) -> Timer:
+    return Timer(
+        id=row[0],
+        due=time_out(row[1]),
+        kind=cast(Literal["session", "start"], row[2]),
+        contact=row[3],
+        number=row[4],
+        session_id=row[5],
+        flow=row[6],
+        params=loads(row[7]),
+    )
+
+
+def due_timers(conn: sqlite3.Connection, now: datetime, limit: int) -> list[Timer]:
+    sql = (
+        "SELECT id, due, kind, contact, number, session_id, flow, params FROM timers"
+        " WHERE due <= ? ORDER BY due, id LIMIT ?"
+    )
+    return [_timer(row) for row in conn.execute(sql, (time_in(now), limit))]
+
+
+def next_timer_due(conn: sqlite3.Connection) -> datetime | None:
+    row = conn.execute("SELECT MIN(due) FROM timers").fetchone()
+    return _time_or_none_out(row[0])
+
+
+def schedule_start(
+    conn: sqlite3.Connection,
+    contact: Address,
+    number: Address,
+    flow: str,
+    params: Any,
+    due: datetime,
+) -> int:
+    cursor = conn.execute(
+        "INSERT INTO timers (due, kind, contact, number, flow, params)"
+        " VALUES (?, 'start', ?, ?, ?, ?)",
+        (time_in(due), contact, number, flow, dumps(params)),
+    )
+    return int(cast(int, cursor.lastrowid))
+
+
+# --- read helpers (CLI, console, tests) -------------------------------------------------------
+
+
+def session(conn: sqlite3.Connection, contact: Address, number: Address) -> Session | None:
+    row = conn.execute(
+        f"SELECT {_SESSION_COLUMNS} FROM sessions"
+        " WHERE contact = ? AND number = ? AND status = 'active'",
+        (contact, number),
+    ).fetchone()
+    return None if row is None else _session(row)
+
+
+def save_contact(
+    conn: sqlite3.Connection,
+    phone: Address,
+    fields: Any,
+    groups: Sequence[str] | None,
+    now: str,
+) -> None:
+    conn.execute(
+        "INSERT INTO contacts (phone, fields, groups, created_at, updated_at)"
+        " VALUES (?, ?, ?, ?, ?) ON CONFLICT (phone) DO UPDATE SET"
+        " fields = COALESCE(?, fields), groups = COALESCE(?, groups),"
+        " updated_at = excluded.updated_at",
+        (
+            phone,
+            dumps(fields or {}),
+            dumps(list(groups or ())),
+            now,
+            now,
+            None if fields is None else dumps(fields),
+            None if groups is None else dumps(list(groups)),
+        ),
+    )
+
+
+def votes(conn: sqlite3.Connection, poll: str) -> list[tuple[Address, str, datetime]]:
+    sql = "SELECT contact, choice, at FROM votes WHERE poll = ? ORDER BY id"
+    return [(row[0], row[1], time_out(row[2])) for row in conn.execute(sql, (poll,))]
+
+
+def tally(conn: sqlite3.Connection, poll: str) -> dict[str, int]:
+    sql = (
+        "SELECT choice, COUNT(*) FROM votes WHERE poll = ? GROUP BY choice"
+        " ORDER BY COUNT(*) DESC, choice"
+    )
+    return {row[0]: row[1] for row in conn.execute(sql, (poll,))}
+
+
+def _dicts(
+    cursor: sqlite3.Cursor, times: Sequence[str], jsons: Sequence[str]
+) -> list[dict[str, Any]]:
+    names = [column[0] for column in cursor.description]
+    result: list[dict[str, Any]] = []
+    for row in cursor:
+        item = dict(zip(names, row, strict=True))
+        for name in times:
+            item[name] = _time_or_none_out(item[name])
+        for name in jsons:
+            item[name] = loads(item[name])
+        result.append(item)
+    return result
+
+
+def _where(filters: dict[str, Any]) -> tuple[str, tuple[Any, ...]]:
+    """``WHERE`` for the filters that are set; keys are constant column names, never input."""
+    used = {name: value for name, value in filters.items() if value is not None}
+    if not used:
+        return "", ()
+    return " WHERE " + " AND ".join(f"{name} = ?" for name in used), tuple(used.values())
+
+
+def events(
+    conn: sqlite3.Connection, contact: Address | None, type_: str | None
+) -> list[dict[str, Any]]:
+    where, params = _where({"contact": contact, "type": type_})
+    cursor = conn.execute(f"SELECT * FROM events{where} ORDER BY id", params)
+    return _dicts(cursor, ("at",), ("data",))
+
+
+def answers(conn: sqlite3.Connection, survey: str) -> list[dict[str, Any]]:
+    cursor = conn.execute("SELECT * FROM answers WHERE survey = ? ORDER BY id", (survey,))
+    return _dicts(cursor, ("at",), ("value",))
+
+
+def opt_out_log(conn: sqlite3.Connection, contact: Address | None) -> list[dict[str, Any]]:
+    where, params = _where({"contact": contact})
+    cursor = conn.execute(f"SELECT * FROM opt_out_log{where} ORDER BY id", params)
+    return _dicts(cursor, ("at",), ())
+
+
+def inbox(conn: sqlite3.Connection, status: str | None) -> list[dict[str, Any]]:
+    where, params = _where({"status": status})
+    cursor = conn.execute(f"SELECT * FROM inbox{where} ORDER BY id", params)
+    return _dicts(cursor, ("at",), ())
+
+
+def counts(conn: sqlite3.Connection) -> dict[str, int]:
+    return {row[0]: row[1] for row in conn.execute(_COUNTS_SQL)}
