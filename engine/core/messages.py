@@ -1,0 +1,68 @@
+"""Own the message values that cross layers: an inbound SMS, an outgoing SMS, and addresses."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+
+__all__ = ["MAX_TEXT", "Address", "Inbound", "Outgoing", "normalize_address"]
+
+Address = str
+"""An E.164 number (``+33612345678``), a short code (``36111``) or an alphanumeric sender (``ACME``)."""
+
+MAX_TEXT = 39_015
+"""The longest text a concatenated SMS can carry (255 parts × 153 GSM-7 characters); longer is cut."""
+
+_SEPARATORS = re.compile(r"[\s\-.()/]")
+_DIGITS = re.compile(r"\+?\d+")
+
+
+@lru_cache(maxsize=65_536)
+def normalize_address(raw: str) -> Address:
+    """Return the canonical form of an address.
+
+    ``00 33 6 12-34-56-78`` and ``+33 6 12 34 56 78`` both become ``+33612345678``; short codes and
+    national numbers keep their digits (no ``+`` is invented); alphanumeric senders are kept as
+    written, trimmed.
+
+    >>> normalize_address("0033 6 12 34 56 78")
+    '+33612345678'
+    >>> normalize_address(" 36111 ")
+    '36111'
+    >>> normalize_address("ACME Shop")
+    'ACME Shop'
+    """
+    text = raw.strip()
+    compact = _SEPARATORS.sub("", text)
+    if _DIGITS.fullmatch(compact):
+        if compact.startswith("00") and len(compact) > 4:
+            return "+" + compact[2:]
+        return compact
+    return text
+
+
+@dataclass(frozen=True, slots=True)
+class Inbound:
+    """An SMS received from a contact on one of our numbers."""
+
+    sender: Address
+    recipient: Address
+    text: str
+    received_at: datetime
+    transport: str = "loopback"
+    external_id: str | None = None
+    id: int | None = None
+    """The store's row id, once committed."""
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """An SMS the runtime wants sent; the store turns it into an outbox row."""
+
+    recipient: Address
+    sender: Address
+    text: str
+    kind: str = "reply"
+    """``reply`` (to the contact), ``send`` (to another number) or ``compliance`` (opt-out/in/help)."""

@@ -1,0 +1,84 @@
+"""Own the rows that cross the store boundary: what is loaded for a step and what a step commits."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+from engine.core.messages import Address, Inbound, Outgoing
+from engine.core.model import EMPTY, Contact, Session, Sprint
+
+__all__ = [
+    "Conversation",
+    "OutboxRow",
+    "Received",
+    "Step",
+    "Timer",
+]
+
+OutboxStatus = Literal[
+    "queued", "sending", "sent", "delivered", "failed", "expired", "suppressed", "rejected"
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Received:
+    """The outcome of committing one inbound message."""
+
+    message: Inbound
+    """The message with its row ``id`` set."""
+    duplicate: bool
+    """True when the same message was already committed (a re-delivery): do not process it again."""
+
+
+@dataclass(frozen=True, slots=True)
+class Conversation:
+    """What the runtime needs to know about one contact × number before a step."""
+
+    contact: Contact
+    session: Session | None
+    recent_replies: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One runtime step to commit: the sprint and what it consumed."""
+
+    contact: Address
+    number: Address
+    sprint: Sprint
+    at: datetime
+    ruleset_version: str
+    inbound_id: int | None = None
+    """The inbound row this step processed (marked processed in the same transaction)."""
+    timer_id: int | None = None
+    """The timer this step consumed (deleted in the same transaction)."""
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxRow:
+    """A committed outbound message waiting to be (or having been) handed to a transport."""
+
+    id: int
+    message: Outgoing
+    created_at: datetime
+    status: OutboxStatus = "queued"
+    attempts: int = 0
+    contact: Address = ""
+    """The conversation's contact (for ``send`` actions the recipient differs)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Timer:
+    """A durable scheduled resume: a session's deadline, or a flow to start for a contact."""
+
+    id: int
+    due: datetime
+    kind: Literal["session", "start"]
+    contact: Address
+    number: Address
+    session_id: str | None = None
+    flow: str | None = None
+    params: Mapping[str, Any] = field(default_factory=lambda: EMPTY)

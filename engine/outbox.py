@@ -1,0 +1,155 @@
+"""Own the outbox sender: hand committed outbound rows to their transport, at each number's pace.
+
+A row is marked ``sending`` before it is handed over and ``sent`` once the transport accepted it.
+A crash between the two re-sends the row at restart: that is the duplicate window, one transport
+round trip plus one commit wide. Opt-outs are checked again here, at send time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import deque
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from engine.core.records import OutboxRow
+from engine.errors import TransportError
+from engine.types import Store, Transport
+
+__all__ = ["Outbox", "RateLimiter"]
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+
+
+class RateLimiter:
+    """A token bucket: at most ``rate`` sends per second, bursts of up to ``burst``."""
+
+    def __init__(self, rate: float, burst: float | None = None) -> None:
+        self.rate = rate
+        self.capacity = burst if burst is not None else max(1.0, rate)
+        self.tokens = self.capacity
+        self.stamp = time.monotonic()
+
+    async def acquire(self) -> None:
+        while True:
+            now = time.monotonic()
+            self.tokens = min(self.capacity, self.tokens + (now - self.stamp) * self.rate)
+            self.stamp = now
+            if self.tokens >= 1:
+                self.tokens -= 1
+                return
+            await asyncio.sleep((1 - self.tokens) / self.rate)
+
+
+@dataclass
+class _Route:
+    transport: Transport
+    limiter: RateLimiter | None
+
+
+class Outbox:
+    """Drain committed outbound rows to transports; report progress through ``done``."""
+
+    def __init__(
+        self,
+        store: Store,
+        transports: Mapping[str, Transport],
+        routes: Mapping[str, str],
+        default: str,
+        throughput: Mapping[str, float],
+        done: Callable[[int], None],
+        window: int = 64,
+    ) -> None:
+        self.store = store
+        self.transports = transports
+        self.routes = routes
+        self.default = default
+        self.throughput = throughput
+        self.done = done
+        self.window = window
+        self.queue: deque[OutboxRow] = deque()
+        self.wakeup = asyncio.Event()
+        self._limiters: dict[str, RateLimiter] = {}
+        self._retry_handles: set[asyncio.TimerHandle] = set()
+
+    def push(self, rows: list[OutboxRow]) -> None:
+        if rows:
+            self.queue.extend(rows)
+            self.wakeup.set()
+
+    def route(self, number: str) -> _Route:
+        name = self.routes.get(number, self.default)
+        transport = self.transports.get(name) or self.transports[self.default]
+        limiter = None
+        rate = self.throughput.get(number)
+        if rate:
+            limiter = self._limiters.get(number)
+            if limiter is None:
+                limiter = self._limiters[number] = RateLimiter(rate)
+        return _Route(transport, limiter)
+
+    async def run(self) -> None:
+        while True:
+            await self.wakeup.wait()
+            self.wakeup.clear()
+            while self.queue:
+                batch = [self.queue.popleft() for _ in range(min(self.window, len(self.queue)))]
+                await self.send_batch(batch)
+
+    async def send_batch(self, batch: list[OutboxRow]) -> None:
+        allowed: list[OutboxRow] = []
+        suppressed: list[int] = []
+        for row in batch:
+            message = row.message
+            if message.kind != "compliance" and await self.store.is_opted_out(
+                message.recipient, message.sender
+            ):
+                suppressed.append(row.id)
+            else:
+                allowed.append(row)
+        if suppressed:
+            await self.store.suppress(suppressed, "opted out before sending")
+            for _ in suppressed:
+                self.done(1)
+        if not allowed:
+            return
+        await self.store.mark_sending([row.id for row in allowed])
+        results = await asyncio.gather(*(self.send_one(row) for row in allowed))
+        sent = [(row.id, ref) for row, (ok, ref) in zip(allowed, results, strict=True) if ok]
+        if sent:
+            await self.store.mark_sent(sent)
+            self.done(len(sent))
+
+    async def send_one(self, row: OutboxRow) -> tuple[bool, str | None]:
+        route = self.route(row.message.sender)
+        if route.limiter is not None:
+            await route.limiter.acquire()
+        try:
+            return True, await route.transport.send(row.message, row.id)
+        except TransportError as exc:
+            permanent = not exc.transient or row.attempts + 1 >= MAX_ATTEMPTS
+            await self.store.mark_failed(row.id, str(exc), permanent=permanent)
+            if permanent:
+                log.warning("outbound %s failed for good: %s", row.id, exc)
+                self.done(1)
+            else:
+                self.retry_later(row)
+            return False, None
+
+    def retry_later(self, row: OutboxRow) -> None:
+        delay = min(60.0, 0.5 * 2**row.attempts)
+        again = OutboxRow(
+            row.id, row.message, row.created_at, "queued", row.attempts + 1, row.contact
+        )
+        loop = asyncio.get_running_loop()
+        handle = loop.call_later(delay, self.push, [again])
+        self._retry_handles.add(handle)
+
+    def cancel_retries(self) -> None:
+        for handle in self._retry_handles:
+            handle.cancel()
+        self._retry_handles.clear()

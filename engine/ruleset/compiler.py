@@ -1,0 +1,358 @@
+"""Own the compilation of a folder of rule files into one RuleSet, with every error at once.
+
+Steps: find the files, load each (YAML with positions), validate it (JSON Schema), compile its
+form, then check the whole: goto targets, unreachable states, states with no way out, keywords
+claimed twice on the same number.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from engine.errors import RuleError, RuleErrors, did_you_mean
+from engine.ruleset.forms import (
+    choice_index,
+    compile_autoreply,
+    compile_flow,
+    compile_poll,
+    compile_survey,
+)
+from engine.ruleset.loader import Document, load_path
+from engine.ruleset.model import Flow, Poll, Settings
+from engine.ruleset.ruleset import RuleSet
+from engine.ruleset.schema import validate
+from engine.ruleset.source import Source
+from engine.ruleset.states import StateCompiler
+
+__all__ = [
+    "DEFAULT_TEXTS",
+    "Compiled",
+    "choice_index",
+    "compile_files",
+    "compile_rules",
+    "find_rule_files",
+    "rule_sets",
+]
+
+DEFAULT_TEXTS: dict[str, dict[str, str]] = {
+    "help": {
+        "en": "Reply STOP to stop receiving messages, START to receive them again.",
+        "fr": "Répondez STOP pour ne plus recevoir de messages, START pour les recevoir à nouveau.",
+        "es": "Responda BAJA o STOP para no recibir más mensajes, START para volver a recibirlos.",
+        "de": "Antworten Sie STOP, um keine Nachrichten mehr zu erhalten, START, um sie wieder zu erhalten.",
+    },
+    "opt_out": {
+        "en": "You are unsubscribed and will receive no more messages from this number. Reply START to subscribe again.",
+        "fr": "Vous êtes désinscrit et ne recevrez plus de messages de ce numéro. Répondez START pour vous réinscrire.",
+        "es": "Se ha dado de baja y no recibirá más mensajes de este número. Responda START para volver a suscribirse.",
+        "de": "Sie sind abgemeldet und erhalten keine Nachrichten mehr von dieser Nummer. Antworten Sie START, um sich wieder anzumelden.",
+    },
+    "opt_in": {
+        "en": "You are subscribed again. Reply STOP to unsubscribe.",
+        "fr": "Vous êtes à nouveau inscrit. Répondez STOP pour vous désinscrire.",
+        "es": "Está suscrito de nuevo. Responda STOP para darse de baja.",
+        "de": "Sie sind wieder angemeldet. Antworten Sie STOP, um sich abzumelden.",
+    },
+}
+
+FORMS = ("autoreply", "poll", "survey", "flow", "settings")
+
+
+@dataclass
+class Compiled:
+    """The outcome of compiling: a RuleSet when there is no error, and the documents read."""
+
+    ruleset: RuleSet | None
+    errors: list[RuleError]
+    sources: dict[str, str]
+    documents: list[Document] = field(default_factory=list)
+
+    def raise_for_errors(self) -> RuleSet:
+        if self.errors or self.ruleset is None:
+            raise RuleErrors(self.errors, self.sources)
+        return self.ruleset
+
+
+def is_test_file(path: Path) -> bool:
+    return path.name.endswith((".test.yaml", ".test.yml"))
+
+
+def find_rule_files(path: Path) -> list[Path]:
+    """Return the rule files of a folder (not its sub-folders), or the file itself."""
+    if path.is_file():
+        return [path]
+    return sorted(
+        p for p in [*path.glob("*.yaml"), *path.glob("*.yml")] if p.is_file() and not is_test_file(p)
+    )
+
+
+def rule_sets(paths: Iterable[Path]) -> list[Path]:
+    """Expand paths into rule-set folders: every folder (recursively) holding YAML files.
+
+    A file given directly is its own rule set.
+    """
+    found: list[Path] = []
+    for path in paths:
+        if path.is_file():
+            found.append(path)
+            continue
+        for folder in sorted({path, *(p for p in path.rglob("*") if p.is_dir())}):
+            if any(folder.glob("*.yaml")) or any(folder.glob("*.yml")):
+                found.append(folder)
+    return found
+
+
+def compile_rules(path: Path | str, *, timezone: str | None = None) -> Compiled:
+    """Compile the rule files of one folder (or one file)."""
+    root = Path(path)
+    if not root.exists():
+        error = RuleError("E100", f"no such file or folder: {root}", None,
+                          "give the folder that holds your rule files, like rules/")
+        return Compiled(None, [error], {})
+    return compile_files(find_rule_files(root), timezone=timezone)
+
+
+def compile_files(files: Sequence[Path], *, timezone: str | None = None) -> Compiled:
+    errors: list[RuleError] = []
+    sources: dict[str, str] = {}
+    documents: list[Document] = []
+    for file in files:
+        document, load_errors = load_path(file)
+        errors.extend(load_errors)
+        if document is None:
+            continue
+        sources[document.file] = document.text
+        schema_errors = validate(document)
+        errors.extend(schema_errors)
+        if not schema_errors:
+            documents.append(document)
+    builder = _Builder()
+    for document in documents:
+        builder.add(document)
+    errors.extend(builder.check())
+    for document in documents:
+        sources.setdefault(document.file, document.text)
+    if errors:
+        return Compiled(None, errors, sources, documents)
+    digest = hashlib.sha256()
+    for name in sorted(sources):
+        digest.update(name.encode() + b"\0" + sources[name].encode() + b"\0")
+    settings = builder.settings
+    if timezone:
+        settings = _replace_timezone(settings, timezone)
+    ruleset = RuleSet.build(
+        digest.hexdigest()[:12], builder.flows, builder.polls, settings, sorted(sources)
+    )
+    return Compiled(ruleset, [], sources, documents)
+
+
+def _replace_timezone(settings: Settings, timezone: str) -> Settings:
+    from dataclasses import replace
+
+    return replace(settings, timezone=timezone)
+
+
+class _Builder:
+    """Collect flows across files, then run the checks that need the whole rule set."""
+
+    def __init__(self) -> None:
+        self.flows: list[Flow] = []
+        self.polls: list[Poll] = []
+        self.settings = Settings(
+            help=DEFAULT_TEXTS["help"],
+            opt_out=DEFAULT_TEXTS["opt_out"],
+            opt_in=DEFAULT_TEXTS["opt_in"],
+        )
+        self.errors: list[RuleError] = []
+        self._settings_file: str | None = None
+        self._compilers: list[tuple[Source, StateCompiler, Flow]] = []
+        self._order = 0
+
+    def add(self, document: Document) -> None:
+        src = Source(document)
+        data = document.data
+        form = next(key for key in FORMS if key in data)
+        if form == "settings":
+            self.add_settings(src)
+            self.errors.extend(src.errors)
+            return
+        sc = StateCompiler(src, Path(document.file).stem.removesuffix(".test"))
+        order = self._order
+        self._order += 1000
+        if form == "autoreply":
+            flow = compile_autoreply(src, sc, order)
+        elif form == "poll":
+            flow, poll = compile_poll(src, sc, order)
+            self.polls.append(poll)
+        elif form == "survey":
+            flow = compile_survey(src, sc, order)
+        else:
+            flow = compile_flow(src, sc, order)
+        self.flows.append(flow)
+        self._compilers.append((src, sc, flow))
+
+    def add_settings(self, src: Source) -> None:
+        if self._settings_file is not None:
+            src.error("E409", "only one file may hold settings", ("settings",), key=True,
+                      hint=f"merge it with {self._settings_file}")
+            return
+        self._settings_file = src.file
+        data: dict[str, Any] = src.doc.data["settings"] or {}
+        language = str(data.get("language", "en"))
+        texts: dict[str, dict[str, str]] = {}
+        for key in ("help", "opt_out", "opt_in"):
+            value = data.get(key)
+            if value is None:
+                texts[key] = DEFAULT_TEXTS[key]
+            elif isinstance(value, dict):
+                texts[key] = {str(k): str(v) for k, v in value.items()}
+            else:
+                texts[key] = {language: str(value)}
+        expiry = src.duration(("settings", "session_expiry")) if "session_expiry" in data else None
+        limit = data.get("reply_limit") or {}
+        window = (
+            src.duration(("settings", "reply_limit", "per")) if "per" in limit else None
+        )
+        self.settings = Settings(
+            help=texts["help"],
+            opt_out=texts["opt_out"],
+            opt_in=texts["opt_in"],
+            language=language,
+            timezone=str(data.get("timezone", "UTC")),
+            session_expiry=expiry or timedelta(days=7),
+            reply_limit=int(limit.get("count", 20)),
+            reply_window=window or timedelta(hours=1),
+        )
+
+    def check(self) -> list[RuleError]:
+        errors = list(self.errors)
+        claims: list[_Claim] = []
+        for src, sc, flow in self._compilers:
+            _check_graph(src, sc, flow)
+            _check_keywords(src, flow, claims)
+            _check_votes(src, flow, {p.id for p in self.polls})
+            errors.extend(src.errors)
+        return errors
+
+
+def _check_graph(src: Source, sc: StateCompiler, flow: Flow) -> None:
+    names = list(flow.states)
+    for target, path in sc.gotos:
+        if target not in flow.states and target != "stay":
+            src.error("E401", f"no state named '{target}'", path,
+                      hint=did_you_mean(target, names) or f"states here: {', '.join(names)}")
+    if flow.kind != "flow":
+        return
+    data = src.doc.data
+    edges: dict[str, set[str]] = {name: set() for name in names}
+    for name, state in flow.states.items():
+        exits = [state.then] if state.then else []
+        if state.wait is not None:
+            for case in (*state.wait.cases, state.wait.otherwise):
+                exits += [case.then, case.exhausted]
+            if state.wait.timeout is not None:
+                exits.append(state.wait.timeout.then)
+        edges[name] = {g.state for g in exits if g and g.state in flow.states}
+        raw = data["states"][name] or {}
+        if state.wait is None and state.then is None and "goto" not in raw:
+            src.error("E403", f"state '{name}' has no way out", ("states", name), key=True,
+                      hint="end it with 'wait:', 'goto: <state>' or 'end: true'")
+    seen, todo = set(), [flow.start]
+    while todo:
+        name = todo.pop()
+        if name in seen or name not in edges:
+            continue
+        seen.add(name)
+        todo.extend(edges[name])
+    for name in names:
+        if name not in seen:
+            src.error("E402", f"state '{name}' can never be reached", ("states", name), key=True,
+                      hint=f"no 'goto' leads to it from the start state '{flow.start}'")
+
+
+@dataclass(frozen=True)
+class _Claim:
+    words: tuple[str, ...]
+    numbers: frozenset[str] | None
+    file: str
+    span: Any
+
+
+def _overlap(a: frozenset[str] | None, b: frozenset[str] | None) -> bool:
+    return a is None or b is None or bool(a & b)
+
+
+def _check_keywords(src: Source, flow: Flow, claims: list[_Claim]) -> None:
+    """Report a keyword claimed twice on the same number (the second could never answer)."""
+    for trigger in flow.triggers:
+        for words in trigger.keywords:
+            path = _keyword_path(src, flow, words)
+            clash = next(
+                (c for c in claims if c.words == words and _overlap(c.numbers, trigger.numbers)),
+                None,
+            )
+            if clash is not None:
+                src.error(
+                    "E404",
+                    f"keyword '{' '.join(words).upper()}' is already used by {clash.file}",
+                    path,
+                    hint=f"first claimed at {clash.span}; give one of them another keyword "
+                    "or a different 'number'",
+                )
+                continue
+            claims.append(_Claim(words, trigger.numbers, src.file, src.span(path)))
+
+
+def _keyword_path(src: Source, flow: Flow, words: tuple[str, ...]) -> tuple[Any, ...]:
+    """Find where a keyword is written, for the caret."""
+    from engine.dsl import normalize
+
+    data = src.doc.data
+    candidates: list[tuple[Any, ...]] = []
+    if flow.kind == "autoreply":
+        candidates = [("autoreply", i) for i in range(len(data["autoreply"]))]
+    elif "trigger" in data:
+        trig = data["trigger"]
+        candidates = [("trigger", i) for i in range(len(trig))] if isinstance(trig, list) else [
+            ("trigger",)
+        ]
+    for base in candidates:
+        node = src.get(base)
+        if not isinstance(node, dict) or "keyword" not in node:
+            continue
+        value = node["keyword"]
+        if isinstance(value, list):
+            for i, item in enumerate(value):
+                if tuple(normalize(str(item)).split()) == words:
+                    return (*base, "keyword", i)
+        elif tuple(normalize(str(value)).split()) == words:
+            return (*base, "keyword")
+    return ()
+
+
+def _check_votes(src: Source, flow: Flow, polls: set[str]) -> None:
+    if flow.kind != "flow":
+        return
+    for name, state in src.doc.data["states"].items():
+        _vote_refs(src, ("states", name), state, polls)
+
+
+def _vote_refs(src: Source, path: tuple[Any, ...], node: Any, polls: set[str]) -> None:
+    if isinstance(node, dict):
+        vote = node.get("vote")
+        if isinstance(vote, dict) and str(vote.get("poll")) not in polls:
+            poll = str(vote.get("poll"))
+            src.error("E406", f"no poll named '{poll}'", (*path, "vote", "poll"),
+                      hint=did_you_mean(poll, polls) or "a poll is defined by a file with 'poll:'; "
+                      "its id is the file name")
+        for key, value in node.items():
+            if key != "vote":
+                _vote_refs(src, (*path, key), value, polls)
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            _vote_refs(src, (*path, i), value, polls)

@@ -1,0 +1,250 @@
+"""Own the sugar: compile each rule-file form (autoreply, poll, survey, flow) to one Flow.
+
+Every form ends up as states, waits and cases, so the runtime knows one concept only.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from engine.dsl import compile_template, normalize
+from engine.ruleset.model import (
+    END,
+    STAY,
+    AnswerTest,
+    Case,
+    ChoiceTest,
+    Flow,
+    Goto,
+    Poll,
+    RecordAnswer,
+    RecordVote,
+    Say,
+    State,
+    Timeout,
+    Trigger,
+    Wait,
+)
+from engine.ruleset.source import Source
+from engine.ruleset.states import StateCompiler, keywords, numbers
+
+__all__ = ["choice_index", "compile_autoreply", "compile_flow", "compile_poll", "compile_survey"]
+
+
+def choice_index(choices: dict[str, str]) -> dict[str, str]:
+    """Map every normalised key and label of ``choices`` to its key."""
+    index: dict[str, str] = {}
+    for key, label in choices.items():
+        index.setdefault(normalize(str(label)), key)
+    for key in choices:
+        index[normalize(str(key))] = key
+    return index
+
+
+def _or_list(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
+
+
+def compile_autoreply(src: Source, sc: StateCompiler, order: int) -> Flow:
+    data = src.doc.data
+    scope = numbers(data.get("number"))
+    states: dict[str, State] = {}
+    triggers: list[Trigger] = []
+    for index, entry in enumerate(data["autoreply"]):
+        path = ("autoreply", index)
+        name = f"entry_{index + 1}"
+        common: dict[str, Any] = {
+            "flow": sc.flow_id, "state": name, "numbers": scope, "order": order + index
+        }
+        if "otherwise" in entry:
+            case = sc.otherwise((*path, "otherwise"))
+            states[name] = State(name, case.actions, (), None, END)
+            triggers.append(Trigger(kind="otherwise", **common))
+            continue
+        states[name] = State(name, sc.actions(path), (), None, sc.exit_of(path) or END)
+        if "keyword" in entry:
+            triggers.append(Trigger(kind="keyword", keywords=keywords(entry["keyword"]), **common))
+        elif "match" in entry:
+            pattern = src.pattern((*path, "match"))
+            if pattern is not None:
+                triggers.append(Trigger(kind="match", pattern=pattern, **common))
+        elif "when" in entry:
+            condition = src.condition((*path, "when"))
+            if condition is not None:
+                triggers.append(Trigger(kind="when", condition=condition, **common))
+    return Flow(
+        id=sc.flow_id,
+        kind="autoreply",
+        title=str(data.get("description") or sc.flow_id),
+        states=states,
+        start=next(iter(states), ""),
+        triggers=tuple(triggers),
+        numbers=scope,
+        file=src.file,
+    )
+
+
+def compile_poll(src: Source, sc: StateCompiler, order: int) -> tuple[Flow, Poll]:
+    data = src.doc.data
+    choices = {str(k): str(v) for k, v in data["choices"].items()}
+    index = choice_index(choices)
+    keys = list(choices)
+    messages = {}
+    for key in ("reply", "already_voted", "changed", "closed", "not_open", "ask"):
+        messages[key] = src.template((key,)) if key in data else None
+    poll = Poll(
+        id=sc.flow_id,
+        title=str(data["poll"]),
+        choices=choices,
+        once_per="contact",
+        change="allowed" if data.get("change") == "allowed" else "refused",
+        opens=src.moment(("opens",)) if "opens" in data else None,
+        closes=src.moment(("closes",)) if "closes" in data else None,
+        reply=messages["reply"] or compile_template("Thank you, your vote for {choice.label} is counted."),
+        already_voted=messages["already_voted"]
+        or compile_template("You have already voted for {vote.label}. Only one vote per number counts."),
+        changed=messages["changed"] or compile_template("Your vote is now for {choice.label}."),
+        closed=messages["closed"] or compile_template("Sorry, voting is closed."),
+        not_open=messages["not_open"] or compile_template("Sorry, voting has not opened yet."),
+        index=index,
+    )
+    record = (RecordVote(poll.id, compile_template("{choice}")),)
+    listing = _or_list(keys)
+    ask = messages["ask"] or compile_template(_escape(f"Which one? Reply {listing}."))
+    invalid = compile_template(_escape(f"Please reply {listing}."))
+    state = State(
+        "vote",
+        actions=(Say(ask),),
+        route=(Case(ChoiceTest(index, use_rest=True), record, END),),
+        wait=Wait(
+            cases=(Case(ChoiceTest(index), record, END),),
+            otherwise=Case(None, (Say(invalid),), STAY, retries=1, exhausted=END),
+        ),
+    )
+    scope = numbers(data.get("number"))
+    triggers = sc.triggers(("trigger",), "vote", scope, order)
+    flow = Flow(
+        id=sc.flow_id,
+        kind="poll",
+        title=poll.title,
+        states={"vote": state},
+        start="vote",
+        triggers=triggers,
+        expire=timedelta(hours=1),
+        numbers=scope,
+        file=src.file,
+    )
+    return flow, poll
+
+
+_DEFAULT_INVALID = {
+    "yes_no": "Please reply YES or NO.",
+    "date": "Please reply with a date, like 24/12/2026.",
+    "text": "Please reply with a few words.",
+}
+
+
+def compile_survey(src: Source, sc: StateCompiler, order: int) -> Flow:
+    data = src.doc.data
+    questions: list[dict[str, Any]] = data["questions"]
+    retries = int(data.get("retries", 2))
+    timeout = src.duration(("timeout",)) if "timeout" in data else None
+    names = [f"q_{q['id']}" for q in questions] + ["done"]
+    states: dict[str, State] = {}
+    first = Goto(names[0])
+    intro = src.template(("intro",)) if "intro" in data else None
+    states["start"] = State("start", (Say(intro),) if intro else (), (), None, first)
+    for i, question in enumerate(questions):
+        path = ("questions", i)
+        following = Goto(names[i + 1])
+        test = _answer_test(question)
+        ask = src.template((*path, "ask"))
+        invalid = (
+            src.template((*path, "invalid"))
+            if "invalid" in question
+            else compile_template(_escape(_invalid_text(question)))
+        )
+        route: tuple[Case, ...] = ()
+        if "skip_if" in question:
+            skip = src.condition((*path, "skip_if"))
+            if skip is not None:
+                route = (Case(skip, (), following),)
+        record = (RecordAnswer(str(question["id"]), compile_template("{answer}")),)
+        states[names[i]] = State(
+            names[i],
+            actions=(Say(ask),) if ask else (),
+            route=route,
+            wait=Wait(
+                cases=(Case(test, record, following),),
+                otherwise=Case(
+                    None, (Say(invalid),) if invalid else (), STAY, retries, following
+                ),
+                timeout=Timeout(timeout, (), END) if timeout else None,
+            ),
+        )
+    outro = src.template(("outro",)) if "outro" in data else None
+    states["done"] = State("done", (Say(outro),) if outro else (), (), None, END)
+    scope = numbers(data.get("number"))
+    return Flow(
+        id=sc.flow_id,
+        kind="survey",
+        title=str(data["survey"]),
+        states=states,
+        start="start",
+        triggers=sc.triggers(("trigger",), "start", scope, order) if "trigger" in data else (),
+        expire=timeout,
+        numbers=scope,
+        file=src.file,
+    )
+
+
+def _answer_test(question: dict[str, Any]) -> AnswerTest:
+    kind = question.get("type", "text")
+    choices = {str(k): str(v) for k, v in (question.get("choices") or {}).items()}
+    return AnswerTest(
+        type=kind,
+        minimum=question.get("min"),
+        maximum=question.get("max"),
+        choices=choice_index(choices) if choices else {},
+    )
+
+
+def _invalid_text(question: dict[str, Any]) -> str:
+    kind = question.get("type", "text")
+    if kind == "number":
+        low, high = question.get("min"), question.get("max")
+        if low is not None and high is not None:
+            return f"Please reply with a number from {low} to {high}."
+        return "Please reply with a number."
+    if kind == "choice":
+        return f"Please reply {_or_list([str(k) for k in question.get('choices') or {}])}."
+    return _DEFAULT_INVALID[kind]
+
+
+def _escape(text: str) -> str:
+    """Escape braces so generated text is never read as a template."""
+    return text.replace("{", "{{").replace("}", "}}")
+
+
+def compile_flow(src: Source, sc: StateCompiler, order: int) -> Flow:
+    data = src.doc.data
+    states: dict[str, State] = {}
+    for name in data["states"]:
+        states[str(name)] = sc.state(str(name), ("states", name))
+    start = str(data.get("start") or next(iter(states), ""))
+    if "start" in data and start not in states:
+        sc.gotos.append((start, ("start",)))
+    scope = numbers(data.get("number"))
+    triggers = sc.triggers(("trigger",), start, scope, order) if "trigger" in data else ()
+    return Flow(
+        id=sc.flow_id,
+        kind="flow",
+        title=str(data.get("flow") or sc.flow_id),
+        states=states,
+        start=start,
+        triggers=triggers,
+        expire=src.duration(("expire",)) if "expire" in data else None,
+        numbers=scope,
+        file=src.file,
+    )

@@ -1,0 +1,243 @@
+"""Own the compiled rule set: immutable flows, states, cases and actions the runtime executes.
+
+Every rule-file form (autoreply, poll, survey, flow) compiles to these few types, so the runtime
+has one concept: a state runs its actions, then routes, waits, goes to another state or ends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Literal
+
+from engine.dsl import Condition, Pattern, Template
+
+__all__ = [
+    "END",
+    "STAY",
+    "Action",
+    "AnswerTest",
+    "Case",
+    "ChoiceTest",
+    "Flow",
+    "Goto",
+    "Handoff",
+    "Log",
+    "Poll",
+    "RecordAnswer",
+    "RecordVote",
+    "Say",
+    "Send",
+    "SetVars",
+    "Settings",
+    "State",
+    "Test",
+    "Timeout",
+    "Transition",
+    "Trigger",
+    "Wait",
+]
+
+
+# --- transitions --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Goto:
+    """Where a state, case or timeout leads: ``state`` is a state name, ``end`` or ``stay``."""
+
+    state: str
+
+    @property
+    def is_end(self) -> bool:
+        return self.state == "end"
+
+    @property
+    def is_stay(self) -> bool:
+        return self.state == "stay"
+
+
+END = Goto("end")
+STAY = Goto("stay")
+Transition = Goto
+
+
+# --- actions ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Say:
+    text: Template
+
+
+@dataclass(frozen=True, slots=True)
+class Send:
+    to: Template
+    text: Template
+
+
+@dataclass(frozen=True, slots=True)
+class SetVars:
+    items: tuple[tuple[str, Template], ...]
+    """(dotted target, value) pairs; targets under ``contact.`` set contact fields."""
+
+
+@dataclass(frozen=True, slots=True)
+class RecordVote:
+    poll: str
+    choice: Template
+
+
+@dataclass(frozen=True, slots=True)
+class RecordAnswer:
+    question: str
+    value: Template
+
+
+@dataclass(frozen=True, slots=True)
+class Handoff:
+    team: str
+
+
+@dataclass(frozen=True, slots=True)
+class Log:
+    text: Template
+
+
+Action = Say | Send | SetVars | RecordVote | RecordAnswer | Handoff | Log
+
+
+# --- tests of cases -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ChoiceTest:
+    """True when the text (or the rest after a trigger keyword) names one of ``choices``."""
+
+    choices: Mapping[str, str]
+    """Normalised key or label → choice key."""
+    capture: str = "choice"
+    use_rest: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerTest:
+    """True when the text is a valid answer of a survey question; the value goes to ``answer``."""
+
+    type: Literal["choice", "number", "yes_no", "date", "text"]
+    minimum: float | None = None
+    maximum: float | None = None
+    choices: Mapping[str, str] = field(default_factory=dict)
+
+
+Test = Condition | Pattern | tuple[str, ...] | ChoiceTest | AnswerTest | None
+"""A condition (``when``), a pattern (``match``), normalised keywords, a choice, or None (otherwise)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    test: Test
+    actions: tuple[Action, ...] = ()
+    then: Goto = STAY
+    retries: int | None = None
+    """For ``otherwise``: how many times it may run in a row before ``exhausted``."""
+    exhausted: Goto = END
+
+
+@dataclass(frozen=True, slots=True)
+class Timeout:
+    after: timedelta
+    actions: tuple[Action, ...] = ()
+    then: Goto = END
+
+
+@dataclass(frozen=True, slots=True)
+class Wait:
+    cases: tuple[Case, ...]
+    otherwise: Case
+    timeout: Timeout | None = None
+    implicit_otherwise: bool = False
+    """True when the author wrote no ``otherwise``: unmatched messages go to the inbox."""
+
+
+@dataclass(frozen=True, slots=True)
+class State:
+    name: str
+    actions: tuple[Action, ...] = ()
+    route: tuple[Case, ...] = ()
+    """Cases tried on entry, before the actions, against the message that led here."""
+    wait: Wait | None = None
+    then: Goto | None = None
+
+
+# --- flows, triggers, polls ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    flow: str
+    state: str
+    kind: Literal["keyword", "match", "when", "otherwise", "schedule"]
+    keywords: tuple[tuple[str, ...], ...] = ()
+    """Each keyword as its tuple of normalised words."""
+    pattern: Pattern | None = None
+    condition: Condition | None = None
+    schedule: str | None = None
+    numbers: frozenset[str] | None = None
+    interrupt: bool = False
+    order: int = 0
+    """Position in the rule set (file order, then entry order): the author's order decides."""
+
+
+@dataclass(frozen=True, slots=True)
+class Flow:
+    id: str
+    kind: Literal["autoreply", "poll", "survey", "flow"]
+    title: str
+    states: Mapping[str, State]
+    start: str
+    triggers: tuple[Trigger, ...]
+    expire: timedelta | None = None
+    numbers: frozenset[str] | None = None
+    file: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Poll:
+    id: str
+    title: str
+    choices: Mapping[str, str]
+    """Choice key → label, in the author's order."""
+    once_per: Literal["contact", "message"] = "contact"
+    change: Literal["refused", "allowed"] = "refused"
+    opens: datetime | None = None
+    closes: datetime | None = None
+    reply: Template | None = None
+    already_voted: Template | None = None
+    changed: Template | None = None
+    closed: Template | None = None
+    not_open: Template | None = None
+    index: Mapping[str, str] = field(default_factory=dict)
+    """Normalised key or label → choice key."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    help: Mapping[str, str] = field(default_factory=dict)
+    opt_out: Mapping[str, str] = field(default_factory=dict)
+    opt_in: Mapping[str, str] = field(default_factory=dict)
+    language: str = "en"
+    timezone: str = "UTC"
+    session_expiry: timedelta = timedelta(days=7)
+    reply_limit: int = 20
+    reply_window: timedelta = timedelta(hours=1)
+    max_steps: int = 100
+
+    def text(self, which: Literal["help", "opt_out", "opt_in"], language: str | None) -> str:
+        texts = getattr(self, which)
+        for lang in (language, self.language, "en"):
+            if lang and lang in texts:
+                return str(texts[lang])
+        return str(next(iter(texts.values()))) if texts else ""
+

@@ -1,0 +1,143 @@
+"""Own the RuleSet: every compiled flow, poll and setting, with the indexes that find a trigger.
+
+Looking up a trigger never scans every rule: keywords are indexed by their first normalised word,
+patterns by their first literal word; only patterns that start with a capture and ``when``
+catch-alls are tried in order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine.ruleset.model import Flow, Poll, Settings, Trigger
+
+__all__ = ["RuleSet", "TriggerMatch"]
+
+
+@dataclass(frozen=True, slots=True)
+class TriggerMatch:
+    trigger: Trigger
+    captures: Mapping[str, Any]
+    rest: str
+    """The message text after the keyword, as typed."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Keyword:
+    words: tuple[str, ...]
+    trigger: Trigger
+
+
+def _applies(trigger: Trigger, number: str) -> bool:
+    return trigger.numbers is None or number in trigger.numbers
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """All rule files, compiled and immutable; swapped whole on reload."""
+
+    version: str
+    flows: Mapping[str, Flow]
+    polls: Mapping[str, Poll] = field(default_factory=dict)
+    settings: Settings = field(default_factory=Settings)
+    files: tuple[str, ...] = ()
+    _keywords: Mapping[str, tuple[_Keyword, ...]] = field(default_factory=dict, repr=False)
+    _patterns: Mapping[str, tuple[Trigger, ...]] = field(default_factory=dict, repr=False)
+    _open_patterns: tuple[Trigger, ...] = field(default=(), repr=False)
+    _catchalls: tuple[Trigger, ...] = field(default=(), repr=False)
+
+    @classmethod
+    def build(
+        cls,
+        version: str,
+        flows: Sequence[Flow],
+        polls: Sequence[Poll] = (),
+        settings: Settings | None = None,
+        files: Sequence[str] = (),
+    ) -> RuleSet:
+        keywords: dict[str, list[_Keyword]] = {}
+        patterns: dict[str, list[Trigger]] = {}
+        open_patterns: list[Trigger] = []
+        catchalls: list[Trigger] = []
+        for flow in flows:
+            for trigger in flow.triggers:
+                if trigger.kind == "keyword":
+                    for words in trigger.keywords:
+                        keywords.setdefault(words[0], []).append(_Keyword(words, trigger))
+                elif trigger.kind == "match" and trigger.pattern is not None:
+                    first = trigger.pattern.first_word
+                    if first:
+                        patterns.setdefault(first, []).append(trigger)
+                    else:
+                        open_patterns.append(trigger)
+                elif trigger.kind in ("when", "otherwise"):
+                    catchalls.append(trigger)
+        # Longest keyword first, then the author's order: "OPENING HOURS" wins over "OPENING".
+        index = {
+            word: tuple(sorted(items, key=lambda k: (-len(k.words), k.trigger.order)))
+            for word, items in keywords.items()
+        }
+        return cls(
+            version=version,
+            flows={flow.id: flow for flow in flows},
+            polls={poll.id: poll for poll in polls},
+            settings=settings or Settings(),
+            files=tuple(files),
+            _keywords=index,
+            _patterns={w: tuple(sorted(t, key=lambda t: t.order)) for w, t in patterns.items()},
+            _open_patterns=tuple(sorted(open_patterns, key=lambda t: t.order)),
+            _catchalls=tuple(sorted(catchalls, key=lambda t: (t.kind == "otherwise", t.order))),
+        )
+
+    def find_trigger(
+        self, words: Sequence[str], text: str, number: str, *, interrupting: bool = False
+    ) -> TriggerMatch | None:
+        """Return the keyword or pattern trigger for a message (precedence level 3), if any."""
+        if not words:
+            return None
+        for keyword in self._keywords.get(words[0], ()):
+            size = len(keyword.words)
+            if tuple(words[:size]) == keyword.words and _applies(keyword.trigger, number):
+                if interrupting and not keyword.trigger.interrupt:
+                    continue
+                return TriggerMatch(keyword.trigger, {}, _rest_after(text, size))
+        for trigger in (*self._patterns.get(words[0], ()), *self._open_patterns):
+            if interrupting and not trigger.interrupt:
+                continue
+            if not _applies(trigger, number) or trigger.pattern is None:
+                continue
+            captures = trigger.pattern.match(text)
+            if captures is not None:
+                return TriggerMatch(trigger, captures, "")
+        return None
+
+    def catchalls(self, number: str) -> tuple[Trigger, ...]:
+        """Return the ``when`` triggers then the ``otherwise`` triggers for a number (level 4)."""
+        return tuple(t for t in self._catchalls if _applies(t, number))
+
+    def schedule_flow(self, name: str) -> Flow | None:
+        """Return the flow started by the schedule ``name`` (or the flow whose id is ``name``)."""
+        for flow in self.flows.values():
+            for trigger in flow.triggers:
+                if trigger.kind == "schedule" and trigger.schedule == name:
+                    return flow
+        return self.flows.get(name)
+
+    @property
+    def keyword_count(self) -> int:
+        return sum(len(items) for items in self._keywords.values())
+
+
+def _rest_after(text: str, words: int) -> str:
+    """Return ``text`` without its first ``words`` words (split on anything not a letter/digit)."""
+    rest = text.strip()
+    for _ in range(words):
+        i = 0
+        while i < len(rest) and not rest[i].isalnum():
+            i += 1
+        while i < len(rest) and rest[i].isalnum():
+            i += 1
+        rest = rest[i:]
+    return rest.strip(" \t\r\n:;,.!?-")

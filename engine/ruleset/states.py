@@ -1,0 +1,213 @@
+"""Own the compilation of the building blocks every form shares: actions, cases, states, triggers."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from engine.core.messages import normalize_address
+from engine.dsl import normalize
+from engine.ruleset.model import (
+    END,
+    STAY,
+    Action,
+    Case,
+    Goto,
+    Handoff,
+    Log,
+    RecordAnswer,
+    RecordVote,
+    Say,
+    Send,
+    SetVars,
+    State,
+    Test,
+    Timeout,
+    Trigger,
+    Wait,
+)
+from engine.ruleset.source import Path, Source
+
+__all__ = ["ACTION_KEYS", "StateCompiler", "keywords", "numbers"]
+
+ACTION_KEYS = ("say", "reply", "send", "set", "vote", "answer", "handoff", "log")
+_CASE_TESTS = ("when", "keyword", "match", "otherwise")
+
+
+def keywords(value: Any) -> tuple[tuple[str, ...], ...]:
+    """Normalise one keyword or a list of them into tuples of words."""
+    items = value if isinstance(value, list) else [value]
+    found: list[tuple[str, ...]] = []
+    for item in items:
+        words = tuple(normalize(str(item)).split())
+        if words and words not in found:
+            found.append(words)
+    return tuple(found)
+
+
+def numbers(value: Any) -> frozenset[str] | None:
+    if value is None:
+        return None
+    items = value if isinstance(value, list) else [value]
+    return frozenset(normalize_address(str(item)) for item in items)
+
+
+class StateCompiler:
+    """Compile states of one file, remembering every goto so targets can be checked later."""
+
+    def __init__(self, source: Source, flow_id: str) -> None:
+        self.src = source
+        self.flow_id = flow_id
+        self.gotos: list[tuple[str, Path]] = []
+        """(target state, path of the value naming it)."""
+
+    # --- actions ------------------------------------------------------------------------
+
+    def actions(self, path: Path, skip: tuple[str, ...] = ()) -> tuple[Action, ...]:
+        """Compile the action keys of the mapping at ``path``, in the order written."""
+        data = self.src.get(path)
+        found: list[Action] = []
+        for key in data:
+            if key in skip or key not in ACTION_KEYS:
+                continue
+            action = self.action(key, (*path, key))
+            if action is not None:
+                found.append(action)
+        return tuple(found)
+
+    def action(self, key: str, path: Path) -> Action | None:
+        src = self.src
+        value = src.get(path)
+        if key in ("say", "reply"):
+            text = src.template(path)
+            return Say(text) if text else None
+        if key == "send":
+            to, text = src.template((*path, "to")), src.template((*path, "text"))
+            return Send(to, text) if to and text else None
+        if key == "set":
+            items = []
+            for target in value:
+                template = src.template((*path, target))
+                if template is not None:
+                    items.append((str(target), template))
+            return SetVars(tuple(items))
+        if key == "vote":
+            choice = src.template((*path, "choice"))
+            return RecordVote(str(value["poll"]), choice) if choice else None
+        if key == "answer":
+            answer = src.template((*path, "value"))
+            return RecordAnswer(str(value["question"]), answer) if answer else None
+        if key == "handoff":
+            return Handoff(str(value))
+        text = src.template(path)
+        return Log(text) if text else None
+
+    # --- transitions --------------------------------------------------------------------
+
+    def goto(self, path: Path) -> Goto:
+        target = str(self.src.get(path))
+        if target == "end":
+            return END
+        self.gotos.append((target, path))
+        return Goto(target)
+
+    def exit_of(self, path: Path) -> Goto | None:
+        """Return the ``goto``/``end`` of the mapping at ``path``, or None."""
+        data = self.src.get(path)
+        if data.get("end") is True:
+            return END
+        if "goto" in data:
+            return self.goto((*path, "goto"))
+        return None
+
+    # --- cases, waits, states -----------------------------------------------------------
+
+    def test(self, path: Path) -> tuple[str, Test]:
+        data = self.src.get(path)
+        for kind in _CASE_TESTS:
+            if kind in data:
+                if kind == "when":
+                    return kind, self.src.condition((*path, "when"))
+                if kind == "keyword":
+                    return kind, keywords(data["keyword"])
+                if kind == "match":
+                    return kind, self.src.pattern((*path, "match"))
+                return kind, None
+        return "otherwise", None
+
+    def case(self, path: Path) -> tuple[bool, Case]:
+        """Compile one case; return (is_otherwise, case)."""
+        data = self.src.get(path)
+        if "otherwise" in data:
+            return True, self.otherwise((*path, "otherwise"))
+        _, test = self.test(path)
+        return False, Case(test, self.actions(path), self.exit_of(path) or STAY)
+
+    def otherwise(self, path: Path) -> Case:
+        value = self.src.get(path)
+        if isinstance(value, str):
+            text = self.src.template(path)
+            return Case(None, (Say(text),) if text else (), STAY)
+        retries = value.get("retries")
+        exhausted = self.goto((*path, "then")) if "then" in value else END
+        return Case(
+            None,
+            self.actions(path),
+            self.exit_of(path) or STAY,
+            retries=int(retries) if retries is not None else None,
+            exhausted=exhausted,
+        )
+
+    def wait(self, path: Path, timeout_path: Path | None) -> Wait:
+        cases: list[Case] = []
+        otherwise: Case | None = None
+        for index in range(len(self.src.get(path))):
+            is_other, case = self.case((*path, index))
+            if is_other:
+                otherwise = case
+            else:
+                cases.append(case)
+        timeout = self.timeout(timeout_path) if timeout_path is not None else None
+        if otherwise is None:
+            return Wait(tuple(cases), Case(None), timeout, implicit_otherwise=True)
+        return Wait(tuple(cases), otherwise, timeout)
+
+    def timeout(self, path: Path) -> Timeout | None:
+        after = self.src.duration((*path, "after"))
+        if after is None:
+            return None
+        data = self.src.get(path)
+        then = self.goto((*path, "then")) if "then" in data else END
+        return Timeout(after, self.actions(path), then)
+
+    def state(self, name: str, path: Path) -> State:
+        data: Mapping[str, Any] = self.src.get(path)
+        wait = None
+        if "wait" in data:
+            timeout_path = (*path, "timeout") if "timeout" in data else None
+            wait = self.wait((*path, "wait"), timeout_path)
+        return State(name, self.actions(path), (), wait, self.exit_of(path))
+
+    # --- triggers -----------------------------------------------------------------------
+
+    def triggers(
+        self, path: Path, state: str, default_numbers: frozenset[str] | None, order: int
+    ) -> tuple[Trigger, ...]:
+        value = self.src.get(path)
+        items = value if isinstance(value, list) else [value]
+        found: list[Trigger] = []
+        for index, item in enumerate(items):
+            here = (*path, index) if isinstance(value, list) else path
+            scope = numbers(item.get("number")) if "number" in item else default_numbers
+            interrupt = bool(item.get("interrupt", False))
+            common = {"flow": self.flow_id, "state": state, "numbers": scope,
+                      "interrupt": interrupt, "order": order + index}
+            if "keyword" in item:
+                found.append(Trigger(kind="keyword", keywords=keywords(item["keyword"]), **common))
+            elif "match" in item:
+                pattern = self.src.pattern((*here, "match"))
+                if pattern is not None:
+                    found.append(Trigger(kind="match", pattern=pattern, **common))
+            elif "schedule" in item:
+                found.append(Trigger(kind="schedule", schedule=str(item["schedule"]), **common))
+        return tuple(found)

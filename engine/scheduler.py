@@ -1,0 +1,53 @@
+"""Own the durable timers' clock: wake when the next timer falls due and hand due timers over.
+
+Timers live in the store (session deadlines, scheduled flow starts), so a restart loses none;
+this loop only decides *when* to look.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable
+
+from engine.core.clock import Clock
+from engine.core.records import Timer
+from engine.types import Store
+
+__all__ = ["Scheduler"]
+
+MAX_SLEEP = 30.0
+"""Look at least this often (seconds), in case the wall clock jumped."""
+
+
+class Scheduler:
+    def __init__(self, store: Store, clock: Clock, fire: Callable[[list[Timer]], None]) -> None:
+        self.store = store
+        self.clock = clock
+        self.fire = fire
+        self._wake = asyncio.Event()
+
+    def wake(self) -> None:
+        """Look again now: a timer may have been added that falls due sooner."""
+        self._wake.set()
+
+    async def poll(self) -> int:
+        """Hand over every timer due by now; return how many."""
+        timers = await self.store.due_timers(self.clock.now())
+        if timers:
+            self.fire(timers)
+        return len(timers)
+
+    async def run(self) -> None:
+        while True:
+            self._wake.clear()
+            await self.poll()
+            due = await self.store.next_timer_due()
+            delay = MAX_SLEEP
+            if due is not None:
+                delay = max(0.0, min(MAX_SLEEP, (due - self.clock.now()).total_seconds()))
+                if delay == 0.0:
+                    # Due timers are being processed; give the processor a moment.
+                    delay = 0.05
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), delay)

@@ -1,0 +1,318 @@
+"""Own the imperative shell: intake, ordering, one transaction per batch of sprints, the outbox.
+
+Flow of a message: a transport calls ``receive``; the message is committed (group commit) before
+``receive`` returns, so the transport may acknowledge it. The processor takes committed messages
+and due timers in arrival order, runs the pure runtime for each, and commits the whole batch of
+sprints in one transaction; the outbox then sends what was committed.
+
+Ordering: one processor handles every conversation in arrival order, carrying each conversation's
+state from one message to the next inside a batch, so two messages of one contact never race.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import deque
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from engine.core.clock import Clock, SystemClock
+from engine.core.ids import IdSource, RandomIds
+from engine.core.messages import Address, Inbound
+from engine.core.model import Contact, Input, Session, Sprint
+from engine.core.records import Conversation, Received, Step, Timer
+from engine.outbox import Outbox
+from engine.ruleset.ruleset import RuleSet
+from engine.runtime import step
+from engine.scheduler import Scheduler
+from engine.types import Store, Transport
+
+__all__ = ["Service"]
+
+log = logging.getLogger(__name__)
+
+Work = Inbound | Timer
+
+
+class Service:
+    """Wire rules, store and transports together; see the module docstring for the data flow."""
+
+    def __init__(
+        self,
+        ruleset: RuleSet,
+        store: Store,
+        transports: Mapping[str, Transport],
+        *,
+        routes: Mapping[Address, str] | None = None,
+        throughput: Mapping[Address, float] | None = None,
+        clock: Clock | None = None,
+        ids: IdSource | None = None,
+        batch: int = 500,
+        auto_timers: bool = True,
+    ) -> None:
+        if not transports:
+            raise ValueError("a service needs at least one transport")
+        self.ruleset = ruleset
+        self.store = store
+        self.transports = dict(transports)
+        self.clock = clock or SystemClock()
+        self.ids = ids or RandomIds()
+        self.batch = batch
+        self.outbox = Outbox(
+            store,
+            self.transports,
+            routes or {},
+            next(iter(self.transports)),
+            throughput or {},
+            self._finished,
+        )
+        self.scheduler = Scheduler(store, self.clock, self._schedule)
+        self.auto_timers = auto_timers
+        self._intake: list[tuple[Inbound, asyncio.Future[Received]]] = []
+        self._intake_ready = asyncio.Event()
+        self._work: deque[Work] = deque()
+        self._work_ready = asyncio.Event()
+        self._timers_taken: set[int] = set()
+        self._pending = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+        self._tasks: list[asyncio.Task[Any]] = []
+        self._accepting = False
+        self.processed = 0
+
+    # --- life cycle ---------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Recover what a previous run left, then start the loops and the transports."""
+        await self.store.open()
+        for message in await self.store.pending_inbound():
+            self._enqueue([message])
+        resend = await self.store.queued_outbox(limit=1_000_000)
+        self._add_pending(len(resend))
+        self.outbox.push(resend)
+        loops = [self._intake_loop(), self._process_loop(), self.outbox.run()]
+        if self.auto_timers:
+            loops.append(self.scheduler.run())
+        self._tasks = [asyncio.create_task(loop) for loop in loops]
+        self._accepting = True
+        for transport in self.transports.values():
+            await transport.start(self.receive)
+        if resend:
+            log.info("re-sending %d outbound messages left by the previous run", len(resend))
+
+    async def stop(self, drain_timeout: float = 10.0) -> None:
+        """Stop intake, let work in progress finish, close transports and the store."""
+        self._accepting = False
+        for transport in self.transports.values():
+            await transport.aclose()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.idle(), drain_timeout)
+        self.outbox.cancel_retries()
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self.store.close()
+
+    async def idle(self) -> None:
+        """Return once every message received so far is processed and its replies are sent."""
+        while True:
+            await self._idle.wait()
+            await asyncio.sleep(0)
+            if self._pending == 0 and not self._intake:
+                return
+
+    def _add_pending(self, count: int) -> None:
+        self._pending += count
+        if self._pending > 0:
+            self._idle.clear()
+
+    def _finished(self, count: int) -> None:
+        self._pending -= count
+        if self._pending <= 0:
+            self._pending = 0
+            self._idle.set()
+
+    # --- intake -------------------------------------------------------------------------
+
+    async def receive(self, message: Inbound) -> Received:
+        """Commit one inbound message; return once it is durable (then it may be acknowledged)."""
+        if not self._accepting:
+            raise RuntimeError("the engine is shutting down")
+        future: asyncio.Future[Received] = asyncio.get_running_loop().create_future()
+        self._add_pending(1)
+        self._intake.append((message, future))
+        self._intake_ready.set()
+        return await future
+
+    async def _intake_loop(self) -> None:
+        while True:
+            await self._intake_ready.wait()
+            self._intake_ready.clear()
+            while self._intake:
+                batch, self._intake = self._intake[: self.batch], self._intake[self.batch :]
+                try:
+                    received = await self.store.receive([message for message, _ in batch])
+                except Exception as exc:
+                    for _, future in batch:
+                        if not future.done():
+                            future.set_exception(exc)
+                    self._finished(len(batch))
+                    continue
+                fresh = [r.message for r in received if not r.duplicate]
+                self._finished(len(received) - len(fresh))
+                self._enqueue(fresh, counted=True)
+                for (_, future), result in zip(batch, received, strict=True):
+                    if not future.done():
+                        future.set_result(result)
+
+    def _enqueue(self, work: list[Work], *, counted: bool = False) -> None:
+        if not work:
+            return
+        if not counted:
+            self._add_pending(len(work))
+        self._work.extend(work)
+        self._work_ready.set()
+
+    def _schedule(self, timers: list[Timer]) -> None:
+        fresh = [t for t in timers if t.id not in self._timers_taken]
+        self._timers_taken.update(t.id for t in fresh)
+        self._enqueue(list(fresh))
+
+    async def run_due_timers(self) -> None:
+        """Fire every timer due by now (tests call this after moving a fixed clock)."""
+        while True:
+            before = len(self._timers_taken)
+            await self.scheduler.poll()
+            await self.idle()
+            if len(self._timers_taken) == before:
+                return
+
+    async def start_flow(
+        self,
+        contact: Address,
+        number: Address,
+        flow: str,
+        params: dict[str, Any] | None = None,
+        at: datetime | None = None,
+    ) -> None:
+        """Schedule a flow for a contact (now, or at ``at``); durable like every timer."""
+        await self.store.schedule_start(contact, number, flow, params or {}, at or self.clock.now())
+        self.scheduler.wake()
+
+    # --- processing ---------------------------------------------------------------------
+
+    async def _process_loop(self) -> None:
+        while True:
+            await self._work_ready.wait()
+            self._work_ready.clear()
+            while self._work:
+                size = min(self.batch, len(self._work))
+                batch = [self._work.popleft() for _ in range(size)]
+                try:
+                    await self._process(batch)
+                except Exception:
+                    log.exception("a batch of %d could not be processed; it stays in the store "
+                                  "and is retried at restart", len(batch))
+                    self._finished(len(batch))
+
+    async def _process(self, batch: list[Work]) -> None:
+        ruleset = self.ruleset
+        now = self.clock.now()
+        keys = list(dict.fromkeys(_key(work) for work in batch))
+        conversations = await self.store.load(
+            keys, replies_since=now - ruleset.settings.reply_window
+        )
+        steps: list[Step] = []
+        for work in batch:
+            key = _key(work)
+            conversation = conversations.get(key) or Conversation(Contact(phone=key[0]), None)
+            sprint, at = self._step(ruleset, conversation, work, now)
+            steps.append(
+                Step(
+                    contact=key[0],
+                    number=key[1],
+                    sprint=sprint,
+                    at=at,
+                    ruleset_version=ruleset.version,
+                    inbound_id=work.id if isinstance(work, Inbound) else None,
+                    timer_id=work.id if isinstance(work, Timer) else None,
+                )
+            )
+            conversations[key] = _advance(conversation, sprint, key[1])
+        rows = await self.store.commit(steps)
+        self._timers_taken.difference_update(w.id for w in batch if isinstance(w, Timer))
+        self.processed += len(batch)
+        self._add_pending(len(rows))
+        self._finished(len(batch))
+        self.outbox.push(rows)
+        if any(s.sprint.session is not None for s in steps):
+            self.scheduler.wake()
+
+    def _step(
+        self, ruleset: RuleSet, conversation: Conversation, work: Work, now: datetime
+    ) -> tuple[Sprint, datetime]:
+        session = conversation.session
+        contact = conversation.contact
+        if isinstance(work, Inbound):
+            inp = Input(
+                "message",
+                contact,
+                work.recipient,
+                message=work,
+                session_id=self.ids.new("s"),
+                recent_replies=conversation.recent_replies,
+            )
+            return step(ruleset, session, inp, now), now
+        at = min(work.due, now)
+        if work.kind == "session":
+            if session is None or session.id != work.session_id or not _due(session, at):
+                return Sprint(session=None), at  # stale: the session moved on or ended
+            inp = Input("timeout", contact, work.number, session_id=session.id,
+                        recent_replies=conversation.recent_replies)
+            return step(ruleset, session, inp, at), at
+        inp = Input(
+            "start",
+            contact,
+            work.number,
+            flow=work.flow,
+            params=work.params,
+            session_id=self.ids.new("s"),
+            recent_replies=conversation.recent_replies,
+        )
+        return step(ruleset, session, inp, at), at
+
+
+def _key(work: Work) -> tuple[Address, Address]:
+    if isinstance(work, Inbound):
+        return (work.sender, work.recipient)
+    return (work.contact, work.number)
+
+
+def _due(session: Session, at: datetime) -> bool:
+    return session.deadline is not None and session.deadline <= at
+
+
+def _advance(conversation: Conversation, sprint: Sprint, number: Address) -> Conversation:
+    """Return the conversation as the next message of the same batch must see it."""
+    contact = conversation.contact
+    fields = {**contact.fields, **sprint.contact_fields} if sprint.contact_fields else contact.fields
+    opted = contact.opted_out
+    if sprint.opt == "out":
+        opted = opted | {number}
+    elif sprint.opt == "in":
+        opted = opted - {number}
+    votes = contact.votes
+    if sprint.votes:
+        votes = {**votes, **{vote.poll: vote.choice for vote in sprint.votes}}
+    replies = sum(1 for message in sprint.outbound if message.kind == "reply")
+    session = sprint.session
+    if session is None and sprint.ended is None and not sprint.events:
+        session = conversation.session  # a stale timer changed nothing
+    return Conversation(
+        Contact(contact.phone, fields, contact.groups, opted, votes),
+        session,
+        conversation.recent_replies + replies,
+    )

@@ -1,0 +1,41 @@
+"""Own the tiny base every transport shares: a name, an inbound handler, an async context."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from engine.core.messages import Outgoing
+from engine.types import InboundHandler
+
+__all__ = ["TransportBase"]
+
+
+class TransportBase:
+    """``start(on_inbound)``, ``send(message, reference) -> external id``, ``aclose()``."""
+
+    name = "transport"
+
+    def __init__(self, name: str | None = None) -> None:
+        if name:
+            self.name = name
+        self.on_inbound: InboundHandler | None = None
+
+    async def start(self, on_inbound: InboundHandler) -> None:
+        self.on_inbound = on_inbound
+
+    async def send(self, message: Outgoing, reference: int) -> str | None:
+        raise NotImplementedError
+
+    async def aclose(self) -> None:
+        self.on_inbound = None
+
+    async def __aenter__(self) -> TransportBase:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()

@@ -1,0 +1,65 @@
+"""Own the seams between layers, as Protocols only: Store, Transport."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime
+from typing import Any, Protocol
+
+from engine.core.messages import Address, Inbound, Outgoing
+from engine.core.records import Conversation, OutboxRow, Received, Step, Timer
+
+__all__ = ["InboundHandler", "SendResult", "Store", "Transport"]
+
+
+class Store(Protocol):
+    """Durable state. One writer; every method that writes commits before it returns."""
+
+    async def open(self) -> None: ...
+    async def close(self) -> None: ...
+
+    async def receive(self, messages: Sequence[Inbound]) -> list[Received]: ...
+    async def pending_inbound(self, limit: int = 10_000) -> list[Inbound]: ...
+    async def load(
+        self, keys: Sequence[tuple[Address, Address]], *, replies_since: datetime
+    ) -> dict[tuple[Address, Address], Conversation]: ...
+    async def commit(self, steps: Sequence[Step]) -> list[OutboxRow]: ...
+
+    async def queued_outbox(self, limit: int = 1_000) -> list[OutboxRow]: ...
+    async def mark_sending(self, ids: Sequence[int]) -> None: ...
+    async def mark_sent(self, results: Sequence[tuple[int, str | None]]) -> None: ...
+    async def mark_failed(self, outbox_id: int, error: str, *, permanent: bool) -> None: ...
+    async def suppress(self, ids: Sequence[int], reason: str) -> None: ...
+    async def is_opted_out(self, contact: Address, number: Address) -> bool: ...
+
+    async def due_timers(self, now: datetime, limit: int = 1_000) -> list[Timer]: ...
+    async def next_timer_due(self) -> datetime | None: ...
+    async def schedule_start(
+        self,
+        contact: Address,
+        number: Address,
+        flow: str,
+        params: dict[str, Any],
+        due: datetime,
+    ) -> int: ...
+
+
+class SendResult(Protocol):
+    external_id: str | None
+
+
+InboundHandler = Callable[[Inbound], Awaitable[None]]
+"""Called by a transport for every inbound message; returns once the message is committed."""
+
+
+class Transport(Protocol):
+    """A connector: hands inbound messages to the service and sends outbound ones."""
+
+    name: str
+
+    async def start(self, on_inbound: InboundHandler) -> None: ...
+    async def send(self, message: Outgoing, reference: int) -> str | None:
+        """Send; return the provider's message id. Raise TransportError on failure."""
+        ...
+
+    async def aclose(self) -> None: ...

@@ -1,0 +1,92 @@
+"""Value builders shared by the store tests (a uniquely named module, imported by path)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from engine.core.messages import Inbound, Outgoing
+from engine.core.model import Event, Session, Sprint
+from engine.core.records import Step
+
+T0 = datetime(2026, 1, 5, 9, 0, 0, 123456, tzinfo=UTC)
+NUMBER = "36111"
+ALICE = "+33600000001"
+BOB = "+33600000002"
+
+
+def inbound(
+    sender: str = ALICE,
+    text: str = "HELLO",
+    *,
+    at: datetime = T0,
+    external_id: str | None = None,
+    transport: str = "loopback",
+    recipient: str = NUMBER,
+) -> Inbound:
+    return Inbound(
+        sender=sender,
+        recipient=recipient,
+        text=text,
+        received_at=at,
+        transport=transport,
+        external_id=external_id,
+    )
+
+
+def session(
+    contact: str = ALICE,
+    *,
+    sid: str = "s_000001",
+    state: str = "ask",
+    deadline: datetime | None = None,
+    number: str = NUMBER,
+    **vars: Any,
+) -> Session:
+    return Session(
+        id=sid,
+        contact=contact,
+        number=number,
+        flow="survey",
+        state=state,
+        vars=vars,
+        started_at=T0,
+        updated_at=T0,
+        deadline=deadline,
+        deadline_kind="timeout" if deadline else None,
+        ruleset_version="r1",
+    )
+
+
+def reply(contact: str = ALICE, text: str = "OK", kind: str = "reply") -> Outgoing:
+    return Outgoing(recipient=contact, sender=NUMBER, text=text, kind=kind)
+
+
+def step(
+    sprint: Sprint,
+    contact: str = ALICE,
+    *,
+    at: datetime = T0,
+    inbound_id: int | None = None,
+    timer_id: int | None = None,
+    number: str = NUMBER,
+) -> Step:
+    return Step(
+        contact=contact,
+        number=number,
+        sprint=sprint,
+        at=at,
+        ruleset_version="r1",
+        inbound_id=inbound_id,
+        timer_id=timer_id,
+    )
+
+
+def typical_sprint(contact: str, sid: str, at: datetime) -> Sprint:
+    """One event, one reply, a session waiting with a deadline: the common case."""
+    return Sprint(
+        session=session(contact, sid=sid, deadline=at + timedelta(hours=24), step=1),
+        events=(Event("matched", {"case": 1}),),
+        outbound=(reply(contact, "Thanks"),),
+        flow="survey",
+    )
