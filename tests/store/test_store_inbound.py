@@ -1,0 +1,100 @@
+"""Inbound: dedup by provider id and by fingerprint, crash recovery via pending_inbound."""
+
+from __future__ import annotations
+
+from datetime import timedelta, timezone
+from pathlib import Path
+
+import pytest
+from store_helpers import ALICE, BOB, T0, inbound, step
+
+from engine.core.model import Sprint
+from engine.errors import StoreError
+from engine.store import SqliteStore
+
+
+async def test_receive_sets_ids_in_order(store: SqliteStore) -> None:
+    received = await store.receive([inbound(ALICE, "A"), inbound(BOB, "B"), inbound(ALICE, "C")])
+    assert [r.message.text for r in received] == ["A", "B", "C"]
+    assert [r.duplicate for r in received] == [False, False, False]
+    ids = [r.message.id for r in received]
+    assert ids == sorted(ids) and len(set(ids)) == 3
+    assert [m.id for m in await store.pending_inbound()] == ids
+
+
+async def test_dedup_by_external_id(store: SqliteStore) -> None:
+    first = await store.receive([inbound(text="VOTE A", external_id="m-1", transport="smpp")])
+    again = await store.receive(
+        [
+            inbound(text="VOTE A", external_id="m-1", transport="smpp", at=T0 + timedelta(1)),
+            inbound(text="VOTE A", external_id="m-1", transport="modem"),  # another provider
+        ]
+    )
+    assert again[0].duplicate and again[0].message.id == first[0].message.id
+    assert not again[1].duplicate
+    assert (await store.counts())["inbound"] == 2
+
+
+async def test_dedup_by_fingerprint_without_external_id(store: SqliteStore) -> None:
+    first = await store.receive([inbound(text="HELLO")])
+    again = await store.receive(
+        [inbound(text="HELLO"), inbound(text="HELLO", at=T0 + timedelta(seconds=1))]
+    )
+    assert again[0].duplicate and again[0].message.id == first[0].message.id
+    assert not again[1].duplicate
+    assert (await store.counts())["inbound"] == 2
+
+
+async def test_dedup_within_one_batch(store: SqliteStore) -> None:
+    batch = [
+        inbound(text="X", external_id="e1"),
+        inbound(text="Y"),
+        inbound(text="X", external_id="e1"),
+        inbound(text="Y"),
+        inbound(text="Z"),
+    ]
+    received = await store.receive(batch)
+    assert [r.duplicate for r in received] == [False, False, True, True, False]
+    assert received[2].message.id == received[0].message.id
+    assert received[3].message.id == received[1].message.id
+    assert (await store.counts())["inbound"] == 3
+
+
+async def test_pending_inbound_survives_a_crash(tmp_path: Path) -> None:
+    path = tmp_path / "db.sqlite"
+    store = SqliteStore(path)
+    await store.open()
+    received = await store.receive([inbound(ALICE, "1"), inbound(BOB, "2"), inbound(ALICE, "3")])
+    first = received[0].message
+    assert first.id is not None
+    await store.commit([step(Sprint(session=None), ALICE, inbound_id=first.id)])
+    await store.close()  # the process dies before processing messages 2 and 3
+
+    async with SqliteStore(path) as reopened:
+        pending = await reopened.pending_inbound()
+        assert [m.text for m in pending] == ["2", "3"]
+        assert [m.id for m in pending] == [r.message.id for r in received[1:]]
+        assert pending[0].received_at == T0 and pending[0].received_at.tzinfo is not None
+        assert [m.text for m in await reopened.pending_inbound(limit=1)] == ["2"]
+
+
+async def test_received_at_round_trips_as_aware_utc(store: SqliteStore) -> None:
+    paris = timezone(timedelta(hours=1))
+    at = T0.astimezone(paris)
+    await store.receive([inbound(text="tz", at=at)])
+    [message] = await store.inbound_rows()
+    assert message.received_at == at
+    assert message.received_at.utcoffset() == timedelta(0)
+    assert message.received_at.microsecond == 123456
+
+
+async def test_naive_datetime_is_refused_and_nothing_written(store: SqliteStore) -> None:
+    with pytest.raises(StoreError, match="naive"):
+        await store.receive([inbound(text="ok"), inbound(text="bad", at=T0.replace(tzinfo=None))])
+    assert (await store.counts())["inbound"] == 0
+
+
+async def test_empty_batches_are_free(store: SqliteStore) -> None:
+    assert await store.receive([]) == []
+    assert await store.commit([]) == []
+    assert await store.load([], replies_since=T0) == {}
