@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
-__all__ = ["Clock", "FixedClock", "SystemClock"]
+__all__ = ["Clock", "FixedClock", "OffsetClock", "SystemClock"]
 
 
 class Clock(Protocol):
@@ -36,3 +36,17 @@ class FixedClock:
 
     def set(self, when: datetime) -> None:
         self._now = when
+
+
+class OffsetClock:
+    """The wall clock moved forward by hand: `twoway chat` uses it for ``/wait 25h``."""
+
+    def __init__(self) -> None:
+        self.offset = timedelta()
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self.offset
+
+    def advance(self, delta: timedelta) -> datetime:
+        self.offset += delta
+        return self.now()

@@ -1,0 +1,5 @@
+"""Run `python -m engine` as the `twoway` command."""
+
+from engine.cli.main import main
+
+main()

@@ -1,0 +1,75 @@
+"""Own the wiring of a deployment: from a Config to a running Service with its transports."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+
+from engine.config import Config
+from engine.errors import ConfigError
+from engine.ruleset.compiler import compile_rules
+from engine.service import Service
+from engine.store import SqliteStore
+from engine.transports.jsonl import JsonLinesTransport
+from engine.transports.loopback import LoopbackTransport
+from engine.types import Transport
+
+__all__ = ["build_service", "serve"]
+
+log = logging.getLogger("twoway")
+
+
+def _listen(value: str) -> tuple[str, int]:
+    host, _, port = value.rpartition(":")
+    try:
+        return host or "127.0.0.1", int(port)
+    except ValueError as exc:
+        raise ConfigError(f"listen address '{value}' must look like 127.0.0.1:2776") from exc
+
+
+def build_transports(config: Config) -> dict[str, Transport]:
+    transports: dict[str, Transport] = {}
+    for name, connector in config.connectors.items():
+        if connector.type == "jsonl":
+            host, port = _listen(str(connector.options.get("listen", "127.0.0.1:2776")))
+            transports[name] = JsonLinesTransport(name, host, port)
+        else:
+            transports[name] = LoopbackTransport(name)
+    return transports
+
+
+def build_service(config: Config) -> Service:
+    """Compile the rules and build the service; raises RuleErrors or ConfigError."""
+    ruleset = compile_rules(config.rules_path(), timezone=config.timezone).raise_for_errors()
+    routes = {n.address: n.connector for n in config.numbers.values()}
+    throughput = {n.address: n.throughput for n in config.numbers.values() if n.throughput}
+    return Service(
+        ruleset,
+        SqliteStore(config.store),
+        build_transports(config),
+        routes=routes,
+        throughput=throughput,
+    )
+
+
+async def serve(config: Config) -> None:
+    """Run until SIGINT or SIGTERM, then shut down gracefully."""
+    service = build_service(config)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await service.start()
+    rs = service.ruleset
+    log.info(
+        "twoway serving %d flows from %s (rules version %s), store %s",
+        len(rs.flows), config.rules_path(), rs.version, config.store,
+    )
+    for name, transport in service.transports.items():
+        if isinstance(transport, JsonLinesTransport):
+            log.info("connector %s: JSON lines on %s:%s", name, transport.host, transport.port)
+    await stop.wait()
+    log.info("shutting down: draining work in progress")
+    await service.stop()
+    log.info("stopped")

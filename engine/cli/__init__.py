@@ -1,0 +1,1 @@
+"""The `twoway` command line."""

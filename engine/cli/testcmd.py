@@ -1,0 +1,57 @@
+"""Own `twoway test`: run the conversation tests of rule sets and print what differs."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+
+import click
+
+from engine.errors import render_all
+from engine.ruleset.compiler import compile_rules, rule_sets
+from engine.ruleset.conversations import load_tests
+from engine.testing import run_test
+
+__all__ = ["test_command"]
+
+
+@click.command("test")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("-v", "--verbose", is_flag=True, help="Print every conversation, passed or not.")
+def test_command(paths: tuple[Path, ...], verbose: bool) -> None:
+    """Run the conversation tests of the rule sets in PATHS.
+
+    Every folder holding rule files is a rule set; its tests are the `tests:` sections of its
+    files and its `*.test.yaml` files.
+    """
+    passed = failed = 0
+    for folder in rule_sets(paths):
+        compiled = compile_rules(folder)
+        if compiled.ruleset is None:
+            click.echo(render_all(compiled.errors, compiled.sources), nl=False)
+            failed += 1
+            continue
+        tests, errors, sources = load_tests(folder, compiled.documents)
+        if errors:
+            click.echo(render_all(errors, {**compiled.sources, **sources}), nl=False)
+            failed += 1
+            continue
+        if not tests:
+            click.echo(f"no tests in {folder}")
+            continue
+        for test in tests:
+            result = asyncio.run(run_test(compiled.ruleset, test))
+            if result.passed:
+                passed += 1
+                click.echo(f"{click.style('PASS', fg='green')} {test.file}: {test.name}")
+            else:
+                failed += 1
+                click.echo(f"{click.style('FAIL', fg='red')} {test.file}: {test.name}")
+                assert result.failure is not None
+                click.echo(result.failure.render())
+            if verbose or not result.passed:
+                for prefix, text in result.transcript:
+                    click.echo(f"      {prefix}{text}")
+    click.echo(f"{passed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)

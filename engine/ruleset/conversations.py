@@ -1,0 +1,163 @@
+"""Own the conversation tests written next to rules: ``tests:`` sections and ``*.test.yaml`` files.
+
+A test is data: messages in, clock moves, flows started, and the replies expected, each as exact
+text or ``/regex/``. Parsing keeps each step's place in its file so a failure points at it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from engine.core.messages import normalize_address
+from engine.dsl import DslError, parse_duration
+from engine.errors import RuleError, Span
+from engine.ruleset.loader import Document, load_path
+
+__all__ = ["ConversationTest", "Expect", "TestStep", "load_tests", "tests_of"]
+
+DEFAULT_FROM = "+15550000001"
+DEFAULT_START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+_STEP_KEYS = ("send", "wait", "start")
+
+
+@dataclass(frozen=True, slots=True)
+class Expect:
+    """One expected message: exact text, or a regular expression searched in it."""
+
+    text: str
+    regex: bool = False
+
+    @classmethod
+    def parse(cls, raw: str) -> Expect:
+        if len(raw) >= 2 and raw.startswith("/") and raw.endswith("/"):
+            return cls(raw[1:-1], regex=True)
+        return cls(raw)
+
+    def __str__(self) -> str:
+        return f"/{self.text}/" if self.regex else repr(self.text)
+
+
+@dataclass(frozen=True, slots=True)
+class TestStep:
+    kind: str
+    """``send``, ``wait`` or ``start``."""
+    value: Any
+    span: Span
+    expect: tuple[Expect, ...] = ()
+    params: dict[str, Any] = field(default_factory=dict)
+    sender: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationTest:
+    name: str
+    file: str
+    span: Span
+    sender: str
+    recipient: str | None
+    contact: dict[str, Any]
+    now: datetime
+    steps: tuple[TestStep, ...]
+
+
+def tests_of(document: Document, errors: list[RuleError]) -> list[ConversationTest]:
+    """Return the tests of a parsed rule or test file; append problems to ``errors``."""
+    data = document.data
+    if not isinstance(data, dict) or "tests" not in data:
+        return []
+    raw = data["tests"]
+    if not isinstance(raw, list):
+        errors.append(RuleError("E501", "'tests' must be a list of tests", document.span(("tests",))))
+        return []
+    found: list[ConversationTest] = []
+    for index, item in enumerate(raw):
+        test = _test(document, ("tests", index), item, errors)
+        if test is not None:
+            found.append(test)
+    return found
+
+
+def _test(
+    doc: Document, path: tuple[Any, ...], item: Any, errors: list[RuleError]
+) -> ConversationTest | None:
+    def fail(message: str, where: Sequence[Any], hint: str | None = None) -> None:
+        errors.append(RuleError("E501", message, doc.span(where), hint))
+
+    if not isinstance(item, dict) or not isinstance(item.get("steps"), list):
+        fail("a test needs 'steps', a list", path, "see docs/rules.md, Conversation tests")
+        return None
+    now = DEFAULT_START
+    if "now" in item:
+        try:
+            now = datetime.fromisoformat(str(item["now"]))
+        except ValueError:
+            fail(f"'{item['now']}' is not a date and time", (*path, "now"))
+            return None
+        if now.tzinfo is None:
+            fail("'now' needs a time zone", (*path, "now"), "like 2026-12-01T10:00:00+01:00")
+            return None
+    steps: list[TestStep] = []
+    for index, raw in enumerate(item["steps"]):
+        here = (*path, "steps", index)
+        kinds = [k for k in _STEP_KEYS if isinstance(raw, dict) and k in raw]
+        if len(kinds) != 1:
+            fail("a step has exactly one of 'send', 'wait' or 'start'", here)
+            continue
+        kind = kinds[0]
+        value: Any = raw[kind]
+        if kind == "wait":
+            try:
+                value = parse_duration(str(value))
+            except DslError as exc:
+                fail(exc.message, (*here, "wait"), exc.hint)
+                continue
+        expect = raw.get("expect", [])
+        expected = expect if isinstance(expect, list) else [expect]
+        steps.append(
+            TestStep(
+                kind=kind,
+                value=str(value) if kind != "wait" else value,
+                span=doc.span(here),
+                expect=tuple(Expect.parse(str(e)) for e in expected),
+                params=dict(raw.get("params") or {}),
+                sender=normalize_address(str(raw["from"])) if "from" in raw else None,
+            )
+        )
+    recipient = item.get("to")
+    return ConversationTest(
+        name=str(item.get("name") or f"test {path[-1] + 1}"),
+        file=doc.file,
+        span=doc.span(path),
+        sender=normalize_address(str(item.get("from", DEFAULT_FROM))),
+        recipient=normalize_address(str(recipient)) if recipient is not None else None,
+        contact=dict(item.get("contact") or {}),
+        now=now,
+        steps=tuple(steps),
+    )
+
+
+def load_tests(
+    folder: Path, documents: Sequence[Document]
+) -> tuple[list[ConversationTest], list[RuleError], dict[str, str]]:
+    """Collect the tests of a rule set: ``tests:`` of its documents and its ``*.test.yaml`` files."""
+    errors: list[RuleError] = []
+    sources: dict[str, str] = {}
+    tests: list[ConversationTest] = []
+    for document in documents:
+        tests.extend(tests_of(document, errors))
+    files = [] if folder.is_file() else sorted(
+        [*folder.glob("*.test.yaml"), *folder.glob("*.test.yml")]
+    )
+    for file in files:
+        document, load_errors = load_path(file)
+        errors.extend(load_errors)
+        if document is None:
+            continue
+        sources[document.file] = document.text
+        tests.extend(tests_of(document, errors))
+    return tests, errors, sources
+
