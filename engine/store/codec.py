@@ -12,6 +12,7 @@ import hashlib
 import json
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from typing import Any
 
 from engine.errors import StoreError
@@ -19,8 +20,11 @@ from engine.errors import StoreError
 __all__ = ["dumps", "fingerprint", "loads", "time_in", "time_out"]
 
 
+@lru_cache(maxsize=4_096)
 def time_in(value: datetime) -> str:
-    """Return the column text of an aware datetime; a naive one is refused."""
+    """Return the column text of an aware datetime; a naive one is refused.
+
+    Cached: a batch repeats the same few instants (its ``now``, session start times)."""
     if value.tzinfo is None or value.utcoffset() is None:
         raise StoreError(f"naive datetime given to the store: {value.isoformat()}")
     return value.astimezone(UTC).isoformat(timespec="microseconds")
@@ -52,19 +56,29 @@ def _hook(obj: dict[str, Any]) -> Any:
     return obj
 
 
+_ENCODER = json.JSONEncoder(default=_default, ensure_ascii=False, separators=(",", ":"))
+_DECODER = json.JSONDecoder(object_hook=_hook)
+
+
 def dumps(value: Any) -> str:
     """Encode ``value`` as JSON text; raise StoreError if it cannot be."""
+    if isinstance(value, Mapping) and not value:
+        return "{}"
     try:
-        return json.dumps(value, default=_default, ensure_ascii=False, separators=(",", ":"))
+        return _ENCODER.encode(value)
     except (TypeError, ValueError, RecursionError) as exc:
         raise StoreError(f"value cannot be stored as JSON: {exc}") from exc
 
 
 def loads(text: str | None) -> Any:
     """Decode JSON text written by :func:`dumps` (None stays None)."""
-    if text is None:
+    if text is None or text == "null":
         return None
-    return json.loads(text, object_hook=_hook)
+    if text == "{}":
+        return {}
+    if text == "[]":
+        return []
+    return _DECODER.decode(text)
 
 
 def fingerprint(transport: str, sender: str, recipient: str, text: str, received_at: str) -> str:

@@ -132,7 +132,8 @@ _INITIAL = (
     "CREATE INDEX outbox_pending ON outbox (id) WHERE status IN ('queued', 'sending')",
     "CREATE INDEX outbox_status ON outbox (status)",
     "CREATE INDEX outbox_external_id ON outbox (external_id) WHERE external_id IS NOT NULL",
-    "CREATE INDEX outbox_contact ON outbox (contact, created_at)",
+    # Covers load()'s count of recent replies per conversation, and outbox rows by contact.
+    "CREATE INDEX outbox_contact ON outbox (contact, kind, created_at, sender)",
     """
     CREATE TABLE votes (
         id INTEGER PRIMARY KEY,

@@ -10,7 +10,7 @@ value is a bound parameter; the only text formatted into SQL is ``?`` marks and 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import Any, Concatenate, Literal, ParamSpec, TypeVar, cast
@@ -274,7 +274,7 @@ def load(
             sessions[(row[1], row[2])] = _session(row)
     replies: dict[Key, int] = {}
     sql = (
-        "SELECT contact, sender, COUNT(*) FROM outbox WHERE created_at >= ? AND kind = 'reply'"
+        "SELECT contact, sender, COUNT(*) FROM outbox WHERE kind = 'reply' AND created_at >= ?"
         " AND contact IN ({marks}) GROUP BY contact, sender"
     )
     for contact, sender, count in _select_in(conn, sql, phones, (time_in(replies_since),)):
@@ -649,6 +649,30 @@ def save_contact(
             None if groups is None else dumps(list(groups)),
         ),
     )
+
+
+def set_contact_fields(
+    conn: sqlite3.Connection, phone: Address, changes: Mapping[str, Any], at: datetime
+) -> None:
+    """Merge ``changes`` into the contact's fields (created if unknown), as a commit step does."""
+    row = conn.execute("SELECT fields FROM contacts WHERE phone = ?", (phone,)).fetchone()
+    fields = loads(row[0]) if row else {}
+    fields.update(changes)
+    stamp = time_in(at)
+    conn.execute(
+        "INSERT INTO contacts (phone, fields, created_at, updated_at) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT (phone) DO UPDATE SET fields = excluded.fields,"
+        " updated_at = excluded.updated_at",
+        (phone, dumps(fields), stamp, stamp),
+    )
+
+
+def opted_out(conn: sqlite3.Connection, pairs: Sequence[Key]) -> set[Key]:
+    """The ``(contact, number)`` pairs among ``pairs`` that are opted out (one query per chunk)."""
+    wanted = set(pairs)
+    sql = "SELECT contact, number FROM opt_outs WHERE opted_out = 1 AND contact IN ({marks})"
+    found = {(row[0], row[1]) for row in _select_in(conn, sql, {c for c, _ in wanted})}
+    return found & wanted
 
 
 def votes(conn: sqlite3.Connection, poll: str) -> list[tuple[Address, str, datetime]]:

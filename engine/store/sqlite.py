@@ -12,7 +12,7 @@ power cut. ``":memory:"`` is the same code on an in-memory database (``twoway ch
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
@@ -240,6 +240,21 @@ class SqliteStore:
     ) -> None:
         """Create or update a contact (imports, tests); None leaves that part unchanged."""
         await self._write(queries.save_contact, phone, fields, groups, self._now())
+
+    async def set_contact_fields(
+        self, phone: Address, fields: Mapping[str, Any], at: datetime
+    ) -> None:
+        """Merge ``fields`` into the contact's fields, creating the contact if unknown."""
+        await self._write(queries.set_contact_fields, phone, fields, at)
+
+    async def opted_out(
+        self, pairs: Sequence[tuple[Address, Address]]
+    ) -> set[tuple[Address, Address]]:
+        """The ``(contact, number)`` pairs among ``pairs`` that are opted out: ``is_opted_out``
+        for a whole send batch in one call."""
+        if not pairs:
+            return set()
+        return await self._read(queries.opted_out, pairs)
 
     async def votes(self, poll: str) -> list[tuple[Address, str, datetime]]:
         """``(contact, choice, at)`` of every vote of ``poll``, oldest first."""

@@ -104,11 +104,24 @@ async def test_a_failing_step_rolls_back_the_whole_batch(store: SqliteStore) -> 
 
 
 async def test_a_constraint_violation_rolls_back_and_raises_store_error(store: SqliteStore) -> None:
-    first = Sprint(session=session(ALICE, sid="s1"), outbound=(reply(ALICE),))
+    inbound_id = await _inbound_id(store, "STOP")
+    timer_id = await store.schedule_start(ALICE, NUMBER, "f", {}, T0)
+    before = await store.counts()
+    # These writes all reach the database before the failing session insert does.
+    first = Sprint(
+        session=session(ALICE, sid="s1"),
+        outbound=(reply(ALICE),),
+        contact_fields={"name": "Alice"},
+        opt="out",
+    )
     second = Sprint(session=session(ALICE, sid="s2"), outbound=(reply(ALICE),))
-    with pytest.raises(StoreError, match="UNIQUE"):
-        await store.commit([step(first), step(second)])  # two active sessions for one pair
-    assert (await store.counts())["sessions"] == 0
+    with pytest.raises(StoreError, match="UNIQUE"):  # two active sessions for one pair
+        await store.commit([step(first, inbound_id=inbound_id, timer_id=timer_id), step(second)])
+    assert await store.counts() == before
+    assert [m.id for m in await store.pending_inbound()] == [inbound_id]
+    assert [t.id for t in await store.due_timers(T0)] == [timer_id]
+    assert await store.contact(ALICE) is None
+    assert not await store.is_opted_out(ALICE, NUMBER)
     assert await store.outbox_rows() == []
 
 
@@ -290,3 +303,17 @@ async def test_events_filter_by_type(store: SqliteStore) -> None:
     assert [e["contact"] for e in await store.events(type="b")] == [ALICE, BOB]
     [only] = await store.events(ALICE, "b")
     assert only["data"] == {"x": [1, 2]} and only["number"] == NUMBER
+
+
+async def test_set_contact_fields_merges_and_creates(store: SqliteStore) -> None:
+    await store.set_contact_fields(ALICE, {"name": "Alice"}, T0)
+    await store.set_contact_fields(ALICE, {"city": "Lyon"}, T0)
+    contact = await store.contact(ALICE)
+    assert contact is not None and contact.fields == {"name": "Alice", "city": "Lyon"}
+
+
+async def test_opted_out_checks_a_batch_of_pairs(store: SqliteStore) -> None:
+    await store.commit([step(Sprint(session=None, opt="out"))])
+    pairs = [(ALICE, NUMBER), (ALICE, "other"), (BOB, NUMBER)]
+    assert await store.opted_out(pairs) == {(ALICE, NUMBER)}
+    assert await store.opted_out([]) == set()

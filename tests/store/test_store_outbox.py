@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from pathlib import Path
 
@@ -95,3 +96,13 @@ async def test_outbox_rows_filter_by_contact(store: SqliteStore) -> None:
     )
     assert [r.message.text for r in await store.outbox_rows(BOB)] == ["y"]
     assert len(await store.outbox_rows()) == 2
+
+
+async def test_concurrent_calls_do_not_interleave_transactions(store: SqliteStore) -> None:
+    rows = await _queue(store, *(f"m{i}" for i in range(20)))
+    calls = [store.mark_sent([(row.id, f"p{row.id}")]) for row in rows]
+    calls += [_queue(store, f"extra{i}") for i in range(20)]
+    calls += [store.load([(ALICE, "36111")], replies_since=T0) for _ in range(5)]
+    await asyncio.gather(*calls)
+    statuses = [r.status for r in await store.outbox_rows()]
+    assert statuses.count("sent") == 20 and statuses.count("queued") == 20
