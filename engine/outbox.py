@@ -101,13 +101,13 @@ class Outbox:
                 await self.send_batch(batch)
 
     async def send_batch(self, batch: list[OutboxRow]) -> None:
+        pairs = [(r.message.recipient, r.message.sender) for r in batch if r.message.kind != "compliance"]
+        blocked = await self.store.opted_out(pairs) if pairs else set()
         allowed: list[OutboxRow] = []
         suppressed: list[int] = []
         for row in batch:
             message = row.message
-            if message.kind != "compliance" and await self.store.is_opted_out(
-                message.recipient, message.sender
-            ):
+            if message.kind != "compliance" and (message.recipient, message.sender) in blocked:
                 suppressed.append(row.id)
             else:
                 allowed.append(row)
