@@ -126,9 +126,9 @@ def equals(left: Any, right: Any) -> bool:
     if left_type in _NUMBER_TYPES and right_type in _NUMBER_TYPES:
         return bool(left == right)
     if left_type in _NUMBER_TYPES and isinstance(right, str):
-        return parse_number(right) == left
+        return bool(parse_number(right) == left)
     if right_type in _NUMBER_TYPES and isinstance(left, str):
-        return parse_number(left) == right
+        return bool(parse_number(left) == right)
     if isinstance(left, bool) or isinstance(right, bool):
         return False
     if isinstance(left, str) and isinstance(right, str):

@@ -1,0 +1,376 @@
+"""Own the translation of syntax trees into closures: compile once, evaluate many times.
+
+Compile-time mistakes (unknown function, name or filter, arity, bad regex) raise ``DslError``;
+the closures raise only ``EvalError``. Names are looked up in mappings and, for dates, through an
+allowlist of attributes: nothing is ever read with ``getattr``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import operator
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import regex
+
+from engine.dsl import ast
+from engine.dsl.errors import DslError, EvalError, UnknownNameError
+from engine.dsl.functions import FUNCTIONS, SIGNATURES, Signature
+from engine.dsl.values import arithmetic, contains, describe, equals, negate, order, to_text
+from engine.errors import did_you_mean
+
+__all__ = ["REGEX_TIMEOUT", "STRAY_ERRORS", "Compiler", "Evaluator", "search", "stray_error"]
+
+Evaluator = Callable[[Mapping[str, Any]], Any]
+
+# Seconds one regex search may take; SMS text is short, so only a pathological regex gets there.
+REGEX_TIMEOUT = 0.05
+
+_REGEX_FLAGS = {"i": regex.IGNORECASE, "m": regex.MULTILINE, "s": regex.DOTALL}
+
+_DATETIME_FIELDS: dict[str, Callable[[dt.datetime], Any]] = {
+    "year": lambda value: value.year,
+    "month": lambda value: value.month,
+    "day": lambda value: value.day,
+    "hour": lambda value: value.hour,
+    "minute": lambda value: value.minute,
+    "second": lambda value: value.second,
+    "weekday": dt.datetime.weekday,
+    "isoweekday": dt.datetime.isoweekday,
+    "date": lambda value: value.date().isoformat(),
+}
+_DATE_FIELDS: dict[str, Callable[[dt.date], Any]] = {
+    "year": lambda value: value.year,
+    "month": lambda value: value.month,
+    "day": lambda value: value.day,
+    "weekday": dt.date.weekday,
+    "isoweekday": dt.date.isoweekday,
+    "date": dt.date.isoformat,
+}
+
+
+def _step(value: Any, key: str, path: tuple[str, ...]) -> Any:
+    """Return ``value.key``: a mapping's item or an allowlisted field of a date."""
+    if type(value) is dict or isinstance(value, Mapping):
+        try:
+            return value[key]
+        except KeyError:
+            raise UnknownNameError(".".join(path)) from None
+    if isinstance(value, dt.datetime):
+        field = _DATETIME_FIELDS.get(key)
+        if field is not None:
+            return field(value)
+    elif isinstance(value, dt.date):
+        date_field = _DATE_FIELDS.get(key)
+        if date_field is not None:
+            return date_field(value)
+    raise UnknownNameError(".".join(path))
+
+
+def search(pattern: Any, subject: Any) -> bool:
+    """Return whether the compiled ``pattern`` is found in ``subject`` within the time limit."""
+    try:
+        return pattern.search(to_text(subject), timeout=REGEX_TIMEOUT) is not None
+    except TimeoutError:
+        raise EvalError(
+            f"the regex /{pattern.pattern}/ took longer than {REGEX_TIMEOUT} s and was stopped"
+        ) from None
+
+
+_dynamic_regexes: dict[str, Any] = {}
+
+
+def _dynamic_regex(value: Any) -> Any:
+    """Compile a regex given as text at evaluation time, keeping a bounded cache."""
+    if not isinstance(value, str):
+        raise EvalError(f"'~' needs a regex or a text on its right, not {describe(value)}")
+    compiled = _dynamic_regexes.get(value)
+    if compiled is None:
+        try:
+            compiled = regex.compile(value)
+        except (regex.error, OverflowError, RecursionError) as error:
+            raise EvalError(f"invalid regex {value!r}: {error}") from None
+        if len(_dynamic_regexes) >= 256:
+            _dynamic_regexes.clear()
+        _dynamic_regexes[value] = compiled
+    return compiled
+
+
+# Python errors a closure may still raise on a value nobody foresaw; the public objects turn them
+# into EvalError so that a rule can never crash the engine.
+STRAY_ERRORS = (TypeError, ValueError, ArithmeticError, LookupError, AttributeError, RecursionError)
+
+
+def stray_error(error: BaseException, source: str) -> EvalError:
+    """Return the EvalError reporting a Python error raised while evaluating ``source``."""
+    if isinstance(error, RecursionError):
+        return EvalError(f"cannot evaluate {source!r}: too deeply nested")
+    return EvalError(f"cannot evaluate {source!r}: {error}")
+
+
+def _takes(least: int, most: int) -> str:
+    if least == most:
+        return "no arguments" if least == 0 else f"{least} argument{'s' if least != 1 else ''}"
+    if most == least + 1:
+        return f"{least} or {most} arguments"
+    return f"{least} to {most} arguments"
+
+
+def _invoke(function: Callable[..., Any], args: list[Evaluator]) -> Evaluator:
+    """Return a closure calling ``function`` with the values of ``args`` (no list per call)."""
+    if len(args) == 1:
+        (first,) = args
+        return lambda ctx: function(first(ctx))
+    if len(args) == 2:
+        first, second = args
+        return lambda ctx: function(first(ctx), second(ctx))
+    if len(args) == 3:
+        first, second, third = args
+        return lambda ctx: function(first(ctx), second(ctx), third(ctx))
+    return lambda ctx: function(*[arg(ctx) for arg in args])
+
+
+def _default(value: Evaluator, fallback: Evaluator) -> Evaluator:
+    """Return the closure of ``default(value, fallback)``: an unknown name gives the fallback."""
+
+    def run(ctx: Mapping[str, Any]) -> Any:
+        try:
+            found = value(ctx)
+        except UnknownNameError:
+            return fallback(ctx)
+        if found is None or found == "":
+            return fallback(ctx)
+        return found
+
+    return run
+
+
+class Compiler:
+    """Compile the expressions of one DSL string, collecting the root names it reads."""
+
+    def __init__(self, allowed: frozenset[str] | None) -> None:
+        self.allowed = allowed
+        self.roots: set[str] = set()
+
+    # --- template expressions --------------------------------------------------------------------
+
+    def template_expr(self, node: ast.TemplateExpr) -> Evaluator:
+        """Compile ``expr|filter|filter(args)``: each filter gets the value as first argument."""
+        value = self.expr(node.expr)
+        for item in node.filters:
+            value = self._filter(item, value)
+        return value
+
+    def _filter(self, node: ast.Filter, value: Evaluator) -> Evaluator:
+        function = FUNCTIONS.get(node.name)
+        if function is None:
+            raise DslError(
+                "E306",
+                f"unknown filter '{node.name}'",
+                offset=node.offset,
+                length=node.length,
+                hint=did_you_mean(node.name, FUNCTIONS),
+            )
+        signature = SIGNATURES[node.name]
+        given = len(node.args)
+        if not signature.least - 1 <= given <= signature.most - 1:
+            usage = _filter_usage(signature, node.name)
+            raise DslError(
+                "E308",
+                f"filter '{node.name}' takes "
+                f"{_takes(max(0, signature.least - 1), signature.most - 1)}, got {given}",
+                offset=node.offset,
+                length=node.length,
+                hint=f"write {usage}",
+            )
+        args = [value, *(self.expr(arg) for arg in node.args)]
+        if node.name == "default":
+            return _default(args[0], args[1])
+        return _invoke(function, args)
+
+    # --- expressions --------------------------------------------------------------------------
+
+    def expr(self, node: ast.Expr) -> Evaluator:
+        """Compile one expression node into a closure of the context."""
+        if isinstance(node, ast.Literal):
+            constant = node.value
+            return lambda ctx: constant
+        if isinstance(node, ast.Name):
+            return self._name(node)
+        if isinstance(node, ast.Compare):
+            return self._compare(node)
+        if isinstance(node, ast.BoolOp):
+            left, right = self.expr(node.left), self.expr(node.right)
+            if node.op == "and":
+                return lambda ctx: bool(left(ctx)) and bool(right(ctx))
+            return lambda ctx: bool(left(ctx)) or bool(right(ctx))
+        if isinstance(node, ast.Not):
+            operand = self.expr(node.operand)
+            return lambda ctx: not operand(ctx)
+        if isinstance(node, ast.Call):
+            return self._call(node)
+        if isinstance(node, ast.Match):
+            return self._match(node)
+        if isinstance(node, ast.Binary):
+            symbol = node.op
+            left, right = self.expr(node.left), self.expr(node.right)
+            return lambda ctx: arithmetic(symbol, left(ctx), right(ctx))
+        if isinstance(node, ast.Negate):
+            operand = self.expr(node.operand)
+            return lambda ctx: negate(operand(ctx))
+        if isinstance(node, ast.ListExpr):
+            items = [self.expr(item) for item in node.items]
+            return lambda ctx: [item(ctx) for item in items]
+        raise AssertionError(f"unknown node {node!r}")  # pragma: no cover
+
+    def _name(self, node: ast.Name) -> Evaluator:
+        path = node.path
+        root = path[0]
+        if self.allowed is not None and root not in self.allowed:
+            raise DslError(
+                "E305",
+                f"unknown name '{root}'",
+                offset=node.offset,
+                length=node.root_length,
+                hint=self._name_hint(root),
+            )
+        self.roots.add(root)
+        rest = path[1:]
+
+        def lookup(ctx: Mapping[str, Any]) -> Any:
+            try:
+                value = ctx[root]
+            except KeyError:
+                raise UnknownNameError(".".join(path)) from None
+            for key in rest:
+                value = _step(value, key, path)
+            return value
+
+        if rest:
+            return lookup
+
+        def lookup_root(ctx: Mapping[str, Any]) -> Any:
+            try:
+                return ctx[root]
+            except KeyError:
+                raise UnknownNameError(root) from None
+
+        return lookup_root
+
+    def _name_hint(self, root: str) -> str | None:
+        assert self.allowed is not None
+        suggestion = did_you_mean(root, self.allowed)
+        if suggestion:
+            return suggestion
+        if root in FUNCTIONS:
+            return f"'{root}' is a function: call it, as in {SIGNATURES[root].usage}"
+        if self.allowed and len(self.allowed) <= 12:
+            return f"names available here: {', '.join(sorted(self.allowed))}"
+        return None
+
+    def _call(self, node: ast.Call) -> Evaluator:
+        function = FUNCTIONS.get(node.name)
+        if function is None:
+            raise DslError(
+                "E304",
+                f"unknown function '{node.name}'",
+                offset=node.offset,
+                length=node.length,
+                hint=did_you_mean(node.name, FUNCTIONS),
+            )
+        signature = SIGNATURES[node.name]
+        given = len(node.args)
+        if not signature.least <= given <= signature.most:
+            raise DslError(
+                "E308",
+                f"function '{node.name}' takes {_takes(signature.least, signature.most)}, "
+                f"got {given}",
+                offset=node.offset,
+                length=max(1, node.end - node.offset),
+                hint=f"write {signature.usage}",
+            )
+        args = [self.expr(arg) for arg in node.args]
+        if node.name == "default":
+            return _default(args[0], args[1])
+        return _invoke(function, args)
+
+    def _compare(self, node: ast.Compare) -> Evaluator:
+        left, right = self.expr(node.left), self.expr(node.right)
+        symbol = node.op
+        if symbol == "==":
+            return lambda ctx: equals(left(ctx), right(ctx))
+        if symbol == "!=":
+            return lambda ctx: not equals(left(ctx), right(ctx))
+        if symbol == "in":
+            return lambda ctx: contains(left(ctx), right(ctx))
+        if symbol == "not in":
+            return lambda ctx: not contains(left(ctx), right(ctx))
+        compare = _ORDERINGS[symbol]
+        if isinstance(node.right, ast.Literal):
+            # The common `answers.score >= 9`: skip one closure call.
+            constant = node.right.value
+            return lambda ctx: order(symbol, compare, left(ctx), constant)
+        return lambda ctx: order(symbol, compare, left(ctx), right(ctx))
+
+    def _match(self, node: ast.Match) -> Evaluator:
+        left = self.expr(node.left)
+        right = node.right
+        negated = node.negated
+        pattern: Any
+        if isinstance(right, ast.Regex):
+            pattern = _compile_regex(right.pattern, right.flags, right)
+        elif isinstance(right, ast.Literal) and isinstance(right.value, str):
+            pattern = _compile_regex(right.value, "", right)
+        else:
+            dynamic = self.expr(right)
+            if negated:
+                return lambda ctx: not search(_dynamic_regex(dynamic(ctx)), left(ctx))
+            return lambda ctx: search(_dynamic_regex(dynamic(ctx)), left(ctx))
+        if negated:
+            return lambda ctx: not search(pattern, left(ctx))
+        return lambda ctx: search(pattern, left(ctx))
+
+
+_ORDERINGS: dict[str, Callable[[Any, Any], bool]] = {
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+}
+
+
+def _filter_usage(signature: Signature, name: str) -> str:
+    inner = signature.usage[len(name) + 1 : -1].partition(",")[2].strip()
+    return f"|{name}({inner})" if inner else f"|{name}"
+
+
+def _compile_regex(pattern: str, flags: str, node: ast.Node) -> Any:
+    """Compile a regex literal now, so that a bad one is reported before any message arrives."""
+    value = 0
+    for index, flag in enumerate(flags):
+        if flag not in _REGEX_FLAGS:
+            raise DslError(
+                "E307",
+                f"unknown regex flag '{flag}'",
+                offset=node.offset + node.length - len(flags) + index,
+                length=1,
+                hint="regex flags are i (ignore case), m (multi-line) and s (dot matches newline)",
+            )
+        value |= _REGEX_FLAGS[flag]
+    try:
+        return regex.compile(pattern, value)
+    except regex.error as error:
+        position = error.pos
+        where = f" (at character {position + 1} of the regex)" if position is not None else ""
+        raise DslError(
+            "E307",
+            f"invalid regex: {error.msg}",
+            offset=node.offset,
+            length=node.length,
+            hint=f"check the regex syntax{where}; escape special characters with a backslash",
+        ) from None
+    except (OverflowError, RecursionError, ValueError) as error:
+        raise DslError(
+            "E307", f"invalid regex: {error}", offset=node.offset, length=node.length
+        ) from None

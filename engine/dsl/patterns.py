@@ -1,0 +1,328 @@
+"""Own message patterns such as ``VOTE {choice:A|B|C}``: their syntax, compilation and matching.
+
+A pattern compiles to one regex over the message folded by ``fold_for_match`` (no case, no
+accents, punctuation kept), so literal words compare as ``normalize()`` does while captures
+still return the text as typed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from types import MappingProxyType
+from typing import Any
+
+import regex
+
+from engine.dsl.compiler import REGEX_TIMEOUT
+from engine.dsl.errors import DslError, EvalError
+from engine.dsl.scanners import DATE_REGEX, NUMBER_REGEX, PHONE_REGEX, parse_date, parse_phone
+from engine.dsl.text import fold_for_match, normalize
+from engine.dsl.values import parse_number
+from engine.errors import did_you_mean
+
+__all__ = ["CAPTURE_TYPES", "Pattern", "compile_pattern"]
+
+CAPTURE_TYPES = ("word", "number", "text", "date", "phone")
+
+# What separates words, as text.is_separator() says: punctuation, spaces, controls, ASCII symbols.
+_SEPARATOR_CLASS = r"\p{P}\p{Z}\p{Cc}\p{Cf}\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f"
+_SEP = f"[{_SEPARATOR_CLASS}]"
+_WORD_CHAR = f"[^{_SEPARATOR_CLASS}]"
+# Every element ends where a word ends: "VOTE" does not match the start of "VOTER".
+_END = f"(?!{_WORD_CHAR})"
+# Between elements, separators are optional and lazy, so that a number capture keeps its sign.
+_JOIN = f"{_SEP}*?"
+# What a text capture skips before the text: spaces, a colon, a dash used as a separator ...
+_TEXT_LEAD = r"(?:[\s:;,.!?=>]|[\-–—](?=\s))*"
+
+_CAPTURE_REGEX = {
+    "word": f"({_WORD_CHAR}(?:\\S*{_WORD_CHAR})?){_END}",
+    "number": f"({NUMBER_REGEX}){_END}",
+    "date": f"({DATE_REGEX})(?![./\\-]\\d){_END}",
+    "phone": f"({PHONE_REGEX}){_END}",
+}
+_NAME = re.compile(r"[^\W\d]\w*")
+_NO_MATCH = object()
+
+
+@dataclass(frozen=True, slots=True)
+class _Literal:
+    words: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Capture:
+    name: str
+    kind: str
+    # Where the name starts in the pattern, to underline a duplicate.
+    offset: int
+    # The alternatives of a choice capture, as written in the pattern.
+    alternatives: tuple[str, ...] = ()
+
+
+_Converter = Callable[[str, str], Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Pattern:
+    """A compiled pattern: ``match`` a message and get its captures, typed."""
+
+    source: str
+    captures: tuple[str, ...]
+    first_word: str | None
+    _regex: Any = field(repr=False, compare=False)
+    _converters: tuple[_Converter, ...] = field(repr=False, compare=False)
+
+    def match(self, text: str) -> dict[str, Any] | None:
+        """Return the captures when ``text`` starts with the pattern, else None.
+
+        Raise EvalError if matching takes longer than the regex time limit.
+        """
+        folded, origin = fold_for_match(text)
+        try:
+            found = self._regex.match(folded, timeout=REGEX_TIMEOUT)
+        except TimeoutError:
+            raise EvalError(f"the pattern {self.source!r} took too long to match") from None
+        if found is None:
+            return None
+        result: dict[str, Any] = {}
+        for group, (name, convert) in enumerate(
+            zip(self.captures, self._converters, strict=True), start=1
+        ):
+            start, end = found.span(group)
+            if start < 0:
+                start = end = len(folded)
+            if origin is None:
+                original = text[start:end]
+            else:
+                original = text[
+                    _original_start(origin, start, text) : _original_end(origin, end, text)
+                ]
+            value = convert(folded[start:end], original)
+            if value is _NO_MATCH:
+                return None
+            result[name] = value
+        return result
+
+
+def _original_start(origin: list[int], index: int, text: str) -> int:
+    return origin[index] if index < len(origin) else len(text)
+
+
+def _original_end(origin: list[int], index: int, text: str) -> int:
+    """Return where a capture ending at folded ``index`` ends in the original text.
+
+    A capture takes the combining marks that follow its last letter: "cafe" + U+0301 stays whole.
+    """
+    if index == 0:
+        return 0
+    after_last = origin[index - 1] + 1
+    following = origin[index] if index < len(origin) else len(text)
+    return max(after_last, following)
+
+
+def compile_pattern(source: str) -> Pattern:
+    """Compile a pattern, or raise DslError E303 (syntax, capture type, duplicate name)."""
+    return _compile(source)
+
+
+@lru_cache(maxsize=4096)
+def _compile(source: str) -> Pattern:
+    elements = _parse(source)
+    if not elements:
+        raise DslError(
+            "E303",
+            "empty pattern",
+            length=max(1, len(source)),
+            hint="write words and captures, like VOTE {choice:A|B|C}",
+        )
+    pieces: list[str] = []
+    converters: list[_Converter] = []
+    names: list[str] = []
+    for position, element in enumerate(elements):
+        last = position == len(elements) - 1
+        if isinstance(element, _Literal):
+            pieces.append(_JOIN + f"{_SEP}+".join(map(regex.escape, element.words)) + _END)
+            continue
+        names.append(element.name)
+        if element.kind == "text":
+            # The rest of the message when last (maybe empty); else the shortest non-empty run.
+            body = "(.*)" if last else "(.+?)"
+            pieces.append(_TEXT_LEAD + body + ("" if last else _END))
+            converters.append(_convert_text)
+        elif element.kind == "choice":
+            by_folded: dict[str, str] = {}
+            for alternative in element.alternatives:
+                # Two alternatives may fold alike ("e|é"): the first written wins.
+                by_folded.setdefault(normalize(alternative), alternative)
+            ordered = sorted(by_folded, key=len, reverse=True)
+            options = "|".join(
+                f"{_SEP}+".join(map(regex.escape, key.split(" "))) for key in ordered
+            )
+            pieces.append(f"{_JOIN}({options}){_END}")
+            converters.append(_choice_converter(MappingProxyType(by_folded)))
+        else:
+            pieces.append(_JOIN + _CAPTURE_REGEX[element.kind])
+            converters.append(_CONVERTERS[element.kind])
+    first = elements[0]
+    first_word = first.words[0] if isinstance(first, _Literal) else None
+    compiled = regex.compile("".join(pieces), regex.DOTALL | regex.V0)
+    return Pattern(source, tuple(names), first_word, compiled, tuple(converters))
+
+
+def _convert_word(folded: str, original: str) -> Any:
+    return original
+
+
+def _convert_text(folded: str, original: str) -> Any:
+    return original.strip()
+
+
+def _convert_number(folded: str, original: str) -> Any:
+    number = parse_number(folded)
+    return _NO_MATCH if number is None else number
+
+
+def _convert_date(folded: str, original: str) -> Any:
+    date = parse_date(folded)
+    return _NO_MATCH if date is None else date
+
+
+def _convert_phone(folded: str, original: str) -> Any:
+    phone = parse_phone(folded)
+    return _NO_MATCH if phone is None else phone
+
+
+_CONVERTERS: dict[str, _Converter] = {
+    "word": _convert_word,
+    "number": _convert_number,
+    "date": _convert_date,
+    "phone": _convert_phone,
+}
+
+
+def _choice_converter(choices: Mapping[str, str]) -> _Converter:
+    def convert(folded: str, original: str) -> Any:
+        return choices.get(normalize(folded), _NO_MATCH)
+
+    return convert
+
+
+def _parse(source: str) -> list[_Literal | _Capture]:
+    """Split a pattern into literal words and captures, checking every capture."""
+    elements: list[_Literal | _Capture] = []
+    seen: set[str] = set()
+    index = 0
+    literal_start = 0
+
+    def flush(end: int) -> None:
+        words = normalize(source[literal_start:end])
+        if words:
+            elements.append(_Literal(tuple(words.split(" "))))
+
+    while index < len(source):
+        char = source[index]
+        if char == "}":
+            raise DslError(
+                "E303",
+                "unmatched '}'",
+                offset=index,
+                hint="a capture is written {name:type}, like {choice:A|B|C}",
+            )
+        if char != "{":
+            index += 1
+            continue
+        flush(index)
+        closing = source.find("}", index + 1)
+        reopening = source.find("{", index + 1)
+        if closing < 0 or 0 <= reopening < closing:
+            raise DslError(
+                "E303",
+                "unclosed '{'",
+                offset=index,
+                hint="close the capture with '}', like {product:word}",
+            )
+        capture = _capture(source, index + 1, closing)
+        if capture.name in seen:
+            raise DslError(
+                "E303",
+                f"duplicate capture name '{capture.name}'",
+                offset=capture.offset,
+                length=len(capture.name),
+                hint="give each capture its own name",
+            )
+        seen.add(capture.name)
+        elements.append(capture)
+        index = closing + 1
+        literal_start = index
+    flush(len(source))
+    return elements
+
+
+def _capture(source: str, start: int, end: int) -> _Capture:
+    """Read the capture ``name:type`` written in ``source[start:end]``."""
+    body = source[start:end]
+    if not body.strip():
+        raise DslError(
+            "E303",
+            "empty capture",
+            offset=start - 1,
+            length=end - start + 2,
+            hint="a capture is written {name:type}, like {product:word}",
+        )
+    name_part, colon, type_part = body.partition(":")
+    name = name_part.strip()
+    name_offset = start + len(name_part) - len(name_part.lstrip())
+    if not name:
+        raise DslError(
+            "E303",
+            "missing capture name",
+            offset=name_offset,
+            length=1,
+            hint="name the capture before ':', like {product:word}",
+        )
+    if _NAME.fullmatch(name) is None:
+        raise DslError(
+            "E303",
+            f"invalid capture name '{name}'",
+            offset=name_offset,
+            length=len(name),
+            hint="a capture name starts with a letter and has letters, digits and _ only",
+        )
+    if not colon:
+        return _Capture(name, "word", name_offset)
+    kind = type_part.strip()
+    kind_offset = start + len(name_part) + 1 + len(type_part) - len(type_part.lstrip())
+    if "|" in kind:
+        alternatives = tuple(alternative.strip() for alternative in kind.split("|"))
+        if not all(normalize(alternative) for alternative in alternatives):
+            raise DslError(
+                "E303",
+                "empty alternative",
+                offset=kind_offset,
+                length=max(1, len(kind)),
+                hint="separate alternatives with one '|', like {choice:A|B|C}",
+            )
+        return _Capture(name, "choice", name_offset, alternatives)
+    if not kind:
+        raise DslError(
+            "E303",
+            "missing capture type",
+            offset=start + len(name_part),
+            length=1,
+            hint="write a type after ':' (word, number, text, date, phone) or alternatives A|B|C",
+        )
+    if kind.lower() in CAPTURE_TYPES:
+        return _Capture(name, kind.lower(), name_offset)
+    suggestion = did_you_mean(kind, CAPTURE_TYPES)
+    raise DslError(
+        "E303",
+        f"unknown capture type '{kind}'",
+        offset=kind_offset,
+        length=len(kind),
+        hint=suggestion
+        or "capture types are word, number, text, date and phone, or alternatives like A|B|C",
+    )

@@ -1,0 +1,175 @@
+"""Own compiled templates: text with ``{expression|filter}`` parts, ``{{``/``}}`` for braces.
+
+Rendering never reads a value as a template: inbound text containing "{x}" stays as it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from engine.dsl.compiler import STRAY_ERRORS, Compiler, Evaluator, stray_error
+from engine.dsl.errors import DslError
+from engine.dsl.parser import parse_template_expr
+from engine.dsl.values import to_text
+
+__all__ = ["Template", "compile_template"]
+
+
+@dataclass(frozen=True, slots=True)
+class Template:
+    """A compiled template: render it against many contexts."""
+
+    source: str
+    names: frozenset[str]
+    is_static: bool
+    # Literal texts and closures, in order; a static template is one text.
+    _parts: tuple[str | Evaluator, ...] = field(repr=False, compare=False)
+    # The text of a static template, braces unescaped.
+    _text: str = field(repr=False, compare=False, default="")
+
+    def render(self, ctx: Mapping[str, Any]) -> str:
+        """Return the text of the template in ``ctx``; raise EvalError if a part cannot be read."""
+        if self.is_static:
+            return self._text
+        try:
+            return "".join([p if isinstance(p, str) else to_text(p(ctx)) for p in self._parts])
+        except STRAY_ERRORS as error:
+            raise stray_error(error, self.source) from error
+
+    def value(self, ctx: Mapping[str, Any]) -> Any:
+        """Return the value of a template that is exactly one ``{expr}``, typed; else render()."""
+        parts = self._parts
+        if len(parts) == 1 and not isinstance(parts[0], str):
+            only = parts[0]
+            try:
+                return only(ctx)
+            except STRAY_ERRORS as error:
+                raise stray_error(error, self.source) from error
+        return self.render(ctx)
+
+
+def compile_template(source: str, *, names: Collection[str] | None = None) -> Template:
+    """Compile a template; ``names``, when given, are the only root names it may read.
+
+    Raise DslError (E302 syntax, E304 function, E305 name, E306 filter, E307 regex, E308 arguments),
+    its offset counted in ``source``.
+    """
+    return _compile(source, None if names is None else frozenset(names))
+
+
+@lru_cache(maxsize=4096)
+def _compile(source: str, allowed: frozenset[str] | None) -> Template:
+    compiler = Compiler(allowed)
+    parts: list[str | Evaluator] = []
+    text: list[str] = []
+    index = 0
+    length = len(source)
+    while index < length:
+        char = source[index]
+        if char == "{":
+            if source.startswith("{{", index):
+                text.append("{")
+                index += 2
+                continue
+            end = _closing_brace(source, index)
+            body = source[index + 1 : end]
+            if not body.strip():
+                raise DslError(
+                    "E302",
+                    "empty '{}'",
+                    offset=index,
+                    length=end - index + 1,
+                    hint="write a name between the braces, like {contact.name}, or '{{}}' for {}",
+                )
+            if text:
+                parts.append("".join(text))
+                text.clear()
+            parts.append(compiler.template_expr(parse_template_expr(body, index + 1)))
+            index = end + 1
+        elif char == "}":
+            if source.startswith("}}", index):
+                text.append("}")
+                index += 2
+                continue
+            raise DslError(
+                "E302",
+                "unmatched '}'",
+                offset=index,
+                hint="write '}}' for a literal brace, or open the expression with '{'",
+            )
+        else:
+            # Copy the run of plain text up to the next brace in one slice.
+            following = _next_brace(source, index)
+            text.append(source[index:following])
+            index = following
+    if text:
+        parts.append("".join(text))
+    if all(isinstance(part, str) for part in parts):
+        static = "".join(part for part in parts if isinstance(part, str))
+        return Template(source, frozenset(), True, (static,), static)
+    return Template(source, frozenset(compiler.roots), False, tuple(parts))
+
+
+def _next_brace(source: str, start: int) -> int:
+    opening = source.find("{", start)
+    closing = source.find("}", start)
+    candidates = [position for position in (opening, closing) if position >= 0]
+    return min(candidates) if candidates else len(source)
+
+
+def _closing_brace(source: str, opening: int) -> int:
+    """Return the index of the ``}`` closing the ``{`` at ``opening``.
+
+    Quotes and regex literals may hold braces (``{text ~ /a{2}/}``), so they are skipped; a
+    regex literal is a ``/`` right after ``~`` or ``!~``, which is what the grammar says too.
+    """
+    index = opening + 1
+    after_tilde = False
+    while index < len(source):
+        char = source[index]
+        if char in "'\"":
+            index = _skip_quoted(source, index, char, "quote")
+            after_tilde = False
+            continue
+        if char == "/" and after_tilde:
+            index = _skip_quoted(source, index, "/", "regex")
+            after_tilde = False
+            continue
+        if char == "}":
+            return index
+        if char == "{":
+            break
+        if char == "~":
+            after_tilde = True
+        elif not char.isspace():
+            after_tilde = False
+        index += 1
+    raise DslError(
+        "E302",
+        "unclosed '{'",
+        offset=opening,
+        hint="close the expression with '}', or write '{{' for a literal brace",
+    )
+
+
+def _skip_quoted(source: str, start: int, closer: str, what: str) -> int:
+    """Return the index just after the quote or regex starting at ``start``."""
+    index = start + 1
+    while index < len(source):
+        char = source[index]
+        if char == "\\":
+            index += 2
+            continue
+        if char == closer:
+            return index + 1
+        if closer == "/" and char == "\n":
+            break
+        index += 1
+    if what == "quote":
+        raise DslError(
+            "E302", "unclosed quote", offset=start, hint=f"end the text with a matching {closer}"
+        )
+    raise DslError("E302", "unclosed regex", offset=start, hint="end the regex with '/'")
