@@ -1,0 +1,1 @@
+"""Rule sets: the rule files of a deployment, read, validated and compiled."""
