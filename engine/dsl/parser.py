@@ -22,7 +22,7 @@ from engine.dsl.errors import DslError
 __all__ = ["MAX_DEPTH", "build_lark", "parse_condition", "parse_template_expr"]
 
 # Deeper nesting than this is surely a mistake, and would exhaust Python's stack later on.
-MAX_DEPTH = 100
+MAX_DEPTH = 200
 
 Start = TypingLiteral["condition", "template_expr"]
 

@@ -311,7 +311,7 @@ def _capture(source: str, start: int, end: int) -> _Capture:
         raise DslError(
             "E303",
             "missing capture type",
-            offset=start + len(name_part),
+            offset=start + len(name_part) + 1,
             length=1,
             hint="write a type after ':' (word, number, text, date, phone) or alternatives A|B|C",
         )
