@@ -2,7 +2,20 @@
 
 A pattern compiles to one regex over the message folded by ``fold_for_match`` (no case, no
 accents, punctuation kept), so literal words compare as ``normalize()`` does while captures
-still return the text as typed.
+still return the text as typed. A pattern matches from the start of the message; words after it
+are ignored. Captures (``{name}`` alone is a word):
+
+- ``word``: one space-separated token as typed, without the punctuation around it;
+- ``number``: "3", "-2", "4.5" or "4,5", returned as int or float;
+- ``text``: the rest of the message as typed, trimmed ("" when nothing is left); a text capture
+  that is not last takes the shortest non-empty run that lets the rest match;
+- ``date``: dd/mm/yyyy, dd/mm/yy, dd.mm.yyyy, dd-mm-yyyy or yyyy-mm-dd, returned in ISO form
+  ("2026-12-03"); dd/mm without a year gives ISO 8601's month-day form "--12-03"; an impossible
+  date does not match;
+- ``phone``: an optional "+" and 6 to 15 digits, with spaces, dashes, dots or parentheses between
+  them, returned as "+33612345678";
+- ``A|B|C``: one of the alternatives (each may be several words), returned as written in the
+  pattern.
 """
 
 from __future__ import annotations

@@ -128,7 +128,9 @@ def _closing_brace(source: str, opening: int) -> int:
     """
     index = opening + 1
     after_tilde = False
-    while index < len(source):
+    # Without any "}" after it, the brace is what is unclosed, whatever quotes follow.
+    limit = len(source) if source.find("}", index) >= 0 else index
+    while index < limit:
         char = source[index]
         if char in "'\"":
             index = _skip_quoted(source, index, char, "quote")

@@ -59,6 +59,8 @@ CASES: list[tuple[Callable[[str], Any], str, tuple[str, str, int, int, str | Non
     (template, "Hi {text == }", ("E302", "unexpected end of expression", 11, 1, VALUE)),
     (template, "Hi {contact.name upper}", ("E302", "unexpected name 'upper'", 17, 5, "expected an operator, a filter '|name' or '}'")),
     (template, "Hi {contact.name|}", ("E302", "unexpected end of expression", 17, 1, "write the name of a filter after '|', like |upper")),
+    (template, "Hi {contact.name, it's me", ("E302", "unclosed '{'", 3, 1, "close the expression with '}', or write '{{' for a literal brace")),
+    (template, "{default(x, 'abc}", ("E302", "unclosed quote", 12, 1, "end the text with a matching '")),
     (template, "Hi {text ~ 'a}", ("E302", "unclosed quote", 11, 1, "end the text with a matching '")),
     (template, "Hi {text ~ /a}", ("E302", "unclosed regex", 11, 1, "end the regex with '/'")),
     (template, "Hi {text = 'a'}", ("E302", "unexpected character '='", 9, 1, "use '==' to compare")),
