@@ -4,11 +4,13 @@
 str, int, float, bool, None) and, for every JSON path, where its key and value are written, so that
 every later error (schema, DSL, compiler) can point a caret at the right character.
 
-YAML is read safely (``yaml.compose`` with a ``SafeLoader``; no Python objects are ever built) and
-with YAML 1.2 core-schema values: ``yes``/``no``/``on``/``off``/``y``/``n`` stay text, only ``true``
-and ``false`` are booleans, ``9:00`` and ``0777``-style times and numbers follow YAML 1.2, and dates
-stay text (the compiler parses them). Duplicate keys, alias bombs and syntax errors are errors
-(E101-E103), never exceptions.
+YAML is read safely (``yaml.compose`` with a ``SafeLoader``; no Python object is ever built) and
+with YAML 1.2 core-schema values: ``yes``/``no``/``on``/``off``/``y``/``n`` stay text, only
+``true`` and ``false`` (any case) are booleans, ``9:00`` is text, ``0777`` is 777 and ``0o17`` is
+octal, and dates stay text (the compiler parses them). Aliases are expanded, ``<<`` merges too.
+
+Errors, never exceptions: E101 the YAML cannot be read (syntax, encoding, unsupported tag, alias
+bomb), E102 duplicate key, E103 the file is not a mapping (or a key is not text).
 """
 
 from __future__ import annotations
@@ -21,19 +23,20 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from yaml.error import Mark
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from engine.errors import RuleError, Span
 
 __all__ = [
     "FORMS",
+    "MAX_DEPTH",
     "MAX_NODES",
     "Document",
     "JsonPath",
     "NodePos",
     "load",
     "load_path",
+    "normalise",
 ]
 
 JsonPath = tuple[str | int, ...]
@@ -242,6 +245,7 @@ class _Abort(Exception):
 
 
 _BLOCK_HEADER = re.compile(r"[|>][-+0-9]*")
+_PROPERTIES = re.compile(r"(?:[&!][^ \t\n]*\s+)+")
 
 
 class _Builder:
@@ -253,22 +257,32 @@ class _Builder:
         self.errors: list[RuleError] = []
         self.count = 0
         self.active: set[int] = set()
+        self.line_starts = [0, *(m.end() for m in re.finditer("\n", text))]
+
+    def content_start(self, node: Node) -> int:
+        """Where the node's own text starts, after an ``&anchor`` and a ``!tag``, if any."""
+        start: int = node.start_mark.index
+        properties = _PROPERTIES.match(self.text, start)
+        return properties.end() if properties else start
 
     def span_of(self, node: Node) -> Span:
-        start: Mark = node.start_mark
-        end: Mark = node.end_mark
+        start = self.content_start(node)
+        end: int = node.end_mark.index
+        line_end = self.text.find("\n", start)
+        if line_end == -1:
+            line_end = len(self.text)
         if isinstance(node, ScalarNode):
             if node.style in ("|", ">"):
-                header = _BLOCK_HEADER.match(self.text, start.index)
+                header = _BLOCK_HEADER.match(self.text, start)
                 length = len(header.group()) if header else 1
-            elif end.line == start.line:
-                length = end.index - start.index
+            elif end <= line_end:
+                length = end - start
             else:
-                line_end = self.text.find("\n", start.index)
-                length = len(self.text[start.index : line_end].rstrip())
+                length = len(self.text[start:line_end].rstrip())
         else:
             length = 1
-        return Span(self.file, start.line + 1, start.column + 1, max(1, length))
+        line = bisect.bisect_right(self.line_starts, start) - 1
+        return Span(self.file, line + 1, start - self.line_starts[line] + 1, max(1, length))
 
     def error(self, code: str, message: str, node: Node, hint: str | None = None) -> None:
         self.errors.append(RuleError(code, message, self.span_of(node), hint))
@@ -306,8 +320,10 @@ class _Builder:
         style = node.style if isinstance(node, ScalarNode) else None
         self.positions[path] = NodePos(key, self.span_of(node), style)
         if isinstance(node, ScalarNode):
-            self.extents[path] = (node.start_mark.index, node.end_mark.index)
+            self.extents[path] = (self.content_start(node), node.end_mark.index)
             return self.scalar(node)
+        if node.tag not in (_TAG + "seq", _TAG + "map"):
+            self.unsupported_tag(node)
         self.active.add(id(node))
         try:
             if isinstance(node, SequenceNode):
@@ -324,12 +340,7 @@ class _Builder:
             return _resolve_plain(text)
         reader = _EXPLICIT.get(node.tag)
         if reader is None:
-            self.error(
-                "E101",
-                f"yaml tag '{_short_tag(node.tag)}' is not supported",
-                node,
-                "remove the tag: rule files use plain YAML values (text, numbers, true/false)",
-            )
+            self.unsupported_tag(node)
             return text
         try:
             return reader(text)
@@ -341,6 +352,14 @@ class _Builder:
                 "remove the tag",
             )
             return text
+
+    def unsupported_tag(self, node: Node) -> None:
+        self.error(
+            "E101",
+            f"yaml tag '{_short_tag(node.tag)}' is not supported",
+            node,
+            "remove the tag: rule files use plain YAML values (text, numbers, true/false)",
+        )
 
     def key_of(self, node: Node) -> str | None:
         if isinstance(node, ScalarNode):

@@ -15,6 +15,7 @@ E205 no form (or two), E206 invalid duration.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 from typing import Any
@@ -39,6 +40,15 @@ _TYPE_WORDS = {
     "object": "a map",
     "array": "a list",
     "null": "empty",
+}
+
+# Keys that only one form has: they tell which form key a file forgot.
+_FORM_CLUES = {
+    "states": "flow",
+    "choices": "poll",
+    "once_per": "poll",
+    "questions": "survey",
+    "intro": "survey",
 }
 
 # Ranks decide which error wins when two fall on the same place: the most specific first.
@@ -102,6 +112,27 @@ def _show(value: Any) -> str:
     if len(first) > 40 or first != text:
         first = first[:40] + "…"
     return f"'{first}'"
+
+
+_UNIT_WORDS = {
+    "s": "s", "sec": "s", "secs": "s", "second": "s", "seconds": "s",
+    "m": "m", "min": "m", "mins": "m", "minute": "m", "minutes": "m",
+    "h": "h", "hr": "h", "hrs": "h", "hour": "h", "hours": "h",
+    "d": "d", "day": "d", "days": "d",
+    "w": "w", "wk": "w", "week": "w", "weeks": "w",
+}  # fmt: skip
+
+
+def _duration_guess(text: str) -> str | None:
+    """'1 day' -> '1d', '2 hours 30 min' -> '2h30m'; None when it is not that simple."""
+    parts = re.findall(r"(\d+)\s*([A-Za-z]+)", text)
+    rest = re.sub(r"(\d+)\s*([A-Za-z]+)|[\s,]|and", "", text)
+    if not parts or rest:
+        return None
+    units = [_UNIT_WORDS.get(unit.lower()) for _, unit in parts]
+    if None in units:
+        return None
+    return "".join(f"{number}{unit}" for (number, _), unit in zip(parts, units, strict=True))
 
 
 def _expected(schema: Mapping[str, Any], types: Any) -> str:
@@ -251,10 +282,16 @@ class _Report:
             hint = did_you_mean(near, keys)
         else:
             span = self.object_span(path, instance)
-            if "tests" in instance:
+            guess = next((form for key, form in _FORM_CLUES.items() if key in instance), None)
+            if guess is not None:
+                clue = next(key for key in _FORM_CLUES if key in instance)
+                hint = (
+                    f"this file has '{clue}', like a {guess}: add '{guess}: <a title>' at the top"
+                )
+            elif "tests" in instance:
                 hint = "a file of conversation tests alone must be named <name>.test.yaml"
             else:
-                hint = "start the file with the form key, e.g. 'flow: Appointment reminder'"
+                hint = "start the file with its form, e.g. 'autoreply:' or 'flow: <a title>'"
         self.add(_UNKNOWN, code, message, span, hint)
 
     def unknown(self, schema: dict[str, Any], path: JsonPath, instance: dict[str, Any]) -> None:
@@ -300,16 +337,30 @@ class _Report:
     def missing(self, schema: dict[str, Any], path: JsonPath, instance: dict[str, Any]) -> None:
         required = [str(key) for key in schema.get("required", [])]
         absent = [key for key in required if key not in instance]
-        if schema.get("additionalProperties") is False:
-            allowed = schema.get("properties", {})
+        keys_of = schema.get("x-keys-of")  # a conditional part of the schema of ...
+        if isinstance(keys_of, str):
+            allowed = _resolve({"$ref": f"#/$defs/{keys_of}"}).get("properties", {})
+        else:
+            allowed = (
+                schema.get("properties", {})
+                if schema.get("additionalProperties") is False
+                else None
+            )
+        if allowed is not None:
             strays = [key for key in instance if key not in allowed]
             # a misspelt key already says what is missing
             absent = [key for key in absent if not any(did_you_mean(s, [key]) for s in strays)]
         if not absent:
             return
         kind = self.kind(schema, path)
+        own = _resolve(schema.get("properties", {}).get(absent[0])).get("x-example")
         example = schema.get("x-example")
-        hint = f"for example: {example}" if example else f"{kind} must have {_quoted(required)}"
+        if len(absent) == 1 and isinstance(own, str):
+            hint = f"add it, for example: {own}"
+        elif isinstance(example, str):
+            hint = f"for example: {example}"
+        else:
+            hint = f"{kind} must have {_quoted(required)}"
         message = f"{kind} needs {_quoted(absent)}"
         self.add(_MISSING, "E202", message, self.object_span(path, instance), hint)
 
@@ -348,7 +399,8 @@ class _Report:
             hint = did_you_mean(str(instance), choices) if isinstance(instance, str) else None
         elif validator == "pattern":
             message = f"{subject} must be {_expected(schema, 'string')}, not {shown}"
-            hint = schema.get("x-hint")
+            guess = _duration_guess(str(instance)) if code == "E206" else None
+            hint = f"write it as {guess}" if guess else schema.get("x-hint")
         elif validator in ("minItems", "minProperties"):
             message = f"{subject} must not be empty"
             example = schema.get("x-example")
