@@ -395,8 +395,12 @@ class _Report:
         elif validator in ("enum", "const"):
             options = error.validator_value
             choices = [str(o) for o in (options if isinstance(options, list) else [options])]
-            message = f"{subject} must be one of {', '.join(choices)}, not {shown}"
-            hint = did_you_mean(str(instance), choices) if isinstance(instance, str) else None
+            if len(choices) == 1:
+                message = f"{subject} must be {choices[0]}, not {shown}"
+            else:
+                message = f"{subject} must be one of {', '.join(choices)}, not {shown}"
+            guess = did_you_mean(str(instance), choices) if isinstance(instance, str) else None
+            hint = guess or schema.get("x-hint")
         elif validator == "pattern":
             message = f"{subject} must be {_expected(schema, 'string')}, not {shown}"
             guess = _duration_guess(str(instance)) if code == "E206" else None

@@ -138,7 +138,8 @@ def test_unknown_key_in_each_kind_of_object(text: str, message: str, span: Span)
 def test_unknown_key_without_a_close_match_lists_what_is_allowed() -> None:
     error = one("settings:\n  colour: red\n")
     assert error.hint == (
-        "allowed in 'settings': help, opt_out, opt_in, session_expiry, reply_limit"
+        "allowed in 'settings': help, opt_out, opt_in, language, timezone, session_expiry, "
+        "reply_limit"
     )
 
 
@@ -353,6 +354,31 @@ def test_only_one_otherwise_entry() -> None:
         "an autoreply file has a single 'otherwise' entry",
         Span(F, 5, 5, 9),
     )
+
+
+def test_once_per_contact_is_the_only_mode() -> None:
+    error = one("poll: P\ntrigger: {keyword: V}\nchoices: {A: a}\nonce_per: message\n")
+    assert (error.code, error.message, error.span) == (
+        "E203",
+        "'once_per' must be contact, not 'message'",
+        Span(F, 4, 11, 7),
+    )
+    assert (
+        error.hint == "one vote per phone number is the only mode for now: write once_per: contact"
+    )
+
+
+def test_settings_language_and_timezone() -> None:
+    assert check("settings:\n  language: fr\n  timezone: Europe/Paris\n") == []
+    error = one("settings:\n  language: French\n")
+    assert error.message == "'language' must be a language code like en or fr, not 'French'"
+
+
+def test_a_send_step_may_come_from_another_phone() -> None:
+    text = "flow: F\nstates: {a: {end: true}}\ntests:\n  - steps:\n"
+    assert check(text + "      - {send: hi, from: '+33600000002'}\n") == []
+    error = one(text + "      - {wait: 1h, from: '+33600000002'}\n")
+    assert (error.code, error.message) == ("E201", "unknown key 'from' in a test step")
 
 
 # --- E205 forms -----------------------------------------------------------------------------------
