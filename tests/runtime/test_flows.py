@@ -1,0 +1,225 @@
+"""Flows: waits, retries, timeouts, actions, loop protection, runtime mistakes as events."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+
+from engine.core.model import Contact, Input
+from engine.runtime import step
+from tests.runtime.conftest import NOW, NUMBER, PHONE, events, message, texts
+
+CONFIRM = """
+flow: Confirm
+trigger: {keyword: BOOK}
+states:
+  ask:
+    say: "Reply YES or NO"
+    wait:
+      - when: yes
+        set: {booking.status: confirmed, contact.city: "{rest}"}
+        say: "Confirmed"
+        end: true
+      - when: no
+        goto: cancel
+      - otherwise:
+          say: "YES or NO please"
+          retries: 2
+          then: gave_up
+    timeout: {after: 2h, say: "Still there?", then: end}
+  cancel:
+    say: "Cancelled"
+    send: {to: "+33 6 99 99 99 99", text: "{contact.phone} cancelled"}
+    end: true
+  gave_up:
+    say: "Never mind"
+    handoff: reception
+    end: true
+"""
+
+
+def timeout(rs, session, at):
+    inp = Input("timeout", Contact(PHONE), NUMBER, session_id=session.id)
+    return step(rs, session, inp, at)
+
+
+def test_yes_in_four_languages(rules):
+    rs = rules(confirm=CONFIRM)
+    for answer in ("yes", "Oui", "sí", "JA", "ok", "👍"):
+        session = message(rs, "BOOK").session
+        assert texts(message(rs, answer, session)) == ["Confirmed"], answer
+
+
+def test_retries_then_the_exhausted_branch(rules):
+    rs = rules(confirm=CONFIRM)
+    session = message(rs, "BOOK").session
+    first = message(rs, "maybe", session)
+    assert texts(first) == ["YES or NO please"]
+    second = message(rs, "hmm", first.session)
+    assert texts(second) == ["YES or NO please"]
+    third = message(rs, "dunno", second.session)
+    assert texts(third) == ["Never mind"]
+    assert third.handoff == "reception"
+    assert third.session is None
+    assert "retries_exhausted" in events(third)
+
+
+def test_a_matching_answer_resets_nothing_else(rules):
+    rs = rules(confirm=CONFIRM)
+    session = message(rs, "BOOK").session
+    sprint = message(rs, "no", session)
+    assert texts(sprint) == ["Cancelled", "+33600000001 cancelled"]
+    assert [m.recipient for m in sprint.outbound] == [PHONE, "+33699999999"]
+    assert [m.kind for m in sprint.outbound] == ["reply", "send"]
+
+
+def test_timeout_runs_its_actions_and_ends(rules):
+    rs = rules(confirm=CONFIRM)
+    session = message(rs, "BOOK").session
+    assert session.deadline == NOW + timedelta(hours=2)
+    assert session.deadline_kind == "timeout"
+    sprint = timeout(rs, session, session.deadline)
+    assert texts(sprint) == ["Still there?"]
+    assert sprint.session is None and sprint.ended is not None
+
+
+def test_set_writes_session_variables_and_contact_fields(rules):
+    rs = rules(
+        note="""
+        flow: Note
+        trigger: {keyword: CITY}
+        states:
+          a:
+            set: {city.name: "{rest|title}", contact.city: "{rest|title}", count: "{1 + 1}"}
+            say: "{city.name} {contact.city} {count + 1}"
+            end: true
+        """
+    )
+    sprint = message(rs, "city  paris")
+    assert texts(sprint) == ["Paris Paris 3"]
+    assert sprint.contact_fields == {"city": "Paris"}
+
+
+def test_a_missing_variable_is_an_error_event_and_the_conversation_goes_on(rules):
+    rs = rules(
+        oops="""
+        flow: Oops
+        trigger: {keyword: OOPS}
+        states:
+          a:
+            say: "Hello {contact.nickname}"
+            goto: b
+          b:
+            say: "still here"
+            end: true
+        """
+    )
+    sprint = message(rs, "oops")
+    assert texts(sprint) == ["still here"]
+    error = next(e for e in sprint.events if e.type == "error")
+    assert "contact.nickname" in error.data["message"]
+
+
+def test_a_goto_loop_is_cut_and_the_session_ends(rules):
+    rs = rules(
+        loop="""
+        flow: Loop
+        trigger: {keyword: LOOP}
+        states:
+          a:
+            goto: b
+          b:
+            goto: a
+        """
+    )
+    sprint = message(rs, "loop")
+    assert sprint.session is None
+    errors = [e.data["message"] for e in sprint.events if e.type == "error"]
+    assert errors == ["more than 100 steps in one go: the flow loops; the session ends"]
+
+
+def test_replies_per_conversation_are_capped(rules):
+    rs = rules(info='autoreply:\n  - keyword: PING\n    reply: "pong"\n')
+    assert texts(message(rs, "ping", recent_replies=19)) == ["pong"]
+    sprint = message(rs, "ping", recent_replies=20)
+    assert texts(sprint) == []
+    assert "reply_limited" in events(sprint)
+
+
+def test_a_state_removed_by_a_reload_ends_the_session_cleanly(rules):
+    rs = rules(confirm=CONFIRM)
+    session = message(rs, "BOOK").session
+    vanished = replace(session, state="no_such_state")
+    sprint = message(rs, "yes", vanished)
+    assert sprint.session is None
+    assert sprint.ended is not None
+    assert any("no longer exists" in e.data.get("message", "") for e in sprint.events)
+    assert sprint.handoff == "inbox"  # the message then follows the normal precedence
+
+
+def test_a_poll_vote_is_refused_the_second_time(rules):
+    rs = rules(
+        contest="""
+        poll: Contest
+        trigger: {keyword: VOTE}
+        choices: {A: Alpha, B: Beta}
+        reply: "ok {choice.label}"
+        already_voted: "already {vote.label}"
+        """
+    )
+    first = message(rs, "VOTE a")
+    assert texts(first) == ["ok Alpha"]
+    assert [(v.poll, v.choice) for v in first.votes] == [("contest", "A")]
+    contact = Contact(PHONE, votes={"contest": "A"})
+    second = message(rs, "vote beta", contact=contact)
+    assert texts(second) == ["already Alpha"]
+    assert second.votes == ()
+
+
+def test_a_poll_that_allows_changes_replaces_the_vote(rules):
+    rs = rules(
+        contest="""
+        poll: Contest
+        trigger: {keyword: VOTE}
+        choices: {A: Alpha, B: Beta}
+        change: allowed
+        changed: "now {choice.label}, was {vote.label}"
+        """
+    )
+    contact = Contact(PHONE, votes={"contest": "A"})
+    sprint = message(rs, "VOTE B", contact=contact)
+    assert texts(sprint) == ["now Beta, was Alpha"]
+    assert [(v.choice, v.replaces) for v in sprint.votes] == [("B", True)]
+
+
+def test_survey_answers_are_typed_and_recorded(rules):
+    rs = rules(
+        survey="""
+        survey: S
+        trigger: {keyword: SURVEY}
+        questions:
+          - {id: n, ask: "n?", type: number, min: 1, max: 5}
+          - {id: when, ask: "date?", type: date}
+          - {id: pick, ask: "pick?", type: choice, choices: {R: Red, G: Green}}
+        outro: "done {answers.n} {answers.when} {answers.pick}"
+        """
+    )
+    session = message(rs, "survey").session
+    s1 = message(rs, "6", session)
+    assert texts(s1) == ["Please reply with a number from 1 to 5."]
+    s2 = message(rs, "4,5", s1.session)
+    assert texts(s2) == ["date?"]
+    s3 = message(rs, "le 24/12/2026", s2.session)
+    assert texts(s3) == ["pick?"]
+    s4 = message(rs, "green", s3.session)
+    assert texts(s4) == ["done 4.5 2026-12-24 G"]
+    assert [(a.question, a.value) for a in (*s2.answers, *s3.answers, *s4.answers)] == [
+        ("n", 4.5),
+        ("when", "2026-12-24"),
+        ("pick", "G"),
+    ]
+
+
+def test_inbound_text_is_never_evaluated_as_a_template(rules):
+    rs = rules(echo='autoreply:\n  - match: "ECHO {t:text}"\n    reply: "you said {t}"\n')
+    assert texts(message(rs, "echo {contact.phone} {1+1}")) == ["you said {contact.phone} {1+1}"]
