@@ -22,8 +22,8 @@ from engine.ruleset.forms import (
     compile_poll,
     compile_survey,
 )
-from engine.ruleset.loader import Document, load_path
-from engine.ruleset.model import Flow, Poll, Settings
+from engine.ruleset.loader import Document, load_path, normalise
+from engine.ruleset.model import KNOWN_ROOTS, Flow, Poll, Settings
 from engine.ruleset.ruleset import RuleSet
 from engine.ruleset.schema import validate
 from engine.ruleset.source import Source
@@ -125,6 +125,7 @@ def compile_files(files: Sequence[Path], *, timezone: str | None = None) -> Comp
         document, load_errors = load_path(file)
         errors.extend(load_errors)
         if document is None:
+            sources[str(file)] = _raw_text(file)
             continue
         sources[document.file] = document.text
         schema_errors = validate(document)
@@ -133,7 +134,8 @@ def compile_files(files: Sequence[Path], *, timezone: str | None = None) -> Comp
             documents.append(document)
     builder = _Builder()
     for document in documents:
-        builder.add(document)
+        if not is_test_file(Path(document.file)):
+            builder.add(document)
     errors.extend(builder.check())
     for document in documents:
         sources.setdefault(document.file, document.text)
@@ -149,6 +151,14 @@ def compile_files(files: Sequence[Path], *, timezone: str | None = None) -> Comp
         digest.hexdigest()[:12], builder.flows, builder.polls, settings, sorted(sources)
     )
     return Compiled(ruleset, [], sources, documents)
+
+
+def _raw_text(file: Path) -> str:
+    """The text of an unreadable rule file, as well as it can be read, to show its errors."""
+    try:
+        return normalise(file.read_bytes().decode("utf-8-sig", "replace"))
+    except OSError:
+        return ""
 
 
 def _replace_timezone(settings: Settings, timezone: str) -> Settings:
@@ -236,6 +246,7 @@ class _Builder:
             _check_graph(src, sc, flow)
             _check_keywords(src, flow, claims)
             _check_votes(src, flow, {p.id for p in self.polls})
+            src.check_names(KNOWN_ROOTS)
             errors.extend(src.errors)
         return errors
 

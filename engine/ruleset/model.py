@@ -15,6 +15,8 @@ from engine.dsl import Condition, Pattern, Template
 
 __all__ = [
     "END",
+    "KNOWN_ROOTS",
+    "READ_ONLY",
     "STAY",
     "Action",
     "AnswerTest",
@@ -38,6 +40,13 @@ __all__ = [
     "Trigger",
     "Wait",
 ]
+
+
+READ_ONLY = frozenset({"text", "rest", "now", "number", "yes", "no", "stop", "help", "contact"})
+"""Names every expression can read and ``set`` may not write (``contact.<field>`` is allowed)."""
+
+KNOWN_ROOTS = READ_ONLY | {"answers", "choice", "vote"}
+"""Names twoway itself provides; a name one typo away from these is reported (E305)."""
 
 
 # --- transitions --------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -16,7 +17,7 @@ from engine.dsl import (
     compile_template,
     parse_duration,
 )
-from engine.errors import RuleError, Span
+from engine.errors import RuleError, Span, did_you_mean
 from engine.ruleset.loader import Document
 
 __all__ = ["Path", "Source"]
@@ -30,6 +31,10 @@ class Source:
     def __init__(self, document: Document) -> None:
         self.doc = document
         self.errors: list[RuleError] = []
+        self.reads: list[tuple[str, tuple[str | int, ...], str]] = []
+        """(root name, path of the string, the string) for every name an expression reads."""
+        self.defines: set[str] = set()
+        """Root names this file defines: pattern captures and ``set`` targets."""
 
     @property
     def file(self) -> str:
@@ -66,24 +71,53 @@ class Source:
     def template(self, path: Sequence[str | int]) -> Template | None:
         raw = self.get(path)
         try:
-            return compile_template(_text(raw))
+            template = compile_template(_text(raw))
         except DslError as exc:
             self._dsl_error(exc, path)
             return None
+        self._reads(template.names, path, template.source)
+        return template
 
     def condition(self, path: Sequence[str | int]) -> Condition | None:
         try:
-            return compile_condition(_text(self.get(path)))
+            condition = compile_condition(_text(self.get(path)))
         except DslError as exc:
             self._dsl_error(exc, path)
             return None
+        self._reads(condition.names, path, condition.source)
+        return condition
 
     def pattern(self, path: Sequence[str | int]) -> Pattern | None:
         try:
-            return compile_pattern(_text(self.get(path)))
+            pattern = compile_pattern(_text(self.get(path)))
         except DslError as exc:
             self._dsl_error(exc, path)
             return None
+        self.defines.update(pattern.captures)
+        return pattern
+
+    def _reads(self, names: frozenset[str], path: Sequence[str | int], source: str) -> None:
+        self.reads.extend((name, tuple(path), source) for name in names)
+
+    def check_names(self, known: frozenset[str]) -> None:
+        """Report names one typo away from a name twoway provides, unless this file defines them.
+
+        Session variables are open-ended (a scheduled flow may receive any parameter), so only
+        near misses such as ``contcat.name`` or ``answer.score`` are errors.
+        """
+        for name, path, source in self.reads:
+            if name in known or name in self.defines:
+                continue
+            hint = did_you_mean(name, known)
+            if hint is None:
+                continue
+            match = re.search(rf"(?<![\w.]){re.escape(name)}\b", source)
+            offset = match.start() if match else 0
+            try:
+                span = self.doc.locate(path, offset, len(name))
+            except (KeyError, IndexError, ValueError):
+                span = self.span(path)
+            self.errors.append(RuleError("E305", f"unknown name '{name}'", span, hint))
 
     def duration(self, path: Sequence[str | int]) -> timedelta | None:
         try:

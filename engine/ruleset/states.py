@@ -87,6 +87,7 @@ class StateCompiler:
         if key == "set":
             items = []
             for target in value:
+                self.src.defines.add(str(target).split(".")[0])
                 template = src.template((*path, target))
                 if template is not None:
                     items.append((str(target), template))

@@ -16,6 +16,7 @@ from engine.core.model import Answer, Event, Input, Session, Sprint, Vote
 from engine.dsl import Condition, EvalError, Pattern, Template, intent, normalize
 from engine.ruleset.model import (
     END,
+    READ_ONLY,
     AnswerTest,
     Case,
     ChoiceTest,
@@ -37,8 +38,7 @@ from engine.runtime.compliance import compliance
 
 __all__ = ["RESERVED", "step"]
 
-RESERVED = frozenset({"text", "rest", "now", "number", "yes", "no", "stop", "help", "contact"})
-"""Names an expression reads but ``set`` may not write (``contact.<field>`` is allowed)."""
+RESERVED = READ_ONLY
 
 _ZONES: dict[str, ZoneInfo] = {}
 
