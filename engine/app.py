@@ -64,7 +64,10 @@ async def serve(config: Config) -> None:
     rs = service.ruleset
     log.info(
         "twoway serving %d flows from %s (rules version %s), store %s",
-        len(rs.flows), config.rules_path(), rs.version, config.store,
+        len(rs.flows),
+        config.rules_path(),
+        rs.version,
+        config.store,
     )
     for name, transport in service.transports.items():
         if isinstance(transport, JsonLinesTransport):

@@ -101,7 +101,9 @@ class Outbox:
                 await self.send_batch(batch)
 
     async def send_batch(self, batch: list[OutboxRow]) -> None:
-        pairs = [(r.message.recipient, r.message.sender) for r in batch if r.message.kind != "compliance"]
+        pairs = [
+            (r.message.recipient, r.message.sender) for r in batch if r.message.kind != "compliance"
+        ]
         blocked = await self.store.opted_out(pairs) if pairs else set()
         allowed: list[OutboxRow] = []
         suppressed: list[int] = []

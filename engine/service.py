@@ -15,7 +15,7 @@ import asyncio
 import contextlib
 import logging
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -168,7 +168,7 @@ class Service:
                     if not future.done():
                         future.set_result(result)
 
-    def _enqueue(self, work: list[Work], *, counted: bool = False) -> None:
+    def _enqueue(self, work: Sequence[Work], *, counted: bool = False) -> None:
         if not work:
             return
         if not counted:
@@ -214,8 +214,11 @@ class Service:
                 try:
                     await self._process(batch)
                 except Exception:
-                    log.exception("a batch of %d could not be processed; it stays in the store "
-                                  "and is retried at restart", len(batch))
+                    log.exception(
+                        "a batch of %d could not be processed; it stays in the store "
+                        "and is retried at restart",
+                        len(batch),
+                    )
                     self._finished(len(batch))
 
     async def _process(self, batch: list[Work]) -> None:
@@ -270,8 +273,13 @@ class Service:
         if work.kind == "session":
             if session is None or session.id != work.session_id or not _due(session, at):
                 return Sprint(session=None), at  # stale: the session moved on or ended
-            inp = Input("timeout", contact, work.number, session_id=session.id,
-                        recent_replies=conversation.recent_replies)
+            inp = Input(
+                "timeout",
+                contact,
+                work.number,
+                session_id=session.id,
+                recent_replies=conversation.recent_replies,
+            )
             return step(ruleset, session, inp, at), at
         inp = Input(
             "start",
@@ -298,7 +306,9 @@ def _due(session: Session, at: datetime) -> bool:
 def _advance(conversation: Conversation, sprint: Sprint, number: Address) -> Conversation:
     """Return the conversation as the next message of the same batch must see it."""
     contact = conversation.contact
-    fields = {**contact.fields, **sprint.contact_fields} if sprint.contact_fields else contact.fields
+    fields = (
+        {**contact.fields, **sprint.contact_fields} if sprint.contact_fields else contact.fields
+    )
     opted = contact.opted_out
     if sprint.opt == "out":
         opted = opted | {number}

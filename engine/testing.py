@@ -102,8 +102,9 @@ class TestFailure:
             have = self.got[i] if i < len(self.got) else None
             mark = "  " if want is not None and have is not None and _matches(want, have) else "✗ "
             lines.append(f"    {mark}expected: {want if want is not None else '(no message)'}")
-            lines.append(f"      got:      {have!r}" if have is not None else
-                         "      got:      (no message)")
+            lines.append(
+                f"      got:      {have!r}" if have is not None else "      got:      (no message)"
+            )
         return "\n".join(lines)
 
 
@@ -156,4 +157,3 @@ async def run_test(ruleset: RuleSet, test: ConversationTest) -> TestResult:
                 result.failure = TestFailure(step, index, step.expect, texts)
                 break
     return result
-

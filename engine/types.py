@@ -51,7 +51,7 @@ class SendResult(Protocol):
     external_id: str | None
 
 
-InboundHandler = Callable[[Inbound], Awaitable[None]]
+InboundHandler = Callable[[Inbound], Awaitable[object]]
 """Called by a transport for every inbound message; returns once the message is committed."""
 
 

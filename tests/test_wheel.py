@@ -14,8 +14,18 @@ REPO = Path(__file__).resolve().parents[1]
 def test_wheel_ships_schemas_grammar_and_rules_and_runs_from_them(tmp_path: Path) -> None:
     dist = tmp_path / "dist"
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
-         "-q", "-w", str(dist), str(REPO)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(dist),
+            str(REPO),
+        ],
         check=True,
         capture_output=True,
         cwd=tmp_path,
@@ -30,8 +40,17 @@ def test_wheel_ships_schemas_grammar_and_rules_and_runs_from_them(tmp_path: Path
 
     target = tmp_path / "site"
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target),
-         str(wheel)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--no-deps",
+            "-q",
+            "--target",
+            str(target),
+            str(wheel),
+        ],
         check=True,
         capture_output=True,
         timeout=300,
@@ -40,21 +59,37 @@ def test_wheel_ships_schemas_grammar_and_rules_and_runs_from_them(tmp_path: Path
     work = tmp_path / "elsewhere"
     work.mkdir()
     where = subprocess.run(
-        [sys.executable, "-c",
-         "import engine, engine.resources as r; print(engine.__file__); "
-         "print(r.schema_path('rules')); print(r.default_rules_dir())"],
-        check=True, capture_output=True, text=True, env=env, cwd=work,
+        [
+            sys.executable,
+            "-c",
+            "import engine, engine.resources as r; print(engine.__file__); "
+            "print(r.schema_path('rules')); print(r.default_rules_dir())",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=work,
     ).stdout.splitlines()
     assert all(line.startswith(str(target)) for line in where), where
     rules = where[2]
     check = subprocess.run(
         [sys.executable, "-m", "engine", "check", rules],
-        capture_output=True, text=True, env=env, cwd=work, check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=work,
+        check=False,
     )
     assert check.returncode == 0, check.stdout + check.stderr
     assert check.stdout == "ok: 5 files, 4 flows\n"
     chat = subprocess.run(
         [sys.executable, "-m", "engine", "chat", rules],
-        input="VOTE B\n", capture_output=True, text=True, env=env, cwd=work, check=False,
+        input="VOTE B\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=work,
+        check=False,
     )
     assert chat.stdout == "< Thanks! Your vote for Paper Planes is counted.\n"

@@ -9,6 +9,7 @@ are commands.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -47,8 +48,12 @@ class _Recorder:
         self.steps.append(step)
 
     def write(self, path: Path) -> None:
-        test = {"name": f"recorded chat with {self.recipient}", "from": self.sender,
-                "to": self.recipient, "steps": self.steps}
+        test = {
+            "name": f"recorded chat with {self.recipient}",
+            "from": self.sender,
+            "to": self.recipient,
+            "steps": self.steps,
+        }
         path.write_text(
             yaml.safe_dump({"tests": [test]}, allow_unicode=True, sort_keys=False),
             encoding="utf-8",
@@ -57,14 +62,26 @@ class _Recorder:
 
 @click.command("chat")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
-@click.option("--from", "sender", default=DEFAULT_FROM, show_default=True,
-              help="The phone number you are.")
-@click.option("--to", "recipient", default=None,
-              help="Our number you text (default: the first number the rules name).")
-@click.option("--db", default=":memory:", show_default=True,
-              help="The SQLite file to keep the conversation in.")
-@click.option("--record", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the conversation as a test file when the chat ends.")
+@click.option(
+    "--from", "sender", default=DEFAULT_FROM, show_default=True, help="The phone number you are."
+)
+@click.option(
+    "--to",
+    "recipient",
+    default=None,
+    help="Our number you text (default: the first number the rules name).",
+)
+@click.option(
+    "--db",
+    default=":memory:",
+    show_default=True,
+    help="The SQLite file to keep the conversation in.",
+)
+@click.option(
+    "--record",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the conversation as a test file when the chat ends.",
+)
 def chat_command(
     paths: tuple[Path, ...], sender: str, recipient: str | None, db: str, record: Path | None
 ) -> None:
@@ -79,10 +96,8 @@ def chat_command(
     phone = normalize_address(sender)
     recorder = _Recorder(phone, number) if record else None
     interactive = sys.stdin.isatty()
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(_chat(ruleset, db, phone, number, recorder, interactive))
-    except KeyboardInterrupt:
-        pass
     if recorder is not None and record is not None:
         recorder.write(record)
         click.echo(f"recorded {len(recorder.steps)} steps to {record}", err=True)
@@ -101,8 +116,9 @@ async def _chat(
         await harness.service.run_due_timers()
         harness.transport.take()
         if interactive:
-            click.echo(f"You are {phone}, texting {number}. /help for commands, Ctrl-D to quit.",
-                       err=True)
+            click.echo(
+                f"You are {phone}, texting {number}. /help for commands, Ctrl-D to quit.", err=True
+            )
         loop = asyncio.get_running_loop()
         while True:
             if interactive:
@@ -127,8 +143,10 @@ async def _chat(
 def _print(sent: list[Outgoing], interactive: bool) -> None:
     for message in sent:
         if interactive:
-            prefix = "" if message.kind == "reply" or message.kind == "compliance" else (
-                f"(to {message.recipient}) "
+            prefix = (
+                ""
+                if message.kind == "reply" or message.kind == "compliance"
+                else (f"(to {message.recipient}) ")
             )
             click.echo(click.style("< ", fg="green") + prefix + message.text)
         else:

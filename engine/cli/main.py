@@ -37,8 +37,14 @@ def check_command(paths: tuple[Path, ...]) -> None:
     flows = files = 0
     for path in paths:
         if not path.exists():
-            errors.append(RuleError("E100", f"no such file or folder: {path}", None,
-                                    "give the folder that holds your rule files, like rules/"))
+            errors.append(
+                RuleError(
+                    "E100",
+                    f"no such file or folder: {path}",
+                    None,
+                    "give the folder that holds your rule files, like rules/",
+                )
+            )
             continue
         for folder in rule_sets([path]):
             compiled = compile_rules(folder)
@@ -53,21 +59,34 @@ def check_command(paths: tuple[Path, ...]) -> None:
     if errors:
         click.echo(render_all(errors, sources), nl=False)
         sys.exit(1)
-    click.echo(f"ok: {files} file{'s' if files != 1 else ''}, {flows} flow{'s' if flows != 1 else ''}")
+    click.echo(
+        f"ok: {files} file{'s' if files != 1 else ''}, {flows} flow{'s' if flows != 1 else ''}"
+    )
 
 
 @cli.command("run")
-@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
-              help="The deployment file (twoway.yaml). Without it: embedded defaults.")
-@click.option("--log-level", default="INFO", show_default=True,
-              type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False))
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The deployment file (twoway.yaml). Without it: embedded defaults.",
+)
+@click.option(
+    "--log-level",
+    default="INFO",
+    show_default=True,
+    type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False),
+)
 def run_command(config_path: Path | None, log_level: str) -> None:
     """Run the engine: rules, store and connectors, until Ctrl-C or SIGTERM."""
     from engine.app import serve
     from engine.config import load_config
 
-    logging.basicConfig(level=log_level.upper(), stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=log_level.upper(),
+        stream=sys.stderr,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
     try:
         config = load_config(config_path)
         asyncio.run(serve(config))

@@ -10,10 +10,10 @@ from functools import lru_cache
 __all__ = ["MAX_TEXT", "Address", "Inbound", "Outgoing", "normalize_address"]
 
 Address = str
-"""An E.164 number (``+33612345678``), a short code (``36111``) or an alphanumeric sender (``ACME``)."""
+"""An E.164 number (``+33612345678``), a short code (``36111``) or an alphanumeric sender."""
 
 MAX_TEXT = 39_015
-"""The longest text a concatenated SMS can carry (255 parts × 153 GSM-7 characters); longer is cut."""
+"""The longest text a concatenated SMS can carry (255 parts × 153 GSM-7 characters)."""
 
 _SEPARATORS = re.compile(r"[\s\-.()/]")
 _DIGITS = re.compile(r"\+?\d+")
@@ -65,4 +65,4 @@ class Outgoing:
     sender: Address
     text: str
     kind: str = "reply"
-    """``reply`` (to the contact), ``send`` (to another number) or ``compliance`` (opt-out/in/help)."""
+    """``reply`` (to the contact), ``send`` (to another number) or ``compliance`` (STOP/HELP)."""

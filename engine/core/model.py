@@ -51,7 +51,7 @@ class Contact:
 
 @dataclass(frozen=True, slots=True)
 class Session:
-    """A conversation's place in a flow; ``deadline`` is when a waiting session resumes by itself."""
+    """A conversation's place in a flow; at ``deadline`` a waiting session resumes by itself."""
 
     id: str
     contact: Address

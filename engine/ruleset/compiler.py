@@ -44,13 +44,28 @@ DEFAULT_TEXTS: dict[str, dict[str, str]] = {
         "en": "Reply STOP to stop receiving messages, START to receive them again.",
         "fr": "Répondez STOP pour ne plus recevoir de messages, START pour les recevoir à nouveau.",
         "es": "Responda BAJA o STOP para no recibir más mensajes, START para volver a recibirlos.",
-        "de": "Antworten Sie STOP, um keine Nachrichten mehr zu erhalten, START, um sie wieder zu erhalten.",
+        "de": (
+            "Antworten Sie STOP, um keine Nachrichten mehr zu erhalten, START, um "
+            "sie wieder zu erhalten."
+        ),
     },
     "opt_out": {
-        "en": "You are unsubscribed and will receive no more messages from this number. Reply START to subscribe again.",
-        "fr": "Vous êtes désinscrit et ne recevrez plus de messages de ce numéro. Répondez START pour vous réinscrire.",
-        "es": "Se ha dado de baja y no recibirá más mensajes de este número. Responda START para volver a suscribirse.",
-        "de": "Sie sind abgemeldet und erhalten keine Nachrichten mehr von dieser Nummer. Antworten Sie START, um sich wieder anzumelden.",
+        "en": (
+            "You are unsubscribed and will receive no more messages from this "
+            "number. Reply START to subscribe again."
+        ),
+        "fr": (
+            "Vous êtes désinscrit et ne recevrez plus de messages de ce numéro. "
+            "Répondez START pour vous réinscrire."
+        ),
+        "es": (
+            "Se ha dado de baja y no recibirá más mensajes de este número. "
+            "Responda START para volver a suscribirse."
+        ),
+        "de": (
+            "Sie sind abgemeldet und erhalten keine Nachrichten mehr von dieser "
+            "Nummer. Antworten Sie START, um sich wieder anzumelden."
+        ),
     },
     "opt_in": {
         "en": "You are subscribed again. Reply STOP to unsubscribe.",
@@ -87,7 +102,9 @@ def find_rule_files(path: Path) -> list[Path]:
     if path.is_file():
         return [path]
     return sorted(
-        p for p in [*path.glob("*.yaml"), *path.glob("*.yml")] if p.is_file() and not is_test_file(p)
+        p
+        for p in [*path.glob("*.yaml"), *path.glob("*.yml")]
+        if p.is_file() and not is_test_file(p)
     )
 
 
@@ -111,8 +128,12 @@ def compile_rules(path: Path | str, *, timezone: str | None = None) -> Compiled:
     """Compile the rule files of one folder (or one file)."""
     root = Path(path)
     if not root.exists():
-        error = RuleError("E100", f"no such file or folder: {root}", None,
-                          "give the folder that holds your rule files, like rules/")
+        error = RuleError(
+            "E100",
+            f"no such file or folder: {root}",
+            None,
+            "give the folder that holds your rule files, like rules/",
+        )
         return Compiled(None, [error], {})
     return compile_files(find_rule_files(root), timezone=timezone)
 
@@ -208,8 +229,13 @@ class _Builder:
 
     def add_settings(self, src: Source) -> None:
         if self._settings_file is not None:
-            src.error("E409", "only one file may hold settings", ("settings",), key=True,
-                      hint=f"merge it with {self._settings_file}")
+            src.error(
+                "E409",
+                "only one file may hold settings",
+                ("settings",),
+                key=True,
+                hint=f"merge it with {self._settings_file}",
+            )
             return
         self._settings_file = src.file
         data: dict[str, Any] = src.doc.data["settings"] or {}
@@ -225,9 +251,7 @@ class _Builder:
                 texts[key] = {language: str(value)}
         expiry = src.duration(("settings", "session_expiry")) if "session_expiry" in data else None
         limit = data.get("reply_limit") or {}
-        window = (
-            src.duration(("settings", "reply_limit", "per")) if "per" in limit else None
-        )
+        window = src.duration(("settings", "reply_limit", "per")) if "per" in limit else None
         self.settings = Settings(
             help=texts["help"],
             opt_out=texts["opt_out"],
@@ -255,8 +279,12 @@ def _check_graph(src: Source, sc: StateCompiler, flow: Flow) -> None:
     names = list(flow.states)
     for target, path in sc.gotos:
         if target not in flow.states and target != "stay":
-            src.error("E401", f"no state named '{target}'", path,
-                      hint=did_you_mean(target, names) or f"states here: {', '.join(names)}")
+            src.error(
+                "E401",
+                f"no state named '{target}'",
+                path,
+                hint=did_you_mean(target, names) or f"states here: {', '.join(names)}",
+            )
     if flow.kind != "flow":
         return
     data = src.doc.data
@@ -271,8 +299,13 @@ def _check_graph(src: Source, sc: StateCompiler, flow: Flow) -> None:
         edges[name] = {g.state for g in exits if g and g.state in flow.states}
         raw = data["states"][name] or {}
         if state.wait is None and state.then is None and "goto" not in raw:
-            src.error("E403", f"state '{name}' has no way out", ("states", name), key=True,
-                      hint="end it with 'wait:', 'goto: <state>' or 'end: true'")
+            src.error(
+                "E403",
+                f"state '{name}' has no way out",
+                ("states", name),
+                key=True,
+                hint="end it with 'wait:', 'goto: <state>' or 'end: true'",
+            )
     seen, todo = set(), [flow.start]
     while todo:
         name = todo.pop()
@@ -282,8 +315,13 @@ def _check_graph(src: Source, sc: StateCompiler, flow: Flow) -> None:
         todo.extend(edges[name])
     for name in names:
         if name not in seen:
-            src.error("E402", f"state '{name}' can never be reached", ("states", name), key=True,
-                      hint=f"no 'goto' leads to it from the start state '{flow.start}'")
+            src.error(
+                "E402",
+                f"state '{name}' can never be reached",
+                ("states", name),
+                key=True,
+                hint=f"no 'goto' leads to it from the start state '{flow.start}'",
+            )
 
 
 @dataclass(frozen=True)
@@ -329,9 +367,9 @@ def _keyword_path(src: Source, flow: Flow, words: tuple[str, ...]) -> tuple[Any,
         candidates = [("autoreply", i) for i in range(len(data["autoreply"]))]
     elif "trigger" in data:
         trig = data["trigger"]
-        candidates = [("trigger", i) for i in range(len(trig))] if isinstance(trig, list) else [
-            ("trigger",)
-        ]
+        candidates = (
+            [("trigger", i) for i in range(len(trig))] if isinstance(trig, list) else [("trigger",)]
+        )
     for base in candidates:
         node = src.get(base)
         if not isinstance(node, dict) or "keyword" not in node:
@@ -358,9 +396,13 @@ def _vote_refs(src: Source, path: tuple[Any, ...], node: Any, polls: set[str]) -
         vote = node.get("vote")
         if isinstance(vote, dict) and str(vote.get("poll")) not in polls:
             poll = str(vote.get("poll"))
-            src.error("E406", f"no poll named '{poll}'", (*path, "vote", "poll"),
-                      hint=did_you_mean(poll, polls) or "a poll is defined by a file with 'poll:'; "
-                      "its id is the file name")
+            src.error(
+                "E406",
+                f"no poll named '{poll}'",
+                (*path, "vote", "poll"),
+                hint=did_you_mean(poll, polls)
+                or "a poll is defined by a file with 'poll:'; its id is the file name",
+            )
         for key, value in node.items():
             if key != "vote":
                 _vote_refs(src, (*path, key), value, polls)

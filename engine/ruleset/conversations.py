@@ -16,6 +16,7 @@ from engine.core.messages import normalize_address
 from engine.dsl import DslError, parse_duration
 from engine.errors import RuleError, Span
 from engine.ruleset.loader import Document, load_path
+from engine.ruleset.schema import validate
 
 __all__ = ["ConversationTest", "Expect", "TestStep", "load_tests", "tests_of"]
 
@@ -71,7 +72,9 @@ def tests_of(document: Document, errors: list[RuleError]) -> list[ConversationTe
         return []
     raw = data["tests"]
     if not isinstance(raw, list):
-        errors.append(RuleError("E501", "'tests' must be a list of tests", document.span(("tests",))))
+        errors.append(
+            RuleError("E501", "'tests' must be a list of tests", document.span(("tests",)))
+        )
         return []
     found: list[ConversationTest] = []
     for index, item in enumerate(raw):
@@ -143,21 +146,25 @@ def _test(
 def load_tests(
     folder: Path, documents: Sequence[Document]
 ) -> tuple[list[ConversationTest], list[RuleError], dict[str, str]]:
-    """Collect the tests of a rule set: ``tests:`` of its documents and its ``*.test.yaml`` files."""
+    """Collect a rule set's tests: its files' ``tests:`` and its ``*.test.yaml`` files."""
     errors: list[RuleError] = []
     sources: dict[str, str] = {}
     tests: list[ConversationTest] = []
     for document in documents:
         tests.extend(tests_of(document, errors))
-    files = [] if folder.is_file() else sorted(
-        [*folder.glob("*.test.yaml"), *folder.glob("*.test.yml")]
+    files = (
+        []
+        if folder.is_file()
+        else sorted([*folder.glob("*.test.yaml"), *folder.glob("*.test.yml")])
     )
     for file in files:
-        document, load_errors = load_path(file)
+        loaded, load_errors = load_path(file)
         errors.extend(load_errors)
-        if document is None:
+        if loaded is None:
             continue
-        sources[document.file] = document.text
-        tests.extend(tests_of(document, errors))
+        sources[loaded.file] = loaded.text
+        schema_errors = validate(loaded)
+        errors.extend(schema_errors)
+        if not schema_errors:
+            tests.extend(tests_of(loaded, errors))
     return tests, errors, sources
-

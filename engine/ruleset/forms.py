@@ -55,7 +55,10 @@ def compile_autoreply(src: Source, sc: StateCompiler, order: int) -> Flow:
         path = ("autoreply", index)
         name = f"entry_{index + 1}"
         common: dict[str, Any] = {
-            "flow": sc.flow_id, "state": name, "numbers": scope, "order": order + index
+            "flow": sc.flow_id,
+            "state": name,
+            "numbers": scope,
+            "order": order + index,
         }
         if "otherwise" in entry:
             case = sc.otherwise((*path, "otherwise"))
@@ -101,9 +104,12 @@ def compile_poll(src: Source, sc: StateCompiler, order: int) -> tuple[Flow, Poll
         change="allowed" if data.get("change") == "allowed" else "refused",
         opens=src.moment(("opens",)) if "opens" in data else None,
         closes=src.moment(("closes",)) if "closes" in data else None,
-        reply=messages["reply"] or compile_template("Thank you, your vote for {choice.label} is counted."),
+        reply=messages["reply"]
+        or compile_template("Thank you, your vote for {choice.label} is counted."),
         already_voted=messages["already_voted"]
-        or compile_template("You have already voted for {vote.label}. Only one vote per number counts."),
+        or compile_template(
+            "You have already voted for {vote.label}. Only one vote per number counts."
+        ),
         changed=messages["changed"] or compile_template("Your vote is now for {choice.label}."),
         closed=messages["closed"] or compile_template("Sorry, voting is closed."),
         not_open=messages["not_open"] or compile_template("Sorry, voting has not opened yet."),
@@ -177,9 +183,7 @@ def compile_survey(src: Source, sc: StateCompiler, order: int) -> Flow:
             route=route,
             wait=Wait(
                 cases=(Case(test, record, following),),
-                otherwise=Case(
-                    None, (Say(invalid),) if invalid else (), STAY, retries, following
-                ),
+                otherwise=Case(None, (Say(invalid),) if invalid else (), STAY, retries, following),
                 timeout=Timeout(timeout, (), END) if timeout else None,
             ),
         )

@@ -140,8 +140,8 @@ class AnswerTest:
     choices: Mapping[str, str] = field(default_factory=dict)
 
 
-Test = Condition | Pattern | tuple[str, ...] | ChoiceTest | AnswerTest | None
-"""A condition (``when``), a pattern (``match``), normalised keywords, a choice, or None (otherwise)."""
+Test = Condition | Pattern | tuple[tuple[str, ...], ...] | ChoiceTest | AnswerTest | None
+"""A condition (``when``), a pattern (``match``), keywords, a choice, or None (otherwise)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,4 +249,3 @@ class Settings:
             if lang and lang in texts:
                 return str(texts[lang])
         return str(next(iter(texts.values()))) if texts else ""
-

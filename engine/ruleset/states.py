@@ -1,4 +1,4 @@
-"""Own the compilation of the building blocks every form shares: actions, cases, states, triggers."""
+"""Own the compilation of what every form shares: actions, cases, states, triggers."""
 
 from __future__ import annotations
 
@@ -201,8 +201,13 @@ class StateCompiler:
             here = (*path, index) if isinstance(value, list) else path
             scope = numbers(item.get("number")) if "number" in item else default_numbers
             interrupt = bool(item.get("interrupt", False))
-            common = {"flow": self.flow_id, "state": state, "numbers": scope,
-                      "interrupt": interrupt, "order": order + index}
+            common: dict[str, Any] = {
+                "flow": self.flow_id,
+                "state": state,
+                "numbers": scope,
+                "interrupt": interrupt,
+                "order": order + index,
+            }
             if "keyword" in item:
                 found.append(Trigger(kind="keyword", keywords=keywords(item["keyword"]), **common))
             elif "match" in item:

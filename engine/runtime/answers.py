@@ -77,4 +77,3 @@ def _check_date(text: str, today: date) -> tuple[bool, Any]:
     except ValueError:
         return False, None
     return False, None
-

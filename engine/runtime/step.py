@@ -18,7 +18,6 @@ from engine.ruleset.model import (
     END,
     READ_ONLY,
     AnswerTest,
-    Case,
     ChoiceTest,
     Flow,
     Goto,
@@ -266,8 +265,11 @@ class _Run:
         while flow is not None and target is not None:
             self.steps += 1
             if self.steps > self.rs.settings.max_steps:
-                self.emit("error", message=f"more than {self.rs.settings.max_steps} steps in one "
-                          "go: the flow loops; the session ends")
+                self.emit(
+                    "error",
+                    message=f"more than {self.rs.settings.max_steps} steps in one "
+                    "go: the flow loops; the session ends",
+                )
                 self.end_session("loop")
                 return
             state: State | None = flow.states.get(target)
@@ -539,4 +541,3 @@ def _assign(target: dict[str, Any], path: list[str], value: Any) -> None:
     inner = dict(inner) if isinstance(inner, Mapping) else {}
     _assign(inner, rest, value)
     target[head] = inner
-

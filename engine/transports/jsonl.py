@@ -32,7 +32,10 @@ class JsonLinesTransport(TransportBase):
     name = "jsonl"
 
     def __init__(
-        self, name: str | None = None, host: str = "127.0.0.1", port: int = 2776,
+        self,
+        name: str | None = None,
+        host: str = "127.0.0.1",
+        port: int = 2776,
         ack_timeout: float = 10.0,
     ) -> None:
         super().__init__(name)
@@ -89,8 +92,9 @@ class JsonLinesTransport(TransportBase):
                 external_id=str(frame["id"]) if frame.get("id") is not None else None,
             )
         except KeyError as exc:
-            await self._write(writer, {"type": "nack", "id": frame.get("id"),
-                                       "error": f"missing {exc.args[0]!r}"})
+            await self._write(
+                writer, {"type": "nack", "id": frame.get("id"), "error": f"missing {exc.args[0]!r}"}
+            )
             return
         assert self.on_inbound is not None
         try:
@@ -112,8 +116,13 @@ class JsonLinesTransport(TransportBase):
             raise TransportError("no peer connected to the jsonl transport", transient=True)
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._acks[reference] = future
-        frame = {"type": "mt", "ref": reference, "from": message.sender,
-                 "to": message.recipient, "text": message.text}
+        frame = {
+            "type": "mt",
+            "ref": reference,
+            "from": message.sender,
+            "to": message.recipient,
+            "text": message.text,
+        }
         await self._write(self._peers[0], frame)
         try:
             await asyncio.wait_for(future, self.ack_timeout)

@@ -60,9 +60,7 @@ def test_chat_vote_is_accepted_then_refused_and_stored_once(tmp_path: Path) -> N
 
 
 def test_chat_stop_silences_until_start() -> None:
-    result = twoway(
-        "chat", "--from", "+33600000002", RULES, stdin="STOP\nVOTE A\nSTART\nVOTE A\n"
-    )
+    result = twoway("chat", "--from", "+33600000002", RULES, stdin="STOP\nVOTE A\nSTART\nVOTE A\n")
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
         "< ACME Music: you are unsubscribed and will get no more messages. "

@@ -32,8 +32,8 @@ def test_every_error_code_has_a_case() -> None:
 def test_check_prints_the_pinned_errors(case: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(REPO)
     result = CliRunner().invoke(cli, ["check", str(case.relative_to(REPO))])
-    expected = case.with_suffix(".expected") if case.is_file() else case.parent / (
-        case.name + ".expected"
+    expected = (
+        case.with_suffix(".expected") if case.is_file() else case.parent / (case.name + ".expected")
     )
     if os.environ.get("UPDATE_GOLDENS"):
         expected.write_text(result.output, encoding="utf-8")

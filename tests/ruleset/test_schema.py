@@ -524,7 +524,7 @@ def test_test_steps() -> None:
 # --- the broken corpus ----------------------------------------------------------------------------
 
 
-CORPUS = sorted(BROKEN.glob("*.yaml"))
+CORPUS = sorted(BROKEN.glob("E[12]*.yaml"))  # the loader and schema codes; tests/rules covers all
 
 
 def test_the_corpus_has_one_file_per_code() -> None:

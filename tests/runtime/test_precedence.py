@@ -1,4 +1,4 @@
-"""The order of precedence of docs/rules.md: compliance, waiting session, triggers, catch-all, inbox."""
+"""Precedence (docs/rules.md): compliance, waiting session, triggers, catch-all, inbox."""
 
 from __future__ import annotations
 
