@@ -524,7 +524,9 @@ def test_test_steps() -> None:
 # --- the broken corpus ----------------------------------------------------------------------------
 
 
-CORPUS = sorted(BROKEN.glob("E[12]*.yaml"))  # the loader and schema codes; tests/rules covers all
+CORPUS = sorted(
+    p for p in BROKEN.glob("E[12]*.yaml") if p.name[:4] != "E207"
+)  # loader+schema codes
 
 
 def test_the_corpus_has_one_file_per_code() -> None:
