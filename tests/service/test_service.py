@@ -1,0 +1,153 @@
+"""The service shell with a real SQLite file: commit before ack, dedup, order, timers, restart."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from engine.core.clock import FixedClock
+from engine.core.ids import SequentialIds
+from engine.core.messages import Inbound, Outgoing
+from engine.core.model import Sprint
+from engine.core.records import Step
+from engine.outbox import Outbox
+from engine.ruleset.compiler import compile_rules
+from engine.service import Service
+from engine.store import SqliteStore
+from engine.testing import Harness
+from engine.transports.loopback import LoopbackTransport
+
+REPO = Path(__file__).resolve().parents[2]
+RULES = compile_rules(REPO / "rules").raise_for_errors()
+START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+def inbound(sender: str, text: str, ext: str) -> Inbound:
+    return Inbound(sender, "36111", text, START, transport="loopback", external_id=ext)
+
+
+async def test_receive_returns_only_after_the_message_is_committed(tmp_path: Path) -> None:
+    db = str(tmp_path / "t.db")
+    async with Harness(RULES, db=db, clock=FixedClock(START)) as harness:
+        received = await harness.service.receive(inbound("+33600000001", "HOURS", "m1"))
+        assert received.duplicate is False
+        assert received.message.id is not None
+        # a second connection sees the row: it is committed, not just queued
+        probe = SqliteStore(db)
+        await probe.open()
+        rows = await probe.inbound_rows()
+        await probe.close()
+        assert [(r.external_id, r.text) for r in rows] == [("m1", "HOURS")]
+
+
+async def test_a_redelivered_message_is_answered_once(tmp_path: Path) -> None:
+    async with Harness(RULES, db=str(tmp_path / "t.db"), clock=FixedClock(START)) as harness:
+        first = await harness.service.receive(inbound("+33600000001", "VOTE A", "smsc-42"))
+        again = await harness.service.receive(inbound("+33600000001", "VOTE A", "smsc-42"))
+        await harness.service.idle()
+        assert again.duplicate is True
+        assert again.message.id == first.message.id
+        texts = [m.text for m in harness.transport.take()]
+        assert texts == ["Thanks! Your vote for Moonlight Drive is counted."]
+        assert await harness.store.tally("contest") == {"A": 1}
+
+
+async def test_messages_of_one_contact_are_processed_in_arrival_order(tmp_path: Path) -> None:
+    async with Harness(RULES, db=str(tmp_path / "t.db"), clock=FixedClock(START)) as harness:
+        # all delivered at once: they land in one batch, and still run in order
+        await asyncio.gather(
+            *(
+                harness.transport.deliver("+33600000005", "36111", text, START)
+                for text in ("SURVEY", "5", "yes", "faster service")
+            )
+        )
+        await harness.service.idle()
+        assert [m.text for m in harness.transport.take()] == [
+            "Thanks for helping us! Three quick questions. Reply STOP at any time to quit.",
+            "How likely are you to recommend ACME Music to a friend, from 0 to 10?",
+            "Was this your first visit to our shop? YES or NO",
+            "What could we do better?",
+            "Thank you! Your answers are recorded.",
+        ]
+        answers = await harness.store.answers("survey")
+        assert [(a["question"], a["value"]) for a in answers] == [
+            ("score", 5),
+            ("first_visit", "yes"),
+            ("improve", "faster service"),
+        ]
+
+
+async def test_many_conversations_in_one_batch_each_get_their_reply(tmp_path: Path) -> None:
+    async with Harness(RULES, db=str(tmp_path / "t.db"), clock=FixedClock(START)) as harness:
+        phones = [f"+3360000{i:04d}" for i in range(300)]
+        await asyncio.gather(
+            *(
+                harness.transport.deliver(p, "36111", "VOTE " + "ABC"[i % 3], START)
+                for i, p in enumerate(phones)
+            )
+        )
+        await harness.service.idle()
+        sent = harness.transport.take()
+        assert sorted(m.recipient for m in sent) == sorted(phones)
+        assert await harness.store.tally("contest") == {"A": 100, "B": 100, "C": 100}
+
+
+async def test_a_timer_survives_a_restart(tmp_path: Path) -> None:
+    db = str(tmp_path / "t.db")
+    clock = FixedClock(START)
+    async with Harness(RULES, db=db, clock=clock, ids=SequentialIds()) as harness:
+        sent = await harness.start_flow(
+            "+33600000007", "36111", "appointments", {"appt": {"at": "2026-03-05T10:00:00+01:00"}}
+        )
+        assert [m.text for m in sent] == [
+            "Hello there, your appointment is on Thursday 05 March at 10:00. "
+            "Reply YES to confirm or NO to cancel."
+        ]
+    # the process is gone; a day later a new one starts on the same file
+    clock.advance(timedelta(hours=24, minutes=1))
+    async with Harness(RULES, db=db, clock=clock, ids=SequentialIds(100)) as harness:
+        await harness.service.run_due_timers()
+        assert [m.text for m in harness.transport.take()] == [
+            "Reminder: please confirm your appointment of 05/03 at 10:00 with YES or NO."
+        ]
+        sent = await harness.send("+33600000007", "36111", "yes")
+        assert [m.text for m in sent] == ["Thank you, see you then."]
+
+
+async def test_a_message_received_but_not_processed_is_processed_at_restart(
+    tmp_path: Path,
+) -> None:
+    db = str(tmp_path / "t.db")
+    store = SqliteStore(db)
+    await store.open()
+    await store.receive([inbound("+33600000008", "HOURS", "m-crash")])
+    await store.close()  # committed, acknowledged, then the process died
+    transport = LoopbackTransport()
+    service = Service(RULES, SqliteStore(db), {"loopback": transport}, clock=FixedClock(START))
+    await service.start()
+    await service.idle()
+    await service.stop()
+    assert [m.text for m in transport.take()] == [
+        "We are open Monday to Friday, 9:00-18:00, and Saturday 10:00-16:00."
+    ]
+
+
+async def test_opt_out_is_checked_again_at_send_time(tmp_path: Path) -> None:
+    phone = "+33600000009"
+    store = SqliteStore(str(tmp_path / "t.db"))
+    await store.open()
+    reply = Sprint(session=None, outbound=(Outgoing(phone, "36111", "late news"),))
+    rows = await store.commit([Step(phone, "36111", reply, START, RULES.version)])
+    # the STOP is committed after the reply was queued, before the outbox sends it
+    await store.commit([Step(phone, "36111", Sprint(session=None, opt="out"), START, "v")])
+    transport = LoopbackTransport()
+    finished: list[int] = []
+    outbox = Outbox(store, {"lo": transport}, {}, "lo", {}, finished.append)
+    await outbox.send_batch(rows)
+    assert transport.take() == []
+    assert [(r.message.text, r.status) for r in await store.outbox_rows()] == [
+        ("late news", "suppressed")
+    ]
+    assert finished == [1]
+    await store.close()
