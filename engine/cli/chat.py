@@ -119,6 +119,8 @@ async def _chat(
             click.echo(
                 f"You are {phone}, texting {number}. /help for commands, Ctrl-D to quit.", err=True
             )
+        notes = _Diagnostics(harness, phone, interactive)
+        await notes.show()
         loop = asyncio.get_running_loop()
         while True:
             if interactive:
@@ -130,14 +132,53 @@ async def _chat(
             if interactive and text.startswith("/"):
                 if not await _command(harness, text, phone, number, recorder):
                     break
+                await notes.show()
                 continue
             if not text.strip() and not interactive:
                 continue
             sent = await harness.send(phone, number, text)
             sent += await harness.advance(timedelta())
             _print(sent, interactive)
+            await notes.show()
             if recorder is not None:
                 recorder.add("send", text, sent)
+
+
+_NOTES = {
+    "unhandled": "no rule answered: the message is in the inbox for a person",
+    "unmatched": "the waiting flow did not understand: the message is in the inbox",
+    "handoff": "handed to the {team} team",
+    "ignored": "ignored ({reason})",
+    "reply_limited": "reply limit reached ({limit} per window): nothing sent",
+    "retries_exhausted": "no valid answer after the retries",
+    "error": "rule error: {message}",
+}
+
+
+class _Diagnostics:
+    """Explain on stderr what the engine did without a reply: inbox, handoff, rule errors."""
+
+    def __init__(self, harness: Harness, phone: str, interactive: bool) -> None:
+        self.harness, self.phone, self.interactive = harness, phone, interactive
+        self.seen = 0
+
+    async def show(self) -> None:
+        events = [
+            e for e in await self.harness.store.events(contact=self.phone) if e["id"] > self.seen
+        ]
+        for event in events:
+            self.seen = max(self.seen, event["id"])
+            note = _NOTES.get(event["type"])
+            if note is None or (not self.interactive and event["type"] != "error"):
+                continue
+            try:
+                text = note.format(**event["data"])
+            except (KeyError, IndexError):
+                text = note
+            if self.interactive:
+                click.echo(click.style(f"  · {text}", dim=True), err=True)
+            else:
+                click.echo(f"warning: {text}", err=True)
 
 
 def _print(sent: list[Outgoing], interactive: bool) -> None:
