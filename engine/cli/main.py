@@ -96,6 +96,36 @@ def run_command(config_path: Path | None, log_level: str) -> None:
         sys.exit(1)
 
 
+@cli.command("functions")
+@click.argument("name", required=False)
+def functions_command(name: str | None) -> None:
+    """List the functions conditions and templates can call, with examples.
+
+    With NAME, show that function's whole documentation.
+    """
+    import inspect
+
+    from engine.dsl import FUNCTIONS
+    from engine.errors import did_you_mean
+
+    if name is not None and name not in FUNCTIONS:
+        hint = did_you_mean(name, FUNCTIONS) or "run `twoway functions` for the list"
+        click.echo(f"error: no function named '{name}' ({hint})", err=True)
+        sys.exit(1)
+    for fname, function in FUNCTIONS.items():
+        if name is not None and fname != name:
+            continue
+        params = ", ".join(
+            p.name if p.default is inspect.Parameter.empty else f"{p.name}={p.default!r}"
+            for p in inspect.signature(function).parameters.values()
+        )
+        doc = inspect.cleandoc(function.__doc__ or "").replace("``", "")
+        summary = doc.splitlines()[0] if doc else ""
+        click.echo(f"{fname}({params})\n    {summary}")
+        if name is not None:
+            click.echo("\n".join(("    " + line).rstrip() for line in doc.splitlines()[1:]))
+
+
 cli.add_command(chat_command)
 cli.add_command(test_command)
 

@@ -158,3 +158,14 @@ def test_every_command_has_help_and_is_in_the_readme() -> None:
 def test_version() -> None:
     result = twoway("--version")
     assert result.stdout.strip() == "twoway, version 0.1.0"
+
+
+def test_functions_lists_the_library_and_explains_one() -> None:
+    listing = twoway("functions")
+    assert listing.returncode == 0
+    assert "has_number_between(text, low, high)" in listing.stdout
+    one = twoway("functions", "date")
+    assert '>>> date("2026-12-03")' in one.stdout
+    wrong = twoway("functions", "dat")
+    assert wrong.returncode == 1
+    assert wrong.stderr == "error: no function named 'dat' (did you mean 'date'?)\n"
