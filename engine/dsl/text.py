@@ -15,6 +15,7 @@ __all__ = [
     "YES_WORDS",
     "fold_for_match",
     "intent",
+    "intent_of_normalized",
     "is_separator",
     "normalize",
 ]
@@ -168,7 +169,15 @@ def intent(text: str) -> str | None:
     >>> intent("maybe later") is None
     True
     """
-    words = normalize(_EMOJI_MODIFIERS.sub("", text))
+    return intent_of_normalized(normalize(_EMOJI_MODIFIERS.sub("", text)))
+
+
+def intent_of_normalized(words: str) -> str | None:
+    """Return what ``intent`` returns for a text whose ``normalize()``d form is ``words``.
+
+    Only for texts without emoji skin-tone modifiers (an ASCII text has none): a caller that has
+    normalised the text already skips doing it again.
+    """
     if not words:
         return None
     for name, table in _WHOLE:

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from engine.core.messages import MAX_TEXT, Outgoing, normalize_address
 from engine.core.model import Answer, Event, Input, Session, Sprint, Vote
 from engine.dsl import Condition, EvalError, Pattern, Template, intent, normalize
+from engine.dsl.text import intent_of_normalized
 from engine.ruleset.model import (
     END,
     READ_ONLY,
@@ -41,6 +42,12 @@ RESERVED = READ_ONLY
 
 _ZONES: dict[str, ZoneInfo] = {}
 
+_INTENTS = frozenset({"yes", "no", "stop", "help"})
+_LAZY = frozenset({"now", "contact", *_INTENTS})
+"""Context names computed on first read only: most expressions read none of them."""
+_UNSET: Any = object()
+_NO_CONTEXT: Mapping[str, Any] = {}
+
 
 def step(ruleset: RuleSet, session: Session | None, inp: Input, now: datetime) -> Sprint:
     """Run one input through the rules and return everything that follows from it."""
@@ -57,6 +64,13 @@ def step(ruleset: RuleSet, session: Session | None, inp: Input, now: datetime) -
 class _Run:
     """The mutable scratchpad of one step; only ``sprint()`` leaves it, frozen."""
 
+    __slots__ = (
+        "_contact_view", "_local_now", "_meaning", "answers", "contact_fields", "deadline",
+        "deadline_kind", "ended", "events", "flow", "handled_by", "handoff", "inp", "limited",
+        "norm", "now", "opt", "outbound", "prior", "replies", "rest", "retries", "rs",
+        "session_id", "started_at", "state", "steps", "text", "vars", "votes", "words",
+    )  # fmt: skip
+
     def __init__(self, rs: RuleSet, session: Session | None, inp: Input, now: datetime) -> None:
         self.rs = rs
         self.inp = inp
@@ -69,7 +83,10 @@ class _Run:
         self.events: list[Event] = []
         self.outbound: list[Outgoing] = []
         self.contact_fields: dict[str, Any] = {}
-        self.contact_view = inp.contact.as_context()
+        # Built on first use (expressions reading ``contact``, ``set: {contact.x: …}``).
+        self._contact_view: dict[str, Any] | None = None
+        self._meaning: str | None = _UNSET
+        self._local_now: datetime | None = None
         self.votes: list[Vote] = []
         self.answers: list[Answer] = []
         self.handoff: str | None = None
@@ -344,6 +361,8 @@ class _Run:
             return False
 
     def render(self, template: Template, **extra: Any) -> str | None:
+        if template.is_static:
+            return template.render(_NO_CONTEXT)
         try:
             return template.render(self.context(**extra))
         except EvalError as exc:
@@ -351,6 +370,8 @@ class _Run:
             return None
 
     def value(self, template: Template) -> tuple[bool, Any]:
+        if template.is_static:
+            return True, template.value(_NO_CONTEXT)
         try:
             return True, template.value(self.context())
         except EvalError as exc:
@@ -358,29 +379,55 @@ class _Run:
             return False, None
 
     def context(self, **extra: Any) -> dict[str, Any]:
-        meaning = intent(self.text) if self.text else None
-        ctx: dict[str, Any] = dict(self.vars)
-        ctx.setdefault("answers", {})
-        ctx.update(
-            text=self.text,
-            rest=self.rest,
-            contact=self.contact_view,
-            now=self.local_now(),
-            number=self.inp.number,
-            yes=meaning == "yes",
-            no=meaning == "no",
-            stop=meaning == "stop",
-            help=meaning == "help",
-        )
-        ctx.update(extra)
+        """The names an expression reads: session variables, then the reserved names over them.
+
+        ``now``, ``contact`` and the intents are computed when first read (see ``_Context``).
+        """
+        ctx = _Context(self.vars)
+        ctx.run = self
+        if "answers" not in ctx:
+            ctx["answers"] = {}
+        if not _LAZY.isdisjoint(ctx):
+            for name in _LAZY:  # a capture named like a reserved name never hides it
+                ctx.pop(name, None)
+        ctx["text"] = self.text
+        ctx["rest"] = self.rest
+        ctx["number"] = self.inp.number
+        if extra:
+            ctx.update(extra)
         return ctx
 
+    @property
+    def contact_view(self) -> dict[str, Any]:
+        """The contact as expressions see it, with the fields set so far in this step."""
+        view = self._contact_view
+        if view is None:
+            view = self._contact_view = self.inp.contact.as_context()
+        return view
+
+    def meaning(self) -> str | None:
+        """The intent of the message (yes, no, stop, help or None), computed once."""
+        meaning = self._meaning
+        if meaning is _UNSET:
+            text = self.text
+            if not text:
+                meaning = None
+            elif text.isascii():  # no emoji modifier to strip: reuse the normalised text
+                meaning = intent_of_normalized(self.norm)
+            else:
+                meaning = intent(text)
+            self._meaning = meaning
+        return meaning
+
     def local_now(self) -> datetime:
-        name = self.rs.settings.timezone
-        zone = _ZONES.get(name)
-        if zone is None:
-            zone = _ZONES[name] = ZoneInfo(name)
-        return self.now.astimezone(zone)
+        local = self._local_now
+        if local is None:
+            name = self.rs.settings.timezone
+            zone = _ZONES.get(name)
+            if zone is None:
+                zone = _ZONES[name] = ZoneInfo(name)
+            local = self._local_now = self.now.astimezone(zone)
+        return local
 
     def run_actions(self, actions: tuple[Any, ...]) -> None:
         for action in actions:
@@ -529,6 +576,26 @@ class _Run:
             handoff=self.handoff,
             flow=self.handled_by,
         )
+
+
+class _Context(dict[str, Any]):
+    """An expression context that computes ``now``, ``contact`` and the intents on first read."""
+
+    __slots__ = ("run",)
+    run: _Run
+
+    def __missing__(self, key: str) -> Any:
+        run = self.run
+        if key in _INTENTS:
+            value: Any = run.meaning() == key
+        elif key == "now":
+            value = run.local_now()
+        elif key == "contact":
+            value = run.contact_view
+        else:
+            raise KeyError(key)
+        self[key] = value
+        return value
 
 
 def _assign(target: dict[str, Any], path: list[str], value: Any) -> None:
