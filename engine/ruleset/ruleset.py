@@ -7,6 +7,7 @@ catch-alls are tried in order.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -97,13 +98,20 @@ class RuleSet:
         """Return the keyword or pattern trigger for a message (precedence level 3), if any."""
         if not words:
             return None
-        for keyword in self._keywords.get(words[0], ()):
+        first = words[0]
+        for keyword in self._keywords.get(first, ()):
             size = len(keyword.words)
-            if tuple(words[:size]) == keyword.words and _applies(keyword.trigger, number):
+            # Indexed by its first word: a one-word keyword matches without comparing.
+            if (size == 1 or tuple(words[:size]) == keyword.words) and _applies(
+                keyword.trigger, number
+            ):
                 if interrupting and not keyword.trigger.interrupt:
                     continue
                 return TriggerMatch(keyword.trigger, {}, _rest_after(text, size))
-        for trigger in (*self._patterns.get(words[0], ()), *self._open_patterns):
+        candidates = self._patterns.get(first, ())
+        if self._open_patterns:
+            candidates = (*candidates, *self._open_patterns)
+        for trigger in candidates:
             if interrupting and not trigger.interrupt:
                 continue
             if not _applies(trigger, number) or trigger.pattern is None:
@@ -130,14 +138,16 @@ class RuleSet:
         return sum(len(items) for items in self._keywords.values())
 
 
+# Anything not a letter/digit, then letters/digits: ``[^\W_]`` is exactly ``str.isalnum``.
+_WORD = re.compile(r"[\W_]*[^\W_]*")
+
+
 def _rest_after(text: str, words: int) -> str:
     """Return ``text`` without its first ``words`` words (split on anything not a letter/digit)."""
     rest = text.strip()
+    end = 0
     for _ in range(words):
-        i = 0
-        while i < len(rest) and not rest[i].isalnum():
-            i += 1
-        while i < len(rest) and rest[i].isalnum():
-            i += 1
-        rest = rest[i:]
-    return rest.strip(" \t\r\n:;,.!?-")
+        found = _WORD.match(rest, end)
+        assert found is not None  # the pattern matches the empty string
+        end = found.end()
+    return rest[end:].strip(" \t\r\n:;,.!?-")
