@@ -16,7 +16,7 @@ import regex
 
 from engine.dsl import ast
 from engine.dsl.errors import DslError, EvalError, UnknownNameError
-from engine.dsl.functions import FUNCTIONS, SIGNATURES, Signature
+from engine.dsl.functions import FUNCTIONS, SIGNATURES, Signature, date, in_zone
 from engine.dsl.values import arithmetic, contains, describe, equals, negate, order, to_text
 from engine.errors import did_you_mean
 
@@ -146,6 +146,27 @@ def _default(value: Evaluator, fallback: Evaluator) -> Evaluator:
     return run
 
 
+def _date_in_zone(args: list[Evaluator]) -> Evaluator:
+    """Return the closure of ``date(...)`` that writes times in the zone of ``now``.
+
+    A booking system may send ``2026-01-08T13:30:00Z``; the customer reads the time where the
+    deployment is (``settings.timezone``), which is the zone the runtime gives ``now``.
+    """
+
+    def run(ctx: Mapping[str, Any]) -> Any:
+        values = [arg(ctx) for arg in args]
+        try:
+            now = ctx["now"]
+        except (KeyError, EvalError):
+            now = None
+        zone = getattr(now, "tzinfo", None)
+        if zone is not None and isinstance(values[0], str | dt.datetime):
+            values[0] = in_zone(values[0], zone)
+        return date(*values)
+
+    return run
+
+
 class Compiler:
     """Compile the expressions of one DSL string, collecting the root names it reads."""
 
@@ -187,6 +208,8 @@ class Compiler:
         args = [value, *(self.expr(arg) for arg in node.args)]
         if node.name == "default":
             return _default(args[0], args[1])
+        if node.name == "date":
+            return _date_in_zone(args)
         return _invoke(function, args)
 
     # --- expressions --------------------------------------------------------------------------
@@ -293,6 +316,8 @@ class Compiler:
         args = [self.expr(arg) for arg in node.args]
         if node.name == "default":
             return _default(args[0], args[1])
+        if node.name == "date":
+            return _date_in_zone(args)
         return _invoke(function, args)
 
     def _compare(self, node: ast.Compare) -> Evaluator:

@@ -274,6 +274,26 @@ def _read_date(value: Any) -> dt.date | _MonthDay:
     raise EvalError(f"cannot read {describe(value)} as a date")
 
 
+def in_zone(value: str | dt.datetime, zone: dt.tzinfo) -> Any:
+    """Return a date-time that carries its own offset moved to ``zone``; anything else as is.
+
+    >>> import datetime as dt
+    >>> in_zone("2026-01-08T13:30:00Z", dt.timezone(dt.timedelta(hours=1))).isoformat()
+    '2026-01-08T14:30:00+01:00'
+    >>> in_zone("2026-01-08", dt.timezone.utc)
+    '2026-01-08'
+    """
+    when = value
+    if isinstance(value, str):
+        try:
+            when = dt.datetime.fromisoformat(value.strip())
+        except ValueError:
+            return value
+    if isinstance(when, dt.datetime) and when.tzinfo is not None:
+        return when.astimezone(zone)
+    return value
+
+
 def date(value: Any, fmt: Any = "%d/%m/%Y") -> str:
     """Return the date ``value`` written with ``fmt`` (strftime codes, English day and month names).
 

@@ -318,12 +318,12 @@ class _Run:
 
     def wait(self, flow: Flow, state: State) -> None:
         assert state.wait is not None
-        expire = self.expiry(flow)
+        # The author's explicit timeout wins over the idle expiry, whichever is longer.
         timeout = state.wait.timeout
-        if timeout is not None and timeout.after <= expire:
+        if timeout is not None:
             self.deadline, self.deadline_kind = self.now + timeout.after, "timeout"
         else:
-            self.deadline, self.deadline_kind = self.now + expire, "expire"
+            self.deadline, self.deadline_kind = self.now + self.expiry(flow), "expire"
 
     def expiry(self, flow: Flow) -> timedelta:
         return flow.expire or self.rs.settings.session_expiry

@@ -223,3 +223,46 @@ def test_survey_answers_are_typed_and_recorded(rules):
 def test_inbound_text_is_never_evaluated_as_a_template(rules):
     rs = rules(echo='autoreply:\n  - match: "ECHO {t:text}"\n    reply: "you said {t}"\n')
     assert texts(message(rs, "echo {contact.phone} {1+1}")) == ["you said {contact.phone} {1+1}"]
+
+
+def test_an_explicit_timeout_longer_than_the_expiry_still_fires(rules):
+    rs = rules(
+        settings="settings:\n  session_expiry: 2h\n",
+        slow="""
+        flow: Slow
+        trigger: {keyword: SLOW}
+        states:
+          a:
+            say: "waiting"
+            wait:
+              - when: yes
+                end: true
+            timeout: {after: 3h, say: "Reminder!", then: end}
+        """,
+    )
+    session = message(rs, "slow").session
+    assert (session.deadline, session.deadline_kind) == (NOW + timedelta(hours=3), "timeout")
+    assert texts(timeout(rs, session, session.deadline)) == ["Reminder!"]
+
+
+def test_dates_are_written_in_the_deployment_time_zone(rules):
+    rs = rules(
+        settings="settings:\n  timezone: Europe/Paris\n",
+        appt="""
+        flow: Appt
+        trigger: {schedule: appointments}
+        states:
+          remind:
+            say: "{appt.at|date('%d/%m %H:%M')} (now {now.hour}h)"
+            end: true
+        """,
+    )
+    inp = Input(
+        "start",
+        Contact(PHONE),
+        NUMBER,
+        flow="appointments",
+        params={"appt": {"at": "2026-01-08T13:30:00Z"}},
+        session_id="s_9",
+    )
+    assert texts(step(rs, None, inp, NOW)) == ["08/01 14:30 (now 11h)"]
