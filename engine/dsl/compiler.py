@@ -159,7 +159,7 @@ def _date_in_zone(args: list[Evaluator]) -> Evaluator:
             now = ctx["now"]
         except (KeyError, EvalError):
             now = None
-        zone = getattr(now, "tzinfo", None)
+        zone = now.tzinfo if isinstance(now, dt.datetime) else None
         if zone is not None and isinstance(values[0], str | dt.datetime):
             values[0] = in_zone(values[0], zone)
         return date(*values)
