@@ -18,6 +18,7 @@ from engine.ruleset.model import (
     Flow,
     Goto,
     Poll,
+    PollGate,
     RecordAnswer,
     RecordVote,
     Say,
@@ -94,7 +95,7 @@ def compile_poll(src: Source, sc: StateCompiler, order: int) -> tuple[Flow, Poll
     index = choice_index(choices)
     keys = list(choices)
     messages = {}
-    for key in ("reply", "already_voted", "changed", "closed", "not_open", "ask"):
+    for key in ("reply", "already_voted", "changed", "closed", "not_open", "ask", "invalid"):
         messages[key] = src.template((key,)) if key in data else None
     poll = Poll(
         id=sc.flow_id,
@@ -118,11 +119,17 @@ def compile_poll(src: Source, sc: StateCompiler, order: int) -> tuple[Flow, Poll
     record = (RecordVote(poll.id, compile_template("{choice}")),)
     listing = _or_list(keys)
     ask = messages["ask"] or compile_template(_escape(f"Which one? Reply {listing}."))
-    invalid = compile_template(_escape(f"Please reply {listing}."))
+    invalid = messages["invalid"] or compile_template(_escape(f"Please reply {listing}."))
+    assert poll.closed is not None and poll.not_open is not None
     state = State(
         "vote",
         actions=(Say(ask),),
-        route=(Case(ChoiceTest(index, use_rest=True), record, END),),
+        route=(
+            # a closed poll says so at once, instead of asking for a choice it would refuse
+            Case(PollGate(poll.id, "closed"), (Say(poll.closed),), END),
+            Case(PollGate(poll.id, "not_open"), (Say(poll.not_open),), END),
+            Case(ChoiceTest(index, use_rest=True), record, END),
+        ),
         wait=Wait(
             cases=(Case(ChoiceTest(index), record, END),),
             otherwise=Case(None, (Say(invalid),), STAY, retries=1, exhausted=END),

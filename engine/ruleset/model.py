@@ -27,6 +27,7 @@ __all__ = [
     "Handoff",
     "Log",
     "Poll",
+    "PollGate",
     "RecordAnswer",
     "RecordVote",
     "Say",
@@ -131,6 +132,14 @@ class ChoiceTest:
 
 
 @dataclass(frozen=True, slots=True)
+class PollGate:
+    """True when a poll does not take votes now: ``closed`` after it closes, ``not_open`` before."""
+
+    poll: str
+    reason: Literal["closed", "not_open"]
+
+
+@dataclass(frozen=True, slots=True)
 class AnswerTest:
     """True when the text is a valid answer of a survey question; the value goes to ``answer``."""
 
@@ -140,7 +149,7 @@ class AnswerTest:
     choices: Mapping[str, str] = field(default_factory=dict)
 
 
-Test = Condition | Pattern | tuple[tuple[str, ...], ...] | ChoiceTest | AnswerTest | None
+Test = Condition | Pattern | tuple[tuple[str, ...], ...] | ChoiceTest | AnswerTest | PollGate | None
 """A condition (``when``), a pattern (``match``), keywords, a choice, or None (otherwise)."""
 
 
@@ -152,6 +161,8 @@ class Case:
     retries: int | None = None
     """For ``otherwise``: how many times it may run in a row before ``exhausted``."""
     exhausted: Goto = END
+    guard: Condition | None = None
+    """A ``when`` beside a ``keyword`` or ``match``: checked after the test, with its captures."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -238,6 +238,9 @@ class _Report:
             return  # the type error of the same place says it
         keys: list[str] = list(schema["x-discriminator"])
         present = [key for key in instance if key in keys]
+        guard = schema.get("x-guard")
+        if guard in present and len(present) == 2 and "otherwise" not in present:
+            present.remove(guard)  # a `when` beside a `keyword` or `match` is its guard
         root_code = schema.get("x-code")
         if len(present) == 1:
             branch = keys.index(present[0])

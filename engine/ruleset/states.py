@@ -31,7 +31,6 @@ from engine.ruleset.source import Path, Source
 __all__ = ["ACTION_KEYS", "StateCompiler", "keywords", "numbers"]
 
 ACTION_KEYS = ("say", "reply", "send", "set", "vote", "answer", "handoff", "log")
-_CASE_TESTS = ("when", "keyword", "match", "otherwise")
 
 
 def keywords(value: Any) -> tuple[tuple[str, ...], ...]:
@@ -125,7 +124,7 @@ class StateCompiler:
 
     def test(self, path: Path) -> tuple[str, Test]:
         data = self.src.get(path)
-        for kind in _CASE_TESTS:
+        for kind in ("keyword", "match", "when", "otherwise"):
             if kind in data:
                 if kind == "when":
                     return kind, self.src.condition((*path, "when"))
@@ -141,8 +140,11 @@ class StateCompiler:
         data = self.src.get(path)
         if "otherwise" in data:
             return True, self.otherwise((*path, "otherwise"))
-        _, test = self.test(path)
-        return False, Case(test, self.actions(path), self.exit_of(path) or STAY)
+        kind, test = self.test(path)
+        guard = None
+        if kind in ("keyword", "match") and "when" in data:
+            guard = self.src.condition((*path, "when"))
+        return False, Case(test, self.actions(path), self.exit_of(path) or STAY, guard=guard)
 
     def otherwise(self, path: Path) -> Case:
         value = self.src.get(path)

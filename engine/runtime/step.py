@@ -19,11 +19,13 @@ from engine.ruleset.model import (
     END,
     READ_ONLY,
     AnswerTest,
+    Case,
     ChoiceTest,
     Flow,
     Goto,
     Handoff,
     Log,
+    PollGate,
     RecordAnswer,
     RecordVote,
     Say,
@@ -244,7 +246,7 @@ class _Run:
             return False
         wait = state.wait
         for case in wait.cases:
-            captures = self.test(case.test)
+            captures = self.match(case)
             if captures is not None:
                 self.vars.update(captures)
                 self.run_actions(case.actions)
@@ -299,7 +301,7 @@ class _Run:
             target = None
             routed: Goto | None = None
             for case in state.route:
-                captures = self.test(case.test)
+                captures = self.match(case)
                 if captures is not None:
                     self.vars.update(captures)
                     self.run_actions(case.actions)
@@ -330,6 +332,13 @@ class _Run:
 
     # --- tests and actions ----------------------------------------------------------------
 
+    def match(self, case: Case) -> Mapping[str, Any] | None:
+        """Return the captures when ``case`` matches (its test, then its guard), else None."""
+        captures = self.test(case.test)
+        if captures is None or case.guard is None:
+            return captures
+        return captures if self.condition(case.guard, **captures) else None
+
     def test(self, test: Test) -> Mapping[str, Any] | None:
         """Return the captures of a matching test (possibly empty), or None."""
         if test is None:
@@ -345,6 +354,8 @@ class _Run:
         if isinstance(test, ChoiceTest):
             key = check_choice(test, self.rest if test.use_rest else self.text)
             return None if key is None else {test.capture: key}
+        if isinstance(test, PollGate):
+            return {} if self.poll_refuses(test) else None
         if isinstance(test, AnswerTest):
             ok, value = check_answer(test, self.text, self.local_now().date())
             return {"answer": value} if ok else None
@@ -353,9 +364,17 @@ class _Run:
                 return {}
         return None
 
-    def condition(self, condition: Condition) -> bool:
+    def poll_refuses(self, gate: PollGate) -> bool:
+        poll = self.rs.polls.get(gate.poll)
+        if poll is None:
+            return False
+        if gate.reason == "not_open":
+            return poll.opens is not None and self.now < poll.opens
+        return poll.closes is not None and self.now >= poll.closes
+
+    def condition(self, condition: Condition, **extra: Any) -> bool:
         try:
-            return condition.evaluate(self.context())
+            return condition.evaluate(self.context(**extra))
         except EvalError as exc:
             self.emit("error", message=exc.message, condition=condition.source)
             return False

@@ -324,12 +324,18 @@ def test_a_map_where_a_list_is_expected() -> None:
 
 
 def test_two_tests_in_one_case() -> None:
-    error = one("flow: F\nstates:\n  a:\n    wait:\n      - when: yes\n        keyword: OUI\n")
+    error = one("flow: F\nstates:\n  a:\n    wait:\n      - keyword: OUI\n        match: '{x}'\n")
     assert (error.code, error.message, error.span) == (
         "E203",
-        "a case has exactly one test; this one has both 'when' and 'keyword'",
-        Span(F, 6, 9, 7),
+        "a case has exactly one test; this one has both 'keyword' and 'match'",
+        Span(F, 6, 9, 5),
     )
+
+
+def test_when_beside_a_keyword_or_match_is_a_guard() -> None:
+    for test in ("keyword: OUI", "match: '{n:number}'"):
+        text = f"flow: F\nstates:\n  a:\n    wait:\n      - {test}\n        when: yes\n"
+        assert check(text) == [], test
 
 
 def test_bad_names_and_ranges() -> None:

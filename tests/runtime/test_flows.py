@@ -266,3 +266,56 @@ def test_dates_are_written_in_the_deployment_time_zone(rules):
         session_id="s_9",
     )
     assert texts(step(rs, None, inp, NOW)) == ["08/01 14:30 (now 11h)"]
+
+
+def test_a_when_beside_a_match_guards_it_with_the_captures(rules):
+    rs = rules(
+        qty="""
+        flow: Qty
+        trigger: {keyword: ORDER}
+        states:
+          ask:
+            say: "How many?"
+            wait:
+              - match: "{n:number}"
+                when: "n >= 1 and n <= 10"
+                say: "{n} it is"
+                end: true
+              - otherwise:
+                  say: "From 1 to 10, please"
+        """
+    )
+    session = message(rs, "order").session
+    refused = message(rs, "12", session)
+    assert texts(refused) == ["From 1 to 10, please"]
+    assert "n" not in refused.session.vars  # a refused capture is not kept
+    assert texts(message(rs, "3", refused.session)) == ["3 it is"]
+
+
+POLL = """
+poll: Contest
+trigger: {keyword: VOTE}
+choices: {A: Alpha, B: Beta}
+opens: 2026-03-01T00:00:00Z
+closes: 2026-03-03T00:00:00Z
+closed: "closed!"
+not_open: "not yet!"
+invalid: "A or B, please."
+"""
+
+
+def test_a_closed_poll_says_so_at_once_even_without_a_choice(rules):
+    rs = rules(contest=POLL)
+    later = NOW + timedelta(days=2)
+    for text in ("VOTE", "VOTE A", "VOTE Z"):
+        sprint = message(rs, text, now=later)
+        assert texts(sprint) == ["closed!"], text
+        assert sprint.session is None and sprint.votes == ()
+    assert texts(message(rs, "VOTE", now=NOW - timedelta(days=2))) == ["not yet!"]
+
+
+def test_a_poll_asks_then_says_its_invalid_text(rules):
+    rs = rules(contest=POLL)
+    asked = message(rs, "VOTE")
+    assert texts(asked) == ["Which one? Reply A or B."]
+    assert texts(message(rs, "Z", asked.session)) == ["A or B, please."]
