@@ -36,6 +36,7 @@ class Harness:
         auto_timers: bool = False,
     ) -> None:
         self.clock = clock or FixedClock()
+        self._errors_seen = 0
         self.transport = LoopbackTransport()
         self.store = SqliteStore(db)
         self.service = Service(
@@ -59,6 +60,14 @@ class Harness:
         await self.transport.deliver(sender, recipient, text, self.clock.now())
         await self.service.idle()
         return self.transport.take()
+
+    async def new_errors(self) -> list[str]:
+        """Return the rule errors (runtime error events) recorded since the last call."""
+        events = await self.store.events(type="error")
+        fresh = [e for e in events if e["id"] > self._errors_seen]
+        if fresh:
+            self._errors_seen = max(e["id"] for e in fresh)
+        return [f"rule error: {e['data'].get('message', '')}" for e in fresh]
 
     async def advance(self, delta: Any) -> list[Outgoing]:
         """Move a fixed clock and fire the timers that fall due."""
@@ -94,7 +103,7 @@ class TestFailure:
 
     def render(self) -> str:
         what = self.step.kind
-        value = self.step.value
+        value = self.step.written or self.step.value
         lines = [f"  {self.step.span}: step {self.index + 1} ({what} {value!s})"]
         width = max(len(self.expected), len(self.got))
         for i in range(width):
@@ -146,13 +155,15 @@ async def run_test(ruleset: RuleSet, test: ConversationTest) -> TestResult:
                 result.transcript.append(("> ", step.value))
                 sent = await harness.send(sender, number, step.value)
             elif step.kind == "wait":
-                result.transcript.append(("~ ", f"wait {step.value}"))
+                result.transcript.append(("~ ", f"wait {step.written}"))
                 sent = await harness.advance(step.value)
             else:
                 result.transcript.append(("~ ", f"start {step.value}"))
                 sent = await harness.start_flow(sender, number, step.value, step.params)
             texts = tuple(message.text for message in sent)
             result.transcript.extend(("< ", text) for text in texts)
+            for problem in await harness.new_errors():
+                result.transcript.append(("! ", problem))
             if not _all_match(step.expect, texts):
                 result.failure = TestFailure(step, index, step.expect, texts)
                 break

@@ -22,7 +22,8 @@ from engine.core.clock import OffsetClock
 from engine.core.messages import Outgoing, normalize_address
 from engine.dsl import DslError, parse_duration
 from engine.errors import render_all
-from engine.ruleset.compiler import compile_files, find_rule_files
+from engine.resources import default_rules_dir
+from engine.ruleset.compiler import compile_files, find_rule_files, rule_sets
 from engine.ruleset.conversations import DEFAULT_FROM
 from engine.ruleset.ruleset import RuleSet
 from engine.testing import Harness, default_number
@@ -85,8 +86,18 @@ class _Recorder:
 def chat_command(
     paths: tuple[Path, ...], sender: str, recipient: str | None, db: str, record: Path | None
 ) -> None:
-    """Talk to the rules in PATHS (default: rules/) as a phone would."""
-    files = [f for p in (paths or (Path("rules"),)) for f in find_rule_files(p)]
+    """Talk to the rules in PATHS as a phone would.
+
+    Without PATHS: ./rules, or the demo rules shipped with twoway when there is none.
+    """
+    folders = paths or (Path("rules") if Path("rules").exists() else default_rules_dir(),)
+    files = [f for p in folders if p.exists() for f in find_rule_files(p)]
+    if not files:
+        inner = sorted(t.rules for p in folders if p.exists() for t in rule_sets([p]))
+        hint = f" (rule sets below it: {', '.join(map(str, inner))})" if inner else ""
+        names = ", ".join(map(str, folders))
+        click.echo(f"error: no rule files in {names}{hint}", err=True)
+        sys.exit(1)
     compiled = compile_files(files)
     if compiled.ruleset is None:
         click.echo(render_all(compiled.errors, compiled.sources), err=True, nl=False)

@@ -14,7 +14,7 @@ from engine.cli.chat import chat_command
 from engine.cli.testcmd import test_command
 from engine.errors import RuleError, TwowayError, render_all
 from engine.ruleset.compiler import compile_rules, rule_sets
-from engine.ruleset.conversations import load_tests
+from engine.ruleset.conversations import check_tests, load_tests
 
 __all__ = ["cli", "main"]
 
@@ -46,12 +46,16 @@ def check_command(paths: tuple[Path, ...]) -> None:
                 )
             )
             continue
-        for folder in rule_sets([path]):
-            compiled = compile_rules(folder)
+        for target in rule_sets([path]):
+            compiled = compile_rules(target.rules)
             errors.extend(compiled.errors)
             sources.update(compiled.sources)
-            _, test_errors, test_sources = load_tests(folder, compiled.documents)
+            tests, test_errors, test_sources = load_tests(
+                target.rules, compiled.documents, target.only
+            )
             errors.extend(test_errors)
+            if compiled.ruleset is not None:
+                errors.extend(check_tests(tests, compiled.ruleset))
             sources.update(test_sources)
             if compiled.ruleset is not None:
                 flows += len(compiled.ruleset.flows)

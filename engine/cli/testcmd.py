@@ -10,7 +10,7 @@ import click
 
 from engine.errors import render_all
 from engine.ruleset.compiler import compile_rules, rule_sets
-from engine.ruleset.conversations import load_tests
+from engine.ruleset.conversations import check_tests, load_tests
 from engine.testing import run_test
 
 __all__ = ["test_command"]
@@ -26,13 +26,15 @@ def test_command(paths: tuple[Path, ...], verbose: bool) -> None:
     files and its `*.test.yaml` files.
     """
     passed = failed = 0
-    for folder in rule_sets(paths):
+    for target in rule_sets(paths):
+        folder = target.rules
         compiled = compile_rules(folder)
         if compiled.ruleset is None:
             click.echo(render_all(compiled.errors, compiled.sources), nl=False)
             failed += 1
             continue
-        tests, errors, sources = load_tests(folder, compiled.documents)
+        tests, errors, sources = load_tests(folder, compiled.documents, target.only)
+        errors += check_tests(tests, compiled.ruleset)
         if errors:
             click.echo(render_all(errors, {**compiled.sources, **sources}), nl=False)
             failed += 1

@@ -32,6 +32,7 @@ from engine.ruleset.states import StateCompiler
 __all__ = [
     "DEFAULT_TEXTS",
     "Compiled",
+    "Target",
     "choice_index",
     "compile_files",
     "compile_rules",
@@ -108,19 +109,29 @@ def find_rule_files(path: Path) -> list[Path]:
     )
 
 
-def rule_sets(paths: Iterable[Path]) -> list[Path]:
-    """Expand paths into rule-set folders: every folder (recursively) holding YAML files.
+@dataclass(frozen=True)
+class Target:
+    """A rule set to check or test: a folder (or one rule file), maybe one test file of it."""
 
-    A file given directly is its own rule set.
+    rules: Path
+    only: Path | None = None
+    """A ``*.test.yaml`` given by itself: run its tests only, against its folder's rules."""
+
+
+def rule_sets(paths: Iterable[Path]) -> list[Target]:
+    """Expand paths into rule sets: every folder (recursively) holding YAML files.
+
+    A rule file given directly is its own rule set; a test file given directly is tested against
+    the rules of its folder.
     """
-    found: list[Path] = []
+    found: list[Target] = []
     for path in paths:
         if path.is_file():
-            found.append(path)
+            found.append(Target(path.parent, path) if is_test_file(path) else Target(path))
             continue
         for folder in sorted({path, *(p for p in path.rglob("*") if p.is_dir())}):
             if any(folder.glob("*.yaml")) or any(folder.glob("*.yml")):
-                found.append(folder)
+                found.append(Target(folder))
     return found
 
 

@@ -14,11 +14,12 @@ from typing import Any
 
 from engine.core.messages import normalize_address
 from engine.dsl import DslError, parse_duration
-from engine.errors import RuleError, Span
-from engine.ruleset.loader import Document, load_path
+from engine.errors import RuleError, Span, did_you_mean
+from engine.ruleset.loader import Document, load_path, normalise
+from engine.ruleset.ruleset import RuleSet
 from engine.ruleset.schema import validate
 
-__all__ = ["ConversationTest", "Expect", "TestStep", "load_tests", "tests_of"]
+__all__ = ["ConversationTest", "Expect", "TestStep", "check_tests", "load_tests", "tests_of"]
 
 DEFAULT_FROM = "+15550000001"
 DEFAULT_START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
@@ -51,6 +52,8 @@ class TestStep:
     expect: tuple[Expect, ...] = ()
     params: dict[str, Any] = field(default_factory=dict)
     sender: str | None = None
+    written: str = ""
+    """The step's value as written in the file (``25h`` rather than a timedelta)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,10 +127,11 @@ def _test(
             TestStep(
                 kind=kind,
                 value=str(value) if kind != "wait" else value,
-                span=doc.span(here),
+                span=doc.span((*here, kind)),
                 expect=tuple(Expect.parse(str(e)) for e in expected),
                 params=dict(raw.get("params") or {}),
                 sender=normalize_address(str(raw["from"])) if "from" in raw else None,
+                written=str(raw[kind]),
             )
         )
     recipient = item.get("to")
@@ -143,24 +147,55 @@ def _test(
     )
 
 
+def check_tests(tests: Sequence[ConversationTest], ruleset: RuleSet) -> list[RuleError]:
+    """Report test steps that name a flow or schedule the rule set does not have."""
+    names = sorted(
+        {t.schedule for f in ruleset.flows.values() for t in f.triggers if t.schedule}
+        | set(ruleset.flows)
+    )
+    errors: list[RuleError] = []
+    for test in tests:
+        for step in test.steps:
+            if step.kind == "start" and ruleset.schedule_flow(step.written) is None:
+                hint = did_you_mean(step.written, names) or (
+                    f"schedules and flows here: {', '.join(names)}" if names else None
+                )
+                errors.append(
+                    RuleError(
+                        "E502",
+                        f"no flow or schedule named '{step.written}'",
+                        step.span,
+                        hint,
+                    )
+                )
+    return errors
+
+
 def load_tests(
-    folder: Path, documents: Sequence[Document]
+    folder: Path, documents: Sequence[Document], only: Path | None = None
 ) -> tuple[list[ConversationTest], list[RuleError], dict[str, str]]:
-    """Collect a rule set's tests: its files' ``tests:`` and its ``*.test.yaml`` files."""
+    """Collect a rule set's tests: its files' ``tests:`` and its ``*.test.yaml`` files.
+
+    With ``only``, collect that test file's tests and nothing else.
+    """
     errors: list[RuleError] = []
     sources: dict[str, str] = {}
     tests: list[ConversationTest] = []
-    for document in documents:
-        tests.extend(tests_of(document, errors))
-    files = (
-        []
-        if folder.is_file()
-        else sorted([*folder.glob("*.test.yaml"), *folder.glob("*.test.yml")])
-    )
+    if only is not None:
+        files = [only]
+    else:
+        for document in documents:
+            tests.extend(tests_of(document, errors))
+        files = (
+            []
+            if folder.is_file()
+            else sorted([*folder.glob("*.test.yaml"), *folder.glob("*.test.yml")])
+        )
     for file in files:
         loaded, load_errors = load_path(file)
         errors.extend(load_errors)
         if loaded is None:
+            sources[str(file)] = normalise(file.read_bytes().decode("utf-8-sig", "replace"))
             continue
         sources[loaded.file] = loaded.text
         schema_errors = validate(loaded)
