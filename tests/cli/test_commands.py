@@ -169,3 +169,35 @@ def test_functions_lists_the_library_and_explains_one() -> None:
     wrong = twoway("functions", "dat")
     assert wrong.returncode == 1
     assert wrong.stderr == "error: no function named 'dat' (did you mean 'date'?)\n"
+
+
+def test_a_test_file_given_alone_runs_against_its_folders_rules(tmp_path: Path) -> None:
+    (tmp_path / "hi.yaml").write_text('autoreply:\n  - keyword: HI\n    reply: "Hello!"\n')
+    (tmp_path / "hi.test.yaml").write_text(
+        "tests:\n  - name: greets\n    steps:\n      - send: hi\n        expect: Hello!\n"
+    )
+    result = twoway("test", str(tmp_path / "hi.test.yaml"))
+    assert result.returncode == 0, result.stdout
+    assert result.stdout.splitlines()[-1] == "1 passed, 0 failed"
+
+
+def test_a_start_step_naming_no_flow_is_an_error_with_a_hint(tmp_path: Path) -> None:
+    (tmp_path / "remind.yaml").write_text(
+        "flow: Reminder\ntrigger: {schedule: reminders}\nstates:\n"
+        '  s:\n    say: "Hi"\n    end: true\n'
+        "tests:\n  - name: t\n    steps:\n      - start: remindrs\n        expect: Hi\n"
+    )
+    result = twoway("check", str(tmp_path))
+    assert result.returncode == 1
+    assert "error[E502]: no flow or schedule named 'remindrs'" in result.stdout
+    assert "= hint: did you mean 'reminders'?" in result.stdout
+
+
+def test_chat_on_a_folder_of_rule_sets_says_where_they_are(tmp_path: Path) -> None:
+    (tmp_path / "shop").mkdir()
+    (tmp_path / "shop" / "hi.yaml").write_text('autoreply:\n  - keyword: HI\n    reply: "x"\n')
+    result = twoway("chat", str(tmp_path), stdin="HI\n")
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"error: no rule files in {tmp_path} (rule sets below it: {tmp_path / 'shop'})\n"
+    )
