@@ -187,7 +187,33 @@ _INITIAL = (
     "CREATE INDEX inbox_status ON inbox (status, id)",
 )
 
-MIGRATIONS: tuple[Migration, ...] = (Migration("0001_initial", _INITIAL),)
+# Timer ids must never be reused: the service tracks timers in flight by id, and SQLite gives a
+# plain INTEGER PRIMARY KEY the id of a just-deleted last row again.
+_TIMERS_AUTOINCREMENT = (
+    """
+    CREATE TABLE timers_new (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        due TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('session', 'start')),
+        contact TEXT NOT NULL,
+        number TEXT NOT NULL,
+        session_id TEXT,
+        flow TEXT,
+        params TEXT NOT NULL DEFAULT '{}'
+    )
+    """,
+    "INSERT INTO timers_new SELECT id, due, kind, contact, number, session_id, flow, params "
+    "FROM timers",
+    "DROP TABLE timers",
+    "ALTER TABLE timers_new RENAME TO timers",
+    "CREATE INDEX timers_due ON timers (due, id)",
+    "CREATE INDEX timers_session ON timers (session_id) WHERE session_id IS NOT NULL",
+)
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration("0001_initial", _INITIAL),
+    Migration("0002_timer_ids_never_reused", _TIMERS_AUTOINCREMENT),
+)
 """Every migration, in the order they apply. Append only: never edit or reorder one released."""
 
 _CREATE_TABLE = (

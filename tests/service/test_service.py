@@ -151,3 +151,17 @@ async def test_opt_out_is_checked_again_at_send_time(tmp_path: Path) -> None:
     ]
     assert finished == [1]
     await store.close()
+
+
+async def test_one_long_wait_fires_a_chain_of_timeouts(tmp_path: Path) -> None:
+    clock = FixedClock(START)
+    async with Harness(RULES, db=str(tmp_path / "t.db"), clock=clock) as harness:
+        await harness.start_flow(
+            "+33600000010", "36111", "appointments", {"appt": {"at": "2026-03-05T10:00:00Z"}}
+        )
+        # 24h: the reminder; 24h later the reminded state times out and the session ends
+        sent = await harness.advance(timedelta(hours=50))
+        assert [m.text for m in sent] == [
+            "Reminder: please confirm your appointment of 05/03 at 11:00 with YES or NO."
+        ]
+        assert await harness.store.session("+33600000010", "36111") is None

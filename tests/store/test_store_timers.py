@@ -25,3 +25,15 @@ async def test_schedule_start_and_due_order(store: SqliteStore) -> None:
     assert (timer.kind, timer.contact, timer.number, timer.flow) == ("start", ALICE, NUMBER, "appt")
     assert timer.params == {"appt": {"at": "x"}} and timer.session_id is None
     assert timer.due == T0 + timedelta(hours=2) and timer.due.tzinfo is not None
+
+
+async def test_a_timer_id_is_never_reused(store: SqliteStore) -> None:
+    from engine.core.model import Sprint
+    from engine.core.records import Step
+
+    first = await store.schedule_start(ALICE, NUMBER, "appt", {}, T0)
+    # consuming the only timer empties the table; the next one must still get a new id
+    await store.commit([Step(ALICE, NUMBER, Sprint(session=None), T0, "v", timer_id=first)])
+    assert await store.due_timers(T0) == []
+    second = await store.schedule_start(ALICE, NUMBER, "appt", {}, T0)
+    assert second > first
