@@ -1,4 +1,4 @@
-"""The layers of DESIGN.md, enforced: imports point down only."""
+"""The layers of docs/architecture.md, enforced: imports point down only."""
 
 from __future__ import annotations
 
