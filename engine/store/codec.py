@@ -13,6 +13,7 @@ import json
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from functools import lru_cache
+from json.encoder import encode_basestring
 from typing import Any
 
 from engine.errors import StoreError
@@ -60,11 +61,37 @@ _ENCODER = json.JSONEncoder(default=_default, ensure_ascii=False, separators=(",
 _DECODER = json.JSONDecoder(object_hook=_hook)
 
 
+def _flat(value: dict[Any, Any]) -> str | None:
+    """The JSON text ``_ENCODER`` writes for a dict of texts, whole numbers, booleans and nulls
+    under text keys (most event data), written without its per-call set-up; else None."""
+    parts = []
+    for key, item in value.items():
+        if type(key) is not str:
+            return None
+        kind = type(item)
+        if kind is str:
+            text = encode_basestring(item)  # what the encoder uses with ensure_ascii=False
+        elif item is None:
+            text = "null"
+        elif kind is bool:
+            text = "true" if item else "false"
+        elif kind is int:
+            text = int.__repr__(item)  # as the encoder writes an int
+        else:
+            return None
+        parts.append(encode_basestring(key) + ":" + text)
+    return "{" + ",".join(parts) + "}"
+
+
 def dumps(value: Any) -> str:
     """Encode ``value`` as JSON text; raise StoreError if it cannot be."""
     if isinstance(value, Mapping) and not value:
         return "{}"
     try:
+        if type(value) is dict:
+            flat = _flat(value)
+            if flat is not None:
+                return flat
         return _ENCODER.encode(value)
     except (TypeError, ValueError, RecursionError) as exc:
         raise StoreError(f"value cannot be stored as JSON: {exc}") from exc
