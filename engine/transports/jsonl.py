@@ -44,16 +44,22 @@ class JsonLinesTransport(TransportBase):
         self._server: asyncio.Server | None = None
         self._peers: list[asyncio.StreamWriter] = []
         self._acks: dict[int, asyncio.Future[None]] = {}
+        self._awaiting: dict[asyncio.StreamWriter, set[int]] = {}
+        """Per peer, the refs written to it whose ``mt_ack`` has not come back yet."""
         self._tasks: set[asyncio.Task[None]] = set()
+        self._connected = asyncio.Event()
+        self._closing = False
 
     async def start(self, on_inbound: InboundHandler) -> None:
         await super().start(on_inbound)
+        self._closing = False
         self._server = await asyncio.start_server(self._serve, self.host, self.port)
         self.port = self._server.sockets[0].getsockname()[1]
         log.info("jsonl transport listening on %s:%s", self.host, self.port)
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self._peers.append(writer)
+        self._connected.set()
         try:
             while line := await reader.readline():
                 try:
@@ -79,6 +85,16 @@ class JsonLinesTransport(TransportBase):
         finally:
             if writer in self._peers:
                 self._peers.remove(writer)
+            if not self._peers:
+                self._connected.clear()
+            for reference in self._awaiting.pop(writer, ()):
+                # Gone without acknowledging: fail now, so the outbox retries on another
+                # connection instead of waiting ack_timeout for an answer that cannot come.
+                future = self._acks.get(reference)
+                if future is not None and not future.done():
+                    future.set_exception(
+                        TransportError("the peer disconnected before acknowledging")
+                    )
             writer.close()
 
     async def _mo(self, writer: asyncio.StreamWriter, frame: dict[str, Any]) -> None:
@@ -112,6 +128,11 @@ class JsonLinesTransport(TransportBase):
             await writer.drain()
 
     async def send(self, message: Outgoing, reference: int) -> str | None:
+        if not self._peers and not self._closing:
+            # Right after a start (the outbox re-sends what a crash left) the peer has not
+            # reconnected yet: wait for it rather than burn one of the row's attempts.
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._connected.wait(), self.ack_timeout)
         if not self._peers:
             raise TransportError("no peer connected to the jsonl transport", transient=True)
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
@@ -123,16 +144,22 @@ class JsonLinesTransport(TransportBase):
             "to": message.recipient,
             "text": message.text,
         }
-        await self._write(self._peers[0], frame)
+        peer = self._peers[0]
+        awaiting = self._awaiting.setdefault(peer, set())
+        awaiting.add(reference)
         try:
+            await self._write(peer, frame)
             await asyncio.wait_for(future, self.ack_timeout)
         except TimeoutError as exc:
             raise TransportError("the peer did not acknowledge in time") from exc
         finally:
             self._acks.pop(reference, None)
+            awaiting.discard(reference)
         return f"jsonl-{reference}"
 
     async def aclose(self) -> None:
+        self._closing = True
+        self._connected.set()  # wake the sends waiting for a peer: there will be none
         if self._server is not None:
             self._server.close()
             for writer in self._peers:
