@@ -104,12 +104,17 @@ class Service:
             log.info("re-sending %d outbound messages left by the previous run", len(resend))
 
     async def stop(self, drain_timeout: float = 10.0) -> None:
-        """Stop intake, let work in progress finish, close transports and the store."""
+        """Stop intake, let work in progress finish, close transports and the store.
+
+        The transports stay open while draining: the replies of what was acknowledged go out
+        and their peers' acks come back, so a graceful stop leaves nothing to re-send (new
+        inbound messages are refused meanwhile, and their senders retry them later).
+        """
         self._accepting = False
-        for transport in self.transports.values():
-            await transport.aclose()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self.idle(), drain_timeout)
+        for transport in self.transports.values():
+            await transport.aclose()
         self.outbox.cancel_retries()
         for task in self._tasks:
             task.cancel()
