@@ -15,9 +15,9 @@ import asyncio
 import contextlib
 import logging
 from collections import deque
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from engine.core.clock import Clock, SystemClock
 from engine.core.ids import IdSource, RandomIds
@@ -35,6 +35,7 @@ __all__ = ["Service"]
 log = logging.getLogger(__name__)
 
 Work = Inbound | Timer
+T = TypeVar("T")
 
 
 class Service:
@@ -88,9 +89,9 @@ class Service:
     async def start(self) -> None:
         """Recover what a previous run left, then start the loops and the transports."""
         await self.store.open()
-        for message in await self.store.pending_inbound():
+        for message in await _every_row(self.store.pending_inbound):
             self._enqueue([message])
-        resend = await self.store.queued_outbox(limit=1_000_000)
+        resend = await _every_row(self.store.queued_outbox)
         self._add_pending(len(resend))
         self.outbox.push(resend)
         loops = [self._intake_loop(), self._process_loop(), self.outbox.run()]
@@ -300,6 +301,14 @@ class Service:
             recent_replies=conversation.recent_replies,
         )
         return step(ruleset, session, inp, at), at
+
+
+async def _every_row(read: Callable[[int], Awaitable[list[T]]]) -> list[T]:
+    """All the rows ``read(limit)`` has, however many: recovery must not stop at a page."""
+    limit = 10_000
+    while len(rows := await read(limit)) >= limit:
+        limit *= 4
+    return rows
 
 
 def _key(work: Work) -> tuple[Address, Address]:
