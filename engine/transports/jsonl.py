@@ -116,7 +116,10 @@ class JsonLinesTransport(TransportBase):
         try:
             await self.on_inbound(message)
         except Exception as exc:  # the peer must retry: nothing was committed
-            log.exception("inbound message not committed")
+            if isinstance(exc, RuntimeError):  # refused while the engine stops: expected
+                log.info("inbound message %s refused: %s", frame.get("id"), exc)
+            else:
+                log.exception("inbound message not committed")
             await self._write(writer, {"type": "nack", "id": frame.get("id"), "error": str(exc)})
             return
         await self._write(writer, {"type": "ack", "id": frame.get("id")})

@@ -377,6 +377,10 @@ async def test_stop_mid_stream_loses_nothing(
         assert not duplicated, "a graceful stop must not leave anything to re-send"
     assert final_stop_time < 5, f"the final graceful stop took {final_stop_time:.1f}s"
 
+    for run in sorted(tmp_path.glob("engine-*.log")):
+        text = run.read_text(encoding="utf-8", errors="replace")
+        assert " ERROR " not in text and "Traceback" not in text, f"{run.name}:\n{text}"
+
     print(
         f"\n{stop}: wrote {written_first} MOs, stopped at ack {stopped['acks']} with "
         f"{stopped['mts']} MTs received ({nacked_before} nacked while stopping), exit after "
