@@ -234,10 +234,16 @@ async def test_stop_mid_stream_loses_nothing(
     first = Peer(log, on_frame=stop_point)
     await connect(first, runner, port)
     streaming = asyncio.create_task(first.stream(mos, MO_WINDOW))
-    async with asyncio.timeout(RECOVERY_TIMEOUT):
-        code = await runner.proc.wait()  # type: ignore[union-attr]
-        await first.closed.wait()
-        written_first = await streaming
+    try:
+        async with asyncio.timeout(RECOVERY_TIMEOUT):
+            code = await runner.proc.wait()  # type: ignore[union-attr]
+            await first.closed.wait()
+            written_first = await streaming
+    except TimeoutError:
+        pytest.fail(
+            f"the engine did not exit ({'stop sent' if stopped else 'stop point never reached'}):"
+            f" {len(log.acks)} acks, {log.mts} MTs; log:\n{runner.log()}"
+        )
     assert stopped, (
         f"the engine was never stopped: {len(log.acks)} acks, {log.mts} MTs; log:\n{runner.log()}"
     )
