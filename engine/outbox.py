@@ -13,6 +13,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from engine.core.records import OutboxRow
 from engine.errors import TransportError
@@ -22,7 +23,10 @@ __all__ = ["Outbox", "RateLimiter"]
 
 log = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 8
+VALIDITY = timedelta(hours=24)
+"""How long a transient failure (link down, throttled) is retried before the message fails.
+
+A count of attempts would give up after minutes of an SMSC outage; SMS validity is a time."""
 
 
 class RateLimiter:
@@ -63,6 +67,8 @@ class Outbox:
         throughput: Mapping[str, float],
         done: Callable[[int], None],
         window: int = 64,
+        validity: timedelta = VALIDITY,
+        retry_base: float = 0.5,
     ) -> None:
         self.store = store
         self.transports = transports
@@ -71,6 +77,8 @@ class Outbox:
         self.throughput = throughput
         self.done = done
         self.window = window
+        self.validity = validity
+        self.retry_base = retry_base
         self.queue: deque[OutboxRow] = deque()
         self.wakeup = asyncio.Event()
         self._limiters: dict[str, RateLimiter] = {}
@@ -133,7 +141,8 @@ class Outbox:
         try:
             return True, await route.transport.send(row.message, row.id)
         except TransportError as exc:
-            permanent = not exc.transient or row.attempts + 1 >= MAX_ATTEMPTS
+            expired = datetime.now(UTC) - row.created_at > self.validity
+            permanent = not exc.transient or expired
             await self.store.mark_failed(row.id, str(exc), permanent=permanent)
             if permanent:
                 log.warning("outbound %s failed for good: %s", row.id, exc)
@@ -143,7 +152,7 @@ class Outbox:
             return False, None
 
     def retry_later(self, row: OutboxRow) -> None:
-        delay = min(60.0, 0.5 * 2**row.attempts)
+        delay = min(60.0, self.retry_base * 2**row.attempts)
         again = OutboxRow(
             row.id, row.message, row.created_at, "queued", row.attempts + 1, row.contact
         )

@@ -1,0 +1,76 @@
+"""The outbox against a transport that fails: transient errors retry, permanent ones do not."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from engine.core.messages import Outgoing
+from engine.core.model import Sprint
+from engine.core.records import Step
+from engine.errors import TransportError
+from engine.outbox import Outbox
+from engine.store import SqliteStore
+from engine.transports.base import TransportBase
+
+PHONE = "+33600000001"
+
+
+class Flaky(TransportBase):
+    """Fail the first ``failures`` sends with ``error``, then accept."""
+
+    def __init__(self, failures: int, error: TransportError) -> None:
+        super().__init__("flaky")
+        self.failures, self.error = failures, error
+        self.calls = 0
+
+    async def send(self, message: Outgoing, reference: int) -> str | None:
+        self.calls += 1
+        if self.calls <= self.failures:
+            raise self.error
+        return f"smsc-{reference}"
+
+
+async def _setup(tmp_path: Path, created: datetime) -> tuple[SqliteStore, list]:
+    store = SqliteStore(str(tmp_path / "o.db"))
+    await store.open()
+    sprint = Sprint(session=None, outbound=(Outgoing(PHONE, "36111", "hello"),))
+    rows = await store.commit([Step(PHONE, "36111", sprint, created, "v")])
+    return store, rows
+
+
+async def test_transient_failures_are_retried_until_sent(tmp_path: Path) -> None:
+    store, rows = await _setup(tmp_path, datetime.now(UTC))
+    transport = Flaky(3, TransportError("throttled", transient=True))
+    finished = asyncio.Event()
+    outbox = Outbox(store, {"x": transport}, {}, "x", {}, lambda n: finished.set(), retry_base=0.01)
+    task = asyncio.create_task(outbox.run())
+    outbox.push(rows)
+    await asyncio.wait_for(finished.wait(), 5)  # set once the row is marked sent
+    task.cancel()
+    [row] = await store.outbox_rows()
+    assert (row.status, transport.calls, row.attempts) == ("sent", 4, 4)
+    await store.close()
+
+
+async def test_a_permanent_failure_is_not_retried(tmp_path: Path) -> None:
+    store, rows = await _setup(tmp_path, datetime.now(UTC))
+    transport = Flaky(1, TransportError("unknown subscriber", transient=False))
+    done: list[int] = []
+    outbox = Outbox(store, {"x": transport}, {}, "x", {}, done.append, retry_base=0.01)
+    await outbox.send_batch(rows)
+    [row] = await store.outbox_rows()
+    assert (row.status, transport.calls, done) == ("failed", 1, [1])
+    await store.close()
+
+
+async def test_a_transient_failure_past_the_validity_fails_the_message(tmp_path: Path) -> None:
+    store, rows = await _setup(tmp_path, datetime.now(UTC) - timedelta(hours=25))
+    transport = Flaky(1, TransportError("link down", transient=True))
+    done: list[int] = []
+    outbox = Outbox(store, {"x": transport}, {}, "x", {}, done.append)
+    await outbox.send_batch(rows)
+    [row] = await store.outbox_rows()
+    assert row.status == "failed" and done == [1]
+    await store.close()
