@@ -272,6 +272,7 @@ class _Builder:
             session_expiry=expiry or timedelta(days=7),
             reply_limit=int(limit.get("count", 20)),
             reply_window=window or timedelta(hours=1),
+            typo_tolerance=bool(data.get("typo_tolerance", True)),
         )
 
     def check(self) -> list[RuleError]:

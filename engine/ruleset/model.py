@@ -253,6 +253,8 @@ class Settings:
     reply_limit: int = 20
     reply_window: timedelta = timedelta(hours=1)
     max_steps: int = 100
+    typo_tolerance: bool = True
+    """Forgive one typo in keywords of five letters or more (HORAIRS → HORAIRES)."""
 
     def text(self, which: Literal["help", "opt_out", "opt_in"], language: str | None) -> str:
         texts = getattr(self, which)

@@ -23,6 +23,8 @@ class TriggerMatch:
     captures: Mapping[str, Any]
     rest: str
     """The message text after the keyword, as typed."""
+    corrected: tuple[str, str] | None = None
+    """(the word as typed, the keyword word) when a one-letter typo was forgiven."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +50,8 @@ class RuleSet:
     _patterns: Mapping[str, tuple[Trigger, ...]] = field(default_factory=dict, repr=False)
     _open_patterns: tuple[Trigger, ...] = field(default=(), repr=False)
     _catchalls: tuple[Trigger, ...] = field(default=(), repr=False)
+    _near: Mapping[str, frozenset[str]] = field(default_factory=dict, repr=False)
+    """One-deletion variants of long keyword first words → those words (typo tolerance)."""
 
     @classmethod
     def build(
@@ -90,6 +94,7 @@ class RuleSet:
             _patterns={w: tuple(sorted(t, key=lambda t: t.order)) for w, t in patterns.items()},
             _open_patterns=tuple(sorted(open_patterns, key=lambda t: t.order)),
             _catchalls=tuple(sorted(catchalls, key=lambda t: (t.kind == "otherwise", t.order))),
+            _near=_near_index(index),
         )
 
     def find_trigger(
@@ -119,6 +124,33 @@ class RuleSet:
             captures = trigger.pattern.match(text)
             if captures is not None:
                 return TriggerMatch(trigger, captures, "")
+        if self.settings.typo_tolerance and not interrupting:
+            return self._forgive_typo(words, text, number)
+        return None
+
+    def _forgive_typo(self, words: Sequence[str], text: str, number: str) -> TriggerMatch | None:
+        """Match a keyword whose first word is one typo away from the message's first word.
+
+        Only for words of at least ``TYPO_MIN`` letters, and only when exactly one keyword word
+        is that close: "VOET" is not "VOTE" (too short), "HORAIRS" is "HORAIRES".
+        """
+        first = words[0]
+        if len(first) < TYPO_MIN or not self._near:
+            return None
+        close: set[str] = set()
+        for variant in (first, *_deletions(first)):
+            close.update(self._near.get(variant, ()))
+        close = {word for word in close if word != first and _one_edit(first, word)}
+        if len(close) != 1:
+            return None
+        (word,) = close
+        fixed = [word, *words[1:]]
+        for keyword in self._keywords.get(word, ()):
+            size = len(keyword.words)
+            if tuple(fixed[:size]) == keyword.words and _applies(keyword.trigger, number):
+                return TriggerMatch(
+                    keyword.trigger, {}, _rest_after(text, size), corrected=(first, word)
+                )
         return None
 
     def catchalls(self, number: str) -> tuple[Trigger, ...]:
@@ -136,6 +168,37 @@ class RuleSet:
     @property
     def keyword_count(self) -> int:
         return sum(len(items) for items in self._keywords.values())
+
+
+TYPO_MIN = 5
+"""Shorter keywords are too easy to reach by accident (VOTE, OUI, A): they must be exact."""
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def _near_index(keywords: Mapping[str, Any]) -> dict[str, frozenset[str]]:
+    near: dict[str, set[str]] = {}
+    for word in keywords:
+        if len(word) >= TYPO_MIN and word.isalpha():
+            for variant in (word, *_deletions(word)):
+                near.setdefault(variant, set()).add(word)
+    return {variant: frozenset(words) for variant, words in near.items()}
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Return whether ``a`` becomes ``b`` by one insertion, deletion, substitution or swap."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diffs = [i for i in range(len(a)) if a[i] != b[i]]
+        if len(diffs) == 1:
+            return True
+        i, j = diffs[0], diffs[-1]
+        return len(diffs) == 2 and j == i + 1 and a[i] == b[j] and a[j] == b[i]
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
 
 
 # Anything not a letter/digit, then letters/digits: ``[^\W_]`` is exactly ``str.isalnum``.

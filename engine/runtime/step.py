@@ -209,6 +209,9 @@ class _Run:
         trigger = match.trigger
         flow = self.rs.flows[trigger.flow]
         self.rest = match.rest
+        if match.corrected is not None:
+            typed, keyword = match.corrected
+            self.emit("keyword_corrected", typed=typed, keyword=keyword)
         variables = dict(match.captures)
         self.begin(flow, trigger.state, variables)
 

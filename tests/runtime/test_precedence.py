@@ -56,7 +56,38 @@ def test_pattern_then_condition_then_otherwise(rules):
 
 def test_a_keyword_does_not_match_inside_a_word(rules):
     rs = rules(info=INFO)
-    assert texts(message(rs, "HOURSE")) == ["sorry"]
+    assert texts(message(rs, "HOURSTREAM")) == ["sorry"]
+
+
+def test_one_typo_in_a_long_keyword_is_forgiven(rules):
+    rs = rules(info=INFO)
+    for typed in ("HORAIRS", "horaries", "HORRAIRES", "hoaires?", "OPENNING hours"):
+        sprint = message(rs, typed)
+        assert texts(sprint) == ["9-18"], typed
+        assert "keyword_corrected" in events(sprint)
+    # short keywords must be exact, and two typos are too many
+    assert texts(message(rs, "HOUR")) == ["sorry"]
+    assert texts(message(rs, "HRAIRS")) == ["sorry"]
+
+
+def test_a_typo_close_to_two_keywords_is_not_guessed(rules):
+    rs = rules(
+        two="""
+        autoreply:
+          - keyword: PRICES
+            reply: "prices"
+          - keyword: PRIZES
+            reply: "prizes"
+          - otherwise: "sorry"
+        """
+    )
+    assert texts(message(rs, "PRIZES")) == ["prizes"]
+    assert texts(message(rs, "PRIXES")) == ["sorry"]
+
+
+def test_typo_tolerance_can_be_turned_off(rules):
+    rs = rules(info=INFO, settings="settings:\n  typo_tolerance: false\n")
+    assert texts(message(rs, "HORAIRS")) == ["sorry"]
 
 
 def test_without_any_rule_the_message_goes_to_the_inbox(rules):
