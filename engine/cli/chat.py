@@ -163,6 +163,7 @@ _NOTES = {
     "reply_limited": "reply limit reached ({limit} per window): nothing sent",
     "retries_exhausted": "no valid answer after the retries",
     "error": "rule error: {message}",
+    "keyword_corrected": "read '{typed}' as the keyword '{keyword}'",
 }
 
 

@@ -230,11 +230,29 @@ def default(value: Any, fallback: Any) -> Any:
     return value
 
 
-_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
+_NAMES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "en": (
+        ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+        ("January", "February", "March", "April", "May", "June",
+         "July", "August", "September", "October", "November", "December"),
+    ),
+    "fr": (
+        ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"),
+        ("janvier", "février", "mars", "avril", "mai", "juin",
+         "juillet", "août", "septembre", "octobre", "novembre", "décembre"),
+    ),
+    "es": (
+        ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"),
+        ("enero", "febrero", "marzo", "abril", "mayo", "junio",
+         "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre"),
+    ),
+    "de": (
+        ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag"),
+        ("Januar", "Februar", "März", "April", "Mai", "Juni",
+         "Juli", "August", "September", "Oktober", "November", "Dezember"),
+    ),
+}  # fmt: skip
+"""Day and month names by language, spelled here so that the process locale changes nothing."""
 _DIRECTIVE = re.compile(r"%(-?)(.)", re.DOTALL)
 _UNPADDED = frozenset("dmHIMSjy")
 _MONTH_DAY_DIRECTIVES = frozenset("dmbBe%")
@@ -294,15 +312,17 @@ def in_zone(value: str | dt.datetime, zone: dt.tzinfo) -> Any:
     return value
 
 
-def date(value: Any, fmt: Any = "%d/%m/%Y") -> str:
-    """Return the date ``value`` written with ``fmt`` (strftime codes, English day and month names).
+def date(value: Any, fmt: Any = "%d/%m/%Y", language: Any = "en") -> str:
+    """Return the date ``value`` written with ``fmt`` (strftime codes), names in ``language``.
 
     ``value`` is a datetime, a date, or a text in ISO 8601 ("2026-12-03T10:00:00+01:00") or
     dd/mm/yyyy. ``%-d`` and friends drop the leading zero. A month-day ("--12-03") formats only
-    days and months.
+    days and months. Day and month names exist in en, fr, es and de.
 
     >>> date("2026-12-03T10:00:00+01:00", "%A %d %B at %H:%M")
     'Thursday 03 December at 10:00'
+    >>> date("2026-12-03T10:00:00+01:00", "%A %-d %B à %Hh%M", "fr")
+    'jeudi 3 décembre à 10h00'
     >>> date("2026-12-03")
     '03/12/2026'
     >>> date("--12-03", "%-d %b")
@@ -310,6 +330,13 @@ def date(value: Any, fmt: Any = "%d/%m/%Y") -> str:
     """
     if not isinstance(fmt, str):
         raise EvalError(f"date() needs a format text, not {describe(fmt)}")
+    names = _NAMES.get(str(language).lower())
+    if names is None:
+        raise EvalError(
+            f"date() knows the names of days and months in {', '.join(_NAMES)}, "
+            f"not {to_text(language)!r}"
+        )
+    weekdays, months = names
     when = _read_date(value)
 
     def directive(match: re.Match[str]) -> str:
@@ -323,17 +350,17 @@ def date(value: Any, fmt: Any = "%d/%m/%Y") -> str:
                 return str(when.day) if unpadded or code == "e" else f"{when.day:02d}"
             if code == "m":
                 return str(when.month) if unpadded else f"{when.month:02d}"
-            name = _MONTHS[when.month - 1]
+            name = months[when.month - 1]
             return name if code == "B" else name[:3]
         # Names are spelled here, not by strftime, so that the process locale cannot change them.
         if code == "A":
-            return _WEEKDAYS[when.weekday()]
+            return weekdays[when.weekday()]
         if code == "a":
-            return _WEEKDAYS[when.weekday()][:3]
+            return weekdays[when.weekday()][:3]
         if code == "B":
-            return _MONTHS[when.month - 1]
+            return months[when.month - 1]
         if code == "b":
-            return _MONTHS[when.month - 1][:3]
+            return months[when.month - 1][:3]
         written = when.strftime(f"%{code}")
         if unpadded and code in _UNPADDED:
             return str(int(written))

@@ -97,10 +97,10 @@ CASES: list[tuple[Callable[[str], Any], str, tuple[str, str, int, int, str | Non
     # E308: wrong number of arguments
     (condition, "word(text)", ("E308", "function 'word' takes 2 arguments, got 1", 0, 10, "write word(text, index)")),
     (condition, "has_number()", ("E308", "function 'has_number' takes 1 argument, got 0", 0, 12, "write has_number(text)")),
-    (condition, "date(now, 'a', 'b') == ''", ("E308", "function 'date' takes 1 or 2 arguments, got 3", 0, 19, "write date(value, [fmt])")),
+    (condition, "date(now, 'a', 'b', 'c') == ''", ("E308", "function 'date' takes 1 to 3 arguments, got 4", 0, 24, "write date(value, [fmt], [language])")),
     (template, "{text|upper(1)}", ("E308", "filter 'upper' takes no arguments, got 1", 6, 5, "write |upper")),
     (template, "{text|word}", ("E308", "filter 'word' takes 1 argument, got 0", 6, 4, "write |word(index)")),
-    (template, "{now|date('a', 'b')}", ("E308", "filter 'date' takes 0 or 1 arguments, got 2", 5, 4, "write |date([fmt])")),
+    (template, "{now|date('a', 'b', 'c')}", ("E308", "filter 'date' takes 0 to 2 arguments, got 3", 5, 4, "write |date([fmt], [language])")),
 ]  # fmt: skip
 
 
