@@ -498,38 +498,41 @@ async def _e2e(
     transport = LoopbackTransport(on_sent=on_sent)
     service = Service(rs, store, {"loopback": transport}, clock=SystemClock(), ids=RandomIds())
     await service.start()
-    messages = _e2e_messages(args.messages, big)
-    clock = SystemClock()
-    gc.collect()
-    t0 = time.perf_counter()
-    if args.rate:
-        # Paced (open loop): a small burst every 10 ms, not waiting for earlier ones.
-        size = max(1, int(args.rate / 100))
-        pending: list[asyncio.Task[None]] = []
-        for index, offset in enumerate(range(0, len(messages), size)):
-            delay = t0 + index * size / args.rate - time.perf_counter()
-            if delay > 0:
-                await asyncio.sleep(delay)
-            now = clock.now()
-            for sender, recipient, text in messages[offset : offset + size]:
-                started[sender] = time.perf_counter()
-                coro = transport.deliver(sender, recipient, text, now)
-                pending.append(asyncio.ensure_future(coro))
-        await asyncio.gather(*pending)
-    else:
-        # As fast as the transport can: chunks of ``concurrency`` deliveries in flight.
-        for offset in range(0, len(messages), args.concurrency):
-            chunk = messages[offset : offset + args.concurrency]
-            now = clock.now()
-            tasks = []
-            for sender, recipient, text in chunk:
-                started[sender] = time.perf_counter()
-                tasks.append(transport.deliver(sender, recipient, text, now))
-            await asyncio.gather(*tasks)
-    delivered = time.perf_counter() - t0
-    await service.idle()
-    wall = time.perf_counter() - t0
-    await service.stop()
+    try:
+        messages = _e2e_messages(args.messages, big)
+        clock = SystemClock()
+        gc.collect()
+        t0 = time.perf_counter()
+        if args.rate:
+            # Paced (open loop): a small burst every 10 ms, not waiting for earlier ones.
+            size = max(1, int(args.rate / 100))
+            pending: list[asyncio.Task[None]] = []
+            for index, offset in enumerate(range(0, len(messages), size)):
+                delay = t0 + index * size / args.rate - time.perf_counter()
+                if delay > 0:
+                    await asyncio.sleep(delay)
+                now = clock.now()
+                for sender, recipient, text in messages[offset : offset + size]:
+                    started[sender] = time.perf_counter()
+                    coro = transport.deliver(sender, recipient, text, now)
+                    pending.append(asyncio.ensure_future(coro))
+            await asyncio.gather(*pending)
+        else:
+            # As fast as the transport can: chunks of ``concurrency`` deliveries in flight.
+            for offset in range(0, len(messages), args.concurrency):
+                chunk = messages[offset : offset + args.concurrency]
+                now = clock.now()
+                tasks = []
+                for sender, recipient, text in chunk:
+                    started[sender] = time.perf_counter()
+                    tasks.append(transport.deliver(sender, recipient, text, now))
+                await asyncio.gather(*tasks)
+        delivered = time.perf_counter() - t0
+        # Stop by ourselves even if something wedges: no message may stay unprocessed.
+        await asyncio.wait_for(service.idle(), timeout=max(120.0, args.messages / 100))
+        wall = time.perf_counter() - t0
+    finally:
+        await service.stop()
 
     with sqlite3.connect(path) as conn:
         inbound = dict(conn.execute("SELECT status, COUNT(*) FROM inbound GROUP BY status"))
