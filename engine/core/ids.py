@@ -14,10 +14,18 @@ class IdSource(Protocol):
 
 
 class RandomIds:
-    """Short random ids, unique enough for sessions and outbound references."""
+    """Ids unique across processes: a random part drawn once per process, then a counter.
+
+    One system call per process instead of one per id: most messages never use the id they
+    are given (it names a session only when a flow starts).
+    """
+
+    def __init__(self) -> None:
+        self._run = secrets.token_hex(6)
+        self._counter = itertools.count(1)
 
     def new(self, prefix: str) -> str:
-        return f"{prefix}_{secrets.token_hex(8)}"
+        return f"{prefix}_{self._run}{next(self._counter):x}"
 
 
 class SequentialIds:

@@ -14,6 +14,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from engine.dsl import normalize
 from engine.errors import RuleError, RuleErrors, did_you_mean
 from engine.ruleset.forms import (
     choice_index,
@@ -277,7 +278,7 @@ class _Builder:
 
     def check(self) -> list[RuleError]:
         errors = list(self.errors)
-        claims: list[_Claim] = []
+        claims: dict[tuple[str, ...], list[_Claim]] = {}
         for src, sc, flow in self._compilers:
             _check_graph(src, sc, flow)
             _check_keywords(src, flow, claims)
@@ -348,15 +349,14 @@ def _overlap(a: frozenset[str] | None, b: frozenset[str] | None) -> bool:
     return a is None or b is None or bool(a & b)
 
 
-def _check_keywords(src: Source, flow: Flow, claims: list[_Claim]) -> None:
+def _check_keywords(src: Source, flow: Flow, claims: dict[tuple[str, ...], list[_Claim]]) -> None:
     """Report a keyword claimed twice on the same number (the second could never answer)."""
+    paths = _keyword_paths(src, flow)
     for trigger in flow.triggers:
         for words in trigger.keywords:
-            path = _keyword_path(src, flow, words)
-            clash = next(
-                (c for c in claims if c.words == words and _overlap(c.numbers, trigger.numbers)),
-                None,
-            )
+            path = paths.get(words, ())
+            earlier = claims.setdefault(words, [])
+            clash = next((c for c in earlier if _overlap(c.numbers, trigger.numbers)), None)
             if clash is not None:
                 src.error(
                     "E404",
@@ -366,34 +366,32 @@ def _check_keywords(src: Source, flow: Flow, claims: list[_Claim]) -> None:
                     "or a different 'number'",
                 )
                 continue
-            claims.append(_Claim(words, trigger.numbers, src.file, src.span(path)))
+            earlier.append(_Claim(words, trigger.numbers, src.file, src.span(path)))
 
 
-def _keyword_path(src: Source, flow: Flow, words: tuple[str, ...]) -> tuple[Any, ...]:
-    """Find where a keyword is written, for the caret."""
-    from engine.dsl import normalize
-
+def _keyword_paths(src: Source, flow: Flow) -> dict[tuple[str, ...], tuple[Any, ...]]:
+    """Map each keyword of a file (as normalised words) to where it is first written."""
     data = src.doc.data
-    candidates: list[tuple[Any, ...]] = []
+    bases: list[tuple[Any, ...]] = []
     if flow.kind == "autoreply":
-        candidates = [("autoreply", i) for i in range(len(data["autoreply"]))]
+        bases = [("autoreply", i) for i in range(len(data["autoreply"]))]
     elif "trigger" in data:
         trig = data["trigger"]
-        candidates = (
+        bases = (
             [("trigger", i) for i in range(len(trig))] if isinstance(trig, list) else [("trigger",)]
         )
-    for base in candidates:
+    found: dict[tuple[str, ...], tuple[Any, ...]] = {}
+    for base in bases:
         node = src.get(base)
         if not isinstance(node, dict) or "keyword" not in node:
             continue
         value = node["keyword"]
-        if isinstance(value, list):
-            for i, item in enumerate(value):
-                if tuple(normalize(str(item)).split()) == words:
-                    return (*base, "keyword", i)
-        elif tuple(normalize(str(value)).split()) == words:
-            return (*base, "keyword")
-    return ()
+        items = list(enumerate(value)) if isinstance(value, list) else [(None, value)]
+        for i, item in items:
+            words = tuple(normalize(str(item)).split())
+            where = (*base, "keyword") if i is None else (*base, "keyword", i)
+            found.setdefault(words, where)
+    return found
 
 
 def _check_votes(src: Source, flow: Flow, polls: set[str]) -> None:
