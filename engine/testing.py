@@ -37,6 +37,8 @@ class Harness:
     ) -> None:
         self.clock = clock or FixedClock()
         self._errors_seen = 0
+        self.inbox_seen = 0
+        """The last inbox row id seen by a test step (handoffs are checked per step)."""
         self.transport = LoopbackTransport()
         self.store = SqliteStore(db)
         self.service = Service(
@@ -99,21 +101,27 @@ class TestFailure:
     step: TestStep
     index: int
     expected: tuple[Expect, ...]
-    got: tuple[str, ...]
+    got: tuple[Outgoing, ...]
+    problems: tuple[str, ...] = ()
+    """Checks (``check:``) that did not hold."""
 
     def render(self) -> str:
         what = self.step.kind
         value = self.step.written or self.step.value
         lines = [f"  {self.step.span}: step {self.index + 1} ({what} {value!s})"]
+        if _all_match(self.expected, self.got):
+            lines.extend(f"    ✗ {problem}" for problem in self.problems)
+            return "\n".join(lines)
         width = max(len(self.expected), len(self.got))
         for i in range(width):
             want = self.expected[i] if i < len(self.expected) else None
             have = self.got[i] if i < len(self.got) else None
             mark = "  " if want is not None and have is not None and _matches(want, have) else "✗ "
             lines.append(f"    {mark}expected: {want if want is not None else '(no message)'}")
-            lines.append(
-                f"      got:      {have!r}" if have is not None else "      got:      (no message)"
-            )
+            shown = "(no message)"
+            if have is not None:
+                shown = repr(have.text) + (f" to {have.recipient}" if want and want.to else "")
+            lines.append(f"      got:      {shown}")
         return "\n".join(lines)
 
 
@@ -129,16 +137,98 @@ class TestResult:
         return self.failure is None
 
 
-def _matches(expect: Expect, text: str) -> bool:
+def _matches(expect: Expect, message: Outgoing) -> bool:
+    if expect.to is not None and expect.to != message.recipient:
+        return False
     if expect.regex:
-        return re.search(expect.text, text) is not None
-    return expect.text == text
+        return re.search(expect.text, message.text) is not None
+    return expect.text == message.text
 
 
-def _all_match(expected: Sequence[Expect], got: Sequence[str]) -> bool:
+def _all_match(expected: Sequence[Expect], got: Sequence[Outgoing]) -> bool:
     return len(expected) == len(got) and all(
         _matches(e, g) for e, g in zip(expected, got, strict=True)
     )
+
+
+def _shown(message: Outgoing, contact: str) -> str:
+    if message.recipient == contact:
+        return message.text
+    return f"(to {message.recipient}) {message.text}"
+
+
+def _same(expected: Any, actual: Any) -> bool:
+    """Compare a value written in YAML with a stored one: ``7`` matches 7 and "7"."""
+    if isinstance(expected, dict) and isinstance(actual, dict):
+        return all(k in actual and _same(v, actual[k]) for k, v in expected.items())
+    return bool(expected == actual or str(expected) == str(actual))
+
+
+def _none(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and value.lower() == "none")
+
+
+async def _last_inbox(harness: Harness) -> int:
+    rows = await harness.store.inbox(status=None)
+    return max((row["id"] for row in rows), default=0)
+
+
+async def _checks(harness: Harness, step: TestStep, contact: str, number: str) -> list[str]:
+    """Return what ``check:`` expected and the store does not hold."""
+    store, check = harness.store, step.check
+    problems: list[str] = []
+    session = await store.session(contact, number)
+    if "session" in check:
+        want = check["session"]
+        have = None if session is None else f"{session.flow}.{session.state}"
+        if _none(want):
+            if have is not None:
+                problems.append(f"session is {have}, expected none")
+        elif have is None:
+            problems.append(f"no session, expected {want}")
+        elif want not in (have, have.split(".", 1)[1]):
+            problems.append(f"session is {have}, expected {want}")
+    for name, want in (check.get("vars") or {}).items():
+        have = None if session is None else session.vars.get(name)
+        if not _same(want, have):
+            problems.append(f"variable {name} is {have!r}, expected {want!r}")
+    stored = await store.contact(contact)
+    for name, want in (check.get("contact") or {}).items():
+        have = None if stored is None else stored.fields.get(name)
+        if not _same(want, have):
+            problems.append(f"contact.{name} is {have!r}, expected {want!r}")
+    for poll, want in (check.get("votes") or {}).items():
+        have = None if stored is None else stored.votes.get(poll)
+        if not (_none(want) and have is None) and not _same(want, have):
+            problems.append(f"vote in {poll} is {have!r}, expected {want!r}")
+    if "answers" in check:
+        given: dict[str, Any] = {}
+        for flow in harness.service.ruleset.flows.values():
+            if flow.kind == "survey":
+                for row in await store.answers(flow.id):
+                    if row["contact"] == contact:
+                        given[row["question"]] = row["value"]
+        for question, want in check["answers"].items():
+            if not _same(want, given.get(question)):
+                problems.append(f"answer {question} is {given.get(question)!r}, expected {want!r}")
+    if "handoff" in check:
+        rows = await store.inbox(status=None)
+        fresh = [
+            r["team"] for r in rows if r["contact"] == contact and r["id"] > harness.inbox_seen
+        ]
+        want = check["handoff"]
+        if _none(want) and fresh:
+            problems.append(f"handed to {', '.join(fresh)}, expected no handoff")
+        elif not _none(want) and want not in fresh:
+            also = f" (but to {', '.join(fresh)})" if fresh else ""
+            problems.append(f"not handed to {want}{also}")
+    if "opted_out" in check:
+        out = await store.is_opted_out(contact, number)
+        if bool(check["opted_out"]) != out:
+            problems.append(
+                f"opted out is {str(out).lower()}, expected {str(bool(check['opted_out'])).lower()}"
+            )
+    return problems
 
 
 async def run_test(ruleset: RuleSet, test: ConversationTest) -> TestResult:
@@ -160,11 +250,12 @@ async def run_test(ruleset: RuleSet, test: ConversationTest) -> TestResult:
             else:
                 result.transcript.append(("~ ", f"start {step.value}"))
                 sent = await harness.start_flow(sender, number, step.value, step.params)
-            texts = tuple(message.text for message in sent)
-            result.transcript.extend(("< ", text) for text in texts)
+            result.transcript.extend(("< ", _shown(m, sender)) for m in sent)
             for problem in await harness.new_errors():
                 result.transcript.append(("! ", problem))
-            if not _all_match(step.expect, texts):
-                result.failure = TestFailure(step, index, step.expect, texts)
+            problems = await _checks(harness, step, sender, number) if step.check else []
+            harness.inbox_seen = await _last_inbox(harness)
+            if not _all_match(step.expect, sent) or problems:
+                result.failure = TestFailure(step, index, step.expect, tuple(sent), tuple(problems))
                 break
     return result

@@ -32,15 +32,23 @@ class Expect:
 
     text: str
     regex: bool = False
+    to: str | None = None
+    """The recipient it must go to; None: the contact of the test."""
 
     @classmethod
-    def parse(cls, raw: str) -> Expect:
-        if len(raw) >= 2 and raw.startswith("/") and raw.endswith("/"):
-            return cls(raw[1:-1], regex=True)
-        return cls(raw)
+    def parse(cls, raw: Any) -> Expect:
+        if isinstance(raw, dict):
+            inner = cls.parse(str(raw.get("text", "")))
+            to = raw.get("to")
+            return cls(inner.text, inner.regex, normalize_address(str(to)) if to else None)
+        text = str(raw)
+        if len(text) >= 2 and text.startswith("/") and text.endswith("/"):
+            return cls(text[1:-1], regex=True)
+        return cls(text)
 
     def __str__(self) -> str:
-        return f"/{self.text}/" if self.regex else repr(self.text)
+        shown = f"/{self.text}/" if self.regex else repr(self.text)
+        return f"{shown} to {self.to}" if self.to else shown
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +62,8 @@ class TestStep:
     sender: str | None = None
     written: str = ""
     """The step's value as written in the file (``25h`` rather than a timedelta)."""
+    check: dict[str, Any] = field(default_factory=dict)
+    """What must hold after the step: session, vars, contact, votes, answers, handoff, opted_out."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +138,8 @@ def _test(
                 kind=kind,
                 value=str(value) if kind != "wait" else value,
                 span=doc.span((*here, kind)),
-                expect=tuple(Expect.parse(str(e)) for e in expected),
+                expect=tuple(Expect.parse(e) for e in expected),
+                check=dict(raw.get("check") or {}),
                 params=dict(raw.get("params") or {}),
                 sender=normalize_address(str(raw["from"])) if "from" in raw else None,
                 written=str(raw[kind]),
