@@ -1,28 +1,50 @@
-"""Own the deployment configuration (`twoway.yaml`): defaults, secrets from the environment.
+"""Own the deployment configuration (`twoway.yaml`): validation, defaults, secrets.
 
 No configuration at all is a valid deployment: SQLite ``twoway.db``, rules from ``./rules`` (or
-the demo rules shipped with twoway when there is no such folder), and the JSON-lines console
-transport on 127.0.0.1:2776.
+the demo rules shipped with twoway when there is no such folder), the JSON-lines console
+transport on 127.0.0.1:2776, and the health and metrics endpoint on 127.0.0.1:8080.
+
+A file is read with positions (``engine.ruleset.loader``) and checked against
+``schemas/config.schema.json``, then across keys (a number's connector exists, the time zone is
+known); every mistake is reported at once, at file:line:col, like a rule file's. ``env:NAME``
+values are read from the environment only once the file is valid.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import zoneinfo
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from engine.core.messages import normalize_address
-from engine.errors import ConfigError
+from engine.errors import ConfigError, RuleError, did_you_mean, render_all
 from engine.resources import default_rules_dir
+from engine.ruleset.loader import Document, JsonPath, load_path, normalise
+from engine.ruleset.schema import validate
 
-__all__ = ["Config", "ConnectorConfig", "NumberConfig", "load_config"]
+__all__ = [
+    "Config",
+    "ConfigFileError",
+    "ConnectorConfig",
+    "HttpConfig",
+    "LogConfig",
+    "NumberConfig",
+    "check_config",
+    "load_config",
+    "parse_listen",
+]
 
 _RATE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*/\s*(s|sec|second|m|min|minute)\s*$")
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 CONNECTOR_TYPES = ("loopback", "jsonl")
+"""The connector types this release can run (the schema also knows those still to come)."""
+
+DEFAULT_LISTEN = "127.0.0.1:8080"
 
 
 @dataclass(frozen=True)
@@ -42,10 +64,39 @@ class NumberConfig:
 
 
 @dataclass(frozen=True)
+class HttpConfig:
+    """The HTTP endpoint: ``/health`` and ``/metrics`` now, the REST API later."""
+
+    listen: str = DEFAULT_LISTEN
+    tokens: tuple[str, ...] = ()
+    """Bearer tokens of the REST API (a later release); /health and /metrics need none."""
+
+    @property
+    def host(self) -> str:
+        return parse_listen(self.listen)[0]
+
+    @property
+    def port(self) -> int:
+        return parse_listen(self.listen)[1]
+
+
+@dataclass(frozen=True)
+class LogConfig:
+    format: str = "text"
+    """``text`` (one readable line per record) or ``json`` (one JSON object per line)."""
+    level: str | None = None
+    """DEBUG, INFO, WARNING or ERROR; None leaves it to the command line (INFO)."""
+
+
+@dataclass(frozen=True)
 class Config:
     store: str = "twoway.db"
     rules: str = "rules"
     timezone: str | None = None
+    reload: bool = False
+    """Watch the rule files and swap in a new rule set when they change (engine/reload.py)."""
+    http: HttpConfig = field(default_factory=HttpConfig)
+    log: LogConfig = field(default_factory=LogConfig)
     connectors: dict[str, ConnectorConfig] = field(
         default_factory=lambda: {
             "console": ConnectorConfig("console", "jsonl", {"listen": "127.0.0.1:2776"})
@@ -61,13 +112,23 @@ class Config:
         return path
 
 
-def secret(value: Any) -> Any:
+def parse_listen(value: str) -> tuple[str, int]:
+    """``127.0.0.1:8080`` to ``("127.0.0.1", 8080)``; ``[::1]:8080`` to ``("::1", 8080)``."""
+    host, sep, port = value.rpartition(":")
+    if not sep or not port.isdigit() or not 0 <= int(port) <= 65535:
+        raise ConfigError(f"listen address '{value}' must look like 127.0.0.1:8080")
+    host = host.removeprefix("[").removesuffix("]")
+    return host or "127.0.0.1", int(port)
+
+
+def secret(value: Any, environ: Mapping[str, str] | None = None) -> Any:
     """Resolve ``env:NAME`` from the environment; any other value is returned as is."""
+    env = os.environ if environ is None else environ
     if isinstance(value, str) and value.startswith("env:"):
         name = value[4:]
-        if name not in os.environ:
+        if name not in env:
             raise ConfigError(f"environment variable {name} is not set (needed by '{value}')")
-        return os.environ[name]
+        return env[name]
     return value
 
 
@@ -83,47 +144,279 @@ def parse_rate(raw: Any) -> float | None:
     return value if match.group(2).startswith("s") else value / 60
 
 
-def load_config(path: str | Path | None) -> Config:
-    """Read a `twoway.yaml`; None gives the embedded defaults."""
+class ConfigFileError(ConfigError):
+    """A `twoway.yaml` has mistakes: every one of them, rendered like a rule file's errors."""
+
+    def __init__(self, errors: Iterable[RuleError], sources: Mapping[str, str]) -> None:
+        self.errors: tuple[RuleError, ...] = tuple(sorted(errors, key=RuleError.sort_key))
+        self.sources = dict(sources)
+        self.text = render_all(self.errors, self.sources)
+        super().__init__(self.text)
+
+    def render(self) -> str:
+        return self.text
+
+
+def load_config(path: str | Path | None, environ: Mapping[str, str] | None = None) -> Config:
+    """Read and check a `twoway.yaml`; None gives the embedded defaults.
+
+    Raises ``ConfigFileError`` with every mistake found (file:line:col, caret, hint).
+    """
     if path is None:
         return Config()
-    file = Path(path)
+    config, errors, sources = check_config(Path(path), environ)
+    if errors or config is None:
+        raise ConfigFileError(errors, sources)
+    return config
+
+
+def check_config(
+    path: Path, environ: Mapping[str, str] | None = None
+) -> tuple[Config | None, list[RuleError], dict[str, str]]:
+    """Every error of a `twoway.yaml`, the texts to render them against, and its Config.
+
+    With errors, the Config is only good for its ``rules`` (so that they can be checked
+    alongside), or None when the file could not be read; with only unset ``env:`` variables it
+    is whole (their values empty).
+    """
+    env = os.environ if environ is None else environ
+    document, errors = read_config(path)
+    sources = _sources(path, document)
+    if document is None:
+        return None, errors, sources
+    if errors:
+        rules = document.data.get("rules")
+        rules = rules if isinstance(rules, str) and rules else Config.rules
+        return _build(Document(document.file, "", {"rules": rules}, {}), env), errors, sources
+    errors = _secret_errors(document, env)
+    if errors:
+        unset = {value[4:]: "" for _, value in _secret_paths(document)}
+        env = {**unset, **env}
+    return _build(document, env), errors, sources
+
+
+def read_config(file: Path) -> tuple[Document | None, list[RuleError]]:
+    """Load ``file`` and return it with every error of it, environment aside."""
+    document, errors = load_path(file)
+    if document is None:
+        if errors and all(e.code == "E103" for e in errors) and _blank(file):
+            return Document(str(file), "", {}, {}), []
+        return None, [_config_wording(e) for e in errors]
+    if not isinstance(document.data, dict):
+        return document, errors  # pragma: no cover - the loader only returns mappings
+    errors = [*errors, *validate(document, "config")]
+    errors.extend(_cross_errors(document, errors))
+    return document, errors
+
+
+def _sources(file: Path, document: Document | None) -> dict[str, str]:
+    """The text errors are rendered against (for a file the loader could not read: its text)."""
+    if document is not None:
+        return {document.file: document.text}
     try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
-    except OSError as exc:
-        raise ConfigError(f"cannot read {file}: {exc.strerror}") from exc
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{file}: not valid YAML: {exc}") from exc
-    if not isinstance(data, dict):
-        raise ConfigError(f"{file}: the configuration must be a mapping")
+        return {str(file): normalise(file.read_text(encoding="utf-8-sig"))}
+    except (OSError, UnicodeDecodeError):
+        return {}
+
+
+def _blank(file: Path) -> bool:
+    try:
+        text = file.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return False
+    return all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines())
+
+
+def _config_wording(error: RuleError) -> RuleError:
+    """The loader speaks of rule files; say it of a configuration."""
+    if error.code != "E103" or not error.message.startswith("a rule file"):
+        return error
+    return RuleError(
+        "E103",
+        "the configuration must be a map of keys like store:, rules:, connectors:",
+        error.span,
+        "indent the keys of a section under it; see docs/operations.md for an example",
+    )
+
+
+# --- checks across keys -------------------------------------------------------------------------
+
+
+@cache
+def _zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def _cross_errors(document: Document, found: list[RuleError]) -> list[RuleError]:
+    """What the schema cannot say: references, time zones, ports, available connector types.
+
+    Places that already have an error are left alone (one error per place).
+    """
+    data: dict[str, Any] = document.data
+    taken = {(e.span.line, e.span.col) for e in found if e.span is not None}
+    out: list[RuleError] = []
+
+    def add(path: JsonPath, message: str, hint: str | None, *, key: bool = False) -> None:
+        span = document.span(path, key=key)
+        if (span.line, span.col) not in taken:
+            taken.add((span.line, span.col))
+            out.append(RuleError("E203", message, span, hint))
+
+    zone = data.get("timezone")
+    if isinstance(zone, str) and zone and zone not in _zones():
+        hint = did_you_mean(zone, _zones()) or "use a name of the tz database, like Europe/Paris"
+        add(("timezone",), f"'timezone' must be a known time zone, not '{zone}'", hint)
+    listens: list[JsonPath] = [("http", "listen")]
+    connectors = data.get("connectors")
+    names: list[str] = []
+    if isinstance(connectors, dict):
+        names = list(connectors)
+        for name, raw in connectors.items():
+            if not isinstance(raw, dict):
+                continue
+            kind = raw.get("type")
+            if isinstance(kind, str) and kind not in CONNECTOR_TYPES:
+                add(
+                    ("connectors", name, "type"),
+                    f"connector type '{kind}' is not available in this release",
+                    f"available: {', '.join(CONNECTOR_TYPES)}",
+                )
+            listens.append(("connectors", name, "listen"))
+    for path in listens:
+        value = _at(data, path)
+        if isinstance(value, str) and ":" in value:
+            port = value.rpartition(":")[2]
+            if port.isdigit() and int(port) > 65535:
+                add(path, f"'{path[-1]}' has port {port}, above 65535", "pick a port up to 65535")
+    if connectors is None:
+        names = list(Config().connectors)
+    numbers = data.get("numbers")
+    if isinstance(numbers, dict) and (connectors is None or isinstance(connectors, dict)):
+        for address, raw in numbers.items():
+            connector = raw.get("connector") if isinstance(raw, dict) else None
+            if isinstance(connector, str) and connector not in names:
+                hint = did_you_mean(connector, names) or (
+                    f"connectors: {', '.join(names)}" if names else "add it under 'connectors:'"
+                )
+                add(
+                    ("numbers", address, "connector"),
+                    f"number {address} uses connector '{connector}', which is not defined",
+                    hint,
+                )
+    return out
+
+
+def _at(data: Any, path: JsonPath) -> Any:
+    for part in path:
+        if not isinstance(data, dict) or part not in data:
+            return None
+        data = data[part]
+    return data
+
+
+# --- secrets ----------------------------------------------------------------------------------
+
+
+def _secret_paths(document: Document) -> list[tuple[JsonPath, str]]:
+    """Every ``env:`` value where secrets are allowed: connector options and http tokens."""
+    found: list[tuple[JsonPath, str]] = []
+
+    def walk(value: Any, path: JsonPath) -> None:
+        if isinstance(value, str) and value.startswith("env:"):
+            found.append((path, value))
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                walk(item, (*path, key))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                walk(item, (*path, index))
+
+    data = document.data
+    for name, raw in (data.get("connectors") or {}).items():
+        for key, value in (raw or {}).items():
+            if key != "type":
+                walk(value, ("connectors", name, key))
+    walk((data.get("http") or {}).get("tokens"), ("http", "tokens"))
+    return found
+
+
+def _secret_errors(document: Document, env: Mapping[str, str]) -> list[RuleError]:
+    errors: list[RuleError] = []
+    for path, value in _secret_paths(document):
+        name = value[4:]
+        span = document.span(path)
+        if not _ENV_NAME.fullmatch(name):
+            errors.append(
+                RuleError(
+                    "E601",
+                    f"'{value}' does not name an environment variable",
+                    span,
+                    "write env: then the variable's name, like env:SMPP_PASSWORD",
+                )
+            )
+        elif name not in env:
+            errors.append(
+                RuleError(
+                    "E601",
+                    f"environment variable {name} is not set",
+                    span,
+                    f"set {name} in the engine's environment (systemd: Environment= or "
+                    "EnvironmentFile=), or write the value itself",
+                )
+            )
+    return errors
+
+
+def _resolve_secrets(value: Any, env: Mapping[str, str]) -> Any:
+    if isinstance(value, str) and value.startswith("env:"):
+        return env[value[4:]]
+    if isinstance(value, dict):
+        return {key: _resolve_secrets(item, env) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_resolve_secrets(item, env) for item in value]
+    return value
+
+
+# --- building ---------------------------------------------------------------------------------
+
+
+def _build(document: Document, env: Mapping[str, str]) -> Config:
+    """A valid document to a Config: defaults filled in, paths made absolute, secrets read."""
+    data: dict[str, Any] = document.data
+    file = Path(document.file)
     base = file.parent
     defaults = Config()
     connectors = defaults.connectors
     if "connectors" in data:
         connectors = {}
-        for name, raw in (data["connectors"] or {}).items():
-            if not isinstance(raw, dict) or raw.get("type") not in CONNECTOR_TYPES:
-                raise ConfigError(
-                    f"{file}: connector '{name}' needs a type among {', '.join(CONNECTOR_TYPES)}"
-                )
-            options = {k: secret(v) for k, v in raw.items() if k != "type"}
+        for name, raw in data["connectors"].items():
+            options = {k: _resolve_secrets(v, env) for k, v in raw.items() if k != "type"}
             connectors[str(name)] = ConnectorConfig(str(name), str(raw["type"]), options)
     numbers: dict[str, NumberConfig] = {}
     for raw_number, raw in (data.get("numbers") or {}).items():
         address = normalize_address(str(raw_number))
         raw = raw or {}
-        connector = str(raw.get("connector", next(iter(connectors))))
-        if connector not in connectors:
-            raise ConfigError(f"{file}: number {raw_number} uses unknown connector '{connector}'")
         numbers[address] = NumberConfig(
-            address, connector, str(raw.get("kind", "long_code")), parse_rate(raw.get("throughput"))
+            address,
+            str(raw.get("connector", next(iter(connectors)))),
+            str(raw.get("kind", "long_code")),
+            parse_rate(raw.get("throughput")),
         )
+    http = data.get("http") or {}
+    log = data.get("log") or {}
+    level = log.get("level")
     store = str(data.get("store", defaults.store))
     rules = str(data.get("rules", defaults.rules))
     return Config(
         store=store if store == ":memory:" or Path(store).is_absolute() else str(base / store),
         rules=rules if Path(rules).is_absolute() else str(base / rules),
         timezone=data.get("timezone"),
+        reload=bool(data.get("reload", False)),
+        http=HttpConfig(
+            str(http.get("listen", DEFAULT_LISTEN)),
+            tuple(str(_resolve_secrets(t, env)) for t in http.get("tokens") or ()),
+        ),
+        log=LogConfig(str(log.get("format", "text")), level.upper() if level else None),
         connectors=connectors,
         numbers=numbers,
         source=str(file),

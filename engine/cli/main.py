@@ -26,15 +26,40 @@ def cli() -> None:
 
 
 @cli.command("check")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-def check_command(paths: tuple[Path, ...]) -> None:
-    """Check rule files and their tests; print every error with file:line:col.
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Check this deployment file (twoway.yaml) too, and the rules it points to.",
+)
+@click.option(
+    "--no-rules",
+    is_flag=True,
+    help="With --config and no PATH: check the deployment file only, not its rules.",
+)
+def check_command(paths: tuple[Path, ...], config_path: Path | None, no_rules: bool) -> None:
+    """Check rule files and their tests, or a deployment file; print every error with
+    file:line:col.
 
-    Exit 0 when everything compiles, 1 otherwise.
+    With --config FILE and no PATH, the rules FILE points to are checked too.
+    Exit 0 when everything is right, 1 otherwise.
     """
     errors: list[RuleError] = []
     sources: dict[str, str] = {}
     flows = files = 0
+    checked = ""
+    if not paths and config_path is None:
+        raise click.UsageError("give the rule folders to check, or --config twoway.yaml")
+    if config_path is not None:
+        from engine.config import check_config
+
+        config, config_errors, config_sources = check_config(config_path)
+        errors.extend(config_errors)
+        sources.update(config_sources)
+        checked = f"{config_path}, "
+        if config is not None and not paths and not no_rules:
+            paths = (config.rules_path(),)
     for path in paths:
         if not path.exists():
             errors.append(
@@ -63,8 +88,12 @@ def check_command(paths: tuple[Path, ...]) -> None:
     if errors:
         click.echo(render_all(errors, sources), nl=False)
         sys.exit(1)
+    if config_path is not None and not paths:
+        click.echo(f"ok: {config_path}")
+        return
     click.echo(
-        f"ok: {files} file{'s' if files != 1 else ''}, {flows} flow{'s' if flows != 1 else ''}"
+        f"ok: {checked}{files} file{'s' if files != 1 else ''}, "
+        f"{flows} flow{'s' if flows != 1 else ''}"
     )
 
 

@@ -60,10 +60,17 @@ def is_test_file(file: str) -> bool:
     return file.endswith(TEST_FILE_SUFFIXES)
 
 
-def validate(document: Document) -> list[RuleError]:
-    """Return every schema error of ``document`` (sorted by position, one per place)."""
-    validator = _validator("test_file" if is_test_file(document.file) else "rules")
-    report = _Report(document)
+def validate(document: Document, schema: str = "rules") -> list[RuleError]:
+    """Return every schema error of ``document`` (sorted by position, one per place).
+
+    ``schema`` names the file in ``schemas/``: ``rules`` (a rule file, or a test file by its
+    name) or ``config`` (``twoway.yaml``).
+    """
+    if schema == "rules":
+        validator = _validator("test_file" if is_test_file(document.file) else "rules")
+    else:
+        validator = _whole_validator(schema)
+    report = _Report(document, schema)
     for error in validator.iter_errors(document.data):
         report.convert(error)
     return report.errors()
@@ -78,13 +85,18 @@ def _validator(kind: str) -> Draft202012Validator:
     return Draft202012Validator(wrapper)
 
 
-def _resolve(schema: Any) -> dict[str, Any]:
-    """Follow a local ``$ref`` (``#/$defs/name``) to its schema."""
+@cache
+def _whole_validator(name: str) -> Draft202012Validator:
+    return Draft202012Validator(load_schema(name))
+
+
+def _resolve(schema: Any, root: str = "rules") -> dict[str, Any]:
+    """Follow a local ``$ref`` (``#/$defs/name``) of the schema file ``root`` to its schema."""
     if not isinstance(schema, dict):
         return {}
     ref = schema.get("$ref")
     if isinstance(ref, str) and ref.startswith("#/$defs/"):
-        target: dict[str, Any] = load_schema("rules")["$defs"][ref.removeprefix("#/$defs/")]
+        target: dict[str, Any] = load_schema(root)["$defs"][ref.removeprefix("#/$defs/")]
         return target
     return schema
 
@@ -151,8 +163,9 @@ def _types(schema: Mapping[str, Any]) -> set[str]:
 class _Report:
     """Collects analyst errors from jsonschema errors."""
 
-    def __init__(self, document: Document) -> None:
+    def __init__(self, document: Document, root: str = "rules") -> None:
         self.doc = document
+        self.root = root
         self.found: list[tuple[int, RuleError]] = []
 
     # --- output -----------------------------------------------------------------------------
@@ -260,7 +273,7 @@ class _Report:
             return
         allowed: list[str] = []
         for branch_schema in schema.get("oneOf", []):
-            for key in _resolve(branch_schema).get("properties", {}):
+            for key in _resolve(branch_schema, self.root).get("properties", {}):
                 if key not in allowed:
                     allowed.append(key)
         for key in instance:
@@ -302,7 +315,7 @@ class _Report:
         inside = schema.get("x-inside")
         inner: list[str] = []
         if isinstance(inside, str):
-            inner = list(_resolve(schema["properties"][inside]).get("properties", {}))
+            inner = list(_resolve(schema["properties"][inside], self.root).get("properties", {}))
         for key in instance:
             if key in allowed:
                 continue
@@ -342,7 +355,7 @@ class _Report:
         absent = [key for key in required if key not in instance]
         keys_of = schema.get("x-keys-of")  # a conditional part of the schema of ...
         if isinstance(keys_of, str):
-            allowed = _resolve({"$ref": f"#/$defs/{keys_of}"}).get("properties", {})
+            allowed = _resolve({"$ref": f"#/$defs/{keys_of}"}, self.root).get("properties", {})
         else:
             allowed = (
                 schema.get("properties", {})
@@ -356,7 +369,7 @@ class _Report:
         if not absent:
             return
         kind = self.kind(schema, path)
-        own = _resolve(schema.get("properties", {}).get(absent[0])).get("x-example")
+        own = _resolve(schema.get("properties", {}).get(absent[0]), self.root).get("x-example")
         example = schema.get("x-example")
         if len(absent) == 1 and isinstance(own, str):
             hint = f"add it, for example: {own}"
