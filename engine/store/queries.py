@@ -302,7 +302,9 @@ def _session_row(session: Session, status: str, ended_at: str | None, ruleset_ve
         session.deadline_kind,
         time_in(session.started_at),
         time_in(session.updated_at),
-        session.ruleset_version or ruleset_version,
+        # The rule set of the step that wrote the row: for an ended session, the one that ended it
+        # (its own field still names the rule set that last saved it, maybe before a reload).
+        ruleset_version or session.ruleset_version,
         status,
         ended_at,
     )
