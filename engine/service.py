@@ -141,6 +141,16 @@ class Service:
             self._pending = 0
             self._idle.set()
 
+    def swap_ruleset(self, ruleset: RuleSet) -> RuleSet:
+        """Handle every batch from the next one on with ``ruleset``; return the one it replaces.
+
+        One attribute assignment, and a batch reads ``self.ruleset`` once: each message is handled
+        wholly by the old rule set or wholly by the new one (hot reload, ``engine.reload``).
+        """
+        previous = self.ruleset
+        self.ruleset = ruleset
+        return previous
+
     # --- intake -------------------------------------------------------------------------
 
     async def receive(self, message: Inbound) -> Received:
