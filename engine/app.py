@@ -8,6 +8,7 @@ import signal
 
 from engine.config import Config
 from engine.errors import ConfigError
+from engine.reload import Reloader
 from engine.ruleset.compiler import compile_rules
 from engine.service import Service
 from engine.store import SqliteStore
@@ -15,7 +16,7 @@ from engine.transports.jsonl import JsonLinesTransport
 from engine.transports.loopback import LoopbackTransport
 from engine.types import Transport
 
-__all__ = ["build_service", "serve"]
+__all__ = ["build_reloader", "build_service", "serve"]
 
 log = logging.getLogger("twoway")
 
@@ -53,6 +54,14 @@ def build_service(config: Config) -> Service:
     )
 
 
+def build_reloader(config: Config, service: Service) -> Reloader | None:
+    """The hot reloader of the service's rules (to ``start()`` after the service), or None when
+    the configuration says ``reload: false``."""
+    if not config.reload:
+        return None
+    return Reloader(config.rules_path(), service, timezone=config.timezone)
+
+
 async def serve(config: Config) -> None:
     """Run until SIGINT or SIGTERM, then shut down gracefully."""
     service = build_service(config)
@@ -61,6 +70,9 @@ async def serve(config: Config) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     await service.start()
+    reloader = build_reloader(config, service)
+    if reloader is not None:
+        await reloader.start()
     rs = service.ruleset
     log.info(
         "twoway serving %d flows from %s (rules version %s), store %s",
@@ -74,5 +86,7 @@ async def serve(config: Config) -> None:
             log.info("connector %s: JSON lines on %s:%s", name, transport.host, transport.port)
     await stop.wait()
     log.info("shutting down: draining work in progress")
+    if reloader is not None:
+        await reloader.stop()
     await service.stop()
     log.info("stopped")

@@ -93,7 +93,7 @@ class Config:
     store: str = "twoway.db"
     rules: str = "rules"
     timezone: str | None = None
-    reload: bool = False
+    reload: bool = True
     """Watch the rule files and swap in a new rule set when they change (engine/reload.py)."""
     http: HttpConfig = field(default_factory=HttpConfig)
     log: LogConfig = field(default_factory=LogConfig)
@@ -411,7 +411,7 @@ def _build(document: Document, env: Mapping[str, str]) -> Config:
         store=store if store == ":memory:" or Path(store).is_absolute() else str(base / store),
         rules=rules if Path(rules).is_absolute() else str(base / rules),
         timezone=data.get("timezone"),
-        reload=bool(data.get("reload", False)),
+        reload=bool(data.get("reload", defaults.reload)),
         http=HttpConfig(
             str(http.get("listen", DEFAULT_LISTEN)),
             tuple(str(_resolve_secrets(t, env)) for t in http.get("tokens") or ()),
