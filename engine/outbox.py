@@ -125,6 +125,7 @@ class Outbox:
             await self.store.suppress(suppressed, "opted out before sending")
             for _ in suppressed:
                 self.done(1)
+        allowed = await self.skip_delivered(allowed)
         if not allowed:
             return
         await self.store.mark_sending([row.id for row in allowed])
@@ -133,6 +134,31 @@ class Outbox:
         if sent:
             await self.store.mark_sent(sent)
             self.done(len(sent))
+
+    async def skip_delivered(self, rows: list[OutboxRow]) -> list[OutboxRow]:
+        """Drop the rows a previous run was handing over that the peer says it already has.
+
+        Rows are ``sending`` only when a previous process stopped while handing them over;
+        a transport that can tell (``delivered``) spares the peer a duplicate.
+        """
+        handed = [row for row in rows if row.status == "sending"]
+        if not handed:
+            return rows
+        have: set[int] = set()
+        by_transport: dict[int, tuple[Transport, list[int]]] = {}
+        for row in handed:
+            transport = self.route(row.message.sender).transport
+            by_transport.setdefault(id(transport), (transport, []))[1].append(row.id)
+        for transport, references in by_transport.values():
+            seen = await transport.delivered(references)
+            if seen:
+                have |= seen
+        if not have:
+            return rows
+        await self.store.mark_sent([(ref, None) for ref in sorted(have)])
+        self.done(len(have))
+        log.info("%d messages handed over before the restart were already delivered", len(have))
+        return [row for row in rows if row.id not in have]
 
     async def send_one(self, row: OutboxRow) -> tuple[bool, str | None]:
         route = self.route(row.message.sender)

@@ -9,7 +9,7 @@ from typing import Any, Protocol
 from engine.core.messages import Address, Inbound, Outgoing
 from engine.core.records import Conversation, OutboxRow, Received, Step, Timer
 
-__all__ = ["InboundHandler", "SendResult", "Store", "Transport"]
+__all__ = ["InboundHandler", "ReceiptHandler", "SendResult", "Store", "Transport"]
 
 
 class Store(Protocol):
@@ -30,6 +30,7 @@ class Store(Protocol):
     async def mark_sent(self, results: Sequence[tuple[int, str | None]]) -> None: ...
     async def mark_failed(self, outbox_id: int, error: str, *, permanent: bool) -> None: ...
     async def suppress(self, ids: Sequence[int], reason: str) -> None: ...
+    async def mark_delivery(self, external_id: str, status: str, error: str | None) -> bool: ...
     async def is_opted_out(self, contact: Address, number: Address) -> bool: ...
     async def opted_out(
         self, pairs: Sequence[tuple[Address, Address]]
@@ -54,6 +55,10 @@ class SendResult(Protocol):
 InboundHandler = Callable[[Inbound], Awaitable[object]]
 """Called by a transport for every inbound message; returns once the message is committed."""
 
+ReceiptHandler = Callable[[str, str, str | None], Awaitable[object]]
+"""Called by a transport for each delivery receipt: (provider message id, outbox status, error
+code); returns once recorded. A receipt is never an inbound message."""
+
 
 class Transport(Protocol):
     """A connector: hands inbound messages to the service and sends outbound ones."""
@@ -63,6 +68,10 @@ class Transport(Protocol):
     async def start(self, on_inbound: InboundHandler) -> None: ...
     async def send(self, message: Outgoing, reference: int) -> str | None:
         """Send; return the provider's message id. Raise TransportError on failure."""
+        ...
+
+    async def delivered(self, references: list[int]) -> set[int] | None:
+        """Which of ``references`` the peer already received; None when it cannot tell."""
         ...
 
     async def aclose(self) -> None: ...

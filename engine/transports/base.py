@@ -5,7 +5,7 @@ from __future__ import annotations
 from types import TracebackType
 
 from engine.core.messages import Outgoing
-from engine.types import InboundHandler
+from engine.types import InboundHandler, ReceiptHandler
 
 __all__ = ["TransportBase"]
 
@@ -19,12 +19,22 @@ class TransportBase:
         if name:
             self.name = name
         self.on_inbound: InboundHandler | None = None
+        self.on_receipt: ReceiptHandler | None = None
+        """Set by the service before ``start``; transports with delivery receipts call it."""
 
     async def start(self, on_inbound: InboundHandler) -> None:
         self.on_inbound = on_inbound
 
     async def send(self, message: Outgoing, reference: int) -> str | None:
         raise NotImplementedError
+
+    async def delivered(self, references: list[int]) -> set[int] | None:
+        """Return which of ``references`` the peer already has, or None if it cannot tell.
+
+        The outbox asks this after a restart, for the messages it was handing over when the
+        process stopped, and sends only the others again.
+        """
+        return None
 
     async def aclose(self) -> None:
         self.on_inbound = None

@@ -5,8 +5,11 @@ A peer connects and exchanges one JSON object per line:
 - peer → engine ``{"type": "mo", "id": "m1", "from": "+336…", "to": "36111", "text": "VOTE A"}``;
   the engine answers ``{"type": "ack", "id": "m1"}`` only once the message is committed.
 - engine → peer ``{"type": "mt", "ref": 42, "from": "36111", "to": "+336…", "text": "Thanks!"}``;
-  the peer answers ``{"type": "mt_ack", "ref": 42}``. ``ref`` is stable across restarts: a peer
-  that sees the same ``ref`` twice is seeing a re-send after a crash (the documented window).
+  the peer answers ``{"type": "mt_ack", "ref": 42}``. ``ref`` is stable across restarts.
+- engine → peer ``{"type": "query", "refs": [41, 42]}`` after a restart, for the messages that
+  were being handed over when the engine stopped; the peer answers
+  ``{"type": "query_resp", "seen": [42]}`` and only the others are sent again. A peer that does
+  not answer within ``query_timeout`` gets them all again (at-least-once: the documented window).
 """
 
 from __future__ import annotations
@@ -49,6 +52,8 @@ class JsonLinesTransport(TransportBase):
         self._tasks: set[asyncio.Task[None]] = set()
         self._connected = asyncio.Event()
         self._closing = False
+        self._queries: dict[asyncio.StreamWriter, asyncio.Future[set[int]]] = {}
+        self.query_timeout = 2.0
 
     async def start(self, on_inbound: InboundHandler) -> None:
         await super().start(on_inbound)
@@ -70,7 +75,11 @@ class JsonLinesTransport(TransportBase):
                 if not isinstance(frame, dict):
                     await self._write(writer, {"type": "error", "error": "not a JSON object"})
                     continue
-                if frame.get("type") == "mt_ack":
+                if frame.get("type") == "query_resp":
+                    query = self._queries.pop(writer, None)
+                    if query is not None and not query.done():
+                        query.set_result({int(ref) for ref in frame.get("seen") or ()})
+                elif frame.get("type") == "mt_ack":
                     future = self._acks.pop(int(frame.get("ref", -1)), None)
                     if future is not None and not future.done():
                         future.set_result(None)
@@ -87,6 +96,9 @@ class JsonLinesTransport(TransportBase):
                 self._peers.remove(writer)
             if not self._peers:
                 self._connected.clear()
+            query = self._queries.pop(writer, None)
+            if query is not None and not query.done():
+                query.set_exception(TransportError("the peer disconnected before answering"))
             for reference in self._awaiting.pop(writer, ()):
                 # Gone without acknowledging: fail now, so the outbox retries on another
                 # connection instead of waiting ack_timeout for an answer that cannot come.
@@ -159,6 +171,38 @@ class JsonLinesTransport(TransportBase):
             self._acks.pop(reference, None)
             awaiting.discard(reference)
         return f"jsonl-{reference}"
+
+    async def delivered(self, references: list[int]) -> set[int] | None:
+        """Ask the peer which of ``references`` it already received; None when it cannot tell.
+
+        A peer that leaves before answering is replaced by the next one to connect, within
+        ``ack_timeout``; a peer that does not answer within ``query_timeout`` cannot tell.
+        """
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.ack_timeout
+        while not self._closing:
+            if not self._peers:
+                remaining = deadline - loop.time()
+                if remaining <= 0:
+                    return None
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._connected.wait(), remaining)
+                continue  # a peer came (and may already have left again): look again
+            peer = self._peers[0]
+            query: asyncio.Future[set[int]] = loop.create_future()
+            self._queries[peer] = query
+            await self._write(peer, {"type": "query", "refs": references})
+            try:
+                seen = await asyncio.wait_for(query, self.query_timeout)
+            except TimeoutError:
+                self._queries.pop(peer, None)
+                return None
+            except TransportError:
+                if loop.time() >= deadline:
+                    return None
+                continue  # that peer left: ask the next one
+            return seen & set(references)
+        return None
 
     async def aclose(self) -> None:
         self._closing = True

@@ -46,6 +46,8 @@ class PeerLog:
     errors: list[dict[str, Any]] = field(default_factory=list)
     mt_counts: Counter[int] = field(default_factory=Counter)
     """MT ref → how many times it arrived."""
+    queries: list[list[int]] = field(default_factory=list)
+    """The refs of every ``query`` the engine asked after a restart."""
     mt_frames: dict[int, dict[str, Any]] = field(default_factory=dict)
     """MT ref → the first frame that carried it."""
     mt_mismatches: list[tuple[dict[str, Any], dict[str, Any]]] = field(default_factory=list)
@@ -97,9 +99,15 @@ class Peer:
     """One connection to the engine's jsonl connector, recording into a shared ``PeerLog``."""
 
     def __init__(
-        self, log: PeerLog, on_frame: Callable[[dict[str, Any]], None] | None = None
+        self,
+        log: PeerLog,
+        on_frame: Callable[[dict[str, Any]], None] | None = None,
+        *,
+        answers_queries: bool = True,
     ) -> None:
         self.log = log
+        self.answers_queries = answers_queries
+        """Answer the engine's ``query`` after a restart (which refs it already has)."""
         self.on_frame = on_frame
         """Called for every frame once it is recorded, before an MT is acknowledged."""
         self.outstanding: set[str] = set()
@@ -147,6 +155,11 @@ class Peer:
             if first != frame:
                 log.mt_mismatches.append((first, frame))
             log.texts[str(frame["to"])].append(str(frame["text"]))
+        elif kind == "query":
+            log.queries.append([int(ref) for ref in frame.get("refs") or ()])
+            if self.answers_queries:
+                seen = [ref for ref in log.queries[-1] if ref in log.mt_counts]
+                self._write({"type": "query_resp", "seen": seen})
         elif kind == "nack":
             log.nacks.append(frame)
             self.outstanding.discard(str(frame.get("id")))

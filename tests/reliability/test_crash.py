@@ -9,7 +9,8 @@ SIGTERM and checks the store and what the peer saw:
 
 - every MO is in the store exactly once and processed; none is lost, none processed twice;
 - every MO got exactly one reply row, and every reply row is ``sent``;
-- the peer received every reply, and a reply arrived twice only if its row was ``sending`` at the
+- the peer received every reply exactly once when it answers the engine's ``query`` after the
+  restart; a peer that does not answer sees a reply twice only if its row was ``sending`` at the
   kill (the documented duplicate window, at most the outbox window of 64 rows);
 - every voter got exactly one "Thanks!" and no "already voted", and the votes table holds one
   vote per voter.
@@ -198,10 +199,12 @@ def column(conn: sqlite3.Connection, sql: str, *args: object) -> list[object]:
 
 
 STOPS = {
-    # name: (signal, stop on an MT frame rather than on an ack)
-    "kill-at-ack": (signal.SIGKILL, False),
-    "kill-at-mt": (signal.SIGKILL, True),
-    "term-at-mt": (signal.SIGTERM, True),
+    # name: (signal, stop on an MT frame rather than on an ack, the peer answers queries)
+    "kill-at-ack": (signal.SIGKILL, False, True),
+    "kill-at-mt": (signal.SIGKILL, True, True),
+    "term-at-mt": (signal.SIGTERM, True, True),
+    # A peer that cannot say what it already received gets the in-flight rows again.
+    "kill-at-mt-no-query": (signal.SIGKILL, True, False),
 }
 
 
@@ -213,7 +216,7 @@ async def test_stop_mid_stream_loses_nothing(
     path. ``kill-at-mt``: SIGKILL on the first MT after the 700th ack, before acknowledging it, so
     rows are in flight. ``term-at-mt``: SIGTERM at that same point: a graceful stop must drain
     (process what it acked, send the replies) and leave nothing to re-send."""
-    sig, on_mt = STOPS[stop]
+    sig, on_mt, answers_queries = STOPS[stop]
     runner, port = engine
     mos, expected, choices = workload()
     by_id = {mo.id: mo for mo in mos}
@@ -283,7 +286,7 @@ async def test_stop_mid_stream_loses_nothing(
         *acked_other[:: max(1, len(acked_other) // (RESEND_ACKED - half))][: RESEND_ACKED - half],
     ]
     assert len(again) == RESEND_ACKED
-    second = Peer(log)
+    second = Peer(log, answers_queries=answers_queries)
     await connect(second, runner, port)
     await second.stream([*again, *unacked], MO_WINDOW)
 
@@ -295,8 +298,10 @@ async def test_stop_mid_stream_loses_nothing(
             return True  # fail below with the state, rather than time out
         if not all_ids <= set(log.acks) or len(log.mt_counts) < replies_expected:
             return False
-        if not (in_flight | queued_ids) <= set(second.refs):
-            return False  # the engine re-sends every row it had not recorded as sent
+        if not queued_ids <= set(second.refs):
+            return False  # the engine sends every row it had queued
+        if not in_flight <= set(second.refs) | (refs_before if answers_queries else set()):
+            return False  # ... and the in-flight rows the peer does not say it already has
         return all(texts <= set(log.texts.get(phone, ())) for phone, texts in expected.items())
 
     try:
@@ -372,6 +377,13 @@ async def test_stop_mid_stream_loses_nothing(
         assert log.acks[mo.id] == 2, f"a re-delivered MO was not acknowledged again: {mo.id}"
 
     duplicated = log.duplicated_refs()
+    if answers_queries:
+        # The peer said which in-flight rows it had: every reply arrived exactly once.
+        assert duplicated == [], (
+            f"replies sent twice: {duplicated[:10]}; queries {log.queries}; log:\n{runner.log()[-3000:]}"
+        )
+        if in_flight:
+            assert log.queries and set(log.queries[0]) == in_flight, log.queries
     assert set(duplicated) <= in_flight, (
         f"refs arrived twice that were not in flight at the kill: {set(duplicated) - in_flight}"
     )
