@@ -380,7 +380,8 @@ async def test_stop_mid_stream_loses_nothing(
     if answers_queries:
         # The peer said which in-flight rows it had: every reply arrived exactly once.
         assert duplicated == [], (
-            f"replies sent twice: {duplicated[:10]}; queries {log.queries}; log:\n{runner.log()[-3000:]}"
+            f"replies sent twice: {duplicated[:10]}; queries {log.queries}; "
+            f"log:\n{runner.log()[-3000:]}"
         )
         if in_flight:
             assert log.queries and set(log.queries[0]) == in_flight, log.queries
