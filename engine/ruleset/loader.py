@@ -547,6 +547,15 @@ def normalise(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def _too_deep(file: str) -> RuleError:
+    return RuleError(
+        "E101",
+        "file too deeply nested",
+        Span(file, 1, 1),
+        f"lists and maps may be nested at most {MAX_DEPTH} deep",
+    )
+
+
 def load(file: str, text: str) -> tuple[Document | None, list[RuleError]]:
     """Read one rule file; return its Document (None when unreadable) and every error found.
 
@@ -559,14 +568,7 @@ def load(file: str, text: str) -> tuple[Document | None, list[RuleError]]:
     except yaml.YAMLError as exc:
         return None, [_syntax_error(file, text, exc)]
     except RecursionError:
-        return None, [
-            RuleError(
-                "E101",
-                "file too deeply nested",
-                Span(file, 1, 1),
-                f"lists and maps may be nested at most {MAX_DEPTH} deep",
-            )
-        ]
+        return None, [_too_deep(file)]
     if root is None:
         return None, [
             RuleError(
@@ -593,14 +595,7 @@ def load(file: str, text: str) -> tuple[Document | None, list[RuleError]]:
     except _Abort as abort:
         return None, [*_unique(builder.errors), abort.error]
     except RecursionError:
-        return None, [
-            RuleError(
-                "E101",
-                "file too deeply nested",
-                Span(file, 1, 1),
-                f"lists and maps may be nested at most {MAX_DEPTH} deep",
-            )
-        ]
+        return None, [_too_deep(file)]
     document = Document(file, text, data, builder.positions, builder.extents)
     return document, _unique(builder.errors)
 
