@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 
 from engine.core.records import OutboxRow
 from engine.errors import TransportError
+from engine.metrics import Metrics
 from engine.types import Store, Transport
 
 __all__ = ["Outbox", "RateLimiter"]
@@ -69,6 +70,7 @@ class Outbox:
         window: int = 64,
         validity: timedelta = VALIDITY,
         retry_base: float = 0.5,
+        metrics: Metrics | None = None,
     ) -> None:
         self.store = store
         self.transports = transports
@@ -79,6 +81,7 @@ class Outbox:
         self.window = window
         self.validity = validity
         self.retry_base = retry_base
+        self.metrics = metrics or Metrics()
         self.queue: deque[OutboxRow] = deque()
         self.wakeup = asyncio.Event()
         self._limiters: dict[str, RateLimiter] = {}
@@ -123,6 +126,7 @@ class Outbox:
                 allowed.append(row)
         if suppressed:
             await self.store.suppress(suppressed, "opted out before sending")
+            self.metrics.suppressed_rows(row for row in batch if row.id in suppressed)
             for _ in suppressed:
                 self.done(1)
         allowed = await self.skip_delivered(allowed)
@@ -164,11 +168,13 @@ class Outbox:
         route = self.route(row.message.sender)
         if route.limiter is not None:
             await route.limiter.acquire()
+        handed = self.metrics.clock()
         try:
-            return True, await route.transport.send(row.message, row.id)
+            reference = await route.transport.send(row.message, row.id)
         except TransportError as exc:
             expired = datetime.now(UTC) - row.created_at > self.validity
             permanent = not exc.transient or expired
+            self.metrics.failed(row, route.transport.name, permanent=permanent)
             await self.store.mark_failed(row.id, str(exc), permanent=permanent)
             if permanent:
                 log.warning("outbound %s failed for good: %s", row.id, exc)
@@ -176,6 +182,8 @@ class Outbox:
             else:
                 self.retry_later(row)
             return False, None
+        self.metrics.sent(row, route.transport.name, handed)
+        return True, reference
 
     def retry_later(self, row: OutboxRow) -> None:
         delay = min(60.0, self.retry_base * 2**row.attempts)

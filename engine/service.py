@@ -24,6 +24,7 @@ from engine.core.ids import IdSource, RandomIds
 from engine.core.messages import Address, Inbound
 from engine.core.model import Contact, Input, Session, Sprint
 from engine.core.records import Conversation, Received, Step, Timer
+from engine.metrics import Metrics, link_state
 from engine.outbox import Outbox
 from engine.ruleset.ruleset import RuleSet
 from engine.runtime import step
@@ -53,6 +54,7 @@ class Service:
         ids: IdSource | None = None,
         batch: int = 500,
         auto_timers: bool = True,
+        metrics: Metrics | None = None,
     ) -> None:
         if not transports:
             raise ValueError("a service needs at least one transport")
@@ -62,6 +64,9 @@ class Service:
         self.clock = clock or SystemClock()
         self.ids = ids or RandomIds()
         self.batch = batch
+        self.metrics = metrics or Metrics()
+        self.metrics.track(self)
+        self.metrics.rules_loaded_now(ruleset.version)
         self.outbox = Outbox(
             store,
             self.transports,
@@ -69,6 +74,7 @@ class Service:
             next(iter(self.transports)),
             throughput or {},
             self._finished,
+            metrics=self.metrics,
         )
         self.scheduler = Scheduler(store, self.clock, self._schedule)
         self.auto_timers = auto_timers
@@ -104,12 +110,19 @@ class Service:
         if resend:
             log.info("re-sending %d outbound messages left by the previous run", len(resend))
 
-    async def stop(self, drain_timeout: float = 10.0) -> None:
+    async def stop(
+        self,
+        drain_timeout: float = 10.0,
+        *,
+        before_store_close: Callable[[], Awaitable[None]] | None = None,
+    ) -> None:
         """Stop intake, let work in progress finish, close transports and the store.
 
         The transports stay open while draining: the replies of what was acknowledged go out
         and their peers' acks come back, so a graceful stop leaves nothing to re-send (new
         inbound messages are refused meanwhile, and their senders retry them later).
+        ``before_store_close`` runs once the transports are closed (the HTTP endpoint stops
+        there, so that /health answers while the engine drains).
         """
         self._accepting = False
         with contextlib.suppress(TimeoutError):
@@ -120,6 +133,8 @@ class Service:
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
+        if before_store_close is not None:
+            await before_store_close()
         await self.store.close()
 
     async def idle(self) -> None:
@@ -129,6 +144,23 @@ class Service:
             await asyncio.sleep(0)
             if self._pending == 0 and not self._intake:
                 return
+
+    @property
+    def accepting(self) -> bool:
+        """Whether inbound messages are taken (False before start and from the stop on)."""
+        return self._accepting
+
+    def depths(self) -> dict[str, int]:
+        """Messages waiting: to be committed, to be processed, to be handed to a transport."""
+        return {
+            "intake": len(self._intake),
+            "work": len(self._work),
+            "outbox": len(self.outbox.queue),
+        }
+
+    def links(self) -> dict[str, str]:
+        """The link state of each connector (``up``, or what the transport says it is)."""
+        return {name: link_state(transport) for name, transport in self.transports.items()}
 
     def _add_pending(self, count: int) -> None:
         self._pending += count
@@ -159,6 +191,7 @@ class Service:
             raise RuntimeError("the engine is shutting down")
         future: asyncio.Future[Received] = asyncio.get_running_loop().create_future()
         self._add_pending(1)
+        self.metrics.arrived(message)
         self._intake.append((message, future))
         self._intake_ready.set()
         return await future
@@ -172,11 +205,13 @@ class Service:
                 try:
                     received = await self.store.receive([message for message, _ in batch])
                 except Exception as exc:
+                    self.metrics.dropped(message for message, _ in batch)
                     for _, future in batch:
                         if not future.done():
                             future.set_exception(exc)
                     self._finished(len(batch))
                     continue
+                self.metrics.committed((message for message, _ in batch), received)
                 fresh = [r.message for r in received if not r.duplicate]
                 self._finished(len(received) - len(fresh))
                 self._enqueue(fresh, counted=True)
@@ -266,6 +301,7 @@ class Service:
             )
             conversations[key] = _advance(conversation, sprint, key[1])
         rows = await self.store.commit(steps)
+        self.metrics.queued(steps, rows)
         self._timers_taken.difference_update(w.id for w in batch if isinstance(w, Timer))
         self.processed += len(batch)
         self._add_pending(len(rows))

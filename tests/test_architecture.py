@@ -15,6 +15,8 @@ RANKS = {
     "errors": 0,
     "resources": 0,
     "types": 1,
+    "logs": 1,
+    "metrics": 2,
     "dsl": 2,
     "store": 2,
     "transports": 2,
