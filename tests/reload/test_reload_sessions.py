@@ -10,6 +10,7 @@ inbox). Nothing crashes the engine.
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -128,3 +129,45 @@ async def test_deleting_a_flow_file_ends_its_sessions_on_their_next_message(
         assert live.rows("SELECT count(*) FROM sessions WHERE status = 'active'") == [(0,)]
         errors = live.rows("SELECT count(*) FROM events WHERE type = 'error'")
         assert errors == [(10,)]
+
+
+REMINDER_V1 = """\
+flow: Reminder
+trigger: {keyword: REMIND}
+states:
+  ask:
+    say: "Confirm? YES or NO"
+    wait:
+      - when: yes
+        say: "Confirmed."
+        end: true
+    timeout: {after: 1h, say: "Still there?", then: end}
+"""
+
+REMINDER_V2 = """\
+flow: Reminder
+trigger: {keyword: REMIND}
+states:
+  confirm:
+    say: "Please confirm: YES or NO"
+    wait:
+      - when: yes
+        say: "Confirmed, thank you."
+        end: true
+"""
+
+
+async def test_the_timeout_of_a_session_whose_state_is_gone_ends_it_silently(
+    tmp_path: Path,
+) -> None:
+    rules = write_rules(tmp_path / "rules", reminder=REMINDER_V1)
+    async with live_engine(rules, tmp_path / "t.db") as live:
+        assert await live.send(phone(1, 0), "REMIND") == ["Confirm? YES or NO"]
+        (rules / "reminder.yaml").write_text(REMINDER_V2, encoding="utf-8")
+        await live.reloaded(reloads_ok=1)
+        live.service.clock.advance(timedelta(hours=2))  # type: ignore[attr-defined]
+        await live.service.run_due_timers()
+        assert live.transport.take() == []  # the old state's timeout text is gone with it
+        assert live.rows("SELECT count(*) FROM sessions WHERE status = 'active'") == [(0,)]
+        ended = live.rows("SELECT data FROM events WHERE type = 'session_ended'")
+        assert len(ended) == 1 and '"expired"' in ended[0][0]
