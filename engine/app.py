@@ -14,6 +14,7 @@ from engine.service import Service
 from engine.store import SqliteStore
 from engine.transports.jsonl import JsonLinesTransport
 from engine.transports.loopback import LoopbackTransport
+from engine.transports.smpp import SmppTransport, settings_from_options
 from engine.types import Transport
 
 __all__ = ["build_reloader", "build_service", "serve"]
@@ -35,6 +36,10 @@ def build_transports(config: Config) -> dict[str, Transport]:
         if connector.type == "jsonl":
             host, port = _listen(str(connector.options.get("listen", "127.0.0.1:2776")))
             transports[name] = JsonLinesTransport(name, host, port)
+        elif connector.type == "smpp":
+            kinds = {n.address: n.kind for n in config.numbers.values() if n.connector == name}
+            settings = settings_from_options(connector.options, kinds)
+            transports[name] = SmppTransport(name, settings)
         else:
             transports[name] = LoopbackTransport(name)
     return transports
@@ -84,6 +89,9 @@ async def serve(config: Config) -> None:
     for name, transport in service.transports.items():
         if isinstance(transport, JsonLinesTransport):
             log.info("connector %s: JSON lines on %s:%s", name, transport.host, transport.port)
+        elif isinstance(transport, SmppTransport):
+            s = transport.settings
+            log.info("connector %s: SMPP %s to %s:%s", name, s.bind, s.host, s.port)
     await stop.wait()
     log.info("shutting down: draining work in progress")
     if reloader is not None:

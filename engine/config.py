@@ -41,7 +41,7 @@ __all__ = [
 
 _RATE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*/\s*(s|sec|second|m|min|minute)\s*$")
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-CONNECTOR_TYPES = ("loopback", "jsonl")
+CONNECTOR_TYPES = ("loopback", "jsonl", "smpp")
 """The connector types this release can run (the schema also knows those still to come)."""
 
 DEFAULT_LISTEN = "127.0.0.1:8080"
@@ -384,7 +384,7 @@ def _build(document: Document, env: Mapping[str, str]) -> Config:
     """A valid document to a Config: defaults filled in, paths made absolute, secrets read."""
     data: dict[str, Any] = document.data
     file = Path(document.file)
-    base = file.parent
+    base = file.parent.absolute()
     defaults = Config()
     connectors = defaults.connectors
     if "connectors" in data:

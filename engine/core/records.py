@@ -19,7 +19,15 @@ __all__ = [
 ]
 
 OutboxStatus = Literal[
-    "queued", "sending", "sent", "delivered", "failed", "expired", "suppressed", "rejected"
+    "queued",
+    "sending",
+    "sent",
+    "delivered",
+    "failed",
+    "expired",
+    "suppressed",
+    "rejected",
+    "undeliverable",
 ]
 
 

@@ -210,9 +210,60 @@ _TIMERS_AUTOINCREMENT = (
     "CREATE INDEX timers_session ON timers (session_id) WHERE session_id IS NOT NULL",
 )
 
+# Delivery receipts: an outbox row can end `undeliverable`, and records the receipt's error code
+# and time. A receipt can arrive before the row records its SMSC id (the submit_sm_resp and the
+# receipt race the outbox's commit), so every receipt is kept in `receipts`; one that matched no
+# row yet is applied when `mark_sent` records that id.
+_DELIVERY_RECEIPTS = (
+    """
+    CREATE TABLE outbox_new (
+        id INTEGER PRIMARY KEY,
+        created_at TEXT NOT NULL,
+        contact TEXT NOT NULL,
+        recipient TEXT NOT NULL,
+        sender TEXT NOT NULL,
+        text TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('queued', 'sending', 'sent', 'delivered',
+            'failed', 'expired', 'suppressed', 'rejected', 'undeliverable')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        external_id TEXT,
+        sent_at TEXT,
+        updated_at TEXT NOT NULL,
+        inbound_id INTEGER REFERENCES inbound (id),
+        session_id TEXT,
+        delivery_error TEXT,
+        delivered_at TEXT
+    )
+    """,
+    "INSERT INTO outbox_new (id, created_at, contact, recipient, sender, text, kind, status,"
+    " attempts, last_error, external_id, sent_at, updated_at, inbound_id, session_id)"
+    " SELECT id, created_at, contact, recipient, sender, text, kind, status, attempts,"
+    " last_error, external_id, sent_at, updated_at, inbound_id, session_id FROM outbox",
+    "DROP TABLE outbox",
+    "ALTER TABLE outbox_new RENAME TO outbox",
+    "CREATE INDEX outbox_pending ON outbox (id) WHERE status IN ('queued', 'sending')",
+    "CREATE INDEX outbox_status ON outbox (status)",
+    "CREATE INDEX outbox_external_id ON outbox (external_id) WHERE external_id IS NOT NULL",
+    "CREATE INDEX outbox_contact ON outbox (contact, kind, created_at, sender)",
+    """
+    CREATE TABLE receipts (
+        id INTEGER PRIMARY KEY,
+        external_id TEXT NOT NULL,
+        status TEXT NOT NULL,
+        error TEXT,
+        at TEXT NOT NULL,
+        outbox_id INTEGER
+    )
+    """,
+    "CREATE INDEX receipts_unmatched ON receipts (external_id) WHERE outbox_id IS NULL",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_initial", _INITIAL),
     Migration("0002_timer_ids_never_reused", _TIMERS_AUTOINCREMENT),
+    Migration("0003_delivery_receipts", _DELIVERY_RECEIPTS),
 )
 """Every migration, in the order they apply. Append only: never edit or reorder one released."""
 

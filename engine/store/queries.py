@@ -42,6 +42,7 @@ TABLES = (
     "answers",
     "timers",
     "inbox",
+    "receipts",
     "migrations",
 )
 
@@ -540,11 +541,65 @@ def mark_sending(conn: sqlite3.Connection, ids: Sequence[int], now: str) -> None
 def mark_sent(
     conn: sqlite3.Connection, results: Sequence[tuple[int, str | None]], now: str
 ) -> None:
+    # A row whose receipt was already applied (a re-send after a restart) keeps its outcome.
     conn.executemany(
-        "UPDATE outbox SET status = 'sent', attempts = attempts + 1, sent_at = ?, updated_at = ?,"
+        "UPDATE outbox SET status = CASE WHEN delivered_at IS NULL THEN 'sent' ELSE status END,"
+        " attempts = attempts + 1, sent_at = ?, updated_at = ?,"
         " external_id = COALESCE(?, external_id), last_error = NULL WHERE id = ?",
         [(now, now, external_id, outbox_id) for outbox_id, external_id in results],
     )
+    # Receipts that arrived before this commit recorded the SMSC id: apply them now.
+    pairs = [(external_id, outbox_id) for outbox_id, external_id in results if external_id]
+    if not pairs or not conn.execute(
+        "SELECT 1 FROM receipts WHERE outbox_id IS NULL LIMIT 1"
+    ).fetchone():
+        return
+    for external_id, outbox_id in pairs:
+        early = conn.execute(
+            "SELECT status, error FROM receipts WHERE external_id = ? AND outbox_id IS NULL"
+            " ORDER BY id",
+            (external_id,),
+        ).fetchall()
+        for status, error in early:
+            _apply_receipt(conn, outbox_id, status, error, now)
+        if early:
+            conn.execute(
+                "UPDATE receipts SET outbox_id = ? WHERE external_id = ? AND outbox_id IS NULL",
+                (outbox_id, external_id),
+            )
+
+
+RECEIPT_FINAL = frozenset({"delivered", "failed", "expired", "rejected", "undeliverable"})
+"""Receipt outcomes that change an outbox row; anything else (``sent``: en route) is only kept."""
+
+
+def _apply_receipt(
+    conn: sqlite3.Connection, outbox_id: int, status: str, error: str | None, now: str
+) -> None:
+    if status in RECEIPT_FINAL:
+        conn.execute(
+            "UPDATE outbox SET status = ?, delivery_error = ?, delivered_at = ?, updated_at = ?"
+            " WHERE id = ? AND status NOT IN ('queued', 'suppressed')",
+            (status, error, now, now, outbox_id),
+        )
+
+
+def mark_delivery(
+    conn: sqlite3.Connection, external_id: str, status: str, error: str | None, now: str
+) -> bool:
+    """Record a delivery receipt and apply it to its outbox row; False when no row has the id
+    yet (it is applied when ``mark_sent`` records that id)."""
+    row = conn.execute(
+        "SELECT id FROM outbox WHERE external_id = ? ORDER BY id DESC LIMIT 1", (external_id,)
+    ).fetchone()
+    outbox_id = row[0] if row else None
+    conn.execute(
+        "INSERT INTO receipts (external_id, status, error, at, outbox_id) VALUES (?, ?, ?, ?, ?)",
+        (external_id, status, error, now, outbox_id),
+    )
+    if outbox_id is not None:
+        _apply_receipt(conn, outbox_id, status, error, now)
+    return outbox_id is not None
 
 
 def mark_failed(

@@ -196,6 +196,15 @@ class SqliteStore:
     async def mark_failed(self, outbox_id: int, error: str, *, permanent: bool) -> None:
         await self._write(queries.mark_failed, outbox_id, error, permanent, self._now())
 
+    async def mark_delivery(self, external_id: str, status: str, error: str | None) -> bool:
+        """Record a delivery receipt for the message the provider calls ``external_id``.
+
+        ``status`` is the outbox status it means (``delivered``, ``undeliverable``, ``expired``,
+        ``rejected``, ``failed``; ``sent`` for a receipt that is not final). Return whether a
+        row has that id; a receipt that came first is applied when ``mark_sent`` records it.
+        """
+        return await self._write(queries.mark_delivery, external_id, status, error, self._now())
+
     async def suppress(self, ids: Sequence[int], reason: str) -> None:
         if ids:
             await self._write(queries.suppress, ids, reason, self._now())

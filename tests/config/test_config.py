@@ -192,7 +192,7 @@ connectors:
         "  |\n"
         "3 |   operator: {type: modem, device: /dev/ttyUSB0}\n"
         "  |                    ^^^^^\n"
-        "  = hint: available: loopback, jsonl\n"
+        "  = hint: available: loopback, jsonl, smpp\n"
         "\n"
         "2 errors found\n"
     )

@@ -1,0 +1,472 @@
+"""Own one SMPP bind: a TCP (or TLS) connection driven by one thread, reconnected forever.
+
+The thread is the only code that touches the socket. It connects (``TCP_NODELAY``), binds,
+answers ``enquire_link`` and the SMSC's ``unbind`` (smpplib answers neither from a handler),
+sends its own ``enquire_link`` when the link is quiet and drops a link whose answer does not
+come, and reconnects with exponential back-off and full jitter.
+
+The event loop talks to the thread through a queue and a wake-up socket: ``submit`` returns a
+future resolved with the ``submit_sm_resp`` (matched by sequence number, so any number can be in
+flight: the transport bounds them with its window); ``respond`` sends the answer to a
+``deliver_sm`` once the loop has committed it. Requests from the SMSC reach the loop through
+``loop.call_soon_threadsafe``; their answers carry the connection's generation, and an answer for
+a connection that has since dropped is discarded: the SMSC re-delivers what it did not get
+an answer for.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import queue
+import random
+import select
+import socket
+import ssl
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from engine.errors import TransportError
+from engine.transports.smpp import pdu as codec
+from engine.transports.smpp.pdu import Pdu, PduError
+
+__all__ = ["Link", "LinkSettings", "SubmitResult"]
+
+log = logging.getLogger(__name__)
+
+MAX_PDU = 65_536
+_UNBIND_WAIT = 2.0
+_ESME_ROK = 0x00
+_ESME_RINVCMDID = 0x03
+_ESME_RX_T_APPN = 0x64
+
+
+@dataclass(frozen=True, slots=True)
+class LinkSettings:
+    host: str
+    port: int
+    system_id: str
+    password: str
+    bind: str = "transceiver"
+    """``transceiver``, ``transmitter`` or ``receiver``."""
+    system_type: str = ""
+    enquire_link: float = 30.0
+    """Seconds of silence before we ask the SMSC whether the link is alive."""
+    response_timeout: float = 30.0
+    """Seconds to wait for any response (bind, submit_sm, enquire_link, unbind) before giving up."""
+    connect_timeout: float = 10.0
+    tls: ssl.SSLContext | None = None
+    reconnect_min: float = 0.5
+    reconnect_max: float = 30.0
+
+
+@dataclass(frozen=True, slots=True)
+class SubmitResult:
+    status: int
+    message_id: str
+
+
+class _Dropped(Exception):
+    """The connection ended; reconnect."""
+
+
+class _Closing(Exception):
+    """close() was called; unbind and stop."""
+
+
+OnRequest = Callable[["Link", int, Pdu], None]
+OnState = Callable[["Link", bool], None]
+
+
+class Link:
+    """One bind to the SMSC, owned by one thread. Methods without ``_`` are for the loop."""
+
+    def __init__(
+        self,
+        name: str,
+        settings: LinkSettings,
+        loop: asyncio.AbstractEventLoop,
+        on_request: OnRequest,
+        on_state: OnState,
+    ) -> None:
+        self.name = name
+        self.settings = settings
+        self.loop = loop
+        self._on_request = on_request
+        self._on_state = on_state
+        self.bound = asyncio.Event()
+        """Set (on the loop) while the link is bound."""
+        self.generation = 0
+        self.binds = 0
+        """How many times this link has bound (tests watch reconnections through it)."""
+        self._commands: queue.SimpleQueue[tuple[Any, ...]] = queue.SimpleQueue()
+        self._wake_r, self._wake_w = socket.socketpair()
+        self._wake_r.setblocking(False)
+        self._wake_w.setblocking(False)
+        self._closing = False
+        self._thread = threading.Thread(target=self._run, name=f"smpp-{name}", daemon=True)
+        # Owned by the thread:
+        self._sock: socket.socket | None = None
+        self._buffer = bytearray()
+        self._sequence = random.randrange(1, 1 << 16)
+        self._inflight: dict[int, tuple[asyncio.Future[SubmitResult], float]] = {}
+        self._enquiry: tuple[int, float] | None = None
+        self._last_rx = 0.0
+        self._last_tx = 0.0
+        self._bound_thread = False
+
+    # --- the loop's side ------------------------------------------------------------------
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def submit(self, fields: dict[str, Any]) -> asyncio.Future[SubmitResult]:
+        """Queue a submit_sm; the future resolves with its response (or a TransportError)."""
+        future: asyncio.Future[SubmitResult] = self.loop.create_future()
+        if self._closing or not self._thread.is_alive():
+            future.set_exception(TransportError("the SMPP connector is closed"))
+            return future
+        self._command("submit", fields, future)
+        return future
+
+    def respond(self, generation: int, command: str, sequence: int, status: int) -> None:
+        """Answer a request the SMSC sent on connection ``generation``."""
+        self._command("respond", generation, command, sequence, status)
+
+    async def close(self) -> None:
+        """Unbind cleanly (waiting briefly for unbind_resp), close, and stop the thread."""
+        self._closing = True
+        self._command("close")
+        if self._thread.is_alive():
+            await asyncio.to_thread(self._thread.join, _UNBIND_WAIT + 3)
+        self._wake_r.close()
+        self._wake_w.close()
+
+    def _command(self, *command: Any) -> None:
+        self._commands.put(command)
+        with contextlib.suppress(BlockingIOError, OSError):
+            self._wake_w.send(b"\x00")
+
+    def _to_loop(self, callback: Callable[..., object], *args: Any) -> None:
+        with contextlib.suppress(RuntimeError):  # the loop is closed: nobody is listening
+            self.loop.call_soon_threadsafe(callback, *args)
+
+    # --- the thread -----------------------------------------------------------------------
+
+    def _run(self) -> None:
+        attempt = 0
+        while not self._closing:
+            try:
+                self._connect()
+                attempt = 0
+                self._serve()
+            except _Closing:
+                self._unbind()
+            except (_Dropped, OSError, PduError, TransportError) as exc:
+                if not self._closing:
+                    log.warning("smpp %s: link lost: %s", self.name, exc)
+            except Exception:
+                log.exception("smpp %s: link thread failed", self.name)
+            finally:
+                self._drop()
+            if self._closing:
+                break
+            attempt += 1
+            ceiling = min(self.settings.reconnect_max, self.settings.reconnect_min * 2**attempt)
+            delay = random.uniform(self.settings.reconnect_min / 2, ceiling)
+            log.info("smpp %s: reconnecting in %.2fs", self.name, delay)
+            self._pause(delay)
+        self._fail_commands("the SMPP connector is closed")
+
+    def _pause(self, delay: float) -> None:
+        """Sleep ``delay`` seconds, answering commands (failing submits) and waking on close."""
+        end = time.monotonic() + delay
+        while not self._closing:
+            left = end - time.monotonic()
+            if left <= 0:
+                return
+            with contextlib.suppress(OSError, ValueError):
+                select.select([self._wake_r], [], [], left)
+            self._fail_commands("the SMPP link is down")
+
+    def _fail_commands(self, reason: str) -> None:
+        self._drain_wake()
+        while True:
+            try:
+                command = self._commands.get_nowait()
+            except queue.Empty:
+                return
+            if command[0] == "submit":
+                self._settle(command[2], TransportError(reason, transient=True))
+
+    def _drain_wake(self) -> None:
+        with contextlib.suppress(BlockingIOError, OSError):
+            while self._wake_r.recv(4096):
+                pass
+
+    def _next_sequence(self) -> int:
+        self._sequence = self._sequence + 1 if self._sequence < 0x7FFFFFFF else 1
+        return self._sequence
+
+    def _connect(self) -> None:
+        s = self.settings
+        self.generation += 1
+        self._buffer.clear()
+        raw = socket.create_connection((s.host, s.port), timeout=s.connect_timeout)
+        raw.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        sock = s.tls.wrap_socket(raw, server_hostname=s.host) if s.tls is not None else raw
+        sock.settimeout(s.response_timeout)  # bounds a blocked sendall; reads wait in select
+        self._sock = sock
+        self._last_rx = self._last_tx = time.monotonic()
+        sequence = self._next_sequence()
+        self._send(
+            codec.encode(
+                f"bind_{s.bind}",
+                sequence,
+                system_id=s.system_id,
+                password=s.password,
+                system_type=s.system_type,
+            )
+        )
+        deadline = time.monotonic() + s.response_timeout
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise _Dropped(f"no bind_{s.bind}_resp in {s.response_timeout:g}s")
+            for pdu in self._read(left):
+                answer = pdu.command in (f"bind_{s.bind}_resp", "generic_nack")
+                if answer and pdu.sequence == sequence:
+                    if pdu.status != _ESME_ROK:
+                        raise _Dropped(f"bind refused: {codec.describe(pdu.status)}")
+                    self.binds += 1
+                    self._bound_thread = True
+                    log.info(
+                        "smpp %s: bound as %s to %s:%s (%s)",
+                        self.name,
+                        s.bind,
+                        s.host,
+                        s.port,
+                        pdu.text_field("system_id") or "?",
+                    )
+                    self._to_loop(self._on_state, self, True)
+                    return
+                self._handle(pdu)
+
+    def _serve(self) -> None:
+        s = self.settings
+        while True:
+            now = time.monotonic()
+            if self._enquiry is not None:
+                wake = self._enquiry[1] + s.response_timeout
+            else:
+                wake = max(self._last_rx, self._last_tx) + s.enquire_link
+            if self._inflight:
+                wake = min(wake, min(deadline for _, deadline in self._inflight.values()))
+            for pdu in self._read(max(0.0, wake - now)):
+                self._handle(pdu)
+            self._timers()
+
+    def _timers(self) -> None:
+        s = self.settings
+        now = time.monotonic()
+        if self._enquiry is not None:
+            if now - self._enquiry[1] > s.response_timeout:
+                raise _Dropped(f"no enquire_link_resp in {s.response_timeout:g}s")
+        elif now - max(self._last_rx, self._last_tx) >= s.enquire_link:
+            sequence = self._next_sequence()
+            self._enquiry = (sequence, now)
+            self._send(codec.encode("enquire_link", sequence))
+        expired = [seq for seq, (_, deadline) in self._inflight.items() if deadline <= now]
+        for sequence in expired:
+            future, _ = self._inflight.pop(sequence)
+            self._settle(
+                future,
+                TransportError(f"no submit_sm_resp in {s.response_timeout:g}s", transient=True),
+            )
+
+    def _read(self, timeout: float) -> list[Pdu]:
+        """Wait up to ``timeout`` for data or commands; return the whole PDUs received."""
+        sock = self._sock
+        assert sock is not None
+        pending = isinstance(sock, ssl.SSLSocket) and sock.pending() > 0
+        if not pending:
+            readable, _, _ = select.select([sock, self._wake_r], [], [], timeout)
+            if self._wake_r in readable:
+                self._commands_now()
+            if sock not in readable:
+                return []
+        try:
+            data = sock.recv(MAX_PDU)
+            while isinstance(sock, ssl.SSLSocket) and sock.pending() > 0:
+                data += sock.recv(MAX_PDU)
+        except (BlockingIOError, ssl.SSLWantReadError, TimeoutError):
+            return []
+        if not data:
+            raise _Dropped("the SMSC closed the connection")
+        self._last_rx = time.monotonic()
+        self._buffer += data
+        return self._frames()
+
+    def _frames(self) -> list[Pdu]:
+        found: list[Pdu] = []
+        buffer = self._buffer
+        while len(buffer) >= 16:
+            length = int.from_bytes(buffer[:4], "big")
+            if not 16 <= length <= MAX_PDU:
+                raise _Dropped(f"a PDU with command_length {length}: the stream is out of step")
+            if len(buffer) < length:
+                break
+            raw = bytes(buffer[:length])
+            del buffer[:length]
+            try:
+                found.append(codec.decode(raw))
+            except PduError as exc:
+                self._undecodable(raw, exc)
+        return found
+
+    def _undecodable(self, raw: bytes, exc: PduError) -> None:
+        _, command_id, _, sequence = codec.header(raw)
+        log.error("smpp %s: undecodable PDU %s: %s", self.name, raw.hex(), exc)
+        if command_id & 0x80000000:
+            future, _ = self._inflight.pop(sequence, (None, 0.0))
+            if future is not None:
+                self._settle(future, TransportError(f"undecodable response: {exc}"))
+            return
+        # A request we can never read: refuse it for good, or the SMSC re-sends it forever.
+        status = 0x65  # ESME_RX_P_APPN
+        if command_id == codec.COMMAND_IDS["deliver_sm"]:
+            self._send(codec.encode("deliver_sm_resp", sequence, status))
+        elif command_id == codec.COMMAND_IDS["data_sm"]:
+            self._send(codec.encode("data_sm_resp", sequence, status))
+        else:
+            self._send(codec.encode("generic_nack", sequence, 0x02))  # ESME_RINVCMDLEN
+
+    def _handle(self, pdu: Pdu) -> None:
+        command = pdu.command
+        if pdu.is_response:
+            if command in ("submit_sm_resp", "data_sm_resp", "generic_nack"):
+                entry = self._inflight.pop(pdu.sequence, None)
+                if entry is not None:
+                    result = SubmitResult(pdu.status, pdu.text_field("message_id"))
+                    self._settle(entry[0], result)
+                elif command == "generic_nack":
+                    log.warning("smpp %s: generic_nack %s", self.name, codec.describe(pdu.status))
+            elif (
+                command == "enquire_link_resp"
+                and self._enquiry is not None
+                and self._enquiry[0] == pdu.sequence
+            ):
+                self._enquiry = None
+            return
+        if command == "enquire_link":
+            self._send(codec.encode("enquire_link_resp", pdu.sequence))
+        elif command in ("deliver_sm", "data_sm"):
+            if self._bound_thread:
+                self._to_loop(self._on_request, self, self.generation, pdu)
+            else:  # not bound yet: the SMSC must try again
+                self._send(codec.encode(f"{command}_resp", pdu.sequence, _ESME_RX_T_APPN))
+        elif command == "unbind":
+            self._send(codec.encode("unbind_resp", pdu.sequence))
+            raise _Dropped("the SMSC unbound")
+        elif command == "alert_notification":
+            log.info("smpp %s: alert_notification for %s", self.name, pdu.text_field("source_addr"))
+        else:
+            self._send(codec.encode("generic_nack", pdu.sequence, _ESME_RINVCMDID))
+
+    def _commands_now(self) -> None:
+        self._drain_wake()
+        while True:
+            try:
+                command = self._commands.get_nowait()
+            except queue.Empty:
+                return
+            kind = command[0]
+            if kind == "close":
+                raise _Closing()
+            if kind == "submit":
+                _, fields, future = command
+                if future.cancelled():
+                    continue
+                if not self._bound_thread:
+                    self._settle(future, TransportError("the SMPP link is not bound"))
+                    continue
+                sequence = self._next_sequence()
+                try:
+                    raw = codec.encode("submit_sm", sequence, **fields)
+                except Exception as exc:  # a message smpplib cannot encode: never retry it
+                    self._settle(future, TransportError(f"cannot encode: {exc}", transient=False))
+                    continue
+                deadline = time.monotonic() + self.settings.response_timeout
+                self._inflight[sequence] = (future, deadline)
+                self._send(raw)
+            elif kind == "respond":
+                _, generation, name, sequence, status = command
+                if generation == self.generation and self._sock is not None:
+                    self._send(codec.encode(name, sequence, status))
+
+    def _send(self, raw: bytes) -> None:
+        sock = self._sock
+        if sock is None:
+            raise _Dropped("not connected")
+        sock.sendall(raw)
+        self._last_tx = time.monotonic()
+
+    def _unbind(self) -> None:
+        """Send unbind and wait briefly for unbind_resp (answering what arrives meanwhile)."""
+        if self._sock is None or not self._bound_thread:
+            return
+        try:
+            sequence = self._next_sequence()
+            self._send(codec.encode("unbind", sequence))
+            deadline = time.monotonic() + _UNBIND_WAIT
+            while (left := deadline - time.monotonic()) > 0:
+                readable, _, _ = select.select([self._sock], [], [], left)
+                if not readable:
+                    break
+                data = self._sock.recv(MAX_PDU)
+                if not data:
+                    break
+                self._buffer += data
+                for pdu in self._frames():
+                    if pdu.command == "unbind_resp" and pdu.sequence == sequence:
+                        log.info("smpp %s: unbound", self.name)
+                        return
+                    if pdu.command in ("deliver_sm", "data_sm"):
+                        answer = f"{pdu.command}_resp"
+                        self._send(codec.encode(answer, pdu.sequence, _ESME_RX_T_APPN))
+                    elif pdu.command == "enquire_link":
+                        self._send(codec.encode("enquire_link_resp", pdu.sequence))
+        except (OSError, _Dropped, PduError) as exc:
+            log.info("smpp %s: unbind not confirmed: %s", self.name, exc)
+
+    def _drop(self) -> None:
+        sock, self._sock = self._sock, None
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.close()
+        was_bound, self._bound_thread = self._bound_thread, False
+        self._enquiry = None
+        inflight, self._inflight = self._inflight, {}
+        for future, _ in inflight.values():
+            # The SMSC may have accepted it before the link dropped: a retry can duplicate it.
+            self._settle(future, TransportError("the SMPP link dropped", transient=True))
+        if was_bound:
+            self._to_loop(self._on_state, self, False)
+
+    def _settle(
+        self, future: asyncio.Future[SubmitResult], outcome: SubmitResult | BaseException
+    ) -> None:
+        self._to_loop(_resolve, future, outcome)
+
+
+def _resolve(future: asyncio.Future[SubmitResult], outcome: SubmitResult | BaseException) -> None:
+    if future.done():
+        return
+    if isinstance(outcome, BaseException):
+        future.set_exception(outcome)
+    else:
+        future.set_result(outcome)

@@ -1,0 +1,89 @@
+"""Own the reassembly of concatenated inbound SMS: parts in any order, 8- or 16-bit references.
+
+Parts are grouped on (sender, recipient, reference, total, reference width) and joined as octets
+before decoding (see ``gsm7.decode``). A group missing parts is given up after ``timeout``
+seconds: what arrived is delivered, in order, as one message (``Group.missing`` says what is
+absent). Delivering a partial text beats dropping it: the conversation or a person can still
+act on it, and a missing part rarely comes after a minute.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from engine.transports.smpp.gsm7 import decode
+
+__all__ = ["Group", "Reassembler"]
+
+Key = tuple[str, str, int, int, bool]
+
+
+@dataclass(slots=True)
+class Group:
+    key: Key
+    started: float
+    parts: dict[int, tuple[bytes, int]] = field(default_factory=dict)
+    """Part number → (payload octets, data coding)."""
+    first_id: str | None = None
+
+    @property
+    def total(self) -> int:
+        return self.key[3]
+
+    @property
+    def complete(self) -> bool:
+        return len(self.parts) == self.total
+
+    @property
+    def missing(self) -> list[int]:
+        return [n for n in range(1, self.total + 1) if n not in self.parts]
+
+    def text(self) -> str:
+        """Join the parts' octets per run of one data coding, then decode each run."""
+        runs: list[tuple[int, bytearray]] = []
+        for number in sorted(self.parts):
+            payload, coding = self.parts[number]
+            if runs and runs[-1][0] == coding:
+                runs[-1][1].extend(payload)
+            else:
+                runs.append((coding, bytearray(payload)))
+        return "".join(decode(bytes(data), coding) for coding, data in runs)
+
+
+class Reassembler:
+    """Collect parts until a message is whole; the caller removes a group once it is committed."""
+
+    def __init__(self, timeout: float = 60.0) -> None:
+        self.timeout = timeout
+        self.groups: dict[Key, Group] = {}
+
+    def add(
+        self,
+        sender: str,
+        recipient: str,
+        reference: int,
+        total: int,
+        number: int,
+        wide: bool,
+        payload: bytes,
+        data_coding: int,
+        now: float,
+        message_id: str | None = None,
+    ) -> Group:
+        """Add one part (a repeated part replaces the earlier copy) and return its group."""
+        key = (sender, recipient, reference, total, wide)
+        group = self.groups.get(key)
+        if group is None:
+            group = self.groups[key] = Group(key, now)
+        group.parts[number] = (payload, data_coding)
+        if number == 1 and message_id:
+            group.first_id = message_id
+        return group
+
+    def discard(self, group: Group) -> None:
+        if self.groups.get(group.key) is group:
+            del self.groups[group.key]
+
+    def expired(self, now: float) -> list[Group]:
+        """Return the groups waiting longer than ``timeout`` (they stay until discarded)."""
+        return [g for g in self.groups.values() if now - g.started >= self.timeout]

@@ -1,0 +1,248 @@
+"""Own the SMPP 3.4 PDU codec: smpplib's encoder and decoder behind a small, safe facade.
+
+smpplib does the mandatory fields. Its optional-parameter parser is bypassed: it crashes on
+TLVs it does not know, and on known ones missing from a command's table (``ussd_service_op``
+in a deliver_sm). Here every TLV is kept raw in ``Pdu.tlvs`` (tag → octets) and read by the
+few helpers below; unknown ones are tolerated. Strings come back as ``str``, not ``bytes``.
+"""
+
+from __future__ import annotations
+
+import struct
+from dataclasses import dataclass, field
+from typing import Any
+
+from smpplib import command as smpp_command
+from smpplib import command_codes, consts, smpp
+
+__all__ = [
+    "COMMAND_IDS",
+    "HEADER",
+    "PERMANENT",
+    "STATUS_NAMES",
+    "TRANSIENT",
+    "Pdu",
+    "PduError",
+    "decode",
+    "describe",
+    "encode",
+    "header",
+    "is_transient",
+    "tlv_int",
+    "tlv_text",
+]
+
+HEADER = struct.Struct(">LLLL")
+COMMAND_IDS: dict[str, int] = dict(command_codes.commands)
+_NAMES = {code: name for name, code in COMMAND_IDS.items()}
+
+# Tags this package reads.
+TLV_RECEIPTED_MESSAGE_ID = 0x001E
+TLV_SAR_MSG_REF_NUM = 0x020C
+TLV_SAR_TOTAL_SEGMENTS = 0x020E
+TLV_SAR_SEGMENT_SEQNUM = 0x020F
+TLV_NETWORK_ERROR_CODE = 0x0423
+TLV_MESSAGE_PAYLOAD = 0x0424
+TLV_MESSAGE_STATE = 0x0427
+
+STATUS_NAMES: dict[int, str] = {
+    value: name.removeprefix("SMPP_")
+    for name, value in vars(consts).items()
+    if name.startswith("SMPP_ESME_R") and isinstance(value, int)
+}
+
+TRANSIENT = frozenset(
+    {
+        consts.SMPP_ESME_RINVBNDSTS,  # our link state: bind again and retry
+        consts.SMPP_ESME_RSYSERR,
+        consts.SMPP_ESME_RMSGQFUL,
+        consts.SMPP_ESME_RSUBMITFAIL,
+        consts.SMPP_ESME_RTHROTTLED,
+        consts.SMPP_ESME_RX_T_APPN,
+        consts.SMPP_ESME_RDELIVERYFAILURE,
+        consts.SMPP_ESME_RUNKNOWNERR,
+    }
+)
+"""submit_sm statuses worth retrying. Everything in ``PERMANENT`` fails the message at once."""
+
+PERMANENT = frozenset(
+    {
+        consts.SMPP_ESME_RINVMSGLEN,
+        consts.SMPP_ESME_RINVCMDLEN,
+        consts.SMPP_ESME_RINVCMDID,
+        consts.SMPP_ESME_RINVPRTFLG,
+        consts.SMPP_ESME_RINVREGDLVFLG,
+        consts.SMPP_ESME_RINVSRCADR,
+        consts.SMPP_ESME_RINVDSTADR,
+        consts.SMPP_ESME_RINVSERTYP,
+        consts.SMPP_ESME_RINVESMCLASS,
+        consts.SMPP_ESME_RINVSRCTON,
+        consts.SMPP_ESME_RINVSRCNPI,
+        consts.SMPP_ESME_RINVDSTTON,
+        consts.SMPP_ESME_RINVDSTNPI,
+        consts.SMPP_ESME_RINVSYSTYP,
+        consts.SMPP_ESME_RINVREPFLAG,
+        consts.SMPP_ESME_RINVSCHED,
+        consts.SMPP_ESME_RINVEXPIRY,
+        consts.SMPP_ESME_RINVDFTMSGID,
+        consts.SMPP_ESME_RX_P_APPN,
+        consts.SMPP_ESME_RX_R_APPN,
+        consts.SMPP_ESME_RINVOPTPARSTREAM,
+        consts.SMPP_ESME_ROPTPARNOTALLWD,
+        consts.SMPP_ESME_RINVPARLEN,
+        consts.SMPP_ESME_RMISSINGOPTPARAM,
+        consts.SMPP_ESME_RINVOPTPARAMVAL,
+        0x00000104,  # ESME_RINVDCS (SMPP 5.0): invalid data coding scheme
+    }
+)
+
+
+def is_transient(status: int) -> bool:
+    """Return whether a failed submit_sm may succeed later.
+
+    Unknown (vendor) codes count as transient: a message is retried until its validity ends
+    rather than dropped on a code nobody documented.
+    """
+    return status not in PERMANENT
+
+
+def describe(status: int) -> str:
+    """Return ``ESME_RTHROTTLED (0x58): Throttling error…`` for a command status."""
+    name = STATUS_NAMES.get(status, "unknown status")
+    text = consts.DESCRIPTIONS.get(status)
+    return f"{name} ({status:#x})" + (f": {text}" if text else "")
+
+
+class PduError(ValueError):
+    """A PDU that cannot be decoded (truncated, inconsistent lengths)."""
+
+
+@dataclass(slots=True)
+class Pdu:
+    """A decoded PDU: header, mandatory fields (``str``/``int``/``bytes``) and raw TLVs."""
+
+    command: str
+    command_id: int
+    status: int
+    sequence: int
+    fields: dict[str, Any] = field(default_factory=dict)
+    tlvs: dict[int, bytes] = field(default_factory=dict)
+
+    @property
+    def is_response(self) -> bool:
+        return bool(self.command_id & 0x80000000)
+
+    def text_field(self, name: str) -> str:
+        value = self.fields.get(name)
+        if isinstance(value, bytes):
+            return value.decode("latin-1")
+        return "" if value is None else str(value)
+
+    def int_field(self, name: str) -> int:
+        value = self.fields.get(name)
+        return int(value) if isinstance(value, int) else 0
+
+
+class _Sequence:
+    """The client object smpplib's PDUs ask for a sequence number."""
+
+    def __init__(self, sequence: int) -> None:
+        self.sequence = sequence
+
+    def next_sequence(self) -> int:
+        return self.sequence
+
+
+def header(raw: bytes) -> tuple[int, int, int, int]:
+    """Return ``(length, command_id, status, sequence)`` of the 16-octet header."""
+    if len(raw) < 16:
+        raise PduError("a PDU header is 16 octets")
+    length, command_id, status, sequence = HEADER.unpack_from(raw)
+    return length, command_id, status, sequence
+
+
+def _tlvs(data: bytes) -> dict[int, bytes]:
+    found: dict[int, bytes] = {}
+    pos = 0
+    while pos + 4 <= len(data):
+        tag, length = struct.unpack_from(">HH", data, pos)
+        pos += 4
+        if pos + length > len(data):
+            raise PduError(f"TLV {tag:#06x} runs past the end of the PDU")
+        found.setdefault(tag, data[pos : pos + length])
+        pos += length
+    if pos != len(data):
+        raise PduError("trailing octets after the last TLV")
+    return found
+
+
+def decode(raw: bytes) -> Pdu:
+    """Decode one whole PDU. A command smpplib does not know keeps only its header."""
+    length, command_id, status, sequence = header(raw)
+    if length != len(raw):
+        raise PduError(f"command_length {length} but {len(raw)} octets")
+    name = _NAMES.get(command_id)
+    if name is None:
+        return Pdu("unknown", command_id, status, sequence)
+    try:
+        parsed: smpp_command.Command = smpp.make_pdu(
+            name, client=_Sequence(sequence), sequence=sequence, allow_unknown_opt_params=True
+        )
+    except Exception:  # smpplib has no class for it (replace_sm, cancel_sm, submit_multi, …)
+        return Pdu(name, command_id, status, sequence)
+    captured: list[bytes] = []
+    # smpplib hands everything after the mandatory fields to this method; keep it raw instead.
+    parsed.parse_optional_params = captured.append
+    try:
+        parsed.parse(raw)
+    except (struct.error, IndexError, TypeError, ValueError) as exc:
+        raise PduError(f"cannot decode {name}: {exc}") from exc
+    fields: dict[str, Any] = {}
+    mandatory = getattr(parsed, "mandatory_fields", ())
+    for key in parsed.params_order:
+        if key in consts.OPTIONAL_PARAMS and key not in mandatory:
+            continue
+        fields[key] = getattr(parsed, key, None)
+    if "short_message" in fields:
+        message = fields["short_message"]
+        fields["short_message"] = bytes(message) if message else b""
+        declared = fields.get("sm_length") or 0
+        if len(fields["short_message"]) != declared:
+            raise PduError(f"sm_length {declared} but {len(fields['short_message'])} octets")
+    return Pdu(name, command_id, status, sequence, fields, _tlvs(b"".join(captured)))
+
+
+def encode(
+    command: str,
+    sequence: int,
+    status: int = 0,
+    tlvs: dict[int, bytes] | None = None,
+    **fields: Any,
+) -> bytes:
+    """Encode one PDU with smpplib; ``tlvs`` (tag → octets) are appended as given."""
+    made: smpp_command.Command = smpp.make_pdu(
+        command, client=_Sequence(sequence), sequence=sequence, status=status, **fields
+    )
+    made.sequence = sequence
+    made.status = status
+    raw: bytes = made.generate()
+    if not tlvs:
+        return raw
+    extra = b"".join(struct.pack(">HH", tag, len(value)) + value for tag, value in tlvs.items())
+    return struct.pack(">L", len(raw) + len(extra)) + raw[4:] + extra
+
+
+def tlv_text(pdu: Pdu, tag: int) -> str | None:
+    """Return a C-octet-string TLV as text (NULs stripped), or None when absent."""
+    value = pdu.tlvs.get(tag)
+    if value is None:
+        return None
+    return value.split(b"\x00", 1)[0].decode("latin-1")
+
+
+def tlv_int(pdu: Pdu, tag: int) -> int | None:
+    """Return an integer TLV (1, 2 or 4 octets, big-endian), or None when absent."""
+    value = pdu.tlvs.get(tag)
+    if not value:
+        return None
+    return int.from_bytes(value, "big")

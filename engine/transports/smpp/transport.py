@@ -1,0 +1,511 @@
+"""Own the SMPP connector: Outgoing → submit_sm parts, deliver_sm → Inbound or delivery receipt.
+
+- One ``Link`` (thread) per bind: a transceiver, or a transmitter plus a receiver.
+- Outbound: up to ``window`` submit_sm in flight; ``ESME_RTHROTTLED`` / ``ESME_RMSGQFUL`` pause
+  every submit of the connector (doubling, up to 5 s) and fail the message as transient so the
+  outbox retries it. A long text goes as concatenated parts; when only some parts were accepted,
+  the retry sends only the others, with the same reference. ``send`` returns the SMSC id of
+  the first part; every part's id is remembered to correlate receipts.
+- Inbound: a deliver_sm is answered only after ``on_inbound`` returned, i.e. once the message is
+  committed; a failure answers ``ESME_RX_T_APPN`` so the SMSC retries. The parts of a long
+  message are answered as they arrive (they are held in memory) except the last, answered once
+  the whole message is committed; a crash between parts loses what was held.
+- Receipts (``esm_class`` type 0x04/0x20) go to ``on_receipt`` (the store), never to the rules.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+import re
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from engine.core.messages import Inbound, Outgoing, normalize_address
+from engine.errors import ConfigError, TransportError
+from engine.transports.base import TransportBase
+from engine.transports.smpp import gsm7
+from engine.transports.smpp import pdu as codec
+from engine.transports.smpp.link import Link, LinkSettings, SubmitResult
+from engine.transports.smpp.parts import Group, Reassembler
+from engine.transports.smpp.pdu import Pdu
+from engine.transports.smpp.receipts import (
+    is_receipt,
+    message_type,
+    normalize_id,
+    parse_receipt,
+)
+from engine.types import InboundHandler
+
+__all__ = [
+    "DEFAULT_NPI",
+    "DEFAULT_TON",
+    "SmppSettings",
+    "SmppTransport",
+    "number_kind",
+    "settings_from_options",
+]
+
+log = logging.getLogger(__name__)
+
+ESME_ROK = 0x00
+ESME_RMSGQFUL = 0x14
+ESME_RTHROTTLED = 0x58
+ESME_RX_T_APPN = 0x64
+
+DEFAULT_TON = {"short_code": 3, "long_code": 1, "alphanumeric": 5, "national": 0}
+DEFAULT_NPI = {"short_code": 0, "long_code": 1, "alphanumeric": 0, "national": 1}
+_SHORT_CODE = re.compile(r"\d{3,8}")
+_PARTS_REMEMBERED = 200_000
+
+
+def number_kind(address: str) -> str:
+    """Guess the kind of one of our numbers: ``+33…`` long code, ``36111`` short code, …"""
+    if address.startswith("+") and address[1:].isdigit():
+        return "long_code"
+    if _SHORT_CODE.fullmatch(address):
+        return "short_code"
+    if address.isdigit():
+        return "national"
+    return "alphanumeric"
+
+
+@dataclass(frozen=True)
+class SmppSettings:
+    """Everything an ``smpp`` connector of twoway.yaml can set (see docs/operations.md)."""
+
+    host: str = "127.0.0.1"
+    port: int = 2775
+    system_id: str = ""
+    password: str = ""
+    system_type: str = ""
+    bind: str = "transceiver"
+    """``transceiver``, or ``transmitter+receiver`` for two binds."""
+    window: int = 10
+    enquire_link: float = 30.0
+    response_timeout: float = 30.0
+    tls: bool = False
+    tls_verify: bool = True
+    registered_delivery: int = 1
+    data_coding: str = "gsm7"
+    """``gsm7`` (GSM-7 when it fits, else UCS-2), ``latin1`` (Latin-1 before UCS-2) or ``ucs2``."""
+    concat_reference: int = 8
+    """Bits of the concatenation reference: 8 or 16."""
+    service_type: str = ""
+    source_ton: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_TON))
+    source_npi: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_NPI))
+    numbers: dict[str, str] = field(default_factory=dict)
+    """Our numbers on this connector → their kind (short_code, long_code, alphanumeric)."""
+    reassembly_timeout: float = 60.0
+    submit_id_base: str = "auto"
+    receipt_id_base: str = "auto"
+    bind_wait: float = 10.0
+    """How long a send waits for the link to be bound before failing (transient)."""
+    reconnect_min: float = 0.5
+    reconnect_max: float = 30.0
+
+
+def settings_from_options(options: dict[str, Any], numbers: dict[str, str]) -> SmppSettings:
+    """Build the settings of a twoway.yaml ``smpp`` connector (already schema-checked)."""
+    known = set(SmppSettings.__dataclass_fields__) - {"numbers", "source_ton", "source_npi"}
+    values: dict[str, Any] = {key: value for key, value in options.items() if key in known}
+    for key in ("source_ton", "source_npi"):
+        defaults = DEFAULT_TON if key == "source_ton" else DEFAULT_NPI
+        values[key] = {**defaults, **(options.get(key) or {})}
+    settings = SmppSettings(**values, numbers=dict(numbers))
+    if len(settings.system_id) > 15:
+        raise ConfigError(f"system_id '{settings.system_id}' is longer than SMPP's 15 characters")
+    if len(settings.password) > 8:
+        raise ConfigError("the SMPP password is longer than SMPP's 8 characters")
+    return settings
+
+
+class SmppTransport(TransportBase):
+    name = "smpp"
+
+    def __init__(self, name: str | None = None, settings: SmppSettings | None = None) -> None:
+        super().__init__(name)
+        self.settings = settings or SmppSettings()
+        s = self.settings
+        if s.bind not in ("transceiver", "transmitter+receiver"):
+            raise ValueError("bind must be transceiver or transmitter+receiver")
+        if s.data_coding not in ("gsm7", "latin1", "ucs2"):
+            raise ValueError("data_coding must be gsm7, latin1 or ucs2")
+        if s.concat_reference not in (8, 16):
+            raise ValueError("concat_reference must be 8 or 16")
+        self.links: list[Link] = []
+        self._tx: Link | None = None
+        self._window = asyncio.Semaphore(max(1, s.window))
+        self._pause_until = 0.0
+        self._throttle_delay = 0.0
+        self._reference = random.randrange(1 << 16)
+        self._partial: OrderedDict[int, tuple[int, dict[int, str], _Long]] = OrderedDict()
+        """Outbox reference → (concatenation reference, part number → SMSC id, tracker) of a
+        long message some of whose parts were accepted: a retry sends only the others."""
+        self._parts: OrderedDict[str, tuple[_Long, int]] = OrderedDict()
+        """SMSC id of a part of a long message → (its message, part number)."""
+        self._reassembler = Reassembler(s.reassembly_timeout)
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._sweeper: asyncio.Task[None] | None = None
+        self._closing = False
+        self.stats = {"submitted": 0, "throttled": 0, "received": 0, "receipts": 0}
+
+    # --- life cycle ------------------------------------------------------------------------
+
+    async def start(self, on_inbound: InboundHandler) -> None:
+        await super().start(on_inbound)
+        self._closing = False
+        loop = asyncio.get_running_loop()
+        s = self.settings
+        modes = ["transceiver"] if s.bind == "transceiver" else ["transmitter", "receiver"]
+        for mode in modes:
+            link = Link(
+                f"{self.name}/{mode}" if len(modes) > 1 else self.name,
+                LinkSettings(
+                    host=s.host,
+                    port=s.port,
+                    system_id=s.system_id,
+                    password=s.password,
+                    bind=mode,
+                    system_type=s.system_type,
+                    enquire_link=s.enquire_link,
+                    response_timeout=s.response_timeout,
+                    tls=self._tls_context() if s.tls else None,
+                    reconnect_min=s.reconnect_min,
+                    reconnect_max=s.reconnect_max,
+                ),
+                loop,
+                self._on_request,
+                self._on_state,
+            )
+            self.links.append(link)
+            if mode != "receiver":
+                self._tx = link
+            link.start()
+        self._sweeper = asyncio.create_task(self._sweep())
+
+    def _tls_context(self) -> Any:
+        import ssl
+
+        context = ssl.create_default_context()
+        if not self.settings.tls_verify:
+            context.check_hostname = False
+            context.verify_mode = ssl.CERT_NONE
+        return context
+
+    async def wait_bound(self, timeout: float | None = None) -> None:
+        """Return once every link is bound (tests and start-up logs use it)."""
+        await asyncio.wait_for(asyncio.gather(*(link.bound.wait() for link in self.links)), timeout)
+
+    async def aclose(self) -> None:
+        self._closing = True
+        if self._sweeper is not None:
+            self._sweeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._sweeper
+        for link in self.links:
+            await link.close()
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self.links.clear()
+        await super().aclose()
+
+    def _on_state(self, link: Link, bound: bool) -> None:
+        if bound:
+            link.bound.set()
+        else:
+            link.bound.clear()
+
+    # --- outbound --------------------------------------------------------------------------
+
+    def _addressing(self, message: Outgoing) -> dict[str, Any]:
+        s = self.settings
+        sender = message.sender
+        kind = s.numbers.get(sender) or number_kind(sender)
+        source = sender[1:] if kind == "long_code" and sender.startswith("+") else sender
+        recipient = message.recipient
+        if recipient.startswith("+"):
+            destination, dest_ton, dest_npi = recipient[1:], 1, 1
+        elif recipient.isdigit():
+            destination, dest_ton, dest_npi = recipient, 0, 1
+        else:
+            raise TransportError(f"cannot send to {recipient!r}: not a number", transient=False)
+        try:
+            source.encode("ascii")
+        except UnicodeEncodeError as exc:
+            raise TransportError(f"sender {sender!r} is not ASCII", transient=False) from exc
+        return {
+            "service_type": s.service_type,
+            "source_addr_ton": s.source_ton.get(kind, DEFAULT_TON.get(kind, 0)),
+            "source_addr_npi": s.source_npi.get(kind, DEFAULT_NPI.get(kind, 0)),
+            "source_addr": source,
+            "dest_addr_ton": dest_ton,
+            "dest_addr_npi": dest_npi,
+            "destination_addr": destination,
+            "registered_delivery": s.registered_delivery,
+        }
+
+    def _encode(self, text: str, reference: int) -> list[gsm7.Part]:
+        s = self.settings
+        coding = gsm7.DC_UCS2 if s.data_coding == "ucs2" else None
+        try:
+            return gsm7.encode_parts(
+                text,
+                coding=coding,
+                latin1=s.data_coding == "latin1",
+                reference=reference,
+                wide_reference=s.concat_reference == 16,
+            )
+        except ValueError as exc:
+            raise TransportError(str(exc), transient=False) from exc
+
+    async def send(self, message: Outgoing, reference: int) -> str | None:
+        if self._closing or self._tx is None:
+            raise TransportError("the SMPP connector is not running", transient=True)
+        addressing = self._addressing(message)
+        partial = self._partial.pop(reference, None)
+        if partial is None:
+            self._reference = (self._reference + 1) & 0xFFFF
+            parts = self._encode(message.text, self._reference)
+            accepted: dict[int, str] = {}
+            concat, long = self._reference, _Long(len(parts))
+        else:
+            concat, accepted, long = partial
+            parts = self._encode(message.text, concat)
+        todo = [(n, part) for n, part in enumerate(parts, start=1) if n not in accepted]
+        outcomes = await asyncio.gather(
+            *(self._submit(addressing, part, number, long) for number, part in todo),
+            return_exceptions=True,
+        )
+        errors: list[BaseException] = []
+        for (number, _), outcome in zip(todo, outcomes, strict=True):
+            if isinstance(outcome, BaseException):
+                errors.append(outcome)
+            else:
+                accepted[number] = outcome
+        if errors:
+            if accepted and len(parts) > 1:
+                self._partial[reference] = (concat, accepted, long)
+                while len(self._partial) > 10_000:
+                    self._partial.popitem(last=False)
+            permanent = [e for e in errors if isinstance(e, TransportError) and not e.transient]
+            first = (permanent or errors)[0]
+            if isinstance(first, TransportError):
+                raise first
+            raise TransportError(f"submit_sm failed: {first}") from first
+        long.first_id = accepted[1]
+        if long.states:  # receipts of some parts came before the last submit_sm_resp
+            await self._report_long(long)
+        return long.first_id
+
+    async def _submit(
+        self, addressing: dict[str, Any], part: gsm7.Part, number: int, long: _Long
+    ) -> str:
+        link = self._tx
+        assert link is not None
+        async with self._window:
+            while (pause := self._pause_until - time.monotonic()) > 0:
+                await asyncio.sleep(pause)
+            if not link.bound.is_set():
+                try:
+                    await asyncio.wait_for(link.bound.wait(), self.settings.bind_wait)
+                except TimeoutError as exc:
+                    raise TransportError("the SMPP link is not bound", transient=True) from exc
+            fields = {
+                **addressing,
+                "esm_class": part.esm_class,
+                "data_coding": part.data_coding,
+                "short_message": part.short_message,
+            }
+            result: SubmitResult = await link.submit(fields)
+        if result.status != ESME_ROK:
+            if result.status in (ESME_RTHROTTLED, ESME_RMSGQFUL):
+                self.stats["throttled"] += 1
+                self._throttle_delay = min(5.0, max(0.05, self._throttle_delay * 2))
+                self._pause_until = max(self._pause_until, time.monotonic() + self._throttle_delay)
+            raise TransportError(
+                f"submit_sm refused: {codec.describe(result.status)}",
+                transient=codec.is_transient(result.status),
+            )
+        self._throttle_delay = 0.0
+        self.stats["submitted"] += 1
+        message_id = normalize_id(result.message_id, self.settings.submit_id_base)
+        if message_id is None:
+            raise TransportError("submit_sm_resp without a message id", transient=False)
+        if long.total > 1:
+            # Registered before any receipt for it can be handled: the loop runs this
+            # continuation before the task of a deliver_sm read after the response.
+            self._parts[message_id] = (long, number)
+            while len(self._parts) > _PARTS_REMEMBERED:
+                self._parts.popitem(last=False)
+        return message_id
+
+    # --- inbound ---------------------------------------------------------------------------
+
+    def _on_request(self, link: Link, generation: int, pdu: Pdu) -> None:
+        task = asyncio.get_running_loop().create_task(self._request(link, generation, pdu))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _request(self, link: Link, generation: int, pdu: Pdu) -> None:
+        status = ESME_RX_T_APPN
+        try:
+            status = await self._deliver(pdu)
+        except Exception as exc:  # answered as a temporary error: the SMSC retries it
+            if isinstance(exc, RuntimeError):  # refused while the engine stops
+                log.info("smpp %s: inbound refused: %s", self.name, exc)
+            else:
+                log.exception("smpp %s: inbound message not committed", self.name)
+        finally:
+            link.respond(generation, f"{pdu.command}_resp", pdu.sequence, status)
+
+    def _addresses(self, pdu: Pdu) -> tuple[str, str]:
+        sender = _address(pdu.text_field("source_addr"), pdu.int_field("source_addr_ton"))
+        recipient = _address(pdu.text_field("destination_addr"), pdu.int_field("dest_addr_ton"))
+        if recipient not in self.settings.numbers and f"+{recipient}" in self.settings.numbers:
+            recipient = f"+{recipient}"
+        return sender, recipient
+
+    async def _deliver(self, pdu: Pdu) -> int:
+        esm_class = pdu.int_field("esm_class")
+        short_message: bytes = pdu.fields.get("short_message") or b""
+        payload = pdu.tlvs.get(codec.TLV_MESSAGE_PAYLOAD)
+        if payload is not None and not short_message:
+            short_message = payload
+        data_coding = pdu.int_field("data_coding")
+        if message_type(esm_class):
+            if is_receipt(esm_class):
+                await self._receipt(pdu, gsm7.decode(short_message, data_coding))
+            return ESME_ROK  # SME acknowledgements: not a message either
+        sender, recipient = self._addresses(pdu)
+        external_id = codec.tlv_text(pdu, codec.TLV_RECEIPTED_MESSAGE_ID) or None
+        concat = None
+        if esm_class & 0x40:
+            concat, short_message = gsm7.parse_udh(short_message)
+        elif codec.TLV_SAR_MSG_REF_NUM in pdu.tlvs:
+            total = codec.tlv_int(pdu, codec.TLV_SAR_TOTAL_SEGMENTS) or 1
+            number = codec.tlv_int(pdu, codec.TLV_SAR_SEGMENT_SEQNUM) or 1
+            if 1 <= number <= total:
+                concat = gsm7.Concat(
+                    codec.tlv_int(pdu, codec.TLV_SAR_MSG_REF_NUM) or 0, total, number, wide=True
+                )
+        self.stats["received"] += 1
+        if concat is None or concat.total == 1:
+            text = gsm7.decode(short_message, data_coding)
+            await self._inbound(sender, recipient, text, external_id)
+            return ESME_ROK
+        group = self._reassembler.add(
+            sender,
+            recipient,
+            concat.reference,
+            concat.total,
+            concat.number,
+            concat.wide,
+            short_message,
+            data_coding,
+            time.monotonic(),
+            external_id,
+        )
+        if not group.complete:
+            return ESME_ROK  # held in memory until the other parts come (or the timeout)
+        await self._inbound(sender, recipient, group.text(), group.first_id)
+        self._reassembler.discard(group)
+        return ESME_ROK
+
+    async def _inbound(
+        self, sender: str, recipient: str, text: str, external_id: str | None
+    ) -> None:
+        assert self.on_inbound is not None
+        message = Inbound(
+            sender=sender,
+            recipient=recipient,
+            text=text,
+            received_at=datetime.now(UTC),
+            transport=self.name,
+            external_id=external_id,
+        )
+        await self.on_inbound(message)
+
+    async def _sweep(self) -> None:
+        """Deliver what arrived of long messages whose other parts did not come in time."""
+        while True:
+            await asyncio.sleep(max(0.05, min(1.0, self.settings.reassembly_timeout / 4)))
+            for group in self._reassembler.expired(time.monotonic()):
+                await self._give_up(group)
+
+    async def _give_up(self, group: Group) -> None:
+        sender, recipient = group.key[0], group.key[1]
+        log.warning(
+            "smpp %s: parts %s of %d from %s never came; delivering the %d received",
+            self.name,
+            group.missing,
+            group.total,
+            sender,
+            len(group.parts),
+        )
+        try:
+            await self._inbound(sender, recipient, group.text(), group.first_id)
+        except Exception:
+            log.exception("smpp %s: partial message not committed; retrying", self.name)
+            return
+        self._reassembler.discard(group)
+
+    async def _receipt(self, pdu: Pdu, text: str) -> None:
+        receipt = parse_receipt(pdu, text, self.settings.receipt_id_base)
+        if receipt is None:
+            log.warning("smpp %s: a receipt without a message id: %r", self.name, text)
+            return
+        self.stats["receipts"] += 1
+        if not receipt.final:
+            return
+        part = self._parts.get(receipt.message_id)
+        if part is not None:
+            long, number = part
+            long.states[number] = (receipt.status, receipt.error)
+            await self._report_long(long)
+            return
+        await self._report(receipt.message_id, receipt.status, receipt.error)
+
+    async def _report_long(self, long: _Long) -> None:
+        """Report a long message once its outcome is known: the first part that failed, or
+        delivered when every part is."""
+        if long.first_id is None or long.reported:
+            return
+        failed = [state for state in long.states.values() if state[0] != "delivered"]
+        if failed:
+            long.reported = True
+            await self._report(long.first_id, *failed[0])
+        elif len(long.states) == long.total:
+            long.reported = True
+            await self._report(long.first_id, "delivered", None)
+
+    async def _report(self, message_id: str, status: str, error: str | None) -> None:
+        handler = self.on_receipt
+        if handler is not None:
+            await handler(message_id, status, error)
+
+
+@dataclass(slots=True)
+class _Long:
+    """A long message sent as parts: their receipts make one outcome."""
+
+    total: int
+    first_id: str | None = None
+    states: dict[int, tuple[str, str | None]] = field(default_factory=dict)
+    reported: bool = False
+
+
+def _address(raw: str, ton: int) -> str:
+    """Read an SMPP address: international (TON 1) numbers get their ``+``."""
+    text = raw.strip()
+    if ton == 1 and text.isdigit():
+        return "+" + text
+    if ton == 5:
+        return text
+    return normalize_address(text) if text else text
