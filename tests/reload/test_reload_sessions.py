@@ -171,3 +171,22 @@ async def test_the_timeout_of_a_session_whose_state_is_gone_ends_it_silently(
         assert live.rows("SELECT count(*) FROM sessions WHERE status = 'active'") == [(0,)]
         ended = live.rows("SELECT data FROM events WHERE type = 'session_ended'")
         assert len(ended) == 1 and '"expired"' in ended[0][0]
+
+
+async def test_the_timeout_of_a_session_whose_flow_is_gone_waits_for_its_next_message(
+    tmp_path: Path,
+) -> None:
+    rules = write_rules(tmp_path / "rules", reminder=REMINDER_V1)
+    async with live_engine(rules, tmp_path / "t.db") as live:
+        assert await live.send(phone(1, 0), "REMIND") == ["Confirm? YES or NO"]
+        (rules / "reminder.yaml").unlink()
+        await live.reloaded(reloads_ok=1)
+        live.service.clock.advance(timedelta(hours=2))  # type: ignore[attr-defined]
+        await live.service.run_due_timers()
+        assert live.transport.take() == []
+        errors = live.rows("SELECT data FROM events WHERE type = 'error'")
+        assert len(errors) == 1 and "no longer exists" in errors[0][0]
+        assert live.rows("SELECT count(*) FROM sessions WHERE status = 'active'") == [(1,)]
+        # its next message ends it, then follows the precedence
+        assert await live.send(phone(1, 0), "yes") == [SORRY]
+        assert live.rows("SELECT count(*) FROM sessions WHERE status = 'active'") == [(0,)]
