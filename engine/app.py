@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from collections.abc import Awaitable, Callable
 
 from engine.config import Config
 from engine.errors import ConfigError
@@ -20,6 +21,9 @@ from engine.types import Transport
 __all__ = ["build_reloader", "build_service", "serve"]
 
 log = logging.getLogger("twoway")
+
+StartHttp = Callable[[Service, Config, Reloader | None], Awaitable[Callable[[], Awaitable[None]]]]
+"""Starts the HTTP endpoint of a running service; returns what stops it (``engine.web``)."""
 
 
 def _listen(value: str) -> tuple[str, int]:
@@ -67,8 +71,12 @@ def build_reloader(config: Config, service: Service) -> Reloader | None:
     return Reloader(config.rules_path(), service, timezone=config.timezone)
 
 
-async def serve(config: Config) -> None:
-    """Run until SIGINT or SIGTERM, then shut down gracefully."""
+async def serve(config: Config, *, http: StartHttp | None = None) -> None:
+    """Run until SIGINT or SIGTERM, then shut down gracefully.
+
+    ``http`` (``engine.web.start_http`` for ``twoway run``) serves /health and /metrics; on a
+    stop it closes after the transports and before the store.
+    """
     service = build_service(config)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -78,6 +86,15 @@ async def serve(config: Config) -> None:
     reloader = build_reloader(config, service)
     if reloader is not None:
         await reloader.start()
+    stop_http = None
+    if http is not None:
+        try:
+            stop_http = await http(service, config, reloader)
+        except BaseException:
+            if reloader is not None:
+                await reloader.stop()
+            await service.stop(drain_timeout=0)
+            raise
     rs = service.ruleset
     log.info(
         "twoway serving %d flows from %s (rules version %s), store %s",
@@ -96,5 +113,5 @@ async def serve(config: Config) -> None:
     log.info("shutting down: draining work in progress")
     if reloader is not None:
         await reloader.stop()
-    await service.stop()
+    await service.stop(before_store_close=stop_http)
     log.info("stopped")

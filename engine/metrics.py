@@ -120,6 +120,10 @@ class _Scalar(_Family):
     def get(self, **labels: str) -> float:
         return self.values.get(self.key(labels), 0.0)
 
+    def init(self, **labels: str) -> None:
+        """Show the series ``labels`` (at 0) before anything happened to it."""
+        self.values.setdefault(self.key(labels), 0.0)
+
     def lines(self) -> list[str]:
         out = self.header()
         for values, value in sorted(self.values.items()):
@@ -321,6 +325,8 @@ class Metrics:
             "When the rule set in force was loaded (Unix time).",
         )
         self.build.set(1, version=version)
+        for outcome in ("ok", "error"):
+            self.reloads.init(outcome=outcome)
         self.rules_errors: str | None = None
         """The errors of the last failed reload, until a reload succeeds."""
         self.rules_version: str | None = None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 import sys
 from pathlib import Path
 
@@ -11,6 +10,7 @@ import click
 
 from engine import __version__
 from engine.cli.chat import chat_command
+from engine.cli.ops import backup_command, status_command
 from engine.cli.testcmd import test_command
 from engine.errors import RuleError, TwowayError, render_all
 from engine.ruleset.compiler import compile_rules, rule_sets
@@ -106,23 +106,28 @@ def check_command(paths: tuple[Path, ...], config_path: Path | None, no_rules: b
 )
 @click.option(
     "--log-level",
-    default="INFO",
-    show_default=True,
     type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False),
+    help="Overrides log.level of the deployment file.  [default: INFO]",
 )
-def run_command(config_path: Path | None, log_level: str) -> None:
-    """Run the engine: rules, store and connectors, until Ctrl-C or SIGTERM."""
+@click.option(
+    "--log-format",
+    type=click.Choice(["text", "json"]),
+    help="text lines, or one JSON object per line; overrides log.format.  [default: text]",
+)
+def run_command(config_path: Path | None, log_level: str | None, log_format: str | None) -> None:
+    """Run the engine: rules, store, connectors, and /health and /metrics over HTTP, until
+    Ctrl-C or SIGTERM."""
     from engine.app import serve
     from engine.config import load_config
+    from engine.logs import setup_logging
+    from engine.web import start_http
 
-    logging.basicConfig(
-        level=log_level.upper(),
-        stream=sys.stderr,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
     try:
         config = load_config(config_path)
-        asyncio.run(serve(config))
+        setup_logging(
+            log_format or config.log.format, (log_level or config.log.level or "INFO").upper()
+        )
+        asyncio.run(serve(config, http=start_http))
     except TwowayError as exc:
         render = getattr(exc, "render", None)
         click.echo(render() if render else f"error: {exc}", err=True, nl=render is None)
@@ -161,6 +166,8 @@ def functions_command(name: str | None) -> None:
 
 cli.add_command(chat_command)
 cli.add_command(test_command)
+cli.add_command(status_command)
+cli.add_command(backup_command)
 
 
 def main() -> None:

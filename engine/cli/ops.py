@@ -1,0 +1,204 @@
+"""Own the operator's commands: `twoway status` (ask a running engine) and `twoway backup`."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import sys
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import click
+
+from engine.config import Config, check_config, parse_listen
+from engine.errors import render_all
+
+__all__ = ["backup_command", "status_command"]
+
+_CONFIG_HELP = "The deployment file (twoway.yaml). Without it: the embedded defaults."
+
+
+def _config(path: Path | None) -> Config:
+    """The configuration, or exit 1 with its errors; unset ``env:`` variables do not matter."""
+    if path is None:
+        return Config()
+    config, errors, sources = check_config(path)
+    fatal = [error for error in errors if error.code != "E601"]
+    if fatal or config is None:
+        click.echo(render_all(fatal or errors, sources), nl=False, err=True)
+        sys.exit(1)
+    return config
+
+
+def health_url(config: Config) -> str:
+    """Where the engine of ``config`` answers ``/health`` (a wildcard address asks loopback)."""
+    host, port = parse_listen(config.http.listen)
+    host = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(host, host)
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}/health"
+
+
+def _duration(seconds: float) -> str:
+    whole = int(seconds)
+    days, rest = divmod(whole, 86_400)
+    hours, rest = divmod(rest, 3_600)
+    minutes, secs = divmod(rest, 60)
+    if days:
+        return f"{days}d {hours}h {minutes:02d}m"
+    if hours:
+        return f"{hours}h {minutes:02d}m"
+    if minutes:
+        return f"{minutes}m {secs:02d}s"
+    return f"{seconds:.1f}s"
+
+
+def render_health(report: dict[str, Any], url: str) -> str:
+    """The health report as an operator reads it."""
+    status = str(report.get("status", "?"))
+    lines = [
+        f"twoway {report.get('version', '?')} at {url.removesuffix('/health')}: "
+        f"{status if status == 'ok' else status.upper()}",
+    ]
+    lines.extend(f"  - {problem}" for problem in report.get("problems", []))
+    lines.append(
+        f"  {'up':<11} {_duration(float(report.get('uptime_seconds', 0)))}, "
+        f"since {report.get('started_at', '?')}"
+    )
+    rules = report.get("rules", {})
+    described = (
+        f"version {rules.get('version')}, {rules.get('files')} files, {rules.get('flows')} flows"
+    )
+    if rules.get("path"):
+        described += f" from {rules['path']}"
+    lines.append(f"  {'rules':<11} {described}")
+    if rules.get("loaded_at"):
+        reloads = ""
+        if rules.get("reloads_ok") is not None:
+            reloads = f" ({rules['reloads_ok']} reloads, {rules.get('reloads_failed', 0)} failed)"
+        lines.append(f"  {'':<11} loaded {rules['loaded_at']}{reloads}")
+    connectors = report.get("connectors", {})
+    first = True
+    for name, info in connectors.items():
+        label = "connectors" if first else ""
+        lines.append(f"  {label:<11} {name} ({info.get('type')}): {info.get('state')}")
+        first = False
+    queues = report.get("queues", {})
+    lines.append(f"  {'queues':<11} " + ", ".join(f"{k} {v}" for k, v in queues.items()))
+    if report.get("store"):
+        lines.append(f"  {'store':<11} {report['store']}")
+    if rules.get("errors"):
+        lines.append("")
+        lines.append("the rule files have errors (the previous rules are still serving):")
+        lines.append(str(rules["errors"]).rstrip("\n"))
+    return "\n".join(lines) + "\n"
+
+
+@click.command("status")
+@click.option(
+    "--config", "config_path", type=click.Path(path_type=Path, dir_okay=False), help=_CONFIG_HELP
+)
+@click.option("--url", help="Ask this /health address instead of the one of the configuration.")
+@click.option("--json", "as_json", is_flag=True, help="Print the health report as JSON.")
+def status_command(config_path: Path | None, url: str | None, as_json: bool) -> None:
+    """Ask the running engine how it is: rules, connectors, queues (its /health).
+
+    Exit 0 when it is ok, 2 when it is degraded, 1 when it does not answer.
+    """
+    target = url or health_url(_config(config_path))
+    try:
+        with urllib.request.urlopen(target, timeout=5) as response:
+            body = response.read()
+    except urllib.error.HTTPError as exc:
+        body = exc.read()
+        if exc.code != 503:
+            click.echo(f"error: {target} answered {exc.code} {exc.reason}", err=True)
+            sys.exit(1)
+    except (urllib.error.URLError, OSError) as exc:
+        reason = getattr(exc, "reason", exc)
+        click.echo(
+            f"error: twoway does not answer on {target}: {reason}\n"
+            "  = hint: the engine is not running (start it with `twoway run"
+            f"{f' --config {config_path}' if config_path else ''}`), or it listens elsewhere "
+            "(http.listen in twoway.yaml)",
+            err=True,
+        )
+        sys.exit(1)
+    try:
+        report = json.loads(body)
+    except ValueError:
+        click.echo(f"error: {target} did not answer a health report", err=True)
+        sys.exit(1)
+    if as_json:
+        click.echo(json.dumps(report, indent=2, ensure_ascii=False))
+    else:
+        click.echo(render_health(report, target), nl=False)
+    sys.exit(0 if report.get("status") == "ok" else 2)
+
+
+def backup(source: Path, target: Path) -> int:
+    """Copy the SQLite store ``source`` into ``target`` (one file, no WAL); return its size.
+
+    The online backup API reads one consistent snapshot, so the engine may keep writing
+    meanwhile. The copy is checked, then moved into place: ``target`` is never half-written.
+    """
+    partial = target.with_name(f".{target.name}.partial")
+    partial.unlink(missing_ok=True)
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=30)
+    try:
+        dst = sqlite3.connect(partial)
+        try:
+            src.backup(dst)
+            dst.execute("PRAGMA journal_mode=DELETE")
+            (check,) = dst.execute("PRAGMA quick_check").fetchone()
+            if check != "ok":
+                raise sqlite3.DatabaseError(f"the copy does not check out: {check}")
+        finally:
+            dst.close()
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    finally:
+        src.close()
+    with partial.open("rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(partial, target)
+    return target.stat().st_size
+
+
+@click.command("backup")
+@click.argument("target", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--config", "config_path", type=click.Path(path_type=Path, dir_okay=False), help=_CONFIG_HELP
+)
+@click.option(
+    "--db",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The store to copy, instead of the configuration's.",
+)
+@click.option("--force", is_flag=True, help="Replace TARGET when it exists.")
+def backup_command(target: Path, config_path: Path | None, db: Path | None, force: bool) -> None:
+    """Copy the store (SQLite) into TARGET, safely, also while the engine runs."""
+    store = str(db) if db is not None else _config(config_path).store
+    if store == ":memory:":
+        click.echo("error: the store is :memory:, there is nothing on disk to back up", err=True)
+        sys.exit(1)
+    source = Path(store)
+    if not source.is_file():
+        click.echo(f"error: no store at {source}", err=True)
+        sys.exit(1)
+    if target.exists() and not force:
+        click.echo(f"error: {target} exists; add --force to replace it", err=True)
+        sys.exit(1)
+    if target.resolve() == source.resolve():
+        click.echo("error: the backup must not be the store itself", err=True)
+        sys.exit(1)
+    try:
+        size = backup(source, target)
+    except (sqlite3.Error, OSError) as exc:
+        click.echo(f"error: cannot back up {source} to {target}: {exc}", err=True)
+        sys.exit(1)
+    click.echo(f"backed up {source} to {target} ({size:,} bytes)")

@@ -1,0 +1,10 @@
+"""Own the engine's HTTP endpoint (aiohttp): ``/health`` and ``/metrics`` now, the REST API later.
+
+Both endpoints answer without a token, so ``http.listen`` is on loopback (127.0.0.1:8080) by
+default; the REST API of a later release will require one of ``http.tokens``.
+"""
+
+from engine.web.health import health_report
+from engine.web.server import HttpEndpoint, start_http
+
+__all__ = ["HttpEndpoint", "health_report", "start_http"]

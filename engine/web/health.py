@@ -1,0 +1,79 @@
+"""Own the health report: what ``GET /health`` answers and ``twoway status`` prints.
+
+``status`` is ``ok`` when the engine takes messages, every connector's link is up and the rule
+files compile; ``degraded`` otherwise, with one line per problem in ``problems``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Protocol
+
+from engine import __version__
+from engine.config import Config
+from engine.metrics import UP
+from engine.service import Service
+
+__all__ = ["RulesStatus", "health_report"]
+
+
+class RulesStatus(Protocol):
+    """What reloads the rules and can tell how it went (``engine.reload.Reloader``)."""
+
+    def status(self) -> Mapping[str, Any]: ...
+
+
+def health_report(
+    service: Service, *, config: Config | None = None, reloader: RulesStatus | None = None
+) -> dict[str, Any]:
+    """The engine's health, JSON-ready."""
+    metrics = service.metrics
+    ruleset = service.ruleset
+    loaded = metrics.rules_loaded_at
+    rules: dict[str, Any] = {
+        "version": ruleset.version,
+        "files": len(ruleset.files),
+        "flows": len(ruleset.flows),
+        "loaded_at": loaded.isoformat() if loaded else None,
+        "errors": metrics.rules_errors,
+    }
+    if reloader is not None:
+        status = reloader.status()
+        rules["path"] = status.get("rules")
+        rules["watching"] = status.get("watching")
+        rules["loaded_at"] = status.get("loaded_at", rules["loaded_at"])
+        rules["reloads_ok"] = status.get("reloads_ok")
+        rules["reloads_failed"] = status.get("reloads_failed")
+        rules["errors"] = status.get("last_error") or rules["errors"]
+    elif config is not None:
+        rules["path"] = str(config.rules_path())
+    types = {name: c.type for name, c in config.connectors.items()} if config else {}
+    connectors = {
+        name: {"type": types.get(name, type(transport).__name__), "state": state}
+        for (name, state), transport in zip(
+            service.links().items(), service.transports.values(), strict=True
+        )
+    }
+    problems: list[str] = []
+    if not service.accepting:
+        problems.append("the engine is not taking messages (starting or stopping)")
+    problems.extend(
+        f"connector {name} is {info['state']}"
+        for name, info in connectors.items()
+        if info["state"] != UP
+    )
+    if rules["errors"]:
+        problems.append("the rule files have errors: the previous rules are still serving")
+    report: dict[str, Any] = {
+        "status": "degraded" if problems else "ok",
+        "problems": problems,
+        "version": __version__,
+        "started_at": metrics.started_at.isoformat(),
+        "uptime_seconds": round(metrics.uptime_seconds(), 3),
+        "rules": rules,
+        "connectors": connectors,
+        "queues": service.depths(),
+    }
+    if config is not None:
+        report["store"] = config.store
+    return report

@@ -1,0 +1,96 @@
+"""Own the aiohttp server of ``/health`` and ``/metrics``.
+
+``GET /health``: the health report as JSON, 200 when ``ok``, 503 when ``degraded``.
+``GET /metrics``: the Prometheus text exposition format 0.0.4.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Awaitable, Callable
+
+from aiohttp import web
+
+from engine.config import Config, parse_listen
+from engine.errors import ConfigError
+from engine.service import Service
+from engine.web.health import RulesStatus, health_report
+
+__all__ = ["METRICS_CONTENT_TYPE", "HttpEndpoint", "start_http"]
+
+log = logging.getLogger(__name__)
+
+METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+
+
+class HttpEndpoint:
+    """The HTTP side of one engine: ``start(host, port)`` (port 0: any free one), ``stop()``."""
+
+    def __init__(
+        self,
+        service: Service,
+        *,
+        config: Config | None = None,
+        reloader: RulesStatus | None = None,
+    ) -> None:
+        self.service = service
+        self.config = config
+        self.reloader = reloader
+        self.host = "127.0.0.1"
+        self.port = 0
+        self.app = web.Application()
+        self.app.router.add_get("/health", self.health)
+        self.app.router.add_get("/metrics", self.metrics)
+        self._runner: web.AppRunner | None = None
+
+    @property
+    def url(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    async def start(self, host: str = "127.0.0.1", port: int = 8080) -> None:
+        runner = web.AppRunner(
+            self.app, access_log=None, handle_signals=False, shutdown_timeout=1.0
+        )
+        await runner.setup()
+        try:
+            await web.TCPSite(runner, host, port).start()
+        except OSError as exc:
+            await runner.cleanup()
+            raise ConfigError(
+                f"cannot serve /health and /metrics on {host}:{port}: "
+                f"{(exc.strerror or str(exc)).lower()}; change http.listen in twoway.yaml"
+            ) from exc
+        self._runner = runner
+        self.host = host
+        bound = runner.addresses[0]
+        self.port = int(bound[1])
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            runner, self._runner = self._runner, None
+            await runner.cleanup()
+
+    async def health(self, request: web.Request) -> web.Response:
+        report = health_report(self.service, config=self.config, reloader=self.reloader)
+        return web.json_response(
+            report,
+            status=200 if report["status"] == "ok" else 503,
+            dumps=lambda value: json.dumps(value, indent=2, ensure_ascii=False) + "\n",
+        )
+
+    async def metrics(self, request: web.Request) -> web.Response:
+        body = self.service.metrics.render().encode("utf-8")
+        return web.Response(body=body, headers={"Content-Type": METRICS_CONTENT_TYPE})
+
+
+async def start_http(
+    service: Service, config: Config, reloader: RulesStatus | None = None
+) -> Callable[[], Awaitable[None]]:
+    """Serve /health and /metrics on ``config.http.listen``; return the function that stops it."""
+    endpoint = HttpEndpoint(service, config=config, reloader=reloader)
+    host, port = parse_listen(config.http.listen)
+    await endpoint.start(host, port)
+    log.info("http: /health and /metrics on %s", endpoint.url)
+    return endpoint.stop
