@@ -156,7 +156,7 @@ class Concat:
 def make_udh(reference: int, total: int, number: int, *, wide: bool = False) -> bytes:
     """Return the UDH of part ``number`` of ``total`` (8- or 16-bit reference)."""
     if wide:
-        return bytes((5, 0x08, 4, (reference >> 8) & 0xFF, reference & 0xFF, total, number))
+        return bytes((6, 0x08, 4, (reference >> 8) & 0xFF, reference & 0xFF, total, number))
     return bytes((5, 0x00, 3, reference & 0xFF, total, number))
 
 

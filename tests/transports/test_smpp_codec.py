@@ -1,0 +1,458 @@
+"""SMPP codec, level 1: GSM 03.38 / UCS-2 / Latin-1 parts with UDH, reassembly, PDUs, receipts.
+
+Table-driven, no sockets. The edge cases are the ones of shared PITFALLS: an extension character
+(``€``, ``[``…) costs two septets and must not straddle parts, nor may an emoji's surrogate
+pair; backtick and lower-case ``ç`` are not GSM-7; 16-bit references; parts out of order.
+"""
+
+from __future__ import annotations
+
+import random
+import struct
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from engine.transports.smpp import gsm7
+from engine.transports.smpp import pdu as codec
+from engine.transports.smpp.gsm7 import DC_GSM7, DC_LATIN1, DC_UCS2, Concat
+from engine.transports.smpp.parts import Reassembler
+from engine.transports.smpp.receipts import (
+    is_receipt,
+    message_type,
+    normalize_id,
+    parse_receipt,
+    parse_receipt_text,
+)
+
+ESC = 0x1B
+
+
+# --- the alphabet -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "fits", "septets"),
+    [
+        ("VOTE A", True, 6),
+        ("", True, 0),
+        ("@£$¥èéùìòÇØøÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ¤¡ÄÖÑÜ§¿äöñüà", True, 42),
+        ("€", True, 2),
+        ("[]{}~^|\\\f", True, 18),
+        ("price: 5€ [promo]", True, 20),
+        ("ç", False, None),  # lower-case c cedilla: only the capital is in GSM 03.38
+        ("`", False, None),  # backtick: smpplib's table has it where GSM 03.38 has §
+        ("\t", False, None),
+        ("\u00a0", False, None),  # no-break space
+        ("é€😀", False, None),
+    ],
+)
+def test_gsm7_alphabet(text: str, fits: bool, septets: int | None) -> None:
+    assert gsm7.is_gsm7(text) is fits
+    if fits:
+        assert gsm7.septets(text) == septets
+        assert len(gsm7.gsm7_encode(text)) == septets
+        assert gsm7.gsm7_decode(gsm7.gsm7_encode(text)) == text
+    else:
+        with pytest.raises(ValueError, match=r"not in the GSM 03\.38 alphabet"):
+            gsm7.gsm7_encode(text)
+
+
+def test_gsm7_code_points() -> None:
+    assert gsm7.gsm7_encode("@§Ç€[") == bytes((0x00, 0x5F, 0x09, ESC, 0x65, ESC, 0x3C))
+    assert gsm7.gsm7_decode(bytes((ESC, 0x41))) == "A"  # unknown extension: the basic char
+    assert gsm7.gsm7_decode(bytes((0x41, ESC))) == "A"  # a lone escape at the end is dropped
+
+
+@pytest.mark.parametrize(
+    ("text", "latin1", "coding"),
+    [
+        ("Hello", False, DC_GSM7),
+        ("5€", False, DC_GSM7),
+        ("façade", False, DC_UCS2),
+        ("façade", True, DC_LATIN1),
+        ("`quoted`", True, DC_LATIN1),
+        ("5€ façade", True, DC_UCS2),  # € is GSM but not Latin-1: neither fits alone
+        ("😀", True, DC_UCS2),
+    ],
+)
+def test_choose_coding(text: str, latin1: bool, coding: int) -> None:
+    assert gsm7.choose_coding(text, latin1=latin1) == coding
+
+
+# --- splitting ----------------------------------------------------------------------------------
+
+
+def _fits_one_sms(part: gsm7.Part) -> bool:
+    """TP-UD is 140 octets; SMPP carries GSM-7 unpacked, so count the septets packed."""
+    if part.data_coding == DC_GSM7:
+        return len(part.udh) * 8 + len(part.payload) * 7 <= 140 * 8
+    return len(part.short_message) <= 140
+
+
+def _units(part: gsm7.Part) -> int:
+    if part.data_coding == DC_UCS2:
+        return len(part.payload) // 2
+    return len(part.payload)
+
+
+@pytest.mark.parametrize(
+    ("text", "kwargs", "coding", "sizes"),
+    [
+        ("", {}, DC_GSM7, [0]),
+        ("a" * 160, {}, DC_GSM7, [160]),
+        ("a" * 161, {}, DC_GSM7, [153, 8]),
+        ("€" * 80, {}, DC_GSM7, [160]),
+        ("€" * 81, {}, DC_GSM7, [152, 10]),  # 76 € then 5: a pair never straddles
+        ("a" * 152 + "€" + "a" * 10, {}, DC_GSM7, [152, 12]),
+        ("a" * 153 * 3, {}, DC_GSM7, [153, 153, 153]),
+        ("a" * 161, {"wide_reference": True}, DC_GSM7, [152, 9]),
+        ("ç" * 70, {}, DC_UCS2, [70]),
+        ("ç" * 71, {}, DC_UCS2, [67, 4]),
+        ("ç" * 66 + "😀x", {}, DC_UCS2, [69]),
+        ("ç" * 66 + "😀" * 3, {}, DC_UCS2, [66, 6]),  # the pair goes whole to part 2
+        ("ç" * 71, {"wide_reference": True}, DC_UCS2, [66, 5]),
+        ("ç" * 140, {"latin1": True}, DC_LATIN1, [140]),
+        ("ç" * 141, {"latin1": True}, DC_LATIN1, [134, 7]),
+        ("abc", {"coding": DC_UCS2}, DC_UCS2, [3]),
+    ],
+)
+def test_parts(text: str, kwargs: dict[str, object], coding: int, sizes: list[int]) -> None:
+    parts = gsm7.encode_parts(text, reference=0x1234, **kwargs)  # type: ignore[arg-type]
+    assert [p.data_coding for p in parts] == [coding] * len(parts)
+    assert [_units(p) for p in parts] == sizes
+    if len(parts) == 1:
+        assert parts[0].udh == b"" and parts[0].esm_class == 0
+        return
+    wide = bool(kwargs.get("wide_reference"))
+    for number, part in enumerate(parts, start=1):
+        assert part.esm_class == 0x40
+        concat, payload = gsm7.parse_udh(part.short_message)
+        assert concat == Concat(0x1234 if wide else 0x34, len(parts), number, wide=wide)
+        assert payload == part.payload
+        assert _fits_one_sms(part)
+        if coding == DC_GSM7:
+            assert part.payload[-1:] != bytes((ESC,)), "an escape pair straddles two parts"
+        if coding == DC_UCS2:
+            part.payload.decode("utf-16-be", errors="strict")  # no lone surrogate
+
+
+def test_udh_bytes() -> None:
+    assert gsm7.make_udh(0xAB, 3, 2) == bytes.fromhex("050003ab0302")
+    assert gsm7.make_udh(0xABCD, 3, 2, wide=True) == bytes.fromhex("060804abcd0302")
+
+
+def test_too_long_for_255_parts() -> None:
+    with pytest.raises(ValueError, match="at most 255"):
+        gsm7.encode_parts("a" * (153 * 255 + 1))
+
+
+@pytest.mark.parametrize(
+    ("short_message", "concat", "payload"),
+    [
+        (bytes.fromhex("050003070201") + b"hi", Concat(7, 2, 1), b"hi"),
+        (bytes.fromhex("06080412340302") + b"hi", Concat(0x1234, 3, 2, wide=True), b"hi"),
+        # a port-addressing IE first, then the concatenation IE
+        (
+            bytes.fromhex("0b0504158a0000") + bytes.fromhex("0003090301") + b"x",
+            Concat(9, 3, 1),
+            b"x",
+        ),
+        (bytes.fromhex("0500030a0203") + b"bad", None, b"bad"),  # part 3 of 2: not a part
+        (bytes.fromhex("0a0003") + b"short", None, bytes.fromhex("0a0003") + b"short"),
+        (b"", None, b""),
+    ],
+)
+def test_parse_udh(short_message: bytes, concat: Concat | None, payload: bytes) -> None:
+    assert gsm7.parse_udh(short_message) == (concat, payload)
+
+
+# --- reassembly ---------------------------------------------------------------------------------
+
+
+def _reassemble(parts: list[gsm7.Part], order: list[int]) -> tuple[str, bool]:
+    buffer = Reassembler(timeout=60)
+    group = None
+    for index in order:
+        part = parts[index]
+        concat, payload = gsm7.parse_udh(part.short_message)
+        assert concat is not None
+        group = buffer.add(
+            "+33600000001",
+            "36111",
+            concat.reference,
+            concat.total,
+            concat.number,
+            concat.wide,
+            payload,
+            part.data_coding,
+            now=0.0,
+        )
+    assert group is not None
+    return group.text(), group.complete
+
+
+TEXTS = [
+    "a" * 152 + "€" + "b" * 300,
+    "[" * 200,
+    ("é€😀 " * 30) + "fin",
+    "😀" * 100,
+    "ç" * 500,
+]
+
+
+@pytest.mark.parametrize("text", TEXTS)
+@pytest.mark.parametrize("wide", [False, True])
+def test_reassembly_in_any_order(text: str, wide: bool) -> None:
+    parts = gsm7.encode_parts(text, reference=513, wide_reference=wide)
+    assert len(parts) > 1
+    order = list(range(len(parts)))
+    random.Random(len(text)).shuffle(order)
+    assert _reassemble(parts, order) == (text, True)
+
+
+def test_reassembly_joins_octets_before_decoding() -> None:
+    """A sender that splits an escape pair or a surrogate pair still decodes right."""
+    buffer = Reassembler()
+    buffer.add("a", "b", 1, 2, 2, False, bytes((0x65,)) + b"!", DC_GSM7, 0.0)
+    group = buffer.add("a", "b", 1, 2, 1, False, b"5" + bytes((ESC,)), DC_GSM7, 0.0)
+    assert group.text() == "5€!"
+    emoji = "😀".encode("utf-16-be")
+    buffer.add("a", "b", 2, 2, 1, False, "x".encode("utf-16-be") + emoji[:2], DC_UCS2, 0.0)
+    group = buffer.add("a", "b", 2, 2, 2, False, emoji[2:], DC_UCS2, 0.0)
+    assert group.text() == "x😀"
+
+
+def test_reassembly_keys_and_timeout() -> None:
+    buffer = Reassembler(timeout=30)
+    one = buffer.add("a", "b", 5, 3, 1, False, b"one ", DC_GSM7, 0.0)
+    other = buffer.add("a", "b", 5, 3, 1, True, b"wide", DC_GSM7, 0.0)  # 16-bit ref 5 differs
+    assert one is not other
+    buffer.add("a", "b", 5, 3, 3, False, b"three", DC_GSM7, 10.0)
+    buffer.add("a", "b", 5, 3, 3, False, b"three", DC_GSM7, 11.0)  # a repeated part
+    assert buffer.expired(29.0) == []
+    assert buffer.expired(30.0) == [one, other]
+    assert (one.missing, one.text(), one.complete) == ([2], "one three", False)
+    buffer.discard(one)
+    assert buffer.expired(30.0) == [other]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    text=st.text(alphabet=st.sampled_from("aZ9 €[]^ç`é😀👍🏽\n@§"), max_size=700),
+    wide=st.booleans(),
+    latin1=st.booleans(),
+)
+def test_any_text_round_trips(text: str, wide: bool, latin1: bool) -> None:
+    parts = gsm7.encode_parts(text, reference=77, wide_reference=wide, latin1=latin1)
+    for part in parts:
+        assert _fits_one_sms(part)
+    if len(parts) == 1:
+        assert gsm7.decode(parts[0].payload, parts[0].data_coding) == text
+    else:
+        assert _reassemble(parts, list(reversed(range(len(parts))))) == (text, True)
+
+
+@pytest.mark.parametrize(
+    ("data", "coding", "text"),
+    [
+        (b"\x00\x02", 0x00, "@$"),
+        (b"Hi", 0x01, "Hi"),
+        (b"\xe7a", 0x03, "ça"),
+        ("ç😀".encode("utf-16-be"), 0x08, "ç😀"),
+        (b"\x00\x02", 0xF0, "@$"),  # message class 0, GSM-7
+        (b"\xe7", 0xF4, "ç"),  # message class 0, 8-bit data
+        ("é".encode("utf-16-be"), 0x18, "é"),  # general data coding, UCS-2 with a class
+        ("é".encode("utf-16-be") + b"\x00", 0x08, "é"),  # an odd octet is dropped
+    ],
+)
+def test_decode_by_data_coding(data: bytes, coding: int, text: str) -> None:
+    assert gsm7.decode(data, coding) == text
+
+
+# --- PDUs ---------------------------------------------------------------------------------------
+
+
+def _deliver_sm(tlvs: dict[int, bytes], short_message: bytes = b"VOTE A", esm: int = 0) -> bytes:
+    return codec.encode(
+        "deliver_sm",
+        42,
+        tlvs=tlvs,
+        source_addr="33600000001",
+        source_addr_ton=1,
+        destination_addr="36111",
+        esm_class=esm,
+        short_message=short_message,
+    )
+
+
+def test_pdu_round_trip_and_strings() -> None:
+    raw = codec.encode(
+        "submit_sm",
+        7,
+        source_addr="36111",
+        source_addr_ton=3,
+        destination_addr="33612345678",
+        dest_addr_ton=1,
+        dest_addr_npi=1,
+        esm_class=0x40,
+        registered_delivery=1,
+        data_coding=8,
+        short_message=b"\x05\x00\x03\x01\x02\x01\x00h",
+    )
+    assert struct.unpack(">L", raw[:4])[0] == len(raw)
+    decoded = codec.decode(raw)
+    assert (decoded.command, decoded.sequence, decoded.status) == ("submit_sm", 7, 0)
+    assert decoded.text_field("destination_addr") == "33612345678"
+    assert decoded.fields["short_message"] == b"\x05\x00\x03\x01\x02\x01\x00h"
+    assert decoded.int_field("esm_class") == 0x40
+
+
+def test_unknown_and_unlisted_tlvs_are_tolerated() -> None:
+    """smpplib alone crashes on both: an unknown tag, and ussd_service_op in a deliver_sm."""
+    raw = _deliver_sm({0x1403: b"vendor", 0x0501: b"\x01", 0x001E: b"ab12\x00"})
+    decoded = codec.decode(raw)
+    assert decoded.tlvs == {0x1403: b"vendor", 0x0501: b"\x01", 0x001E: b"ab12\x00"}
+    assert codec.tlv_text(decoded, 0x001E) == "ab12"
+    assert codec.tlv_int(decoded, 0x0501) == 1
+    assert codec.tlv_text(decoded, 0x0424) is None
+
+
+@pytest.mark.parametrize(
+    ("mangle", "message"),
+    [
+        (lambda raw: raw[:-2], "command_length"),
+        (lambda raw: raw + b"\x00\x01\x00", "command_length"),
+        (lambda raw: struct.pack(">L", len(raw) - 1) + raw[4:-1], "TLV|trailing"),
+    ],
+)
+def test_broken_pdus_raise_pdu_error(mangle: object, message: str) -> None:
+    raw = _deliver_sm({0x1403: b"vendor"})
+    with pytest.raises(codec.PduError, match=message):
+        codec.decode(mangle(raw))  # type: ignore[operator]
+
+
+def test_unknown_command_keeps_its_header() -> None:
+    raw = struct.pack(">LLLL", 16, 0x00000222, 0, 9)
+    decoded = codec.decode(raw)
+    assert (decoded.command, decoded.command_id, decoded.sequence) == ("unknown", 0x222, 9)
+
+
+@pytest.mark.parametrize(
+    ("status", "transient"),
+    [
+        (0x58, True),  # ESME_RTHROTTLED
+        (0x14, True),  # ESME_RMSGQFUL
+        (0x08, True),  # ESME_RSYSERR
+        (0x45, True),  # ESME_RSUBMITFAIL
+        (0x0B, False),  # ESME_RINVDSTADR
+        (0x0A, False),  # ESME_RINVSRCADR
+        (0x65, False),  # ESME_RX_P_APPN
+        (0x104, False),  # ESME_RINVDCS
+        (0x4F1, True),  # a vendor code: retried until the validity ends
+    ],
+)
+def test_status_classes(status: int, transient: bool) -> None:
+    assert codec.is_transient(status) is transient
+    assert f"{status:#x}" in codec.describe(status)
+
+
+# --- receipts -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("esm_class", "receipt", "kind"),
+    [
+        (0x00, False, 0x00),
+        (0x40, False, 0x00),  # UDHI on an ordinary MO
+        (0x04, True, 0x04),
+        (0x44, True, 0x04),
+        (0x20, True, 0x20),  # intermediate notification
+        (0x08, False, 0x08),  # SME delivery ack: not an MO either
+        (0x10, False, 0x10),
+    ],
+)
+def test_receipt_esm_class(esm_class: int, receipt: bool, kind: int) -> None:
+    assert is_receipt(esm_class) is receipt
+    assert message_type(esm_class) == kind
+
+
+@pytest.mark.parametrize(
+    ("raw", "base", "normal"),
+    [
+        ("00A1B2", "auto", "41394"),
+        ("41394", "auto", "41394"),
+        ("a1b2", "auto", "41394"),
+        ("0000041394", "auto", "41394"),
+        ("1234", "hex", "4660"),
+        ("4660", "decimal", "4660"),
+        ("0x", "auto", "0x"),
+        (" Msg-7 ", "auto", "msg-7"),
+        ("6f1c0e3a-0b7e-4c5e-9f4e-2b8f0c1d2e3f", "auto", "6f1c0e3a-0b7e-4c5e-9f4e-2b8f0c1d2e3f"),
+        (b"ff\x00", "auto", "255"),
+        ("", "auto", None),
+        (None, "auto", None),
+    ],
+)
+def test_normalize_id(raw: str | bytes | None, base: str, normal: str | None) -> None:
+    assert normalize_id(raw, base) == normal
+
+
+@pytest.mark.parametrize(
+    ("text", "fields"),
+    [
+        (
+            "id:0A1B sub:001 dlvrd:001 submit date:2406011200 done date:2406011201 stat:DELIVRD"
+            " err:000 text:Thanks! Your vote",
+            {
+                "id": "0A1B",
+                "sub": "001",
+                "dlvrd": "001",
+                "submit date": "2406011200",
+                "done date": "2406011201",
+                "stat": "DELIVRD",
+                "err": "000",
+            },
+        ),
+        ("ID:77 STAT:UNDELIV ERR:034", {"id": "77", "stat": "UNDELIV", "err": "034"}),
+        ("id: 12 stat: EXPIRED", {"id": "12", "stat": "EXPIRED"}),
+        ("nothing here", {}),
+    ],
+)
+def test_receipt_text(text: str, fields: dict[str, str]) -> None:
+    assert parse_receipt_text(text) == fields
+
+
+@pytest.mark.parametrize(
+    ("text", "tlvs", "expected"),
+    [
+        ("id:1A2B stat:DELIVRD err:000", {}, ("6699", "DELIVRD", "delivered", None, True)),
+        ("id:77 stat:UNDELIV err:034", {}, ("77", "UNDELIV", "undeliverable", "034", True)),
+        ("id:77 stat:EXPIRED err:027", {}, ("77", "EXPIRED", "expired", "027", True)),
+        ("id:77 stat:REJECTD err:001", {}, ("77", "REJECTD", "rejected", "001", True)),
+        ("id:77 stat:ENROUTE err:000", {}, ("77", "ENROUTE", "sent", "000", False)),
+        ("id:77 stat:ACCEPTD err:000", {}, ("77", "ACCEPTD", "sent", "000", False)),
+        ("id:77 stat:DELETED", {}, ("77", "DELETED", "failed", None, True)),
+        ("id:77 stat:WHATEVER", {}, ("77", "WHATEVER", "failed", None, True)),
+        # TLVs win over the text; a network error code fills a missing err
+        (
+            "id:99 stat:DELIVRD",
+            {0x001E: b"00FF\x00", 0x0427: b"\x05", 0x0423: b"\x03\x00\x22"},
+            ("255", "UNDELIV", "undeliverable", "3:34", True),
+        ),
+        ("", {0x001E: b"abc\x00", 0x0427: b"\x02"}, ("2748", "DELIVRD", "delivered", None, True)),
+    ],
+)
+def test_parse_receipt(
+    text: str, tlvs: dict[int, bytes], expected: tuple[str, str, str, str | None, bool]
+) -> None:
+    receipt = parse_receipt(codec.decode(_deliver_sm(tlvs, text.encode(), esm=0x04)), text)
+    assert receipt is not None
+    assert (receipt.message_id, receipt.stat, receipt.status, receipt.error, receipt.final) == (
+        expected
+    )
+
+
+def test_a_receipt_without_an_id() -> None:
+    assert parse_receipt(codec.decode(_deliver_sm({}, b"stat:DELIVRD", esm=0x04)), "stat:X") is None
