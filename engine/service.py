@@ -183,6 +183,7 @@ class Service:
         """
         previous = self.ruleset
         self.ruleset = ruleset
+        self.metrics.rules_loaded_now(ruleset.version)
         return previous
 
     # --- intake -------------------------------------------------------------------------

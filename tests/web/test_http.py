@@ -187,3 +187,19 @@ async def test_a_port_in_use_is_a_clear_error(running: tuple[Service, HttpEndpoi
     other = HttpEndpoint(service)
     with pytest.raises(ConfigError, match=r"cannot serve /health and /metrics on 127.0.0.1:\d+"):
         await other.start("127.0.0.1", endpoint.port)
+
+
+async def test_a_swapped_rule_set_shows_in_health_and_metrics(
+    running: tuple[Service, HttpEndpoint], tmp_path: Path
+) -> None:
+    service, endpoint = running
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "hi.yaml").write_text("autoreply:\n  - keyword: HI\n    reply: Hello\n")
+    other = compile_rules(rules).raise_for_errors()
+    service.swap_ruleset(other)
+    _, _, body = await get(endpoint, "/health")
+    assert json.loads(body)["rules"]["version"] == other.version
+    _, _, text = await get(endpoint, "/metrics")
+    info = [line for line in text.splitlines() if line.startswith("twoway_rules_info{")]
+    assert info == [f'twoway_rules_info{{version="{other.version}"}} 1']
