@@ -46,6 +46,7 @@ async def test_a_saved_rule_file_changes_the_replies_of_a_running_engine(tmp_pat
     config = tmp_path / "twoway.yaml"
     config.write_text(
         f"store: {tmp_path / 'twoway.db'}\nrules: {rules}\n"
+        f'http: {{listen: "{HOST}:{free_port()}"}}\n'  # not the default 8080: it may be taken
         f'connectors:\n  smsc:\n    type: jsonl\n    listen: "{HOST}:{port}"\n',
         encoding="utf-8",
     )
