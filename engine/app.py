@@ -7,8 +7,7 @@ import logging
 import signal
 from collections.abc import Awaitable, Callable
 
-from engine.config import Config
-from engine.errors import ConfigError
+from engine.config import Config, parse_listen
 from engine.reload import Reloader
 from engine.ruleset.compiler import compile_rules
 from engine.service import Service
@@ -27,11 +26,7 @@ StartHttp = Callable[[Service, Config, Reloader | None], Awaitable[Callable[[], 
 
 
 def _listen(value: str) -> tuple[str, int]:
-    host, _, port = value.rpartition(":")
-    try:
-        return host or "127.0.0.1", int(port)
-    except ValueError as exc:
-        raise ConfigError(f"listen address '{value}' must look like 127.0.0.1:2776") from exc
+    return parse_listen(value)  # also [::1]:2776
 
 
 def build_transports(config: Config) -> dict[str, Transport]:

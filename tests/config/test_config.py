@@ -319,3 +319,13 @@ def test_run_with_a_wrong_config_prints_its_errors_and_exits_1(tmp_path: Path) -
     assert result.stderr.startswith(
         "twoway.yaml:1:1: error[E201]: unknown key 'conectors' in the configuration\n"
     )
+
+
+def test_a_jsonl_connector_may_listen_on_ipv6(tmp_path: Path) -> None:
+    from engine.app import build_transports
+    from engine.transports.jsonl import JsonLinesTransport
+
+    path = write(tmp_path, 'connectors:\n  console: {type: jsonl, listen: "[::1]:2777"}\n')
+    (console,) = build_transports(load_config(path, {})).values()
+    assert isinstance(console, JsonLinesTransport)
+    assert (console.host, console.port) == ("::1", 2777)
