@@ -174,8 +174,16 @@ class _Run:
             self.reply(settings.text("help", lang), kind="compliance")
 
     def on_deadline(self) -> None:
-        if self.prior is None or self.flow is None or self.state is None:
+        if self.prior is None:
             self.emit("error", message="a timer fired for a session that no longer exists")
+            return
+        if self.flow is None or self.state is None:
+            self.emit(
+                "error",
+                message=f"the session's flow '{self.prior.flow}' no longer exists in the rules; "
+                "the session ends",
+            )
+            self.end_session("state_vanished")
             return
         state = self.flow.states.get(self.state)
         if self.deadline_kind == "expire" or state is None or state.wait is None:
