@@ -327,8 +327,10 @@ class SmppTransport(TransportBase):
         if result.status != ESME_ROK:
             if result.status in (ESME_RTHROTTLED, ESME_RMSGQFUL):
                 self.stats["throttled"] += 1
-                self._throttle_delay = min(5.0, max(0.05, self._throttle_delay * 2))
-                self._pause_until = max(self._pause_until, time.monotonic() + self._throttle_delay)
+                now = time.monotonic()
+                if now >= self._pause_until:  # one doubling per episode, not per response
+                    self._throttle_delay = min(5.0, max(0.05, self._throttle_delay * 2))
+                    self._pause_until = now + self._throttle_delay
             raise TransportError(
                 f"submit_sm refused: {codec.describe(result.status)}",
                 transient=codec.is_transient(result.status),

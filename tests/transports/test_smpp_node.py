@@ -1,0 +1,270 @@
+"""SMPP connector, level 2: the engine against node-smpp (tests/smsc/smsc.js), on 127.0.0.1.
+
+Each test runs the real Service (rules, SQLite store, outbox) with an SmppTransport bound to a
+fresh node SMSC, and checks what the SMSC recorded (node-smpp's own decoding of every
+submit_sm) and what the store holds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from node_smsc import NodeSmsc
+
+from engine.ruleset.compiler import compile_rules
+from engine.service import Service
+from engine.store import SqliteStore
+from engine.transports.smpp import SmppSettings, SmppTransport
+from engine.transports.smpp.gsm7 import parse_udh
+
+REPO = Path(__file__).resolve().parents[2]
+PHONE = "33600000001"  # as the SMSC writes it (TON 1): the engine's +33600000001
+VOTE_REPLY = "Thanks! Your vote for Moonlight Drive is counted."
+LONG = ("Café à 5€ 😀 " * 40)[:400]
+
+
+@pytest.fixture
+async def smsc() -> AsyncIterator[NodeSmsc]:
+    node = await NodeSmsc().start()
+    try:
+        yield node
+    finally:
+        await node.stop()
+
+
+@asynccontextmanager
+async def engine(
+    tmp_path: Path, smsc: NodeSmsc, rules: Path = REPO / "rules", **options: Any
+) -> AsyncIterator[tuple[Service, SmppTransport, SqliteStore]]:
+    settings = SmppSettings(
+        port=smsc.port,
+        system_id="twoway",
+        password="secret",
+        numbers={"36111": "short_code"},
+        reconnect_min=0.1,
+        reconnect_max=0.4,
+        **{"submit_id_base": "hex", "receipt_id_base": "hex", **options},  # smsc.js ids are hex
+    )
+    transport = SmppTransport("operator", settings)
+    store = SqliteStore(tmp_path / "twoway.db")
+    ruleset = compile_rules(rules).raise_for_errors()
+    service = Service(ruleset, store, {"operator": transport}, routes={"36111": "operator"})
+    await service.start()
+    try:
+        await transport.wait_bound(10)
+        yield service, transport, store
+    finally:
+        await service.stop(drain_timeout=5)
+
+
+def rows(tmp_path: Path, sql: str) -> list[tuple[Any, ...]]:
+    with sqlite3.connect(tmp_path / "twoway.db") as conn:
+        return conn.execute(sql).fetchall()
+
+
+async def until(check: Any, timeout: float = 10.0) -> None:
+    for _ in range(int(timeout / 0.02)):
+        if check():
+            return
+        await asyncio.sleep(0.02)
+    assert check(), check.__doc__
+
+
+async def test_vote_reply_and_its_delivery_receipt(tmp_path: Path, smsc: NodeSmsc) -> None:
+    async with engine(tmp_path, smsc) as (service, transport, _):
+        [bind] = smsc.named("bind_transceiver")
+        assert (bind["system_id"], bind["password"]) == ("twoway", "secret")
+        ident = await smsc.mo(PHONE, "36111", "VOTE A")
+        resp = await smsc.mo_resp(ident)
+        assert resp["status"] == 0
+        # acknowledged only after the commit: the row is there when the ack is
+        assert rows(tmp_path, "SELECT sender, recipient, text FROM inbound") == [
+            ("+33600000001", "36111", "VOTE A")
+        ]
+        [submit] = await smsc.wait_for(lambda e: e["event"] == "submit_sm")
+        assert submit["message"] == VOTE_REPLY
+        assert (submit["source_addr"], submit["source_addr_ton"], submit["source_addr_npi"]) == (
+            "36111",
+            3,
+            0,
+        )
+        assert (submit["destination_addr"], submit["dest_addr_ton"], submit["dest_addr_npi"]) == (
+            PHONE,
+            1,
+            1,
+        )
+        assert (submit["data_coding"], submit["esm_class"], submit["registered_delivery"]) == (
+            0,
+            0,
+            1,
+        )
+        await smsc.wait_for(lambda e: e["event"] == "receipt_resp")
+        await service.idle()
+        expected_id = str(int(submit["message_id"], 16))
+        await until(
+            lambda: (
+                rows(tmp_path, "SELECT status, external_id FROM outbox")
+                == [("delivered", expected_id)]
+            )
+        )
+        # the receipt is recorded, and never taken for an inbound message
+        assert len(rows(tmp_path, "SELECT * FROM inbound")) == 1
+        assert rows(tmp_path, "SELECT status FROM receipts") == [("delivered",)]
+        assert transport.stats["receipts"] == 1
+
+
+@pytest.mark.parametrize(
+    ("id_format", "receipt_id_base", "stat", "status", "error"),
+    [
+        ("decimal", "decimal", "DELIVRD", "delivered", None),
+        ("upper", "hex", "UNDELIV", "undeliverable", "034"),
+    ],
+)
+async def test_receipt_ids_written_another_way_still_correlate(
+    tmp_path: Path,
+    smsc: NodeSmsc,
+    id_format: str,
+    receipt_id_base: str,
+    stat: str,
+    status: str,
+    error: str | None,
+) -> None:
+    """The SMSC answers submit_sm with a hex id and writes the receipt's id in decimal, or in
+    upper case with leading zeros; the error code of a failure is kept."""
+    await smsc.command(cmd="receipts", id_format=id_format, stat=stat, err=error or "000")
+    async with engine(tmp_path, smsc, receipt_id_base=receipt_id_base) as (service, _, _):
+        await smsc.mo_resp(await smsc.mo(PHONE, "36111", "HOURS"))
+        await smsc.wait_for(lambda e: e["event"] == "receipt_resp")
+        await service.idle()
+        await until(
+            lambda: rows(tmp_path, "SELECT status, delivery_error FROM outbox") == [(status, error)]
+        )
+
+
+async def test_a_long_unicode_reply_goes_as_ucs2_parts(tmp_path: Path, smsc: NodeSmsc) -> None:
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "long.yaml").write_text(
+        f'autoreply:\n  - keyword: LONG\n    reply: "{LONG}"\n', encoding="utf-8"
+    )
+    assert len(LONG) == 400 and "😀" in LONG
+    async with engine(tmp_path, smsc, rules=rules) as (service, _, _):
+        await smsc.mo_resp(await smsc.mo(PHONE, "36111", "long"))
+        units = len(LONG.encode("utf-16-be")) // 2
+        total = -(-units // 67)
+        parts = await smsc.wait_for(lambda e: e["event"] == "submit_sm", count=total)
+        assert len(parts) == total
+        numbers = []
+        for part in parts:
+            assert (part["data_coding"], part["esm_class"] & 0x40) == (8, 0x40)
+            [udh] = part["udh"]
+            concat, _ = parse_udh(bytes([len(bytes.fromhex(udh))]) + bytes.fromhex(udh))
+            assert concat is not None and concat.total == total
+            numbers.append(concat.number)
+            assert "\ufffd" not in part["message"], "a surrogate pair was split"
+        assert sorted(numbers) == list(range(1, total + 1))
+        ordered = [p["message"] for _, p in sorted(zip(numbers, parts, strict=True))]
+        assert "".join(ordered) == LONG  # node-smpp decoded each part on its own
+        await service.idle()
+        await until(lambda: rows(tmp_path, "SELECT status FROM outbox") == [("delivered",)])
+
+
+async def test_the_link_comes_back_after_the_smsc_drops_it(tmp_path: Path, smsc: NodeSmsc) -> None:
+    async with engine(tmp_path, smsc) as (service, transport, _):
+        await smsc.command(cmd="drop")
+        await smsc.wait_for(lambda e: e["event"] == "bind_transceiver", count=2)
+        await until(lambda: transport.links[0].binds == 2 and transport.links[0].bound.is_set())
+        resp = await smsc.mo_resp(await smsc.mo(PHONE, "36111", "VOTE B"))
+        assert resp["status"] == 0
+        [submit] = await smsc.wait_for(lambda e: e["event"] == "submit_sm")
+        assert submit["message"] == "Thanks! Your vote for Paper Planes is counted."
+        await service.idle()
+
+
+async def test_the_smsc_unbind_is_answered_and_the_link_rebinds(
+    tmp_path: Path, smsc: NodeSmsc
+) -> None:
+    async with engine(tmp_path, smsc) as (_, transport, _):
+        await smsc.command(cmd="unbind")
+        await smsc.wait_for(lambda e: e["event"] == "unbind_resp")
+        await smsc.wait_for(lambda e: e["event"] == "bind_transceiver", count=2)
+        await until(lambda: transport.links[0].binds == 2)
+
+
+async def test_throttling_is_backed_off_and_nothing_is_lost(tmp_path: Path, smsc: NodeSmsc) -> None:
+    phones = [f"336000001{n:02d}" for n in range(20)]
+    async with engine(tmp_path, smsc) as (service, transport, _):
+        await smsc.command(cmd="throttle", count=8)
+        idents = [await smsc.mo(phone, "36111", "VOTE C") for phone in phones]
+        for ident in idents:
+            assert (await smsc.mo_resp(ident))["status"] == 0
+        await asyncio.wait_for(service.idle(), 30)
+        throttled = [e for e in smsc.named("submit_sm") if e["status"] == 0x58]
+        assert len(throttled) == 8
+        accepted = smsc.accepted()
+        assert sorted(e["destination_addr"] for e in accepted) == sorted(phones)
+        assert transport.stats["throttled"] == 8
+        await until(
+            lambda: rows(tmp_path, "SELECT DISTINCT status FROM outbox") == [("delivered",)]
+        )
+        assert len(rows(tmp_path, "SELECT * FROM outbox")) == 20
+
+
+async def test_a_concatenated_mo_is_reassembled(tmp_path: Path, smsc: NodeSmsc) -> None:
+    """Three UCS-2 parts with a 16-bit reference, sent out of order: one message."""
+    text = "HOURS " + "é" * 130 + " 😀"
+    encoded = text.encode("utf-16-be")
+    chunks = [encoded[i : i + 134] for i in range(0, len(encoded), 134)]
+    assert len(chunks) == 3
+    async with engine(tmp_path, smsc) as (service, _, _):
+        idents = []
+        for number in (2, 3, 1):
+            udh = bytes((6, 0x08, 4, 0x12, 0x34, 3, number))
+            idents.append(
+                await smsc.mo(
+                    PHONE,
+                    "36111",
+                    short_message=(udh + chunks[number - 1]).hex(),
+                    esm_class=0x40,
+                    data_coding=8,
+                )
+            )
+        for ident in idents:
+            assert (await smsc.mo_resp(ident))["status"] == 0
+        await service.idle()
+        assert rows(tmp_path, "SELECT text FROM inbound") == [(text,)]
+        [submit] = await smsc.wait_for(lambda e: e["event"] == "submit_sm")
+        assert submit["message"].startswith("We are open")
+
+
+async def test_mo_addresses_tlvs_and_enquire_link(tmp_path: Path, smsc: NodeSmsc) -> None:
+    async with engine(tmp_path, smsc, enquire_link=0.3) as (service, _, _):
+        # an unknown TLV and one smpplib does not list for deliver_sm (ussd_service_op)
+        ident = await smsc.mo(PHONE, "36111", "HOURS", tlvs={"1403": "76656e646f72", "0501": "01"})
+        assert (await smsc.mo_resp(ident))["status"] == 0
+        await smsc.wait_for(lambda e: e["event"] == "enquire_link", count=2, timeout=5)
+        await service.idle()
+        assert rows(tmp_path, "SELECT sender, text FROM inbound") == [("+33600000001", "HOURS")]
+
+
+async def test_a_transmitter_and_receiver_pair(tmp_path: Path, smsc: NodeSmsc) -> None:
+    async with engine(tmp_path, smsc, bind="transmitter+receiver") as (service, transport, _):
+        assert len(transport.links) == 2
+        await smsc.wait_for(lambda e: e["event"] in ("bind_transmitter", "bind_receiver"), count=2)
+        assert (await smsc.mo_resp(await smsc.mo(PHONE, "36111", "VOTE A")))["status"] == 0
+        [submit] = await smsc.wait_for(lambda e: e["event"] == "submit_sm")
+        assert submit["message"] == VOTE_REPLY
+        await service.idle()
+
+
+async def test_close_unbinds_cleanly(tmp_path: Path, smsc: NodeSmsc) -> None:
+    async with engine(tmp_path, smsc):
+        pass
+    await smsc.wait_for(lambda e: e["event"] == "unbind")
+    await smsc.wait_for(lambda e: e["event"] == "close")
