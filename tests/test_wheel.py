@@ -34,6 +34,7 @@ def test_wheel_ships_schemas_grammar_and_rules_and_runs_from_them(tmp_path: Path
     (wheel,) = dist.glob("twoway-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     assert "engine/data/schemas/rules.schema.json" in names
+    assert "engine/data/schemas/config.schema.json" in names
     assert "engine/dsl/grammar.lark" in names
     assert "engine/data/rules/contest.yaml" in names
     assert "engine/py.typed" in names
