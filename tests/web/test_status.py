@@ -1,0 +1,57 @@
+"""`twoway status` prints the health report readably; a degraded engine shows why."""
+
+from __future__ import annotations
+
+from engine.cli.ops import health_url, render_health
+from engine.config import Config, HttpConfig
+
+
+def test_a_degraded_report_lists_its_problems_and_the_rule_errors() -> None:
+    report = {
+        "status": "degraded",
+        "problems": [
+            "connector smsc is connecting",
+            "the rule files have errors: the previous rules are still serving",
+        ],
+        "version": "0.1.0",
+        "started_at": "2026-03-02T09:00:00+00:00",
+        "uptime_seconds": 7322.5,
+        "rules": {
+            "version": "abc123",
+            "files": 5,
+            "flows": 4,
+            "loaded_at": "2026-03-02T09:00:01+00:00",
+            "errors": "rules/a.yaml:3:1: error[E201]: unknown key 'x'\n\n1 error found\n",
+        },
+        "connectors": {
+            "console": {"type": "jsonl", "state": "up"},
+            "smsc": {"type": "smpp", "state": "connecting"},
+        },
+        "queues": {"intake": 0, "work": 2, "outbox": 40},
+    }
+    assert render_health(report, "http://127.0.0.1:8080/health") == (
+        "twoway 0.1.0 at http://127.0.0.1:8080: DEGRADED\n"
+        "  - connector smsc is connecting\n"
+        "  - the rule files have errors: the previous rules are still serving\n"
+        "  up          2h 02m, since 2026-03-02T09:00:00+00:00\n"
+        "  rules       version abc123, 5 files, 4 flows\n"
+        "              loaded 2026-03-02T09:00:01+00:00\n"
+        "  connectors  console (jsonl): up\n"
+        "              smsc (smpp): connecting\n"
+        "  queues      intake 0, work 2, outbox 40\n"
+        "\n"
+        "the rule files have errors (the previous rules are still serving):\n"
+        "rules/a.yaml:3:1: error[E201]: unknown key 'x'\n"
+        "\n"
+        "1 error found\n"
+    )
+
+
+def test_the_health_address_of_a_wildcard_listen_is_loopback() -> None:
+    def url(listen: str) -> str:
+        return health_url(Config(http=HttpConfig(listen)))
+
+    assert url("127.0.0.1:8080") == "http://127.0.0.1:8080/health"
+    assert url("0.0.0.0:9000") == "http://127.0.0.1:9000/health"
+    assert url("[::]:9000") == "http://[::1]:9000/health"
+    assert url("[::1]:9000") == "http://[::1]:9000/health"
