@@ -107,7 +107,7 @@ class Service:
         self._accepting = True
         for transport in self.transports.values():
             if hasattr(transport, "on_receipt"):  # delivery receipts update the outbox rows
-                transport.on_receipt = self.store.mark_delivery
+                transport.on_receipt = self.store.mark_deliveries
             await transport.start(self.receive)
         if resend:
             log.info("re-sending %d outbound messages left by the previous run", len(resend))

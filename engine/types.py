@@ -9,7 +9,7 @@ from typing import Any, Protocol
 from engine.core.messages import Address, Inbound, Outgoing
 from engine.core.records import Conversation, OutboxRow, Received, Step, Timer
 
-__all__ = ["InboundHandler", "ReceiptHandler", "SendResult", "Store", "Transport"]
+__all__ = ["InboundHandler", "Receipt", "ReceiptHandler", "SendResult", "Store", "Transport"]
 
 
 class Store(Protocol):
@@ -31,6 +31,7 @@ class Store(Protocol):
     async def mark_failed(self, outbox_id: int, error: str, *, permanent: bool) -> None: ...
     async def suppress(self, ids: Sequence[int], reason: str) -> None: ...
     async def mark_delivery(self, external_id: str, status: str, error: str | None) -> bool: ...
+    async def mark_deliveries(self, receipts: Sequence[Receipt]) -> list[bool]: ...
     async def is_opted_out(self, contact: Address, number: Address) -> bool: ...
     async def opted_out(
         self, pairs: Sequence[tuple[Address, Address]]
@@ -55,9 +56,12 @@ class SendResult(Protocol):
 InboundHandler = Callable[[Inbound], Awaitable[object]]
 """Called by a transport for every inbound message; returns once the message is committed."""
 
-ReceiptHandler = Callable[[str, str, str | None], Awaitable[object]]
-"""Called by a transport for each delivery receipt: (provider message id, outbox status, error
-code); returns once recorded. A receipt is never an inbound message."""
+Receipt = tuple[str, str, str | None]
+"""A delivery receipt: (provider message id, outbox status it means, error code)."""
+
+ReceiptHandler = Callable[[Sequence[Receipt]], Awaitable[object]]
+"""Called by a transport with delivery receipts (many at once: one commit); returns once they
+are recorded. A receipt is never an inbound message."""
 
 
 class Transport(Protocol):

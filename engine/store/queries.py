@@ -550,9 +550,10 @@ def mark_sent(
     )
     # Receipts that arrived before this commit recorded the SMSC id: apply them now.
     pairs = [(external_id, outbox_id) for outbox_id, external_id in results if external_id]
-    if not pairs or not conn.execute(
-        "SELECT 1 FROM receipts WHERE outbox_id IS NULL LIMIT 1"
-    ).fetchone():
+    if (
+        not pairs
+        or not conn.execute("SELECT 1 FROM receipts WHERE outbox_id IS NULL LIMIT 1").fetchone()
+    ):
         return
     for external_id, outbox_id in pairs:
         early = conn.execute(
@@ -600,6 +601,12 @@ def mark_delivery(
     if outbox_id is not None:
         _apply_receipt(conn, outbox_id, status, error, now)
     return outbox_id is not None
+
+
+def mark_deliveries(
+    conn: sqlite3.Connection, receipts: Sequence[tuple[str, str, str | None]], now: str
+) -> list[bool]:
+    return [mark_delivery(conn, *receipt, now) for receipt in receipts]
 
 
 def mark_failed(

@@ -205,6 +205,12 @@ class SqliteStore:
         """
         return await self._write(queries.mark_delivery, external_id, status, error, self._now())
 
+    async def mark_deliveries(self, receipts: Sequence[tuple[str, str, str | None]]) -> list[bool]:
+        """Record many receipts ``(external_id, status, error)`` in one transaction."""
+        if not receipts:
+            return []
+        return await self._write(queries.mark_deliveries, receipts, self._now())
+
     async def suppress(self, ids: Sequence[int], reason: str) -> None:
         if ids:
             await self._write(queries.suppress, ids, reason, self._now())

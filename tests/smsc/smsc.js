@@ -16,7 +16,8 @@
 //   {"cmd":"unbind"}                          send unbind on every session
 //   {"cmd":"quit"}                            close and exit
 //
-// Message ids are hex ("1A2B…"), as many SMSCs write them in submit_sm_resp.
+// Message ids are hex ("1A2B…"), as many SMSCs write them in submit_sm_resp. Like many servers,
+// node leaves Nagle on; SMSC_NODELAY=1 in the environment turns it off (for measurements).
 'use strict';
 
 const smpp = require('smpp');
@@ -88,6 +89,7 @@ function receiptFor(session, submit, messageId) {
 
 const server = smpp.createServer((session) => {
   sessions.add(session);
+  if (process.env.SMSC_NODELAY) session.socket.setNoDelay(true);
   session.bound = null;
   emit({ event: 'connect' });
   session.on('pdu', (pdu) => {

@@ -68,6 +68,15 @@ async def test_an_intermediate_receipt_changes_nothing_and_a_resend_keeps_the_ou
     assert (await store.counts())["receipts"] == 2
 
 
+async def test_many_receipts_in_one_call(store: SqliteStore) -> None:
+    a, b = await _queue(store, "a", "b")
+    await store.mark_sent([(a.id, "500")])
+    found = await store.mark_deliveries([("500", "delivered", None), ("501", "rejected", "001")])
+    assert found == [True, False]
+    await store.mark_sent([(b.id, "501")])
+    assert await _delivery(store) == [("delivered", None, True), ("rejected", "001", True)]
+
+
 async def test_an_unknown_id_is_kept_and_matches_nothing(store: SqliteStore) -> None:
     [a] = await _queue(store, "a")
     await store.mark_sent([(a.id, "400")])

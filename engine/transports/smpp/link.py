@@ -43,6 +43,7 @@ _UNBIND_WAIT = 2.0
 _ESME_ROK = 0x00
 _ESME_RINVCMDID = 0x03
 _ESME_RX_T_APPN = 0x64
+_QUICKACK: int | None = getattr(socket, "TCP_QUICKACK", None)  # Linux only
 
 
 @dataclass(frozen=True, slots=True)
@@ -307,6 +308,11 @@ class Link:
             return []
         if not data:
             raise _Dropped("the SMSC closed the connection")
+        if _QUICKACK is not None:
+            # Acknowledge at once: an SMSC with Nagle on holds its next response until our
+            # ACK, and a delayed ACK would cost every window round trip up to 40 ms.
+            with contextlib.suppress(OSError):
+                sock.setsockopt(socket.IPPROTO_TCP, _QUICKACK, 1)
         self._last_rx = time.monotonic()
         self._buffer += data
         return self._frames()

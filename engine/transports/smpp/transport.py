@@ -151,6 +151,8 @@ class SmppTransport(TransportBase):
         """SMSC id of a part of a long message → (its message, part number)."""
         self._reassembler = Reassembler(s.reassembly_timeout)
         self._tasks: set[asyncio.Task[None]] = set()
+        self._receipts: list[tuple[tuple[str, str, str | None], asyncio.Future[None]]] = []
+        self._receipt_writer: asyncio.Task[None] | None = None
         self._sweeper: asyncio.Task[None] | None = None
         self._closing = False
         self.stats = {"submitted": 0, "throttled": 0, "received": 0, "receipts": 0}
@@ -488,9 +490,33 @@ class SmppTransport(TransportBase):
             await self._report(long.first_id, "delivered", None)
 
     async def _report(self, message_id: str, status: str, error: str | None) -> None:
-        handler = self.on_receipt
-        if handler is not None:
-            await handler(message_id, status, error)
+        """Hand one receipt to ``on_receipt``; return once it is recorded (then it is acked).
+
+        Receipts come in bursts, one per message sent: those waiting together are recorded in
+        one call (one transaction), the next burst while that one commits.
+        """
+        if self.on_receipt is None:
+            return
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._receipts.append(((message_id, status, error), future))
+        if self._receipt_writer is None or self._receipt_writer.done():
+            self._receipt_writer = asyncio.create_task(self._write_receipts())
+        await future
+
+    async def _write_receipts(self) -> None:
+        await asyncio.sleep(0)  # let the receipts read in the same burst queue up
+        while self._receipts and self.on_receipt is not None:
+            batch, self._receipts = self._receipts[:500], self._receipts[500:]
+            try:
+                await self.on_receipt([receipt for receipt, _ in batch])
+            except Exception as exc:  # each one is answered with a temporary error
+                for _, future in batch:
+                    if not future.done():
+                        future.set_exception(exc)
+            else:
+                for _, future in batch:
+                    if not future.done():
+                        future.set_result(None)
 
 
 @dataclass(slots=True)
