@@ -63,7 +63,9 @@ def build_reloader(config: Config, service: Service) -> Reloader | None:
     the configuration says ``reload: false``."""
     if not config.reload:
         return None
-    return Reloader(config.rules_path(), service, timezone=config.timezone)
+    return Reloader(
+        config.rules_path(), service, timezone=config.timezone, on_reload=service.metrics.reload
+    )
 
 
 async def serve(config: Config, *, http: StartHttp | None = None) -> None:

@@ -83,8 +83,11 @@ class Reloader:
         force_polling: bool | None = None,
         clock: Clock | None = None,
         compiler: Callable[..., Compiled] = compile_rules,
+        on_reload: Callable[[bool, str | None, str | None], None] | None = None,
     ) -> None:
         self.path = Path(path)
+        self.on_reload = on_reload
+        """Told (ok, rendered errors, version) after every compile, e.g. ``Metrics.reload``."""
         self.target = target
         self.timezone = timezone
         self.debounce_ms = debounce_ms
@@ -246,6 +249,8 @@ class Reloader:
             return False
         self.reloads_ok += 1
         self.rule_errors, self.errors = (), None
+        if self.on_reload is not None:
+            self.on_reload(True, None, ruleset.version)
         if ruleset.version == self.target.ruleset.version:
             log.info("rules unchanged after a change to %s: version %s", files, ruleset.version)
             return True
@@ -267,6 +272,8 @@ class Reloader:
         self.failed_at = self.last_reload_at
         self.rule_errors = tuple(sorted(compiled.errors, key=RuleError.sort_key))
         self.errors = render_all(self.rule_errors, compiled.sources)
+        if self.on_reload is not None:
+            self.on_reload(False, self.errors, None)
         log.error(
             "rules not reloaded after a change to %s: %d error(s); still serving version %s\n%s",
             files,

@@ -165,6 +165,7 @@ async def engine(tmp_path: Path) -> AsyncIterator[tuple[Engine, int]]:
     config.write_text(
         f"store: {tmp_path / 'twoway.db'}\n"
         f"rules: {RULES}\n"
+        f'http: {{listen: "{HOST}:{free_port()}"}}\n'  # not the default 8080: it may be taken
         "connectors:\n"
         f"  {CONNECTOR}:\n"
         "    type: jsonl\n"

@@ -93,7 +93,7 @@ async def live_engine(rules: Path, db: Path) -> AsyncIterator[Live]:
         ids=SequentialIds(),
         auto_timers=False,
     )
-    reloader = Reloader(rules, service)
+    reloader = Reloader(rules, service, on_reload=service.metrics.reload)
     await service.start()
     await reloader.start()
     try:

@@ -76,6 +76,10 @@ async def test_a_broken_save_changes_nothing_and_reports_file_line_col(
         assert live.service.ruleset.version != v1
         assert live.reloader.errors is None and live.reloader.rule_errors == ()
         assert live.reloader.status()["last_error"] is None
+        # both outcomes reach the metrics that /metrics serves
+        exposed = live.service.metrics.render()
+        assert 'twoway_rules_reloads_total{outcome="error"} 1' in exposed
+        assert 'twoway_rules_reloads_total{outcome="ok"} 1' in exposed
         assert await live.send("+33600000002", "HOURS") == [HOURS_V2]
 
 
