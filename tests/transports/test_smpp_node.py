@@ -243,6 +243,42 @@ async def test_a_concatenated_mo_is_reassembled(tmp_path: Path, smsc: NodeSmsc) 
         assert submit["message"].startswith("We are open")
 
 
+async def test_a_long_mo_missing_a_part_is_delivered_after_the_timeout(
+    tmp_path: Path, smsc: NodeSmsc
+) -> None:
+    """Decided: after ``reassembly_timeout`` what arrived is delivered, in order."""
+    async with engine(tmp_path, smsc, reassembly_timeout=0.3) as (service, _, _):
+        for number, text in ((3, " three"), (1, "HOURS one")):
+            udh = bytes((5, 0x00, 3, 0x77, 3, number)).hex()
+            resp = await smsc.mo_resp(await smsc.mo(PHONE, "36111", text, udh=udh))
+            assert resp["status"] == 0  # parts are answered as they arrive
+        await until(lambda: rows(tmp_path, "SELECT text FROM inbound") == [("HOURS one three",)])
+        [submit] = await smsc.wait_for(lambda e: e["event"] == "submit_sm")
+        assert submit["message"].startswith("We are open")
+        await service.idle()
+
+
+async def test_a_long_reply_with_an_undelivered_part_is_undeliverable(
+    tmp_path: Path, smsc: NodeSmsc
+) -> None:
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "long.yaml").write_text(
+        f'autoreply:\n  - keyword: LONG\n    reply: "{LONG}"\n', encoding="utf-8"
+    )
+    await smsc.command(cmd="receipts", stat="UNDELIV", err="069")
+    async with engine(tmp_path, smsc, rules=rules) as (service, _, _):
+        await smsc.mo_resp(await smsc.mo(PHONE, "36111", "LONG"))
+        await smsc.wait_for(lambda e: e["event"] == "receipt_resp", count=7)
+        await service.idle()
+        await until(
+            lambda: (
+                rows(tmp_path, "SELECT status, delivery_error FROM outbox")
+                == [("undeliverable", "069")]
+            )
+        )
+
+
 async def test_mo_addresses_tlvs_and_enquire_link(tmp_path: Path, smsc: NodeSmsc) -> None:
     async with engine(tmp_path, smsc, enquire_link=0.3) as (service, _, _):
         # an unknown TLV and one smpplib does not list for deliver_sm (ussd_service_op)

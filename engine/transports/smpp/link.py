@@ -359,6 +359,8 @@ class Link:
                 if entry is not None:
                     result = SubmitResult(pdu.status, pdu.text_field("message_id"))
                     self._settle(entry[0], result)
+                elif self._enquiry is not None and self._enquiry[0] == pdu.sequence:
+                    self._enquiry = None  # an SMSC without enquire_link still answered: alive
                 elif command == "generic_nack":
                     log.warning("smpp %s: generic_nack %s", self.name, codec.describe(pdu.status))
             elif (

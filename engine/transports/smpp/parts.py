@@ -9,6 +9,7 @@ act on it, and a missing part rarely comes after a minute.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 
 from engine.transports.smpp.gsm7 import decode
@@ -25,6 +26,8 @@ class Group:
     parts: dict[int, tuple[bytes, int]] = field(default_factory=dict)
     """Part number → (payload octets, data coding)."""
     first_id: str | None = None
+    committing: asyncio.Future[None] | None = None
+    """Set while the whole message is being committed (a re-sent part waits for it)."""
 
     @property
     def total(self) -> int:

@@ -372,8 +372,11 @@ class SmppTransport(TransportBase):
     def _addresses(self, pdu: Pdu) -> tuple[str, str]:
         sender = _address(pdu.text_field("source_addr"), pdu.int_field("source_addr_ton"))
         recipient = _address(pdu.text_field("destination_addr"), pdu.int_field("dest_addr_ton"))
-        if recipient not in self.settings.numbers and f"+{recipient}" in self.settings.numbers:
-            recipient = f"+{recipient}"
+        numbers = self.settings.numbers
+        if recipient not in numbers:  # our number written the other way (with or without +)
+            for other in (f"+{recipient}", recipient.removeprefix("+")):
+                if other in numbers:
+                    recipient = other
         return sender, recipient
 
     async def _deliver(self, pdu: Pdu) -> int:
@@ -385,7 +388,9 @@ class SmppTransport(TransportBase):
         data_coding = pdu.int_field("data_coding")
         if message_type(esm_class):
             if is_receipt(esm_class):
-                await self._receipt(pdu, gsm7.decode(short_message, data_coding))
+                # Receipt texts are ASCII whatever data_coding says (GSM-7 would turn _ into §).
+                coding = gsm7.DC_UCS2 if data_coding == gsm7.DC_UCS2 else gsm7.DC_LATIN1
+                await self._receipt(pdu, gsm7.decode(short_message, coding))
             return ESME_ROK  # SME acknowledgements: not a message either
         sender, recipient = self._addresses(pdu)
         external_id = codec.tlv_text(pdu, codec.TLV_RECEIPTED_MESSAGE_ID) or None
@@ -418,7 +423,18 @@ class SmppTransport(TransportBase):
         )
         if not group.complete:
             return ESME_ROK  # held in memory until the other parts come (or the timeout)
-        await self._inbound(sender, recipient, group.text(), group.first_id)
+        if group.committing is not None:  # a re-sent part while the message commits: wait
+            await asyncio.shield(group.committing)
+            return ESME_ROK
+        group.committing = asyncio.get_running_loop().create_future()
+        try:
+            await self._inbound(sender, recipient, group.text(), group.first_id)
+        except BaseException as exc:
+            group.committing.set_exception(exc)
+            group.committing.exception()  # retrieved: the SMSC re-sends and we try again
+            group.committing = None
+            raise
+        group.committing.set_result(None)
         self._reassembler.discard(group)
         return ESME_ROK
 
