@@ -18,8 +18,10 @@
 //
 // Message ids are hex ("1A2B…"), as many SMSCs write them in submit_sm_resp. Like many servers,
 // node leaves Nagle on; SMSC_NODELAY=1 in the environment turns it off (for measurements).
+// With SMSC_TLS_KEY and SMSC_TLS_CERT it speaks TLS.
 'use strict';
 
+const fs = require('fs');
 const smpp = require('smpp');
 const readline = require('readline');
 
@@ -87,7 +89,11 @@ function receiptFor(session, submit, messageId) {
   }, receipts.delay);
 }
 
-const server = smpp.createServer((session) => {
+// SMSC_TLS_KEY and SMSC_TLS_CERT (PEM files) make it a TLS server.
+const tls = process.env.SMSC_TLS_KEY
+  ? { key: fs.readFileSync(process.env.SMSC_TLS_KEY), cert: fs.readFileSync(process.env.SMSC_TLS_CERT) }
+  : {};
+const server = smpp.createServer(tls, (session) => {
   sessions.add(session);
   if (process.env.SMSC_NODELAY) session.socket.setNoDelay(true);
   session.bound = null;

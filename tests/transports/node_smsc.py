@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import os
 import shutil
 import time
 from collections.abc import Callable
@@ -45,7 +46,7 @@ class NodeSmsc:
         self._reader: asyncio.Task[None] | None = None
         self._mo_ids = 0
 
-    async def start(self) -> NodeSmsc:
+    async def start(self, env: dict[str, str] | None = None) -> NodeSmsc:
         node = require_node()
         self.proc = await asyncio.create_subprocess_exec(
             node,
@@ -53,6 +54,7 @@ class NodeSmsc:
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
             cwd=SMSC_DIR,
+            env={**os.environ, **(env or {})},
         )
         assert self.proc.stdout is not None
         line = await asyncio.wait_for(self.proc.stdout.readline(), 15)

@@ -8,7 +8,9 @@ submit_sm) and what the store holds.
 from __future__ import annotations
 
 import asyncio
+import shutil
 import sqlite3
+import subprocess
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -297,6 +299,34 @@ async def test_a_transmitter_and_receiver_pair(tmp_path: Path, smsc: NodeSmsc) -
         [submit] = await smsc.wait_for(lambda e: e["event"] == "submit_sm")
         assert submit["message"] == VOTE_REPLY
         await service.idle()
+
+
+async def test_over_tls(tmp_path: Path) -> None:
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        pytest.fail("the TLS test needs the openssl command to make a certificate")
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    made = subprocess.run(
+        [
+            *(openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"),
+            *("-subj", "/CN=127.0.0.1", "-keyout", str(key), "-out", str(cert)),
+        ],
+        capture_output=True,
+        check=False,
+    )
+    assert made.returncode == 0, made.stderr
+    smsc = await NodeSmsc().start({"SMSC_TLS_KEY": str(key), "SMSC_TLS_CERT": str(cert)})
+    try:
+        async with engine(tmp_path, smsc, tls=True, tls_verify=False) as (service, _, _):
+            ident = await smsc.mo(PHONE, "36111", "VOTE A")
+            assert (await smsc.mo_resp(ident))["status"] == 0
+            [submit] = await smsc.wait_for(lambda e: e["event"] == "submit_sm")
+            assert submit["message"] == VOTE_REPLY
+            await smsc.wait_for(lambda e: e["event"] == "receipt_resp")
+            await service.idle()
+            await until(lambda: rows(tmp_path, "SELECT status FROM outbox") == [("delivered",)])
+    finally:
+        await smsc.stop()
 
 
 async def test_close_unbinds_cleanly(tmp_path: Path, smsc: NodeSmsc) -> None:
