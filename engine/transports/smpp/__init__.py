@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
-from engine.transports.smpp.transport import SmppSettings, SmppTransport, settings_from_options
+from engine.transports.smpp.settings import SmppSettings, settings_from_options
+from engine.transports.smpp.transport import SmppTransport
 
 __all__ = ["SmppSettings", "SmppTransport", "settings_from_options"]

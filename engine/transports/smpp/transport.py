@@ -19,7 +19,6 @@ import asyncio
 import contextlib
 import logging
 import random
-import re
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -27,7 +26,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from engine.core.messages import Inbound, Outgoing, normalize_address
-from engine.errors import ConfigError, TransportError
+from engine.errors import TransportError
 from engine.transports.base import TransportBase
 from engine.transports.smpp import gsm7
 from engine.transports.smpp import pdu as codec
@@ -40,16 +39,10 @@ from engine.transports.smpp.receipts import (
     normalize_id,
     parse_receipt,
 )
+from engine.transports.smpp.settings import SmppSettings, submit_addressing
 from engine.types import InboundHandler
 
-__all__ = [
-    "DEFAULT_NPI",
-    "DEFAULT_TON",
-    "SmppSettings",
-    "SmppTransport",
-    "number_kind",
-    "settings_from_options",
-]
+__all__ = ["SmppTransport"]
 
 log = logging.getLogger(__name__)
 
@@ -58,71 +51,7 @@ ESME_RMSGQFUL = 0x14
 ESME_RTHROTTLED = 0x58
 ESME_RX_T_APPN = 0x64
 
-DEFAULT_TON = {"short_code": 3, "long_code": 1, "alphanumeric": 5, "national": 0}
-DEFAULT_NPI = {"short_code": 0, "long_code": 1, "alphanumeric": 0, "national": 1}
-_SHORT_CODE = re.compile(r"\d{3,8}")
 _PARTS_REMEMBERED = 200_000
-
-
-def number_kind(address: str) -> str:
-    """Guess the kind of one of our numbers: ``+33…`` long code, ``36111`` short code, …"""
-    if address.startswith("+") and address[1:].isdigit():
-        return "long_code"
-    if _SHORT_CODE.fullmatch(address):
-        return "short_code"
-    if address.isdigit():
-        return "national"
-    return "alphanumeric"
-
-
-@dataclass(frozen=True)
-class SmppSettings:
-    """Everything an ``smpp`` connector of twoway.yaml can set (see docs/operations.md)."""
-
-    host: str = "127.0.0.1"
-    port: int = 2775
-    system_id: str = ""
-    password: str = ""
-    system_type: str = ""
-    bind: str = "transceiver"
-    """``transceiver``, or ``transmitter+receiver`` for two binds."""
-    window: int = 10
-    enquire_link: float = 30.0
-    response_timeout: float = 30.0
-    tls: bool = False
-    tls_verify: bool = True
-    registered_delivery: int = 1
-    data_coding: str = "gsm7"
-    """``gsm7`` (GSM-7 when it fits, else UCS-2), ``latin1`` (Latin-1 before UCS-2) or ``ucs2``."""
-    concat_reference: int = 8
-    """Bits of the concatenation reference: 8 or 16."""
-    service_type: str = ""
-    source_ton: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_TON))
-    source_npi: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_NPI))
-    numbers: dict[str, str] = field(default_factory=dict)
-    """Our numbers on this connector → their kind (short_code, long_code, alphanumeric)."""
-    reassembly_timeout: float = 60.0
-    submit_id_base: str = "auto"
-    receipt_id_base: str = "auto"
-    bind_wait: float = 10.0
-    """How long a send waits for the link to be bound before failing (transient)."""
-    reconnect_min: float = 0.5
-    reconnect_max: float = 30.0
-
-
-def settings_from_options(options: dict[str, Any], numbers: dict[str, str]) -> SmppSettings:
-    """Build the settings of a twoway.yaml ``smpp`` connector (already schema-checked)."""
-    known = set(SmppSettings.__dataclass_fields__) - {"numbers", "source_ton", "source_npi"}
-    values: dict[str, Any] = {key: value for key, value in options.items() if key in known}
-    for key in ("source_ton", "source_npi"):
-        defaults = DEFAULT_TON if key == "source_ton" else DEFAULT_NPI
-        values[key] = {**defaults, **(options.get(key) or {})}
-    settings = SmppSettings(**values, numbers=dict(numbers))
-    if len(settings.system_id) > 15:
-        raise ConfigError(f"system_id '{settings.system_id}' is longer than SMPP's 15 characters")
-    if len(settings.password) > 8:
-        raise ConfigError("the SMPP password is longer than SMPP's 8 characters")
-    return settings
 
 
 class SmppTransport(TransportBase):
@@ -226,33 +155,6 @@ class SmppTransport(TransportBase):
 
     # --- outbound --------------------------------------------------------------------------
 
-    def _addressing(self, message: Outgoing) -> dict[str, Any]:
-        s = self.settings
-        sender = message.sender
-        kind = s.numbers.get(sender) or number_kind(sender)
-        source = sender[1:] if kind == "long_code" and sender.startswith("+") else sender
-        recipient = message.recipient
-        if recipient.startswith("+"):
-            destination, dest_ton, dest_npi = recipient[1:], 1, 1
-        elif recipient.isdigit():
-            destination, dest_ton, dest_npi = recipient, 0, 1
-        else:
-            raise TransportError(f"cannot send to {recipient!r}: not a number", transient=False)
-        try:
-            source.encode("ascii")
-        except UnicodeEncodeError as exc:
-            raise TransportError(f"sender {sender!r} is not ASCII", transient=False) from exc
-        return {
-            "service_type": s.service_type,
-            "source_addr_ton": s.source_ton.get(kind, DEFAULT_TON.get(kind, 0)),
-            "source_addr_npi": s.source_npi.get(kind, DEFAULT_NPI.get(kind, 0)),
-            "source_addr": source,
-            "dest_addr_ton": dest_ton,
-            "dest_addr_npi": dest_npi,
-            "destination_addr": destination,
-            "registered_delivery": s.registered_delivery,
-        }
-
     def _encode(self, text: str, reference: int) -> list[gsm7.Part]:
         s = self.settings
         coding = gsm7.DC_UCS2 if s.data_coding == "ucs2" else None
@@ -270,7 +172,7 @@ class SmppTransport(TransportBase):
     async def send(self, message: Outgoing, reference: int) -> str | None:
         if self._closing or self._tx is None:
             raise TransportError("the SMPP connector is not running", transient=True)
-        addressing = self._addressing(message)
+        addressing = submit_addressing(self.settings, message)
         partial = self._partial.pop(reference, None)
         if partial is None:
             self._reference = (self._reference + 1) & 0xFFFF
