@@ -12,6 +12,7 @@
 //   {"cmd":"receipts","stat":"DELIVRD","err":"000","delay":0,"id_format":"same|decimal|upper",
 //       "on":true,"tlv":false}                 how to send delivery receipts for accepted submits
 //   {"cmd":"throttle","count":N}              answer the next N submit_sm with ESME_RTHROTTLED
+//   {"cmd":"silence","submit_sm":true,"enquire_link":true}   stop answering those (false: resume)
 //   {"cmd":"drop"}                            destroy every connection (no unbind)
 //   {"cmd":"unbind"}                          send unbind on every session
 //   {"cmd":"quit"}                            close and exit
@@ -28,6 +29,7 @@ const readline = require('readline');
 const sessions = new Set();
 let nextId = 0x10000 + Math.floor(Math.random() * 0x1000);
 let throttle = 0;
+let silence = { submit_sm: false, enquire_link: false };
 let receipts = { on: true, stat: 'DELIVRD', err: '000', delay: 0, id_format: 'same', tlv: false };
 
 function emit(obj) {
@@ -107,13 +109,20 @@ const server = smpp.createServer(tls, (session) => {
       session.send(pdu.response({ system_id: 'node-smsc' }));
     });
   }
-  session.on('enquire_link', (pdu) => session.send(pdu.response()));
+  session.on('enquire_link', (pdu) => {
+    if (!silence.enquire_link) session.send(pdu.response());
+  });
   session.on('unbind', (pdu) => {
     session.send(pdu.response());
     session.close();
   });
   session.on('submit_sm', (pdu) => {
     const record = describe(pdu);
+    if (silence.submit_sm) {
+      record.status = null;
+      emit(record);
+      return;
+    }
     if (throttle > 0) {
       throttle -= 1;
       record.status = smpp.ESME_RTHROTTLED;
@@ -187,6 +196,7 @@ lines.on('line', (line) => {
   if (cmd.cmd === 'mo') mo(cmd);
   else if (cmd.cmd === 'receipts') receipts = Object.assign(receipts, cmd);
   else if (cmd.cmd === 'throttle') throttle = cmd.count || 0;
+  else if (cmd.cmd === 'silence') silence = Object.assign(silence, cmd);
   else if (cmd.cmd === 'drop') {
     for (const session of sessions) session.socket.destroy();
     emit({ event: 'dropped' });

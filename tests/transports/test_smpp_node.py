@@ -218,6 +218,31 @@ async def test_throttling_is_backed_off_and_nothing_is_lost(tmp_path: Path, smsc
         assert len(rows(tmp_path, "SELECT * FROM outbox")) == 20
 
 
+async def test_a_black_holed_submit_times_out_and_is_retried(
+    tmp_path: Path, smsc: NodeSmsc
+) -> None:
+    async with engine(tmp_path, smsc, response_timeout=0.5) as (service, _, _):
+        await smsc.command(cmd="silence", submit_sm=True)
+        await smsc.mo_resp(await smsc.mo(PHONE, "36111", "HOURS"))
+        await smsc.wait_for(lambda e: e["event"] == "submit_sm" and e["status"] is None)
+        await until(lambda: rows(tmp_path, "SELECT status FROM outbox") == [("queued",)])
+        assert "no submit_sm_resp" in rows(tmp_path, "SELECT last_error FROM outbox")[0][0]
+        await smsc.command(cmd="silence", submit_sm=False)
+        await asyncio.wait_for(service.idle(), 10)
+        assert len(smsc.accepted()) == 1
+        await until(lambda: rows(tmp_path, "SELECT status FROM outbox") == [("delivered",)])
+
+
+async def test_an_unanswered_enquire_link_drops_and_rebinds(tmp_path: Path, smsc: NodeSmsc) -> None:
+    options = {"enquire_link": 0.2, "response_timeout": 0.5}
+    async with engine(tmp_path, smsc, **options) as (_, transport, _):
+        await smsc.command(cmd="silence", enquire_link=True)
+        await smsc.wait_for(lambda e: e["event"] == "bind_transceiver", count=2, timeout=10)
+        await smsc.command(cmd="silence", enquire_link=False)
+        await until(lambda: transport.links[0].bound.is_set())
+        assert (await smsc.mo_resp(await smsc.mo(PHONE, "36111", "HOURS")))["status"] == 0
+
+
 async def test_a_concatenated_mo_is_reassembled(tmp_path: Path, smsc: NodeSmsc) -> None:
     """Three UCS-2 parts with a 16-bit reference, sent out of order: one message."""
     text = "HOURS " + "é" * 130 + " 😀"
