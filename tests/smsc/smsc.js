@@ -9,6 +9,7 @@
 //   {"cmd":"mo","from":"33600000001","to":"36111","text":"VOTE A"}   deliver_sm (optional:
 //       "source_addr_ton", "dest_addr_ton", "data_coding", "esm_class", "udh" hex,
 //       "short_message" hex instead of text, "tlvs": {"0x1234": hex}, "id" echoed back)
+//   {"cmd":"mo_on_bind", …same keys as mo…}  send that deliver_sm right behind the next bind_resp
 //   {"cmd":"receipts","stat":"DELIVRD","err":"000","delay":0,"id_format":"same|decimal|upper",
 //       "on":true,"tlv":false}                 how to send delivery receipts for accepted submits
 //   {"cmd":"throttle","count":N}              answer the next N submit_sm with ESME_RTHROTTLED
@@ -29,6 +30,7 @@ const readline = require('readline');
 const sessions = new Set();
 let nextId = 0x10000 + Math.floor(Math.random() * 0x1000);
 let throttle = 0;
+let moOnBind = null;
 let silence = { submit_sm: false, enquire_link: false };
 let receipts = { on: true, stat: 'DELIVRD', err: '000', delay: 0, id_format: 'same', tlv: false };
 
@@ -106,6 +108,16 @@ const server = smpp.createServer(tls, (session) => {
   for (const bind of ['bind_transceiver', 'bind_transmitter', 'bind_receiver']) {
     session.on(bind, (pdu) => {
       session.bound = bind;
+      if (moOnBind) {
+        // Both PDUs in one TCP write: the ESME reads them with one recv.
+        const cmd = moOnBind;
+        moOnBind = null;
+        session.socket.cork();
+        session.send(pdu.response({ system_id: 'node-smsc' }));
+        mo(cmd);
+        process.nextTick(() => session.socket.uncork());
+        return;
+      }
       session.send(pdu.response({ system_id: 'node-smsc' }));
     });
   }
@@ -196,6 +208,7 @@ lines.on('line', (line) => {
   if (cmd.cmd === 'mo') mo(cmd);
   else if (cmd.cmd === 'receipts') receipts = Object.assign(receipts, cmd);
   else if (cmd.cmd === 'throttle') throttle = cmd.count || 0;
+  else if (cmd.cmd === 'mo_on_bind') moOnBind = cmd;
   else if (cmd.cmd === 'silence') silence = Object.assign(silence, cmd);
   else if (cmd.cmd === 'drop') {
     for (const session of sessions) session.socket.destroy();

@@ -189,6 +189,16 @@ async def test_the_link_comes_back_after_the_smsc_drops_it(tmp_path: Path, smsc:
         await service.idle()
 
 
+async def test_a_deliver_sm_right_behind_the_bind_resp_is_not_lost(
+    tmp_path: Path, smsc: NodeSmsc
+) -> None:
+    await smsc.command(cmd="mo_on_bind", id="first", to="36111", text="HOURS", **{"from": PHONE})
+    async with engine(tmp_path, smsc) as (service, _, _):
+        assert (await smsc.mo_resp("first"))["status"] == 0
+        await service.idle()
+        assert rows(tmp_path, "SELECT text FROM inbound") == [("HOURS",)]
+
+
 async def test_the_smsc_unbind_is_answered_and_the_link_rebinds(
     tmp_path: Path, smsc: NodeSmsc
 ) -> None:

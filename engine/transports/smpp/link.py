@@ -238,7 +238,8 @@ class Link:
             left = deadline - time.monotonic()
             if left <= 0:
                 raise _Dropped(f"no bind_{s.bind}_resp in {s.response_timeout:g}s")
-            for pdu in self._read(left):
+            pdus = self._read(left)
+            for index, pdu in enumerate(pdus):
                 answer = pdu.command in (f"bind_{s.bind}_resp", "generic_nack")
                 if answer and pdu.sequence == sequence:
                     if pdu.status != _ESME_ROK:
@@ -254,6 +255,8 @@ class Link:
                         pdu.text_field("system_id") or "?",
                     )
                     self._to_loop(self._on_state, self, True)
+                    for after in pdus[index + 1 :]:  # read with the bind_resp: a deliver_sm…
+                        self._handle(after)
                     return
                 self._handle(pdu)
 
