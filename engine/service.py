@@ -106,9 +106,8 @@ class Service:
         self._tasks = [asyncio.create_task(loop) for loop in loops]
         self._accepting = True
         for transport in self.transports.values():
-            if hasattr(transport, "on_receipt"):  # delivery receipts update the outbox rows
-                transport.on_receipt = self.store.mark_deliveries
-            await transport.start(self.receive)
+            # delivery receipts update the outbox rows; they never reach the rules
+            await transport.start(self.receive, self.store.mark_deliveries)
         if resend:
             log.info("re-sending %d outbound messages left by the previous run", len(resend))
 

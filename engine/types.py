@@ -69,7 +69,11 @@ class Transport(Protocol):
 
     name: str
 
-    async def start(self, on_inbound: InboundHandler) -> None: ...
+    async def start(
+        self, on_inbound: InboundHandler, on_receipt: ReceiptHandler | None = None
+    ) -> None:
+        """Begin: hand inbound messages to ``on_inbound``, delivery receipts to ``on_receipt``."""
+        ...
     async def send(self, message: Outgoing, reference: int) -> str | None:
         """Send; return the provider's message id. Raise TransportError on failure."""
         ...

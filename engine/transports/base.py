@@ -22,8 +22,11 @@ class TransportBase:
         self.on_receipt: ReceiptHandler | None = None
         """Set by the service before ``start``; transports with delivery receipts call it."""
 
-    async def start(self, on_inbound: InboundHandler) -> None:
+    async def start(
+        self, on_inbound: InboundHandler, on_receipt: ReceiptHandler | None = None
+    ) -> None:
         self.on_inbound = on_inbound
+        self.on_receipt = on_receipt
 
     async def send(self, message: Outgoing, reference: int) -> str | None:
         raise NotImplementedError

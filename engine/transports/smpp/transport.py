@@ -40,7 +40,7 @@ from engine.transports.smpp.receipts import (
     parse_receipt,
 )
 from engine.transports.smpp.settings import SmppSettings, submit_addressing
-from engine.types import InboundHandler
+from engine.types import InboundHandler, ReceiptHandler
 
 __all__ = ["SmppTransport"]
 
@@ -88,8 +88,10 @@ class SmppTransport(TransportBase):
 
     # --- life cycle ------------------------------------------------------------------------
 
-    async def start(self, on_inbound: InboundHandler) -> None:
-        await super().start(on_inbound)
+    async def start(
+        self, on_inbound: InboundHandler, on_receipt: ReceiptHandler | None = None
+    ) -> None:
+        await super().start(on_inbound, on_receipt)
         self._closing = False
         loop = asyncio.get_running_loop()
         s = self.settings
