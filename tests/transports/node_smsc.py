@@ -21,7 +21,7 @@ import pytest
 
 SMSC_DIR = Path(__file__).resolve().parents[1] / "smsc"
 SCRIPT = SMSC_DIR / "smsc.js"
-INSTALL = "npm install --prefix tests/smsc smpp@0.5.1"
+INSTALL = "npm ci --prefix tests/smsc"
 
 Event = dict[str, Any]
 
