@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 from engine.core.clock import Clock, SystemClock
 from engine.core.ids import IdSource, RandomIds
 from engine.core.messages import Address, Inbound
-from engine.core.model import Contact, Input, Session, Sprint
+from engine.core.model import Contact, Event, Input, Session, Sprint
 from engine.core.records import Conversation, Received, Step, Timer
 from engine.metrics import Metrics, link_state
 from engine.outbox import Outbox
@@ -326,7 +326,7 @@ class Service:
                 session_id=self.ids.new("s"),
                 recent_replies=conversation.recent_replies,
             )
-            return step(ruleset, session, inp, now), now
+            return _safe_step(ruleset, session, inp, now), now
         at = min(work.due, now)
         if work.kind == "session":
             if session is None or session.id != work.session_id or not _due(session, at):
@@ -338,7 +338,7 @@ class Service:
                 session_id=session.id,
                 recent_replies=conversation.recent_replies,
             )
-            return step(ruleset, session, inp, at), at
+            return _safe_step(ruleset, session, inp, at), at
         inp = Input(
             "start",
             contact,
@@ -348,7 +348,24 @@ class Service:
             session_id=self.ids.new("s"),
             recent_replies=conversation.recent_replies,
         )
-        return step(ruleset, session, inp, at), at
+        return _safe_step(ruleset, session, inp, at), at
+
+
+def _safe_step(ruleset: RuleSet, session: Session | None, inp: Input, now: datetime) -> Sprint:
+    """Run the runtime; a bug in it costs one message (to the inbox), never the whole batch.
+
+    Without this, one message that trips a bug would fail its batch again at every restart.
+    """
+    try:
+        return step(ruleset, session, inp, now)
+    except Exception as exc:
+        log.exception(
+            "the runtime failed on a %s for %s; the message goes to the inbox",
+            inp.kind,
+            inp.contact.phone,
+        )
+        problem = Event("error", {"message": f"internal error: {type(exc).__name__}: {exc}"})
+        return Sprint(session=None, events=(problem,), handoff="inbox" if inp.message else None)
 
 
 async def _every_row(read: Callable[[int], Awaitable[list[T]]]) -> list[T]:
@@ -385,8 +402,8 @@ def _advance(conversation: Conversation, sprint: Sprint, number: Address) -> Con
         votes = {**votes, **{vote.poll: vote.choice for vote in sprint.votes}}
     replies = sum(1 for message in sprint.outbound if message.kind == "reply")
     session = sprint.session
-    if session is None and sprint.ended is None and not sprint.events:
-        session = conversation.session  # a stale timer changed nothing
+    if session is None and sprint.ended is None:
+        session = conversation.session  # the step neither kept nor ended a session: unchanged
     return Conversation(
         Contact(contact.phone, fields, contact.groups, opted, votes),
         session,

@@ -6,6 +6,8 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from engine.core.clock import FixedClock
 from engine.core.ids import SequentialIds
 from engine.core.messages import Inbound, Outgoing
@@ -165,3 +167,30 @@ async def test_one_long_wait_fires_a_chain_of_timeouts(tmp_path: Path) -> None:
             "Reminder: please confirm your appointment of 05/03 at 11:00 with YES or NO."
         ]
         assert await harness.store.session("+33600000010", "36111") is None
+
+
+async def test_a_runtime_bug_costs_one_message_not_the_batch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import engine.service
+
+    real = engine.service.step
+
+    def buggy(ruleset, session, inp, now):  # type: ignore[no-untyped-def]
+        if inp.message is not None and inp.message.text == "BOOM":
+            raise ZeroDivisionError("division by zero")
+        return real(ruleset, session, inp, now)
+
+    monkeypatch.setattr(engine.service, "step", buggy)
+    async with Harness(RULES, db=str(tmp_path / "t.db"), clock=FixedClock(START)) as harness:
+        await asyncio.gather(
+            harness.transport.deliver("+33600000011", "36111", "BOOM", START),
+            harness.transport.deliver("+33600000012", "36111", "HOURS", START),
+        )
+        await harness.service.idle()
+        texts = [m.text for m in harness.transport.take()]
+        assert texts == ["We are open Monday to Friday, 9:00-18:00, and Saturday 10:00-16:00."]
+        errors = await harness.store.events(contact="+33600000011", type="error")
+        assert errors[0]["data"]["message"] == "internal error: ZeroDivisionError: division by zero"
+        assert [row["contact"] for row in await harness.store.inbox()] == ["+33600000011"]
+        assert await harness.store.pending_inbound() == []  # both processed
