@@ -18,6 +18,30 @@
 //   {"cmd":"unbind"}                          send unbind on every session
 //   {"cmd":"quit"}                            close and exit
 //
+// Misbehaviours, for the tests of what the ESME does about them:
+//
+//   {"cmd":"refuse_bind","status":14}         answer every bind with this status (0: accept)
+//   {"cmd":"nack","on":true,"status":3}       answer every request (binds too) with generic_nack
+//   {"cmd":"unbind_after_submit","answer":true}   send unbind right after the next submit_sm,
+//       answered first when "answer" is true, left unanswered otherwise
+//   {"cmd":"drop_after","count":N}            destroy the connection on the Nth PDU received from
+//       now on, before reading it
+//   {"cmd":"delay","submit_sm":2000}          answer each submit_sm that many ms late
+//   {"cmd":"raw","hex":"…"}                   write these octets as they are on every connection
+//   {"cmd":"cut"}                             cut every connection after the SMSC's own writes:
+//       nothing the ESME sends from now on is read (a deliver_sm_resp on its way is lost), what
+//       the SMSC wrote is flushed, then the connection closes; "hard":true resets it instead
+//   {"cmd":"stream","count":10000,"window":100,"to":"36111","texts":["HOURS"],"from":33700000000,
+//       "cut_at":[2500]}  deliver `count` MOs from distinct phones (from, from+1, …; text
+//       texts[i % len]), at most `window` unanswered; re-deliver every MO whose deliver_sm_resp
+//       did not come (the connection closed) or was not ESME_ROK, as an SMSC does; cut the
+//       connection once the number of MOs answered ESME_ROK reaches each `cut_at`. Reports
+//       stream_cut and stream_done (counts of deliveries, re-deliveries, cuts). While it runs,
+//       the deliver_sm_resp PDUs are not echoed one by one.
+//   "mo" takes "cut_on_resp":true: the connection is cut when the answer to that deliver_sm
+//       arrives, before it is read; the MO is then re-delivered on the next bind (mo_resp comes
+//       from the re-delivery; mo_cut is reported for the lost answer).
+//
 // Message ids are hex ("1A2B…"), as many SMSCs write them in submit_sm_resp. Like many servers,
 // node leaves Nagle on; SMSC_NODELAY=1 in the environment turns it off (for measurements).
 // With SMSC_TLS_KEY and SMSC_TLS_CERT it speaks TLS.
@@ -33,6 +57,13 @@ let throttle = 0;
 let moOnBind = null;
 let silence = { submit_sm: false, enquire_link: false };
 let receipts = { on: true, stat: 'DELIVRD', err: '000', delay: 0, id_format: 'same', tlv: false };
+let refuseBind = 0;
+let nack = { on: false, status: smpp.ESME_RINVCMDID };
+let unbindAfterSubmit = null;
+let dropAfter = 0;
+let delays = { submit_sm: 0 };
+let stream = null;
+const redeliver = [];  // MOs ("mo" with cut_on_resp) whose answer was lost: sent on the next bind
 
 function emit(obj) {
   process.stdout.write(JSON.stringify(obj) + '\n');
@@ -49,6 +80,7 @@ function describe(pdu) {
     'system_id', 'password', 'system_type', 'service_type']) {
     if (key in pdu) out[key] = pdu[key];
   }
+  if (pdu.command_status) out.status = pdu.command_status;
   const sm = pdu.short_message;
   if (sm !== undefined && sm !== null) {
     if (typeof sm === 'string') {
@@ -61,6 +93,25 @@ function describe(pdu) {
     }
   }
   return out;
+}
+
+// A PDU this session must not act on: the connection was cut, or the PDU was answered already.
+function skip(session, pdu) {
+  return session.dead || (pdu !== undefined && pdu.handled);
+}
+
+// Cut a connection: nothing it receives from now on is read. Soft: what the SMSC wrote is flushed
+// and the connection ends (FIN); hard: it is reset (RST), unsent data lost.
+function cut(session, hard) {
+  if (session.dead) return;
+  session.dead = true;
+  session.pause();
+  if (hard) {
+    session.socket.resetAndDestroy();
+  } else {
+    session.socket.end();
+    setTimeout(() => session.socket.destroy(), 2000).unref();
+  }
 }
 
 function receiptFor(session, submit, messageId) {
@@ -87,10 +138,30 @@ function receiptFor(session, submit, messageId) {
     options.message_state = receipts.stat === 'DELIVRD' ? 2 : 5;
   }
   setTimeout(() => {
+    if (session.dead) return;
     session.deliver_sm(options, (resp) => {
+      if (session.dead) return;
       emit({ event: 'receipt_resp', message_id: messageId, status: resp.command_status });
     });
   }, receipts.delay);
+}
+
+function answerSubmit(session, pdu, record) {
+  session.inflight -= 1;
+  if (session.dead) return;
+  if (throttle > 0) {
+    throttle -= 1;
+    record.status = smpp.ESME_RTHROTTLED;
+    emit(record);
+    session.send(pdu.response({ command_status: smpp.ESME_RTHROTTLED }));
+    return;
+  }
+  const messageId = (nextId++).toString(16).toUpperCase();
+  record.message_id = messageId;
+  record.status = 0;
+  emit(record);
+  session.send(pdu.response({ message_id: messageId }));
+  if (receipts.on && pdu.registered_delivery & 0x01) receiptFor(session, pdu, messageId);
 }
 
 // SMSC_TLS_KEY and SMSC_TLS_CERT (PEM files) make it a TLS server.
@@ -101,12 +172,47 @@ const server = smpp.createServer(tls, (session) => {
   sessions.add(session);
   if (process.env.SMSC_NODELAY) session.socket.setNoDelay(true);
   session.bound = null;
+  session.dead = false;
+  session.inflight = 0;
+  session.pending = new Map();  // sequence → delivery awaiting its deliver_sm_resp
+  session.cutOn = new Set();  // sequences whose deliver_sm_resp cuts the connection
   emit({ event: 'connect' });
   session.on('pdu', (pdu) => {
-    if (pdu.command !== 'submit_sm') emit(describe(pdu));
+    if (session.dead) return;
+    if (dropAfter > 0) {
+      dropAfter -= 1;
+      if (dropAfter === 0) {
+        emit({ event: 'dropped', after: pdu.command });
+        session.dead = true;
+        session.socket.destroy();
+        return;
+      }
+    }
+    if (pdu.command === 'deliver_sm_resp' && session.cutOn.has(pdu.sequence_number)) {
+      emit({ event: 'mo_cut', id: (session.pending.get(pdu.sequence_number) || {}).id });
+      cut(session, false);
+      return;
+    }
+    if (nack.on && !pdu.isResponse()) {
+      pdu.handled = true;
+      emit({ event: 'nacked', command: pdu.command, seq: pdu.sequence_number });
+      session.send(new smpp.PDU('generic_nack', {
+        sequence_number: pdu.sequence_number, command_status: nack.status,
+      }));
+      return;
+    }
+    if (pdu.command === 'submit_sm') return;  // reported with its outcome
+    if (pdu.command === 'deliver_sm_resp' && stream && stream.running) return;  // too many
+    emit(describe(pdu));
   });
   for (const bind of ['bind_transceiver', 'bind_transmitter', 'bind_receiver']) {
     session.on(bind, (pdu) => {
+      if (skip(session, pdu)) return;
+      if (refuseBind) {
+        emit({ event: 'bind_refused', status: refuseBind });
+        session.send(pdu.response({ command_status: refuseBind }));
+        return;
+      }
       session.bound = bind;
       if (moOnBind) {
         // Both PDUs in one TCP write: the ESME reads them with one recv.
@@ -119,53 +225,77 @@ const server = smpp.createServer(tls, (session) => {
         return;
       }
       session.send(pdu.response({ system_id: 'node-smsc' }));
+      if (bind !== 'bind_transmitter') {
+        redeliver.splice(0).forEach((item) => deliver(item));
+        pump();
+      }
     });
   }
   session.on('enquire_link', (pdu) => {
+    if (skip(session, pdu)) return;
     if (!silence.enquire_link) session.send(pdu.response());
   });
   session.on('unbind', (pdu) => {
+    if (skip(session, pdu)) return;
     session.send(pdu.response());
     session.close();
   });
   session.on('submit_sm', (pdu) => {
+    if (skip(session, pdu)) return;
     const record = describe(pdu);
+    session.inflight += 1;
+    record.inflight = session.inflight;
     if (silence.submit_sm) {
       record.status = null;
       emit(record);
       return;
     }
-    if (throttle > 0) {
-      throttle -= 1;
-      record.status = smpp.ESME_RTHROTTLED;
-      emit(record);
-      session.send(pdu.response({ command_status: smpp.ESME_RTHROTTLED }));
+    if (unbindAfterSubmit) {
+      const answer = unbindAfterSubmit.answer;
+      unbindAfterSubmit = null;
+      if (answer) {
+        answerSubmit(session, pdu, record);
+      } else {
+        record.status = null;
+        emit(record);
+      }
+      session.unbind();
+      emit({ event: 'unbind_sent' });
       return;
     }
-    const messageId = (nextId++).toString(16).toUpperCase();
-    record.message_id = messageId;
-    record.status = 0;
-    emit(record);
-    session.send(pdu.response({ message_id: messageId }));
-    if (receipts.on && pdu.registered_delivery & 0x01) receiptFor(session, pdu, messageId);
+    if (delays.submit_sm > 0) {
+      setTimeout(() => answerSubmit(session, pdu, record), delays.submit_sm);
+    } else {
+      answerSubmit(session, pdu, record);
+    }
   });
   session.on('close', () => {
     sessions.delete(session);
+    // Every delivery left without an answer is delivered again, as an SMSC does.
+    for (const item of session.pending.values()) {
+      if (item.stream) {
+        stream.inflight -= 1;
+        stream.queue.unshift(item);
+      } else if (item.redeliver) {
+        redeliver.push(item);
+      }
+    }
+    session.pending.clear();
     emit({ event: 'close' });
+    if (receivers()[0]) {
+      redeliver.splice(0).forEach((item) => deliver(item));
+      pump();
+    }
   });
   session.on('error', (err) => emit({ event: 'error', error: String(err) }));
 });
 
 function receivers() {
-  return [...sessions].filter((s) => s.bound === 'bind_transceiver' || s.bound === 'bind_receiver');
+  return [...sessions].filter((s) => !s.dead &&
+    (s.bound === 'bind_transceiver' || s.bound === 'bind_receiver'));
 }
 
-function mo(cmd) {
-  const session = receivers()[0];
-  if (!session) {
-    emit({ event: 'mo_resp', id: cmd.id, error: 'no receiver bound' });
-    return;
-  }
+function moPdu(cmd) {
   const options = {
     source_addr: cmd.from,
     source_addr_ton: cmd.source_addr_ton === undefined ? 1 : cmd.source_addr_ton,
@@ -190,9 +320,106 @@ function mo(cmd) {
     if (!(name in smpp.tlvs)) smpp.addTLV(name, { id: parseInt(tag, 16), type: smpp.types.tlv.buffer });
     pdu[name] = Buffer.from(value, 'hex');
   }
-  session.send(pdu, (resp) => {
-    emit({ event: 'mo_resp', id: cmd.id, status: resp.command_status });
+  return pdu;
+}
+
+// Send one delivery ({cmd, onResp, redeliver, stream}) on the bound receiver; false if none.
+function deliver(item) {
+  const session = receivers()[0];
+  if (!session) {
+    if (item.redeliver) redeliver.push(item);
+    return false;
+  }
+  const pdu = moPdu(item.cmd);
+  const sent = session.send(pdu, (resp) => {
+    if (session.dead) return;
+    session.pending.delete(pdu.sequence_number);
+    item.onResp(resp.command_status);
   });
+  if (!sent) {
+    if (item.stream) stream.queue.unshift(item);
+    else if (item.redeliver) redeliver.push(item);
+    return false;
+  }
+  item.redelivered = item.sends ? item.redelivered + 1 : 0;
+  item.sends = (item.sends || 0) + 1;
+  session.pending.set(pdu.sequence_number, item);
+  if (item.cutOnResp) {
+    item.cutOnResp = false;
+    session.cutOn.add(pdu.sequence_number);
+  }
+  return true;
+}
+
+function mo(cmd) {
+  const item = {
+    cmd,
+    id: cmd.id,
+    redeliver: !!cmd.cut_on_resp,
+    cutOnResp: !!cmd.cut_on_resp,
+    onResp: (status) => emit({ event: 'mo_resp', id: cmd.id, status, redelivered: item.redelivered || 0 }),
+  };
+  if (!receivers()[0] && !item.redeliver) {
+    emit({ event: 'mo_resp', id: cmd.id, error: 'no receiver bound' });
+    return;
+  }
+  deliver(item);
+}
+
+function startStream(cmd) {
+  const texts = cmd.texts || ['HOURS'];
+  const base = Number(cmd.from || 33700000000);
+  stream = {
+    running: true, queue: [], inflight: 0, window: cmd.window || 100, acked: 0, sent: 0,
+    redelivered: 0, refused: 0, cuts: 0, cutAt: (cmd.cut_at || []).slice().sort((a, b) => a - b),
+    hard: !!cmd.hard, count: cmd.count, started: Date.now(),
+  };
+  for (let i = 0; i < cmd.count; i += 1) {
+    const item = { cmd: { from: String(base + i), to: cmd.to || '36111', text: texts[i % texts.length] },
+      redeliver: true, stream: true };
+    item.onResp = (status) => streamResp(item, status);
+    stream.queue.push(item);
+  }
+  pump();
+}
+
+function streamResp(item, status) {
+  stream.inflight -= 1;
+  if (status === 0) {
+    stream.acked += 1;
+    if (stream.cutAt.length && stream.acked >= stream.cutAt[0]) {
+      stream.cutAt.shift();
+      stream.cuts += 1;
+      const session = receivers()[0];
+      emit({ event: 'stream_cut', acked: stream.acked, unanswered: stream.inflight, t: Date.now() });
+      if (session) cut(session, stream.hard);
+    }
+  } else {
+    stream.refused += 1;
+    setTimeout(() => { stream.queue.push(item); pump(); }, 50);
+  }
+  if (stream.acked === stream.count) {
+    stream.running = false;
+    emit({
+      event: 'stream_done', acked: stream.acked, sent: stream.sent, redelivered: stream.redelivered,
+      refused: stream.refused, cuts: stream.cuts, ms: Date.now() - stream.started,
+    });
+    return;
+  }
+  pump();
+}
+
+function pump() {
+  if (!stream || !stream.running) return;
+  while (stream.inflight < stream.window && stream.queue.length) {
+    const item = stream.queue[0];
+    if (!receivers()[0]) return;
+    stream.queue.shift();
+    if (!deliver(item)) return;
+    stream.inflight += 1;
+    stream.sent += 1;
+    if (item.sends > 1) stream.redelivered += 1;
+  }
 }
 
 const lines = readline.createInterface({ input: process.stdin });
@@ -210,7 +437,19 @@ lines.on('line', (line) => {
   else if (cmd.cmd === 'throttle') throttle = cmd.count || 0;
   else if (cmd.cmd === 'mo_on_bind') moOnBind = cmd;
   else if (cmd.cmd === 'silence') silence = Object.assign(silence, cmd);
-  else if (cmd.cmd === 'drop') {
+  else if (cmd.cmd === 'refuse_bind') refuseBind = cmd.status || 0;
+  else if (cmd.cmd === 'nack') nack = { on: !!cmd.on, status: cmd.status === undefined ? smpp.ESME_RINVCMDID : cmd.status };
+  else if (cmd.cmd === 'unbind_after_submit') unbindAfterSubmit = { answer: cmd.answer !== false };
+  else if (cmd.cmd === 'drop_after') dropAfter = cmd.count || 0;
+  else if (cmd.cmd === 'delay') delays = Object.assign(delays, cmd);
+  else if (cmd.cmd === 'stream') startStream(cmd);
+  else if (cmd.cmd === 'raw') {
+    for (const session of sessions) if (!session.dead) session.socket.write(Buffer.from(cmd.hex, 'hex'));
+    emit({ event: 'raw_sent' });
+  } else if (cmd.cmd === 'cut') {
+    for (const session of sessions) cut(session, !!cmd.hard);
+    emit({ event: 'cut' });
+  } else if (cmd.cmd === 'drop') {
     for (const session of sessions) session.socket.destroy();
     emit({ event: 'dropped' });
   } else if (cmd.cmd === 'unbind') {
