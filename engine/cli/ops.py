@@ -84,7 +84,8 @@ def render_health(report: dict[str, Any], url: str) -> str:
     first = True
     for name, info in connectors.items():
         label = "connectors" if first else ""
-        lines.append(f"  {label:<11} {name} ({info.get('type')}): {info.get('state')}")
+        error = f" ({info['error']})" if info.get("error") else ""
+        lines.append(f"  {label:<11} {name} ({info.get('type')}): {info.get('state')}{error}")
         first = False
     queues = report.get("queues", {})
     lines.append(f"  {'queues':<11} " + ", ".join(f"{k} {v}" for k, v in queues.items()))

@@ -48,17 +48,19 @@ def health_report(
     elif config is not None:
         rules["path"] = str(config.rules_path())
     types = {name: c.type for name, c in config.connectors.items()} if config else {}
-    connectors = {
-        name: {"type": types.get(name, type(transport).__name__), "state": state}
-        for (name, state), transport in zip(
-            service.links().items(), service.transports.values(), strict=True
-        )
-    }
+    connectors: dict[str, dict[str, Any]] = {}
+    for (name, state), transport in zip(
+        service.links().items(), service.transports.values(), strict=True
+    ):
+        connectors[name] = {"type": types.get(name, type(transport).__name__), "state": state}
+        error = getattr(transport, "link_error", None)  # why the link is down (smpp)
+        if state != UP and isinstance(error, str):
+            connectors[name]["error"] = error
     problems: list[str] = []
     if not service.accepting:
         problems.append("the engine is not taking messages (starting or stopping)")
     problems.extend(
-        f"connector {name} is {info['state']}"
+        f"connector {name} is {info['state']}" + (f": {info['error']}" if "error" in info else "")
         for name, info in connectors.items()
         if info["state"] != UP
     )

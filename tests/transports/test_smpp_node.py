@@ -9,73 +9,17 @@ from __future__ import annotations
 
 import asyncio
 import shutil
-import sqlite3
 import subprocess
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
 
 import pytest
 from node_smsc import NodeSmsc
+from smpp_harness import PHONE, engine, rows, until
 
-from engine.ruleset.compiler import compile_rules
-from engine.service import Service
-from engine.store import SqliteStore
-from engine.transports.smpp import SmppSettings, SmppTransport
 from engine.transports.smpp.gsm7 import parse_udh
 
-REPO = Path(__file__).resolve().parents[2]
-PHONE = "33600000001"  # as the SMSC writes it (TON 1): the engine's +33600000001
 VOTE_REPLY = "Thanks! Your vote for Moonlight Drive is counted."
 LONG = ("Café à 5€ 😀 " * 40)[:400]
-
-
-@pytest.fixture
-async def smsc() -> AsyncIterator[NodeSmsc]:
-    node = await NodeSmsc().start()
-    try:
-        yield node
-    finally:
-        await node.stop()
-
-
-@asynccontextmanager
-async def engine(
-    tmp_path: Path, smsc: NodeSmsc, rules: Path = REPO / "rules", **options: Any
-) -> AsyncIterator[tuple[Service, SmppTransport, SqliteStore]]:
-    settings = SmppSettings(
-        port=smsc.port,
-        system_id="twoway",
-        password="secret",
-        numbers={"36111": "short_code"},
-        reconnect_min=0.1,
-        reconnect_max=0.4,
-        **{"submit_id_base": "hex", "receipt_id_base": "hex", **options},  # smsc.js ids are hex
-    )
-    transport = SmppTransport("operator", settings)
-    store = SqliteStore(tmp_path / "twoway.db")
-    ruleset = compile_rules(rules).raise_for_errors()
-    service = Service(ruleset, store, {"operator": transport}, routes={"36111": "operator"})
-    await service.start()
-    try:
-        await transport.wait_bound(10)
-        yield service, transport, store
-    finally:
-        await service.stop(drain_timeout=5)
-
-
-def rows(tmp_path: Path, sql: str) -> list[tuple[Any, ...]]:
-    with sqlite3.connect(tmp_path / "twoway.db") as conn:
-        return conn.execute(sql).fetchall()
-
-
-async def until(check: Any, timeout: float = 10.0) -> None:
-    for _ in range(int(timeout / 0.02)):
-        if check():
-            return
-        await asyncio.sleep(0.02)
-    assert check(), check.__doc__
 
 
 async def test_vote_reply_and_its_delivery_receipt(tmp_path: Path, smsc: NodeSmsc) -> None:

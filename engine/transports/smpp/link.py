@@ -42,7 +42,9 @@ MAX_PDU = 65_536
 _UNBIND_WAIT = 2.0
 _ESME_ROK = 0x00
 _ESME_RINVCMDID = 0x03
+_ESME_RINVBNDSTS = 0x04
 _ESME_RX_T_APPN = 0x64
+_CREDENTIALS = {0x0D, 0x0E, 0x0F}  # ESME_RBINDFAIL, ESME_RINVPASWD, ESME_RINVSYSID
 _QUICKACK: int | None = getattr(socket, "TCP_QUICKACK", None)  # Linux only
 
 
@@ -69,6 +71,9 @@ class LinkSettings:
 class SubmitResult:
     status: int
     message_id: str
+    nack: bool = False
+    """The SMSC answered with generic_nack: it could not take the PDU (never a verdict on the
+    message itself, so the transport retries it)."""
 
 
 class _Dropped(Exception):
@@ -104,6 +109,8 @@ class Link:
         self.generation = 0
         self.binds = 0
         """How many times this link has bound (tests watch reconnections through it)."""
+        self.last_error: str | None = None
+        """Why the link is not bound (None while bound, and before the first attempt ends)."""
         self._commands: queue.SimpleQueue[tuple[Any, ...]] = queue.SimpleQueue()
         self._wake_r, self._wake_w = socket.socketpair()
         self._wake_r.setblocking(False)
@@ -119,6 +126,10 @@ class Link:
         self._last_rx = 0.0
         self._last_tx = 0.0
         self._bound_thread = False
+        self._partial_since: float | None = None
+        """When the incomplete PDU at the head of the buffer began to arrive."""
+        self._broken: str | None = None
+        """Why the connection must end once the PDUs read with it are handled."""
 
     # --- the loop's side ------------------------------------------------------------------
 
@@ -161,16 +172,17 @@ class Link:
     def _run(self) -> None:
         attempt = 0
         while not self._closing:
+            reason, bound = "the link ended", False
             try:
                 self._connect()
-                attempt = 0
+                attempt, bound = 0, True
                 self._serve()
             except _Closing:
                 self._unbind()
             except (_Dropped, OSError, PduError, TransportError) as exc:
-                if not self._closing:
-                    log.warning("smpp %s: link lost: %s", self.name, exc)
-            except Exception:
+                reason = str(exc) or type(exc).__name__
+            except Exception as exc:
+                reason = f"link thread failed: {exc!r}"
                 log.exception("smpp %s: link thread failed", self.name)
             finally:
                 self._drop()
@@ -179,7 +191,10 @@ class Link:
             attempt += 1
             ceiling = min(self.settings.reconnect_max, self.settings.reconnect_min * 2**attempt)
             delay = random.uniform(self.settings.reconnect_min / 2, ceiling)
-            log.info("smpp %s: reconnecting in %.2fs", self.name, delay)
+            self.last_error = reason
+            # One line per attempt: a refused bind retries with the same back-off, not in a loop.
+            what = "link lost" if bound else "cannot bind"
+            log.warning("smpp %s: %s: %s; reconnecting in %.2fs", self.name, what, reason, delay)
             self._pause(delay)
         self._fail_commands("the SMPP connector is closed")
 
@@ -243,8 +258,18 @@ class Link:
                 answer = pdu.command in (f"bind_{s.bind}_resp", "generic_nack")
                 if answer and pdu.sequence == sequence:
                     if pdu.status != _ESME_ROK:
-                        raise _Dropped(f"bind refused: {codec.describe(pdu.status)}")
+                        hint = (
+                            f" (check system_id {s.system_id!r} and the password)"
+                            if pdu.status in _CREDENTIALS
+                            else ""
+                        )
+                        raise _Dropped(
+                            f"bind refused by {s.host}:{s.port}: "
+                            f"{'generic_nack ' if pdu.command == 'generic_nack' else ''}"
+                            f"{codec.describe(pdu.status)}{hint}"
+                        )
                     self.binds += 1
+                    self.last_error = None
                     self._bound_thread = True
                     log.info(
                         "smpp %s: bound as %s to %s:%s (%s)",
@@ -257,8 +282,10 @@ class Link:
                     self._to_loop(self._on_state, self, True)
                     for after in pdus[index + 1 :]:  # read with the bind_resp: a deliver_sm…
                         self._handle(after)
+                    self._check_broken()
                     return
                 self._handle(pdu)
+            self._check_broken()
 
     def _serve(self) -> None:
         s = self.settings
@@ -270,13 +297,28 @@ class Link:
                 wake = max(self._last_rx, self._last_tx) + s.enquire_link
             if self._inflight:
                 wake = min(wake, min(deadline for _, deadline in self._inflight.values()))
+            if self._partial_since is not None:
+                wake = min(wake, self._partial_since + s.response_timeout)
             for pdu in self._read(max(0.0, wake - now)):
                 self._handle(pdu)
+            self._check_broken()
             self._timers()
+
+    def _check_broken(self) -> None:
+        """End the connection once the PDUs read before the trouble are handled."""
+        if self._broken is not None:
+            reason, self._broken = self._broken, None
+            raise _Dropped(reason)
 
     def _timers(self) -> None:
         s = self.settings
         now = time.monotonic()
+        if self._partial_since is not None and now - self._partial_since > s.response_timeout:
+            announced = int.from_bytes(self._buffer[:4], "big") if len(self._buffer) >= 4 else 0
+            raise _Dropped(
+                f"a PDU of {announced} octets announced, {len(self._buffer)} arrived in "
+                f"{s.response_timeout:g}s: the stream is out of step"
+            )
         if self._enquiry is not None:
             if now - self._enquiry[1] > s.response_timeout:
                 raise _Dropped(f"no enquire_link_resp in {s.response_timeout:g}s")
@@ -321,12 +363,20 @@ class Link:
         return self._frames()
 
     def _frames(self) -> list[Pdu]:
+        """Cut the whole PDUs off the buffer. A command_length no PDU can have means the stream
+        is out of step: the PDUs before it are returned, and the connection ends after them."""
         found: list[Pdu] = []
         buffer = self._buffer
-        while len(buffer) >= 16:
+        while len(buffer) >= 4 and self._broken is None:
             length = int.from_bytes(buffer[:4], "big")
             if not 16 <= length <= MAX_PDU:
-                raise _Dropped(f"a PDU with command_length {length}: the stream is out of step")
+                self._broken = (
+                    f"a PDU with command_length {length} ({bytes(buffer[:16]).hex()}…): "
+                    "the stream is out of step"
+                )
+                log.error("smpp %s: %s", self.name, self._broken)
+                buffer.clear()
+                break
             if len(buffer) < length:
                 break
             raw = bytes(buffer[:length])
@@ -335,6 +385,10 @@ class Link:
                 found.append(codec.decode(raw))
             except PduError as exc:
                 self._undecodable(raw, exc)
+        if not buffer:
+            self._partial_since = None
+        elif found or self._partial_since is None:
+            self._partial_since = time.monotonic()
         return found
 
     def _undecodable(self, raw: bytes, exc: PduError) -> None:
@@ -358,13 +412,14 @@ class Link:
         command = pdu.command
         if pdu.is_response:
             if command in ("submit_sm_resp", "data_sm_resp", "generic_nack"):
+                nack = command == "generic_nack"
                 entry = self._inflight.pop(pdu.sequence, None)
                 if entry is not None:
-                    result = SubmitResult(pdu.status, pdu.text_field("message_id"))
+                    result = SubmitResult(pdu.status, pdu.text_field("message_id"), nack)
                     self._settle(entry[0], result)
                 elif self._enquiry is not None and self._enquiry[0] == pdu.sequence:
                     self._enquiry = None  # an SMSC without enquire_link still answered: alive
-                elif command == "generic_nack":
+                elif nack:
                     log.warning("smpp %s: generic_nack %s", self.name, codec.describe(pdu.status))
             elif (
                 command == "enquire_link_resp"
@@ -372,6 +427,9 @@ class Link:
                 and self._enquiry[0] == pdu.sequence
             ):
                 self._enquiry = None
+            if pdu.status == _ESME_RINVBNDSTS and self._broken is None:
+                # The SMSC no longer counts us bound (it restarted, or lost our session).
+                self._broken = f"the SMSC says we are not bound ({codec.describe(pdu.status)})"
             return
         if command == "enquire_link":
             self._send(codec.encode("enquire_link_resp", pdu.sequence))
@@ -382,7 +440,7 @@ class Link:
                 self._send(codec.encode(f"{command}_resp", pdu.sequence, _ESME_RX_T_APPN))
         elif command == "unbind":
             self._send(codec.encode("unbind_resp", pdu.sequence))
-            raise _Dropped("the SMSC unbound")
+            self._broken = self._broken or "the SMSC unbound"  # after the PDUs read with it
         elif command == "alert_notification":
             log.info("smpp %s: alert_notification for %s", self.name, pdu.text_field("source_addr"))
         else:
@@ -446,6 +504,9 @@ class Link:
                     if pdu.command == "unbind_resp" and pdu.sequence == sequence:
                         log.info("smpp %s: unbound", self.name)
                         return
+                    if pdu.command == "generic_nack" and pdu.sequence == sequence:
+                        log.info("smpp %s: unbind answered with generic_nack", self.name)
+                        return
                     if pdu.command in ("deliver_sm", "data_sm"):
                         answer = f"{pdu.command}_resp"
                         self._send(codec.encode(answer, pdu.sequence, _ESME_RX_T_APPN))
@@ -461,6 +522,8 @@ class Link:
                 sock.close()
         was_bound, self._bound_thread = self._bound_thread, False
         self._enquiry = None
+        self._broken = None
+        self._partial_since = None
         inflight, self._inflight = self._inflight, {}
         for future, _ in inflight.values():
             # The SMSC may have accepted it before the link dropped: a retry can duplicate it.

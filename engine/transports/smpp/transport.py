@@ -155,6 +155,26 @@ class SmppTransport(TransportBase):
         else:
             link.bound.clear()
 
+    @property
+    def state(self) -> str:
+        """``up`` while every bind is bound; ``connecting`` before the first attempt ended;
+        ``down`` otherwise (``link_error`` says why). /health and /metrics read it."""
+        if not self.links:
+            return "down"
+        if all(link.bound.is_set() for link in self.links):
+            return "up"
+        if any(link.binds or link.last_error for link in self.links):
+            return "down"
+        return "connecting"
+
+    @property
+    def link_error(self) -> str | None:
+        """Why a bind is not up (the last failure: a refused bind, a lost link), or None."""
+        for link in self.links:
+            if not link.bound.is_set() and link.last_error:
+                return link.last_error
+        return None
+
     # --- outbound --------------------------------------------------------------------------
 
     def _encode(self, text: str, reference: int) -> list[gsm7.Part]:
@@ -230,6 +250,11 @@ class SmppTransport(TransportBase):
                 "short_message": part.short_message,
             }
             result: SubmitResult = await link.submit(fields)
+        if result.nack:  # the SMSC could not take the PDU: no verdict on the message
+            raise TransportError(
+                f"submit_sm answered with generic_nack: {codec.describe(result.status)}",
+                transient=True,
+            )
         if result.status != ESME_ROK:
             if result.status in (ESME_RTHROTTLED, ESME_RMSGQFUL):
                 self.stats["throttled"] += 1

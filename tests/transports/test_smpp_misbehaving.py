@@ -1,0 +1,282 @@
+"""SMPP connector against SMSCs that misbehave (tests/smsc/smsc.js, node-smpp, told to).
+
+Each test shows what an operator sees (the log lines, the outbox rows, the link state that
+/health reports) and that nothing is lost: every MO is answered ESME_ROK once committed, and
+every reply ends accepted by the SMSC, ``sent`` or ``delivered``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import struct
+from pathlib import Path
+from typing import Any
+
+import pytest
+from node_smsc import NodeSmsc
+from smpp_harness import PHONE, engine, rows, until
+
+from engine.transports.smpp import pdu as codec
+from engine.web.health import health_report
+
+HOURS_REPLY = "We are open Monday to Friday, 9:00-18:00, and Saturday 10:00-16:00."
+LINK = "engine.transports.smpp.link"
+ESME_RBINDFAIL = 0x0D
+ESME_RINVPASWD = 0x0E
+
+
+def phones(count: int, base: int = 33611000000) -> list[str]:
+    return [str(base + n) for n in range(count)]
+
+
+def link_lines(caplog: pytest.LogCaptureFixture, level: int = logging.WARNING) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.name == LINK and r.levelno >= level]
+
+
+def no_crash(caplog: pytest.LogCaptureFixture) -> None:
+    """Nothing failed unexpectedly: no traceback was logged, by the link or anyone."""
+    crashed = [r.getMessage() for r in caplog.records if r.exc_info is not None]
+    assert crashed == []
+
+
+async def all_sent(tmp_path: Path, count: int, timeout: float = 15.0) -> None:
+    """Every reply row is accepted by the SMSC (``sent``, or ``delivered`` by its receipt)."""
+
+    def done() -> bool:
+        statuses = rows(tmp_path, "SELECT status FROM outbox")
+        return len(statuses) == count and all(s in ("sent", "delivered") for (s,) in statuses)
+
+    await until(done, timeout)
+
+
+async def test_unbind_right_after_an_answered_submit_sm(
+    tmp_path: Path, smsc: NodeSmsc, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The SMSC accepts the reply, then unbinds: the reply is not sent again; the link binds
+    again by itself."""
+    caplog.set_level(logging.INFO)
+    async with engine(tmp_path, smsc) as (service, transport, _):
+        await smsc.command(cmd="unbind_after_submit", answer=True)
+        assert (await smsc.mo_resp(await smsc.mo(PHONE, "36111", "HOURS")))["status"] == 0
+        await smsc.wait_for(lambda e: e["event"] == "unbind_resp")
+        await until(lambda: transport.links[0].binds == 2 and transport.state == "up")
+        await service.idle()
+        await all_sent(tmp_path, 1)
+        assert [e["message"] for e in smsc.accepted()] == [HOURS_REPLY]
+        assert rows(tmp_path, "SELECT attempts FROM outbox") == [(1,)]  # the one that went
+    assert any("link lost: the SMSC unbound; reconnecting in" in m for m in link_lines(caplog))
+    no_crash(caplog)
+
+
+async def test_unbind_right_after_an_unanswered_submit_sm(
+    tmp_path: Path, smsc: NodeSmsc, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The SMSC unbinds without answering the reply: it fails as transient and the outbox
+    sends it again on the new bind, once."""
+    async with engine(tmp_path, smsc) as (service, transport, _):
+        await smsc.command(cmd="unbind_after_submit", answer=False)
+        assert (await smsc.mo_resp(await smsc.mo(PHONE, "36111", "VOTE A")))["status"] == 0
+        await smsc.wait_for(lambda e: e["event"] == "submit_sm" and e["status"] is None)
+        await until(lambda: transport.links[0].binds == 2)
+        await asyncio.wait_for(service.idle(), 10)
+        await all_sent(tmp_path, 1)
+        assert len(smsc.accepted()) == 1
+        assert rows(tmp_path, "SELECT attempts FROM outbox") == [(2,)]  # lost, then sent
+    assert any("link lost: the SMSC unbound" in m for m in link_lines(caplog))
+    no_crash(caplog)
+
+
+async def test_generic_nack_to_everything(
+    tmp_path: Path, smsc: NodeSmsc, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An SMSC that answers every request with generic_nack: the link stays up (a nacked
+    enquire_link still proves it alive), the reply is retried, never failed for good; a bind
+    nacked is refused (the link is down, /health says why); once the SMSC recovers, the reply
+    goes."""
+    async with engine(tmp_path, smsc, enquire_link=0.2, response_timeout=1) as (
+        service,
+        transport,
+        _,
+    ):
+        await smsc.command(cmd="nack", on=True)
+        assert (await smsc.mo_resp(await smsc.mo(PHONE, "36111", "VOTE B")))["status"] == 0
+        await smsc.wait_for(lambda e: e["event"] == "nacked" and e["command"] == "submit_sm")
+        await smsc.wait_for(lambda e: e["event"] == "nacked" and e["command"] == "enquire_link")
+        await until(lambda: rows(tmp_path, "SELECT status FROM outbox") == [("queued",)])
+        [(error,)] = rows(tmp_path, "SELECT last_error FROM outbox")
+        assert error.startswith("submit_sm answered with generic_nack: ESME_RINVCMDID")
+        assert transport.state == "up" and transport.links[0].binds == 1
+
+        await smsc.command(cmd="drop")  # the next binds are nacked too
+        await smsc.wait_for(lambda e: e["event"] == "nacked" and e["command"].startswith("bind"))
+        await until(lambda: "bind refused" in (transport.link_error or ""))
+        report = health_report(service)
+        assert report["status"] == "degraded"
+        assert report["connectors"]["operator"]["state"] == "down"
+        assert "bind refused by 127.0.0.1" in report["connectors"]["operator"]["error"]
+        assert "generic_nack ESME_RINVCMDID" in report["problems"][0]
+
+        await smsc.command(cmd="nack", on=False)
+        await until(lambda: transport.state == "up")
+        assert health_report(service)["status"] == "ok"
+        await asyncio.wait_for(service.idle(), 20)
+        await all_sent(tmp_path, 1)
+        assert [e["message"] for e in smsc.accepted()] == [
+            "Thanks! Your vote for Paper Planes is counted."
+        ]
+    assert rows(tmp_path, "SELECT COUNT(*) FROM outbox WHERE status = 'failed'") == [(0,)]
+    no_crash(caplog)
+
+
+@pytest.mark.parametrize(
+    ("status", "name"), [(ESME_RINVPASWD, "ESME_RINVPASWD"), (ESME_RBINDFAIL, "ESME_RBINDFAIL")]
+)
+async def test_a_refused_bind_is_retried_with_back_off_and_shows_down(
+    tmp_path: Path, smsc: NodeSmsc, caplog: pytest.LogCaptureFixture, status: int, name: str
+) -> None:
+    """A wrong password (or a bind failure) keeps the link down, retried with back-off: one
+    clear log line per attempt, with the hint; /health is degraded and says why."""
+    await smsc.command(cmd="refuse_bind", status=status)
+    backoff: dict[str, Any] = {"reconnect_min": 0.2, "reconnect_max": 0.8}
+    async with engine(tmp_path, smsc, bound=False, **backoff) as (service, transport, _):
+        await smsc.wait_for(lambda e: e["event"] == "bind_refused", count=4, timeout=10)
+        assert transport.state == "down" and service.links() == {"operator": "down"}
+        report = health_report(service)
+        assert report["status"] == "degraded"
+        error = report["connectors"]["operator"]["error"]
+        assert error.startswith(f"bind refused by 127.0.0.1:{smsc.port}: {name} ")
+        if status == ESME_RINVPASWD:
+            assert error.endswith("(check system_id 'twoway' and the password)")
+        assert report["problems"] == [f"connector operator is down: {error}"]
+
+        refused = len(smsc.named("bind_refused"))
+        lines = link_lines(caplog)
+        # One line per attempt (the last attempt may not be logged yet), nothing else.
+        assert refused - 1 <= len(lines) <= refused
+        for line in lines:
+            assert line.startswith(f"smpp operator: cannot bind: {error}; reconnecting in ")
+        delays = [float(line.rsplit(" ", 1)[1].rstrip("s")) for line in lines]
+        assert all(0.1 <= delay <= 0.8 for delay in delays)
+
+        await smsc.command(cmd="refuse_bind", status=0)
+        await transport.wait_bound(5)
+        assert transport.state == "up" and transport.link_error is None
+        assert health_report(service)["status"] == "ok"
+        assert (await smsc.mo_resp(await smsc.mo(PHONE, "36111", "HOURS")))["status"] == 0
+        await asyncio.wait_for(service.idle(), 10)
+        await all_sent(tmp_path, 1)
+    no_crash(caplog)
+
+
+async def test_slow_responses_fill_the_window_and_nothing_times_out(
+    tmp_path: Path, smsc: NodeSmsc, caplog: pytest.LogCaptureFixture
+) -> None:
+    """submit_sm_resp comes 2 s late: at most ``window`` wait at once, the others queue behind
+    them (their timeout starts when they are written), enquire_link keeps being answered,
+    nothing times out and nothing is sent twice."""
+    senders = phones(7)
+    options: dict[str, Any] = {"window": 3, "response_timeout": 3, "enquire_link": 0.5}
+    async with engine(tmp_path, smsc, **options) as (service, transport, _):
+        await smsc.command(cmd="delay", submit_sm=2000)
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        for phone in senders:
+            assert (await smsc.mo_resp(await smsc.mo(phone, "36111", "HOURS")))["status"] == 0
+        await asyncio.wait_for(service.idle(), 20)
+        elapsed = loop.time() - started
+        await all_sent(tmp_path, 7)
+        submits = smsc.named("submit_sm")
+        assert sorted(e["destination_addr"] for e in submits) == sorted(senders)
+        assert max(e["inflight"] for e in submits) == 3  # the window filled, never more
+        assert 6 <= elapsed < 10  # three rounds of 2 s
+        assert rows(tmp_path, "SELECT SUM(attempts) FROM outbox") == [(7,)]  # one each
+        assert transport.links[0].binds == 1
+        assert smsc.named("enquire_link")
+    assert link_lines(caplog) == []
+    no_crash(caplog)
+
+
+async def test_unknown_tlvs_in_deliver_sm_are_ignored(
+    tmp_path: Path, smsc: NodeSmsc, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Vendor TLVs (empty, long), a known tag that deliver_sm does not list, and the text in
+    message_payload: every MO is taken, its text intact."""
+    tlvs = {
+        "1400": "ab" * 300,  # a long vendor TLV
+        "3fff": "",  # an empty one
+        "0501": "01",  # ussd_service_op: known, not in smpplib's deliver_sm table
+        "1501": "00ff00ff",
+    }
+    async with engine(tmp_path, smsc) as (service, _, _):
+        first = await smsc.mo(PHONE, "36111", "HOURS", tlvs=tlvs)
+        payload = b"VOTE C".hex()
+        second = await smsc.mo(
+            "33600000002", "36111", "", tlvs={"0424": payload, "1402": "00"}
+        )  # short_message empty, the text in message_payload
+        for ident in (first, second):
+            assert (await smsc.mo_resp(ident))["status"] == 0
+        await asyncio.wait_for(service.idle(), 10)
+        assert sorted(rows(tmp_path, "SELECT text FROM inbound")) == [("HOURS",), ("VOTE C",)]
+        await all_sent(tmp_path, 2)
+    assert link_lines(caplog) == []
+    no_crash(caplog)
+
+
+def broken_deliver_sm() -> bytes:
+    """A deliver_sm whose header is right and whose body is not (sm_length past the end)."""
+    raw = codec.encode("deliver_sm", 77, source_addr="33600000009", short_message=b"HOURS")
+    body = bytearray(raw[16:])
+    body[-6] = 200  # sm_length: 200 octets announced, 5 follow
+    return struct.pack(">L", len(raw)) + raw[4:16] + bytes(body)
+
+
+@pytest.mark.parametrize(
+    ("garbage", "drops", "expect"),
+    [
+        pytest.param(b"hello, this is not SMPP", True, "command_length 1751477356", id="ascii"),
+        pytest.param(b"\xff" * 16, True, "command_length 4294967295", id="huge-length"),
+        pytest.param(struct.pack(">LLLL", 8, 4, 0, 1), True, "command_length 8", id="tiny"),
+        pytest.param(
+            struct.pack(">LLLL", 1000, 4, 0, 1) + b"\x00" * 4,
+            True,
+            "a PDU of 1000 octets announced, 20 arrived in 0.5s",
+            id="stalled",
+        ),
+        pytest.param(struct.pack(">LLLL", 16, 0x777, 0, 5), False, None, id="unknown-command"),
+        pytest.param(broken_deliver_sm(), False, "undecodable PDU", id="broken-body"),
+    ],
+)
+async def test_garbage_from_the_smsc(
+    tmp_path: Path,
+    smsc: NodeSmsc,
+    caplog: pytest.LogCaptureFixture,
+    garbage: bytes,
+    drops: bool,
+    expect: str | None,
+) -> None:
+    """Bytes that are not SMPP, or a PDU with an absurd command_length: the link drops and
+    binds again (a stream out of step cannot be trusted); a well-framed PDU it cannot use is
+    answered (generic_nack, or ESME_RX_P_APPN for a deliver_sm) and the link stays. Nothing
+    crashes, and the next MO is answered."""
+    async with engine(tmp_path, smsc, response_timeout=0.5) as (service, transport, _):
+        await smsc.command(cmd="raw", hex=garbage.hex())
+        if drops:
+            await until(lambda: transport.links[0].binds == 2 and transport.state == "up")
+        else:
+            answer = "generic_nack" if expect is None else "deliver_sm_resp"
+            [resp] = await smsc.wait_for(lambda e: e["event"] == answer)
+            assert resp["status"] == (0x03 if expect is None else 0x65)
+        ident = await smsc.mo(PHONE, "36111", "VOTE A", redeliver=True)
+        assert (await smsc.mo_resp(ident))["status"] == 0
+        await asyncio.wait_for(service.idle(), 10)
+        await all_sent(tmp_path, 1)
+        assert transport.links[0].binds == (2 if drops else 1)
+    errors = link_lines(caplog)
+    if expect is not None:
+        assert any(expect in line for line in errors), errors
+    if drops:
+        assert any("link lost" in line and "reconnecting in" in line for line in errors)
+    else:
+        assert not any("link lost" in line for line in errors)
+    no_crash(caplog)
