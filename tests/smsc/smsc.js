@@ -38,9 +38,11 @@
 //       connection once the number of MOs answered ESME_ROK reaches each `cut_at`. Reports
 //       stream_cut and stream_done (counts of deliveries, re-deliveries, cuts). While it runs,
 //       the deliver_sm_resp PDUs are not echoed one by one.
-//   "mo" takes "cut_on_resp":true: the connection is cut when the answer to that deliver_sm
-//       arrives, before it is read; the MO is then re-delivered on the next bind (mo_resp comes
-//       from the re-delivery; mo_cut is reported for the lost answer).
+//   "mo" takes "redeliver":true: when the connection closes before its answer, the MO is
+//       delivered again on the next bind (mo_resp then comes from the re-delivery, with
+//       "redelivered": how many times); and "cut_on_resp":true: the connection is cut when the
+//       answer to that deliver_sm arrives, before it is read (mo_cut is reported), and the MO
+//       re-delivered.
 //
 // Message ids are hex ("1A2B…"), as many SMSCs write them in submit_sm_resp. Like many servers,
 // node leaves Nagle on; SMSC_NODELAY=1 in the environment turns it off (for measurements).
@@ -355,7 +357,7 @@ function mo(cmd) {
   const item = {
     cmd,
     id: cmd.id,
-    redeliver: !!cmd.cut_on_resp,
+    redeliver: !!(cmd.redeliver || cmd.cut_on_resp),
     cutOnResp: !!cmd.cut_on_resp,
     onResp: (status) => emit({ event: 'mo_resp', id: cmd.id, status, redelivered: item.redelivered || 0 }),
   };
