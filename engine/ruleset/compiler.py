@@ -16,6 +16,7 @@ from typing import Any
 
 from engine.dsl import normalize
 from engine.errors import RuleError, RuleErrors, did_you_mean
+from engine.ruleset.compliance import compliance
 from engine.ruleset.forms import (
     choice_index,
     compile_autoreply,
@@ -355,6 +356,22 @@ def _check_keywords(src: Source, flow: Flow, claims: dict[tuple[str, ...], list[
     for trigger in flow.triggers:
         for words in trigger.keywords:
             path = paths.get(words, ())
+            taken = compliance(" ".join(words))
+            if taken is not None:
+                action = {
+                    "stop": "opts the contact out",
+                    "start": "opts the contact in",
+                    "help": "answers the help text",
+                }[taken[0]]
+                src.error(
+                    "E407",
+                    f"keyword '{' '.join(words).upper()}' is a compliance word: it {action} "
+                    "before any rule runs",
+                    path,
+                    hint="choose another keyword (ANNULER, RESTART…) or a longer phrase "
+                    f"('{' '.join(words).upper()} ORDER')",
+                )
+                continue
             earlier = claims.setdefault(words, [])
             clash = next((c for c in earlier if _overlap(c.numbers, trigger.numbers)), None)
             if clash is not None:

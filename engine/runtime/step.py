@@ -15,6 +15,7 @@ from engine.core.messages import MAX_TEXT, Outgoing, normalize_address
 from engine.core.model import Answer, Event, Input, Session, Sprint, Vote
 from engine.dsl import Condition, EvalError, Pattern, Template, intent, normalize
 from engine.dsl.text import intent_of_normalized
+from engine.ruleset.compliance import compliance
 from engine.ruleset.model import (
     END,
     READ_ONLY,
@@ -36,7 +37,6 @@ from engine.ruleset.model import (
 )
 from engine.ruleset.ruleset import RuleSet, TriggerMatch
 from engine.runtime.answers import check_answer, check_choice
-from engine.runtime.compliance import compliance
 
 __all__ = ["RESERVED", "step"]
 
