@@ -1,0 +1,48 @@
+"""Smoke-run ``bench/smpp.py --quick``: a real engine process against the bench's node SMSC must
+finish and print its labelled figures, with every count verified in the database.
+
+No Kannel, and no timing is asserted: speed depends on the machine.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+LABELS = (
+    "twoway SMPP benchmark:",
+    "settings:",
+    "smsc ceiling: node answering itself",
+    "load    200/s  twoway:",
+    "load flat out  twoway:",
+    "verify twoway 200/s:",
+    "verify twoway flat out:",
+    "summary:",
+    "target: flat-out throughput",
+    "verify: OK",
+)
+
+
+def test_bench_smpp_quick() -> None:
+    if shutil.which("node") is None:
+        pytest.fail("node is not installed: the SMPP bench needs node 18+")
+    if not (ROOT / "tests" / "smsc" / "node_modules" / "smpp" / "package.json").exists():
+        pytest.fail("the npm package smpp is missing: run `npm ci --prefix tests/smsc`")
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "smpp.py"), "--quick"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    for label in LABELS:
+        assert label in done.stdout, f"missing {label!r} in:\n{done.stdout}"
+    assert done.stdout.count(": OK") >= 2, done.stdout
