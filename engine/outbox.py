@@ -86,6 +86,8 @@ class Outbox:
         self.wakeup = asyncio.Event()
         self._limiters: dict[str, RateLimiter] = {}
         self._retry_handles: set[asyncio.TimerHandle] = set()
+        self._failures: dict[int, int] = {}
+        """Row id → its transient failures in this run: the back-off doubles with these only."""
 
     def push(self, rows: list[OutboxRow]) -> None:
         if rows:
@@ -127,7 +129,8 @@ class Outbox:
         if suppressed:
             await self.store.suppress(suppressed, "opted out before sending")
             self.metrics.suppressed_rows(row for row in batch if row.id in suppressed)
-            for _ in suppressed:
+            for row_id in suppressed:
+                self._failures.pop(row_id, None)
                 self.done(1)
         allowed = await self.skip_delivered(allowed)
         if not allowed:
@@ -178,15 +181,25 @@ class Outbox:
             await self.store.mark_failed(row.id, str(exc), permanent=permanent)
             if permanent:
                 log.warning("outbound %s failed for good: %s", row.id, exc)
+                self._failures.pop(row.id, None)
                 self.done(1)
             else:
                 self.retry_later(row)
             return False, None
+        self._failures.pop(row.id, None)
         self.metrics.sent(row, route.transport.name, handed)
         return True, reference
 
     def retry_later(self, row: OutboxRow) -> None:
-        delay = min(60.0, self.retry_base * 2**row.attempts)
+        """Push ``row`` again after 0.5 s, doubling with each failure of this run up to 60 s.
+
+        Not with ``row.attempts``: that counts the failures of earlier runs too, which a start
+        already forgave (it re-sends every queued row at once). A row that failed on the dying
+        connections of a few restarts would otherwise wait up to a minute behind a healthy link.
+        """
+        failures = self._failures.get(row.id, 0)
+        self._failures[row.id] = failures + 1
+        delay = min(60.0, self.retry_base * 2**failures)
         again = OutboxRow(
             row.id, row.message, row.created_at, "queued", row.attempts + 1, row.contact
         )

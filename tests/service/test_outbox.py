@@ -74,3 +74,29 @@ async def test_a_transient_failure_past_the_validity_fails_the_message(tmp_path:
     [row] = await store.outbox_rows()
     assert row.status == "failed" and done == [1]
     await store.close()
+
+
+async def test_the_back_off_starts_over_in_a_new_run(tmp_path: Path) -> None:
+    """Failures of earlier runs (``attempts`` in the store) do not lengthen this run's back-off.
+
+    A row that failed on the dying connections of six restarts used to wait 0.2 s x 2**6 = 12.8 s
+    after its next failure, behind a healthy link; now it waits 0.2 s, as after a first failure.
+    """
+    store, [row] = await _setup(tmp_path, datetime.now(UTC))
+    for _ in range(6):
+        await store.mark_failed(row.id, "the peer disconnected", permanent=False)
+    [loaded] = await store.queued_outbox()
+    assert loaded.attempts == 6
+    transport = Flaky(1, TransportError("the peer disconnected", transient=True))
+    finished = asyncio.Event()
+    outbox = Outbox(store, {"x": transport}, {}, "x", {}, lambda n: finished.set(), retry_base=0.2)
+    task = asyncio.create_task(outbox.run())
+    try:
+        outbox.push([loaded])
+        await asyncio.wait_for(finished.wait(), 5)  # 12.8 s when the back-off counted old ones
+        [row] = await store.outbox_rows()
+        assert (row.status, transport.calls, row.attempts) == ("sent", 2, 8)
+    finally:
+        task.cancel()
+        outbox.cancel_retries()
+        await store.close()
