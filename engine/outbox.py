@@ -203,8 +203,12 @@ class Outbox:
         again = OutboxRow(
             row.id, row.message, row.created_at, "queued", row.attempts + 1, row.contact
         )
-        loop = asyncio.get_running_loop()
-        handle = loop.call_later(delay, self.push, [again])
+
+        def due() -> None:
+            self._retry_handles.discard(handle)  # else the set grows with every retry, for ever
+            self.push([again])
+
+        handle = asyncio.get_running_loop().call_later(delay, due)
         self._retry_handles.add(handle)
 
     def cancel_retries(self) -> None:

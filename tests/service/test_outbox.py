@@ -51,6 +51,7 @@ async def test_transient_failures_are_retried_until_sent(tmp_path: Path) -> None
     task.cancel()
     [row] = await store.outbox_rows()
     assert (row.status, transport.calls, row.attempts) == ("sent", 4, 4)
+    assert not outbox._retry_handles  # a retry that ran is forgotten
     await store.close()
 
 
