@@ -55,6 +55,11 @@ class Inbound:
     external_id: str | None = None
     id: int | None = None
     """The store's row id, once committed."""
+    dedup_window: float = 0.0
+    """Seconds. Without an ``external_id``, a message identical to one received on the same
+    transport (same sender, recipient and text) at most this long before or after it is a
+    re-delivery: acknowledged, not processed again. SMPP sets it (a deliver_sm has no id);
+    0: every message without an id is new."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,7 @@ from typing import Any
 
 from engine.errors import StoreError
 
-__all__ = ["dumps", "fingerprint", "loads", "time_in", "time_out"]
+__all__ = ["content_key", "dumps", "fingerprint", "loads", "time_in", "time_out"]
 
 
 @lru_cache(maxsize=4_096)
@@ -111,4 +111,11 @@ def loads(text: str | None) -> Any:
 def fingerprint(transport: str, sender: str, recipient: str, text: str, received_at: str) -> str:
     """Return the dedup key of a message that has no provider id (sha256, hex)."""
     material = json.dumps([transport, sender, recipient, text, received_at], ensure_ascii=False)
+    return hashlib.sha256(material.encode("utf-8")).hexdigest()
+
+
+def content_key(transport: str, sender: str, recipient: str, text: str) -> str:
+    """Return the key of a message's content, whenever it came (sha256, hex): identical
+    messages share it, and ``dedup_window`` tells a re-delivery from a message sent again."""
+    material = json.dumps([transport, sender, recipient, text], ensure_ascii=False)
     return hashlib.sha256(material.encode("utf-8")).hexdigest()

@@ -260,10 +260,18 @@ _DELIVERY_RECEIPTS = (
     "CREATE INDEX receipts_unmatched ON receipts (external_id) WHERE outbox_id IS NULL",
 )
 
+# Re-deliveries of messages without a provider id (SMPP's deliver_sm): the key of the content
+# (transport, sender, recipient, text), looked up with the time it came, within a window.
+_INBOUND_CONTENT = (
+    "ALTER TABLE inbound ADD COLUMN content TEXT",
+    "CREATE INDEX inbound_content ON inbound (content, received_at) WHERE content IS NOT NULL",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_initial", _INITIAL),
     Migration("0002_timer_ids_never_reused", _TIMERS_AUTOINCREMENT),
     Migration("0003_delivery_receipts", _DELIVERY_RECEIPTS),
+    Migration("0004_inbound_content", _INBOUND_CONTENT),
 )
 """Every migration, in the order they apply. Append only: never edit or reorder one released."""
 

@@ -12,13 +12,13 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Concatenate, Literal, ParamSpec, TypeVar, cast
 
 from engine.core.messages import Address, Inbound, Outgoing
 from engine.core.model import Contact, Session
 from engine.core.records import Conversation, OutboxRow, OutboxStatus, Received, Step, Timer
-from engine.store.codec import dumps, fingerprint, loads, time_in, time_out
+from engine.store.codec import content_key, dumps, fingerprint, loads, time_in, time_out
 
 __all__ = ["TABLES", "transaction"]
 
@@ -137,23 +137,38 @@ def _inbound(row: Row) -> Inbound:
 
 
 def receive(conn: sqlite3.Connection, messages: Sequence[Inbound]) -> list[Received]:
-    """Insert the new messages; a re-delivery (same provider id, or same fingerprint) is flagged."""
-    prepared: list[tuple[Inbound, str, str | None, tuple[str, ...]]] = []
+    """Insert the new messages; a re-delivery is flagged, and its earlier row's id returned.
+
+    A re-delivery has the same provider id on the same transport; without an id, the same
+    fingerprint (content and receive time), or, when the message has a ``dedup_window``, the
+    same content as a row received at most that many seconds before or after it.
+    """
+    prepared: list[tuple[Inbound, str, str | None, str | None, tuple[str, ...]]] = []
     by_transport: dict[str, set[str]] = {}
     fingerprints: list[str] = []
+    contents: list[str] = []
+    since: datetime | None = None
     for message in messages:
         at = time_in(message.received_at)
+        content: str | None = None
         if message.external_id is None:
             fp: str | None = fingerprint(
                 message.transport, message.sender, message.recipient, message.text, at
             )
             key: tuple[str, ...] = ("fp", cast(str, fp))
             fingerprints.append(cast(str, fp))
+            if message.dedup_window > 0:
+                content = content_key(
+                    message.transport, message.sender, message.recipient, message.text
+                )
+                contents.append(content)
+                start = message.received_at - timedelta(seconds=message.dedup_window)
+                since = start if since is None else min(since, start)
         else:
             fp = None
             key = ("ext", message.transport, message.external_id)
             by_transport.setdefault(message.transport, set()).add(message.external_id)
-        prepared.append((message, at, fp, key))
+        prepared.append((message, at, fp, content, key))
 
     known: dict[tuple[str, ...], int] = {}
     for transport, external_ids in by_transport.items():
@@ -163,23 +178,36 @@ def receive(conn: sqlite3.Connection, messages: Sequence[Inbound]) -> list[Recei
     sql = "SELECT id, fingerprint FROM inbound WHERE fingerprint IN ({marks})"
     for row_id, fp_found in _select_in(conn, sql, fingerprints):
         known[("fp", fp_found)] = row_id
+    recent: dict[str, list[tuple[datetime, int]]] = {}
+    if since is not None:
+        sql = (
+            "SELECT id, content, received_at FROM inbound"
+            " WHERE received_at >= ? AND content IN ({marks})"
+        )
+        for row_id, found, received_at in _select_in(conn, sql, contents, (time_in(since),)):
+            recent.setdefault(found, []).append((time_out(received_at), row_id))
 
     next_id = _next_id(conn, "inbound")
     rows: list[Row] = []
     results: list[Received] = []
-    for message, at, fp, key in prepared:
+    for message, at, fp, content, key in prepared:
         existing = known.get(key)
+        if existing is None and content is not None:
+            existing = _within(recent.get(content), message.received_at, message.dedup_window)
         if existing is not None:
             results.append(Received(replace(message, id=existing), duplicate=True))
             continue
         next_id += 1
         known[key] = next_id
+        if content is not None:
+            recent.setdefault(content, []).append((message.received_at, next_id))
         rows.append(
             (
                 next_id,
                 message.transport,
                 message.external_id,
                 fp,
+                content,
                 message.sender,
                 message.recipient,
                 message.text,
@@ -188,11 +216,19 @@ def receive(conn: sqlite3.Connection, messages: Sequence[Inbound]) -> list[Recei
         )
         results.append(Received(replace(message, id=next_id), duplicate=False))
     conn.executemany(
-        "INSERT INTO inbound (id, transport, external_id, fingerprint, sender, recipient, text,"
-        " received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO inbound (id, transport, external_id, fingerprint, content, sender,"
+        " recipient, text, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         rows,
     )
     return results
+
+
+def _within(earlier: list[tuple[datetime, int]] | None, at: datetime, window: float) -> int | None:
+    """The id of the row of ``earlier`` closest in time to ``at``, if within ``window`` s."""
+    if not earlier:
+        return None
+    gap, row_id = min((abs((at - when).total_seconds()), row_id) for when, row_id in earlier)
+    return row_id if gap <= window else None
 
 
 def pending_inbound(conn: sqlite3.Connection, limit: int) -> list[Inbound]:

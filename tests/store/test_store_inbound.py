@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
 from store_helpers import ALICE, BOB, T0, inbound, step
 
+from engine.core.messages import Inbound
 from engine.core.model import Sprint
 from engine.errors import StoreError
 from engine.store import SqliteStore
@@ -58,6 +61,67 @@ async def test_dedup_within_one_batch(store: SqliteStore) -> None:
     assert received[2].message.id == received[0].message.id
     assert received[3].message.id == received[1].message.id
     assert (await store.counts())["inbound"] == 3
+
+
+def smpp(sender: str = ALICE, text: str = "VOTE A", seconds: float = 0, **kw: Any) -> Inbound:
+    """An MO as the SMPP connector hands it over: no provider id, a 60 s dedup window."""
+    message = inbound(sender, text, at=T0 + timedelta(seconds=seconds), transport="operator")
+    return replace(message, dedup_window=kw.get("window", 60.0), **kw.get("fields", {}))
+
+
+async def test_dedup_by_content_within_the_window(store: SqliteStore) -> None:
+    """A message without an id, identical (transport, sender, recipient, text) to one received
+    at most ``dedup_window`` seconds before or after, is a re-delivery of that one."""
+    [first] = await store.receive([smpp(seconds=0)])
+    again = await store.receive(
+        [
+            smpp(seconds=0.5),  # the SMSC re-delivers it after a link drop
+            smpp(seconds=60),  # exactly the window after: still the same message
+            smpp(seconds=-3),  # a clock that stepped back: still within the window
+        ]
+    )
+    assert [r.duplicate for r in again] == [True, True, True]
+    assert {r.message.id for r in again} == {first.message.id}
+    assert (await store.counts())["inbound"] == 1
+
+
+async def test_dedup_by_content_tells_what_differs(store: SqliteStore) -> None:
+    await store.receive([smpp(seconds=0)])
+    others = await store.receive(
+        [
+            smpp(seconds=60.001),  # just outside the window: sent again, a new message
+            smpp(BOB, seconds=1),  # another sender
+            smpp(text="VOTE B", seconds=1),  # another text
+            smpp(seconds=1, fields={"recipient": "+33700000000"}),  # another of our numbers
+            smpp(seconds=1, fields={"transport": "other"}),  # another connector
+            smpp(seconds=1, window=0),  # no window: every message without an id is new
+        ]
+    )
+    assert [r.duplicate for r in others] == [False] * 6
+    assert (await store.counts())["inbound"] == 7
+
+
+async def test_dedup_by_content_is_exact_across_rows_and_in_one_batch(
+    store: SqliteStore,
+) -> None:
+    """Each message is compared with the rows received near it, not with fixed buckets: one
+    sent at 0 s and again at 70 s are two; a re-delivery at 100 s is the one of 70 s."""
+    batch = await store.receive([smpp(seconds=0), smpp(seconds=70), smpp(seconds=100)])
+    assert [r.duplicate for r in batch] == [False, False, True]
+    assert batch[2].message.id == batch[1].message.id
+    later = await store.receive([smpp(seconds=125), smpp(seconds=131)])
+    assert [r.duplicate for r in later] == [True, False]  # 125 s is 55 s after 70 s, 131 is 61
+    assert later[0].message.id == batch[1].message.id
+    assert (await store.counts())["inbound"] == 3
+
+
+async def test_dedup_by_content_survives_a_restart(tmp_path: Path) -> None:
+    path = tmp_path / "db.sqlite"
+    async with SqliteStore(path) as store:
+        [first] = await store.receive([smpp(seconds=0)])
+    async with SqliteStore(path) as reopened:  # the MO was committed, its answer lost
+        [again] = await reopened.receive([smpp(seconds=20)])
+        assert again.duplicate and again.message.id == first.message.id
 
 
 async def test_pending_inbound_survives_a_crash(tmp_path: Path) -> None:
