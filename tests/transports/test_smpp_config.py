@@ -45,6 +45,7 @@ def test_the_documented_example_builds_its_transport(tmp_path: Path) -> None:
         "ACME": "alphanumeric",
     }
     assert (s.source_ton["short_code"], s.source_npi["long_code"]) == (3, 1)
+    assert (s.reassembly_timeout, s.mo_dedup_window) == (60, 60)
 
 
 def test_partial_per_kind_values_keep_the_defaults() -> None:

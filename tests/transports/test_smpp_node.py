@@ -19,6 +19,7 @@ from smpp_harness import PHONE, engine, rows, until
 from engine.transports.smpp.gsm7 import parse_udh
 
 VOTE_REPLY = "Thanks! Your vote for Moonlight Drive is counted."
+ALREADY_VOTED = "You already voted for Moonlight Drive. Only one vote per number counts."
 LONG = ("Café à 5€ 😀 " * 40)[:400]
 
 
@@ -313,3 +314,48 @@ async def test_close_unbinds_cleanly(tmp_path: Path, smsc: NodeSmsc) -> None:
         pass
     await smsc.wait_for(lambda e: e["event"] == "unbind")
     await smsc.wait_for(lambda e: e["event"] == "close")
+
+
+@pytest.mark.parametrize("window", [60.0, 0.0])
+async def test_an_mo_whose_answer_was_lost_is_not_processed_twice(
+    tmp_path: Path, smsc: NodeSmsc, window: float
+) -> None:
+    """The link is cut once the MO is committed, before the SMSC reads our deliver_sm_resp;
+    the SMSC delivers it again on the next bind. Within ``mo_dedup_window`` it is the same
+    message: answered ESME_ROK, not processed again (the voter gets one "Thanks!"). With the
+    window off (0), it is taken as a second vote."""
+    async with engine(tmp_path, smsc, mo_dedup_window=window) as (service, transport, _):
+        ident = await smsc.mo(PHONE, "36111", "VOTE A", cut_on_resp=True)
+        resp = await smsc.mo_resp(ident)
+        assert (resp["status"], resp["redelivered"]) == (0, 1)  # answered on the next bind
+        assert smsc.named("mo_cut") and transport.links[0].binds == 2
+        await asyncio.wait_for(service.idle(), 10)
+        texts = [e["message"] for e in smsc.accepted()]
+        metrics = service.metrics.render()
+        if window:
+            assert texts == [VOTE_REPLY]
+            assert rows(tmp_path, "SELECT text FROM inbound") == [("VOTE A",)]
+            assert 'twoway_messages_duplicate_total{connector="operator"} 1' in metrics
+        else:
+            assert sorted(texts) == sorted([VOTE_REPLY, ALREADY_VOTED])
+            assert len(rows(tmp_path, "SELECT text FROM inbound")) == 2
+
+
+async def test_a_long_mo_whose_last_answer_was_lost_is_not_processed_twice(
+    tmp_path: Path, smsc: NodeSmsc
+) -> None:
+    """The first part is answered as it comes; the last one once the whole message is
+    committed, and that answer is lost with the link. The SMSC re-delivers the last part only:
+    it is taken as the whole message again, which the store finds it already has."""
+    text = "VOTE B " + "x" * 150
+    async with engine(tmp_path, smsc) as (service, _, _):
+        first = await smsc.mo(PHONE, "36111", text[:153], udh="050003420201")
+        assert (await smsc.mo_resp(first))["status"] == 0
+        last = await smsc.mo(PHONE, "36111", text[153:], udh="050003420202", cut_on_resp=True)
+        resp = await smsc.mo_resp(last)
+        assert (resp["status"], resp["redelivered"]) == (0, 1)
+        await asyncio.wait_for(service.idle(), 10)
+        assert rows(tmp_path, "SELECT text FROM inbound") == [(text,)]
+        assert [e["message"] for e in smsc.accepted()] == [
+            "Thanks! Your vote for Paper Planes is counted."
+        ]

@@ -5,11 +5,17 @@ before decoding (see ``gsm7.decode``). A group missing parts is given up after `
 seconds: what arrived is delivered, in order, as one message (``Group.missing`` says what is
 absent). Delivering a partial text beats dropping it: the conversation or a person can still
 act on it, and a missing part rarely comes after a minute.
+
+A message once committed is remembered for ``remember`` seconds (the connector's MO dedup
+window): when one of its parts comes again, because the link dropped before the SMSC had the
+answer to it, ``again`` gives the whole message back, so that the store can tell it is the same
+message (an SMSC re-delivers only the parts it had no answer for).
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from engine.transports.smpp.gsm7 import decode
@@ -17,6 +23,8 @@ from engine.transports.smpp.gsm7 import decode
 __all__ = ["Group", "Reassembler"]
 
 Key = tuple[str, str, int, int, bool]
+
+_REMEMBERED = 100_000
 
 
 @dataclass(slots=True)
@@ -56,9 +64,12 @@ class Group:
 class Reassembler:
     """Collect parts until a message is whole; the caller removes a group once it is committed."""
 
-    def __init__(self, timeout: float = 60.0) -> None:
+    def __init__(self, timeout: float = 60.0, remember: float = 0.0) -> None:
         self.timeout = timeout
+        self.remember = remember
         self.groups: dict[Key, Group] = {}
+        self.done: OrderedDict[Key, tuple[float, Group]] = OrderedDict()
+        """Messages committed in the last ``remember`` seconds, oldest first."""
 
     def add(
         self,
@@ -86,6 +97,45 @@ class Reassembler:
     def discard(self, group: Group) -> None:
         if self.groups.get(group.key) is group:
             del self.groups[group.key]
+
+    def completed(self, group: Group, now: float) -> None:
+        """The group's message is committed: discard it, and remember it for ``remember`` s."""
+        self.discard(group)
+        if self.remember > 0:
+            self.done.pop(group.key, None)
+            self.done[group.key] = (now, group)
+            self._forget(now)
+
+    def again(
+        self,
+        sender: str,
+        recipient: str,
+        reference: int,
+        total: int,
+        number: int,
+        wide: bool,
+        payload: bytes,
+        data_coding: int,
+        now: float,
+    ) -> Group | None:
+        """The message committed lately that this part (same octets) belongs to, or None.
+
+        None as well while a message with the same reference is being put together: then the
+        part is that message's."""
+        self._forget(now)
+        key = (sender, recipient, reference, total, wide)
+        entry = self.done.get(key)
+        if entry is None or key in self.groups:
+            return None
+        group = entry[1]
+        return group if group.parts.get(number) == (payload, data_coding) else None
+
+    def _forget(self, now: float) -> None:
+        while self.done:
+            when, _ = next(iter(self.done.values()))
+            if now - when <= self.remember and len(self.done) <= _REMEMBERED:
+                return
+            self.done.popitem(last=False)
 
     def expired(self, now: float) -> list[Group]:
         """Return the groups waiting longer than ``timeout`` (they stay until discarded)."""

@@ -61,6 +61,9 @@ class SmppSettings:
     numbers: dict[str, str] = field(default_factory=dict)
     """Our numbers on this connector → their kind (short_code, long_code, alphanumeric)."""
     reassembly_timeout: float = 60.0
+    mo_dedup_window: float = 60.0
+    """Seconds: an MO identical to one received within this time is a re-delivery (a deliver_sm
+    has no id to tell); 0 turns it off."""
     submit_id_base: str = "auto"
     receipt_id_base: str = "auto"
     bind_wait: float = 10.0

@@ -78,7 +78,7 @@ class SmppTransport(TransportBase):
         long message some of whose parts were accepted: a retry sends only the others."""
         self._parts: OrderedDict[str, tuple[_Long, int]] = OrderedDict()
         """SMSC id of a part of a long message → (its message, part number)."""
-        self._reassembler = Reassembler(s.reassembly_timeout)
+        self._reassembler = Reassembler(s.reassembly_timeout, remember=s.mo_dedup_window)
         self._tasks: set[asyncio.Task[None]] = set()
         self._receipts: list[tuple[tuple[str, str, str | None], asyncio.Future[None]]] = []
         self._receipt_writer: asyncio.Task[None] | None = None
@@ -338,6 +338,20 @@ class SmppTransport(TransportBase):
             text = gsm7.decode(short_message, data_coding)
             await self._inbound(sender, recipient, text, external_id)
             return ESME_ROK
+        done = self._reassembler.again(
+            sender,
+            recipient,
+            concat.reference,
+            concat.total,
+            concat.number,
+            concat.wide,
+            short_message,
+            data_coding,
+            time.monotonic(),
+        )
+        if done is not None:  # a part of a message committed lately, whose answer was lost
+            await self._inbound(sender, recipient, done.text(), done.first_id)  # the store
+            return ESME_ROK  # finds it is the same message: not processed again
         group = self._reassembler.add(
             sender,
             recipient,
@@ -364,7 +378,7 @@ class SmppTransport(TransportBase):
             group.committing = None
             raise
         group.committing.set_result(None)
-        self._reassembler.discard(group)
+        self._reassembler.completed(group, time.monotonic())
         return ESME_ROK
 
     async def _inbound(
@@ -378,6 +392,7 @@ class SmppTransport(TransportBase):
             received_at=datetime.now(UTC),
             transport=self.name,
             external_id=external_id,
+            dedup_window=self.settings.mo_dedup_window,  # a deliver_sm has no id of its own
         )
         await self.on_inbound(message)
 
