@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import struct
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -129,6 +130,24 @@ async def test_generic_nack_to_everything(
     no_crash(caplog)
 
 
+async def test_not_bound_says_the_smsc_so_the_link_binds_again(
+    tmp_path: Path, smsc: NodeSmsc, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A generic_nack with ESME_RINVBNDSTS (the SMSC lost our session): the link binds again
+    at once and the reply goes on the new bind."""
+    async with engine(tmp_path, smsc) as (service, transport, _):
+        await smsc.command(cmd="nack", on=True, status=0x04)
+        assert (await smsc.mo_resp(await smsc.mo(PHONE, "36111", "HOURS")))["status"] == 0
+        await smsc.wait_for(lambda e: e["event"] == "nacked" and e["command"] == "submit_sm")
+        await smsc.command(cmd="nack", on=False)
+        await until(lambda: transport.links[0].binds >= 2 and transport.state == "up")
+        await asyncio.wait_for(service.idle(), 10)
+        await all_sent(tmp_path, 1)
+        assert [e["message"] for e in smsc.accepted()] == [HOURS_REPLY]
+    assert any("link lost: the SMSC says we are not bound" in m for m in link_lines(caplog))
+    no_crash(caplog)
+
+
 @pytest.mark.parametrize(
     ("status", "name"), [(ESME_RINVPASWD, "ESME_RINVPASWD"), (ESME_RBINDFAIL, "ESME_RBINDFAIL")]
 )
@@ -166,6 +185,37 @@ async def test_a_refused_bind_is_retried_with_back_off_and_shows_down(
         assert (await smsc.mo_resp(await smsc.mo(PHONE, "36111", "HOURS")))["status"] == 0
         await asyncio.wait_for(service.idle(), 10)
         await all_sent(tmp_path, 1)
+    no_crash(caplog)
+
+
+async def test_the_smsc_drops_the_connection_after_n_pdus(
+    tmp_path: Path, smsc: NodeSmsc, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The connection is destroyed twice, among the answers to MOs, then among the replies:
+    the link binds again each time, the MOs whose answer was lost come again and are answered
+    (not processed twice), every reply is accepted."""
+    senders = phones(12)
+    async with engine(tmp_path, smsc) as (service, transport, _):
+        await smsc.command(cmd="drop_after", count=9)  # the 9th deliver_sm_resp
+        idents = [await smsc.mo(phone, "36111", "HOURS", redeliver=True) for phone in senders]
+        [dropped] = await smsc.wait_for(lambda e: e["event"] == "dropped")
+        assert dropped["after"] == "deliver_sm_resp"
+        await until(lambda: transport.links[0].binds == 2)
+        await smsc.command(cmd="drop_after", count=4)  # among the replies of the next bind
+        for ident in idents:
+            assert (await smsc.mo_resp(ident))["status"] == 0
+        await smsc.wait_for(lambda e: e["event"] == "dropped", count=2)
+        await until(lambda: transport.links[0].binds == 3 and transport.state == "up")
+        await asyncio.wait_for(service.idle(), 15)
+        await all_sent(tmp_path, 12)
+        assert len(rows(tmp_path, "SELECT * FROM inbound")) == 12
+        got = Counter(e["destination_addr"] for e in smsc.accepted())
+        assert set(got) == set(senders)  # nothing lost
+        assert all(e["message"] == HOURS_REPLY for e in smsc.accepted())
+        # A reply the SMSC took just before the reset, its answer lost with the connection,
+        # goes again: at most the window of replies in flight.
+        assert sum(got.values()) - len(senders) <= 10
+    assert sum("link lost" in m for m in link_lines(caplog)) == 2
     no_crash(caplog)
 
 
