@@ -55,6 +55,8 @@ class PeerLog:
     texts: defaultdict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     """Phone → every MT text it received, duplicates included, in arrival order."""
     first_mt_at: float | None = None
+    truncated: int = 0
+    """Frames cut short by the engine's death (no end of line): not frames, so not recorded."""
 
     @property
     def mts(self) -> int:
@@ -130,6 +132,9 @@ class Peer:
         assert self._reader is not None
         try:
             while line := await self._reader.readline():
+                if not line.endswith(b"\n"):  # the engine died while writing it
+                    self.log.truncated += 1
+                    break
                 self._on_frame(json.loads(line))
                 self._progress.set()
         except (ConnectionError, asyncio.IncompleteReadError):
