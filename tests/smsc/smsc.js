@@ -32,10 +32,11 @@
 //       nothing the ESME sends from now on is read (a deliver_sm_resp on its way is lost), what
 //       the SMSC wrote is flushed, then the connection closes; "hard":true resets it instead
 //   {"cmd":"stream","count":10000,"window":100,"to":"36111","texts":["HOURS"],"from":33700000000,
-//       "cut_at":[2500]}  deliver `count` MOs from distinct phones (from, from+1, …; text
-//       texts[i % len]), at most `window` unanswered; re-deliver every MO whose deliver_sm_resp
-//       did not come (the connection closed) or was not ESME_ROK, as an SMSC does; cut the
-//       connection once the number of MOs answered ESME_ROK reaches each `cut_at`. Reports
+//       "cut_at":[2500],"reset_at":[5000]}  deliver `count` MOs from distinct phones (from,
+//       from+1, …; text texts[i % len]), at most `window` unanswered; re-deliver every MO whose
+//       deliver_sm_resp did not come (the connection closed) or was not ESME_ROK, as an SMSC
+//       does; cut the connection (reset it: RST) once the number of MOs answered ESME_ROK
+//       reaches each `cut_at` (`reset_at`). Reports
 //       stream_cut and stream_done (counts of deliveries, re-deliveries, cuts). While it runs,
 //       the deliver_sm_resp PDUs are not echoed one by one.
 //   "mo" takes "redeliver":true: when the connection closes before its answer, the MO is
@@ -373,8 +374,10 @@ function startStream(cmd) {
   const base = Number(cmd.from || 33700000000);
   stream = {
     running: true, queue: [], inflight: 0, window: cmd.window || 100, acked: 0, sent: 0,
-    redelivered: 0, refused: 0, cuts: 0, cutAt: (cmd.cut_at || []).slice().sort((a, b) => a - b),
-    hard: !!cmd.hard, count: cmd.count, started: Date.now(),
+    redelivered: 0, refused: 0, cuts: 0, count: cmd.count, started: Date.now(),
+    cutAt: (cmd.cut_at || []).map((at) => ({ at, hard: false }))
+      .concat((cmd.reset_at || []).map((at) => ({ at, hard: true })))
+      .sort((a, b) => a.at - b.at),
   };
   for (let i = 0; i < cmd.count; i += 1) {
     const item = { cmd: { from: String(base + i), to: cmd.to || '36111', text: texts[i % texts.length] },
@@ -389,12 +392,14 @@ function streamResp(item, status) {
   stream.inflight -= 1;
   if (status === 0) {
     stream.acked += 1;
-    if (stream.cutAt.length && stream.acked >= stream.cutAt[0]) {
-      stream.cutAt.shift();
+    if (stream.cutAt.length && stream.acked >= stream.cutAt[0].at) {
+      const { hard } = stream.cutAt.shift();
       stream.cuts += 1;
       const session = receivers()[0];
-      emit({ event: 'stream_cut', acked: stream.acked, unanswered: stream.inflight, t: Date.now() });
-      if (session) cut(session, stream.hard);
+      emit({
+        event: 'stream_cut', acked: stream.acked, unanswered: stream.inflight, hard, t: Date.now(),
+      });
+      if (session) cut(session, hard);
     }
   } else {
     stream.refused += 1;
