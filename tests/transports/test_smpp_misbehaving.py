@@ -191,20 +191,21 @@ async def test_a_refused_bind_is_retried_with_back_off_and_shows_down(
 async def test_the_smsc_drops_the_connection_after_n_pdus(
     tmp_path: Path, smsc: NodeSmsc, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """The connection is destroyed twice, among the answers to MOs, then among the replies:
-    the link binds again each time, the MOs whose answer was lost come again and are answered
-    (not processed twice), every reply is accepted."""
+    """The connection is destroyed twice, among the answers to MOs, then further in the
+    traffic (answers, replies, receipts): the link binds again each time, the MOs whose answer
+    was lost come again and are answered (not processed twice), every reply is accepted."""
     senders = phones(12)
     async with engine(tmp_path, smsc) as (service, transport, _):
-        await smsc.command(cmd="drop_after", count=9)  # the 9th deliver_sm_resp
-        idents = [await smsc.mo(phone, "36111", "HOURS", redeliver=True) for phone in senders]
+        await smsc.command(cmd="drop_after", count=4)  # the 4th deliver_sm_resp
+        idents = [await smsc.mo(phone, "36111", "HOURS", redeliver=True) for phone in senders[:6]]
         [dropped] = await smsc.wait_for(lambda e: e["event"] == "dropped")
         assert dropped["after"] == "deliver_sm_resp"
         await until(lambda: transport.links[0].binds == 2)
-        await smsc.command(cmd="drop_after", count=4)  # among the replies of the next bind
+        await smsc.command(cmd="drop_after", count=9)
+        idents += [await smsc.mo(phone, "36111", "HOURS", redeliver=True) for phone in senders[6:]]
+        await smsc.wait_for(lambda e: e["event"] == "dropped", count=2)
         for ident in idents:
             assert (await smsc.mo_resp(ident))["status"] == 0
-        await smsc.wait_for(lambda e: e["event"] == "dropped", count=2)
         await until(lambda: transport.links[0].binds == 3 and transport.state == "up")
         await asyncio.wait_for(service.idle(), 15)
         await all_sent(tmp_path, 12)
