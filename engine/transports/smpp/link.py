@@ -8,10 +8,11 @@ come, and reconnects with exponential back-off and full jitter.
 The event loop talks to the thread through a queue and a wake-up socket: ``submit`` returns a
 future resolved with the ``submit_sm_resp`` (matched by sequence number, so any number can be in
 flight: the transport bounds them with its window); ``respond`` sends the answer to a
-``deliver_sm`` once the loop has committed it. Requests from the SMSC reach the loop through
-``loop.call_soon_threadsafe``; their answers carry the connection's generation, and an answer for
-a connection that has since dropped is discarded: the SMSC re-delivers what it did not get
-an answer for.
+``deliver_sm`` once the loop has committed it. Requests from the SMSC and responses reach the
+loop in order, in batches (one ``loop.call_soon_threadsafe`` while the loop is busy, not one per
+PDU); the commands the thread finds queued leave in one socket write. Answers carry the
+connection's generation, and an answer for a connection that has since dropped is discarded:
+the SMSC re-delivers what it did not get an answer for.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import socket
 import ssl
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -112,6 +114,11 @@ class Link:
         self.last_error: str | None = None
         """Why the link is not bound (None while bound, and before the first attempt ends)."""
         self._commands: queue.SimpleQueue[tuple[Any, ...]] = queue.SimpleQueue()
+        self._woken = False
+        """A wake-up byte is on its way to the thread (it clears this before reading commands)."""
+        self._for_loop: deque[tuple[Callable[..., object], tuple[Any, ...]]] = deque()
+        self._loop_called = False
+        """A ``_run_for_loop`` is scheduled (the loop clears this before running the calls)."""
         self._wake_r, self._wake_w = socket.socketpair()
         self._wake_r.setblocking(False)
         self._wake_w.setblocking(False)
@@ -160,12 +167,31 @@ class Link:
 
     def _command(self, *command: Any) -> None:
         self._commands.put(command)
-        with contextlib.suppress(BlockingIOError, OSError):
-            self._wake_w.send(b"\x00")
+        if not self._woken:  # one wake-up for all the commands queued until the thread reads
+            self._woken = True
+            with contextlib.suppress(BlockingIOError, OSError):
+                self._wake_w.send(b"\x00")
 
     def _to_loop(self, callback: Callable[..., object], *args: Any) -> None:
-        with contextlib.suppress(RuntimeError):  # the loop is closed: nobody is listening
-            self.loop.call_soon_threadsafe(callback, *args)
+        """Call ``callback(*args)`` on the loop, in order. The calls made while the loop is busy
+        go over together: one ``call_soon_threadsafe`` (one wake-up of the loop) per batch."""
+        self._for_loop.append((callback, args))
+        if not self._loop_called:
+            self._loop_called = True
+            with contextlib.suppress(RuntimeError):  # the loop is closed: nobody is listening
+                self.loop.call_soon_threadsafe(self._run_for_loop)
+
+    def _run_for_loop(self) -> None:
+        self._loop_called = False  # before taking the calls: a later one schedules another run
+        calls = self._for_loop
+        while calls:
+            callback, args = calls.popleft()
+            try:
+                callback(*args)
+            except Exception as exc:
+                self.loop.call_exception_handler(
+                    {"message": f"smpp {self.name}: a link callback failed", "exception": exc}
+                )
 
     # --- the thread -----------------------------------------------------------------------
 
@@ -223,6 +249,9 @@ class Link:
         with contextlib.suppress(BlockingIOError, OSError):
             while self._wake_r.recv(4096):
                 pass
+        # After the drain (a byte sent meanwhile would be eaten with the flag still set) and
+        # before the commands are read: a command queued from now on sends a new wake-up.
+        self._woken = False
 
     def _next_sequence(self) -> int:
         self._sequence = self._sequence + 1 if self._sequence < 0x7FFFFFFF else 1
@@ -367,24 +396,26 @@ class Link:
         is out of step: the PDUs before it are returned, and the connection ends after them."""
         found: list[Pdu] = []
         buffer = self._buffer
-        while len(buffer) >= 4 and self._broken is None:
-            length = int.from_bytes(buffer[:4], "big")
+        pos, size = 0, len(buffer)  # cut at the end, once: not one memmove per PDU
+        while size - pos >= 4 and self._broken is None:
+            length = int.from_bytes(buffer[pos : pos + 4], "big")
             if not 16 <= length <= MAX_PDU:
                 self._broken = (
-                    f"a PDU with command_length {length} ({bytes(buffer[:16]).hex()}…): "
+                    f"a PDU with command_length {length} ({bytes(buffer[pos : pos + 16]).hex()}…): "
                     "the stream is out of step"
                 )
                 log.error("smpp %s: %s", self.name, self._broken)
-                buffer.clear()
+                pos = size
                 break
-            if len(buffer) < length:
+            if size - pos < length:
                 break
-            raw = bytes(buffer[:length])
-            del buffer[:length]
+            raw = bytes(buffer[pos : pos + length])
+            pos += length
             try:
                 found.append(codec.decode(raw))
             except PduError as exc:
                 self._undecodable(raw, exc)
+        del buffer[:pos]
         if not buffer:
             self._partial_since = None
         elif found or self._partial_since is None:
@@ -447,7 +478,16 @@ class Link:
             self._send(codec.encode("generic_nack", pdu.sequence, _ESME_RINVCMDID))
 
     def _commands_now(self) -> None:
+        """Carry out the loop's commands; what they send leaves in one write."""
         self._drain_wake()
+        out: list[bytes] = []
+        try:
+            self._take_commands(out)
+        finally:
+            if out:
+                self._send(b"".join(out))
+
+    def _take_commands(self, out: list[bytes]) -> None:
         while True:
             try:
                 command = self._commands.get_nowait()
@@ -471,11 +511,11 @@ class Link:
                     continue
                 deadline = time.monotonic() + self.settings.response_timeout
                 self._inflight[sequence] = (future, deadline)
-                self._send(raw)
+                out.append(raw)
             elif kind == "respond":
                 _, generation, name, sequence, status = command
                 if generation == self.generation and self._sock is not None:
-                    self._send(codec.encode(name, sequence, status))
+                    out.append(codec.encode(name, sequence, status))
 
     def _send(self, raw: bytes) -> None:
         sock = self._sock
