@@ -61,6 +61,12 @@ assert len(_BASIC) == 128
 _TO_BASIC = {char: code for code, char in enumerate(_BASIC) if code != ESC}
 _TO_EXTENSION = {char: code for code, char in _EXTENSION.items()}
 _COST = {**{char: 1 for char in _TO_BASIC}, **{char: 2 for char in _TO_EXTENSION}}
+_CHARS = frozenset(_COST)
+# str.translate table: each character to its septet, or ESC + septet (hot path: no loop here).
+_SEPTETS = {
+    **{ord(char): chr(code) for char, code in _TO_BASIC.items()},
+    **{ord(char): chr(ESC) + chr(code) for char, code in _TO_EXTENSION.items()},
+}
 
 # Octets available to the user data of one SMS (TP-UD is 140 octets).
 _OCTETS = 140
@@ -71,8 +77,7 @@ MAX_PARTS = 255
 
 def is_gsm7(text: str) -> bool:
     """Return True when every character of ``text`` is in GSM 03.38 (basic or extension)."""
-    cost = _COST
-    return all(char in cost for char in text)
+    return _CHARS.issuperset(text)
 
 
 def septets(text: str) -> int:
@@ -82,17 +87,10 @@ def septets(text: str) -> int:
 
 def gsm7_encode(text: str) -> bytes:
     """Encode GSM 03.38 text as unpacked septets; raise ValueError for other characters."""
-    out = bytearray()
-    for char in text:
-        code = _TO_BASIC.get(char)
-        if code is not None:
-            out.append(code)
-            continue
-        code = _TO_EXTENSION.get(char)
-        if code is None:
-            raise ValueError(f"{char!r} is not in the GSM 03.38 alphabet")
-        out += bytes((ESC, code))
-    return bytes(out)
+    if not _CHARS.issuperset(text):
+        char = next(char for char in text if char not in _COST)
+        raise ValueError(f"{char!r} is not in the GSM 03.38 alphabet")
+    return text.translate(_SEPTETS).encode("latin-1")
 
 
 def gsm7_decode(data: bytes) -> str:
@@ -246,9 +244,11 @@ def encode_parts(
         per_part = (_OCTETS - (_UDH_16 if wide_reference else _UDH_8)) // 2 * 2
     else:
         raise ValueError(f"unsupported data coding {coding:#x}")
-    whole = _chunks(text, single, cost, unit)
-    if len(whole) == 1:
-        return [Part(coding, b"", _encode(text, coding))]
+    # ``single`` counts octets of the encoding (unpacked septets, Latin-1 or UTF-16 octets):
+    # a text whose encoding fits is one SMS, without the counting loop of _chunks.
+    payload = _encode(text, coding)
+    if len(payload) <= single:
+        return [Part(coding, b"", payload)]
     pieces = _chunks(text, per_part, cost, unit)
     if len(pieces) > MAX_PARTS:
         raise ValueError(f"the text needs {len(pieces)} parts; an SMS can have at most 255")
