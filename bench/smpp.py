@@ -466,8 +466,10 @@ def print_outcome(out: Outcome, stream: TextIO = sys.stdout) -> None:
         f"peak RSS {rss or '-'}",
         file=stream,
     )
+    ack = r.get("ack_ms") or {}
     print(
-        f"  {out.system} {load_name(out.load)}: CPU of a core: {cpu}; drain after the offer "
+        f"  {out.system} {load_name(out.load)}: CPU of a core: {cpu}; deliver_sm answered in "
+        f"p50 {_ms(ack.get('p50'))} p99 {_ms(ack.get('p99'))}; drain after the offer "
         f"{float(r['drain_s'] or 0):.2f} s; held back by the SMSC windows {r['blocked']} times",
         file=stream,
     )

@@ -186,6 +186,7 @@ function pump() {
     if (sentAt >= r.windowStart && sentAt < r.windowEnd) r.sentInWindow += 1;
     send(session, moPdu(r, phone, text), (resp) => {
       r.unacked -= 1;
+      if (sentAt >= r.windowStart && sentAt < r.windowEnd) r.ackLatencies.push(now() - sentAt);
       if (resp.command_status === 0) {
         r.acked += 1;
       } else {
@@ -220,7 +221,7 @@ function startRun(cmd) {
     sent: 0, sentInWindow: 0, unacked: 0, acked: 0, refused: 0, blocked: 0,
     replies: 0, repliesInWindow: 0, unexpected: 0, lastReply: 0,
     receiptsSent: 0, receiptsOk: 0, receiptsRefused: 0,
-    waiting: new Map(), latencies: [], timeline: [], replyTexts: new Map(),
+    waiting: new Map(), latencies: [], ackLatencies: [], timeline: [], replyTexts: new Map(),
     stopped: false, cpu0: process.cpuUsage(),
   };
   run.texts = run.texts.slice();
@@ -249,6 +250,7 @@ function finishOffer(r) {
 
 function report(r) {
   const sorted = Float64Array.from(r.latencies).sort();
+  const acks = Float64Array.from(r.ackLatencies).sort();
   const cpu = process.cpuUsage(r.cpu0);
   const span = (r.windowEnd - r.windowStart) / 1000;
   const wall = (now() - r.start) / 1000;
@@ -276,6 +278,7 @@ function report(r) {
       p99: percentile(sorted, 0.99),
       max: sorted.length ? sorted[sorted.length - 1] : null,
     },
+    ack_ms: { p50: percentile(acks, 0.5), p99: percentile(acks, 0.99) },
     drain_s: r.lastReply ? Math.max(0, (r.lastReply - r.offerEndActual) / 1000) : null,
     receipts: { sent: r.receiptsSent, ok: r.receiptsOk, refused: r.receiptsRefused },
     timeline: Array.from(r.timeline, (v) => v || 0),
