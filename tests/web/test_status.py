@@ -55,3 +55,17 @@ def test_the_health_address_of_a_wildcard_listen_is_loopback() -> None:
     assert url("0.0.0.0:9000") == "http://127.0.0.1:9000/health"
     assert url("[::]:9000") == "http://[::1]:9000/health"
     assert url("[::1]:9000") == "http://[::1]:9000/health"
+
+
+def test_a_connector_that_is_down_says_why() -> None:
+    error = "bind refused by smsc:2775: ESME_RINVPASWD (0xe): Invalid Password"
+    report = {
+        "status": "degraded",
+        "problems": [f"connector smsc is down: {error}"],
+        "version": "0.1.0",
+        "connectors": {"smsc": {"type": "smpp", "state": "down", "error": error}},
+        "queues": {"intake": 0, "work": 0, "outbox": 3},
+    }
+    text = render_health(report, "http://127.0.0.1:8080/health")
+    assert f"  - connector smsc is down: {error}\n" in text
+    assert f"  connectors  smsc (smpp): down ({error})\n" in text
