@@ -238,6 +238,28 @@ def test_reassembly_keys_and_timeout() -> None:
     assert buffer.expired(30.0) == [other]
 
 
+def test_a_part_of_a_message_committed_lately_is_that_message_again() -> None:
+    """A committed message is remembered ``remember`` seconds: a part of it that comes again
+    (the same octets) gives the whole message back; another part, a message being put together
+    under the same reference, or a part after the window does not."""
+    buffer = Reassembler(timeout=30, remember=60)
+    buffer.add("a", "b", 7, 2, 1, False, b"VOTE ", DC_GSM7, 0.0)
+    group = buffer.add("a", "b", 7, 2, 2, False, b"A", DC_GSM7, 1.0)
+    buffer.completed(group, 2.0)
+    assert buffer.groups == {}
+    again = buffer.again("a", "b", 7, 2, 2, False, b"A", DC_GSM7, 30.0)
+    assert again is group and again.text() == "VOTE A"
+    assert buffer.again("a", "b", 7, 2, 2, False, b"B", DC_GSM7, 30.0) is None  # other octets
+    assert buffer.again("c", "b", 7, 2, 2, False, b"A", DC_GSM7, 30.0) is None  # other sender
+    buffer.add("a", "b", 7, 2, 1, False, b"HOURS", DC_GSM7, 40.0)  # a new message, same ref
+    assert buffer.again("a", "b", 7, 2, 2, False, b"A", DC_GSM7, 41.0) is None
+    assert buffer.again("a", "b", 7, 2, 1, False, b"VOTE ", DC_GSM7, 62.1) is None  # forgotten
+    assert not buffer.done
+    off = Reassembler(remember=0)  # mo_dedup_window: 0 remembers nothing
+    off.completed(off.add("a", "b", 1, 1, 1, False, b"x", DC_GSM7, 0.0), 0.0)
+    assert not off.done
+
+
 @settings(max_examples=200, deadline=None)
 @given(
     text=st.text(alphabet=st.sampled_from("aZ9 €[]^ç`é😀👍🏽\n@§"), max_size=700),
