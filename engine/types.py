@@ -74,6 +74,7 @@ class Transport(Protocol):
     ) -> None:
         """Begin: hand inbound messages to ``on_inbound``, delivery receipts to ``on_receipt``."""
         ...
+
     async def send(self, message: Outgoing, reference: int) -> str | None:
         """Send; return the provider's message id. Raise TransportError on failure."""
         ...
