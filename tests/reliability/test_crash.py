@@ -20,18 +20,17 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import shutil
 import signal
 import sqlite3
-import sys
 import time
 from collections import Counter
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from jsonl_peer import MO, Peer, PeerLog, free_port, wait_for_port
+from engine_process import Engine, write_config
+from jsonl_peer import MO, Peer, PeerLog, free_port
 
 REPO = Path(__file__).resolve().parents[2]
 RULES = REPO / "rules"
@@ -98,59 +97,6 @@ def is_vote(mo: MO) -> bool:
 # --- the engine process -------------------------------------------------------------------------
 
 
-class Engine:
-    """``python -m engine run --config …`` as a child process; each start logs to its own file."""
-
-    def __init__(self, workdir: Path, config: Path) -> None:
-        self.workdir = workdir
-        self.config = config
-        self.proc: asyncio.subprocess.Process | None = None
-        self.runs = 0
-
-    @property
-    def log_path(self) -> Path:
-        return self.workdir / f"engine-{self.runs}.log"
-
-    async def start(self, port: int) -> float:
-        """Start the engine; return the seconds until its port accepts connections."""
-        self.runs += 1
-        started = time.monotonic()
-        with self.log_path.open("wb") as log:
-            self.proc = await asyncio.create_subprocess_exec(
-                sys.executable,
-                "-m",
-                "engine",
-                "run",
-                "--config",
-                str(self.config),
-                cwd=self.workdir,
-                stdin=asyncio.subprocess.DEVNULL,
-                stdout=log,
-                stderr=log,
-                env={**os.environ, "PYTHONPATH": str(REPO)},  # this tree's engine, not another
-            )
-        proc = self.proc
-        await wait_for_port(HOST, port, STARTUP_TIMEOUT, lambda: proc.returncode is None)
-        return time.monotonic() - started
-
-    def kill(self) -> None:
-        assert self.proc is not None
-        self.proc.send_signal(signal.SIGKILL)
-
-    async def wait(self, timeout: float) -> int:
-        assert self.proc is not None
-        return await asyncio.wait_for(self.proc.wait(), timeout)
-
-    def log(self) -> str:
-        return self.log_path.read_text(encoding="utf-8", errors="replace")
-
-    async def cleanup(self) -> None:
-        """Teardown: never leave an engine running, whatever happened to the test."""
-        if self.proc is not None and self.proc.returncode is None:
-            self.proc.kill()
-            await self.proc.wait()
-
-
 async def connect(peer: Peer, runner: Engine, port: int) -> None:
     try:
         await peer.connect(HOST, port)
@@ -161,17 +107,7 @@ async def connect(peer: Peer, runner: Engine, port: int) -> None:
 @pytest.fixture
 async def engine(tmp_path: Path) -> AsyncIterator[tuple[Engine, int]]:
     port = free_port()
-    config = tmp_path / "twoway.yaml"
-    config.write_text(
-        f"store: {tmp_path / 'twoway.db'}\n"
-        f"rules: {RULES}\n"
-        f'http: {{listen: "{HOST}:{free_port()}"}}\n'  # not the default 8080: it may be taken
-        "connectors:\n"
-        f"  {CONNECTOR}:\n"
-        "    type: jsonl\n"
-        f'    listen: "{HOST}:{port}"\n',
-        encoding="utf-8",
-    )
+    config = write_config(tmp_path, RULES, CONNECTOR, port)
     runner = Engine(tmp_path, config)
     try:
         yield runner, port

@@ -35,7 +35,6 @@ import re
 import shutil
 import signal
 import sqlite3
-import sys
 import time
 from collections import Counter
 from collections.abc import AsyncIterator
@@ -44,7 +43,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from jsonl_peer import MO, Peer, PeerLog, free_port, wait_for_port
+from engine_process import Engine, write_config
+from jsonl_peer import MO, Peer, PeerLog, free_port
 
 REPO = Path(__file__).resolve().parents[2]
 CONNECTOR = "smsc"
@@ -217,51 +217,6 @@ class Fired:
 # --- the engine process -------------------------------------------------------------------------
 
 
-class Engine:
-    """``python -m engine run --config …`` as a child process; each start logs to its own file."""
-
-    def __init__(self, workdir: Path, config: Path) -> None:
-        self.workdir = workdir
-        self.config = config
-        self.proc: asyncio.subprocess.Process | None = None
-        self.runs = 0
-
-    @property
-    def log_path(self) -> Path:
-        return self.workdir / f"engine-{self.runs}.log"
-
-    async def start(self, port: int) -> float:
-        """Start the engine; return the seconds until its port accepts connections."""
-        self.runs += 1
-        started = time.monotonic()
-        with self.log_path.open("wb") as log:
-            self.proc = await asyncio.create_subprocess_exec(
-                sys.executable,
-                "-m",
-                "engine",
-                "run",
-                "--config",
-                str(self.config),
-                cwd=self.workdir,
-                stdin=asyncio.subprocess.DEVNULL,
-                stdout=log,
-                stderr=log,
-                env={**os.environ, "PYTHONPATH": str(REPO)},  # this tree's engine, not another
-            )
-        proc = self.proc
-        await wait_for_port(HOST, port, STARTUP_TIMEOUT, lambda: proc.returncode is None)
-        return time.monotonic() - started
-
-    def log(self) -> str:
-        return self.log_path.read_text(encoding="utf-8", errors="replace")
-
-    async def cleanup(self) -> None:
-        """Teardown: never leave an engine running, whatever happened to the test."""
-        if self.proc is not None and self.proc.returncode is None:
-            self.proc.kill()
-            await self.proc.wait()
-
-
 @pytest.fixture
 async def engine(tmp_path: Path) -> AsyncIterator[tuple[Engine, int]]:
     rules = tmp_path / "rules"
@@ -269,17 +224,7 @@ async def engine(tmp_path: Path) -> AsyncIterator[tuple[Engine, int]]:
     for name, text in RULES.items():
         (rules / name).write_text(text, encoding="utf-8")
     port = free_port()
-    config = tmp_path / "twoway.yaml"
-    config.write_text(
-        f"store: {tmp_path / 'twoway.db'}\n"
-        f"rules: {rules}\n"
-        f'http: {{listen: "{HOST}:{free_port()}"}}\n'
-        "connectors:\n"
-        f"  {CONNECTOR}:\n"
-        "    type: jsonl\n"
-        f'    listen: "{HOST}:{port}"\n',
-        encoding="utf-8",
-    )
+    config = write_config(tmp_path, rules, CONNECTOR, port)
     runner = Engine(tmp_path, config)
     try:
         yield runner, port

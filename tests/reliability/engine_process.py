@@ -1,0 +1,90 @@
+"""The engine as a child process (``python -m engine run --config …``) and its configuration.
+
+Shared by the reliability tests: each start logs to its own file, teardown never leaves an
+engine running.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+
+from jsonl_peer import free_port, wait_for_port
+
+REPO = Path(__file__).resolve().parents[2]
+HOST = "127.0.0.1"
+STARTUP_TIMEOUT = 20.0
+
+
+def write_config(workdir: Path, rules: Path, connector: str, port: int) -> Path:
+    """Write a twoway.yaml: store in ``workdir``, a jsonl connector on ``port``, HTTP on a free
+    port (not the default 8080: it may be taken)."""
+    config = workdir / "twoway.yaml"
+    config.write_text(
+        f"store: {workdir / 'twoway.db'}\n"
+        f"rules: {rules}\n"
+        f'http: {{listen: "{HOST}:{free_port()}"}}\n'
+        "connectors:\n"
+        f"  {connector}:\n"
+        "    type: jsonl\n"
+        f'    listen: "{HOST}:{port}"\n',
+        encoding="utf-8",
+    )
+    return config
+
+
+class Engine:
+    """``python -m engine run --config …`` as a child process; each start logs to its own file."""
+
+    def __init__(self, workdir: Path, config: Path) -> None:
+        self.workdir = workdir
+        self.config = config
+        self.proc: asyncio.subprocess.Process | None = None
+        self.runs = 0
+
+    @property
+    def log_path(self) -> Path:
+        return self.workdir / f"engine-{self.runs}.log"
+
+    async def start(self, port: int) -> float:
+        """Start the engine; return the seconds until its port accepts connections."""
+        self.runs += 1
+        started = time.monotonic()
+        with self.log_path.open("wb") as log:
+            self.proc = await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-m",
+                "engine",
+                "run",
+                "--config",
+                str(self.config),
+                cwd=self.workdir,
+                stdin=asyncio.subprocess.DEVNULL,
+                stdout=log,
+                stderr=log,
+                env={**os.environ, "PYTHONPATH": str(REPO)},  # this tree's engine, not another
+            )
+        proc = self.proc
+        await wait_for_port(HOST, port, STARTUP_TIMEOUT, lambda: proc.returncode is None)
+        return time.monotonic() - started
+
+    def kill(self) -> None:
+        assert self.proc is not None
+        self.proc.send_signal(signal.SIGKILL)
+
+    async def wait(self, timeout: float) -> int:
+        assert self.proc is not None
+        return await asyncio.wait_for(self.proc.wait(), timeout)
+
+    def log(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    async def cleanup(self) -> None:
+        """Teardown: never leave an engine running, whatever happened to the test."""
+        if self.proc is not None and self.proc.returncode is None:
+            self.proc.kill()
+            await self.proc.wait()
