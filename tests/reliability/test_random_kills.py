@@ -106,7 +106,6 @@ FALLBACK = 1_000  # progress past its position after which a kill fires on any f
 RESTART_FRAMES = (1, 64)
 RESEND_ACKED = (5, 30)  # acknowledged MOs re-delivered at each restart
 
-STARTUP_TIMEOUT = 20.0
 RUN_TIMEOUT = 40.0
 STOP_TIMEOUT = 20.0
 
