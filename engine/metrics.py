@@ -40,7 +40,6 @@ __all__ = [
     "Registry",
     "escape_label",
     "format_value",
-    "link_state",
 ]
 
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
@@ -53,15 +52,6 @@ _TRACKED_MAX = 100_000
 """The most messages whose reply latency is being timed at once (oldest dropped beyond)."""
 
 LabelValues = tuple[str, ...]
-
-
-def link_state(transport: object) -> str:
-    """A connector's link state: its ``state`` attribute when it has one (``up``, ``down``,
-    ``connecting``…), else ``up`` while it is started and ``down`` otherwise."""
-    state = getattr(transport, "state", None)
-    if isinstance(state, str):
-        return state
-    return UP if getattr(transport, "on_inbound", None) is not None else "down"
 
 
 def escape_label(value: str) -> str:

@@ -24,7 +24,7 @@ from engine.core.ids import IdSource, RandomIds
 from engine.core.messages import Address, Inbound
 from engine.core.model import Contact, Event, Input, Session, Sprint
 from engine.core.records import Conversation, Received, Step, Timer
-from engine.metrics import Metrics, link_state
+from engine.metrics import Metrics
 from engine.outbox import Outbox
 from engine.ruleset.ruleset import RuleSet
 from engine.runtime import step
@@ -161,7 +161,7 @@ class Service:
 
     def links(self) -> dict[str, str]:
         """The link state of each connector (``up``, or what the transport says it is)."""
-        return {name: link_state(transport) for name, transport in self.transports.items()}
+        return {name: transport.state for name, transport in self.transports.items()}
 
     def _add_pending(self, count: int) -> None:
         self._pending += count

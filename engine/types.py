@@ -69,6 +69,16 @@ class Transport(Protocol):
 
     name: str
 
+    @property
+    def state(self) -> str:
+        """``up``, ``connecting`` or ``down``: the link as /health and /metrics show it."""
+        ...
+
+    @property
+    def link_error(self) -> str | None:
+        """Why the link is not up, or None."""
+        ...
+
     async def start(
         self, on_inbound: InboundHandler, on_receipt: ReceiptHandler | None = None
     ) -> None:

@@ -20,7 +20,20 @@ class TransportBase:
             self.name = name
         self.on_inbound: InboundHandler | None = None
         self.on_receipt: ReceiptHandler | None = None
-        """Set by the service before ``start``; transports with delivery receipts call it."""
+        """Given by the service in ``start``; transports with delivery receipts call it."""
+
+    @property
+    def state(self) -> str:
+        """The link as /health and /metrics show it: ``up`` while started, else ``down``.
+
+        Connectors with a real link (SMPP binds) say ``connecting`` or ``down`` when it is.
+        """
+        return "up" if self.on_inbound is not None else "down"
+
+    @property
+    def link_error(self) -> str | None:
+        """Why the link is not up (a refused bind, a lost connection), or None."""
+        return None
 
     async def start(
         self, on_inbound: InboundHandler, on_receipt: ReceiptHandler | None = None

@@ -53,8 +53,8 @@ def health_report(
         service.links().items(), service.transports.values(), strict=True
     ):
         connectors[name] = {"type": types.get(name, type(transport).__name__), "state": state}
-        error = getattr(transport, "link_error", None)  # why the link is down (smpp)
-        if state != UP and isinstance(error, str):
+        error = transport.link_error
+        if state != UP and error is not None:
             connectors[name]["error"] = error
     problems: list[str] = []
     if not service.accepting:
