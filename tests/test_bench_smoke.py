@@ -5,11 +5,7 @@ No timing is asserted: speed depends on the machine.
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parents[1]
+from tests.bench_smoke import run_quick
 
 LABELS = (
     "== 1. pure runtime",
@@ -26,15 +22,5 @@ LABELS = (
 
 
 def test_bench_runtime_quick() -> None:
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "runtime.py"), "--quick"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    for label in LABELS:
-        assert label in done.stdout, f"missing {label!r} in:\n{done.stdout}"
-    assert "; OK" in done.stdout
+    printed = run_quick("runtime.py", LABELS)
+    assert "; OK" in printed

@@ -7,11 +7,11 @@ No Kannel, and no timing is asserted: speed depends on the machine.
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.bench_smoke import run_quick
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -34,15 +34,5 @@ def test_bench_smpp_quick() -> None:
         pytest.fail("node is not installed: the SMPP bench needs node 18+")
     if not (ROOT / "tests" / "smsc" / "node_modules" / "smpp" / "package.json").exists():
         pytest.fail("the npm package smpp is missing: run `npm ci --prefix tests/smsc`")
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "smpp.py"), "--quick"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    for label in LABELS:
-        assert label in done.stdout, f"missing {label!r} in:\n{done.stdout}"
-    assert done.stdout.count(": OK") >= 2, done.stdout
+    printed = run_quick("smpp.py", LABELS, timeout=180)
+    assert printed.count(": OK") >= 2, printed
