@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import signal
 import sys
 import time
@@ -21,10 +20,9 @@ from pathlib import Path
 from reload_helpers import HOURS_V1, HOURS_V2, NUMBER, info, write_rules
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "reliability"))
-from jsonl_peer import MO, Peer, PeerLog, free_port, wait_for_port
+from engine_process import HOST, Engine, write_config
+from jsonl_peer import MO, Peer, PeerLog, free_port
 
-REPO = Path(__file__).resolve().parents[2]
-HOST = "127.0.0.1"
 WINDOW = 20
 MAX_MOS = 50_000
 BEFORE_SAVE = 50
@@ -43,28 +41,11 @@ async def _log_shows(path: Path, text: str, proc: asyncio.subprocess.Process) ->
 async def test_a_saved_rule_file_changes_the_replies_of_a_running_engine(tmp_path: Path) -> None:
     rules = write_rules(tmp_path / "rules")
     port = free_port()
-    config = tmp_path / "twoway.yaml"
-    config.write_text(
-        f"store: {tmp_path / 'twoway.db'}\nrules: {rules}\n"
-        f'http: {{listen: "{HOST}:{free_port()}"}}\n'  # not the default 8080: it may be taken
-        f'connectors:\n  smsc:\n    type: jsonl\n    listen: "{HOST}:{port}"\n',
-        encoding="utf-8",
-    )
-    engine_log = tmp_path / "engine.log"
-    with engine_log.open("wb") as out:
-        proc = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "engine",
-            "run",
-            "--config",
-            str(config),
-            cwd=tmp_path,
-            stdin=asyncio.subprocess.DEVNULL,
-            stdout=out,
-            stderr=out,
-            env={**os.environ, "PYTHONPATH": str(REPO)},
-        )
+    runner = Engine(tmp_path, write_config(tmp_path, rules, "smsc", port))
+    await runner.start(port)
+    proc = runner.proc
+    assert proc is not None
+    engine_log = runner.log_path
     log = PeerLog()
     yielded = 0
     flowing = True
@@ -84,7 +65,6 @@ async def test_a_saved_rule_file_changes_the_replies_of_a_running_engine(tmp_pat
     streaming: asyncio.Task[int] | None = None
     try:
         async with asyncio.timeout(TIMEOUT):
-            await wait_for_port(HOST, port, TIMEOUT, lambda: proc.returncode is None)
             await _log_shows(engine_log, "hot reload: watching", proc)
             await peer.connect(HOST, port)
             streaming = asyncio.create_task(peer.stream(mos(), WINDOW))
@@ -108,9 +88,7 @@ async def test_a_saved_rule_file_changes_the_replies_of_a_running_engine(tmp_pat
             with contextlib.suppress(asyncio.CancelledError):
                 await streaming
         await peer.aclose()
-        if proc.returncode is None:
-            proc.kill()
-            await proc.wait()
+        await runner.cleanup()
 
     text = engine_log.read_text(encoding="utf-8", errors="replace")
     assert code == 0, text
