@@ -3,6 +3,10 @@
 A row is marked ``sending`` before it is handed over and ``sent`` once the transport accepted it.
 A crash between the two re-sends the row at restart: that is the duplicate window, one transport
 round trip plus one commit wide. Opt-outs are checked again here, at send time.
+
+Replies the service pushes ``marked`` were written ``sending`` by the transaction that created
+them, which checked their opt-outs too: they go out without a transaction of their own, unless
+an opt-out was committed since (``opt_outs_changed``), which sends them through the checks again.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ import logging
 import time
 from collections import deque
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from engine.core.records import OutboxRow
@@ -88,11 +92,22 @@ class Outbox:
         self._retry_handles: set[asyncio.TimerHandle] = set()
         self._failures: dict[int, int] = {}
         """Row id → its transient failures in this run: the back-off doubles with these only."""
+        self._marked: dict[int, int] = {}
+        """Row id → the opt-out epoch it was pushed in, for rows pushed ``marked``."""
+        self._opt_epoch = 0
 
-    def push(self, rows: list[OutboxRow]) -> None:
+    def push(self, rows: list[OutboxRow], *, marked: bool = False) -> None:
+        """Queue ``rows``; ``marked``: their transaction wrote them ``sending`` and checked
+        their opt-outs (see the module docstring)."""
         if rows:
+            if marked:
+                self._marked.update((row.id, self._opt_epoch) for row in rows)
             self.queue.extend(rows)
             self.wakeup.set()
+
+    def opt_outs_changed(self) -> None:
+        """An opt-out was committed: rows pushed ``marked`` before it are checked again."""
+        self._opt_epoch += 1
 
     def route(self, number: str) -> _Route:
         name = self.routes.get(number, self.default)
@@ -114,6 +129,31 @@ class Outbox:
                 await self.send_batch(batch)
 
     async def send_batch(self, batch: list[OutboxRow]) -> None:
+        ready: list[OutboxRow] = []
+        unchecked: list[OutboxRow] = []
+        for row in batch:
+            epoch = self._marked.pop(row.id, None)
+            if epoch == self._opt_epoch:
+                ready.append(row)
+            elif epoch is None:
+                unchecked.append(row)
+            else:  # an opt-out was committed since its transaction: check it like any row
+                unchecked.append(replace(row, status="queued"))
+        allowed = await self.check(unchecked) if unchecked else []
+        if allowed:
+            await self.store.mark_sending([row.id for row in allowed])
+        allowed = ready + allowed
+        if not allowed:
+            return
+        results = await asyncio.gather(*(self.send_one(row) for row in allowed))
+        sent = [(row.id, ref) for row, (ok, ref) in zip(allowed, results, strict=True) if ok]
+        if sent:
+            await self.store.mark_sent(sent)
+            self.done(len(sent))
+
+    async def check(self, batch: list[OutboxRow]) -> list[OutboxRow]:
+        """The rows of ``batch`` to send: opted-out recipients are suppressed now, and rows the
+        peer says a previous run already handed over are marked sent."""
         pairs = [
             (r.message.recipient, r.message.sender) for r in batch if r.message.kind != "compliance"
         ]
@@ -132,15 +172,7 @@ class Outbox:
             for row_id in suppressed:
                 self._failures.pop(row_id, None)
                 self.done(1)
-        allowed = await self.skip_delivered(allowed)
-        if not allowed:
-            return
-        await self.store.mark_sending([row.id for row in allowed])
-        results = await asyncio.gather(*(self.send_one(row) for row in allowed))
-        sent = [(row.id, ref) for row, (ok, ref) in zip(allowed, results, strict=True) if ok]
-        if sent:
-            await self.store.mark_sent(sent)
-            self.done(len(sent))
+        return await self.skip_delivered(allowed)
 
     async def skip_delivered(self, rows: list[OutboxRow]) -> list[OutboxRow]:
         """Drop the rows a previous run was handing over that the peer says it already has.

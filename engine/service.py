@@ -1,12 +1,20 @@
 """Own the imperative shell: intake, ordering, one transaction per batch of sprints, the outbox.
 
-Flow of a message: a transport calls ``receive``; the message is committed (group commit) before
-``receive`` returns, so the transport may acknowledge it. The processor takes committed messages
-and due timers in arrival order, runs the pure runtime for each, and commits the whole batch of
-sprints in one transaction; the outbox then sends what was committed.
+Flow of a message: a transport calls ``receive``; messages arriving together are committed in
+one transaction (group commit) before ``receive`` returns, so the transport may acknowledge them.
+That same transaction loads their conversations, runs the pure runtime for each message and
+writes the sprints, with their replies marked ``sending``: one fsync per batch, and the outbox
+hands the replies over as soon as it returns.
 
-Ordering: one processor handles every conversation in arrival order, carrying each conversation's
-state from one message to the next inside a batch, so two messages of one contact never race.
+Due timers, flows started by the API and messages a previous run left unprocessed go through the
+processor instead: one transaction per batch too (load, step, write). When that queue is not
+empty, new messages are only committed at intake and queued behind it, and if processing a batch
+at intake fails for any reason but the store's, its messages are committed alone and queued, so
+a message that trips a bug is still acknowledged and kept (the processor logs it).
+
+Ordering: every batch is loaded, stepped and written inside one store call, and the store runs
+its calls one after the other, so two messages of one contact never race; inside a batch each
+conversation's state is carried from one message to the next.
 """
 
 from __future__ import annotations
@@ -23,7 +31,17 @@ from engine.core.clock import Clock, SystemClock
 from engine.core.ids import IdSource, RandomIds
 from engine.core.messages import Address, Inbound
 from engine.core.model import Contact, Event, Input, Session, Sprint
-from engine.core.records import Conversation, Received, Step, Timer
+from engine.core.records import (
+    Conversation,
+    Decide,
+    Key,
+    OutboxRow,
+    Received,
+    Step,
+    Timer,
+    Work,
+    conversation_key,
+)
 from engine.metrics import Metrics
 from engine.outbox import Outbox
 from engine.ruleset.ruleset import RuleSet
@@ -35,7 +53,6 @@ __all__ = ["Service"]
 
 log = logging.getLogger(__name__)
 
-Work = Inbound | Timer
 T = TypeVar("T")
 
 
@@ -205,7 +222,7 @@ class Service:
             while self._intake:
                 batch, self._intake = self._intake[: self.batch], self._intake[self.batch :]
                 try:
-                    received = await self.store.receive([message for message, _ in batch])
+                    received = await self._take([message for message, _ in batch])
                 except Exception as exc:
                     self.metrics.dropped(message for message, _ in batch)
                     for _, future in batch:
@@ -213,13 +230,39 @@ class Service:
                             future.set_exception(exc)
                     self._finished(len(batch))
                     continue
-                self.metrics.committed((message for message, _ in batch), received)
-                fresh = [r.message for r in received if not r.duplicate]
-                self._finished(len(received) - len(fresh))
-                self._enqueue(fresh, counted=True)
                 for (_, future), result in zip(batch, received, strict=True):
                     if not future.done():
                         future.set_result(result)
+
+    async def _take(self, messages: list[Inbound]) -> list[Received]:
+        """Commit ``messages``, and process them in the same transaction when nothing waits
+        ahead of them; see the module docstring."""
+        if not self._work:
+            ruleset, now = self.ruleset, self.clock.now()
+            try:
+                handled = await self.store.handle(
+                    messages,
+                    self._decider(ruleset, now),
+                    replies_since=now - ruleset.settings.reply_window,
+                )
+            except Exception:
+                log.exception(
+                    "a batch of %d could not be processed as it arrived; "
+                    "it is committed alone and processed on its own",
+                    len(messages),
+                )
+            else:
+                self.metrics.committed(messages, handled.received)
+                fresh = [r.message for r in handled.received if not r.duplicate]
+                self._finished(len(handled.received) - len(fresh))
+                self._processed(fresh, handled.steps, handled.rows)
+                return handled.received
+        received = await self.store.receive(messages)
+        self.metrics.committed(messages, received)
+        fresh = [r.message for r in received if not r.duplicate]
+        self._finished(len(received) - len(fresh))
+        self._enqueue(fresh, counted=True)
+        return received
 
     def _enqueue(self, work: Sequence[Work], *, counted: bool = False) -> None:
         if not work:
@@ -281,36 +324,50 @@ class Service:
     async def _process(self, batch: list[Work]) -> None:
         ruleset = self.ruleset
         now = self.clock.now()
-        keys = list(dict.fromkeys(_key(work) for work in batch))
-        conversations = await self.store.load(
-            keys, replies_since=now - ruleset.settings.reply_window
+        steps, rows = await self.store.process(
+            batch,
+            self._decider(ruleset, now),
+            replies_since=now - ruleset.settings.reply_window,
         )
-        steps: list[Step] = []
-        for work in batch:
-            key = _key(work)
-            conversation = conversations.get(key) or Conversation(Contact(phone=key[0]), None)
-            sprint, at = self._step(ruleset, conversation, work, now)
-            steps.append(
-                Step(
-                    contact=key[0],
-                    number=key[1],
-                    sprint=sprint,
-                    at=at,
-                    ruleset_version=ruleset.version,
-                    inbound_id=work.id if isinstance(work, Inbound) else None,
-                    timer_id=work.id if isinstance(work, Timer) else None,
-                )
-            )
-            conversations[key] = _advance(conversation, sprint, key[1])
-        rows = await self.store.commit(steps)
+        self._processed(batch, steps, rows)
+
+    def _processed(self, batch: Sequence[Work], steps: list[Step], rows: list[OutboxRow]) -> None:
+        """Account for a committed batch and hand its replies (already ``sending``) over."""
         self.metrics.queued(steps, rows)
         self._timers_taken.difference_update(w.id for w in batch if isinstance(w, Timer))
         self.processed += len(batch)
         self._add_pending(len(rows))
         self._finished(len(batch))
-        self.outbox.push(rows)
+        if any(s.sprint.opt == "out" for s in steps):
+            self.outbox.opt_outs_changed()
+        self.outbox.push(rows, marked=True)
         if any(s.sprint.session is not None for s in steps):
             self.scheduler.wake()
+
+    def _decider(self, ruleset: RuleSet, now: datetime) -> Decide:
+        """The decision for one batch, run by the store inside the batch's transaction."""
+
+        def decide(conversations: dict[Key, Conversation], batch: Sequence[Work]) -> list[Step]:
+            steps: list[Step] = []
+            for work in batch:
+                key = conversation_key(work)
+                conversation = conversations.get(key) or Conversation(Contact(phone=key[0]), None)
+                sprint, at = self._step(ruleset, conversation, work, now)
+                steps.append(
+                    Step(
+                        contact=key[0],
+                        number=key[1],
+                        sprint=sprint,
+                        at=at,
+                        ruleset_version=ruleset.version,
+                        inbound_id=work.id if isinstance(work, Inbound) else None,
+                        timer_id=work.id if isinstance(work, Timer) else None,
+                    )
+                )
+                conversations[key] = _advance(conversation, sprint, key[1])
+            return steps
+
+        return decide
 
     def _step(
         self, ruleset: RuleSet, conversation: Conversation, work: Work, now: datetime
@@ -374,12 +431,6 @@ async def _every_row(read: Callable[[int], Awaitable[list[T]]]) -> list[T]:
     while len(rows := await read(limit)) >= limit:
         limit *= 4
     return rows
-
-
-def _key(work: Work) -> tuple[Address, Address]:
-    if isinstance(work, Inbound):
-        return (work.sender, work.recipient)
-    return (work.contact, work.number)
 
 
 def _due(session: Session, at: datetime) -> bool:

@@ -7,7 +7,16 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from engine.core.messages import Address, Inbound, Outgoing
-from engine.core.records import Conversation, OutboxRow, Received, Step, Timer
+from engine.core.records import (
+    Conversation,
+    Decide,
+    Handled,
+    OutboxRow,
+    Received,
+    Step,
+    Timer,
+    Work,
+)
 
 __all__ = ["InboundHandler", "Receipt", "ReceiptHandler", "SendResult", "Store", "Transport"]
 
@@ -24,6 +33,12 @@ class Store(Protocol):
         self, keys: Sequence[tuple[Address, Address]], *, replies_since: datetime
     ) -> dict[tuple[Address, Address], Conversation]: ...
     async def commit(self, steps: Sequence[Step]) -> list[OutboxRow]: ...
+    async def process(
+        self, work: Sequence[Work], decide: Decide, *, replies_since: datetime
+    ) -> tuple[list[Step], list[OutboxRow]]: ...
+    async def handle(
+        self, messages: Sequence[Inbound], decide: Decide, *, replies_since: datetime
+    ) -> Handled: ...
 
     async def queued_outbox(self, limit: int = 1_000) -> list[OutboxRow]: ...
     async def mark_sending(self, ids: Sequence[int]) -> None: ...

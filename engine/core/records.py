@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
@@ -12,10 +12,15 @@ from engine.core.model import EMPTY, Contact, Session, Sprint
 
 __all__ = [
     "Conversation",
+    "Decide",
+    "Handled",
+    "Key",
     "OutboxRow",
     "Received",
     "Step",
     "Timer",
+    "Work",
+    "conversation_key",
 ]
 
 OutboxStatus = Literal[
@@ -90,3 +95,35 @@ class Timer:
     session_id: str | None = None
     flow: str | None = None
     params: Mapping[str, Any] = field(default_factory=lambda: EMPTY)
+
+
+Work = Inbound | Timer
+"""What the service processes: a committed inbound message or a due timer."""
+
+Key = tuple[Address, Address]
+"""A conversation: (contact, number)."""
+
+
+def conversation_key(work: Work) -> Key:
+    """The conversation ``work`` belongs to."""
+    if isinstance(work, Inbound):
+        return (work.sender, work.recipient)
+    return (work.contact, work.number)
+
+
+Decide = Callable[[dict[Key, Conversation], Sequence[Work]], list[Step]]
+"""The service's decision for a batch: the conversations it touches, loaded in the transaction
+that will commit the steps, and the work in arrival order → one step per item. Pure: the store
+calls it inside that transaction, so no other batch can change those conversations meanwhile."""
+
+
+@dataclass(frozen=True, slots=True)
+class Handled:
+    """What one transaction of intake and processing did."""
+
+    received: list[Received]
+    """Each message given, committed or recognised as a re-delivery (in the order given)."""
+    steps: list[Step]
+    """The steps of the fresh messages, committed in the same transaction."""
+    rows: list[OutboxRow]
+    """The outbox rows those steps queued, already ``sending``: hand them over now."""

@@ -17,7 +17,18 @@ from typing import Any, Concatenate, Literal, ParamSpec, TypeVar, cast
 
 from engine.core.messages import Address, Inbound, Outgoing
 from engine.core.model import Contact, Session
-from engine.core.records import Conversation, OutboxRow, OutboxStatus, Received, Step, Timer
+from engine.core.records import (
+    Conversation,
+    Decide,
+    Handled,
+    OutboxRow,
+    OutboxStatus,
+    Received,
+    Step,
+    Timer,
+    Work,
+    conversation_key,
+)
 from engine.store.codec import content_key, dumps, fingerprint, loads, time_in, time_out
 
 __all__ = ["TABLES", "transaction"]
@@ -347,8 +358,15 @@ def _session_row(session: Session, status: str, ended_at: str | None, ruleset_ve
     )
 
 
-def commit(conn: sqlite3.Connection, steps: Sequence[Step]) -> list[OutboxRow]:
-    """Write every step of the batch, in order; return the outbox rows queued for sending."""
+def commit(
+    conn: sqlite3.Connection, steps: Sequence[Step], sending: bool = False
+) -> list[OutboxRow]:
+    """Write every step of the batch, in order; return the outbox rows queued for sending.
+
+    With ``sending``, those rows are written ``sending`` at once: the caller hands them over
+    as soon as this transaction commits (their opt-outs were checked inside it), which saves
+    the outbox a transaction of its own.
+    """
     if not steps:
         return []
     recipients = {message.recipient for step in steps for message in step.sprint.outbound}
@@ -376,6 +394,7 @@ def commit(conn: sqlite3.Connection, steps: Sequence[Step]) -> list[OutboxRow]:
     inbox: list[Row] = []
     queued: list[OutboxRow] = []
     outbox_id = _next_id(conn, "outbox")
+    ready: OutboxStatus = "sending" if sending else "queued"
 
     for step in steps:
         sprint = step.sprint
@@ -441,7 +460,7 @@ def commit(conn: sqlite3.Connection, steps: Sequence[Step]) -> list[OutboxRow]:
                     message.sender,
                     message.text,
                     message.kind,
-                    "suppressed" if blocked else "queued",
+                    "suppressed" if blocked else ready,
                     "opted out" if blocked else None,
                     at,
                     step.inbound_id,
@@ -449,7 +468,7 @@ def commit(conn: sqlite3.Connection, steps: Sequence[Step]) -> list[OutboxRow]:
                 )
             )
             if not blocked:
-                queued.append(OutboxRow(outbox_id, message, step.at, "queued", 0, step.contact))
+                queued.append(OutboxRow(outbox_id, message, step.at, ready, 0, step.contact))
         if sprint.handoff is not None:
             inbox.append(
                 (at, step.contact, step.number, sprint.handoff, step.inbound_id, session_id)
@@ -531,6 +550,33 @@ def commit(conn: sqlite3.Connection, steps: Sequence[Step]) -> list[OutboxRow]:
         inbox,
     )
     return queued
+
+
+def process(
+    conn: sqlite3.Connection, work: Sequence[Work], decide: Decide, replies_since: datetime
+) -> tuple[list[Step], list[OutboxRow]]:
+    """Load the conversations of ``work``, let ``decide`` step them, commit the steps: the
+    loaded state cannot change between the load and the commit. Returns the steps and the
+    outbox rows, written ``sending``."""
+    if not work:
+        return [], []
+    keys = list(dict.fromkeys(conversation_key(item) for item in work))
+    steps = decide(load(conn, keys, replies_since), work)
+    return steps, commit(conn, steps, sending=True)
+
+
+def handle(
+    conn: sqlite3.Connection,
+    messages: Sequence[Inbound],
+    decide: Decide,
+    replies_since: datetime,
+) -> Handled:
+    """Receive ``messages`` and process the fresh ones, in one transaction (one fsync)."""
+    received = receive(conn, messages)
+    steps, rows = process(
+        conn, [r.message for r in received if not r.duplicate], decide, replies_since
+    )
+    return Handled(received, steps, rows)
 
 
 # --- outbox -----------------------------------------------------------------------------------

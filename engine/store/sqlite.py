@@ -23,7 +23,16 @@ import aiosqlite
 from engine.core.clock import Clock, SystemClock
 from engine.core.messages import Address, Inbound
 from engine.core.model import Contact, Session
-from engine.core.records import Conversation, OutboxRow, Received, Step, Timer
+from engine.core.records import (
+    Conversation,
+    Decide,
+    Handled,
+    OutboxRow,
+    Received,
+    Step,
+    Timer,
+    Work,
+)
 from engine.errors import StoreError
 from engine.store import queries
 from engine.store.codec import time_in
@@ -179,6 +188,23 @@ class SqliteStore:
         if not steps:
             return []
         return await self._write(queries.commit, steps)
+
+    async def process(
+        self, work: Sequence[Work], decide: Decide, *, replies_since: datetime
+    ) -> tuple[list[Step], list[OutboxRow]]:
+        """Load, decide and commit ``work`` in one transaction; see ``queries.process``."""
+        if not work:
+            return [], []
+        return await self._write(queries.process, work, decide, replies_since)
+
+    async def handle(
+        self, messages: Sequence[Inbound], decide: Decide, *, replies_since: datetime
+    ) -> Handled:
+        """Receive ``messages`` and process the fresh ones in one transaction: once it returns,
+        the messages may be acknowledged and the returned rows handed over."""
+        if not messages:
+            return Handled([], [], [])
+        return await self._write(queries.handle, messages, decide, replies_since)
 
     # --- outbox -------------------------------------------------------------------------------
 

@@ -42,7 +42,7 @@ HOURS_REPLY = "We are open Monday to Friday, 9:00-18:00, and Saturday 10:00-16:0
 CHOICES = {"A": "Moonlight Drive", "B": "Paper Planes", "C": "Blue Monday"}
 VOTE_REPLY = {key: f"Thanks! Your vote for {label} is counted." for key, label in CHOICES.items()}
 POLL = "contest"  # a poll's id is its file name (rules/contest.yaml)
-OUTBOX_WINDOW = 64  # engine.outbox.Outbox(window=64): rows marked `sending` at most at a time
+OUTBOX_WINDOW = 64  # engine.outbox.Outbox(window=64): rows handed over at most at a time
 
 HOURS_ONLY, VOTERS, BOTH = 1_000, 600, 200  # 1,000 + 600 + 2 x 200 = 2,000 MOs, 1,800 phones
 MO_WINDOW = 100  # MOs awaiting their ack, like an SMSC's window
@@ -202,7 +202,9 @@ async def test_stop_mid_stream_loses_nothing(
         queued = len(queued_ids)
         sent_at_stop = column(crashed, "SELECT COUNT(*) FROM outbox WHERE status = 'sent'")[0]
     assert acked_before <= committed, "an acknowledged MO is missing from the store"
-    assert len(in_flight) <= OUTBOX_WINDOW
+    # The duplicate window: rows the peer has that the store does not record as sent. Rows
+    # written ``sending`` but not handed over yet are simply sent after the restart.
+    assert len(in_flight & refs_before) <= OUTBOX_WINDOW
     if sig == signal.SIGTERM:
         # A graceful stop drains: every committed MO processed, every reply sent and recorded.
         assert (unprocessed, len(in_flight), queued) == (0, 0, 0), runner.log()
@@ -320,7 +322,8 @@ async def test_stop_mid_stream_loses_nothing(
             f"log:\n{runner.log()[-3000:]}"
         )
         if in_flight:
-            assert log.queries and set(log.queries[0]) == in_flight, log.queries
+            asked = {ref for query in log.queries for ref in query}
+            assert asked == in_flight, log.queries
     assert set(duplicated) <= in_flight, (
         f"refs arrived twice that were not in flight at the kill: {set(duplicated) - in_flight}"
     )

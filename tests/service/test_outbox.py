@@ -101,3 +101,20 @@ async def test_the_back_off_starts_over_in_a_new_run(tmp_path: Path) -> None:
         task.cancel()
         outbox.cancel_retries()
         await store.close()
+
+
+async def test_a_reply_checked_at_commit_is_checked_again_after_an_opt_out(tmp_path: Path) -> None:
+    store, rows = await _setup(tmp_path, datetime.now(UTC))
+    transport = Flaky(0, TransportError("unused"))
+    done: list[int] = []
+    outbox = Outbox(store, {"x": transport}, {}, "x", {}, done.append)
+    outbox.push(rows, marked=True)  # as the service pushes the replies of its transactions
+    # the contact's STOP is committed before the outbox reaches the row
+    await store.commit(
+        [Step(PHONE, "36111", Sprint(session=None, opt="out"), datetime.now(UTC), "v")]
+    )
+    outbox.opt_outs_changed()
+    await outbox.send_batch([outbox.queue.popleft()])
+    [row] = await store.outbox_rows()
+    assert (row.status, transport.calls, done) == ("suppressed", 0, [1])
+    await store.close()

@@ -194,3 +194,54 @@ async def test_a_runtime_bug_costs_one_message_not_the_batch(
         assert errors[0]["data"]["message"] == "internal error: ZeroDivisionError: division by zero"
         assert [row["contact"] for row in await harness.store.inbox()] == ["+33600000011"]
         assert await harness.store.pending_inbound() == []  # both processed
+
+
+async def test_the_reply_is_committed_with_the_message_before_it_is_acknowledged(
+    tmp_path: Path,
+) -> None:
+    db = str(tmp_path / "t.db")
+    async with Harness(RULES, db=db, clock=FixedClock(START)) as harness:
+        received = await harness.service.receive(inbound("+33600000013", "VOTE A", "m13"))
+        # another connection, right after the ack: the vote and its reply are already durable
+        async with SqliteStore(db) as probe:
+            assert await probe.pending_inbound() == []
+            assert await probe.tally("contest") == {"A": 1}
+            [row] = await probe.outbox_rows("+33600000013")
+        assert row.message.text == "Thanks! Your vote for Moonlight Drive is counted."
+        assert row.status in ("sending", "sent")
+        assert received.duplicate is False
+
+
+async def test_a_batch_that_cannot_be_processed_at_intake_is_still_kept_and_answered(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("a bug in the fused path")
+
+    async with Harness(RULES, db=str(tmp_path / "t.db"), clock=FixedClock(START)) as harness:
+        monkeypatch.setattr(harness.store, "handle", broken)
+        received = await harness.service.receive(inbound("+33600000014", "HOURS", "m14"))
+        assert received.duplicate is False  # committed alone, so the transport may ack it
+        await harness.service.idle()
+        assert [m.text for m in harness.transport.take()] == [
+            "We are open Monday to Friday, 9:00-18:00, and Saturday 10:00-16:00."
+        ]
+    assert "could not be processed as it arrived" in caplog.text
+
+
+async def test_a_message_waits_behind_older_work_to_keep_arrival_order(tmp_path: Path) -> None:
+    db = str(tmp_path / "t.db")
+    async with SqliteStore(db) as store:  # a vote acknowledged, then the process died
+        await store.receive([inbound("+33600000015", "VOTE A", "m15a")])
+    transport = LoopbackTransport()
+    service = Service(RULES, SqliteStore(db), {"loopback": transport}, clock=FixedClock(START))
+    await service.start()
+    # the same contact votes again before the recovered vote is processed: it must come second
+    await service.receive(inbound("+33600000015", "VOTE B", "m15b"))
+    await service.idle()
+    assert await service.store.tally("contest") == {"A": 1}
+    await service.stop()
+    assert [m.text for m in transport.take()] == [
+        "Thanks! Your vote for Moonlight Drive is counted.",
+        "You already voted for Moonlight Drive. Only one vote per number counts.",
+    ]

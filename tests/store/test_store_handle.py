@@ -1,0 +1,95 @@
+"""handle() and process(): load, decide and write in one transaction; replies come back sending."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pytest
+from store_helpers import ALICE, BOB, NUMBER, T0, inbound
+
+from engine.core.messages import Outgoing
+from engine.core.model import Event, Sprint
+from engine.core.records import Conversation, Key, Step, Work, conversation_key
+from engine.errors import StoreError
+from engine.store import SqliteStore
+
+
+def echo(seen: list[tuple[Key, Conversation]]):  # type: ignore[no-untyped-def]
+    """A decision that answers every message with its own text and records what it was given."""
+
+    def decide(conversations: dict[Key, Conversation], work: Sequence[Work]) -> list[Step]:
+        steps = []
+        for item in work:
+            key = conversation_key(item)
+            seen.append((key, conversations[key]))
+            text = getattr(item, "text", "timer")
+            sprint = Sprint(session=None, outbound=(Outgoing(key[0], key[1], f"echo {text}"),))
+            steps.append(Step(key[0], key[1], sprint, T0, "v1", inbound_id=item.id))
+        return steps
+
+    return decide
+
+
+async def test_fresh_messages_are_received_and_processed_in_one_call(store: SqliteStore) -> None:
+    seen: list[tuple[Key, Conversation]] = []
+    handled = await store.handle(
+        [inbound(ALICE, "HOURS"), inbound(BOB, "VOTE A")], echo(seen), replies_since=T0
+    )
+    assert [r.duplicate for r in handled.received] == [False, False]
+    assert [key for key, _ in seen] == [(ALICE, NUMBER), (BOB, NUMBER)]
+    assert [(row.message.text, row.status) for row in handled.rows] == [
+        ("echo HOURS", "sending"),
+        ("echo VOTE A", "sending"),
+    ]
+    assert await store.pending_inbound() == []  # processed in the same transaction
+    stored = await store.outbox_rows()
+    assert [(row.id, row.status) for row in stored] == [(row.id, "sending") for row in handled.rows]
+
+
+async def test_a_redelivery_is_acknowledged_and_not_decided_again(store: SqliteStore) -> None:
+    seen: list[tuple[Key, Conversation]] = []
+    first = await store.handle(
+        [inbound(ALICE, "HOURS", external_id="m1")], echo(seen), replies_since=T0
+    )
+    again = await store.handle(
+        [inbound(ALICE, "HOURS", external_id="m1"), inbound(BOB, "HI", external_id="m2")],
+        echo(seen),
+        replies_since=T0,
+    )
+    assert [r.duplicate for r in again.received] == [True, False]
+    assert again.received[0].message.id == first.received[0].message.id
+    assert [key[0] for key, _ in seen] == [ALICE, BOB]
+    assert [row.message.text for row in again.rows] == ["echo HI"]
+
+
+async def test_a_failing_decision_rolls_back_the_intake_too(store: SqliteStore) -> None:
+    def broken(conversations: dict[Key, Conversation], work: Sequence[Work]) -> list[Step]:
+        raise RuntimeError("bug")
+
+    with pytest.raises(RuntimeError, match="bug"):
+        await store.handle([inbound(ALICE, "HOURS")], broken, replies_since=T0)
+    assert await store.inbound_rows() == []  # nothing half-written: the caller may retry alone
+    [received] = await store.receive([inbound(ALICE, "HOURS")])
+    assert received.duplicate is False
+
+
+async def test_a_failing_write_raises_a_store_error_and_keeps_nothing(store: SqliteStore) -> None:
+    def unknown_inbound(conversations: dict[Key, Conversation], work: Sequence[Work]) -> list[Step]:
+        sprint = Sprint(session=None, events=(Event("x"),))  # its row names inbound 999
+        return [Step(ALICE, NUMBER, sprint, T0, "v1", inbound_id=999)]
+
+    with pytest.raises(StoreError):
+        await store.handle([inbound(ALICE, "HOURS")], unknown_inbound, replies_since=T0)
+    assert await store.inbound_rows() == []
+
+
+async def test_process_loads_what_earlier_batches_committed(store: SqliteStore) -> None:
+    seen: list[tuple[Key, Conversation]] = []
+    [received] = await store.receive([inbound(ALICE, "HOURS")])
+    steps, rows = await store.process([received.message], echo(seen), replies_since=T0)
+    assert [step.inbound_id for step in steps] == [received.message.id]
+    assert [row.status for row in rows] == ["sending"]
+    # the next batch sees the reply just written (counted in the reply window)
+    [second] = await store.receive([inbound(ALICE, "AGAIN", at=T0.replace(second=1))])
+    await store.process([second.message], echo(seen), replies_since=T0)
+    assert [conversation.recent_replies for _, conversation in seen] == [0, 1]
