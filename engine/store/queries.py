@@ -71,8 +71,27 @@ def transaction(
     **kwargs: P.kwargs,
 ) -> T:
     """Run ``body`` in one write transaction: committed if it returns, rolled back if it raises."""
+    return write(conn, (), body, *args, **kwargs)
+
+
+SentMarks = tuple[tuple[tuple[int, str | None], ...], str]
+"""``mark_sent`` results waiting to be written, with the time they were reported."""
+
+
+def write(
+    conn: sqlite3.Connection,
+    marks: Sequence[SentMarks],
+    body: Callable[Concatenate[sqlite3.Connection, P], T],
+    /,
+    *args: P.args,
+    **kwargs: P.kwargs,
+) -> T:
+    """Write the pending ``marks`` (see ``SqliteStore.mark_sent``) and run ``body``, in one
+    write transaction: committed if ``body`` returns, rolled back if anything raises."""
     conn.execute("BEGIN IMMEDIATE")
     try:
+        for results, now in marks:
+            mark_sent(conn, results, now)
         result = body(conn, *args, **kwargs)
         conn.execute("COMMIT")
     except BaseException:
@@ -80,6 +99,10 @@ def transaction(
             conn.execute("ROLLBACK")
         raise
     return result
+
+
+def nothing(conn: sqlite3.Connection) -> None:
+    """The body of a transaction that only writes marks."""
 
 
 def snapshot(

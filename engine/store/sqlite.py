@@ -11,6 +11,8 @@ power cut. ``":memory:"`` is the same code on an in-memory database (``twoway ch
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import sqlite3
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime
@@ -69,6 +71,11 @@ class SqliteStore:
         self._migrations = tuple(migrations)
         self._db: aiosqlite.Connection | None = None
         self._raw: sqlite3.Connection | None = None
+        self._marks: list[queries.SentMarks] = []
+        """``mark_sent`` results not written yet: the next write transaction carries them."""
+        self._mark_waiters: list[asyncio.Future[None]] = []
+        self._writing = 0
+        self._flushes: set[asyncio.Task[None]] = set()
 
     def __repr__(self) -> str:
         state = "open" if self._db is not None else "closed"
@@ -94,6 +101,9 @@ class SqliteStore:
             raise
 
     async def close(self) -> None:
+        if self._db is not None and self._marks and not self._writing:
+            with contextlib.suppress(StoreError):  # the waiters are told
+                await self._write(queries.nothing)
         db, self._db, self._raw = self._db, None, None
         if db is not None:
             try:
@@ -154,7 +164,42 @@ class SqliteStore:
         *args: P.args,
         **kwargs: P.kwargs,
     ) -> T:
-        return await self._call(queries.transaction, fn, *args, **kwargs)
+        """Run ``fn`` in one write transaction, which also writes the pending ``mark_sent``
+        results (see there); if it fails, they wait for the next one."""
+        marks, waiters = self._marks, self._mark_waiters
+        self._marks, self._mark_waiters = [], []
+        self._writing += 1
+        try:
+            result = await self._call(queries.write, marks, fn, *args, **kwargs)
+        except BaseException as exc:
+            if fn is queries.nothing:  # the marks' own transaction: they failed
+                for waiter in waiters:
+                    if not waiter.done():
+                        waiter.set_exception(exc)
+                        waiter.exception()  # retrieved, even if nobody awaits any more
+            else:
+                self._marks[:0], self._mark_waiters[:0] = marks, waiters
+            raise
+        else:
+            for waiter in waiters:
+                if not waiter.done():
+                    waiter.set_result(None)
+        finally:
+            self._writing -= 1
+            if self._marks and not self._writing:
+                self._flush_marks()
+        return result
+
+    def _flush_marks(self) -> None:
+        """Write the pending marks in a transaction of their own (no other write is coming)."""
+
+        async def flush() -> None:
+            with contextlib.suppress(Exception):  # reported to the waiters
+                await self._write(queries.nothing)
+
+        task = asyncio.get_running_loop().create_task(flush())
+        self._flushes.add(task)
+        task.add_done_callback(self._flushes.discard)
 
     async def _read(
         self,
@@ -216,8 +261,21 @@ class SqliteStore:
             await self._write(queries.mark_sending, ids, self._now())
 
     async def mark_sent(self, results: Sequence[tuple[int, str | None]]) -> None:
-        if results:
-            await self._write(queries.mark_sent, results, self._now())
+        """Record that the transport accepted these rows (``(row id, provider id)``).
+
+        Returns once committed, but the rows ride in the next write transaction (a batch of
+        messages that arrived meanwhile, most often) rather than in one of their own: the
+        store writes them alone only when no other write is under way. One fsync less per
+        batch; until then a crash re-sends the rows, as it would have a moment earlier.
+        """
+        if not results:
+            return
+        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._marks.append((tuple(results), self._now()))
+        self._mark_waiters.append(waiter)
+        if not self._writing:
+            self._flush_marks()
+        await waiter
 
     async def mark_failed(self, outbox_id: int, error: str, *, permanent: bool) -> None:
         await self._write(queries.mark_failed, outbox_id, error, permanent, self._now())

@@ -6,11 +6,13 @@ import asyncio
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from store_helpers import ALICE, BOB, T0, reply, step
 
 from engine.core.clock import FixedClock
-from engine.core.model import Sprint
+from engine.core.model import Event, Sprint
 from engine.core.records import OutboxRow
+from engine.errors import StoreError
 from engine.store import SqliteStore
 
 
@@ -106,3 +108,28 @@ async def test_concurrent_calls_do_not_interleave_transactions(store: SqliteStor
     await asyncio.gather(*calls)
     statuses = [r.status for r in await store.outbox_rows()]
     assert statuses.count("sent") == 20 and statuses.count("queued") == 20
+
+
+async def test_sent_marks_ride_with_a_write_under_way_and_survive_its_failure(
+    store: SqliteStore,
+) -> None:
+    [row] = await _queue(store, "a")
+    broken = step(Sprint(session=None, events=(Event("x"),)), inbound_id=999)  # no such inbound
+    ok, marked, failed = await asyncio.gather(
+        store.commit([step(Sprint(session=None))]),  # under way when the marks come
+        store.mark_sent([(row.id, "prov-9")]),
+        store.commit([broken]),  # the next write: it carries the marks, and fails
+        return_exceptions=True,
+    )
+    assert ok == [] and marked is None and isinstance(failed, StoreError)
+    [stored] = await store.outbox_rows(ALICE)
+    assert (stored.status, stored.attempts) == ("sent", 1)  # written after all, on their own
+
+
+async def test_sent_marks_that_cannot_be_written_raise(tmp_path: Path) -> None:
+    store = SqliteStore(tmp_path / "t.db")
+    await store.open()
+    [row] = await _queue(store, "a")
+    await store.close()
+    with pytest.raises(StoreError, match="not open"):
+        await store.mark_sent([(row.id, "prov-1")])
