@@ -81,9 +81,10 @@ class _Family:
         self.name = name
         self.help = help
         self.labels = tuple(labels)
+        self._names = frozenset(self.labels)
 
     def key(self, labels: Mapping[str, str]) -> LabelValues:
-        if set(labels) != set(self.labels):
+        if labels.keys() != self._names:
             raise ValueError(f"{self.name} takes labels {self.labels}, not {tuple(labels)}")
         return tuple(str(labels[name]) for name in self.labels)
 

@@ -139,6 +139,12 @@ def _select_in(
         yield from conn.execute(sql.format(marks=marks), (*before, *chunk))
 
 
+def _many(conn: sqlite3.Connection, sql: str, rows: Sequence[Row]) -> None:
+    """``executemany``, skipped when there is no row (most statements of a commit have none)."""
+    if rows:
+        conn.executemany(sql, rows)
+
+
 def _next_id(conn: sqlite3.Connection, table: str) -> int:
     """The highest id of ``table`` (a constant name); ids above it are free inside our lock."""
     row = conn.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}").fetchone()
@@ -173,11 +179,11 @@ def _inbound(row: Row) -> Inbound:
 def receive(conn: sqlite3.Connection, messages: Sequence[Inbound]) -> list[Received]:
     """Insert the new messages; a re-delivery is flagged, and its earlier row's id returned.
 
-    A re-delivery has the same provider id on the same transport; without an id, the same
-    fingerprint (content and receive time), or, when the message has a ``dedup_window``, the
-    same content as a row received at most that many seconds before or after it.
+    A re-delivery has the same provider id on the same transport; without an id, when the
+    message has a ``dedup_window``, the same content as a row received at most that many seconds
+    before or after it, else the same fingerprint (content and receive time).
     """
-    prepared: list[tuple[Inbound, str, str | None, str | None, tuple[str, ...]]] = []
+    prepared: list[tuple[Inbound, str, str | None, str | None, tuple[str, ...] | None]] = []
     by_transport: dict[str, set[str]] = {}
     fingerprints: list[str] = []
     contents: list[str] = []
@@ -185,23 +191,22 @@ def receive(conn: sqlite3.Connection, messages: Sequence[Inbound]) -> list[Recei
     for message in messages:
         at = time_in(message.received_at)
         content: str | None = None
-        if message.external_id is None:
-            fp: str | None = fingerprint(
-                message.transport, message.sender, message.recipient, message.text, at
-            )
-            key: tuple[str, ...] = ("fp", cast(str, fp))
-            fingerprints.append(cast(str, fp))
-            if message.dedup_window > 0:
-                content = content_key(
-                    message.transport, message.sender, message.recipient, message.text
-                )
-                contents.append(content)
-                start = message.received_at - timedelta(seconds=message.dedup_window)
-                since = start if since is None else min(since, start)
-        else:
-            fp = None
+        fp: str | None = None
+        key: tuple[str, ...] | None = None
+        if message.external_id is not None:
             key = ("ext", message.transport, message.external_id)
             by_transport.setdefault(message.transport, set()).add(message.external_id)
+        elif message.dedup_window > 0:  # its content within the window (covers the fingerprint)
+            content = content_key(
+                message.transport, message.sender, message.recipient, message.text
+            )
+            contents.append(content)
+            start = message.received_at - timedelta(seconds=message.dedup_window)
+            since = start if since is None else min(since, start)
+        else:
+            fp = fingerprint(message.transport, message.sender, message.recipient, message.text, at)
+            key = ("fp", fp)
+            fingerprints.append(fp)
         prepared.append((message, at, fp, content, key))
 
     known: dict[tuple[str, ...], int] = {}
@@ -225,14 +230,15 @@ def receive(conn: sqlite3.Connection, messages: Sequence[Inbound]) -> list[Recei
     rows: list[Row] = []
     results: list[Received] = []
     for message, at, fp, content, key in prepared:
-        existing = known.get(key)
+        existing = known.get(key) if key is not None else None
         if existing is None and content is not None:
             existing = _within(recent.get(content), message.received_at, message.dedup_window)
         if existing is not None:
             results.append(Received(replace(message, id=existing), duplicate=True))
             continue
         next_id += 1
-        known[key] = next_id
+        if key is not None:
+            known[key] = next_id
         if content is not None:
             recent.setdefault(content, []).append((message.received_at, next_id))
         rows.append(
@@ -497,33 +503,36 @@ def commit(
                 (at, step.contact, step.number, sprint.handoff, step.inbound_id, session_id)
             )
 
-    conn.executemany(
-        "UPDATE inbound SET status = 'processed', processed_at = ? WHERE id = ?", processed
-    )
-    conn.executemany("DELETE FROM timers WHERE id = ?", used_timers)
-    conn.executemany(
+    _many(conn, "UPDATE inbound SET status = 'processed', processed_at = ? WHERE id = ?", processed)
+    _many(conn, "DELETE FROM timers WHERE id = ?", used_timers)
+    _many(
+        conn,
         "INSERT INTO contacts (phone, created_at, updated_at) VALUES (?, ?, ?)"
         " ON CONFLICT (phone) DO NOTHING",
         [(phone, at, at) for phone, at in seen.items()],
     )
-    conn.executemany(
+    _many(
+        conn,
         "UPDATE contacts SET fields = ?, updated_at = ? WHERE phone = ?",
         [(dumps(fields[phone]), at, phone) for phone, at in changed.items()],
     )
-    conn.executemany(
+    _many(
+        conn,
         "INSERT INTO opt_outs (contact, number, opted_out, at, inbound_id) VALUES (?, ?, ?, ?, ?)"
         " ON CONFLICT (contact, number) DO UPDATE SET opted_out = excluded.opted_out,"
         " at = excluded.at, inbound_id = excluded.inbound_id",
         opt_rows,
     )
-    conn.executemany(
+    _many(
+        conn,
         "INSERT INTO opt_out_log (contact, number, action, at, inbound_id, text)"
         " VALUES (?, ?, ?, ?, ?, (SELECT text FROM inbound WHERE id = ?))",
         opt_log,
     )
     # Ended sessions first, so that a pair's next session may become active in the same batch.
     ordered = sorted(sessions.values(), key=lambda row: row[12] == "active")
-    conn.executemany(
+    _many(
+        conn,
         f"INSERT INTO sessions ({_SESSION_COLUMNS}, status, ended_at)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (id) DO UPDATE SET contact = excluded.contact, number = excluded.number,"
@@ -534,8 +543,9 @@ def commit(
         " status = excluded.status, ended_at = excluded.ended_at",
         ordered,
     )
-    conn.executemany("DELETE FROM timers WHERE session_id = ?", [(sid,) for sid in sessions])
-    conn.executemany(
+    _many(conn, "DELETE FROM timers WHERE session_id = ?", [(sid,) for sid in sessions])
+    _many(
+        conn,
         "INSERT INTO timers (due, kind, contact, number, session_id, flow)"
         " VALUES (?, 'session', ?, ?, ?, ?)",
         [
@@ -544,30 +554,35 @@ def commit(
             if row[12] == "active" and row[7] is not None
         ],
     )
-    conn.executemany(
+    _many(
+        conn,
         "INSERT INTO events (at, contact, number, session_id, flow, type, data, ruleset_version,"
         " inbound_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         events,
     )
     # A vote without ``replaces`` never overwrites an earlier one (the runtime refuses it first).
-    conn.executemany(
+    _many(
+        conn,
         "INSERT INTO votes (poll, contact, choice, at, inbound_id) VALUES (?, ?, ?, ?, ?)"
         " ON CONFLICT (poll, contact) DO UPDATE SET choice = excluded.choice, at = excluded.at,"
         " inbound_id = excluded.inbound_id WHERE ?",
         votes,
     )
-    conn.executemany(
+    _many(
+        conn,
         "INSERT INTO answers (survey, contact, session_id, question, value, at)"
         " VALUES (?, ?, ?, ?, ?, ?)",
         answers,
     )
-    conn.executemany(
+    _many(
+        conn,
         "INSERT INTO outbox (id, created_at, contact, recipient, sender, text, kind, status,"
         " last_error, updated_at, inbound_id, session_id)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         outbox,
     )
-    conn.executemany(
+    _many(
+        conn,
         "INSERT INTO inbox (at, contact, number, team, inbound_id, session_id)"
         " VALUES (?, ?, ?, ?, ?, ?)",
         inbox,

@@ -205,10 +205,17 @@ class SmppTransport(TransportBase):
             concat, accepted, long = partial
             parts = self._encode(message.text, concat)
         todo = [(n, part) for n, part in enumerate(parts, start=1) if n not in accepted]
-        outcomes = await asyncio.gather(
-            *(self._submit(addressing, part, number, long) for number, part in todo),
-            return_exceptions=True,
-        )
+        outcomes: list[str | BaseException]
+        if len(todo) == 1:  # most messages: no gather, no task
+            try:
+                outcomes = [await self._submit(addressing, todo[0][1], todo[0][0], long)]
+            except Exception as exc:
+                outcomes = [exc]
+        else:
+            outcomes = await asyncio.gather(
+                *(self._submit(addressing, part, number, long) for number, part in todo),
+                return_exceptions=True,
+            )
         errors: list[BaseException] = []
         for (number, _), outcome in zip(todo, outcomes, strict=True):
             if isinstance(outcome, BaseException):
