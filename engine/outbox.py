@@ -92,6 +92,10 @@ class Outbox:
         self._retry_handles: set[asyncio.TimerHandle] = set()
         self._failures: dict[int, int] = {}
         """Row id → its transient failures in this run: the back-off doubles with these only."""
+        self._unsettled = 0
+        """Rows handed over (or being handed over) whose ``sent`` is not recorded yet."""
+        self._settled = asyncio.Event()
+        self._recording: set[asyncio.Task[None]] = set()
         self._marked: dict[int, int] = {}
         """Row id → the opt-out epoch it was pushed in, for rows pushed ``marked``."""
         self._opt_epoch = 0
@@ -121,14 +125,57 @@ class Outbox:
         return _Route(transport, limiter)
 
     async def run(self) -> None:
+        """Hand the queue over, one batch at a time; a batch's ``sent`` marks are written while
+        the next batch goes out. At most ``window`` rows are between their hand-over and their
+        recorded ``sent``: that bounds the rows a crash can send twice."""
         while True:
             await self.wakeup.wait()
             self.wakeup.clear()
             while self.queue:
-                batch = [self.queue.popleft() for _ in range(min(self.window, len(self.queue)))]
-                await self.send_batch(batch)
+                room = self.window - self._unsettled
+                if room <= 0:
+                    self._settled.clear()
+                    await self._settled.wait()
+                    continue
+                batch = [self.queue.popleft() for _ in range(min(room, len(self.queue)))]
+                self._unsettled += len(batch)
+                sent: list[tuple[int, str | None]] = []
+                try:
+                    sent = await self.hand_over(batch)
+                finally:
+                    self._settle(len(batch) - len(sent))
+                if sent:
+                    task = asyncio.get_running_loop().create_task(self._record(sent))
+                    self._recording.add(task)
+                    task.add_done_callback(self._recording.discard)
 
     async def send_batch(self, batch: list[OutboxRow]) -> None:
+        """Hand ``batch`` over and record what was sent."""
+        sent = await self.hand_over(batch)
+        if sent:
+            await self.store.mark_sent(sent)
+            self.done(len(sent))
+
+    async def _record(self, sent: list[tuple[int, str | None]]) -> None:
+        try:
+            await self.store.mark_sent(sent)
+        except Exception:
+            log.exception(
+                "%d sent messages could not be recorded as sent; they stay 'sending' and a "
+                "restart sends them again",
+                len(sent),
+            )
+        finally:
+            self._settle(len(sent))
+            self.done(len(sent))
+
+    def _settle(self, count: int) -> None:
+        self._unsettled -= count
+        self._settled.set()
+
+    async def hand_over(self, batch: list[OutboxRow]) -> list[tuple[int, str | None]]:
+        """Hand ``batch`` to the transports; return ``(row id, provider id)`` of each row they
+        accepted (recording them is the caller's: ``store.mark_sent``, then ``done``)."""
         ready: list[OutboxRow] = []
         unchecked: list[OutboxRow] = []
         for row in batch:
@@ -144,12 +191,9 @@ class Outbox:
             await self.store.mark_sending([row.id for row in allowed])
         allowed = ready + allowed
         if not allowed:
-            return
+            return []
         results = await asyncio.gather(*(self.send_one(row) for row in allowed))
-        sent = [(row.id, ref) for row, (ok, ref) in zip(allowed, results, strict=True) if ok]
-        if sent:
-            await self.store.mark_sent(sent)
-            self.done(len(sent))
+        return [(row.id, ref) for row, (ok, ref) in zip(allowed, results, strict=True) if ok]
 
     async def check(self, batch: list[OutboxRow]) -> list[OutboxRow]:
         """The rows of ``batch`` to send: opted-out recipients are suppressed now, and rows the

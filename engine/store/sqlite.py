@@ -76,6 +76,7 @@ class SqliteStore:
         self._mark_waiters: list[asyncio.Future[None]] = []
         self._writing = 0
         self._flushes: set[asyncio.Task[None]] = set()
+        self._flush_handle: asyncio.Handle | None = None
 
     def __repr__(self) -> str:
         state = "open" if self._db is not None else "closed"
@@ -101,6 +102,9 @@ class SqliteStore:
             raise
 
     async def close(self) -> None:
+        if self._flush_handle is not None:
+            self._flush_handle.cancel()
+            self._flush_handle = None
         if self._db is not None and self._marks and not self._writing:
             with contextlib.suppress(StoreError):  # the waiters are told
                 await self._write(queries.nothing)
@@ -191,7 +195,15 @@ class SqliteStore:
         return result
 
     def _flush_marks(self) -> None:
-        """Write the pending marks in a transaction of their own (no other write is coming)."""
+        """Write the pending marks in a transaction of their own, unless a write started by
+        what runs before the loop's next turn carries them."""
+        if self._flush_handle is None:
+            self._flush_handle = asyncio.get_running_loop().call_soon(self._flush_now)
+
+    def _flush_now(self) -> None:
+        self._flush_handle = None
+        if not self._marks or self._writing:
+            return  # carried already, or the write under way re-arms this when it ends
 
         async def flush() -> None:
             with contextlib.suppress(Exception):  # reported to the waiters
@@ -265,8 +277,8 @@ class SqliteStore:
 
         Returns once committed, but the rows ride in the next write transaction (a batch of
         messages that arrived meanwhile, most often) rather than in one of their own: the
-        store writes them alone only when no other write is under way. One fsync less per
-        batch; until then a crash re-sends the rows, as it would have a moment earlier.
+        store writes them alone only when no other write is under way or about to start.
+        Until then a crash re-sends the rows, as it would have a moment earlier.
         """
         if not results:
             return

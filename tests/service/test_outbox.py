@@ -118,3 +118,42 @@ async def test_a_reply_checked_at_commit_is_checked_again_after_an_opt_out(tmp_p
     [row] = await store.outbox_rows()
     assert (row.status, transport.calls, done) == ("suppressed", 0, [1])
     await store.close()
+
+
+async def test_at_most_a_window_of_rows_is_sent_and_not_yet_recorded(tmp_path: Path) -> None:
+    store = SqliteStore(str(tmp_path / "o.db"))
+    await store.open()
+    outgoing = tuple(Outgoing(PHONE, "36111", f"news {n}") for n in range(5))
+    rows = await store.commit(
+        [Step(PHONE, "36111", Sprint(session=None, outbound=outgoing), datetime.now(UTC), "v")]
+    )
+    recording, asked = asyncio.Event(), asyncio.Event()
+    real_mark_sent = store.mark_sent
+
+    async def slow_mark_sent(results):  # type: ignore[no-untyped-def]
+        asked.set()
+        await recording.wait()  # the store is slow to record what was sent
+        await real_mark_sent(results)
+
+    store.mark_sent = slow_mark_sent  # type: ignore[method-assign]
+    transport = Flaky(0, TransportError("unused"))
+    done: list[int] = []
+    all_recorded = asyncio.Event()
+
+    def finished(count: int) -> None:
+        done.append(count)
+        if sum(done) == 5:
+            all_recorded.set()
+
+    outbox = Outbox(store, {"x": transport}, {}, "x", {}, finished, window=2)
+    task = asyncio.create_task(outbox.run())
+    outbox.push(rows)
+    await asyncio.wait_for(asked.wait(), 5)  # the first batch is being recorded
+    # the loop went on before the recording started: the next rows wait for it
+    assert (transport.calls, len(outbox.queue)) == (2, 3)
+    recording.set()
+    await asyncio.wait_for(all_recorded.wait(), 5)
+    task.cancel()
+    assert transport.calls == 5
+    assert [row.status for row in await store.outbox_rows()] == ["sent"] * 5
+    await store.close()
