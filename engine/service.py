@@ -124,7 +124,7 @@ class Service:
         self._accepting = True
         for transport in self.transports.values():
             # delivery receipts update the outbox rows; they never reach the rules
-            await transport.start(self.receive, self.store.mark_deliveries)
+            await transport.start(self.receive, self.store.mark_deliveries, parts=self.store)
         if resend:
             log.info("re-sending %d outbound messages left by the previous run", len(resend))
 

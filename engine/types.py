@@ -11,6 +11,7 @@ from engine.core.records import (
     Conversation,
     Decide,
     Handled,
+    HeldPart,
     OutboxRow,
     Received,
     Step,
@@ -18,7 +19,15 @@ from engine.core.records import (
     Work,
 )
 
-__all__ = ["InboundHandler", "Receipt", "ReceiptHandler", "SendResult", "Store", "Transport"]
+__all__ = [
+    "InboundHandler",
+    "PartStore",
+    "Receipt",
+    "ReceiptHandler",
+    "SendResult",
+    "Store",
+    "Transport",
+]
 
 
 class Store(Protocol):
@@ -33,6 +42,8 @@ class Store(Protocol):
         self, keys: Sequence[tuple[Address, Address]], *, replies_since: datetime
     ) -> dict[tuple[Address, Address], Conversation]: ...
     async def commit(self, steps: Sequence[Step]) -> list[OutboxRow]: ...
+    async def hold_parts(self, parts: Sequence[HeldPart], *, forget_before: datetime) -> None: ...
+    async def held_parts(self, transport: str) -> list[HeldPart]: ...
     async def process(
         self, work: Sequence[Work], decide: Decide, *, replies_since: datetime
     ) -> tuple[list[Step], list[OutboxRow]]: ...
@@ -79,6 +90,20 @@ ReceiptHandler = Callable[[Sequence[Receipt]], Awaitable[object]]
 are recorded. A receipt is never an inbound message."""
 
 
+class PartStore(Protocol):
+    """Where a transport keeps the parts of long inbound messages until they are whole."""
+
+    async def hold_parts(self, parts: Sequence[HeldPart], *, forget_before: datetime) -> None:
+        """Commit ``parts`` (then they may be acknowledged); drop those of messages committed
+        before ``forget_before``."""
+        ...
+
+    async def held_parts(self, transport: str) -> list[HeldPart]:
+        """What ``transport`` held when it last stopped, and the parts of messages committed
+        lately (``done_at``)."""
+        ...
+
+
 class Transport(Protocol):
     """A connector: hands inbound messages to the service and sends outbound ones."""
 
@@ -95,9 +120,14 @@ class Transport(Protocol):
         ...
 
     async def start(
-        self, on_inbound: InboundHandler, on_receipt: ReceiptHandler | None = None
+        self,
+        on_inbound: InboundHandler,
+        on_receipt: ReceiptHandler | None = None,
+        *,
+        parts: PartStore | None = None,
     ) -> None:
-        """Begin: hand inbound messages to ``on_inbound``, delivery receipts to ``on_receipt``."""
+        """Begin: hand inbound messages to ``on_inbound``, delivery receipts to ``on_receipt``;
+        keep the parts of long messages in ``parts`` (in memory only without it)."""
         ...
 
     async def send(self, message: Outgoing, reference: int) -> str | None:

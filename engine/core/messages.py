@@ -60,6 +60,10 @@ class Inbound:
     transport (same sender, recipient and text) at most this long before or after it is a
     re-delivery: acknowledged, not processed again. SMPP sets it (a deliver_sm has no id);
     0: every message without an id is new."""
+    parts: str | None = None
+    """For a long message its transport put together from parts held in the store
+    (``Store.hold_parts``): their group; the transaction that commits the message marks them
+    done, so that a crash never leaves them waiting for a message already taken."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ __all__ = [
     "Conversation",
     "Decide",
     "Handled",
+    "HeldPart",
     "Key",
     "OutboxRow",
     "Received",
@@ -81,6 +82,23 @@ class OutboxRow:
     attempts: int = 0
     contact: Address = ""
     """The conversation's contact (for ``send`` actions the recipient differs)."""
+
+
+@dataclass(frozen=True, slots=True)
+class HeldPart:
+    """One part of a long inbound message, kept in the store until the message is whole: a part
+    acknowledged to the provider must survive a crash like any acknowledged message."""
+
+    transport: str
+    group: str
+    """The transport's name for the message the part belongs to."""
+    number: int
+    data: str
+    """The part as the transport wrote it (the store keeps it as it is)."""
+    received_at: datetime
+    done_at: datetime | None = None
+    """When the message was received, once it is committed (its ``received_at``): its parts are
+    kept a while to recognise a part the provider sends again."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -267,11 +267,28 @@ _INBOUND_CONTENT = (
     "CREATE INDEX inbound_content ON inbound (content, received_at) WHERE content IS NOT NULL",
 )
 
+# The parts of long inbound messages, held until the message is whole (then marked done, and
+# kept a while to recognise a part the provider sends again).
+_HELD_PARTS = (
+    """
+    CREATE TABLE held_parts (
+        transport TEXT NOT NULL,
+        group_key TEXT NOT NULL,
+        number INTEGER NOT NULL,
+        data TEXT NOT NULL,
+        received_at TEXT NOT NULL,
+        done_at TEXT,
+        PRIMARY KEY (transport, group_key, number)
+    )
+    """,
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_initial", _INITIAL),
     Migration("0002_timer_ids_never_reused", _TIMERS_AUTOINCREMENT),
     Migration("0003_delivery_receipts", _DELIVERY_RECEIPTS),
     Migration("0004_inbound_content", _INBOUND_CONTENT),
+    Migration("0005_held_parts", _HELD_PARTS),
 )
 """Every migration, in the order they apply. Append only: never edit or reorder one released."""
 

@@ -21,6 +21,7 @@ from engine.core.records import (
     Conversation,
     Decide,
     Handled,
+    HeldPart,
     OutboxRow,
     OutboxStatus,
     Received,
@@ -54,6 +55,7 @@ TABLES = (
     "timers",
     "inbox",
     "receipts",
+    "held_parts",
     "migrations",
 )
 
@@ -260,7 +262,45 @@ def receive(conn: sqlite3.Connection, messages: Sequence[Inbound]) -> list[Recei
         " recipient, text, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         rows,
     )
+    # The held parts of these messages (re-deliveries included) are done with.
+    _many(
+        conn,
+        "UPDATE held_parts SET done_at = ? WHERE transport = ? AND group_key = ?"
+        " AND done_at IS NULL",
+        [
+            (time_in(message.received_at), message.transport, message.parts)
+            for message in messages
+            if message.parts is not None
+        ],
+    )
     return results
+
+
+def hold_parts(
+    conn: sqlite3.Connection, parts: Sequence[HeldPart], forget_before: datetime
+) -> None:
+    """Keep ``parts`` (a part held again replaces the earlier copy) and drop the parts of
+    messages committed before ``forget_before``."""
+    _many(
+        conn,
+        "INSERT INTO held_parts (transport, group_key, number, data, received_at)"
+        " VALUES (?, ?, ?, ?, ?) ON CONFLICT (transport, group_key, number) DO UPDATE"
+        " SET data = excluded.data, received_at = excluded.received_at, done_at = NULL",
+        [(p.transport, p.group, p.number, p.data, time_in(p.received_at)) for p in parts],
+    )
+    conn.execute("DELETE FROM held_parts WHERE done_at < ?", (time_in(forget_before),))
+
+
+def held_parts(conn: sqlite3.Connection, transport: str) -> list[HeldPart]:
+    """The parts ``transport`` holds, and those of messages committed lately (``done_at``)."""
+    sql = (
+        "SELECT group_key, number, data, received_at, done_at FROM held_parts"
+        " WHERE transport = ? ORDER BY group_key, number"
+    )
+    return [
+        HeldPart(transport, group, number, data, time_out(at), _time_or_none_out(done))
+        for group, number, data, at, done in conn.execute(sql, (transport,))
+    ]
 
 
 def _within(earlier: list[tuple[datetime, int]] | None, at: datetime, window: float) -> int | None:

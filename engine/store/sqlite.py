@@ -29,6 +29,7 @@ from engine.core.records import (
     Conversation,
     Decide,
     Handled,
+    HeldPart,
     OutboxRow,
     Received,
     Step,
@@ -262,6 +263,14 @@ class SqliteStore:
         if not messages:
             return Handled([], [], [])
         return await self._write(queries.handle, messages, decide, replies_since)
+
+    async def hold_parts(self, parts: Sequence[HeldPart], *, forget_before: datetime) -> None:
+        """Keep the parts of long messages not whole yet (see ``HeldPart``); committed with
+        the message, they are marked done, and dropped once done before ``forget_before``."""
+        await self._write(queries.hold_parts, parts, forget_before)
+
+    async def held_parts(self, transport: str) -> list[HeldPart]:
+        return await self._read(queries.held_parts, transport)
 
     # --- outbox -------------------------------------------------------------------------------
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from types import TracebackType
 
 from engine.core.messages import Outgoing
-from engine.types import InboundHandler, ReceiptHandler
+from engine.types import InboundHandler, PartStore, ReceiptHandler
 
 __all__ = ["TransportBase"]
 
@@ -20,6 +20,7 @@ class TransportBase:
             self.name = name
         self.on_inbound: InboundHandler | None = None
         self.on_receipt: ReceiptHandler | None = None
+        self.parts: PartStore | None = None
         """Given by the service in ``start``; transports with delivery receipts call it."""
 
     @property
@@ -36,10 +37,15 @@ class TransportBase:
         return None
 
     async def start(
-        self, on_inbound: InboundHandler, on_receipt: ReceiptHandler | None = None
+        self,
+        on_inbound: InboundHandler,
+        on_receipt: ReceiptHandler | None = None,
+        *,
+        parts: PartStore | None = None,
     ) -> None:
         self.on_inbound = on_inbound
         self.on_receipt = on_receipt
+        self.parts = parts
 
     async def send(self, message: Outgoing, reference: int) -> str | None:
         raise NotImplementedError

@@ -24,7 +24,7 @@ from typing import Any
 from engine.core.messages import Inbound, Outgoing, normalize_address
 from engine.errors import TransportError
 from engine.transports.base import TransportBase
-from engine.types import InboundHandler, ReceiptHandler
+from engine.types import InboundHandler, PartStore, ReceiptHandler
 
 __all__ = ["JsonLinesTransport"]
 
@@ -56,9 +56,13 @@ class JsonLinesTransport(TransportBase):
         self.query_timeout = 2.0
 
     async def start(
-        self, on_inbound: InboundHandler, on_receipt: ReceiptHandler | None = None
+        self,
+        on_inbound: InboundHandler,
+        on_receipt: ReceiptHandler | None = None,
+        *,
+        parts: PartStore | None = None,
     ) -> None:
-        await super().start(on_inbound, on_receipt)
+        await super().start(on_inbound, on_receipt, parts=parts)
         self._closing = False
         self._server = await asyncio.start_server(self._serve, self.host, self.port)
         self.port = self._server.sockets[0].getsockname()[1]

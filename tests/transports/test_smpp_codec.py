@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 import struct
+from datetime import UTC, datetime
 
 import pytest
 from hypothesis import given, settings
@@ -258,6 +259,23 @@ def test_a_part_of_a_message_committed_lately_is_that_message_again() -> None:
     off = Reassembler(remember=0)  # mo_dedup_window: 0 remembers nothing
     off.completed(off.add("a", "b", 1, 1, 1, False, b"x", DC_GSM7, 0.0), 0.0)
     assert not off.done
+
+
+def test_parts_taken_back_from_the_store_keep_their_age() -> None:
+    """After a restart, held parts join their group with the time they came (the timeout runs
+    on), and the parts of a committed message are remembered with its receive time."""
+    buffer = Reassembler(timeout=30, remember=60)
+    key = ("a", "b", 9, 3, False)
+    buffer.restore(key, 3, b" three", DC_GSM7, None, 95.0, None)
+    buffer.restore(key, 1, b"one", DC_GSM7, "m1", 90.0, None)
+    [group] = buffer.groups.values()
+    assert (group.started, group.missing, group.first_id) == (90.0, [2], "m1")
+    assert buffer.expired(119.0) == [] and buffer.expired(120.0) == [group]
+    at = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    buffer.restore(("a", "b", 5, 2, False), 2, b"A", DC_GSM7, None, 100.0, at)
+    buffer.restore(("a", "b", 5, 2, False), 1, b"VOTE ", DC_GSM7, None, 100.0, at)
+    again = buffer.again("a", "b", 5, 2, 2, False, b"A", DC_GSM7, 101.0)
+    assert again is not None and (again.text(), again.received_at) == ("VOTE A", at)
 
 
 @settings(max_examples=200, deadline=None)

@@ -359,3 +359,76 @@ async def test_a_long_mo_whose_last_answer_was_lost_is_not_processed_twice(
         assert [e["message"] for e in smsc.accepted()] == [
             "Thanks! Your vote for Paper Planes is counted."
         ]
+
+
+async def test_parts_answered_before_a_restart_are_not_lost(tmp_path: Path, smsc: NodeSmsc) -> None:
+    """Two parts of three are answered, then the engine stops (its memory goes with it); the
+    third comes to the next run, which takes the first two back from the store."""
+    parts = {1: "HOURS please, ", 2: "for the shop ", 3: "in town"}
+    udh = {number: bytes((5, 0x00, 3, 0x51, 3, number)).hex() for number in parts}
+    async with engine(tmp_path, smsc) as (service, _, _):
+        for number in (3, 1):
+            resp = await smsc.mo_resp(await smsc.mo(PHONE, "36111", parts[number], udh=udh[number]))
+            assert resp["status"] == 0
+        assert rows(tmp_path, "SELECT number FROM held_parts ORDER BY number") == [(1,), (3,)]
+    async with engine(tmp_path, smsc) as (service, _, _):
+        resp = await smsc.mo_resp(await smsc.mo(PHONE, "36111", parts[2], udh=udh[2]))
+        assert resp["status"] == 0
+        await service.idle()
+        assert rows(tmp_path, "SELECT text FROM inbound") == [("".join(parts.values()),)]
+        [submit] = await smsc.wait_for(lambda e: e["event"] == "submit_sm")
+        assert submit["message"].startswith("We are open")
+
+
+async def test_a_part_sent_again_after_a_restart_is_the_message_already_taken(
+    tmp_path: Path, smsc: NodeSmsc
+) -> None:
+    """The whole message is committed and answered; after a restart the SMSC sends its last
+    part again (its answer was lost with the first run): the same message, not a new one."""
+    text = "VOTE B " + "x" * 150
+    first, last = ("050003430201", text[:153]), ("050003430202", text[153:])
+    async with engine(tmp_path, smsc) as (service, _, _):
+        for udh, chunk in (first, last):
+            assert (await smsc.mo_resp(await smsc.mo(PHONE, "36111", chunk, udh=udh)))[
+                "status"
+            ] == 0
+        await service.idle()
+    async with engine(tmp_path, smsc, reassembly_timeout=0.3) as (service, _, _):
+        resp = await smsc.mo_resp(await smsc.mo(PHONE, "36111", last[1], udh=last[0]))
+        assert resp["status"] == 0
+        await service.idle()
+        assert 'twoway_messages_duplicate_total{connector="operator"} 1' in service.metrics.render()
+    assert rows(tmp_path, "SELECT text FROM inbound") == [(text,)]
+    assert [e["message"] for e in smsc.accepted()] == [
+        "Thanks! Your vote for Paper Planes is counted."
+    ]
+
+
+async def test_a_message_whose_parts_were_all_kept_is_committed_at_the_restart(
+    tmp_path: Path, smsc: NodeSmsc, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The last part is kept, then committing the message fails (the SMSC is told to retry,
+    and the engine stops before it does): the next run commits the message from its parts."""
+    parts = {1: "HOURS in ", 2: "the evening"}
+    udh = {number: bytes((5, 0x00, 3, 0x52, 2, number)).hex() for number in parts}
+    async with engine(tmp_path, smsc) as (service, _, _):
+        assert (await smsc.mo_resp(await smsc.mo(PHONE, "36111", parts[1], udh=udh[1])))[
+            "status"
+        ] == 0
+
+        async def full(message: object) -> None:
+            raise OSError("disk full")
+
+        monkeypatch.setattr(service.transports["operator"], "on_inbound", full)
+        resp = await smsc.mo_resp(await smsc.mo(PHONE, "36111", parts[2], udh=udh[2]))
+        assert resp["status"] == 0x64  # ESME_RX_T_APPN: not taken, try again
+        monkeypatch.undo()
+    assert rows(tmp_path, "SELECT COUNT(*) FROM inbound") == [(0,)]
+    async with engine(tmp_path, smsc) as (service, _, _):
+        await until(
+            lambda: rows(tmp_path, "SELECT text FROM inbound") == [("HOURS in the evening",)]
+        )
+        await service.idle()
+        [submit] = await smsc.wait_for(lambda e: e["event"] == "submit_sm")
+        assert submit["message"].startswith("We are open")
+    assert rows(tmp_path, "SELECT COUNT(*) FROM held_parts WHERE done_at IS NULL") == [(0,)]

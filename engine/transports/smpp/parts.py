@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from engine.transports.smpp.gsm7 import decode
 
@@ -34,6 +35,8 @@ class Group:
     parts: dict[int, tuple[bytes, int]] = field(default_factory=dict)
     """Part number → (payload octets, data coding)."""
     first_id: str | None = None
+    received_at: datetime | None = None
+    """When the message was received, once committed (a part sent again is that message)."""
     committing: asyncio.Future[None] | None = None
     """Set while the whole message is being committed (a re-sent part waits for it)."""
 
@@ -98,13 +101,38 @@ class Reassembler:
         if self.groups.get(group.key) is group:
             del self.groups[group.key]
 
-    def completed(self, group: Group, now: float) -> None:
-        """The group's message is committed: discard it, and remember it for ``remember`` s."""
+    def completed(self, group: Group, now: float, received_at: datetime | None = None) -> None:
+        """The group's message (received at ``received_at``) is committed: discard it, and
+        remember it for ``remember`` s."""
         self.discard(group)
+        group.received_at = received_at
         if self.remember > 0:
             self.done.pop(group.key, None)
             self.done[group.key] = (now, group)
             self._forget(now)
+
+    def restore(
+        self,
+        key: Key,
+        number: int,
+        payload: bytes,
+        data_coding: int,
+        message_id: str | None,
+        at: float,
+        done: datetime | None,
+    ) -> None:
+        """Take back a part kept in the store: held since ``at`` (monotonic), or, when the
+        message was committed (received at ``done``), remembered since then."""
+        if done is None:
+            group = self.add(*key[:4], number, key[4], payload, data_coding, at, message_id)
+            group.started = min(group.started, at)
+            return
+        entry = self.done.get(key)
+        if entry is None:
+            entry = self.done[key] = (at, Group(key, at, received_at=done))
+        entry[1].parts[number] = (payload, data_coding)
+        if number == 1 and message_id:
+            entry[1].first_id = message_id
 
     def again(
         self,

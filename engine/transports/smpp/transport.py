@@ -8,8 +8,9 @@
   the first part; every part's id is remembered to correlate receipts.
 - Inbound: a deliver_sm is answered only after ``on_inbound`` returned, i.e. once the message is
   committed; a failure answers ``ESME_RX_T_APPN`` so the SMSC retries. The parts of a long
-  message are answered as they arrive (they are held in memory) except the last, answered once
-  the whole message is committed; a crash between parts loses what was held.
+  message are answered once committed to the store's held parts, the last one once the whole
+  message is committed (which marks its parts done in the same transaction); a restart takes
+  the held parts back, so a crash between parts loses nothing that was answered.
 - Receipts (``esm_class`` type 0x04/0x20) go to ``on_receipt`` (the store), never to the rules.
 """
 
@@ -17,21 +18,25 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import random
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from engine.core.messages import Inbound, Outgoing, normalize_address
+from engine.core.records import HeldPart
 from engine.errors import TransportError
 from engine.transports.base import TransportBase
+from engine.transports.batching import Batcher
 from engine.transports.smpp import gsm7
 from engine.transports.smpp import pdu as codec
 from engine.transports.smpp.link import Link, LinkSettings, SubmitResult
 from engine.transports.smpp.parts import Group, Reassembler
+from engine.transports.smpp.parts import Key as PartsKey
 from engine.transports.smpp.pdu import Pdu
 from engine.transports.smpp.receipts import (
     is_receipt,
@@ -40,7 +45,7 @@ from engine.transports.smpp.receipts import (
     parse_receipt,
 )
 from engine.transports.smpp.settings import SmppSettings, submit_addressing
-from engine.types import InboundHandler, ReceiptHandler
+from engine.types import InboundHandler, PartStore, Receipt, ReceiptHandler
 
 __all__ = ["SmppTransport"]
 
@@ -80,8 +85,8 @@ class SmppTransport(TransportBase):
         """SMSC id of a part of a long message → (its message, part number)."""
         self._reassembler = Reassembler(s.reassembly_timeout, remember=s.mo_dedup_window)
         self._tasks: set[asyncio.Task[None]] = set()
-        self._receipts: list[tuple[tuple[str, str, str | None], asyncio.Future[None]]] = []
-        self._receipt_writer: asyncio.Task[None] | None = None
+        self._receipts: Batcher[Receipt] = Batcher(self._write_receipts)
+        self._holds: Batcher[HeldPart] = Batcher(self._write_holds)
         self._sweeper: asyncio.Task[None] | None = None
         self._closing = False
         self.stats = {"submitted": 0, "throttled": 0, "received": 0, "receipts": 0}
@@ -89,10 +94,15 @@ class SmppTransport(TransportBase):
     # --- life cycle ------------------------------------------------------------------------
 
     async def start(
-        self, on_inbound: InboundHandler, on_receipt: ReceiptHandler | None = None
+        self,
+        on_inbound: InboundHandler,
+        on_receipt: ReceiptHandler | None = None,
+        *,
+        parts: PartStore | None = None,
     ) -> None:
-        await super().start(on_inbound, on_receipt)
+        await super().start(on_inbound, on_receipt, parts=parts)
         self._closing = False
+        await self._restore()
         loop = asyncio.get_running_loop()
         s = self.settings
         modes = ["transceiver"] if s.bind == "transceiver" else ["transmitter", "receiver"]
@@ -356,9 +366,16 @@ class SmppTransport(TransportBase):
             data_coding,
             time.monotonic(),
         )
-        if done is not None:  # a part of a message committed lately, whose answer was lost
-            await self._inbound(sender, recipient, done.text(), done.first_id)  # the store
-            return ESME_ROK  # finds it is the same message: not processed again
+        if done is not None:  # a part of a message committed lately, whose answer was lost:
+            await self._inbound(  # the store finds it is the same message, not processed again
+                sender,
+                recipient,
+                done.text(),
+                done.first_id,
+                parts=_group_name(done.key),
+                received_at=done.received_at,
+            )
+            return ESME_ROK
         group = self._reassembler.add(
             sender,
             recipient,
@@ -371,35 +388,58 @@ class SmppTransport(TransportBase):
             time.monotonic(),
             external_id,
         )
+        if group.committing is None:  # every part is kept until the message is whole
+            await self._hold(group, concat.number, external_id)
         if not group.complete:
-            return ESME_ROK  # held in memory until the other parts come (or the timeout)
+            return ESME_ROK  # answered: the part is in the store (or the timeout delivers it)
         if group.committing is not None:  # a re-sent part while the message commits: wait
             await asyncio.shield(group.committing)
             return ESME_ROK
+        await self._commit_whole(group)
+        return ESME_ROK
+
+    async def _commit_whole(self, group: Group) -> None:
+        """Commit the message of a group all of whose parts came (its parts marked done)."""
+        sender, recipient = group.key[0], group.key[1]
         group.committing = asyncio.get_running_loop().create_future()
+        at = _now()
         try:
-            await self._inbound(sender, recipient, group.text(), group.first_id)
+            await self._inbound(
+                sender,
+                recipient,
+                group.text(),
+                group.first_id,
+                parts=_group_name(group.key),
+                received_at=at,
+            )
         except BaseException as exc:
             group.committing.set_exception(exc)
             group.committing.exception()  # retrieved: the SMSC re-sends and we try again
             group.committing = None
             raise
         group.committing.set_result(None)
-        self._reassembler.completed(group, time.monotonic())
-        return ESME_ROK
+        self._reassembler.completed(group, time.monotonic(), at)
 
     async def _inbound(
-        self, sender: str, recipient: str, text: str, external_id: str | None
+        self,
+        sender: str,
+        recipient: str,
+        text: str,
+        external_id: str | None,
+        *,
+        parts: str | None = None,
+        received_at: datetime | None = None,
     ) -> None:
         assert self.on_inbound is not None
         message = Inbound(
             sender=sender,
             recipient=recipient,
             text=text,
-            received_at=datetime.now(UTC),
+            received_at=received_at or _now(),
             transport=self.name,
             external_id=external_id,
             dedup_window=self.settings.mo_dedup_window,  # a deliver_sm has no id of its own
+            parts=parts,
         )
         await self.on_inbound(message)
 
@@ -421,7 +461,9 @@ class SmppTransport(TransportBase):
             len(group.parts),
         )
         try:
-            await self._inbound(sender, recipient, group.text(), group.first_id)
+            await self._inbound(
+                sender, recipient, group.text(), group.first_id, parts=_group_name(group.key)
+            )
         except Exception:
             log.exception("smpp %s: partial message not committed; retrying", self.name)
             return
@@ -462,28 +504,73 @@ class SmppTransport(TransportBase):
         Receipts come in bursts, one per message sent: those waiting together are recorded in
         one call (one transaction), the next burst while that one commits.
         """
-        if self.on_receipt is None:
-            return
-        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._receipts.append(((message_id, status, error), future))
-        if self._receipt_writer is None or self._receipt_writer.done():
-            self._receipt_writer = asyncio.create_task(self._write_receipts())
-        await future
+        if self.on_receipt is not None:
+            await self._receipts.put((message_id, status, error))
 
-    async def _write_receipts(self) -> None:
-        await asyncio.sleep(0)  # let the receipts read in the same burst queue up
-        while self._receipts and self.on_receipt is not None:
-            batch, self._receipts = self._receipts[:500], self._receipts[500:]
+    async def _write_receipts(self, receipts: list[Receipt]) -> None:
+        assert self.on_receipt is not None
+        await self.on_receipt(receipts)
+
+    # --- held parts ------------------------------------------------------------------------
+
+    async def _hold(self, group: Group, number: int, message_id: str | None) -> None:
+        """Commit one part of a long message not whole yet: then it may be acknowledged."""
+        if self.parts is None:
+            return  # held in memory only (a crash loses the parts acknowledged so far)
+        sender, recipient, reference, total, wide = group.key
+        payload, coding = group.parts[number]
+        data = {"ref": reference, "total": total, "wide": wide, "octets": payload.hex()}
+        data |= {"coding": coding, "sender": sender, "recipient": recipient, "id": message_id}
+        await self._holds.put(
+            HeldPart(self.name, _group_name(group.key), number, json.dumps(data), _now())
+        )
+
+    async def _write_holds(self, parts: list[HeldPart]) -> None:
+        assert self.parts is not None
+        window = timedelta(seconds=self.settings.mo_dedup_window)
+        await self.parts.hold_parts(parts, forget_before=_now() - window)
+
+    async def _restore(self) -> None:
+        """Take back the parts held when the connector last stopped (timeouts run on)."""
+        if self.parts is None:
+            return
+        held = await self.parts.held_parts(self.name)
+        now, clock = _now(), time.monotonic()
+        waiting = 0
+        for part in held:
             try:
-                await self.on_receipt([receipt for receipt, _ in batch])
-            except Exception as exc:  # each one is answered with a temporary error
-                for _, future in batch:
-                    if not future.done():
-                        future.set_exception(exc)
-            else:
-                for _, future in batch:
-                    if not future.done():
-                        future.set_result(None)
+                data = json.loads(part.data)
+                key: PartsKey = (
+                    str(data["sender"]),
+                    str(data["recipient"]),
+                    int(data["ref"]),
+                    int(data["total"]),
+                    bool(data["wide"]),
+                )
+                payload, coding = bytes.fromhex(data["octets"]), int(data["coding"])
+            except (ValueError, KeyError, TypeError) as exc:
+                log.error("smpp %s: a held part cannot be read (%s): %r", self.name, exc, part)
+                continue
+            age = max(0.0, (now - (part.done_at or part.received_at)).total_seconds())
+            self._reassembler.restore(
+                key, part.number, payload, coding, data.get("id"), clock - age, part.done_at
+            )
+            waiting += part.done_at is None
+        if waiting:
+            log.info(
+                "smpp %s: %d parts of long messages held before the restart", self.name, waiting
+            )
+        for group in list(self._reassembler.groups.values()):
+            if group.complete:  # the last part was kept, not the message: commit it now
+                task = asyncio.create_task(self._commit_restored(group))
+                self._tasks.add(task)
+                task.add_done_callback(self._tasks.discard)
+
+    async def _commit_restored(self, group: Group) -> None:
+        try:
+            await self._commit_whole(group)
+        except Exception:  # the timeout delivers it later
+            log.exception("smpp %s: a long message held before the restart", self.name)
 
 
 @dataclass(slots=True)
@@ -494,6 +581,16 @@ class _Long:
     first_id: str | None = None
     states: dict[int, tuple[str, str | None]] = field(default_factory=dict)
     reported: bool = False
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _group_name(key: PartsKey) -> str:
+    """The store's name for a long message's parts: sender, recipient, reference, total, width."""
+    sender, recipient, reference, total, wide = key
+    return f"{sender}|{recipient}|{reference}|{total}|{16 if wide else 8}"
 
 
 def _address(raw: str, ton: int) -> str:
