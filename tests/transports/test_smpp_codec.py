@@ -364,13 +364,31 @@ def test_unknown_and_unlisted_tlvs_are_tolerated() -> None:
     [
         (lambda raw: raw[:-2], "command_length"),
         (lambda raw: raw + b"\x00\x01\x00", "command_length"),
-        (lambda raw: struct.pack(">L", len(raw) - 1) + raw[4:-1], "TLV|trailing"),
     ],
 )
 def test_broken_pdus_raise_pdu_error(mangle: object, message: str) -> None:
     raw = _deliver_sm({0x1403: b"vendor"})
     with pytest.raises(codec.PduError, match=message):
         codec.decode(mangle(raw))  # type: ignore[operator]
+
+
+@pytest.mark.parametrize(
+    ("cut", "damage"),
+    [
+        (1, "TLV 0x1403 runs past the end of the PDU"),
+        (7, "3 trailing octets after the last TLV"),
+    ],
+)
+@pytest.mark.parametrize("decode", [codec.decode, codec.smpplib_decode])
+def test_a_damaged_tlv_area_keeps_the_mandatory_fields(
+    cut: int, damage: str, decode: object
+) -> None:
+    raw = _deliver_sm({0x001E: b"ab12\x00", 0x1403: b"vendor"})
+    broken = struct.pack(">L", len(raw) - cut) + raw[4:-cut]
+    decoded = decode(broken)  # type: ignore[operator]
+    assert decoded.damaged == damage
+    assert decoded.fields["short_message"] == codec.decode(raw).fields["short_message"]
+    assert decoded.tlvs == {0x001E: b"ab12\x00"}  # the TLV before the damage is kept
 
 
 def test_unknown_command_keeps_its_header() -> None:

@@ -138,6 +138,9 @@ class Pdu:
     sequence: int
     fields: dict[str, Any] = field(default_factory=dict)
     tlvs: dict[int, bytes] = field(default_factory=dict)
+    damaged: str | None = None
+    """What was wrong with the TLVs, when they could not all be read: ``tlvs`` holds those
+    before the damage, the mandatory fields are whole (the message may still be taken)."""
 
     @property
     def is_response(self) -> bool:
@@ -172,19 +175,19 @@ def header(raw: bytes) -> tuple[int, int, int, int]:
     return length, command_id, status, sequence
 
 
-def _tlvs(data: bytes) -> dict[int, bytes]:
+def _tlvs(data: bytes) -> tuple[dict[int, bytes], str | None]:
+    """The TLVs of ``data``, and what is wrong past the last whole one (or None)."""
     found: dict[int, bytes] = {}
     pos = 0
     while pos + 4 <= len(data):
         tag, length = struct.unpack_from(">HH", data, pos)
-        pos += 4
-        if pos + length > len(data):
-            raise PduError(f"TLV {tag:#06x} runs past the end of the PDU")
-        found.setdefault(tag, data[pos : pos + length])
-        pos += length
+        if pos + 4 + length > len(data):
+            return found, f"TLV {tag:#06x} runs past the end of the PDU"
+        found.setdefault(tag, data[pos + 4 : pos + 4 + length])
+        pos += 4 + length
     if pos != len(data):
-        raise PduError("trailing octets after the last TLV")
-    return found
+        return found, f"{len(data) - pos} trailing octets after the last TLV"
+    return found, None
 
 
 # --- the lean codec -------------------------------------------------------------------------
@@ -261,7 +264,8 @@ def _decode_lean(
             size = fields.get("sm_length") or 0
             fields[key] = raw[pos : pos + size]
             pos += size
-    return Pdu(name, command_id, status, sequence, fields, _tlvs(raw[pos:]) if pos < end else {})
+    tlvs, damaged = _tlvs(raw[pos:]) if pos < end else ({}, None)
+    return Pdu(name, command_id, status, sequence, fields, tlvs, damaged)
 
 
 def _encode_lean(
@@ -337,7 +341,8 @@ def smpplib_decode(raw: bytes) -> Pdu:
         if key in consts.OPTIONAL_PARAMS and key not in mandatory:
             continue
         fields[key] = getattr(parsed, key, None)
-    return _checked(Pdu(name, command_id, status, sequence, fields, _tlvs(b"".join(captured))))
+    tlvs, damaged = _tlvs(b"".join(captured))
+    return _checked(Pdu(name, command_id, status, sequence, fields, tlvs, damaged))
 
 
 def _checked(pdu: Pdu) -> Pdu:

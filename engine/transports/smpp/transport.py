@@ -55,6 +55,7 @@ ESME_ROK = 0x00
 ESME_RMSGQFUL = 0x14
 ESME_RTHROTTLED = 0x58
 ESME_RX_T_APPN = 0x64
+ESME_RX_P_APPN = 0x65
 
 _PARTS_REMEMBERED = 200_000
 
@@ -339,6 +340,21 @@ class SmppTransport(TransportBase):
                 await self._receipt(pdu, gsm7.decode(short_message, coding))
             return ESME_ROK  # SME acknowledgements: not a message either
         sender, recipient = self._addresses(pdu)
+        if pdu.damaged is not None:
+            if not short_message:  # its text may be in what cannot be read: refuse it for good
+                log.error(
+                    "smpp %s: an MO from %s without a readable text (%s)",
+                    self.name,
+                    sender,
+                    pdu.damaged,
+                )
+                return ESME_RX_P_APPN
+            log.warning(
+                "smpp %s: an MO from %s taken on its mandatory fields: %s",
+                self.name,
+                sender,
+                pdu.damaged,
+            )
         external_id = codec.tlv_text(pdu, codec.TLV_RECEIPTED_MESSAGE_ID) or None
         concat = None
         if esm_class & 0x40:
