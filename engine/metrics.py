@@ -28,6 +28,7 @@ from typing import Protocol
 from engine import __version__
 from engine.core.messages import Inbound
 from engine.core.records import OutboxRow, Received, Step
+from engine.types import LinkStats
 
 __all__ = [
     "LATENCY_BUCKETS",
@@ -132,6 +133,11 @@ class Counter(_Scalar):
             raise ValueError("a counter only goes up")
         key = self.key(labels)
         self.values[key] = self.values.get(key, 0.0) + amount
+
+    def total(self, value: float, **labels: str) -> None:
+        """Take the total something else counted (never lower than what was shown)."""
+        key = self.key(labels)
+        self.values[key] = max(self.values.get(key, 0.0), value)
 
 
 class Gauge(_Scalar):
@@ -248,6 +254,7 @@ class Observed(Protocol):
 
     def depths(self) -> Mapping[str, int]: ...
     def links(self) -> Mapping[str, str]: ...
+    def link_stats(self) -> Mapping[str, Sequence[LinkStats]]: ...
 
 
 class Metrics:
@@ -303,6 +310,27 @@ class Metrics:
             "1 when the connector's link is up, 0 otherwise.",
             ["connector"],
         )
+        self.link_up = r.gauge(
+            "twoway_link_up",
+            "1 while a link of a connector (an SMPP bind) is up, 0 otherwise.",
+            ["connector", "link"],
+        )
+        self.link_in_flight = r.gauge(
+            "twoway_link_in_flight",
+            "Requests sent on a link and not answered yet (submit_sm awaiting their response).",
+            ["connector", "link"],
+        )
+        self.link_reconnects = r.counter(
+            "twoway_link_reconnects_total",
+            "Times a link connected (bound) again after its first time.",
+            ["connector", "link"],
+        )
+        self.link_errors = r.counter(
+            "twoway_link_errors_total",
+            "Problems of a link by kind: link_lost, bind_refused, timeout, undecodable, "
+            "generic_nack, throttled.",
+            ["connector", "link", "kind"],
+        )
         self.reloads = r.counter(
             "twoway_rules_reloads_total",
             "Reloads of the rule files, by outcome (ok, error).",
@@ -341,11 +369,21 @@ class Metrics:
         self.uptime.set(round(self.uptime_seconds(), 3))
         self.queue.clear()
         self.link.clear()
+        self.link_up.clear()
+        self.link_in_flight.clear()
         for observed in self._observed:
             for queue, depth in observed.depths().items():
                 self.queue.set(depth, queue=queue)
             for name, state in observed.links().items():
                 self.link.set(1 if state == UP else 0, connector=name)
+            for name, links in observed.link_stats().items():
+                for link in links:
+                    labels = {"connector": name, "link": link.name}
+                    self.link_up.set(1 if link.up else 0, **labels)
+                    self.link_in_flight.set(link.in_flight, **labels)
+                    self.link_reconnects.total(max(0, link.connects - 1), **labels)
+                    for kind, count in link.errors.items():
+                        self.link_errors.total(count, **labels, kind=kind)
 
     def render(self) -> str:
         return self.registry.render()

@@ -47,7 +47,7 @@ from engine.outbox import Outbox
 from engine.ruleset.ruleset import RuleSet
 from engine.runtime import step
 from engine.scheduler import Scheduler
-from engine.types import Store, Transport
+from engine.types import LinkStats, Store, Transport
 
 __all__ = ["Service"]
 
@@ -179,6 +179,10 @@ class Service:
     def links(self) -> dict[str, str]:
         """The link state of each connector (``up``, or what the transport says it is)."""
         return {name: transport.state for name, transport in self.transports.items()}
+
+    def link_stats(self) -> dict[str, list[LinkStats]]:
+        """Each connector's links, as /metrics shows them."""
+        return {name: transport.link_stats() for name, transport in self.transports.items()}
 
     def _add_pending(self, count: int) -> None:
         self._pending += count

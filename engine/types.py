@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -21,6 +22,7 @@ from engine.core.records import (
 
 __all__ = [
     "InboundHandler",
+    "LinkStats",
     "PartStore",
     "Receipt",
     "ReceiptHandler",
@@ -90,6 +92,20 @@ ReceiptHandler = Callable[[Sequence[Receipt]], Awaitable[object]]
 are recorded. A receipt is never an inbound message."""
 
 
+@dataclass(frozen=True, slots=True)
+class LinkStats:
+    """One link of a connector (an SMPP bind, say), as ``/metrics`` shows it."""
+
+    name: str
+    up: bool
+    in_flight: int = 0
+    """Requests sent on it and not answered yet (submit_sm awaiting their response)."""
+    connects: int = 0
+    """How many times it connected (bound): the reconnects are the others."""
+    errors: Mapping[str, int] = field(default_factory=dict)
+    """Problems by kind since the start (``link_lost``, ``bind_refused``, ``timeout``, …)."""
+
+
 class PartStore(Protocol):
     """Where a transport keeps the parts of long inbound messages until they are whole."""
 
@@ -132,6 +148,10 @@ class Transport(Protocol):
 
     async def send(self, message: Outgoing, reference: int) -> str | None:
         """Send; return the provider's message id. Raise TransportError on failure."""
+        ...
+
+    def link_stats(self) -> list[LinkStats]:
+        """Each link of the connector, for ``/metrics`` (none for a connector without)."""
         ...
 
     async def delivered(self, references: list[int]) -> set[int] | None:

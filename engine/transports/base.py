@@ -5,7 +5,7 @@ from __future__ import annotations
 from types import TracebackType
 
 from engine.core.messages import Outgoing
-from engine.types import InboundHandler, PartStore, ReceiptHandler
+from engine.types import InboundHandler, LinkStats, PartStore, ReceiptHandler
 
 __all__ = ["TransportBase"]
 
@@ -49,6 +49,9 @@ class TransportBase:
 
     async def send(self, message: Outgoing, reference: int) -> str | None:
         raise NotImplementedError
+
+    def link_stats(self) -> list[LinkStats]:
+        return []
 
     async def delivered(self, references: list[int]) -> set[int] | None:
         """Return which of ``references`` the peer already has, or None if it cannot tell.

@@ -167,6 +167,10 @@ async def test_throttling_is_backed_off_and_nothing_is_lost(tmp_path: Path, smsc
         accepted = smsc.accepted()
         assert sorted(e["destination_addr"] for e in accepted) == sorted(phones)
         assert transport.stats["throttled"] == 8
+        assert (
+            'twoway_link_errors_total{connector="operator",link="operator",kind="throttled"} 8'
+            in service.metrics.render().splitlines()
+        )
         await until(
             lambda: rows(tmp_path, "SELECT DISTINCT status FROM outbox") == [("delivered",)]
         )
@@ -182,6 +186,7 @@ async def test_a_black_holed_submit_times_out_and_is_retried(
         await smsc.wait_for(lambda e: e["event"] == "submit_sm" and e["status"] is None)
         await until(lambda: rows(tmp_path, "SELECT status FROM outbox") == [("queued",)])
         assert "no submit_sm_resp" in rows(tmp_path, "SELECT last_error FROM outbox")[0][0]
+        assert service.transports["operator"].link_stats()[0].errors["timeout"] >= 1
         await smsc.command(cmd="silence", submit_sm=False)
         await asyncio.wait_for(service.idle(), 10)
         assert len(smsc.accepted()) == 1

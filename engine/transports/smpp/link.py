@@ -18,6 +18,7 @@ the SMSC re-delivers what it did not get an answer for.
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import logging
 import queue
@@ -111,6 +112,9 @@ class Link:
         self.generation = 0
         self.binds = 0
         """How many times this link has bound (tests watch reconnections through it)."""
+        self.errors: collections.Counter[str] = collections.Counter()
+        """Problems by kind (``link_lost``, ``bind_refused``, ``timeout``, ``undecodable``,
+        ``generic_nack``), counted by the thread, read by ``/metrics``."""
         self.last_error: str | None = None
         """Why the link is not bound (None while bound, and before the first attempt ends)."""
         self._commands: queue.SimpleQueue[tuple[Any, ...]] = queue.SimpleQueue()
@@ -142,6 +146,11 @@ class Link:
 
     def start(self) -> None:
         self._thread.start()
+
+    @property
+    def in_flight(self) -> int:
+        """submit_sm sent and not answered yet."""
+        return len(self._inflight)
 
     def submit(self, fields: dict[str, Any]) -> asyncio.Future[SubmitResult]:
         """Queue a submit_sm; the future resolves with its response (or a TransportError)."""
@@ -220,6 +229,7 @@ class Link:
             self.last_error = reason
             # One line per attempt: a refused bind retries with the same back-off, not in a loop.
             what = "link lost" if bound else "cannot bind"
+            self.errors["link_lost" if bound else "bind_refused"] += 1
             log.warning("smpp %s: %s: %s; reconnecting in %.2fs", self.name, what, reason, delay)
             self._pause(delay)
         self._fail_commands("the SMPP connector is closed")
@@ -358,6 +368,7 @@ class Link:
         expired = [seq for seq, (_, deadline) in self._inflight.items() if deadline <= now]
         for sequence in expired:
             future, _ = self._inflight.pop(sequence)
+            self.errors["timeout"] += 1
             self._settle(
                 future,
                 TransportError(f"no submit_sm_resp in {s.response_timeout:g}s", transient=True),
@@ -425,6 +436,7 @@ class Link:
     def _undecodable(self, raw: bytes, exc: PduError) -> None:
         _, command_id, _, sequence = codec.header(raw)
         log.error("smpp %s: undecodable PDU %s: %s", self.name, raw.hex(), exc)
+        self.errors["undecodable"] += 1
         if command_id & 0x80000000:
             future, _ = self._inflight.pop(sequence, (None, 0.0))
             if future is not None:
@@ -445,6 +457,8 @@ class Link:
             if command in ("submit_sm_resp", "data_sm_resp", "generic_nack"):
                 nack = command == "generic_nack"
                 entry = self._inflight.pop(pdu.sequence, None)
+                if nack:
+                    self.errors["generic_nack"] += 1
                 if entry is not None:
                     result = SubmitResult(pdu.status, pdu.text_field("message_id"), nack)
                     self._settle(entry[0], result)

@@ -45,7 +45,7 @@ from engine.transports.smpp.receipts import (
     parse_receipt,
 )
 from engine.transports.smpp.settings import SmppSettings, submit_addressing
-from engine.types import InboundHandler, PartStore, Receipt, ReceiptHandler
+from engine.types import InboundHandler, LinkStats, PartStore, Receipt, ReceiptHandler
 
 __all__ = ["SmppTransport"]
 
@@ -177,6 +177,19 @@ class SmppTransport(TransportBase):
         if any(link.binds or link.last_error for link in self.links):
             return "down"
         return "connecting"
+
+    def link_stats(self) -> list[LinkStats]:
+        """Each bind: bound, submit_sm in flight, binds, errors (throttling counts on the
+        bind that sends)."""
+        stats = []
+        for link in self.links:
+            errors = dict(link.errors)
+            if link is self._tx and self.stats["throttled"]:
+                errors["throttled"] = self.stats["throttled"]
+            stats.append(
+                LinkStats(link.name, link.bound.is_set(), link.in_flight, link.binds, errors)
+            )
+        return stats
 
     @property
     def link_error(self) -> str | None:
