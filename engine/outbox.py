@@ -34,6 +34,10 @@ VALIDITY = timedelta(hours=24)
 A count of attempts would give up after minutes of an SMSC outage; SMS validity is a time."""
 
 
+QUERY_CHUNK = 1_000
+"""References per ``Transport.delivered`` question (a jsonl ``query`` frame stays a few KB)."""
+
+
 class RateLimiter:
     """A token bucket: at most ``rate`` sends per second, bursts of up to ``burst``."""
 
@@ -96,6 +100,7 @@ class Outbox:
         """Rows handed over (or being handed over) whose ``sent`` is not recorded yet."""
         self._settled = asyncio.Event()
         self._recording: set[asyncio.Task[None]] = set()
+        self._recovered: list[OutboxRow] = []
         self._marked: dict[int, int] = {}
         """Row id → the opt-out epoch it was pushed in, for rows pushed ``marked``."""
         self._opt_epoch = 0
@@ -107,6 +112,18 @@ class Outbox:
             if marked:
                 self._marked.update((row.id, self._opt_epoch) for row in rows)
             self.queue.extend(rows)
+            self.wakeup.set()
+
+    @property
+    def waiting(self) -> int:
+        """Rows not handed over yet."""
+        return len(self.queue) + len(self._recovered)
+
+    def recover(self, rows: list[OutboxRow]) -> None:
+        """Queue the rows a previous run left ``queued`` or ``sending``; the peer is asked once
+        which of the ``sending`` ones it already has (see ``skip_delivered``)."""
+        if rows:
+            self._recovered.extend(rows)
             self.wakeup.set()
 
     def opt_outs_changed(self) -> None:
@@ -131,6 +148,11 @@ class Outbox:
         while True:
             await self.wakeup.wait()
             self.wakeup.clear()
+            if self._recovered:
+                rows, self._recovered = self._recovered, []
+                # One question per transport for all of them, then they queue like any row.
+                left = await self.skip_delivered(rows)
+                self.queue.extend(replace(row, status="queued") for row in left)
             while self.queue:
                 room = self.window - self._unsettled
                 if room <= 0:
@@ -233,8 +255,10 @@ class Outbox:
             transport = self.route(row.message.sender).transport
             by_transport.setdefault(id(transport), (transport, []))[1].append(row.id)
         for transport, references in by_transport.values():
-            seen = await transport.delivered(references)
-            if seen:
+            for start in range(0, len(references), QUERY_CHUNK):
+                seen = await transport.delivered(references[start : start + QUERY_CHUNK])
+                if seen is None:
+                    break  # it cannot tell: do not wait for it again
                 have |= seen
         if not have:
             return rows

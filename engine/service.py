@@ -116,7 +116,7 @@ class Service:
             self._enqueue([message])
         resend = await _every_row(self.store.queued_outbox)
         self._add_pending(len(resend))
-        self.outbox.push(resend)
+        self.outbox.recover(resend)
         loops = [self._intake_loop(), self._process_loop(), self.outbox.run()]
         if self.auto_timers:
             loops.append(self.scheduler.run())
@@ -173,7 +173,7 @@ class Service:
         return {
             "intake": len(self._intake),
             "work": len(self._work),
-            "outbox": len(self.outbox.queue),
+            "outbox": self.outbox.waiting,
         }
 
     def links(self) -> dict[str, str]:
