@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+import pytest
 
 from engine.core.messages import Outgoing
 from engine.core.model import Sprint
@@ -156,4 +159,41 @@ async def test_at_most_a_window_of_rows_is_sent_and_not_yet_recorded(tmp_path: P
     task.cancel()
     assert transport.calls == 5
     assert [row.status for row in await store.outbox_rows()] == ["sent"] * 5
+    await store.close()
+
+
+class Asked(TransportBase):
+    """Remember each ``delivered`` question; say it has the even references (or cannot tell)."""
+
+    def __init__(self, can_tell: bool) -> None:
+        super().__init__("asked")
+        self.can_tell = can_tell
+        self.questions: list[list[int]] = []
+
+    async def delivered(self, references: list[int]) -> set[int] | None:
+        self.questions.append(references)
+        return {ref for ref in references if ref % 2 == 0} if self.can_tell else None
+
+
+@pytest.mark.parametrize("can_tell", [True, False])
+async def test_rows_left_sending_are_asked_about_in_chunks_once(
+    tmp_path: Path, can_tell: bool
+) -> None:
+    store = SqliteStore(str(tmp_path / "o.db"))
+    await store.open()
+    outgoing = tuple(Outgoing(PHONE, "36111", f"news {n}") for n in range(2_500))
+    sprint = Sprint(session=None, outbound=outgoing)
+    rows = await store.commit([Step(PHONE, "36111", sprint, datetime.now(UTC), "v")])
+    left = [replace(row, status="sending") for row in rows]  # as a restart finds them
+    transport = Asked(can_tell)
+    done: list[int] = []
+    outbox = Outbox(store, {"x": transport}, {}, "x", {}, done.append)
+    remaining = await outbox.skip_delivered(left)
+    if can_tell:
+        assert [len(q) for q in transport.questions] == [1_000, 1_000, 500]
+        assert [row.id for row in remaining] == [row.id for row in rows if row.id % 2]
+        assert sum(done) == 1_250  # the peer's copies are recorded sent
+    else:  # a peer that cannot tell is asked once, not once per chunk
+        assert [len(q) for q in transport.questions] == [1_000]
+        assert remaining == left and done == []
     await store.close()
