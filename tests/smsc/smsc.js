@@ -84,6 +84,10 @@ function describe(pdu) {
     if (key in pdu) out[key] = pdu[key];
   }
   if (pdu.command_status) out.status = pdu.command_status;
+  const payload = pdu.message_payload;
+  if (payload !== undefined && payload !== null) {
+    out.payload = typeof payload === 'string' ? payload : payload.message;
+  }
   const sm = pdu.short_message;
   if (sm !== undefined && sm !== null) {
     if (typeof sm === 'string') {

@@ -10,7 +10,7 @@ import pytest
 
 from engine.app import build_transports
 from engine.config import ConfigFileError, load_config
-from engine.errors import ConfigError
+from engine.errors import ConfigError, TransportError
 from engine.transports.smpp import SmppTransport, settings_from_options
 
 REPO = Path(__file__).resolve().parents[2]
@@ -46,6 +46,21 @@ def test_the_documented_example_builds_its_transport(tmp_path: Path) -> None:
     }
     assert (s.source_ton["short_code"], s.source_npi["long_code"]) == (3, 1)
     assert (s.reassembly_timeout, s.mo_dedup_window) == (60, 60)
+    assert (s.concat_reference, s.long_messages) == (8, "udh")
+
+
+def test_message_payload_takes_a_long_text_whole_up_to_its_limit() -> None:
+    options = {"host": "h", "port": 1, "system_id": "x", "long_messages": "message_payload"}
+    transport = SmppTransport("op", settings_from_options(options, {}))
+    [part] = transport._encode("Ж" * 1_000, 7)  # UCS-2: 2,000 octets, one submit_sm
+    assert (part.data_coding, part.udh, len(part.payload)) == (8, b"", 2_000)
+    [short] = transport._encode("hello", 8)
+    assert short.short_message == b"hello"
+    with pytest.raises(TransportError, match="message_payload holds 65,535") as caught:
+        transport._encode("a" * 70_000, 9)
+    assert not caught.value.transient
+    with pytest.raises(ValueError, match="long_messages must be udh or message_payload"):
+        SmppTransport("op", settings_from_options({**options, "long_messages": "sar"}, {}))
 
 
 def test_partial_per_kind_values_keep_the_defaults() -> None:

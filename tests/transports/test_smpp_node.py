@@ -122,6 +122,38 @@ async def test_a_long_unicode_reply_goes_as_ucs2_parts(tmp_path: Path, smsc: Nod
         await until(lambda: rows(tmp_path, "SELECT status FROM outbox") == [("delivered",)])
 
 
+@pytest.mark.parametrize(
+    ("reply", "coding"), [(LONG, 8), ("Opening hours: " + "Mon-Fri 9-18, Sat 10-16. " * 12, 0)]
+)
+async def test_a_long_reply_goes_whole_in_message_payload_when_the_link_asks(
+    tmp_path: Path, smsc: NodeSmsc, reply: str, coding: int
+) -> None:
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "long.yaml").write_text(
+        f'autoreply:\n  - keyword: LONG\n    reply: "{reply}"\n'
+        '  - keyword: SHORT\n    reply: "A short one."\n',
+        encoding="utf-8",
+    )
+    async with engine(tmp_path, smsc, rules=rules, long_messages="message_payload") as (
+        service,
+        _,
+        _,
+    ):
+        await smsc.mo_resp(await smsc.mo(PHONE, "36111", "long"))
+        [submit] = await smsc.wait_for(lambda e: e["event"] == "submit_sm")
+        assert (submit["data_coding"], submit["esm_class"] & 0x40) == (coding, 0)
+        assert submit["payload"] == reply  # node-smpp decoded the TLV: the exact text
+        assert submit.get("message", "") == ""  # short_message left empty
+        await smsc.mo_resp(await smsc.mo(PHONE, "36111", "short"))
+        submits = await smsc.wait_for(lambda e: e["event"] == "submit_sm", count=2)
+        assert submits[1]["message"] == "A short one." and "payload" not in submits[1]
+        await service.idle()
+        await until(
+            lambda: rows(tmp_path, "SELECT status FROM outbox") == [("delivered",), ("delivered",)]
+        )
+
+
 async def test_the_link_comes_back_after_the_smsc_drops_it(tmp_path: Path, smsc: NodeSmsc) -> None:
     async with engine(tmp_path, smsc) as (service, transport, _):
         await smsc.command(cmd="drop")

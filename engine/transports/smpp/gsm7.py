@@ -20,11 +20,13 @@ __all__ = [
     "DC_GSM7",
     "DC_LATIN1",
     "DC_UCS2",
+    "ONE_SMS",
     "Concat",
     "Part",
     "choose_coding",
     "decode",
     "encode_parts",
+    "encode_text",
     "gsm7_decode",
     "gsm7_encode",
     "is_gsm7",
@@ -36,6 +38,9 @@ __all__ = [
 DC_GSM7 = 0x00
 DC_LATIN1 = 0x03
 DC_UCS2 = 0x08
+
+ONE_SMS = {DC_GSM7: 160, DC_LATIN1: 140, DC_UCS2: 140}
+"""Octets of a text's encoding (GSM-7 unpacked) that one SMS holds, per data coding."""
 
 ESC = 0x1B
 
@@ -205,6 +210,11 @@ def _chunks(text: str, capacity: int, cost: dict[str, int] | None, unit: int) ->
     return pieces
 
 
+def encode_text(text: str, coding: int) -> bytes:
+    """The octets of ``text`` in ``coding`` (GSM-7 unpacked, one septet per octet), whole."""
+    return _encode(text, coding)
+
+
 def _encode(text: str, coding: int) -> bytes:
     if coding == DC_GSM7:
         return gsm7_encode(text)
@@ -232,7 +242,7 @@ def encode_parts(
     # Per coding: size of a unit in octets-of-capacity, and the cost table (None = UTF-16).
     if coding == DC_GSM7:
         cost: dict[str, int] | None = _COST
-        single, unit = 160, 1
+        single, unit = ONE_SMS[DC_GSM7], 1
         per_part = ((_OCTETS - (_UDH_16 if wide_reference else _UDH_8)) * 8) // 7
     elif coding == DC_LATIN1:
         cost = {char: 1 for char in text}

@@ -60,6 +60,9 @@ class SmppSettings:
     source_npi: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_NPI))
     numbers: dict[str, str] = field(default_factory=dict)
     """Our numbers on this connector → their kind (short_code, long_code, alphanumeric)."""
+    long_messages: str = "udh"
+    """How a text longer than one SMS goes: ``udh`` (concatenated parts) or
+    ``message_payload`` (one submit_sm, the whole text in the message_payload TLV)."""
     reassembly_timeout: float = 60.0
     mo_dedup_window: float = 60.0
     """Seconds: an MO identical to one received within this time is a re-delivery (a deliver_sm

@@ -58,6 +58,10 @@ ESME_RX_T_APPN = 0x64
 ESME_RX_P_APPN = 0x65
 
 _PARTS_REMEMBERED = 200_000
+_SHORT_MESSAGE_MAX = 254
+"""Octets short_message can hold; a longer payload goes in the message_payload TLV."""
+_PAYLOAD_MAX = 0xFFFF
+"""Octets a TLV value can hold."""
 
 
 class SmppTransport(TransportBase):
@@ -73,6 +77,8 @@ class SmppTransport(TransportBase):
             raise ValueError("data_coding must be gsm7, latin1 or ucs2")
         if s.concat_reference not in (8, 16):
             raise ValueError("concat_reference must be 8 or 16")
+        if s.long_messages not in ("udh", "message_payload"):
+            raise ValueError("long_messages must be udh or message_payload")
         self.links: list[Link] = []
         self._tx: Link | None = None
         self._window = asyncio.Semaphore(max(1, s.window))
@@ -203,12 +209,24 @@ class SmppTransport(TransportBase):
 
     def _encode(self, text: str, reference: int) -> list[gsm7.Part]:
         s = self.settings
+        latin1 = s.data_coding == "latin1"
         coding = gsm7.DC_UCS2 if s.data_coding == "ucs2" else None
+        if s.long_messages == "message_payload":
+            chosen = gsm7.choose_coding(text, latin1=latin1) if coding is None else coding
+            payload = gsm7.encode_text(text, chosen)
+            if len(payload) > gsm7.ONE_SMS[chosen]:  # one submit_sm, the text in the TLV
+                if len(payload) > _PAYLOAD_MAX:
+                    raise TransportError(
+                        f"the text is {len(payload):,} octets; message_payload holds "
+                        f"{_PAYLOAD_MAX:,}",
+                        transient=False,
+                    )
+                return [gsm7.Part(chosen, b"", payload)]
         try:
             return gsm7.encode_parts(
                 text,
                 coding=coding,
-                latin1=s.data_coding == "latin1",
+                latin1=latin1,
                 reference=reference,
                 wide_reference=s.concat_reference == 16,
             )
@@ -280,6 +298,9 @@ class SmppTransport(TransportBase):
                 "data_coding": part.data_coding,
                 "short_message": part.short_message,
             }
+            if len(part.payload) > _SHORT_MESSAGE_MAX:  # long_messages: message_payload
+                fields["short_message"] = b""
+                fields["tlvs"] = {codec.TLV_MESSAGE_PAYLOAD: part.payload}
             result: SubmitResult = await link.submit(fields)
         if result.nack:  # the SMSC could not take the PDU: no verdict on the message
             raise TransportError(
