@@ -584,6 +584,7 @@ class SmppTransport(TransportBase):
         """Take back the parts held when the connector last stopped (timeouts run on)."""
         if self.parts is None:
             return
+        await self._write_holds([])  # first forget the parts of messages committed long ago
         held = await self.parts.held_parts(self.name)
         now, clock = _now(), time.monotonic()
         waiting = 0
