@@ -4,8 +4,9 @@
 - Outbound: up to ``window`` submit_sm in flight; ``ESME_RTHROTTLED`` / ``ESME_RMSGQFUL`` pause
   every submit of the connector (doubling, up to 5 s) and fail the message as transient so the
   outbox retries it. A long text goes as concatenated parts; when only some parts were accepted,
-  the retry sends only the others, with the same reference. ``send`` returns the SMSC id of
-  the first part; every part's id is remembered to correlate receipts.
+  the retry sends only the others, with the same reference (with ``long_messages:
+  message_payload``, whole in one submit_sm instead). ``send`` returns the SMSC id of the first
+  part; every part's id is remembered to correlate receipts.
 - Inbound: a deliver_sm is answered only after ``on_inbound`` returned, i.e. once the message is
   committed; a failure answers ``ESME_RX_T_APPN`` so the SMSC retries. The parts of a long
   message are answered once committed to the store's held parts, the last one once the whole
