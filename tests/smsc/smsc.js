@@ -25,7 +25,7 @@
 //   {"cmd":"unbind_after_submit","answer":true}   send unbind right after the next submit_sm,
 //       answered first when "answer" is true, left unanswered otherwise
 //   {"cmd":"drop_after","count":N}            destroy the connection on the Nth PDU received from
-//       now on, before reading it
+//       now on, before reading it; with "command":"deliver_sm_resp", the Nth PDU of that command
 //   {"cmd":"delay","submit_sm":2000}          answer each submit_sm that many ms late
 //   {"cmd":"raw","hex":"…"}                   write these octets as they are on every connection
 //   {"cmd":"cut"}                             cut every connection after the SMSC's own writes:
@@ -64,6 +64,7 @@ let refuseBind = 0;
 let nack = { on: false, status: smpp.ESME_RINVCMDID };
 let unbindAfterSubmit = null;
 let dropAfter = 0;
+let dropOnly = null;  // count only PDUs of this command (drop_after's "command")
 let delays = { submit_sm: 0 };
 let stream = null;
 const redeliver = [];  // MOs ("mo" with cut_on_resp) whose answer was lost: sent on the next bind
@@ -186,7 +187,7 @@ const server = smpp.createServer(tls, (session) => {
   emit({ event: 'connect' });
   session.on('pdu', (pdu) => {
     if (session.dead) return;
-    if (dropAfter > 0) {
+    if (dropAfter > 0 && (!dropOnly || pdu.command === dropOnly)) {
       dropAfter -= 1;
       if (dropAfter === 0) {
         emit({ event: 'dropped', after: pdu.command });
@@ -451,7 +452,10 @@ lines.on('line', (line) => {
   else if (cmd.cmd === 'refuse_bind') refuseBind = cmd.status || 0;
   else if (cmd.cmd === 'nack') nack = { on: !!cmd.on, status: cmd.status === undefined ? smpp.ESME_RINVCMDID : cmd.status };
   else if (cmd.cmd === 'unbind_after_submit') unbindAfterSubmit = { answer: cmd.answer !== false };
-  else if (cmd.cmd === 'drop_after') dropAfter = cmd.count || 0;
+  else if (cmd.cmd === 'drop_after') {
+    dropAfter = cmd.count || 0;
+    dropOnly = cmd.command || null;
+  }
   else if (cmd.cmd === 'delay') delays = Object.assign(delays, cmd);
   else if (cmd.cmd === 'stream') startStream(cmd);
   else if (cmd.cmd === 'raw') {

@@ -203,7 +203,7 @@ async def test_the_smsc_drops_the_connection_after_n_pdus(
     was lost come again and are answered (not processed twice), every reply is accepted."""
     senders = phones(12)
     async with engine(tmp_path, smsc) as (service, transport, _):
-        await smsc.command(cmd="drop_after", count=4)  # the 4th deliver_sm_resp
+        await smsc.command(cmd="drop_after", count=4, command="deliver_sm_resp")
         idents = [await smsc.mo(phone, "36111", "HOURS", redeliver=True) for phone in senders[:6]]
         [dropped] = await smsc.wait_for(lambda e: e["event"] == "dropped")
         assert dropped["after"] == "deliver_sm_resp"
