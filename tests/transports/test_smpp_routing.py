@@ -54,6 +54,7 @@ async def test_each_number_speaks_through_its_own_connector(tmp_path: Path) -> N
         await service.start_flow(
             "+33600000003", "36222", "appointments", {"appt": {"at": "2026-03-05T10:00:00Z"}}
         )
+        await second.wait_for(lambda e: e["event"] == "submit_sm", count=3)  # the timer fired
         await asyncio.wait_for(service.idle(), 10)
         sent = {
             smsc: sorted(
