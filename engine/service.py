@@ -42,6 +42,7 @@ from engine.core.records import (
     Work,
     conversation_key,
 )
+from engine.errors import StoreError
 from engine.metrics import Metrics
 from engine.outbox import Outbox
 from engine.ruleset.ruleset import RuleSet
@@ -248,6 +249,13 @@ class Service:
                     messages,
                     self._decider(ruleset, now),
                     replies_since=now - ruleset.settings.reply_window,
+                )
+            except StoreError as exc:  # the store's own trouble: one line, not a traceback
+                log.warning(
+                    "a batch of %d could not be committed with its processing (%s); "
+                    "committing it alone",
+                    len(messages),
+                    exc,
                 )
             except Exception:
                 log.exception(

@@ -386,3 +386,29 @@ async def test_an_mo_with_damaged_tlvs_is_taken_on_its_mandatory_fields(
     assert rows(tmp_path, "SELECT COUNT(*) FROM inbound") == [(1,)]
     assert "taken on its mandatory fields: TLV 0x1403 runs past the end of the PDU" in caplog.text
     assert "without a readable text (TLV 0x0424 runs past the end of the PDU)" in caplog.text
+
+
+async def test_a_store_that_cannot_write_answers_a_temporary_error_and_loses_nothing(
+    tmp_path: Path, smsc: NodeSmsc, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The store refuses writes (SQLite itself: ``query_only``, as a full disk would): the MO
+    is answered ESME_RX_T_APPN, so the SMSC keeps it and tries again; once the store writes
+    again, the same MO is taken, voted and answered once."""
+    async with engine(tmp_path, smsc) as (service, _, store):
+        await store._call(lambda conn: conn.execute("PRAGMA query_only = ON"))
+        refused = await smsc.mo_resp(await smsc.mo(PHONE, "36111", "VOTE A"))
+        assert refused["status"] == 0x64  # ESME_RX_T_APPN: try again later
+        assert rows(tmp_path, "SELECT COUNT(*) FROM inbound") == [(0,)]
+        await store._call(lambda conn: conn.execute("PRAGMA query_only = OFF"))
+        taken = await smsc.mo_resp(await smsc.mo(PHONE, "36111", "VOTE A"))  # the SMSC again
+        assert taken.get("status", 0) == 0
+        await asyncio.wait_for(service.idle(), 10)
+        assert [e["message"] for e in smsc.accepted()] == [
+            "Thanks! Your vote for Moonlight Drive is counted."
+        ]
+        assert rows(tmp_path, "SELECT contact, choice FROM votes") == [("+33600000001", "A")]
+    warnings = [r.getMessage() for r in caplog.records if r.name == "engine.service"]
+    assert any(
+        "could not be committed with its processing" in line and "readonly" in line
+        for line in warnings
+    ), warnings
