@@ -34,6 +34,7 @@ from engine.core.model import Contact, Event, Input, Session, Sprint
 from engine.core.records import (
     Conversation,
     Decide,
+    Handled,
     Key,
     OutboxRow,
     Received,
@@ -242,39 +243,41 @@ class Service:
     async def _take(self, messages: list[Inbound]) -> list[Received]:
         """Commit ``messages``, and process them in the same transaction when nothing waits
         ahead of them; see the module docstring."""
-        if not self._work:
-            ruleset, now = self.ruleset, self.clock.now()
-            try:
-                handled = await self.store.handle(
-                    messages,
-                    self._decider(ruleset, now),
-                    replies_since=now - ruleset.settings.reply_window,
-                )
-            except StoreError as exc:  # the store's own trouble: one line, not a traceback
-                log.warning(
-                    "a batch of %d could not be committed with its processing (%s); "
-                    "committing it alone",
-                    len(messages),
-                    exc,
-                )
-            except Exception:
-                log.exception(
-                    "a batch of %d could not be processed as it arrived; "
-                    "it is committed alone and processed on its own",
-                    len(messages),
-                )
-            else:
-                self.metrics.committed(messages, handled.received)
-                fresh = [r.message for r in handled.received if not r.duplicate]
-                self._finished(len(handled.received) - len(fresh))
-                self._processed(fresh, handled.steps, handled.rows)
-                return handled.received
-        received = await self.store.receive(messages)
-        self.metrics.committed(messages, received)
+        handled = None if self._work else await self._handle(messages)
+        received = handled.received if handled else await self.store.receive(messages)
+        self.metrics.committed(messages, received)  # before _processed: it starts the timing
         fresh = [r.message for r in received if not r.duplicate]
         self._finished(len(received) - len(fresh))
-        self._enqueue(fresh, counted=True)
+        if handled:
+            self._processed(fresh, handled.steps, handled.rows)
+        else:
+            self._enqueue(fresh, counted=True)
         return received
+
+    async def _handle(self, messages: list[Inbound]) -> Handled | None:
+        """Receive and process ``messages`` in one transaction; None if that failed (the
+        caller then commits them alone)."""
+        ruleset, now = self.ruleset, self.clock.now()
+        try:
+            return await self.store.handle(
+                messages,
+                self._decider(ruleset, now),
+                replies_since=now - ruleset.settings.reply_window,
+            )
+        except StoreError as exc:  # the store's own trouble: one line, not a traceback
+            log.warning(
+                "a batch of %d could not be committed with its processing (%s); "
+                "committing it alone",
+                len(messages),
+                exc,
+            )
+        except Exception:
+            log.exception(
+                "a batch of %d could not be processed as it arrived; "
+                "it is committed alone and processed on its own",
+                len(messages),
+            )
+        return None
 
     def _enqueue(self, work: Sequence[Work], *, counted: bool = False) -> None:
         if not work:
