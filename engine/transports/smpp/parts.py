@@ -52,6 +52,13 @@ class Group:
     def missing(self) -> list[int]:
         return [n for n in range(1, self.total + 1) if n not in self.parts]
 
+    def put(self, number: int, payload: bytes, data_coding: int, message_id: str | None) -> None:
+        """Keep part ``number`` (a repeated part replaces the earlier copy); the first part's
+        provider id names the message."""
+        self.parts[number] = (payload, data_coding)
+        if number == 1 and message_id:
+            self.first_id = message_id
+
     def text(self) -> str:
         """Join the parts' octets per run of one data coding, then decode each run."""
         runs: list[tuple[int, bytearray]] = []
@@ -92,9 +99,7 @@ class Reassembler:
         group = self.groups.get(key)
         if group is None:
             group = self.groups[key] = Group(key, now)
-        group.parts[number] = (payload, data_coding)
-        if number == 1 and message_id:
-            group.first_id = message_id
+        group.put(number, payload, data_coding, message_id)
         return group
 
     def discard(self, group: Group) -> None:
@@ -130,9 +135,7 @@ class Reassembler:
         entry = self.done.get(key)
         if entry is None:
             entry = self.done[key] = (at, Group(key, at, received_at=done))
-        entry[1].parts[number] = (payload, data_coding)
-        if number == 1 and message_id:
-            entry[1].first_id = message_id
+        entry[1].put(number, payload, data_coding, message_id)
 
     def again(
         self,
