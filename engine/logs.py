@@ -11,10 +11,12 @@ from __future__ import annotations
 import json
 import logging
 import sys
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
-__all__ = ["FORMATS", "TEXT_FORMAT", "JsonFormatter", "setup_logging"]
+__all__ = ["FORMATS", "TEXT_FORMAT", "JsonFormatter", "Repeated", "setup_logging"]
 
 FORMATS = ("text", "json")
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -73,3 +75,54 @@ def setup_logging(fmt: str = "text", level: str = "INFO", stream: TextIO | None 
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level.upper())
+
+
+class Repeated:
+    """Log a problem that repeats once per ``interval`` seconds, with how often it happened.
+
+    The first occurrence of a ``key`` is logged at once; the following ones within ``interval``
+    are only counted, and the next one logged after it says how many were not:
+    ``store cannot write: disk I/O error (and 1,234 more like it in the last 60 s)``. A store
+    that refuses every message, or ``accept`` out of descriptors, writes a line a minute, not a
+    traceback per attempt. ``clear(key)`` forgets a key once the problem is gone (the next
+    occurrence is logged at once again) and returns how many went unlogged.
+    """
+
+    def __init__(
+        self,
+        logger: logging.Logger,
+        interval: float = 60.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.logger = logger
+        self.interval = interval
+        self.clock = clock
+        self._last: dict[str, float] = {}
+        self._unlogged: dict[str, int] = {}
+
+    def log(self, level: int, key: str, message: str, *args: Any) -> bool:
+        """Log ``message % args`` at ``level`` unless ``key`` was logged less than ``interval``
+        ago (then count it); return whether it was logged."""
+        now = self.clock()
+        last = self._last.get(key)
+        if last is not None and now - last < self.interval:
+            self._unlogged[key] = self._unlogged.get(key, 0) + 1
+            return False
+        unlogged = self._unlogged.pop(key, 0)
+        self._last[key] = now
+        if unlogged:
+            message += " (and %s more like it in the last %s s)"
+            args = (*args, f"{unlogged:,}", f"{self.interval:g}")
+        self.logger.log(level, message, *args)
+        return True
+
+    def warning(self, key: str, message: str, *args: Any) -> bool:
+        return self.log(logging.WARNING, key, message, *args)
+
+    def error(self, key: str, message: str, *args: Any) -> bool:
+        return self.log(logging.ERROR, key, message, *args)
+
+    def clear(self, key: str) -> int:
+        """Forget ``key``: the problem is over. Return how many occurrences were not logged."""
+        self._last.pop(key, None)
+        return self._unlogged.pop(key, 0)
