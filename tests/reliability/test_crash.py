@@ -29,8 +29,9 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from engine_process import Engine, write_config
-from jsonl_peer import MO, Peer, PeerLog, free_port
+
+from tests.support.engine_process import Engine, write_config
+from tests.support.jsonl_peer import MO, Peer, PeerLog, free_port
 
 REPO = Path(__file__).resolve().parents[2]
 RULES = REPO / "rules"

@@ -43,8 +43,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from engine_process import Engine, write_config
-from jsonl_peer import MO, Peer, PeerLog, free_port
+
+from tests.support.engine_process import Engine, write_config
+from tests.support.jsonl_peer import MO, Peer, PeerLog, free_port
 
 REPO = Path(__file__).resolve().parents[2]
 CONNECTOR = "smsc"

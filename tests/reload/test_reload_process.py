@@ -12,16 +12,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 from reload_helpers import HOURS_V1, HOURS_V2, NUMBER, info, write_rules
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "reliability"))
-from engine_process import HOST, Engine, write_config
-from jsonl_peer import MO, Peer, PeerLog, free_port
+from tests.support.engine_process import HOST, Engine, write_config
+from tests.support.jsonl_peer import MO, Peer, PeerLog, free_port
 
 WINDOW = 20
 MAX_MOS = 50_000

@@ -1,6 +1,6 @@
 """The engine as a child process (``python -m engine run --config …``) and its configuration.
 
-Shared by the reliability tests: each start logs to its own file, teardown never leaves an
+Shared by the reliability, reload and robustness tests: each start logs to its own file, teardown never leaves an
 engine running.
 """
 
@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from jsonl_peer import free_port, wait_for_port
+from tests.support.jsonl_peer import free_port, wait_for_port
 
 REPO = Path(__file__).resolve().parents[2]
 HOST = "127.0.0.1"
