@@ -107,6 +107,7 @@ class Service:
         self._idle.set()
         self._tasks: list[asyncio.Task[Any]] = []
         self._accepting = False
+        self._store_problem: str | None = None
         self.processed = 0
 
     # --- life cycle ---------------------------------------------------------------------
@@ -177,6 +178,11 @@ class Service:
             "work": len(self._work),
             "outbox": self.outbox.waiting,
         }
+
+    @property
+    def store_problem(self) -> str | None:
+        """Why the store cannot write now (its last refusal), or None while writes succeed."""
+        return self._store_problem
 
     def links(self) -> dict[str, str]:
         """The link state of each connector (``up``, or what the transport says it is)."""
