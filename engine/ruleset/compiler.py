@@ -1,8 +1,8 @@
 """Own the compilation of a folder of rule files into one RuleSet, with every error at once.
 
 Steps: find the files, load each (YAML with positions), validate it (JSON Schema), compile its
-form, then check the whole: goto targets, unreachable states, states with no way out, keywords
-claimed twice on the same number.
+form, then check the whole: goto targets, unreachable states, states with no way out, loops
+without a wait, keywords claimed twice on the same number.
 """
 
 from __future__ import annotations
@@ -320,6 +320,7 @@ def _check_graph(src: Source, sc: StateCompiler, flow: Flow) -> None:
                 key=True,
                 hint="end it with 'wait:', 'goto: <state>' or 'end: true'",
             )
+    _check_loops(src, flow)
     seen, todo = set(), [flow.start]
     while todo:
         name = todo.pop()
@@ -336,6 +337,42 @@ def _check_graph(src: Source, sc: StateCompiler, flow: Flow) -> None:
                 key=True,
                 hint=f"no 'goto' leads to it from the start state '{flow.start}'",
             )
+
+
+def _check_loops(src: Source, flow: Flow) -> None:
+    """Report a cycle of states that goes round without any wait (E408).
+
+    Entering such a cycle runs its actions again and again in one step (every ``say`` a new SMS)
+    until the step cap ends the session. Only plain ``goto`` between states without ``wait`` can
+    do that: a state that waits stops the step, so a cycle through one is a conversation.
+    """
+    following: dict[str, str] = {}
+    for name, state in flow.states.items():
+        if state.wait is None and state.then is not None and state.then.state in flow.states:
+            following[name] = state.then.state
+    done: set[str] = set()
+    for first in flow.states:
+        path: list[str] = []
+        name: str | None = first
+        while name is not None and name not in done and name not in path:
+            path.append(name)
+            name = following.get(name)
+        if name is not None and name in path:
+            cycle = [*path[path.index(name) :], name]
+            closer = path[-1]
+            message = (
+                f"state '{name}' goes to itself without waiting"
+                if len(cycle) == 2
+                else f"states {' → '.join(repr(n) for n in cycle)} loop without waiting"
+            )
+            src.error(
+                "E408",
+                message,
+                ("states", closer, "goto"),
+                hint="each turn sends its messages again at once; give one of these states "
+                "a 'wait:' (with a 'timeout:' for a reminder), or end the loop with 'end: true'",
+            )
+        done.update(path)
 
 
 @dataclass(frozen=True)

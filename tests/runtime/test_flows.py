@@ -6,6 +6,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 from engine.core.model import Contact, Input
+from engine.dsl import compile_template
 from engine.runtime import step
 from tests.runtime.conftest import NOW, NUMBER, PHONE, events, message, texts
 
@@ -120,19 +121,18 @@ def test_a_missing_variable_is_an_error_event_and_the_conversation_goes_on(rules
     assert "contact.nickname" in error.data["message"]
 
 
-def test_a_goto_loop_is_cut_and_the_session_ends(rules):
-    rs = rules(
-        loop="""
-        flow: Loop
-        trigger: {keyword: LOOP}
-        states:
-          a:
-            goto: b
-          b:
-            goto: a
-        """
-    )
+def test_a_goto_loop_is_cut_and_the_session_ends():
+    # `twoway check` refuses such a loop (E408); the runtime's step cap is the second line.
+    from engine.ruleset.model import Flow, Goto, Say, Settings, State, Trigger
+    from engine.ruleset.ruleset import RuleSet
+
+    a = State("a", (Say(compile_template("again")),), then=Goto("b"))
+    b = State("b", then=Goto("a"))
+    trigger = Trigger("loop", "a", "keyword", keywords=(("loop",),))
+    flow = Flow("loop", "flow", "Loop", {"a": a, "b": b}, "a", (trigger,))
+    rs = RuleSet.build("v1", [flow], [], Settings(), ["loop.yaml"])
     sprint = message(rs, "loop")
+    assert texts(sprint) == ["again"] * 20  # the reply limit, then the step cap
     assert sprint.session is None
     errors = [e.data["message"] for e in sprint.events if e.type == "error"]
     assert errors == ["more than 100 steps in one go: the flow loops; the session ends"]
