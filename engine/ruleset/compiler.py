@@ -347,9 +347,9 @@ def _check_loops(src: Source, flow: Flow) -> None:
     do that: a state that waits stops the step, so a cycle through one is a conversation.
     """
     following: dict[str, str] = {}
-    for name, state in flow.states.items():
+    for name_, state in flow.states.items():
         if state.wait is None and state.then is not None and state.then.state in flow.states:
-            following[name] = state.then.state
+            following[name_] = state.then.state
     done: set[str] = set()
     for first in flow.states:
         path: list[str] = []
