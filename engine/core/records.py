@@ -45,6 +45,10 @@ class Received:
     """The message with its row ``id`` set."""
     duplicate: bool
     """True when the same message was already committed (a re-delivery): do not process it again."""
+    conflict: bool = False
+    """For a duplicate by provider id: True when the committed row with that id has another
+    sender, recipient or text, so this is not a re-delivery but an id used twice (a transport
+    refuses it rather than acknowledge a message it will never process)."""
 
 
 @dataclass(frozen=True, slots=True)

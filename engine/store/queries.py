@@ -181,7 +181,8 @@ def _inbound(row: Row) -> Inbound:
 def receive(conn: sqlite3.Connection, messages: Sequence[Inbound]) -> list[Received]:
     """Insert the new messages; a re-delivery is flagged, and its earlier row's id returned.
 
-    A re-delivery has the same provider id on the same transport; without an id, when the
+    A re-delivery has the same provider id on the same transport (``conflict`` when that row
+    has another sender, recipient or text: the id was used twice); without an id, when the
     message has a ``dedup_window``, the same content as a row received at most that many seconds
     before or after it, else the same fingerprint (content and receive time).
     """
@@ -212,10 +213,16 @@ def receive(conn: sqlite3.Connection, messages: Sequence[Inbound]) -> list[Recei
         prepared.append((message, at, fp, content, key))
 
     known: dict[tuple[str, ...], int] = {}
+    said: dict[int, tuple[str, str, str]] = {}
+    """Row id → (sender, recipient, text), for the rows found or added by provider id."""
     for transport, external_ids in by_transport.items():
-        sql = "SELECT id, external_id FROM inbound WHERE transport = ? AND external_id IN ({marks})"
-        for row_id, external_id in _select_in(conn, sql, external_ids, (transport,)):
+        sql = (
+            "SELECT id, external_id, sender, recipient, text FROM inbound"
+            " WHERE transport = ? AND external_id IN ({marks})"
+        )
+        for row_id, external_id, *content in _select_in(conn, sql, external_ids, (transport,)):
             known[("ext", transport, external_id)] = row_id
+            said[row_id] = (content[0], content[1], content[2])
     sql = "SELECT id, fingerprint FROM inbound WHERE fingerprint IN ({marks})"
     for row_id, fp_found in _select_in(conn, sql, fingerprints):
         known[("fp", fp_found)] = row_id
@@ -236,11 +243,21 @@ def receive(conn: sqlite3.Connection, messages: Sequence[Inbound]) -> list[Recei
         if existing is None and content is not None:
             existing = _within(recent.get(content), message.received_at, message.dedup_window)
         if existing is not None:
-            results.append(Received(replace(message, id=existing), duplicate=True))
+            earlier = said.get(existing) if message.external_id is not None else None
+            conflict = earlier is not None and earlier != (
+                message.sender,
+                message.recipient,
+                message.text,
+            )
+            results.append(
+                Received(replace(message, id=existing), duplicate=True, conflict=conflict)
+            )
             continue
         next_id += 1
         if key is not None:
             known[key] = next_id
+        if message.external_id is not None:
+            said[next_id] = (message.sender, message.recipient, message.text)
         if content is not None:
             recent.setdefault(content, []).append((message.received_at, next_id))
         rows.append(
