@@ -492,7 +492,6 @@ def test_receipt_text(text: str, fields: dict[str, str]) -> None:
         ("id:77 stat:ENROUTE err:000", {}, ("77", "ENROUTE", "sent", "000", False)),
         ("id:77 stat:ACCEPTD err:000", {}, ("77", "ACCEPTD", "sent", "000", False)),
         ("id:77 stat:DELETED", {}, ("77", "DELETED", "failed", None, True)),
-        ("id:77 stat:WHATEVER", {}, ("77", "WHATEVER", "failed", None, True)),
         # TLVs win over the text; a network error code fills a missing err
         (
             "id:99 stat:DELIVRD",

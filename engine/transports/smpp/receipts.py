@@ -8,6 +8,12 @@ The message id and state come from the ``receipted_message_id`` and ``message_st
 present, else from the conventional text ``id:… sub:… dlvrd:… submit date:… done date:…
 stat:DELIVRD err:000 text:…``. SMSCs write the same id in hex in one place and in decimal in the
 other, in either case, with leading zeros: ``normalize_id`` gives both the same form.
+
+Reading is strict: a receipt whose id or state cannot be read (no id, an id that is not printable
+ASCII, a ``stat`` that is not one of ``STATES``, garbled octets) is a ``BadReceipt`` and changes
+no outbox row. A garbled ``stat:\xff\xff`` must not fail a message that was delivered, nor the
+text ``id: stat:DELIVRD`` name a message ``stat:delivrd``. The fields are read before ``text:``
+only (what follows is the message's own text).
 """
 
 from __future__ import annotations
@@ -27,12 +33,14 @@ from engine.transports.smpp.pdu import (
 __all__ = [
     "FINAL",
     "STATES",
+    "BadReceipt",
     "Receipt",
     "is_receipt",
     "message_type",
     "normalize_id",
     "parse_receipt",
     "parse_receipt_text",
+    "read_receipt",
 ]
 
 # stat word (receipt text) → outbox status. ``sent`` means "not final yet": nothing changes.
@@ -66,10 +74,16 @@ _MESSAGE_STATES = {
     9: "SKIPPED",
 }
 
+_KEYS = r"id|sub|dlvrd|submit date|done date|stat|err"
+# A key starts the text or follows a space; its value is never the next key (``id: stat:…``).
 _FIELD = re.compile(
-    r"(?P<key>id|sub|dlvrd|submit date|done date|stat|err)\s*:\s*(?P<value>\S*)",
+    rf"(?:(?<=\s)|^)(?P<key>{_KEYS})\s*:\s*(?!(?:{_KEYS}|text)\s*:)(?P<value>\S*)",
     re.IGNORECASE,
 )
+_TEXT = re.compile(r"(?:(?<=\s)|^)text\s*:", re.IGNORECASE)
+_PRINTABLE_ID = re.compile(r"[\x21-\x39\x3b-\x7e]{1,65}")
+"""An SMSC message id: up to 65 printable ASCII characters, no colon (SMPP 3.4 §5.2.23)."""
+_PRINTABLE = re.compile(r"[\x21-\x7e]+")
 _HEX = re.compile(r"[0-9a-f]+")
 _DEC = re.compile(r"[0-9]+")
 
@@ -132,27 +146,46 @@ class Receipt:
 def parse_receipt_text(text: str) -> dict[str, str]:
     """Return the ``key: value`` fields of a receipt text, keys lower-cased.
 
-    >>> parse_receipt_text("id:0A1 submit date:2406011200 stat:DELIVRD err:000")
+    >>> parse_receipt_text("id:0A1 submit date:2406011200 stat:DELIVRD err:000 text:id:9")
     {'id': '0A1', 'submit date': '2406011200', 'stat': 'DELIVRD', 'err': '000'}
     """
     found: dict[str, str] = {}
-    for match in _FIELD.finditer(text):
+    body = _TEXT.split(text, maxsplit=1)[0]
+    for match in _FIELD.finditer(body):
         found.setdefault(match.group("key").lower(), match.group("value"))
     return found
 
 
+class BadReceipt(ValueError):
+    """A delivery receipt whose message id or state cannot be read: it changes nothing.
+
+    ``kind`` says what is wrong in a few words (``no message id``, ``unknown stat``, …): the
+    transport logs each kind once per interval, with a count.
+    """
+
+    def __init__(self, kind: str, detail: str) -> None:
+        super().__init__(f"{kind}: {detail}")
+        self.kind = kind
+
+
 def parse_receipt(pdu: Pdu, text: str, id_base: str = "auto") -> Receipt | None:
-    """Read a receipt deliver_sm (TLVs first, then its text); None if it names no message."""
-    fields = parse_receipt_text(text)
-    raw_id = tlv_text(pdu, TLV_RECEIPTED_MESSAGE_ID) or fields.get("id")
-    message_id = normalize_id(raw_id, id_base)
-    if message_id is None:
+    """Read a receipt deliver_sm (``read_receipt``); None when it cannot be read."""
+    try:
+        return read_receipt(pdu, text, id_base)
+    except BadReceipt:
         return None
-    state = tlv_int(pdu, TLV_MESSAGE_STATE)
-    stat = _MESSAGE_STATES.get(state, "") if state is not None else ""
-    stat = stat or fields.get("stat", "").upper() or "UNKNOWN"
-    status = STATES.get(stat, "failed")
+
+
+def read_receipt(pdu: Pdu, text: str, id_base: str = "auto") -> Receipt:
+    """Read a receipt deliver_sm: TLVs first, then its text. Raises ``BadReceipt`` when the
+    message id or the state is missing, garbled or unknown."""
+    fields = parse_receipt_text(text)
+    message_id = _message_id(pdu, fields, id_base)
+    stat = _stat(pdu, fields)
+    status = STATES[stat]
     error = fields.get("err")
+    if error is not None and not _PRINTABLE.fullmatch(error):
+        error = None  # a garbled error code says nothing; the state alone decides
     network = pdu.tlvs.get(TLV_NETWORK_ERROR_CODE)
     if (not error or not error.strip("0")) and network and len(network) == 3:
         code = int.from_bytes(network[1:], "big")
@@ -161,3 +194,29 @@ def parse_receipt(pdu: Pdu, text: str, id_base: str = "auto") -> Receipt | None:
     if error is not None and not error.strip("0") and status == "delivered":
         error = None
     return Receipt(message_id, stat, status, error, status != "sent")
+
+
+def _message_id(pdu: Pdu, fields: dict[str, str], id_base: str) -> str:
+    tlv = tlv_text(pdu, TLV_RECEIPTED_MESSAGE_ID)
+    raw = tlv if tlv and tlv.strip() else fields.get("id")
+    if not raw or not raw.strip():
+        raise BadReceipt("no message id", "neither receipted_message_id nor id: names one")
+    if not _PRINTABLE_ID.fullmatch(raw.strip()):
+        raise BadReceipt("garbled message id", f"{raw[:70]!r}")
+    message_id = normalize_id(raw, id_base)
+    assert message_id is not None  # not blank: checked above
+    return message_id
+
+
+def _stat(pdu: Pdu, fields: dict[str, str]) -> str:
+    """The state word: from the message_state TLV when it holds a known one, else the text's."""
+    state = tlv_int(pdu, TLV_MESSAGE_STATE)
+    if state is not None and state in _MESSAGE_STATES:
+        return _MESSAGE_STATES[state]
+    word = fields.get("stat")
+    if not word:
+        detail = f"message_state {state}" if state is not None else "no stat: and no message_state"
+        raise BadReceipt("no state", detail)
+    if word.upper() not in STATES or not _PRINTABLE.fullmatch(word):
+        raise BadReceipt("unknown stat", f"stat:{word[:20]!r}")
+    return word.upper()

@@ -13,6 +13,9 @@
   message is committed (which marks its parts done in the same transaction); a restart takes
   the held parts back, so a crash between parts loses nothing that was answered.
 - Receipts (``esm_class`` type 0x04/0x20) go to ``on_receipt`` (the store), never to the rules.
+  A receipt that cannot be read (``receipts.BadReceipt``) changes no row; it is logged once per
+  minute per kind of problem, with a count, and answered ``ESME_ROK`` like any receipt: an
+  error status would only make the SMSC deliver the same unreadable octets again.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from typing import Any
 from engine.core.messages import Inbound, Outgoing, normalize_address
 from engine.core.records import HeldPart
 from engine.errors import TransportError
+from engine.logs import Repeated
 from engine.transports.base import TransportBase
 from engine.transports.batching import Batcher
 from engine.transports.smpp import gsm7
@@ -40,10 +44,11 @@ from engine.transports.smpp.parts import Group, Reassembler
 from engine.transports.smpp.parts import Key as PartsKey
 from engine.transports.smpp.pdu import Pdu
 from engine.transports.smpp.receipts import (
+    BadReceipt,
     is_receipt,
     message_type,
     normalize_id,
-    parse_receipt,
+    read_receipt,
 )
 from engine.transports.smpp.settings import SmppSettings, submit_addressing
 from engine.types import InboundHandler, LinkStats, PartStore, Receipt, ReceiptHandler
@@ -97,6 +102,7 @@ class SmppTransport(TransportBase):
         self._holds: Batcher[HeldPart] = Batcher(self._write_holds)
         self._sweeper: asyncio.Task[None] | None = None
         self._closing = False
+        self._unreadable = Repeated(log)
         self.stats = {"submitted": 0, "throttled": 0, "received": 0, "receipts": 0}
 
     # --- life cycle ------------------------------------------------------------------------
@@ -521,9 +527,16 @@ class SmppTransport(TransportBase):
         self._reassembler.discard(group)
 
     async def _receipt(self, pdu: Pdu, text: str) -> None:
-        receipt = parse_receipt(pdu, text, self.settings.receipt_id_base)
-        if receipt is None:
-            log.warning("smpp %s: a receipt without a message id: %r", self.name, text)
+        try:
+            receipt = read_receipt(pdu, text, self.settings.receipt_id_base)
+        except BadReceipt as exc:
+            self._unreadable.warning(
+                exc.kind,
+                "smpp %s: a delivery receipt that cannot be read (%s), ignored: %r",
+                self.name,
+                exc,
+                text[:120],
+            )
             return
         self.stats["receipts"] += 1
         if not receipt.final:
