@@ -24,7 +24,7 @@ from engine.ruleset.forms import (
     compile_poll,
     compile_survey,
 )
-from engine.ruleset.loader import Document, load_path, normalise
+from engine.ruleset.loader import Document, load_path, source_text
 from engine.ruleset.model import KNOWN_ROOTS, Flow, Poll, Settings
 from engine.ruleset.ruleset import RuleSet
 from engine.ruleset.schema import validate
@@ -159,7 +159,7 @@ def compile_files(files: Sequence[Path], *, timezone: str | None = None) -> Comp
         document, load_errors = load_path(file)
         errors.extend(load_errors)
         if document is None:
-            sources[str(file)] = _raw_text(file)
+            sources[str(file)] = source_text(file)
             continue
         sources[document.file] = document.text
         schema_errors = validate(document)
@@ -185,14 +185,6 @@ def compile_files(files: Sequence[Path], *, timezone: str | None = None) -> Comp
         digest.hexdigest()[:12], builder.flows, builder.polls, settings, sorted(sources)
     )
     return Compiled(ruleset, [], sources, documents)
-
-
-def _raw_text(file: Path) -> str:
-    """The text of an unreadable rule file, as well as it can be read, to show its errors."""
-    try:
-        return normalise(file.read_bytes().decode("utf-8-sig", "replace"))
-    except OSError:
-        return ""
 
 
 def _replace_timezone(settings: Settings, timezone: str) -> Settings:

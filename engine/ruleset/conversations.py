@@ -15,7 +15,7 @@ from typing import Any
 from engine.core.messages import normalize_address
 from engine.dsl import DslError, parse_duration
 from engine.errors import RuleError, Span, did_you_mean
-from engine.ruleset.loader import Document, load_path, normalise
+from engine.ruleset.loader import Document, load_path, source_text
 from engine.ruleset.ruleset import RuleSet
 from engine.ruleset.schema import validate
 
@@ -206,7 +206,7 @@ def load_tests(
         loaded, load_errors = load_path(file)
         errors.extend(load_errors)
         if loaded is None:
-            sources[str(file)] = normalise(file.read_bytes().decode("utf-8-sig", "replace"))
+            sources[str(file)] = source_text(file)
             continue
         sources[loaded.file] = loaded.text
         schema_errors = validate(loaded)

@@ -10,7 +10,8 @@ with YAML 1.2 core-schema values: ``yes``/``no``/``on``/``off``/``y``/``n`` stay
 octal, and dates stay text (the compiler parses them). Aliases are expanded, ``<<`` merges too.
 
 Errors, never exceptions: E101 the YAML cannot be read (syntax, encoding, unsupported tag, alias
-bomb), E102 duplicate key, E103 the file is not a mapping (or a key is not text).
+bomb), E102 duplicate key, E103 the file is not a mapping (or a key is not text), E104 the file is
+larger than ``MAX_FILE_SIZE`` (refused before it is read).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from engine.errors import RuleError, Span
 __all__ = [
     "FORMS",
     "MAX_DEPTH",
+    "MAX_FILE_SIZE",
     "MAX_NODES",
     "Document",
     "JsonPath",
@@ -37,6 +39,8 @@ __all__ = [
     "load",
     "load_path",
     "normalise",
+    "read_bounded",
+    "source_text",
 ]
 
 JsonPath = tuple[str | int, ...]
@@ -49,6 +53,13 @@ MAX_NODES = 100_000
 
 MAX_DEPTH = 200
 """The deepest nesting of lists and maps a file may have."""
+
+MAX_FILE_SIZE = 1024 * 1024
+"""The largest rule file read, in bytes (1 MiB): checked before parsing, so it is a constant and
+not a setting (documented in docs/rules.md). A real rule file is a few KiB."""
+
+_SHOWN = 100
+"""How much of the first line of a file too large to read is shown under its E104."""
 
 _NOT_A_MAPPING = "a rule file must be a mapping with one of: " + ", ".join(FORMS)
 
@@ -600,16 +611,58 @@ def load(file: str, text: str) -> tuple[Document | None, list[RuleError]]:
     return document, _unique(builder.errors)
 
 
+def _too_large(file: str) -> RuleError:
+    return RuleError(
+        "E104",
+        f"the file is larger than {MAX_FILE_SIZE / 1024 / 1024:g} MiB, the most a rule file "
+        "may be: it is not read",
+        Span(file, 1, 1),
+        "a rule file this big is a mistake (a log or an export saved as .yaml?); "
+        "split real rules into several files",
+    )
+
+
+def read_bounded(path: Path, limit: int = MAX_FILE_SIZE) -> bytes | None:
+    """Return the bytes of ``path``, or None when it holds more than ``limit`` bytes.
+
+    The size is asked first (stat), and at most ``limit + 1`` bytes are ever read, so a huge
+    file (or one that grows while it is read) costs no memory. Raise OSError as ``open`` does.
+    """
+    if path.stat().st_size > limit:
+        return None
+    with path.open("rb") as handle:
+        raw = handle.read(limit + 1)
+    return None if len(raw) > limit else raw
+
+
+def source_text(path: Path) -> str:
+    """The text of a file that could not be loaded, as well as it can be read, to show its
+    errors; of a file over ``MAX_FILE_SIZE``, the start of its first line only (E104 points
+    there); "" when it cannot be read at all."""
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_FILE_SIZE + 1)
+    except OSError:
+        return ""
+    text = normalise(raw.decode("utf-8-sig", "replace"))
+    if len(raw) > MAX_FILE_SIZE:
+        return text.partition("\n")[0][:_SHOWN]
+    return text
+
+
 def load_path(path: Path) -> tuple[Document | None, list[RuleError]]:
-    """Read and load a rule file: UTF-8 (a BOM is allowed), any line endings."""
+    """Read and load a rule file: UTF-8 (a BOM is allowed), any line endings, at most
+    ``MAX_FILE_SIZE`` bytes (E104 otherwise, before any parsing)."""
     file = str(path)
     try:
-        raw = path.read_bytes()
+        raw = read_bounded(path)
     except OSError as exc:
         reason = exc.strerror or str(exc)
         return None, [
             RuleError("E101", f"cannot read the file: {reason.lower()}", Span(file, 1, 1))
         ]
+    if raw is None:
+        return None, [_too_large(file)]
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from engine.cli.main import cli
+from engine.ruleset.loader import MAX_FILE_SIZE
 
 REPO = Path(__file__).resolve().parents[2]
 BROKEN = Path(__file__).parent / "broken"
@@ -20,8 +21,24 @@ CASES = sorted(
 )
 
 
+def _too_large() -> bytes:
+    """A well-formed rule file just over the 1 MiB limit (too big to commit)."""
+    entry = b'  - keyword: K%06d\n    reply: "Keyword number %06d."\n'
+    lines = [b"autoreply:\n"]
+    size, i = len(lines[0]), 0
+    while size <= MAX_FILE_SIZE:
+        lines.append(entry % (i, i))
+        size += len(lines[-1])
+        i += 1
+    return b"".join(lines)
+
+
+GENERATED = {"E104_file_too_large.yaml": _too_large}
+"""Cases written at test time (their pinned output sits in broken/ like the others)."""
+
+
 def test_every_error_code_has_a_case() -> None:
-    codes = {case.name[:4] for case in CASES}
+    codes = {case.name[:4] for case in CASES} | {name[:4] for name in GENERATED}
     source = "\n".join(p.read_text(encoding="utf-8") for p in (REPO / "engine").rglob("*.py"))
     emitted = set(re.findall(r'"(E[1-4]\d\d)"', source))
     emitted.discard("E100")  # a path that does not exist: no file can show it (see tests/cli)
@@ -41,3 +58,18 @@ def test_check_prints_the_pinned_errors(case: Path, monkeypatch: pytest.MonkeyPa
     assert result.output == expected.read_text(encoding="utf-8")
     code = case.name[:4]
     assert f"error[{code}]" in result.output
+
+
+@pytest.mark.parametrize("name", sorted(GENERATED))
+def test_check_prints_the_pinned_errors_of_generated_cases(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / name).write_bytes(GENERATED[name]())
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["check", name])
+    expected = (BROKEN / name).with_suffix(".expected")
+    if os.environ.get("UPDATE_GOLDENS"):
+        expected.write_text(result.output, encoding="utf-8")
+    assert result.exit_code == 1
+    assert result.output == expected.read_text(encoding="utf-8")
+    assert f"error[{name[:4]}]" in result.output
