@@ -12,6 +12,7 @@ values are read from the environment only once the file is valid.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 import zoneinfo
@@ -70,6 +71,10 @@ class HttpConfig:
     listen: str = DEFAULT_LISTEN
     tokens: tuple[str, ...] = ()
     """Bearer tokens of the REST API (a later release); /health and /metrics need none."""
+    max_connections: int = 100
+    """Connections open at once; a new one beyond is answered 503 and closed at once."""
+    request_timeout: float = 10.0
+    """Seconds a connection has to send a whole request (and stays open idle after one)."""
 
     @property
     def host(self) -> str:
@@ -282,6 +287,8 @@ def _cross_errors(document: Document, found: list[RuleError]) -> list[RuleError]
                     f"available: {', '.join(CONNECTOR_TYPES)}",
                 )
             listens.append(("connectors", name, "listen"))
+            if kind == "jsonl" and (exposed := _jsonl_exposed(name, raw)) is not None:
+                add(*exposed)
     for path in listens:
         value = _at(data, path)
         if isinstance(value, str) and ":" in value:
@@ -304,6 +311,45 @@ def _cross_errors(document: Document, found: list[RuleError]) -> list[RuleError]
                     hint,
                 )
     return out
+
+
+def _jsonl_exposed(name: str, raw: dict[str, Any]) -> tuple[JsonPath, str, str] | None:
+    """A jsonl connector other machines can reach without ``allow_remote: true`` and
+    ``token: env:NAME``: the error, else None. Anyone reaching it could send real SMS."""
+    listen = raw.get("listen", "127.0.0.1:2776")
+    if not isinstance(listen, str):
+        return None
+    try:
+        host = parse_listen(listen)[0]
+    except ConfigError:
+        return None
+    if _loopback(host):
+        return None
+    if raw.get("allow_remote") is not True:
+        return (
+            ("connectors", name, "listen"),
+            f"connector '{name}' listens on {host}, which other machines can reach: "
+            "anyone there could send SMS through it",
+            "keep it on 127.0.0.1, or set allow_remote: true and token: env:NAME "
+            "(each peer then sends that token first)",
+        )
+    token = raw.get("token")
+    if isinstance(token, str) and token.startswith("env:"):
+        return None
+    return (
+        ("connectors", name, "token" if "token" in raw else "allow_remote"),
+        f"connector '{name}' listens on {host}: it needs a token read from the environment",
+        'set token: env:NAME; each peer sends it first in {"type": "auth", "token": …}',
+    )
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False  # a host name: it may resolve to anything
 
 
 def _at(data: Any, path: JsonPath) -> Any:
@@ -415,6 +461,8 @@ def _build(document: Document, env: Mapping[str, str]) -> Config:
         http=HttpConfig(
             str(http.get("listen", DEFAULT_LISTEN)),
             tuple(str(_resolve_secrets(t, env)) for t in http.get("tokens") or ()),
+            int(http.get("max_connections", HttpConfig.max_connections)),
+            float(http.get("request_timeout", HttpConfig.request_timeout)),
         ),
         log=LogConfig(str(log.get("format", "text")), level.upper() if level else None),
         connectors=connectors,

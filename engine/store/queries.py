@@ -220,9 +220,11 @@ def receive(conn: sqlite3.Connection, messages: Sequence[Inbound]) -> list[Recei
             "SELECT id, external_id, sender, recipient, text FROM inbound"
             " WHERE transport = ? AND external_id IN ({marks})"
         )
-        for row_id, external_id, *content in _select_in(conn, sql, external_ids, (transport,)):
+        for row_id, external_id, sender, recipient, text in _select_in(
+            conn, sql, external_ids, (transport,)
+        ):
             known[("ext", transport, external_id)] = row_id
-            said[row_id] = (content[0], content[1], content[2])
+            said[row_id] = (sender, recipient, text)
     sql = "SELECT id, fingerprint FROM inbound WHERE fingerprint IN ({marks})"
     for row_id, fp_found in _select_in(conn, sql, fingerprints):
         known[("fp", fp_found)] = row_id

@@ -211,7 +211,8 @@ def test_unknown_keys_of_a_connector_name_what_it_takes(tmp_path: Path) -> None:
         "  |\n"
         "2 |   console: {type: jsonl, lisen: ':1', port: 2}\n"
         "  |                                       ^^^^\n"
-        "  = hint: allowed in a jsonl connector: type, listen\n"
+        "  = hint: allowed in a jsonl connector: type, listen, allow_remote, token, max_line,"
+        " max_in_flight, max_connections, idle_timeout, write_timeout, ack_timeout\n"
         "\n"
         "2 errors found\n"
     )
