@@ -1,16 +1,18 @@
 """The engine as a child process (``python -m engine run --config …``) and its configuration.
 
-Shared by the reliability, reload and robustness tests: each start logs to its own file, teardown never leaves an
-engine running.
+Shared by the reliability, reload and robustness tests: each start logs to its own file,
+teardown never leaves an engine running.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import sys
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 from tests.support.jsonl_peer import free_port, wait_for_port
@@ -20,10 +22,18 @@ HOST = "127.0.0.1"
 STARTUP_TIMEOUT = 20.0
 
 
-def write_config(workdir: Path, rules: Path, connector: str, port: int) -> Path:
-    """Write a twoway.yaml: store in ``workdir``, a jsonl connector on ``port``, HTTP on a free
-    port (not the default 8080: it may be taken)."""
+def write_config(
+    workdir: Path,
+    rules: Path,
+    connector: str,
+    port: int,
+    options: Mapping[str, object] | None = None,
+) -> Path:
+    """Write a twoway.yaml: store in ``workdir``, a jsonl connector on ``port`` (``options``,
+    JSON values, are more keys of it), HTTP on a free port (not the default 8080: it may be
+    taken)."""
     config = workdir / "twoway.yaml"
+    extra = "".join(f"    {key}: {json.dumps(value)}\n" for key, value in (options or {}).items())
     config.write_text(
         f"store: {workdir / 'twoway.db'}\n"
         f"rules: {rules}\n"
@@ -31,7 +41,7 @@ def write_config(workdir: Path, rules: Path, connector: str, port: int) -> Path:
         "connectors:\n"
         f"  {connector}:\n"
         "    type: jsonl\n"
-        f'    listen: "{HOST}:{port}"\n',
+        f'    listen: "{HOST}:{port}"\n' + extra,
         encoding="utf-8",
     )
     return config

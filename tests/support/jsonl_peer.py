@@ -124,8 +124,9 @@ class Peer:
         self._writer: asyncio.StreamWriter | None = None
         self._task: asyncio.Task[None] | None = None
 
-    async def connect(self, host: str, port: int) -> None:
-        self._reader, self._writer = await asyncio.open_connection(host, port)
+    async def connect(self, host: str, port: int, *, limit: int = 2**16) -> None:
+        """Connect; ``limit`` is the longest line it can read (longer MTs need more)."""
+        self._reader, self._writer = await asyncio.open_connection(host, port, limit=limit)
         self._task = asyncio.create_task(self._read())
 
     async def _read(self) -> None:
