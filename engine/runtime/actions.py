@@ -1,0 +1,156 @@
+"""Own the actions a step runs: replies, sends, variables, votes, answers, hand-offs, logs."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from engine.core.messages import Outgoing, normalize_address
+from engine.core.model import Answer, Vote
+from engine.dsl import Template
+from engine.ruleset.model import (
+    READ_ONLY,
+    ChoiceTest,
+    Handoff,
+    Log,
+    RecordAnswer,
+    RecordVote,
+    Say,
+    Send,
+    SetVars,
+)
+from engine.runtime.answers import check_choice
+from engine.runtime.scratch import Scratch
+
+__all__ = ["RESERVED", "Actions"]
+
+RESERVED = READ_ONLY
+
+
+class Actions(Scratch):
+    """The actions of states, cases and timeouts, run against the scratchpad."""
+
+    __slots__ = ()
+
+    def run_actions(self, actions: tuple[Any, ...]) -> None:
+        for action in actions:
+            if isinstance(action, Say):
+                text = self.render(action.text)
+                if text is not None:
+                    self.reply(text)
+            elif isinstance(action, SetVars):
+                self.set_vars(action)
+            elif isinstance(action, Send):
+                self.send(action)
+            elif isinstance(action, RecordVote):
+                self.vote(action)
+            elif isinstance(action, RecordAnswer):
+                self.answer(action)
+            elif isinstance(action, Handoff):
+                self.handoff = action.team
+                self.emit("handoff", team=action.team)
+            elif isinstance(action, Log):
+                text = self.render(action.text)
+                if text is not None:
+                    self.emit("log", text=text)
+
+    def reply(self, text: str, *, kind: str = "reply") -> None:
+        inp = self.inp
+        if kind == "reply":
+            if inp.recent_replies + self.replies >= self.rs.settings.reply_limit:
+                if not self.limited:
+                    self.limited = True
+                    self.emit("reply_limited", limit=self.rs.settings.reply_limit)
+                return
+            self.replies += 1
+        self.outbound.append(Outgoing(inp.contact.phone, inp.number, text, kind))
+
+    def send(self, action: Send) -> None:
+        to = self.render(action.to)
+        text = self.render(action.text)
+        if not to or text is None:
+            return
+        self.outbound.append(Outgoing(normalize_address(to), self.inp.number, text, "send"))
+
+    def set_vars(self, action: SetVars) -> None:
+        for target, template in action.items:
+            ok, value = self.value(template)
+            if not ok:
+                continue
+            head, _, tail = target.partition(".")
+            if head == "contact":
+                if not tail or tail == "phone" or "." in tail:
+                    self.emit("error", message=f"cannot set '{target}'")
+                    continue
+                self.contact_fields[tail] = value
+                self.contact_view[tail] = value
+            elif head in RESERVED:
+                self.emit("error", message=f"cannot set '{target}': '{head}' is read-only")
+            else:
+                _assign(self.vars, target.split("."), value)
+
+    def vote(self, action: RecordVote) -> None:
+        poll = self.rs.polls.get(action.poll)
+        if poll is None:
+            self.emit("error", message=f"no poll named '{action.poll}'")
+            return
+        raw = self.render(action.choice)
+        if raw is None:
+            return
+        key = raw if raw in poll.choices else check_choice(ChoiceTest(poll.index), raw)
+        if key is None:
+            self.emit("error", message=f"'{raw}' is not a choice of poll '{poll.id}'")
+            return
+        choice = {"key": key, "label": poll.choices[key]}
+        if poll.opens is not None and self.now < poll.opens:
+            self.emit("vote_refused", poll=poll.id, choice=key, reason="not_open")
+            self.say_optional(poll.not_open, choice=choice)
+            return
+        if poll.closes is not None and self.now >= poll.closes:
+            self.emit("vote_refused", poll=poll.id, choice=key, reason="closed")
+            self.say_optional(poll.closed, choice=choice)
+            return
+        earlier = next((v.choice for v in self.votes if v.poll == poll.id), None)
+        earlier = earlier or self.inp.contact.votes.get(poll.id)
+        if earlier is not None:
+            previous = {"key": earlier, "label": poll.choices.get(earlier, earlier)}
+            if poll.change == "allowed" and earlier != key:
+                self.votes.append(Vote(poll.id, key, replaces=True))
+                self.emit("vote_changed", poll=poll.id, choice=key, previous=earlier)
+                self.say_optional(poll.changed or poll.reply, choice=choice, vote=previous)
+                return
+            self.emit("vote_refused", poll=poll.id, choice=key, reason="already_voted")
+            self.say_optional(poll.already_voted, choice=choice, vote=previous)
+            return
+        self.votes.append(Vote(poll.id, key))
+        self.emit("vote_recorded", poll=poll.id, choice=key)
+        self.say_optional(poll.reply, choice=choice, vote=choice)
+
+    def say_optional(self, template: Template | None, **extra: Any) -> None:
+        if template is not None:
+            text = self.render(template, **extra)
+            if text is not None:
+                self.reply(text)
+
+    def answer(self, action: RecordAnswer) -> None:
+        ok, value = self.value(action.value)
+        if not ok:
+            return
+        answers = dict(self.vars.get("answers") or {})
+        answers[action.question] = value
+        self.vars["answers"] = answers
+        survey = self.flow.id if self.flow is not None else ""
+        self.answers.append(Answer(survey, action.question, value))
+        self.emit("answer_recorded", survey=survey, question=action.question, value=value)
+
+
+def _assign(target: dict[str, Any], path: list[str], value: Any) -> None:
+    """Set ``value`` at a dotted path, copying the dicts on the way (snapshots stay intact)."""
+    head, rest = path[0], path[1:]
+    if not rest:
+        target[head] = value
+        return
+    inner = target.get(head)
+    inner = dict(inner) if isinstance(inner, Mapping) else {}
+    _assign(inner, rest, value)
+    target[head] = inner
