@@ -15,6 +15,7 @@ from engine.cli.testcmd import test_command
 from engine.errors import RuleError, TwowayError, render_all
 from engine.ruleset.compiler import compile_rules, rule_sets
 from engine.ruleset.conversations import check_tests, load_tests
+from engine.ruleset.warnings import render_warnings
 
 __all__ = ["cli", "main"]
 
@@ -43,9 +44,10 @@ def check_command(paths: tuple[Path, ...], config_path: Path | None, no_rules: b
     file:line:col.
 
     With --config FILE and no PATH, the rules FILE points to are checked too.
-    Exit 0 when everything is right, 1 otherwise.
+    Exit 0 when everything is right (warnings are printed, and do not fail), 1 otherwise.
     """
     errors: list[RuleError] = []
+    warnings: list[RuleError] = []
     sources: dict[str, str] = {}
     flows = files = 0
     checked = ""
@@ -74,6 +76,7 @@ def check_command(paths: tuple[Path, ...], config_path: Path | None, no_rules: b
         for target in rule_sets([path]):
             compiled = compile_rules(target.rules)
             errors.extend(compiled.errors)
+            warnings.extend(compiled.warnings)
             sources.update(compiled.sources)
             tests, test_errors, test_sources = load_tests(
                 target.rules, compiled.documents, target.only
@@ -85,6 +88,8 @@ def check_command(paths: tuple[Path, ...], config_path: Path | None, no_rules: b
             if compiled.ruleset is not None:
                 flows += len(compiled.ruleset.flows)
                 files += len(compiled.ruleset.files)
+    if warnings:
+        click.echo(render_warnings(warnings, sources))
     if errors:
         click.echo(render_all(errors, sources), nl=False)
         sys.exit(1)

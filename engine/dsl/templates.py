@@ -29,6 +29,12 @@ class Template:
     _parts: tuple[str | Evaluator, ...] = field(repr=False, compare=False)
     # The text of a static template, braces unescaped.
     _text: str = field(repr=False, compare=False, default="")
+    literal: str = field(repr=False, compare=False, default="")
+    """The literal text of the template (braces unescaped), without its expressions."""
+    reads: tuple[frozenset[str], ...] = field(repr=False, compare=False, default=())
+    """The root names each ``{expression}`` reads, in order."""
+    expressions: tuple[str, ...] = field(repr=False, compare=False, default=())
+    """The text of each ``{expression}``, in order."""
 
     def render(self, ctx: Mapping[str, Any]) -> str:
         """Return the text of the template in ``ctx``; raise EvalError if a part cannot be read."""
@@ -64,6 +70,8 @@ def compile_template(source: str, *, names: Collection[str] | None = None) -> Te
 def _compile(source: str, allowed: frozenset[str] | None) -> Template:
     compiler = Compiler(allowed)
     parts: list[str | Evaluator] = []
+    reads: list[frozenset[str]] = []
+    bodies: list[str] = []
     text: list[str] = []
     index = 0
     length = len(source)
@@ -87,7 +95,8 @@ def _compile(source: str, allowed: frozenset[str] | None) -> Template:
             if text:
                 parts.append("".join(text))
                 text.clear()
-            parts.append(compiler.template_expr(parse_template_expr(body, index + 1)))
+            parts.append(_expression(compiler, body, index + 1, reads))
+            bodies.append(body)
             index = end + 1
         elif char == "}":
             if source.startswith("}}", index):
@@ -109,8 +118,28 @@ def _compile(source: str, allowed: frozenset[str] | None) -> Template:
         parts.append("".join(text))
     if all(isinstance(part, str) for part in parts):
         static = "".join(part for part in parts if isinstance(part, str))
-        return Template(source, frozenset(), True, (static,), static)
-    return Template(source, frozenset(compiler.roots), False, tuple(parts))
+        return Template(source, frozenset(), True, (static,), static, static)
+    literal = "".join(part for part in parts if isinstance(part, str))
+    return Template(
+        source,
+        frozenset(compiler.roots),
+        False,
+        tuple(parts),
+        "",
+        literal,
+        tuple(reads),
+        tuple(bodies),
+    )
+
+
+def _expression(compiler: Compiler, body: str, offset: int, reads: list[frozenset[str]]) -> Any:
+    """Compile one ``{expression}``, noting the root names it reads in ``reads``."""
+    outer, compiler.roots = compiler.roots, set()
+    evaluator = compiler.template_expr(parse_template_expr(body, offset))
+    reads.append(frozenset(compiler.roots))
+    outer |= compiler.roots
+    compiler.roots = outer
+    return evaluator
 
 
 def _next_brace(source: str, start: int) -> int:

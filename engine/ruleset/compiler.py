@@ -30,6 +30,7 @@ from engine.ruleset.ruleset import RuleSet
 from engine.ruleset.schema import validate
 from engine.ruleset.source import Source
 from engine.ruleset.states import StateCompiler
+from engine.ruleset.warnings import reply_warnings
 
 __all__ = [
     "DEFAULT_TEXTS",
@@ -89,6 +90,8 @@ class Compiled:
     errors: list[RuleError]
     sources: dict[str, str]
     documents: list[Document] = field(default_factory=list)
+    warnings: list[RuleError] = field(default_factory=list)
+    """What `twoway check` warns about in a rule set that compiles (W###); never fatal."""
 
     def raise_for_errors(self) -> RuleSet:
         if self.errors or self.ruleset is None:
@@ -184,7 +187,7 @@ def compile_files(files: Sequence[Path], *, timezone: str | None = None) -> Comp
     ruleset = RuleSet.build(
         digest.hexdigest()[:12], builder.flows, builder.polls, settings, sorted(sources)
     )
-    return Compiled(ruleset, [], sources, documents)
+    return Compiled(ruleset, [], sources, documents, reply_warnings(ruleset))
 
 
 def _replace_timezone(settings: Settings, timezone: str) -> Settings:
@@ -267,6 +270,7 @@ class _Builder:
             reply_limit=int(limit.get("count", 20)),
             reply_window=window or timedelta(hours=1),
             typo_tolerance=bool(data.get("typo_tolerance", True)),
+            max_reply_parts=int(data.get("max_reply_parts", 10)),
         )
 
     def check(self) -> list[RuleError]:

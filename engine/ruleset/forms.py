@@ -115,24 +115,26 @@ def compile_poll(src: Source, sc: StateCompiler, order: int) -> tuple[Flow, Poll
         closed=messages["closed"] or compile_template("Sorry, voting is closed."),
         not_open=messages["not_open"] or compile_template("Sorry, voting has not opened yet."),
         index=index,
+        where={key: src.span((key,), key=True) for key in messages if key in data},
     )
     record = (RecordVote(poll.id, compile_template("{choice}")),)
     listing = _or_list(keys)
     ask = messages["ask"] or compile_template(_escape(f"Which one? Reply {listing}."))
     invalid = messages["invalid"] or compile_template(_escape(f"Please reply {listing}."))
     assert poll.closed is not None and poll.not_open is not None
+    at = poll.where.get
     state = State(
         "vote",
-        actions=(Say(ask),),
+        actions=(Say(ask, at("ask")),),
         route=(
             # a closed poll says so at once, instead of asking for a choice it would refuse
-            Case(PollGate(poll.id, "closed"), (Say(poll.closed),), END),
-            Case(PollGate(poll.id, "not_open"), (Say(poll.not_open),), END),
+            Case(PollGate(poll.id, "closed"), (Say(poll.closed, at("closed")),), END),
+            Case(PollGate(poll.id, "not_open"), (Say(poll.not_open, at("not_open")),), END),
             Case(ChoiceTest(index, use_rest=True), record, END),
         ),
         wait=Wait(
             cases=(Case(ChoiceTest(index), record, END),),
-            otherwise=Case(None, (Say(invalid),), STAY, retries=1, exhausted=END),
+            otherwise=Case(None, (Say(invalid, at("invalid")),), STAY, retries=1, exhausted=END),
         ),
     )
     scope = numbers(data.get("number"))
@@ -167,7 +169,9 @@ def compile_survey(src: Source, sc: StateCompiler, order: int) -> Flow:
     states: dict[str, State] = {}
     first = Goto(names[0])
     intro = src.template(("intro",)) if "intro" in data else None
-    states["start"] = State("start", (Say(intro),) if intro else (), (), None, first)
+    states["start"] = State(
+        "start", (Say(intro, src.span(("intro",), key=True)),) if intro else (), (), None, first
+    )
     for i, question in enumerate(questions):
         path = ("questions", i)
         following = Goto(names[i + 1])
@@ -178,6 +182,7 @@ def compile_survey(src: Source, sc: StateCompiler, order: int) -> Flow:
             if "invalid" in question
             else compile_template(_escape(_invalid_text(question)))
         )
+        say_invalid = (Say(invalid, src.span((*path, "invalid"), key=True)),) if invalid else ()
         route: tuple[Case, ...] = ()
         if "skip_if" in question:
             skip = src.condition((*path, "skip_if"))
@@ -186,16 +191,18 @@ def compile_survey(src: Source, sc: StateCompiler, order: int) -> Flow:
         record = (RecordAnswer(str(question["id"]), compile_template("{answer}")),)
         states[names[i]] = State(
             names[i],
-            actions=(Say(ask),) if ask else (),
+            actions=(Say(ask, src.span((*path, "ask"), key=True)),) if ask else (),
             route=route,
             wait=Wait(
                 cases=(Case(test, record, following),),
-                otherwise=Case(None, (Say(invalid),) if invalid else (), STAY, retries, following),
+                otherwise=Case(None, say_invalid, STAY, retries, following),
                 timeout=Timeout(timeout, (), END) if timeout else None,
             ),
         )
     outro = src.template(("outro",)) if "outro" in data else None
-    states["done"] = State("done", (Say(outro),) if outro else (), (), None, END)
+    states["done"] = State(
+        "done", (Say(outro, src.span(("outro",), key=True)),) if outro else (), (), None, END
+    )
     scope = numbers(data.get("number"))
     return Flow(
         id=sc.flow_id,

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 from engine.dsl import Condition, Pattern, Template
+from engine.errors import Span
 
 __all__ = [
     "END",
@@ -79,12 +80,15 @@ Transition = Goto
 @dataclass(frozen=True, slots=True)
 class Say:
     text: Template
+    where: Span | None = None
+    """Where the ``say``/``reply`` is written, to name it in events and warnings."""
 
 
 @dataclass(frozen=True, slots=True)
 class Send:
     to: Template
     text: Template
+    where: Span | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,6 +244,8 @@ class Poll:
     not_open: Template | None = None
     index: Mapping[str, str] = field(default_factory=dict)
     """Normalised key or label → choice key."""
+    where: Mapping[str, Span] = field(default_factory=dict)
+    """Message key (``reply``, ``closed`` …) → where the file writes it (absent: the default)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,6 +259,8 @@ class Settings:
     reply_limit: int = 20
     reply_window: timedelta = timedelta(hours=1)
     max_steps: int = 100
+    max_reply_parts: int = 10
+    """The most SMS parts one reply or ``send`` may take; a longer one is not sent."""
     typo_tolerance: bool = True
     """Forgive one typo in keywords of five letters or more (HORAIRS → HORAIRES)."""
 

@@ -79,10 +79,10 @@ class StateCompiler:
         value = src.get(path)
         if key in ("say", "reply"):
             text = src.template(path)
-            return Say(text) if text else None
+            return Say(text, src.span(path, key=True)) if text else None
         if key == "send":
             to, text = src.template((*path, "to")), src.template((*path, "text"))
-            return Send(to, text) if to and text else None
+            return Send(to, text, src.span(path, key=True)) if to and text else None
         if key == "set":
             items = []
             for target in value:
@@ -150,7 +150,7 @@ class StateCompiler:
         value = self.src.get(path)
         if isinstance(value, str):
             text = self.src.template(path)
-            return Case(None, (Say(text),) if text else (), STAY)
+            return Case(None, (Say(text, self.src.span(path, key=True)),) if text else (), STAY)
         retries = value.get("retries")
         exhausted = self.goto((*path, "then")) if "then" in value else END
         return Case(

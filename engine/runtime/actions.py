@@ -7,7 +7,9 @@ from typing import Any
 
 from engine.core.messages import Outgoing, normalize_address
 from engine.core.model import Answer, Vote
+from engine.core.sms import sms_parts
 from engine.dsl import Template
+from engine.errors import Span
 from engine.ruleset.model import (
     READ_ONLY,
     ChoiceTest,
@@ -37,7 +39,7 @@ class Actions(Scratch):
             if isinstance(action, Say):
                 text = self.render(action.text)
                 if text is not None:
-                    self.reply(text)
+                    self.reply(text, where=action.where)
             elif isinstance(action, SetVars):
                 self.set_vars(action)
             elif isinstance(action, Send):
@@ -54,9 +56,11 @@ class Actions(Scratch):
                 if text is not None:
                     self.emit("log", text=text)
 
-    def reply(self, text: str, *, kind: str = "reply") -> None:
+    def reply(self, text: str, *, kind: str = "reply", where: Span | None = None) -> None:
         inp = self.inp
         if kind == "reply":
+            if self.too_long(text, where, "reply"):
+                return
             if inp.recent_replies + self.replies >= self.rs.settings.reply_limit:
                 if not self.limited:
                     self.limited = True
@@ -68,9 +72,26 @@ class Actions(Scratch):
     def send(self, action: Send) -> None:
         to = self.render(action.to)
         text = self.render(action.text)
-        if not to or text is None:
+        if not to or text is None or self.too_long(text, action.where, "send"):
             return
         self.outbound.append(Outgoing(normalize_address(to), self.inp.number, text, "send"))
+
+    def too_long(self, text: str, where: Span | None, what: str) -> bool:
+        """Whether ``text`` takes more SMS parts than ``settings.max_reply_parts`` (then it is
+        not sent, and an ``error`` event names the rule that wrote it)."""
+        most = self.rs.settings.max_reply_parts
+        if sms_parts(text, stop=most + 1) <= most:
+            return False
+        flow = self.flow.id if self.flow is not None else None
+        self.emit(
+            "error",
+            message=f"the {what} needs more than {most} SMS parts (settings.max_reply_parts): "
+            "it is not sent",
+            rule=str(where) if where is not None else flow,
+            flow=flow,
+            length=len(text),
+        )
+        return True
 
     def set_vars(self, action: SetVars) -> None:
         for target, template in action.items:
@@ -104,11 +125,11 @@ class Actions(Scratch):
         choice = {"key": key, "label": poll.choices[key]}
         if poll.opens is not None and self.now < poll.opens:
             self.emit("vote_refused", poll=poll.id, choice=key, reason="not_open")
-            self.say_optional(poll.not_open, choice=choice)
+            self.say_optional(poll.not_open, poll.where.get("not_open"), choice=choice)
             return
         if poll.closes is not None and self.now >= poll.closes:
             self.emit("vote_refused", poll=poll.id, choice=key, reason="closed")
-            self.say_optional(poll.closed, choice=choice)
+            self.say_optional(poll.closed, poll.where.get("closed"), choice=choice)
             return
         earlier = next((v.choice for v in self.votes if v.poll == poll.id), None)
         earlier = earlier or self.inp.contact.votes.get(poll.id)
@@ -117,20 +138,25 @@ class Actions(Scratch):
             if poll.change == "allowed" and earlier != key:
                 self.votes.append(Vote(poll.id, key, replaces=True))
                 self.emit("vote_changed", poll=poll.id, choice=key, previous=earlier)
-                self.say_optional(poll.changed or poll.reply, choice=choice, vote=previous)
+                which = "changed" if poll.changed else "reply"
+                self.say_optional(
+                    poll.changed or poll.reply, poll.where.get(which), choice=choice, vote=previous
+                )
                 return
             self.emit("vote_refused", poll=poll.id, choice=key, reason="already_voted")
-            self.say_optional(poll.already_voted, choice=choice, vote=previous)
+            self.say_optional(
+                poll.already_voted, poll.where.get("already_voted"), choice=choice, vote=previous
+            )
             return
         self.votes.append(Vote(poll.id, key))
         self.emit("vote_recorded", poll=poll.id, choice=key)
-        self.say_optional(poll.reply, choice=choice, vote=choice)
+        self.say_optional(poll.reply, poll.where.get("reply"), choice=choice, vote=choice)
 
-    def say_optional(self, template: Template | None, **extra: Any) -> None:
+    def say_optional(self, template: Template | None, where: Span | None, **extra: Any) -> None:
         if template is not None:
             text = self.render(template, **extra)
             if text is not None:
-                self.reply(text)
+                self.reply(text, where=where)
 
     def answer(self, action: RecordAnswer) -> None:
         ok, value = self.value(action.value)

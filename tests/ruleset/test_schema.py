@@ -139,7 +139,7 @@ def test_unknown_key_without_a_close_match_lists_what_is_allowed() -> None:
     error = one("settings:\n  colour: red\n")
     assert error.hint == (
         "allowed in 'settings': help, opt_out, opt_in, language, timezone, session_expiry, "
-        "reply_limit, typo_tolerance"
+        "reply_limit, typo_tolerance, max_reply_parts"
     )
 
 
