@@ -174,6 +174,8 @@ class Timeout:
     after: timedelta
     actions: tuple[Action, ...] = ()
     then: Goto = END
+    where: Span | None = None
+    """Where the ``timeout`` is written, to name it in events."""
 
 
 @dataclass(frozen=True, slots=True)

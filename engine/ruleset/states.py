@@ -181,7 +181,7 @@ class StateCompiler:
             return None
         data = self.src.get(path)
         then = self.goto((*path, "then")) if "then" in data else END
-        return Timeout(after, self.actions(path), then)
+        return Timeout(after, self.actions(path), then, self.src.span(path, key=True))
 
     def state(self, name: str, path: Path) -> State:
         data: Mapping[str, Any] = self.src.get(path)

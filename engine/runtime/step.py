@@ -114,6 +114,16 @@ class _Run(Actions):
         self.emit("timeout", flow=self.flow.id, state=self.state)
         self.run_actions(timeout.actions)
         self.transition(timeout.then)
+        if self.limited and self.flow is not None:
+            # A timer that keeps a conversation going past the reply limit would fire forever.
+            limit = self.rs.settings.reply_limit
+            self.emit(
+                "error",
+                message=f"a timeout keeps the conversation going past the reply limit ({limit} "
+                "per window): the session ends",
+                rule=str(timeout.where) if timeout.where is not None else self.flow.id,
+            )
+            self.end_session("reply_limit")
 
     def on_start(self) -> None:
         inp = self.inp

@@ -1,0 +1,65 @@
+"""Rules cannot flood a phone: a timeout cycle stops at the reply limit."""
+
+from __future__ import annotations
+
+from engine.core.model import Contact, Input
+from engine.runtime import step
+from tests.runtime.conftest import NUMBER, PHONE, message, texts
+
+NAG = """\
+flow: Nag
+trigger: {keyword: NAG}
+states:
+  nag:
+    say: "Are you there?"
+    wait:
+      - when: yes
+        say: "Good."
+        end: true
+    timeout: {after: 1s, then: nag}
+"""
+SETTINGS = "settings:\n  reply_limit: {count: 3, per: 1h}\n"
+
+
+def fire(rs, session, recent_replies):
+    inp = Input("timeout", Contact(PHONE), NUMBER, session_id=session.id,
+                recent_replies=recent_replies)  # fmt: skip
+    assert session.deadline is not None
+    return step(rs, session, inp, session.deadline)
+
+
+def test_a_timeout_cycle_runs_until_the_reply_limit_then_the_session_ends(rules, tmp_path):
+    rs = rules(nag=NAG, settings=SETTINGS)
+    sprint = message(rs, "nag")
+    sent = len(sprint.outbound)
+    session = sprint.session
+    fired = 0
+    while session is not None and fired < 100:
+        sprint = fire(rs, session, sent)
+        sent += len(sprint.outbound)
+        session = sprint.session
+        fired += 1
+    assert (sent, fired) == (3, 3)  # two timeouts nag again; the third is over the limit
+    assert texts(sprint) == []
+    assert sprint.session is None and sprint.ended is not None
+    error = next(e.data for e in sprint.events if e.type == "error")
+    assert error == {
+        "message": "a timeout keeps the conversation going past the reply limit (3 per "
+        "window): the session ends",
+        "rule": f"{tmp_path}/nag.yaml:10:5",
+    }
+    ended = next(e.data for e in sprint.events if e.type == "session_ended")
+    assert ended["reason"] == "reply_limit"
+
+
+def test_a_message_over_the_reply_limit_keeps_its_session(rules):
+    rs = rules(
+        nag=NAG.replace(
+            "        end: true\n", "        end: true\n      - otherwise: {say: Say YES.}\n"
+        )
+    )
+    session = message(rs, "nag").session
+    sprint = message(rs, "maybe", session, recent_replies=20)
+    assert texts(sprint) == []
+    assert "reply_limited" in [e.type for e in sprint.events]
+    assert sprint.session is not None  # the contact may still answer: only timers are cut
