@@ -8,6 +8,7 @@ import signal
 from collections.abc import Awaitable, Callable
 
 from engine.config import Config, parse_listen
+from engine.metrics import Metrics
 from engine.reload import Reloader
 from engine.ruleset.compiler import compile_rules
 from engine.service import Service
@@ -73,6 +74,7 @@ def build_service(config: Config) -> Service:
         build_transports(config),
         routes=routes,
         throughput=throughput,
+        metrics=Metrics(numbers=config.numbers, connectors=config.connectors),
     )
 
 

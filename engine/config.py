@@ -71,6 +71,10 @@ class HttpConfig:
     listen: str = DEFAULT_LISTEN
     tokens: tuple[str, ...] = ()
     """Bearer tokens of the REST API (a later release); /health and /metrics need none."""
+    max_connections: int = 100
+    """Connections open at once; a new one beyond is answered 503 and closed at once."""
+    request_timeout: float = 10.0
+    """Seconds a connection has to send a whole request (and stays open idle after one)."""
 
     @property
     def host(self) -> str:
@@ -457,6 +461,8 @@ def _build(document: Document, env: Mapping[str, str]) -> Config:
         http=HttpConfig(
             str(http.get("listen", DEFAULT_LISTEN)),
             tuple(str(_resolve_secrets(t, env)) for t in http.get("tokens") or ()),
+            int(http.get("max_connections", HttpConfig.max_connections)),
+            float(http.get("request_timeout", HttpConfig.request_timeout)),
         ),
         log=LogConfig(str(log.get("format", "text")), level.upper() if level else None),
         connectors=connectors,

@@ -1,7 +1,7 @@
 """Own the health report: what ``GET /health`` answers and ``twoway status`` prints.
 
-``status`` is ``ok`` when the engine takes messages, every connector's link is up and the rule
-files compile; ``degraded`` otherwise, with one line per problem in ``problems``.
+``status`` is ``ok`` when the engine takes messages, the store writes, every connector's link is
+up and the rule files compile; ``degraded`` otherwise, with one line per problem in ``problems``.
 """
 
 from __future__ import annotations
@@ -59,6 +59,8 @@ def health_report(
     problems: list[str] = []
     if not service.accepting:
         problems.append("the engine is not taking messages (starting or stopping)")
+    if service.store_problem is not None:
+        problems.append(f"the store cannot write: {service.store_problem}")
     problems.extend(
         f"connector {name} is {info['state']}" + (f": {info['error']}" if "error" in info else "")
         for name, info in connectors.items()

@@ -1,21 +1,25 @@
 """Own the aiohttp server of ``/health`` and ``/metrics``.
 
 ``GET /health``: the health report as JSON, 200 when ``ok``, 503 when ``degraded``.
-``GET /metrics``: the Prometheus text exposition format 0.0.4.
+``GET /metrics``: the Prometheus text exposition format 0.0.4, made off the event loop.
+Connections are limited (``http.max_connections``, ``http.request_timeout``: engine.web.limits).
 """
 
 from __future__ import annotations
 
+import asyncio
+import ipaddress
 import json
 import logging
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from engine.config import Config, parse_listen
+from engine.config import Config, HttpConfig, parse_listen
 from engine.errors import ConfigError
 from engine.service import Service
 from engine.web.health import RulesStatus, health_report
+from engine.web.limits import Limits
 
 __all__ = ["METRICS_CONTENT_TYPE", "HttpEndpoint", "start_http"]
 
@@ -39,10 +43,13 @@ class HttpEndpoint:
         self.reloader = reloader
         self.host = "127.0.0.1"
         self.port = 0
-        self.app = web.Application()
+        http = config.http if config is not None else HttpConfig()
+        self.limits = Limits(http.max_connections, http.request_timeout)
+        self.app = web.Application(middlewares=[self.limits.middleware])
         self.app.router.add_get("/health", self.health)
         self.app.router.add_get("/metrics", self.metrics)
         self._runner: web.AppRunner | None = None
+        self._server: asyncio.Server | None = None
 
     @property
     def url(self) -> str:
@@ -51,23 +58,31 @@ class HttpEndpoint:
 
     async def start(self, host: str = "127.0.0.1", port: int = 8080) -> None:
         runner = web.AppRunner(
-            self.app, access_log=None, handle_signals=False, shutdown_timeout=1.0
+            self.app,
+            access_log=None,
+            handle_signals=False,
+            shutdown_timeout=1.0,
+            keepalive_timeout=self.limits.request_timeout,
         )
         await runner.setup()
+        assert runner.server is not None
+        factory = self.limits.wrap(runner.server)
         try:
-            await web.TCPSite(runner, host, port).start()
+            server = await asyncio.get_running_loop().create_server(factory, host, port)
         except OSError as exc:
             await runner.cleanup()
             raise ConfigError(
                 f"cannot serve /health and /metrics on {host}:{port}: "
                 f"{(exc.strerror or str(exc)).lower()}; change http.listen in twoway.yaml"
             ) from exc
-        self._runner = runner
+        self._runner, self._server = runner, server
         self.host = host
-        bound = runner.addresses[0]
-        self.port = int(bound[1])
+        self.port = int(server.sockets[0].getsockname()[1])
 
     async def stop(self) -> None:
+        if self._server is not None:
+            self._server.close()  # no new connections; aiohttp closes the open ones
+            self._server = None
         if self._runner is not None:
             runner, self._runner = self._runner, None
             await runner.cleanup()
@@ -81,7 +96,7 @@ class HttpEndpoint:
         )
 
     async def metrics(self, request: web.Request) -> web.Response:
-        body = self.service.metrics.render().encode("utf-8")
+        body = await self.service.metrics.exposition()
         return web.Response(body=body, headers={"Content-Type": METRICS_CONTENT_TYPE})
 
 
@@ -93,4 +108,21 @@ async def start_http(
     host, port = parse_listen(config.http.listen)
     await endpoint.start(host, port)
     log.info("http: /health and /metrics on %s", endpoint.url)
+    if not _loopback(host):
+        log.warning(
+            "http listens on %s, reachable from the network: /health and /metrics have no "
+            "token; keep http.listen on 127.0.0.1 and put a reverse proxy or a firewall rule "
+            "in front of it",
+            endpoint.url.removeprefix("http://"),
+        )
     return endpoint.stop
+
+
+def _loopback(host: str) -> bool:
+    """Whether ``host`` is reachable from this machine only (a host name may be anything)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

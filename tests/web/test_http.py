@@ -13,11 +13,13 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from engine.config import Config, ConnectorConfig
 from engine.errors import ConfigError
+from engine.metrics import Metrics
 from engine.ruleset.compiler import compile_rules
 from engine.service import Service
 from engine.store import SqliteStore
 from engine.transports.loopback import LoopbackTransport
 from engine.web import HttpEndpoint
+from tests.support.metrics import sample, series
 
 REPO = Path(__file__).resolve().parents[2]
 RULES = compile_rules(REPO / "rules").raise_for_errors()
@@ -38,6 +40,7 @@ async def running(tmp_path: Path) -> AsyncIterator[tuple[Service, HttpEndpoint]]
         SqliteStore(str(tmp_path / "t.db")),
         {"phone": phone, "smsc": Flaky("smsc")},
         routes={"36111": "phone"},
+        metrics=Metrics(numbers=["36111"]),
     )
     config = Config(
         store=str(tmp_path / "t.db"),
@@ -94,25 +97,26 @@ async def test_health_and_metrics_after_messages_flow(
 
     status, kind, text = await get(endpoint, "/metrics")
     assert (status, kind) == (200, "text/plain; version=0.0.4; charset=utf-8")
+    assert sample(text, "twoway_messages_in_total", connector="phone", number="36111") == 3
+    assert sample(text, "twoway_messages_duplicate_total", connector="phone") == 1
+    assert sample(text, "twoway_messages_out_total", connector="phone", number="36111") == 3
+    assert sample(text, "twoway_reply_latency_seconds_count") == 3
+    assert sample(text, "twoway_reply_latency_seconds_bucket", le="+Inf") == 3
+    assert sample(text, "twoway_queue_depth", queue="work") == 0
+    assert sample(text, "twoway_connector_up", connector="smsc") == 1
+    assert sample(text, "twoway_rules_info", version=RULES.version) == 1
+    assert sample(text, "twoway_store_up") == 1
     lines = text.splitlines()
-    assert 'twoway_messages_in_total{connector="phone",number="36111"} 3' in lines
-    assert 'twoway_messages_duplicate_total{connector="phone"} 1' in lines
-    assert 'twoway_messages_out_total{connector="phone",number="36111"} 3' in lines
-    assert "twoway_reply_latency_seconds_count 3" in lines
-    assert 'twoway_reply_latency_seconds_bucket{le="+Inf"} 3' in lines
-    assert 'twoway_queue_depth{queue="work"} 0' in lines
-    assert 'twoway_connector_up{connector="smsc"} 1' in lines
-    assert f'twoway_rules_info{{version="{RULES.version}"}} 1' in lines
     assert "# TYPE twoway_reply_latency_seconds histogram" in lines
     assert "# TYPE twoway_messages_in_total counter" in lines
     families = {f.name for f in text_string_to_metric_families(text)}
     assert {"twoway_messages_in", "twoway_reply_latency_seconds"} <= families
-    sent_before = service.metrics.messages_out.get(connector="phone", number="36111")
 
     # an opted-out contact gets no reply: nothing more goes out
     await phone.deliver("+33600000003", "36111", "VOTE B", AT, "m4")
     await service.idle()
-    assert service.metrics.messages_out.get(connector="phone", number="36111") == sent_before
+    _, _, text = await get(endpoint, "/metrics")
+    assert sample(text, "twoway_messages_out_total", connector="phone", number="36111") == 3
 
 
 async def test_health_is_degraded_with_503_and_says_why(
@@ -133,8 +137,8 @@ async def test_health_is_degraded_with_503_and_says_why(
     ]
     assert report["rules"]["errors"].startswith("rules/a.yaml:3:1: error[E201]")
     _, _, text = await get(endpoint, "/metrics")
-    assert 'twoway_connector_up{connector="smsc"} 0' in text.splitlines()
-    assert 'twoway_rules_reloads_total{outcome="error"} 1' in text.splitlines()
+    assert sample(text, "twoway_connector_up", connector="smsc") == 0
+    assert sample(text, "twoway_rules_reloads_total", outcome="error") == 1
 
     smsc.state = "up"
     service.metrics.reload(ok=True, version=service.ruleset.version)
@@ -201,5 +205,23 @@ async def test_a_swapped_rule_set_shows_in_health_and_metrics(
     _, _, body = await get(endpoint, "/health")
     assert json.loads(body)["rules"]["version"] == other.version
     _, _, text = await get(endpoint, "/metrics")
-    info = [line for line in text.splitlines() if line.startswith("twoway_rules_info{")]
-    assert info == [f'twoway_rules_info{{version="{other.version}"}} 1']
+    assert series(text, "twoway_rules_info") == {frozenset({("version", other.version)}): 1}
+
+
+async def test_a_store_that_cannot_write_degrades_health_and_shows_on_metrics(
+    running: tuple[Service, HttpEndpoint], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, endpoint = running
+    problem: list[str | None] = ["disk I/O error"]  # what the service says after a refused write
+    monkeypatch.setattr(Service, "store_problem", property(lambda _: problem[0]))
+    status, _, body = await get(endpoint, "/health")
+    assert status == 503
+    assert json.loads(body)["problems"] == ["the store cannot write: disk I/O error"]
+    _, _, text = await get(endpoint, "/metrics")
+    assert sample(text, "twoway_store_up") == 0
+
+    problem[0] = None  # a write succeeded again
+    status, _, _ = await get(endpoint, "/health")
+    assert status == 200
+    _, _, text = await get(endpoint, "/metrics")
+    assert sample(text, "twoway_store_up") == 1
