@@ -178,9 +178,9 @@ class JsonLinesTransport(TransportBase):
         elif kind == "mo":
             await self._mo(conn, frame)
         elif kind == "mt_ack":
-            self._mt_ack(conn, frame)
+            await self._mt_ack(conn, frame)
         elif kind == "query_resp":
-            self._query_resp(conn, frame)
+            await self._query_resp(conn, frame)
         elif kind == "ping":
             await _write(conn, {"type": "pong"})
         else:
@@ -204,11 +204,11 @@ class JsonLinesTransport(TransportBase):
         await _tell(conn, error)
         conn.close()
 
-    def _mt_ack(self, conn: Connection, frame: dict[str, Any]) -> None:
+    async def _mt_ack(self, conn: Connection, frame: dict[str, Any]) -> None:
         try:
             ref = check_ref(frame)
         except FrameError as exc:
-            self._later(_tell(conn, str(exc)))
+            await _tell(conn, str(exc))
             return
         future = self._acks.pop(ref, None)
         if future is not None and not future.done():
@@ -216,11 +216,11 @@ class JsonLinesTransport(TransportBase):
         conn.proven = True
         conn.missed = False
 
-    def _query_resp(self, conn: Connection, frame: dict[str, Any]) -> None:
+    async def _query_resp(self, conn: Connection, frame: dict[str, Any]) -> None:
         try:
             seen = check_refs(frame)
         except FrameError as exc:
-            self._later(_tell(conn, str(exc)))
+            await _tell(conn, str(exc))
             return
         query = self._queries.pop(conn, None)
         if query is not None and not query.done():
