@@ -15,6 +15,7 @@ from typing import Any
 import regex
 
 from engine.dsl import ast
+from engine.dsl.budget import REGEX_TIMEOUT, run_regex
 from engine.dsl.errors import DslError, EvalError, UnknownNameError
 from engine.dsl.functions import FUNCTIONS, SIGNATURES, Signature, date, in_zone
 from engine.dsl.values import arithmetic, contains, describe, equals, negate, order, to_text
@@ -24,8 +25,6 @@ __all__ = ["REGEX_TIMEOUT", "STRAY_ERRORS", "Compiler", "Evaluator", "search", "
 
 Evaluator = Callable[[Mapping[str, Any]], Any]
 
-# Seconds one regex search may take; SMS text is short, so only a pathological regex gets there.
-REGEX_TIMEOUT = 0.05
 
 _REGEX_FLAGS = {"i": regex.IGNORECASE, "m": regex.MULTILINE, "s": regex.DOTALL}
 
@@ -69,13 +68,13 @@ def _step(value: Any, key: str, path: tuple[str, ...]) -> Any:
 
 
 def search(pattern: Any, subject: Any) -> bool:
-    """Return whether the compiled ``pattern`` is found in ``subject`` within the time limit."""
-    try:
-        return pattern.search(to_text(subject), timeout=REGEX_TIMEOUT) is not None
-    except TimeoutError:
-        raise EvalError(
-            f"the regex /{pattern.pattern}/ took longer than {REGEX_TIMEOUT} s and was stopped"
-        ) from None
+    """Return whether the compiled ``pattern`` is found in ``subject`` within the time allowed
+    (see ``engine.dsl.budget``)."""
+    too_long = (
+        f"the regex /{pattern.pattern}/ ran out of time and was stopped; the other regexes "
+        "of this message count as no match"
+    )
+    return run_regex(pattern, to_text(subject), too_long) is not None
 
 
 _dynamic_regexes: dict[str, Any] = {}

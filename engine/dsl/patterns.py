@@ -29,8 +29,8 @@ from typing import Any
 
 import regex
 
-from engine.dsl.compiler import REGEX_TIMEOUT
-from engine.dsl.errors import DslError, EvalError
+from engine.dsl.budget import run_regex
+from engine.dsl.errors import DslError
 from engine.dsl.scanners import DATE_REGEX, NUMBER_REGEX, PHONE_REGEX, parse_date, parse_phone
 from engine.dsl.text import fold_for_match, normalize
 from engine.dsl.values import parse_number
@@ -95,10 +95,11 @@ class Pattern:
         Raise EvalError if matching takes longer than the regex time limit.
         """
         folded, origin = fold_for_match(text)
-        try:
-            found = self._regex.match(folded, timeout=REGEX_TIMEOUT)
-        except TimeoutError:
-            raise EvalError(f"the pattern {self.source!r} took too long to match") from None
+        too_long = (
+            f"the pattern {self.source!r} ran out of time; the other regexes of this message "
+            "count as no match"
+        )
+        found = run_regex(self._regex, folded, too_long, match=True)
         if found is None:
             return None
         result: dict[str, Any] = {}

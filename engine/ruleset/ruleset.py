@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from engine.dsl import EvalError
 from engine.ruleset.model import Flow, Poll, Settings, Trigger
 
 __all__ = ["RuleSet", "TriggerMatch"]
@@ -98,9 +99,18 @@ class RuleSet:
         )
 
     def find_trigger(
-        self, words: Sequence[str], text: str, number: str, *, interrupting: bool = False
+        self,
+        words: Sequence[str],
+        text: str,
+        number: str,
+        *,
+        interrupting: bool = False,
+        problems: list[tuple[EvalError, Trigger]] | None = None,
     ) -> TriggerMatch | None:
-        """Return the keyword or pattern trigger for a message (precedence level 3), if any."""
+        """Return the keyword or pattern trigger for a message (precedence level 3), if any.
+
+        A pattern that cannot be matched (out of time) does not match; it is added to
+        ``problems`` when given."""
         if not words:
             return None
         first = words[0]
@@ -121,7 +131,12 @@ class RuleSet:
                 continue
             if not _applies(trigger, number) or trigger.pattern is None:
                 continue
-            captures = trigger.pattern.match(text)
+            try:
+                captures = trigger.pattern.match(text)
+            except EvalError as exc:
+                if problems is not None:
+                    problems.append((exc, trigger))
+                continue
             if captures is not None:
                 return TriggerMatch(trigger, captures, "")
         if self.settings.typo_tolerance and not interrupting:

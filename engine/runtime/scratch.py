@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from engine.core.messages import MAX_TEXT, Outgoing
 from engine.core.model import Answer, Event, Input, Session, Vote
 from engine.dsl import Condition, EvalError, Pattern, Template, intent, normalize
+from engine.dsl.budget import BudgetSpent
 from engine.dsl.text import intent_of_normalized
 from engine.ruleset.model import AnswerTest, Case, ChoiceTest, Flow, PollGate, Test
 from engine.ruleset.ruleset import RuleSet
@@ -107,7 +108,7 @@ class Scratch:
             try:
                 return test.match(self.text)
             except EvalError as exc:
-                self.emit("error", message=exc.message, pattern=test.source)
+                self.eval_error(exc, pattern=test.source)
                 return None
         if isinstance(test, ChoiceTest):
             key = check_choice(test, self.rest if test.use_rest else self.text)
@@ -130,11 +131,21 @@ class Scratch:
             return poll.opens is not None and self.now < poll.opens
         return poll.closes is not None and self.now >= poll.closes
 
+    def eval_error(self, exc: EvalError, **where: Any) -> None:
+        """Report a rule that could not be evaluated, naming it; a regex skipped because the
+        message's regex time is spent is not reported (the regex that spent it was, once)."""
+        if isinstance(exc, BudgetSpent):
+            return
+        if self.flow is not None and "flow" not in where:
+            where["flow"] = self.flow.id
+            where["state"] = self.state
+        self.emit("error", message=exc.message, **where)
+
     def condition(self, condition: Condition, **extra: Any) -> bool:
         try:
             return condition.evaluate(self.context(**extra))
         except EvalError as exc:
-            self.emit("error", message=exc.message, condition=condition.source)
+            self.eval_error(exc, condition=condition.source)
             return False
 
     def render(self, template: Template, **extra: Any) -> str | None:
@@ -143,7 +154,7 @@ class Scratch:
         try:
             return template.render(self.context(**extra))
         except EvalError as exc:
-            self.emit("error", message=exc.message, template=template.source)
+            self.eval_error(exc, template=template.source)
             return None
 
     def value(self, template: Template) -> tuple[bool, Any]:
@@ -152,7 +163,7 @@ class Scratch:
         try:
             return True, template.value(self.context())
         except EvalError as exc:
-            self.emit("error", message=exc.message, template=template.source)
+            self.eval_error(exc, template=template.source)
             return False, None
 
     def context(self, **extra: Any) -> dict[str, Any]:

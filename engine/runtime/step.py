@@ -10,8 +10,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from engine.core.model import Input, Session, Sprint
+from engine.dsl import EvalError
+from engine.dsl.budget import message_budget
 from engine.ruleset.compliance import compliance
-from engine.ruleset.model import END, Flow, Goto, State
+from engine.ruleset.model import END, Flow, Goto, State, Trigger
 from engine.ruleset.ruleset import RuleSet, TriggerMatch
 from engine.runtime.actions import RESERVED, Actions
 
@@ -21,12 +23,13 @@ __all__ = ["RESERVED", "step"]
 def step(ruleset: RuleSet, session: Session | None, inp: Input, now: datetime) -> Sprint:
     """Run one input through the rules and return everything that follows from it."""
     run = _Run(ruleset, session, inp, now)
-    if inp.kind == "message":
-        run.on_message()
-    elif inp.kind == "timeout":
-        run.on_deadline()
-    else:
-        run.on_start()
+    with message_budget():  # every regex of this input shares one time budget
+        if inp.kind == "message":
+            run.on_message()
+        elif inp.kind == "timeout":
+            run.on_deadline()
+        else:
+            run.on_start()
     return run.sprint()
 
 
@@ -49,14 +52,14 @@ class _Run(Actions):
             self.emit("ignored", reason="opted_out")
             return
         if self.prior is not None:
-            match = self.rs.find_trigger(self.words, self.text, inp.number, interrupting=True)
+            match = self.trigger(interrupting=True)
             if match is not None:
                 self.end_session("interrupted")
                 self.start(match)
                 return
             if self.on_wait():
                 return
-        match = self.rs.find_trigger(self.words, self.text, inp.number)
+        match = self.trigger()
         if match is not None:
             self.start(match)
             return
@@ -66,6 +69,16 @@ class _Run(Actions):
                 return
         self.handoff = "inbox"
         self.emit("unhandled")
+
+    def trigger(self, *, interrupting: bool = False) -> TriggerMatch | None:
+        problems: list[tuple[EvalError, Trigger]] = []
+        found = self.rs.find_trigger(
+            self.words, self.text, self.inp.number, interrupting=interrupting, problems=problems
+        )
+        for exc, trigger in problems:
+            pattern = trigger.pattern.source if trigger.pattern is not None else None
+            self.eval_error(exc, pattern=pattern, flow=trigger.flow)
+        return found
 
     def on_compliance(self, action: str, language: str | None) -> None:
         inp = self.inp

@@ -251,7 +251,7 @@ def test_catastrophic_regex_is_stopped() -> None:
     # ... but alternation that overlaps still explodes, and the time limit stops it.
     condition = compile_condition("text ~ /(a|aa)+$/")
     started = time.perf_counter()
-    with pytest.raises(EvalError, match=r"took longer than 0\.05 s"):
+    with pytest.raises(EvalError, match=r"/\(a\|aa\)\+\$/ ran out of time"):
         condition.evaluate({"text": "a" * 40 + "b"})
     assert time.perf_counter() - started < 0.5
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from engine.core.messages import Inbound
 from engine.core.model import Contact, Input
 from engine.runtime import step
-from tests.runtime.conftest import NUMBER, PHONE, message, texts
+from tests.runtime.conftest import NOW, NUMBER, PHONE, message, texts
 
 NAG = """\
 flow: Nag
@@ -63,3 +64,65 @@ def test_a_message_over_the_reply_limit_keeps_its_session(rules):
     assert texts(sprint) == []
     assert "reply_limited" in [e.type for e in sprint.events]
     assert sprint.session is not None  # the contact may still answer: only timers are cut
+
+
+# --- a hostile text cannot stall the engine: one regex time budget per message ---------------
+
+EVIL_RULES = """\
+autoreply:
+  - keyword: HOURS
+    reply: "Open 9-18."
+  - when: 'text ~ /(a|aa)+$/'
+    reply: "one"
+  - when: 'text ~ /(a|aa)+z/'
+    reply: "two"
+  - when: 'text ~ /^(a|aa)+$/'
+    reply: "three"
+  - when: 'text ~ /(aa|a)+$/'
+    reply: "four"
+  - when: 'text ~ /^a+$/'
+    reply: "only a's"
+"""
+EVIL = "a" * 40 + "!"
+
+
+def batch(rs, items):
+    """Step a batch of (phone, text) as the service's decider does: one after the other."""
+    sprints = []
+    for phone, text in items:
+        inbound = Inbound(phone, NUMBER, text, NOW)
+        inp = Input("message", Contact(phone), NUMBER, message=inbound, session_id="s")
+        sprints.append(step(rs, None, inp, NOW))
+    return sprints
+
+
+def test_fifty_evil_messages_and_one_good_one_in_a_batch(rules):
+    rs = rules(evil=EVIL_RULES)
+    phones = [f"+3360000{i:04d}" for i in range(50)]
+    items = [(phone, EVIL) for phone in phones[:25]]
+    items += [("+33699999999", "hours")]
+    items += [(phone, EVIL) for phone in phones[25:]]
+    sprints = batch(rs, items)
+    good = sprints[25]
+    assert texts(good) == ["Open 9-18."]
+    for sprint in sprints[:25] + sprints[26:]:
+        # the first regex runs out of time and spends the message's budget: it is reported once,
+        # and the other regexes count as no match (no reply, the message goes to the inbox)
+        errors = [e.data for e in sprint.events if e.type == "error"]
+        assert errors == [
+            {
+                "message": "the regex /(a|aa)+$/ ran out of time and was stopped; the other "
+                "regexes of this message count as no match",
+                "condition": "text ~ /(a|aa)+$/",
+            }
+        ]
+        assert texts(sprint) == []
+        assert sprint.handoff == "inbox"
+
+
+def test_normal_texts_still_match_every_regex_rule(rules):
+    rs = rules(evil=EVIL_RULES)
+    assert texts(message(rs, "aaaa")) == ["one"]
+    assert texts(message(rs, "aaz")) == ["two"]
+    assert texts(message(rs, "b aaa!")) == []  # ends with '!': no regex matches
+    assert texts(message(rs, "aaaa")) == ["one"]  # the catch-alls run in order
