@@ -15,6 +15,8 @@ import time
 from collections.abc import Mapping
 from pathlib import Path
 
+import yaml
+
 from tests.support.jsonl_peer import free_port, wait_for_port
 
 REPO = Path(__file__).resolve().parents[2]
@@ -28,16 +30,18 @@ def write_config(
     connector: str,
     port: int,
     options: Mapping[str, object] | None = None,
+    http: Mapping[str, object] | None = None,
 ) -> Path:
     """Write a twoway.yaml: store in ``workdir``, a jsonl connector on ``port`` (``options``,
     JSON values, are more keys of it), HTTP on a free port (not the default 8080: it may be
-    taken)."""
+    taken) with ``http``, more keys of its section (``http_address`` reads it back)."""
     config = workdir / "twoway.yaml"
     extra = "".join(f"    {key}: {json.dumps(value)}\n" for key, value in (options or {}).items())
+    more = "".join(f", {key}: {json.dumps(value)}" for key, value in (http or {}).items())
     config.write_text(
         f"store: {workdir / 'twoway.db'}\n"
         f"rules: {rules}\n"
-        f'http: {{listen: "{HOST}:{free_port()}"}}\n'
+        f'http: {{listen: "{HOST}:{free_port()}"{more}}}\n'
         "connectors:\n"
         f"  {connector}:\n"
         "    type: jsonl\n"
@@ -45,6 +49,13 @@ def write_config(
         encoding="utf-8",
     )
     return config
+
+
+def http_address(config: Path) -> tuple[str, int]:
+    """The host and port of /health and /metrics in a twoway.yaml written by ``write_config``."""
+    listen = yaml.safe_load(config.read_text(encoding="utf-8"))["http"]["listen"]
+    host, _, port = str(listen).rpartition(":")
+    return host, int(port)
 
 
 class Engine:
