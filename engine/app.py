@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import signal
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from engine.config import Config, parse_listen
+from engine.errors import ConfigError
+from engine.logs import Repeated
 from engine.metrics import Metrics
 from engine.reload import Reloader
 from engine.ruleset.compiler import compile_rules
@@ -19,7 +23,7 @@ from engine.transports.loopback import LoopbackTransport
 from engine.transports.smpp import SmppTransport, settings_from_options
 from engine.types import Transport
 
-__all__ = ["build_reloader", "build_service", "serve"]
+__all__ = ["build_reloader", "build_service", "check_listen", "loop_exception_handler", "serve"]
 
 log = logging.getLogger("twoway")
 
@@ -88,30 +92,105 @@ def build_reloader(config: Config, service: Service) -> Reloader | None:
     )
 
 
+LoopHandler = Callable[[asyncio.AbstractEventLoop, dict[str, Any]], None]
+
+
+def loop_exception_handler(repeated: Repeated) -> LoopHandler:
+    """The event loop's exception handler of ``twoway run``.
+
+    What asyncio reports (``socket.accept() out of system resource`` when the descriptors run
+    out, a callback that failed, …) is one WARNING line without traceback, logged once per
+    interval for each message with the count of the others (``Repeated``): not a traceback per
+    attempt. The traceback goes to DEBUG, with the line that is logged.
+    """
+
+    def handle(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+        message = str(context.get("message") or "an error in the event loop")
+        exception = context.get("exception")
+        detail = f": {str(exception) or type(exception).__name__}" if exception else ""
+        if repeated.warning(message, "event loop: %s%s", message, detail) and exception:
+            log.debug("event loop: %s", message, exc_info=exception)
+
+    return handle
+
+
+async def check_listen(config: Config, service: Service, *, http: bool = True) -> None:
+    """Raise ConfigError, before anything starts, when an address to listen on cannot be had:
+    taken by another process (or by two keys of the file), not on this machine, privileged.
+
+    The error names the address and the key to change; nothing is left listening.
+    """
+    wanted: list[tuple[str, str, str]] = []  # what, the key that sets it, address
+    for name, transport in service.transports.items():
+        if isinstance(transport, JsonLinesTransport):
+            listen = config.connectors[name].options.get("listen")
+            address = str(listen or f"{transport.host}:{transport.port}")
+            wanted.append((f"connector {name}", f"connectors.{name}.listen", address))
+    if http:
+        wanted.append(("/health and /metrics", "http.listen", config.http.listen))
+    loop = asyncio.get_running_loop()
+    servers: list[asyncio.Server] = []
+    try:
+        for what, key, address in wanted:
+            host, port = parse_listen(address)
+            if port == 0:
+                continue  # any free port
+            try:
+                servers.append(await loop.create_server(asyncio.Protocol, host, port))
+            except OSError as exc:
+                raise ConfigError(
+                    f"cannot listen on {address} for {what}: {_reason(exc)}; "
+                    f"change {key} in twoway.yaml"
+                ) from exc
+    finally:
+        for server in servers:
+            server.close()
+            await server.wait_closed()
+
+
+def _reason(exc: OSError) -> str:
+    return os.strerror(exc.errno).lower() if exc.errno else str(exc)
+
+
+async def _start(
+    config: Config, service: Service, http: StartHttp | None
+) -> tuple[Reloader | None, Callable[[], Awaitable[None]] | None]:
+    """Start the service, the rules' reloader and the HTTP endpoint. When one cannot start,
+    stop those that did (threads, links, store) and raise: an OSError as a ConfigError."""
+    reloader: Reloader | None = None
+    try:
+        await service.start()
+        built = build_reloader(config, service)
+        if built is not None:
+            await built.start()
+            reloader = built
+        stop_http = await http(service, config, reloader) if http is not None else None
+    except BaseException as exc:
+        if reloader is not None:
+            await reloader.stop()
+        await service.stop(drain_timeout=0)
+        if isinstance(exc, OSError):
+            raise ConfigError(f"cannot start: {exc}") from exc
+        raise
+    return reloader, stop_http
+
+
 async def serve(config: Config, *, http: StartHttp | None = None) -> None:
     """Run until SIGINT or SIGTERM, then shut down gracefully.
 
     ``http`` (``engine.web.start_http`` for ``twoway run``) serves /health and /metrics; on a
-    stop it closes after the transports and before the store.
+    stop it closes after the transports and before the store. An address that cannot be
+    listened on is a ConfigError before anything starts; whatever fails to start stops what
+    started before it (then the process can exit, and systemd restart it).
     """
     service = build_service(config)
-    stop = asyncio.Event()
     loop = asyncio.get_running_loop()
+    loop.set_exception_handler(loop_exception_handler(Repeated(log)))
+    await check_listen(config, service, http=http is not None)
+    stop = asyncio.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    await service.start()
-    reloader = build_reloader(config, service)
-    if reloader is not None:
-        await reloader.start()
-    stop_http = None
-    if http is not None:
-        try:
-            stop_http = await http(service, config, reloader)
-        except BaseException:
-            if reloader is not None:
-                await reloader.stop()
-            await service.stop(drain_timeout=0)
-            raise
+    reloader, stop_http = await _start(config, service, http)
     rs = service.ruleset
     log.info(
         "twoway serving %d flows from %s (rules version %s), store %s",

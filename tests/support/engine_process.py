@@ -12,8 +12,9 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -71,10 +72,19 @@ class Engine:
     def log_path(self) -> Path:
         return self.workdir / f"engine-{self.runs}.log"
 
-    async def start(self, port: int) -> float:
+    async def start(self, port: int, **options: Any) -> float:
         """Start the engine; return the seconds until its port accepts connections."""
-        self.runs += 1
         started = time.monotonic()
+        proc = await self.launch(**options)
+        await wait_for_port(HOST, port, STARTUP_TIMEOUT, lambda: proc.returncode is None)
+        return time.monotonic() - started
+
+    async def launch(
+        self, *args: str, preexec_fn: Callable[[], None] | None = None
+    ) -> asyncio.subprocess.Process:
+        """Start ``python -m engine run --config … ARGS`` without waiting for anything (a test of
+        a start that fails waits for the exit); ``preexec_fn`` runs in the child (rlimits)."""
+        self.runs += 1
         with self.log_path.open("wb") as log:
             self.proc = await asyncio.create_subprocess_exec(
                 sys.executable,
@@ -83,15 +93,15 @@ class Engine:
                 "run",
                 "--config",
                 str(self.config),
+                *args,
                 cwd=self.workdir,
                 stdin=asyncio.subprocess.DEVNULL,
                 stdout=log,
                 stderr=log,
                 env={**os.environ, "PYTHONPATH": str(REPO)},  # this tree's engine, not another
+                preexec_fn=preexec_fn,
             )
-        proc = self.proc
-        await wait_for_port(HOST, port, STARTUP_TIMEOUT, lambda: proc.returncode is None)
-        return time.monotonic() - started
+        return self.proc
 
     def kill(self) -> None:
         assert self.proc is not None
