@@ -28,7 +28,6 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Protocol
 
@@ -65,114 +64,94 @@ class Observed(Protocol):
     def store_problem(self) -> str | None: ...
 
 
-@dataclass(frozen=True)
-class _Snapshot:
-    """What a page shows of the tracked services, copied on the event loop."""
+Series = dict[tuple[str, ...], float]
+"""Label values → value: the series of one family."""
 
-    depths: Series = field(default_factory=dict)
-    links: Series = field(default_factory=dict)
-    """(connector,) → 1 when up."""
-    link_up: Series = field(default_factory=dict)
-    """(connector, link) → 1 when up."""
-    in_flight: Series = field(default_factory=dict)
-    reconnects: Series = field(default_factory=dict)
-    errors: Series = field(default_factory=dict)
-    """(connector, link, kind) → count."""
-    store_up: float = 1
+_READ: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
+    ("twoway_build_info", "gauge", "The twoway version running.", ("version",)),
+    ("twoway_uptime_seconds", "gauge", "Seconds since the engine started.", ()),
+    (
+        "twoway_queue_depth",
+        "gauge",
+        "Messages waiting: intake (to commit), work (to process), outbox (to hand over).",
+        ("queue",),
+    ),
+    (
+        "twoway_connector_up",
+        "gauge",
+        "1 when the connector's link is up, 0 otherwise.",
+        ("connector",),
+    ),
+    (
+        "twoway_link_up",
+        "gauge",
+        "1 while a link of a connector (an SMPP bind) is up, 0 otherwise.",
+        ("connector", "link"),
+    ),
+    (
+        "twoway_link_in_flight",
+        "gauge",
+        "Requests sent on a link and not answered yet (submit_sm awaiting their response).",
+        ("connector", "link"),
+    ),
+    (
+        "twoway_link_reconnects",
+        "counter",
+        "Times a link connected (bound) again after its first time.",
+        ("connector", "link"),
+    ),
+    (
+        "twoway_link_errors",
+        "counter",
+        "Problems of a link by kind: link_lost, bind_refused, timeout, undecodable, "
+        "generic_nack, throttled.",
+        ("connector", "link", "kind"),
+    ),
+    ("twoway_store_up", "gauge", "1 while the store writes, 0 when it refuses writes.", ()),
+    ("twoway_rules_info", "gauge", "The version of the rule set in force.", ("version",)),
+    (
+        "twoway_rules_loaded_timestamp_seconds",
+        "gauge",
+        "When the rule set in force was loaded (Unix time).",
+        (),
+    ),
+)
+"""The families read rather than counted: (name, type, help, labels)."""
 
 
 class _State:
-    """The collector of what is read rather than counted: uptime, rules, queues, links, store."""
+    """The collector of the families of ``_READ``: the last snapshot, uptime and rules."""
 
     def __init__(self, metrics: Metrics) -> None:
         self.metrics = metrics
 
     def collect(self) -> Iterator[Metric]:
-        m, s = self.metrics, self.metrics.last
-        yield _gauge(
-            "twoway_build_info", "The twoway version running.", {(m.version,): 1}, "version"
-        )
-        yield _gauge(
-            "twoway_uptime_seconds", "Seconds since the engine started.", m.uptime_seconds()
-        )
-        yield _gauge(
-            "twoway_queue_depth",
-            "Messages waiting: intake (to commit), work (to process), outbox (to hand over).",
-            s.depths,
-            "queue",
-        )
-        yield _gauge(
-            "twoway_connector_up",
-            "1 when the connector's link is up, 0 otherwise.",
-            s.links,
-            "connector",
-        )
-        yield _gauge(
-            "twoway_link_up",
-            "1 while a link of a connector (an SMPP bind) is up, 0 otherwise.",
-            s.link_up,
-            "connector",
-            "link",
-        )
-        yield _gauge(
-            "twoway_link_in_flight",
-            "Requests sent on a link and not answered yet (submit_sm awaiting their response).",
-            s.in_flight,
-            "connector",
-            "link",
-        )
-        yield _counter(
-            "twoway_link_reconnects",
-            "Times a link connected (bound) again after its first time.",
-            s.reconnects,
-            "connector",
-            "link",
-        )
-        yield _counter(
-            "twoway_link_errors",
-            "Problems of a link by kind: link_lost, bind_refused, timeout, undecodable, "
-            "generic_nack, throttled.",
-            s.errors,
-            "connector",
-            "link",
-            "kind",
-        )
-        yield _gauge(
-            "twoway_store_up", "1 while the store writes, 0 when it refuses writes.", s.store_up
-        )
+        m = self.metrics
         version, loaded = m.rules_version, m.rules_loaded_at
-        yield _gauge(
-            "twoway_rules_info",
-            "The version of the rule set in force.",
-            {(version,): 1} if version is not None else {},
-            "version",
-        )
-        yield _gauge(
-            "twoway_rules_loaded_timestamp_seconds",
-            "When the rule set in force was loaded (Unix time).",
-            loaded.timestamp() if loaded is not None else 0.0,
-        )
-
-
-Series = dict[tuple[str, ...], float]
-"""Label values → value: the series of one family."""
-
-
-def _gauge(name: str, help: str, values: Series | float, *labels: str) -> Metric:
-    return _fill(GaugeMetricFamily(name, help, labels=labels), values)
-
-
-def _counter(name: str, help: str, values: Series | float, *labels: str) -> Metric:
-    return _fill(CounterMetricFamily(name, help, labels=labels), values)
+        values: dict[str, Series | float] = {
+            **m.last,
+            "twoway_build_info": {(m.version,): 1},
+            "twoway_uptime_seconds": m.uptime_seconds(),
+            "twoway_rules_info": {(version,): 1} if version is not None else {},
+            "twoway_rules_loaded_timestamp_seconds": loaded.timestamp() if loaded else 0.0,
+        }
+        for name, kind, help, labels in _READ:
+            make = CounterMetricFamily if kind == "counter" else GaugeMetricFamily
+            yield _fill(make(name, help, labels=labels), values.get(name, {}))
 
 
 def _fill(family: GaugeMetricFamily | CounterMetricFamily, values: Series | float) -> Metric:
+    """``family`` with the samples of ``values``: one value, or one per tuple of label values."""
     if not isinstance(values, Mapping):
         family.add_metric([], float(values))
         return family
     for key, value in sorted(values.items()):
         family.add_metric(list(key), value)
     return family
+
+
+def _counter(registry: CollectorRegistry, name: str, help: str, *labels: str) -> Counter:
+    return Counter(f"twoway_{name}_total", help, labels, registry=registry)
 
 
 class _WithoutCreated:
@@ -209,56 +188,9 @@ class Metrics:
         self.numbers: frozenset[str] = frozenset(numbers or ())
         self.connectors: frozenset[str] = frozenset(connectors or ())
         self._learn_connectors = connectors is None
-        self.registry = r = CollectorRegistry()
-        self.messages_in = Counter(
-            "twoway_messages_in_total",
-            "Inbound messages committed, per connector and number.",
-            ["connector", "number"],
-            registry=r,
-        )
-        self.duplicates = Counter(
-            "twoway_messages_duplicate_total",
-            "Inbound messages delivered again (same connector and id), acknowledged once more "
-            "and not processed.",
-            ["connector"],
-            registry=r,
-        )
-        self.messages_out = Counter(
-            "twoway_messages_out_total",
-            "Outbound messages accepted by their connector, per connector and number.",
-            ["connector", "number"],
-            registry=r,
-        )
-        self.failures = Counter(
-            "twoway_send_failures_total",
-            "Outbound messages a connector refused: transient (retried) or permanent (failed).",
-            ["connector", "number", "kind"],
-            registry=r,
-        )
-        self.suppressed = Counter(
-            "twoway_messages_suppressed_total",
-            "Outbound messages not sent because the contact opted out before sending.",
-            ["number"],
-            registry=r,
-        )
-        self.latency = Histogram(
-            "twoway_reply_latency_seconds",
-            "From an inbound message handed to the engine to its first reply handed to a "
-            "connector.",
-            buckets=LATENCY_BUCKETS,
-            registry=r,
-        )
-        self.reloads = Counter(
-            "twoway_rules_reloads_total",
-            "Reloads of the rule files, by outcome (ok, error).",
-            ["outcome"],
-            registry=r,
-        )
-        for outcome in ("ok", "error"):
-            self.reloads.labels(outcome=outcome)
-        r.register(_State(self))
-        self.last = _Snapshot()
-        """What the last page showed of the tracked services (``snapshot``)."""
+        self._families()
+        self.last: dict[str, Series | float] = {}
+        """What the last page showed of the tracked services, by family (``snapshot``)."""
         self.renders = 0
         """Pages made so far (scrapes that share a page count once)."""
         self.rules_errors: str | None = None
@@ -271,6 +203,48 @@ class Metrics:
         self._awaiting: dict[int, float] = {}
         self._observed: list[Observed] = []
         self._rendering: asyncio.Future[bytes] | None = None
+
+    def _families(self) -> None:
+        """The registry, with the families counted as things happen and the ones read."""
+        self.registry = r = CollectorRegistry()
+        self.messages_in = _counter(
+            r, "messages_in", "Inbound messages committed, per connector and number.",
+            "connector", "number",
+        )  # fmt: skip
+        self.duplicates = _counter(
+            r, "messages_duplicate",
+            "Inbound messages delivered again (same connector and id), acknowledged once more "
+            "and not processed.",
+            "connector",
+        )  # fmt: skip
+        self.messages_out = _counter(
+            r, "messages_out",
+            "Outbound messages accepted by their connector, per connector and number.",
+            "connector", "number",
+        )  # fmt: skip
+        self.failures = _counter(
+            r, "send_failures",
+            "Outbound messages a connector refused: transient (retried) or permanent (failed).",
+            "connector", "number", "kind",
+        )  # fmt: skip
+        self.suppressed = _counter(
+            r, "messages_suppressed",
+            "Outbound messages not sent because the contact opted out before sending.",
+            "number",
+        )  # fmt: skip
+        self.latency = Histogram(
+            "twoway_reply_latency_seconds",
+            "From an inbound message handed to the engine to its first reply handed to a "
+            "connector.",
+            buckets=LATENCY_BUCKETS,
+            registry=r,
+        )
+        self.reloads = _counter(
+            r, "rules_reloads", "Reloads of the rule files, by outcome (ok, error).", "outcome"
+        )
+        for outcome in ("ok", "error"):
+            self.reloads.labels(outcome=outcome)
+        r.register(_State(self))
 
     # --- labels -------------------------------------------------------------------------
 
@@ -295,33 +269,30 @@ class Metrics:
 
     def snapshot(self) -> None:
         """Copy what the next page shows of the tracked services (on the event loop)."""
-        depths: Series = {}
-        links: Series = {}
-        link_up: Series = {}
-        in_flight: Series = {}
+        last: dict[str, Series] = {name: {} for name, _, _, labels in _READ if labels}
         store_up = True
-        totals = self._link_totals
         for observed in self._observed:
-            depths.update({(queue,): depth for queue, depth in observed.depths().items()})
-            links.update({(name,): state == UP for name, state in observed.links().items()})
+            for queue, depth in observed.depths().items():
+                last["twoway_queue_depth"][(queue,)] = depth
+            for name, state in observed.links().items():
+                last["twoway_connector_up"][(name,)] = state == UP
             for name, stats in observed.link_stats().items():
                 for link in stats:
-                    key = (name, link.name)
-                    link_up[key] = link.up
-                    in_flight[key] = link.in_flight
-                    _keep_max(totals, key, max(0, link.connects - 1))
-                    for kind, count in link.errors.items():
-                        _keep_max(totals, (*key, kind), count)
+                    self._link(last, (name, link.name), link)
             store_up = store_up and observed.store_problem is None
-        self.last = _Snapshot(
-            depths,
-            links,
-            link_up,
-            in_flight,
-            {key: value for key, value in totals.items() if len(key) == 2},
-            {key: value for key, value in totals.items() if len(key) == 3},
-            store_up,
-        )
+        for key, total in self._link_totals.items():
+            last["twoway_link_reconnects" if len(key) == 2 else "twoway_link_errors"][key] = total
+        self.last = {**last, "twoway_store_up": store_up}
+
+    def _link(self, last: dict[str, Series], key: tuple[str, str], link: LinkStats) -> None:
+        last["twoway_link_up"][key] = link.up
+        last["twoway_link_in_flight"][key] = link.in_flight
+        # totals the transport counted: never lower on a page than on the one before
+        totals = self._link_totals
+        totals[key] = max(totals.get(key, 0.0), link.connects - 1.0)
+        for kind, count in link.errors.items():
+            errors = (*key, kind)
+            totals[errors] = max(totals.get(errors, 0.0), float(count))
 
     def _generate(self) -> bytes:
         self.renders += 1
@@ -425,11 +396,6 @@ class Metrics:
         for row in rows:
             self.suppressed.labels(self.number(row.message.sender)).inc()
             self._awaiting.pop(row.id, None)
-
-
-def _keep_max(totals: Series, key: tuple[str, ...], value: float) -> None:
-    """A total something else counted, never lower than a page already showed."""
-    totals[key] = max(totals.get(key, 0.0), float(value))
 
 
 def _trim(stamps: dict[int, float]) -> None:
