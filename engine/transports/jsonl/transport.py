@@ -13,6 +13,7 @@ import ctypes
 import ctypes.util
 import hmac
 import logging
+import os
 import resource
 from datetime import UTC, datetime
 from typing import Any
@@ -38,8 +39,9 @@ __all__ = ["JsonLinesTransport"]
 
 log = logging.getLogger("engine.transports.jsonl")
 
-FD_RESERVE = 64
-"""Descriptors kept for the rest of the engine (store, HTTP, logs) under RLIMIT_NOFILE."""
+FD_RESERVE = 24
+"""Descriptors kept, beyond those open at start, for the rest of the engine (HTTP clients, the
+store's files, the rules' watcher) under RLIMIT_NOFILE."""
 
 
 class JsonLinesTransport(TransportBase):
@@ -81,7 +83,7 @@ class JsonLinesTransport(TransportBase):
     ) -> None:
         await super().start(on_inbound, on_receipt, parts=parts)
         self._closing = False
-        self.max_connections = _connection_cap(self.limits.max_connections)
+        self.max_connections, backlog = _connection_cap(self.limits.max_connections)
         if self.max_connections < self.limits.max_connections:
             log.warning(
                 "jsonl %s: max_connections lowered from %d to %d: the engine may open only "
@@ -91,7 +93,9 @@ class JsonLinesTransport(TransportBase):
                 self.max_connections,
                 resource.getrlimit(resource.RLIMIT_NOFILE)[0],
             )
-        self._server = await asyncio.start_server(self._serve, self.host, self.port)
+        self._server = await asyncio.start_server(
+            self._serve, self.host, self.port, backlog=backlog
+        )
         self.port = self._server.sockets[0].getsockname()[1]
         log.info("jsonl transport listening on %s:%s", self.host, self.port)
 
@@ -380,13 +384,23 @@ def _same(given: str, token: str) -> bool:
         return False
 
 
-def _connection_cap(wanted: int) -> int:
-    """``wanted``, or fewer when the process may not open that many files (RLIMIT_NOFILE):
-    refusing a connection with a frame beats ``accept`` failing out of descriptors."""
+def _connection_cap(wanted: int) -> tuple[int, int]:
+    """The connections to serve at once and the accept backlog, within RLIMIT_NOFILE.
+
+    Of the descriptors the process may still open (less ``FD_RESERVE`` for the rest of the
+    engine), asyncio may take a backlog's worth in one go before a connection is counted:
+    those come off the cap. Refusing a connection with a frame beats ``accept`` failing.
+    """
     soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
     if soft == resource.RLIM_INFINITY:
-        return wanted
-    return max(1, min(wanted, max(soft - FD_RESERVE, soft // 2)))
+        return wanted, 100
+    try:
+        open_now = len(os.listdir("/proc/self/fd"))
+    except OSError:  # not Linux: assume a small engine
+        open_now = 32
+    headroom = soft - open_now - FD_RESERVE
+    backlog = max(1, min(100, headroom // 4))
+    return max(1, min(wanted, headroom - backlog)), backlog
 
 
 def _give_back_memory() -> None:
