@@ -149,7 +149,9 @@ async def check_listen(config: Config, service: Service, *, http: bool = True) -
 
 
 def _reason(exc: OSError) -> str:
-    return os.strerror(exc.errno).lower() if exc.errno else str(exc)
+    if exc.errno and exc.errno > 0:  # not the long text asyncio wraps it in
+        return os.strerror(exc.errno).lower()
+    return (exc.strerror or str(exc)).lower()  # a host name that does not resolve
 
 
 async def _start(

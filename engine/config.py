@@ -27,6 +27,7 @@ from engine.errors import ConfigError, RuleError, did_you_mean, render_all
 from engine.resources import default_rules_dir
 from engine.ruleset.loader import Document, JsonPath, load_path, normalise
 from engine.ruleset.schema import validate
+from engine.transports.smpp.settings import option_problems
 
 __all__ = [
     "Config",
@@ -46,6 +47,8 @@ CONNECTOR_TYPES = ("loopback", "jsonl", "smpp")
 """The connector types this release can run (the schema also knows those still to come)."""
 
 DEFAULT_LISTEN = "127.0.0.1:8080"
+_JSONL = "127.0.0.1:2776"
+"""Where a jsonl connector listens when its ``listen`` is not written (``engine.app``)."""
 
 
 @dataclass(frozen=True)
@@ -190,6 +193,7 @@ def check_config(
     if document is None:
         return None, errors, sources
     if errors:
+        errors.extend(_smpp_errors(document, env))
         rules = document.data.get("rules")
         rules = rules if isinstance(rules, str) and rules else Config.rules
         return _build(Document(document.file, "", {"rules": rules}, {}), env), errors, sources
@@ -197,6 +201,7 @@ def check_config(
     if errors:
         unset = {value[4:]: "" for _, value in _secret_paths(document)}
         env = {**unset, **env}
+    errors.extend(_smpp_errors(document, env))
     return _build(document, env), errors, sources
 
 
@@ -289,12 +294,23 @@ def _cross_errors(document: Document, found: list[RuleError]) -> list[RuleError]
             listens.append(("connectors", name, "listen"))
             if kind == "jsonl" and (exposed := _jsonl_exposed(name, raw)) is not None:
                 add(*exposed)
+    seen: dict[int, list[tuple[str, str]]] = {}
     for path in listens:
         value = _at(data, path)
         if isinstance(value, str) and ":" in value:
             port = value.rpartition(":")[2]
             if port.isdigit() and int(port) > 65535:
                 add(path, f"'{path[-1]}' has port {port}, above 65535", "pick a port up to 65535")
+                continue
+        written = value is not None
+        if not written:  # the default address: an error goes at the connector's name
+            jsonl = path[0] == "connectors" and _at(data, (*path[:2], "type")) == "jsonl"
+            if path[0] == "http" or jsonl:
+                value, path = (DEFAULT_LISTEN, path) if path[0] == "http" else (_JSONL, path[:2])
+        if isinstance(value, str) and (other := _shared(value, path, seen)):
+            what = value if written else f"{value} (the default listen)"
+            message = f"{what} is where {other} listens already: one address, one listener"
+            add(path, message, "give each its own port", key=not written)
     if connectors is None:
         names = list(Config().connectors)
     numbers = data.get("numbers")
@@ -311,6 +327,38 @@ def _cross_errors(document: Document, found: list[RuleError]) -> list[RuleError]
                     hint,
                 )
     return out
+
+
+def _shared(value: str, path: JsonPath, seen: dict[int, list[tuple[str, str]]]) -> str | None:
+    """The key already listening where ``value`` would (same port; same host or a wildcard),
+    else None (and ``value`` is recorded for ``path``)."""
+    try:
+        host, port = parse_listen(value)
+    except ConfigError:
+        return None
+    for other, key in seen.get(port, []) if port else []:
+        if host == other or {host, other} & {"0.0.0.0", "::", ""}:
+            return key
+    seen.setdefault(port, []).append((host, ".".join(map(str, path))))
+    return None
+
+
+def _smpp_errors(document: Document, env: Mapping[str, str]) -> list[RuleError]:
+    """What SMPP cannot carry in an ``smpp`` connector, secrets read: the very check of
+    ``twoway run`` (``option_problems``), at the key."""
+    errors = []
+    connectors = document.data.get("connectors")
+    for name, raw in connectors.items() if isinstance(connectors, dict) else ():
+        if not isinstance(raw, dict) or raw.get("type") != "smpp":
+            continue
+        secret = {k: v for k, v in raw.items() if isinstance(v, str) and v.startswith("env:")}
+        options = raw | {key: env.get(value[4:], "") for key, value in secret.items()}
+        for key, message, hint in option_problems(options):
+            if key in secret:
+                message += f" (read from {secret[key]})"
+            span = document.span(("connectors", name, key))
+            errors.append(RuleError("E203", message, span, hint))
+    return errors
 
 
 def _jsonl_exposed(name: str, raw: dict[str, Any]) -> tuple[JsonPath, str, str] | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,8 +13,10 @@ from engine.errors import ConfigError, TransportError
 __all__ = [
     "DEFAULT_NPI",
     "DEFAULT_TON",
+    "TEXT_LIMITS",
     "SmppSettings",
     "number_kind",
+    "option_problems",
     "settings_from_options",
     "submit_addressing",
 ]
@@ -21,6 +24,9 @@ __all__ = [
 DEFAULT_TON = {"short_code": 3, "long_code": 1, "alphanumeric": 5, "national": 0}
 DEFAULT_NPI = {"short_code": 0, "long_code": 1, "alphanumeric": 0, "national": 1}
 _SHORT_CODE = re.compile(r"\d{3,8}")
+TEXT_LIMITS = {"system_id": 15, "password": 8, "system_type": 12, "service_type": 5}
+"""Characters SMPP 3.4 carries in these C-octet strings (16, 9, 13 and 6 octets with the NUL):
+a longer one would be cut, and the SMSC refuse the bind."""
 
 
 def number_kind(address: str) -> str:
@@ -75,19 +81,37 @@ class SmppSettings:
     reconnect_max: float = 30.0
 
 
+def option_problems(options: Mapping[str, Any]) -> list[tuple[str, str, str]]:
+    """What SMPP cannot carry among the options of an ``smpp`` connector (secrets read):
+    ``(key, message, hint)`` for each. The one validation of both ``twoway check --config``
+    (at the key, file:line:col) and ``twoway run`` (``settings_from_options``)."""
+    problems = []
+    for key, limit in TEXT_LIMITS.items():
+        value = options.get(key)
+        if not isinstance(value, str):
+            continue
+        what = "the SMPP password" if key == "password" else f"{key} '{value}'"
+        if not (value.isascii() and value.isprintable()):
+            hint = "SMPP sends it as ASCII: use letters, digits and punctuation only"
+            problems.append((key, f"{what} is not printable ASCII", hint))
+        elif len(value) > limit:
+            hint = f"the SMSC gives a {key.replace('_', ' ')} of at most {limit} characters"
+            problems.append((key, f"{what} is longer than SMPP's {limit} characters", hint))
+    return problems
+
+
 def settings_from_options(options: dict[str, Any], numbers: dict[str, str]) -> SmppSettings:
-    """Build the settings of a twoway.yaml ``smpp`` connector (already schema-checked)."""
+    """Build the settings of a twoway.yaml ``smpp`` connector (already schema-checked);
+    ConfigError for what ``option_problems`` finds (``twoway check`` finds it first)."""
+    problems = option_problems(options)
+    if problems:
+        raise ConfigError("; ".join(message for _, message, _ in problems))
     known = set(SmppSettings.__dataclass_fields__) - {"numbers", "source_ton", "source_npi"}
     values: dict[str, Any] = {key: value for key, value in options.items() if key in known}
     for key in ("source_ton", "source_npi"):
         defaults = DEFAULT_TON if key == "source_ton" else DEFAULT_NPI
         values[key] = {**defaults, **(options.get(key) or {})}
-    settings = SmppSettings(**values, numbers=dict(numbers))
-    if len(settings.system_id) > 15:
-        raise ConfigError(f"system_id '{settings.system_id}' is longer than SMPP's 15 characters")
-    if len(settings.password) > 8:
-        raise ConfigError("the SMPP password is longer than SMPP's 8 characters")
-    return settings
+    return SmppSettings(**values, numbers=dict(numbers))
 
 
 def submit_addressing(s: SmppSettings, message: Outgoing) -> dict[str, Any]:
