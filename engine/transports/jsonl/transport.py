@@ -162,7 +162,9 @@ class JsonLinesTransport(TransportBase):
         if not conn.closed:
             conn.close()
         if not self._connections:
+            # now, and once the work those peers left (replies, commits) is likely done
             _give_back_memory()
+            asyncio.get_running_loop().call_later(5.0, _give_back_memory)
 
     # --- frames in -----------------------------------------------------------------------
 
