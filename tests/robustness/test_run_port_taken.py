@@ -74,7 +74,7 @@ async def test_http_port_taken(tmp_path: Path, taken: socket.socket) -> None:
 
 
 async def test_the_same_address_twice(tmp_path: Path) -> None:
-    """Two connectors on one address: the second cannot have it."""
+    """Two connectors on one address: the file is refused (as ``twoway check`` refuses it)."""
     port = free_port()
     config = tmp_path / "twoway.yaml"
     config.write_text(
@@ -88,7 +88,9 @@ async def test_the_same_address_twice(tmp_path: Path) -> None:
     engine = Engine(tmp_path, config)
     code, _ = await run_to_exit(engine)
     assert code == 1
-    assert engine.log().startswith(f"error: cannot listen on {HOST}:{port} for connector b: ")
+    assert f"error[E203]: {HOST}:{port} is where connectors.a.listen listens already" in (
+        engine.log()
+    )
     assert "Traceback" not in engine.log()
 
 
