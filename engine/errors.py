@@ -12,10 +12,12 @@ from dataclasses import dataclass
 
 __all__ = [
     "ConfigError",
+    "InvalidMessage",
     "RuleError",
     "RuleErrors",
     "Span",
     "StoreError",
+    "StoreUnavailable",
     "TransportError",
     "TwowayError",
     "did_you_mean",
@@ -34,6 +36,16 @@ class ConfigError(TwowayError):
 
 class StoreError(TwowayError):
     """The store failed (disk full, locked, corrupt)."""
+
+
+class StoreUnavailable(StoreError):
+    """The store cannot write now (disk full, read-only, I/O error, locked by another process):
+    the same work may succeed later, so it is kept and tried again, never dropped."""
+
+
+class InvalidMessage(TwowayError, ValueError):
+    """An inbound message the engine refuses for good (a field that is not valid Unicode, …):
+    its sender must not send it again as it is; the other messages are not affected."""
 
 
 class TransportError(TwowayError):

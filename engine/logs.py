@@ -122,6 +122,10 @@ class Repeated:
     def error(self, key: str, message: str, *args: Any) -> bool:
         return self.log(logging.ERROR, key, message, *args)
 
+    def __contains__(self, key: str) -> bool:
+        """Whether ``key`` was logged and not cleared since (the problem is on)."""
+        return key in self._last
+
     def clear(self, key: str) -> int:
         """Forget ``key``: the problem is over. Return how many occurrences were not logged."""
         self._last.pop(key, None)

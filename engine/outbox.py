@@ -20,7 +20,8 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from engine.core.records import OutboxRow
-from engine.errors import TransportError
+from engine.errors import StoreUnavailable, TransportError
+from engine.logs import Repeated
 from engine.metrics import Metrics
 from engine.types import Store, Transport
 
@@ -36,6 +37,9 @@ A count of attempts would give up after minutes of an SMSC outage; SMS validity 
 
 QUERY_CHUNK = 1_000
 """References per ``Transport.delivered`` question (a jsonl ``query`` frame stays a few KB)."""
+
+STORE_RETRY = 2.0
+"""Seconds between two tries of replies the store refused to check (sooner once it writes)."""
 
 
 class RateLimiter:
@@ -104,6 +108,7 @@ class Outbox:
         self._marked: dict[int, int] = {}
         """Row id → the opt-out epoch it was pushed in, for rows pushed ``marked``."""
         self._opt_epoch = 0
+        self._repeated = Repeated(log)
 
     def push(self, rows: list[OutboxRow], *, marked: bool = False) -> None:
         """Queue ``rows``; ``marked``: their transaction wrote them ``sending`` and checked
@@ -164,8 +169,20 @@ class Outbox:
                 sent: list[tuple[int, str | None]] = []
                 try:
                     sent = await self.hand_over(batch)
+                except StoreUnavailable as exc:
+                    # Nothing of the batch went out (the store is asked before any send):
+                    # keep it at the head, in order, until the store writes again.
+                    self.queue.extendleft(reversed(batch))
+                    self._repeated.warning(
+                        "store", "the store cannot write (%s): %d replies wait", exc, self.waiting
+                    )
+                    await self.store.writable(STORE_RETRY)
+                    continue
                 finally:
                     self._settle(len(batch) - len(sent))
+                if "store" in self._repeated:
+                    self._repeated.clear("store")
+                    log.warning("the store writes again: replies go out")
                 if sent:
                     task = asyncio.get_running_loop().create_task(self._record(sent))
                     self._recording.add(task)
@@ -278,7 +295,10 @@ class Outbox:
             expired = datetime.now(UTC) - row.created_at > self.validity
             permanent = not exc.transient or expired
             self.metrics.failed(row, route.transport.name, permanent=permanent)
-            await self.store.mark_failed(row.id, str(exc), permanent=permanent)
+            try:
+                await self.store.mark_failed(row.id, str(exc), permanent=permanent)
+            except StoreUnavailable:
+                permanent = False  # not recorded: try it again later, and record it then
             if permanent:
                 log.warning("outbound %s failed for good: %s", row.id, exc)
                 self._failures.pop(row.id, None)

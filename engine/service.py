@@ -29,7 +29,7 @@ from typing import Any, TypeVar
 
 from engine.core.clock import Clock, SystemClock
 from engine.core.ids import IdSource, RandomIds
-from engine.core.messages import Address, Inbound
+from engine.core.messages import Address, Inbound, unicode_problem
 from engine.core.model import Contact, Event, Input, Session, Sprint
 from engine.core.records import (
     Conversation,
@@ -43,7 +43,8 @@ from engine.core.records import (
     Work,
     conversation_key,
 )
-from engine.errors import StoreError
+from engine.errors import InvalidMessage, StoreError, StoreUnavailable
+from engine.logs import Repeated
 from engine.metrics import Metrics
 from engine.outbox import Outbox
 from engine.ruleset.ruleset import RuleSet
@@ -56,6 +57,9 @@ __all__ = ["Service"]
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+
+STORE_RETRY = (0.25, 2.0)
+"""Seconds between two attempts at work the store refused: first, then at most (doubling)."""
 
 
 class Service:
@@ -107,7 +111,7 @@ class Service:
         self._idle.set()
         self._tasks: list[asyncio.Task[Any]] = []
         self._accepting = False
-        self._store_problem: str | None = None
+        self._repeated = Repeated(log)
         self.processed = 0
 
     # --- life cycle ---------------------------------------------------------------------
@@ -182,7 +186,7 @@ class Service:
     @property
     def store_problem(self) -> str | None:
         """Why the store cannot write now (its last refusal), or None while writes succeed."""
-        return self._store_problem
+        return self.store.problem
 
     def links(self) -> dict[str, str]:
         """The link state of each connector (``up``, or what the transport says it is)."""
@@ -220,6 +224,7 @@ class Service:
         """Commit one inbound message; return once it is durable (then it may be acknowledged)."""
         if not self._accepting:
             raise RuntimeError("the engine is shutting down")
+        _check_inbound(message)
         future: asyncio.Future[Received] = asyncio.get_running_loop().create_future()
         self._add_pending(1)
         self.metrics.arrived(message)
@@ -235,16 +240,50 @@ class Service:
                 batch, self._intake = self._intake[: self.batch], self._intake[self.batch :]
                 try:
                     received = await self._take([message for message, _ in batch])
-                except Exception as exc:
-                    self.metrics.dropped(message for message, _ in batch)
-                    for _, future in batch:
-                        if not future.done():
-                            future.set_exception(exc)
-                    self._finished(len(batch))
+                except StoreUnavailable as exc:
+                    self._refuse(batch, exc)
+                    self._repeated.warning(
+                        "intake",
+                        "the store cannot write (%s): inbound messages are refused, "
+                        "their senders send them again later",
+                        exc,
+                    )
                     continue
+                except Exception:
+                    if len(batch) == 1:
+                        raise
+                    # One message nobody foresaw fails the batch: take them one by one, so
+                    # only that one is refused.
+                    await self._take_each(batch)
+                    continue
+                if "intake" in self._repeated:
+                    self._repeated.clear("intake")
+                    log.warning("the store writes again: inbound messages are taken")
                 for (_, future), result in zip(batch, received, strict=True):
                     if not future.done():
                         future.set_result(result)
+
+    async def _take_each(self, batch: list[tuple[Inbound, asyncio.Future[Received]]]) -> None:
+        for message, future in batch:
+            try:
+                (received,) = await self._take([message])
+            except Exception as exc:
+                if not isinstance(exc, StoreError):
+                    log.exception("inbound message %s could not be committed", message.external_id)
+                self._refuse([(message, future)], exc)
+            else:
+                if not future.done():
+                    future.set_result(received)
+
+    def _refuse(
+        self, batch: list[tuple[Inbound, asyncio.Future[Received]]], exc: Exception
+    ) -> None:
+        """Tell the transports ``batch`` is not committed (they must not acknowledge it)."""
+        self.metrics.dropped(message for message, _ in batch)
+        for _, future in batch:
+            if not future.done():
+                future.set_exception(exc)
+        self._finished(len(batch))
 
     async def _take(self, messages: list[Inbound]) -> list[Received]:
         """Commit ``messages``, and process them in the same transaction when nothing waits
@@ -270,6 +309,8 @@ class Service:
                 self._decider(ruleset, now),
                 replies_since=now - ruleset.settings.reply_window,
             )
+        except StoreUnavailable:
+            pass  # committing them alone will tell (and log) whether the store writes at all
         except StoreError as exc:  # the store's own trouble: one line, not a traceback
             log.warning(
                 "a batch of %d could not be committed with its processing (%s); "
@@ -326,6 +367,7 @@ class Service:
     # --- processing ---------------------------------------------------------------------
 
     async def _process_loop(self) -> None:
+        pause = STORE_RETRY[0]
         while True:
             await self._work_ready.wait()
             self._work_ready.clear()
@@ -334,6 +376,20 @@ class Service:
                 batch = [self._work.popleft() for _ in range(size)]
                 try:
                     await self._process(batch)
+                except StoreUnavailable as exc:
+                    # Kept in order at the head of the queue, tried again as soon as a write
+                    # succeeds (or after ``pause``): no restart needed.
+                    self._work.extendleft(reversed(batch))
+                    self._repeated.warning(
+                        "process",
+                        "the store cannot write (%s): %d committed messages and timers wait "
+                        "to be processed",
+                        exc,
+                        len(self._work),
+                    )
+                    await self.store.writable(pause)
+                    pause = min(STORE_RETRY[1], pause * 2)
+                    continue
                 except Exception:
                     log.exception(
                         "a batch of %d could not be processed; it stays in the store "
@@ -341,6 +397,10 @@ class Service:
                         len(batch),
                     )
                     self._finished(len(batch))
+                if pause > STORE_RETRY[0]:
+                    pause = STORE_RETRY[0]
+                    self._repeated.clear("process")
+                    log.warning("the store writes again: processing resumes")
 
     async def _process(self, batch: list[Work]) -> None:
         ruleset = self.ruleset
@@ -444,6 +504,20 @@ def _safe_step(ruleset: RuleSet, session: Session | None, inp: Input, now: datet
         )
         problem = Event("error", {"message": f"internal error: {type(exc).__name__}: {exc}"})
         return Sprint(session=None, events=(problem,), handoff="inbox" if inp.message else None)
+
+
+def _check_inbound(message: Inbound) -> None:
+    """Refuse ``message`` alone if a field cannot be stored (a lone surrogate is no UTF-8)."""
+    fields = (
+        ("id", message.external_id or ""),
+        ("from", message.sender),
+        ("to", message.recipient),
+        ("text", message.text),
+    )
+    for name, value in fields:
+        problem = unicode_problem(name, value)
+        if problem is not None:
+            raise InvalidMessage(problem)
 
 
 async def _every_row(read: Callable[[int], Awaitable[list[T]]]) -> list[T]:

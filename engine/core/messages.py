@@ -7,13 +7,32 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 
-__all__ = ["MAX_TEXT", "Address", "Inbound", "Outgoing", "normalize_address"]
+__all__ = ["MAX_TEXT", "Address", "Inbound", "Outgoing", "normalize_address", "unicode_problem"]
 
 Address = str
 """An E.164 number (``+33612345678``), a short code (``36111``) or an alphanumeric sender."""
 
 MAX_TEXT = 39_015
 """The longest text a concatenated SMS can carry (255 parts × 153 GSM-7 characters)."""
+
+
+def unicode_problem(field: str, value: str) -> str | None:
+    """Why ``value`` cannot be stored or sent as UTF-8 (a lone surrogate), or None.
+
+    >>> unicode_problem("text", "VOTE \\ud800")
+    'text is not valid Unicode: lone surrogate U+D800 at character 5'
+    """
+    if value.isascii():
+        return None
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        return (
+            f"{field} is not valid Unicode: lone surrogate U+{ord(value[exc.start]):04X}"
+            f" at character {exc.start}"
+        )
+    return None
+
 
 _SEPARATORS = re.compile(r"[\s\-.()/]")
 _DIGITS = re.compile(r"\+?\d+")

@@ -38,9 +38,10 @@ from engine.core.records import (
     Timer,
     Work,
 )
-from engine.errors import StoreError
+from engine.errors import StoreError, StoreUnavailable
 from engine.store import queries
 from engine.store.codec import time_in
+from engine.store.files import create_private, make_private
 from engine.store.migrations import MIGRATIONS, Migration, apply_migrations
 
 __all__ = ["MEMORY", "SqliteStore", "open_store"]
@@ -50,6 +51,13 @@ T = TypeVar("T")
 
 MEMORY = ":memory:"
 Synchronous = Literal["FULL", "NORMAL"]
+
+UNAVAILABLE = frozenset({3, 5, 6, 7, 8, 10, 13, 14})
+"""SQLite's primary result codes that say the store cannot write *now* (PERM, BUSY, LOCKED,
+NOMEM, READONLY, IOERR, FULL, CANTOPEN): the work is kept and tried again (``StoreUnavailable``)."""
+
+MARKS_RETRY = 1.0
+"""Seconds before ``sent`` marks a store refused are written again (sooner if a write succeeds)."""
 
 
 class SqliteStore:
@@ -80,6 +88,10 @@ class SqliteStore:
         self._writing = 0
         self._flushes: set[asyncio.Task[None]] = set()
         self._flush_handle: asyncio.Handle | None = None
+        self._problem: str | None = None
+        self._wrote: asyncio.Future[None] | None = None
+        """Resolved by the next write that succeeds (``writable`` waits on it)."""
+        self._closing = False
 
     def __repr__(self) -> str:
         state = "open" if self._db is not None else "closed"
@@ -88,23 +100,48 @@ class SqliteStore:
     # --- lifecycle ----------------------------------------------------------------------------
 
     async def open(self) -> None:
+        """Open (creating it mode 0600 if needed), migrate, and make sure the store can write.
+
+        A store that cannot be written (a read-only file or folder, a full disk, another
+        process's lock) is refused here, naming its file, rather than refusing every message.
+        """
         if self._db is not None:
             return
+        self._closing = False
         try:
+            if not self.memory:
+                create_private(self.path)
             db = await aiosqlite.connect(
                 self.path, isolation_level=None, timeout=self._busy_timeout_ms / 1000
             )
-        except sqlite3.Error as exc:
-            raise StoreError(f"cannot open the store {self.path!r}: {exc}") from exc
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreError(self._cannot_open(exc)) from exc
         self._db = db
         self._raw = db._conn
         try:
             await self._call(self._configure)
+            await self._call(queries.write, [], queries.nothing)  # BEGIN IMMEDIATE: can it write?
+        except StoreUnavailable as exc:
+            await self.close()
+            raise StoreError(self._cannot_open(exc.__cause__ or exc)) from exc
+        except StoreError as exc:
+            await self.close()
+            raise StoreError(f"the store {self.path}: {exc}") from exc
         except BaseException:
             await self.close()
             raise
+        if not self.memory:
+            make_private(self.path)
+
+    def _cannot_open(self, exc: BaseException) -> str:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        return (
+            f"cannot open the store {self.path}: {reason}; the file and its folder must be "
+            "writable by this user, on a disk with free space"
+        )
 
     async def close(self) -> None:
+        self._closing = True
         if self._flush_handle is not None:
             self._flush_handle.cancel()
             self._flush_handle = None
@@ -159,7 +196,9 @@ class SqliteStore:
         try:
             return cast(T, await run(fn, raw, *args, **kwargs))
         except sqlite3.Error as exc:
-            raise StoreError(f"{type(exc).__name__}: {exc}") from exc
+            code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+            kind = StoreUnavailable if code in UNAVAILABLE else StoreError
+            raise kind(f"{type(exc).__name__}: {exc}") from exc
         except ValueError as exc:
             if not db._running:
                 raise StoreError("the store is closed") from exc
@@ -179,23 +218,63 @@ class SqliteStore:
         try:
             result = await self._call(queries.write, marks, fn, *args, **kwargs)
         except BaseException as exc:
-            if fn is queries.nothing:  # the marks' own transaction: they failed
+            if fn is queries.nothing and not (
+                isinstance(exc, StoreUnavailable) and not self._closing
+            ):  # the marks' own transaction failed for good: tell their waiters
                 for waiter in waiters:
                     if not waiter.done():
                         waiter.set_exception(exc)
                         waiter.exception()  # retrieved, even if nobody awaits any more
-            else:
+            else:  # they wait for the next write, or a retry of their own (``_unavailable``)
                 self._marks[:0], self._mark_waiters[:0] = marks, waiters
+            if isinstance(exc, StoreUnavailable):
+                self._unavailable(exc)
             raise
         else:
+            self._available()
             for waiter in waiters:
                 if not waiter.done():
                     waiter.set_result(None)
         finally:
             self._writing -= 1
-            if self._marks and not self._writing:
+            if self._marks and not self._writing and self._problem is None:
                 self._flush_marks()
         return result
+
+    # --- a store that cannot write ------------------------------------------------------------
+
+    @property
+    def problem(self) -> str | None:
+        """Why the last write failed while the store cannot write (disk full, read-only, I/O
+        error, locked), or None once a write succeeds."""
+        return self._problem
+
+    async def writable(self, timeout: float) -> bool:
+        """Wait until a write succeeds, at most ``timeout`` seconds; return whether one did.
+
+        What the store refused waits here before it is tried again: as soon as any write goes
+        through (a new message, most often), or after ``timeout`` to try again itself.
+        """
+        if self._wrote is None:
+            self._wrote = asyncio.get_running_loop().create_future()
+        wrote = self._wrote
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(asyncio.shield(wrote), timeout)
+        return wrote.done()
+
+    def _unavailable(self, exc: StoreUnavailable) -> None:
+        self._problem = str(exc)
+        if self._marks and not self._closing and self._flush_handle is None:
+            # The marks stay until a write takes them: retry them on their own meanwhile.
+            loop = asyncio.get_running_loop()
+            self._flush_handle = loop.call_later(MARKS_RETRY, self._flush_now)
+
+    def _available(self) -> None:
+        self._problem = None
+        if self._wrote is not None:
+            wrote, self._wrote = self._wrote, None
+            if not wrote.done():
+                wrote.set_result(None)
 
     def _flush_marks(self) -> None:
         """Write the pending marks in a transaction of their own, unless a write started by

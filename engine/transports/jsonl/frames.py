@@ -10,6 +10,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from engine.core.messages import unicode_problem
+
 __all__ = ["MAX_ID", "FrameError", "Mo", "check_mo", "check_ref", "check_refs", "echo_id", "encode"]
 
 MAX_ID = 256
@@ -68,13 +70,9 @@ def _string(frame: dict[str, Any], field: str, *, missing: str | None = None) ->
     value = frame[field]
     if not isinstance(value, str):
         raise FrameError(f"{field} must be a string, not {_kind(value)}")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise FrameError(
-            f"{field} is not valid Unicode: lone surrogate U+{ord(value[exc.start]):04X}"
-            f" at character {exc.start}"
-        ) from None
+    problem = unicode_problem(field, value)
+    if problem is not None:
+        raise FrameError(problem)
     if missing is None and not value.strip():
         raise FrameError(f"{field} must not be empty")
     return value

@@ -1,0 +1,49 @@
+"""Own the store's files on disk: created, and kept, readable and writable by their owner only.
+
+The store holds every phone number and message: its file, the ``-wal`` and ``-shm`` beside it,
+and a back-up are mode 0600 whatever the umask. SQLite gives ``-wal`` and ``-shm`` the mode of
+the database file; a store an older release created 0644 is tightened when it opens.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import stat
+from pathlib import Path
+
+__all__ = ["PRIVATE", "SIDE_FILES", "create_private", "make_private"]
+
+log = logging.getLogger(__name__)
+
+PRIVATE = 0o600
+SIDE_FILES = ("-wal", "-shm", "-journal")
+"""What SQLite keeps beside ``x.db``: ``x.db-wal``, ``x.db-shm``, ``x.db-journal``."""
+
+
+def create_private(path: str | Path) -> None:
+    """Create ``path`` empty with mode 0600 if it does not exist (SQLite then fills it)."""
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, PRIVATE))
+
+
+def make_private(path: str | Path) -> None:
+    """Make ``path`` and the SQLite files beside it mode 0600 (those that exist)."""
+    for name in (str(path), *(f"{path}{side}" for side in SIDE_FILES)):
+        try:
+            mode = stat.S_IMODE(os.stat(name).st_mode)
+        except FileNotFoundError:
+            continue
+        if mode & 0o077:
+            try:
+                os.chmod(name, PRIVATE)
+            except OSError as exc:
+                log.warning(
+                    "%s is readable by others (mode %o) and cannot be changed: %s",
+                    name,
+                    mode,
+                    exc.strerror or exc,
+                )
+            else:
+                log.info("%s was mode %o; now 0600 (the store is for its owner only)", name, mode)
