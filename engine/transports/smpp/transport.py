@@ -33,7 +33,7 @@ from typing import Any
 
 from engine.core.messages import Inbound, Outgoing, normalize_address
 from engine.core.records import HeldPart
-from engine.errors import TransportError
+from engine.errors import InvalidMessage, StoreError, TransportError
 from engine.logs import Repeated
 from engine.transports.base import TransportBase
 from engine.transports.batching import Batcher
@@ -349,6 +349,11 @@ class SmppTransport(TransportBase):
         status = ESME_RX_T_APPN
         try:
             status = await self._deliver(pdu)
+        except InvalidMessage as exc:  # refused for good: sent again, it would fail again
+            status = ESME_RX_P_APPN
+            self._unreadable.warning("invalid", "smpp %s: inbound refused: %s", self.name, exc)
+        except StoreError:
+            pass  # a temporary error: the SMSC retries it (the service logs the store's state)
         except Exception as exc:  # answered as a temporary error: the SMSC retries it
             if isinstance(exc, RuntimeError):  # refused while the engine stops
                 log.info("smpp %s: inbound refused: %s", self.name, exc)
