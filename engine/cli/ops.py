@@ -15,6 +15,7 @@ import click
 
 from engine.config import Config, check_config, parse_listen
 from engine.errors import render_all
+from engine.store.files import create_private
 
 __all__ = ["backup_command", "status_command"]
 
@@ -145,9 +146,11 @@ def backup(source: Path, target: Path) -> int:
 
     The online backup API reads one consistent snapshot, so the engine may keep writing
     meanwhile. The copy is checked, then moved into place: ``target`` is never half-written.
+    It is mode 0600 whatever the umask, like the store.
     """
     partial = target.with_name(f".{target.name}.partial")
     partial.unlink(missing_ok=True)
+    create_private(partial)  # a copy of every phone number: mode 0600, like the store
     src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=30)
     try:
         dst = sqlite3.connect(partial)

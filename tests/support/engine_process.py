@@ -12,7 +12,7 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -80,13 +80,18 @@ class Engine:
         return time.monotonic() - started
 
     async def launch(
-        self, *args: str, preexec_fn: Callable[[], None] | None = None
+        self,
+        *args: str,
+        preexec_fn: Callable[[], None] | None = None,
+        prefix: Sequence[str] = (),
     ) -> asyncio.subprocess.Process:
         """Start ``python -m engine run --config … ARGS`` without waiting for anything (a test of
-        a start that fails waits for the exit); ``preexec_fn`` runs in the child (rlimits)."""
+        a start that fails waits for the exit); ``preexec_fn`` runs in the child (rlimits);
+        ``prefix`` is a command that ``exec``s the rest (``unshare -m sh -c …``)."""
         self.runs += 1
         with self.log_path.open("wb") as log:
             self.proc = await asyncio.create_subprocess_exec(
+                *prefix,
                 sys.executable,
                 "-m",
                 "engine",
