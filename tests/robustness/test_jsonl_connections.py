@@ -25,8 +25,10 @@ async def test_one_connection_over_max_connections_gets_an_error_frame(tmp_path:
         for number, client in enumerate(clients):  # nothing else is disturbed
             client.send(mo(f"b{number}", f"+3360000000{number}", "ADDRESS"))
             assert (await client.answer(f"b{number}"))["type"] == "ack"
+        assert await running.stop() == 0  # a graceful stop hands the replies over first
+        assert sum(len(client.mts()) for client in clients) == 6
+        for client in clients:
             await client.aclose()
-        assert await running.stop() == 0
     log = running.log()
     assert "refused a connection: too many connections (max 3)" in log
     assert_clean(log)

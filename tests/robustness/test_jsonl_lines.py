@@ -52,6 +52,7 @@ async def test_max_line_is_configurable(tmp_path: Path) -> None:
             "line longer than max_line (2048 bytes): skipped"
         )
         assert (await client.answer("short"))["type"] == "ack"
+        await client.wait_for(lambda: len(client.mts()) == 1)
         await client.aclose()
         assert await running.stop() == 0
     assert running.rows("SELECT external_id FROM inbound") == [("short",)]

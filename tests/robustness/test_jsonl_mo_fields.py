@@ -98,6 +98,7 @@ async def test_a_good_mo_after_the_refused_ones_is_taken(tmp_path: Path) -> None
         for number in range(20):
             kind = "nack" if number % 2 else "ack"
             assert (await client.answer(f"p{number}"))["type"] == kind
+        await client.wait_for(lambda: len(client.mts()) == 10)  # the taken ones are answered
         await client.aclose()
         assert await running.stop() == 0
     assert running.rows("SELECT COUNT(*) FROM inbound") == [(10,)]
