@@ -249,12 +249,13 @@ class Service:
                         exc,
                     )
                     continue
-                except Exception:
+                except Exception as exc:
                     if len(batch) == 1:
-                        raise
-                    # One message nobody foresaw fails the batch: take them one by one, so
-                    # only that one is refused.
-                    await self._take_each(batch)
+                        self._refuse_one(batch[0], exc)
+                    else:
+                        # One message nobody foresaw fails the batch: take them one by one,
+                        # so only that one is refused.
+                        await self._take_each(batch)
                     continue
                 if "intake" in self._repeated:
                     self._repeated.clear("intake")
@@ -268,12 +269,23 @@ class Service:
             try:
                 (received,) = await self._take([message])
             except Exception as exc:
-                if not isinstance(exc, StoreError):
-                    log.exception("inbound message %s could not be committed", message.external_id)
-                self._refuse([(message, future)], exc)
+                self._refuse_one((message, future), exc)
             else:
                 if not future.done():
                     future.set_result(received)
+
+    def _refuse_one(self, item: tuple[Inbound, asyncio.Future[Received]], exc: Exception) -> None:
+        """Refuse one message its commit failed for; say why (a bug's traceback, or the
+        store's trouble once per interval). The intake goes on with the next ones."""
+        if isinstance(exc, StoreError):
+            self._repeated.warning("refused", "an inbound message was not committed: %s", exc)
+        else:
+            log.error(
+                "inbound message %s could not be committed",
+                item[0].external_id,
+                exc_info=exc,
+            )
+        self._refuse([item], exc)
 
     def _refuse(
         self, batch: list[tuple[Inbound, asyncio.Future[Received]]], exc: Exception

@@ -203,3 +203,28 @@ async def test_a_store_that_cannot_be_created_is_refused_naming_its_file(tmp_pat
         f"cannot open the store {missing}: No such file or directory; the file and its folder "
         "must be writable by this user, on a disk with free space"
     )
+
+
+async def test_a_lone_message_the_store_fails_on_is_refused_and_intake_goes_on(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Not a "cannot write" refusal (a corrupt page, a constraint): that message is refused,
+    the next ones are taken; the intake never stops."""
+    async with Harness(RULES, db=str(tmp_path / "t.db"), clock=FixedClock(START)) as harness:
+        service, store = harness.service, harness.store
+        receive, handle = store.receive, store.handle
+        failures = [StoreError("DatabaseError: database disk image is malformed")] * 2
+
+        async def failing(real: Any, *args: Any, **kwargs: Any) -> Any:
+            if failures:
+                raise failures.pop()
+            return await real(*args, **kwargs)
+
+        store.handle = lambda *a, **k: failing(handle, *a, **k)  # type: ignore[method-assign]
+        store.receive = lambda *a, **k: failing(receive, *a, **k)  # type: ignore[method-assign]
+        with pytest.raises(StoreError, match="malformed"):
+            await service.receive(inbound("+33600000001", "HOURS", "m1"))
+        await asyncio.wait_for(service.receive(inbound("+33600000002", "HOURS", "m2")), 30)
+        await service.idle()
+        assert [m.text for m in harness.transport.take()] == [HOURS]
+        assert "an inbound message was not committed: DatabaseError" in caplog.text
