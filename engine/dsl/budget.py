@@ -84,9 +84,10 @@ def run_regex(compiled: Any, text: str, too_long: str, *, match: bool = False) -
         call = compiled.match if match else compiled.search
         return call(text, timeout=allowed, concurrent=True)
     except TimeoutError:
-        if len(_LEASHED) >= _MOST_LEASHED:
-            _LEASHED.clear()
-        _LEASHED[key] = None
+        if allowed >= REGEX_TIMEOUT:  # its own full time, not what others left of the budget
+            if len(_LEASHED) >= _MOST_LEASHED:
+                _LEASHED.clear()
+            _LEASHED[key] = None
         if budget is not None:
             budget.left = 0.0
         raise EvalError(too_long) from None
