@@ -3,8 +3,11 @@ frame and the connection goes on, so every MO pipelined after it is answered; no
 
 from __future__ import annotations
 
+import asyncio
+import tracemalloc
 from pathlib import Path
 
+from engine.transports.jsonl.connection import Connection, Limits
 from tests.support.jsonl_client import Client, assert_clean, mo, running_engine
 
 
@@ -57,3 +60,34 @@ async def test_max_line_is_configurable(tmp_path: Path) -> None:
         assert await running.stop() == 0
     assert running.rows("SELECT external_id FROM inbound") == [("short",)]
     assert_clean(running.log())
+
+
+class _Writer:
+    """What ``Connection`` asks of a writer before anything is written."""
+
+    def get_extra_info(self, name: str) -> object:
+        return ("127.0.0.1", 1)
+
+
+async def test_a_half_line_is_held_once_while_the_connection_waits_for_its_end() -> None:
+    # A slow-loris peer costs the bytes it sent, not two or three copies of them.
+    size = 60 * 1024
+    reader = asyncio.StreamReader()
+    conn = Connection(reader, _Writer(), Limits(), authenticated=True)  # type: ignore[arg-type]
+    lines = conn.lines()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for _ in range(3):
+            reader.feed_data(b"x" * (size // 3))
+        line = asyncio.ensure_future(anext(lines))
+        for _ in range(5):
+            await asyncio.sleep(0)  # the chunk is read, kept, and the next read waits
+        assert not line.done()
+        held = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert size <= held < size * 1.3, held
+    reader.feed_data(b"y\n")
+    assert await line == b"x" * size + b"y"
+    await lines.aclose()
