@@ -54,7 +54,8 @@ def write_config(
 
 def http_address(config: Path) -> tuple[str, int]:
     """The host and port of /health and /metrics in a twoway.yaml written by ``write_config``."""
-    listen = yaml.safe_load(config.read_text(encoding="utf-8"))["http"]["listen"]
+    http = yaml.safe_load(config.read_text(encoding="utf-8")).get("http") or {}
+    listen = http.get("listen", "127.0.0.1:8080")
     host, _, port = str(listen).rpartition(":")
     return host, int(port)
 
@@ -77,7 +78,11 @@ class Engine:
         started = time.monotonic()
         proc = await self.launch(**options)
         await wait_for_port(HOST, port, STARTUP_TIMEOUT, lambda: proc.returncode is None)
-        return time.monotonic() - started
+        took = time.monotonic() - started
+        # /health starts last: once it answers, everything has started
+        host, http = http_address(self.config)
+        await wait_for_port(host, http, STARTUP_TIMEOUT, lambda: proc.returncode is None)
+        return took
 
     async def launch(
         self,
