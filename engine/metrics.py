@@ -26,6 +26,7 @@ while a page is being made share it.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
@@ -50,7 +51,7 @@ UP = "up"
 OTHER = "other"
 """The label value of a number or connector that is not in the allowed ones."""
 
-_TRACKED_MAX = 100_000
+_TRACKED_MAX = 10_000
 """The most messages whose reply latency is being timed at once (oldest dropped beyond)."""
 
 
@@ -399,8 +400,10 @@ class Metrics:
 
 
 def _trim(stamps: dict[int, float]) -> None:
-    """Keep the newest ``_TRACKED_MAX`` entries (a message that never gets a reply is dropped)."""
+    """Keep at most the newest ``_TRACKED_MAX`` entries (a message that never gets a reply is
+    dropped). The oldest tenth goes at once: a flood costs a trim per thousand messages, not a
+    copy of the whole table per message."""
     excess = len(stamps) - _TRACKED_MAX
     if excess > 0:
-        for key in list(stamps)[:excess]:
+        for key in list(itertools.islice(stamps, excess + _TRACKED_MAX // 10)):
             del stamps[key]

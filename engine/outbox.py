@@ -15,7 +15,7 @@ import asyncio
 import logging
 import time
 from collections import deque
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
@@ -38,8 +38,56 @@ A count of attempts would give up after minutes of an SMSC outage; SMS validity 
 QUERY_CHUNK = 1_000
 """References per ``Transport.delivered`` question (a jsonl ``query`` frame stays a few KB)."""
 
+MEMORY = 10_000
+"""Rows the outbox keeps in memory at most. Beyond, only their ids wait in line (the rows are
+committed: they are read back, in order, as the line moves), so replies piling up for a peer
+that does not take them cost a few dozen bytes each, not a whole row."""
+
 STORE_RETRY = 2.0
 """Seconds between two tries of replies the store refused to check (sooner once it writes)."""
+
+
+class IdLine:
+    """Ids in line, kept as runs of consecutive ids: the rows of one transaction have
+    consecutive ids, so 100,000 replies waiting cost a few runs, not 100,000 integers."""
+
+    def __init__(self) -> None:
+        self._runs: deque[list[int]] = deque()  # [first, last], in line order
+        self._count = 0
+
+    def __len__(self) -> int:
+        return self._count
+
+    def extend(self, ids: Iterable[int]) -> None:
+        for row_id in ids:
+            if self._runs and self._runs[-1][1] + 1 == row_id:
+                self._runs[-1][1] = row_id
+            else:
+                self._runs.append([row_id, row_id])
+            self._count += 1
+
+    def put_back(self, ids: Sequence[int]) -> None:
+        """Return ``ids`` (from ``take``) to the head of the line, in order."""
+        for row_id in reversed(ids):
+            if self._runs and self._runs[0][0] - 1 == row_id:
+                self._runs[0][0] = row_id
+            else:
+                self._runs.appendleft([row_id, row_id])
+            self._count += 1
+
+    def take(self, most: int) -> list[int]:
+        """Remove and return up to ``most`` ids from the head of the line."""
+        taken: list[int] = []
+        while self._runs and len(taken) < most:
+            first, last = self._runs[0]
+            end = min(last, first + most - len(taken) - 1)
+            taken.extend(range(first, end + 1))
+            if end == last:
+                self._runs.popleft()
+            else:
+                self._runs[0][0] = end + 1
+        self._count -= len(taken)
+        return taken
 
 
 class RateLimiter:
@@ -83,6 +131,7 @@ class Outbox:
         validity: timedelta = VALIDITY,
         retry_base: float = 0.5,
         metrics: Metrics | None = None,
+        memory: int = MEMORY,
     ) -> None:
         self.store = store
         self.transports = transports
@@ -95,6 +144,10 @@ class Outbox:
         self.retry_base = retry_base
         self.metrics = metrics or Metrics()
         self.queue: deque[OutboxRow] = deque()
+        self.memory = memory
+        self._later = IdLine()
+        """Ids of the rows queued behind ``queue`` once it held ``memory`` rows (read back from
+        the store, in order, as it drains)."""
         self.wakeup = asyncio.Event()
         self._limiters: dict[str, RateLimiter] = {}
         self._retry_handles: set[asyncio.TimerHandle] = set()
@@ -112,17 +165,37 @@ class Outbox:
 
     def push(self, rows: list[OutboxRow], *, marked: bool = False) -> None:
         """Queue ``rows``; ``marked``: their transaction wrote them ``sending`` and checked
-        their opt-outs (see the module docstring)."""
-        if rows:
-            if marked:
-                self._marked.update((row.id, self._opt_epoch) for row in rows)
-            self.queue.extend(rows)
-            self.wakeup.set()
+        their opt-outs (see the module docstring). Beyond ``memory`` rows, only ids are kept."""
+        if not rows:
+            return
+        room = 0 if self._later else max(0, self.memory - len(self.queue))
+        kept, later = rows[:room], rows[room:]
+        if marked:
+            self._marked.update((row.id, self._opt_epoch) for row in kept)
+        self.queue.extend(kept)
+        self._later.extend(row.id for row in later)
+        self.wakeup.set()
 
     @property
     def waiting(self) -> int:
         """Rows not handed over yet."""
-        return len(self.queue) + len(self._recovered)
+        return len(self.queue) + len(self._later) + len(self._recovered)
+
+    async def _read_back(self) -> None:
+        """Bring the rows queued as ids back into the line, while it is short: as ``queued``,
+        so they are checked for opt-outs (their transaction's check may be old by now) but the
+        peer is not asked about them (they were never handed over)."""
+        ids = self._later.take(max(1, self.memory // 2))
+        try:
+            rows = await self.store.waiting_outbox(ids)
+        except BaseException:
+            self._later.put_back(ids)
+            raise
+        self.queue.extend(replace(row, status="queued") for row in rows)
+        gone = len(ids) - len(rows)
+        if gone:  # not waiting any more (cannot happen while they wait here): settle them
+            log.warning("%d queued replies were no longer waiting when read back", gone)
+            self.done(gone)
 
     def recover(self, rows: list[OutboxRow]) -> None:
         """Queue the rows a previous run left ``queued`` or ``sending``; the peer is asked once
@@ -158,7 +231,15 @@ class Outbox:
                 # One question per transport for all of them, then they queue like any row.
                 left = await self.skip_delivered(rows)
                 self.queue.extend(replace(row, status="queued") for row in left)
-            while self.queue:
+            while self.queue or self._later:
+                if self._later and len(self.queue) <= self.memory // 2:
+                    try:
+                        await self._read_back()
+                    except StoreUnavailable:
+                        if not self.queue:
+                            await self.store.writable(STORE_RETRY)
+                    if not self.queue:
+                        continue
                 room = self.window - self._unsettled
                 if room <= 0:
                     self._settled.clear()
@@ -326,7 +407,8 @@ class Outbox:
 
         def due() -> None:
             self._retry_handles.discard(handle)  # else the set grows with every retry, for ever
-            self.push([again])
+            self.queue.append(again)  # in memory whatever the line: it was handed over before
+            self.wakeup.set()
 
         handle = asyncio.get_running_loop().call_later(delay, due)
         self._retry_handles.add(handle)

@@ -700,6 +700,16 @@ def queued_outbox(conn: sqlite3.Connection, limit: int) -> list[OutboxRow]:
     return [_outbox(row) for row in conn.execute(sql, (limit,))]
 
 
+def waiting_outbox(conn: sqlite3.Connection, ids: Sequence[int]) -> list[OutboxRow]:
+    """The rows of ``ids`` still to hand over (``queued`` or ``sending``), in id order."""
+    sql = (
+        f"SELECT {_OUTBOX_COLUMNS} FROM outbox WHERE id IN ({{marks}})"
+        " AND status IN ('queued', 'sending')"
+    )
+    rows = [_outbox(row) for row in _select_in(conn, sql, ids)]
+    return sorted(rows, key=lambda row: row.id)
+
+
 def outbox_rows(conn: sqlite3.Connection, contact: Address | None) -> list[OutboxRow]:
     if contact is None:
         cursor = conn.execute(f"SELECT {_OUTBOX_COLUMNS} FROM outbox ORDER BY id")

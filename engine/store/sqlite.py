@@ -358,6 +358,13 @@ class SqliteStore:
     async def queued_outbox(self, limit: int = 1_000) -> list[OutboxRow]:
         return await self._read(queries.queued_outbox, limit)
 
+    async def waiting_outbox(self, ids: Sequence[int]) -> list[OutboxRow]:
+        """The rows of ``ids`` still to hand over, in id order (the outbox reads back the rows
+        it did not keep in memory)."""
+        if not ids:
+            return []
+        return await self._read(queries.waiting_outbox, ids)
+
     async def mark_sending(self, ids: Sequence[int]) -> None:
         if ids:
             await self._write(queries.mark_sending, ids, self._now())

@@ -13,7 +13,7 @@ from engine.core.messages import Outgoing
 from engine.core.model import Sprint
 from engine.core.records import Step
 from engine.errors import TransportError
-from engine.outbox import Outbox
+from engine.outbox import IdLine, Outbox
 from engine.store import SqliteStore
 from engine.transports.base import TransportBase
 
@@ -197,3 +197,62 @@ async def test_rows_left_sending_are_asked_about_in_chunks_once(
         assert [len(q) for q in transport.questions] == [1_000]
         assert remaining == left and done == []
     await store.close()
+
+
+async def test_beyond_memory_rows_wait_as_ids_and_go_out_in_order_checked(
+    tmp_path: Path,
+) -> None:
+    """A peer that does not keep up: the outbox keeps ``memory`` rows, and only the ids of the
+    others, which it reads back in order; read back, they are checked for opt-outs again."""
+    store = SqliteStore(str(tmp_path / "o.db"))
+    await store.open()
+    other = "+33600000002"
+    outgoing = tuple(Outgoing(PHONE if n % 2 else other, "36111", f"news {n}") for n in range(25))
+    rows = await store.commit(
+        [Step(PHONE, "36111", Sprint(session=None, outbound=outgoing), datetime.now(UTC), "v")]
+    )
+    transport = Flaky(0, TransportError("unused"))
+    sent: list[str] = []
+    real_send = transport.send
+
+    async def send(message: Outgoing, reference: int) -> str | None:
+        sent.append(message.text)
+        return await real_send(message, reference)
+
+    transport.send = send  # type: ignore[method-assign]
+    done: list[int] = []
+    all_done = asyncio.Event()
+
+    def finished(count: int) -> None:
+        done.append(count)
+        if sum(done) == 25:
+            all_done.set()
+
+    outbox = Outbox(store, {"x": transport}, {}, "x", {}, finished, window=3, memory=4)
+    outbox.push(rows, marked=True)
+    assert (len(outbox.queue), len(outbox._later), outbox.waiting) == (4, 21, 25)
+    # the other contact opts out after the commit: the rows read back are checked again
+    await store.commit(
+        [Step(other, "36111", Sprint(session=None, opt="out"), datetime.now(UTC), "v")]
+    )
+    task = asyncio.create_task(outbox.run())
+    await asyncio.wait_for(all_done.wait(), 10)
+    task.cancel()
+    kept = [f"news {n}" for n in range(4)]  # checked by their own transaction, before the STOP
+    assert sent == kept + [f"news {n}" for n in range(4, 25) if n % 2]
+    statuses = [row.status for row in await store.outbox_rows()]
+    assert statuses == ["sent"] * 4 + ["sent" if n % 2 else "suppressed" for n in range(4, 25)]
+    await store.close()
+
+
+def test_ids_in_line_keep_their_order_as_runs() -> None:
+    line = IdLine()
+    line.extend([5, 6, 7, 9, 10, 3])
+    assert len(line) == 6
+    assert line.take(2) == [5, 6]
+    line.put_back([5, 6])
+    assert line.take(4) == [5, 6, 7, 9]
+    assert line.take(10) == [10, 3]
+    assert (len(line), line.take(1)) == (0, [])
+    line.extend(range(100_000, 200_000))
+    assert len(line._runs) == 1  # one transaction's rows: one run
