@@ -37,6 +37,7 @@ __all__ = [
     "LogConfig",
     "NumberConfig",
     "check_config",
+    "is_loopback",
     "load_config",
     "parse_listen",
 ]
@@ -371,7 +372,7 @@ def _jsonl_exposed(name: str, raw: dict[str, Any]) -> tuple[JsonPath, str, str] 
         host = parse_listen(listen)[0]
     except ConfigError:
         return None
-    if _loopback(host):
+    if is_loopback(host):
         return None
     if raw.get("allow_remote") is not True:
         return (
@@ -391,7 +392,8 @@ def _jsonl_exposed(name: str, raw: dict[str, Any]) -> tuple[JsonPath, str, str] 
     )
 
 
-def _loopback(host: str) -> bool:
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is reachable from this machine only (a host name may be anything)."""
     if host == "localhost":
         return True
     try:

@@ -8,14 +8,13 @@ Connections are limited (``http.max_connections``, ``http.request_timeout``: eng
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import json
 import logging
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from engine.config import Config, HttpConfig, parse_listen
+from engine.config import Config, HttpConfig, is_loopback, parse_listen
 from engine.errors import ConfigError
 from engine.service import Service
 from engine.web.health import RulesStatus, health_report
@@ -108,7 +107,7 @@ async def start_http(
     host, port = parse_listen(config.http.listen)
     await endpoint.start(host, port)
     log.info("http: /health and /metrics on %s", endpoint.url)
-    if not _loopback(host):
+    if not is_loopback(host):
         log.warning(
             "http listens on %s, reachable from the network: /health and /metrics have no "
             "token; keep http.listen on 127.0.0.1 and put a reverse proxy or a firewall rule "
@@ -116,13 +115,3 @@ async def start_http(
             endpoint.url.removeprefix("http://"),
         )
     return endpoint.stop
-
-
-def _loopback(host: str) -> bool:
-    """Whether ``host`` is reachable from this machine only (a host name may be anything)."""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False

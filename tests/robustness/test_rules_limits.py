@@ -16,24 +16,12 @@ import urllib.request
 from pathlib import Path
 
 from tests.support.engine_process import REPO, http_address
+from tests.support.hostile import EVIL, SLOW_REGEXES
 from tests.support.jsonl_client import Client, assert_clean, mo, running_engine
 
 HOURS = "We are open Monday to Friday, 9:00-18:00, and Saturday 10:00-16:00."
 
-HOSTILE = """\
-autoreply:
-  - keyword: ECHO
-    reply: "You said: {text}"
-  - when: 'text ~ /(a|aa)+$/'
-    reply: "one"
-  - when: 'text ~ /(a|aa)+z/'
-    reply: "two"
-  - when: 'text ~ /^(a|aa)+$/'
-    reply: "three"
-  - when: 'text ~ /(aa|a)+$/'
-    reply: "four"
-"""
-EVIL = "a" * 40 + "!"
+HOSTILE = 'autoreply:\n  - keyword: ECHO\n    reply: "You said: {text}"\n' + SLOW_REGEXES
 
 
 def rules_with(tmp_path: Path, name: str, text: str) -> Path:

@@ -6,6 +6,7 @@ from engine.core.messages import Inbound
 from engine.core.model import Contact, Input
 from engine.runtime import step
 from tests.runtime.conftest import NOW, NUMBER, PHONE, message, texts
+from tests.support.hostile import EVIL, SLOW_REGEXES
 
 NAG = """\
 flow: Nag
@@ -68,22 +69,11 @@ def test_a_message_over_the_reply_limit_keeps_its_session(rules):
 
 # --- a hostile text cannot stall the engine: one regex time budget per message ---------------
 
-EVIL_RULES = """\
-autoreply:
-  - keyword: HOURS
-    reply: "Open 9-18."
-  - when: 'text ~ /(a|aa)+$/'
-    reply: "one"
-  - when: 'text ~ /(a|aa)+z/'
-    reply: "two"
-  - when: 'text ~ /^(a|aa)+$/'
-    reply: "three"
-  - when: 'text ~ /(aa|a)+$/'
-    reply: "four"
-  - when: 'text ~ /^a+$/'
-    reply: "only a's"
-"""
-EVIL = "a" * 40 + "!"
+EVIL_RULES = (
+    'autoreply:\n  - keyword: HOURS\n    reply: "Open 9-18."\n'
+    + SLOW_REGEXES
+    + "  - when: 'text ~ /^a+$/'\n    reply: \"only a's\"\n"
+)
 
 
 def batch(rs, items):
