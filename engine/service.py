@@ -550,6 +550,7 @@ def _advance(conversation: Conversation, sprint: Sprint, number: Address) -> Con
     fields = (
         {**contact.fields, **sprint.contact_fields} if sprint.contact_fields else contact.fields
     )
+    groups = contact.groups if sprint.groups is None else sprint.groups
     opted = contact.opted_out
     if sprint.opt == "out":
         opted = opted | {number}
@@ -563,7 +564,7 @@ def _advance(conversation: Conversation, sprint: Sprint, number: Address) -> Con
     if session is None and sprint.ended is None:
         session = conversation.session  # the step neither kept nor ended a session: unchanged
     return Conversation(
-        Contact(contact.phone, fields, contact.groups, opted, votes),
+        Contact(contact.phone, fields, groups, opted, votes),
         session,
         conversation.recent_replies + replies,
     )

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine.core.clock import Clock, FixedClock
+from engine.core.groups import parse_groups
 from engine.core.ids import IdSource, SequentialIds
 from engine.core.messages import Outgoing
 from engine.ruleset.conversations import ConversationTest, Expect, TestStep
@@ -168,6 +169,14 @@ def _none(value: Any) -> bool:
     return value is None or (isinstance(value, str) and value.lower() == "none")
 
 
+def _group_check(want: Any, have: tuple[str, ...]) -> list[str]:
+    """Compare the groups a test expects (a list or a text, in any order) with the stored ones."""
+    expected, problem = parse_groups([] if _none(want) else want)
+    if problem is None and expected == have:
+        return []
+    return [f"contact.groups is {list(have)!r}, expected {want!r}"]
+
+
 async def _last_inbox(harness: Harness) -> int:
     rows = await harness.store.inbox(status=None)
     return max((row["id"] for row in rows), default=0)
@@ -194,6 +203,9 @@ async def _checks(harness: Harness, step: TestStep, contact: str, number: str) -
             problems.append(f"variable {name} is {have!r}, expected {want!r}")
     stored = await store.contact(contact)
     for name, want in (check.get("contact") or {}).items():
+        if name == "groups":
+            problems.extend(_group_check(want, () if stored is None else stored.groups))
+            continue
         have = None if stored is None else stored.fields.get(name)
         if not _same(want, have):
             problems.append(f"contact.{name} is {have!r}, expected {want!r}")
@@ -231,6 +243,17 @@ async def _checks(harness: Harness, step: TestStep, contact: str, number: str) -
     return problems
 
 
+async def _set_up_contact(harness: Harness, test: ConversationTest) -> None:
+    """Store the test's ``contact:``: its fields, and its ``groups`` as the contact's groups."""
+    fields = dict(test.contact)
+    groups = fields.pop("groups", None)
+    if fields:
+        await harness.store.set_contact_fields(test.sender, fields, harness.clock.now())
+    if groups is not None:
+        names, _ = parse_groups(groups)  # checked when the test was read (E501)
+        await harness.store.save_contact(test.sender, groups=names)
+
+
 async def run_test(ruleset: RuleSet, test: ConversationTest) -> TestResult:
     """Run one conversation test from a fresh, empty store."""
     result = TestResult(test)
@@ -238,7 +261,7 @@ async def run_test(ruleset: RuleSet, test: ConversationTest) -> TestResult:
     number = test.recipient or default_number(ruleset)
     async with Harness(ruleset, clock=clock) as harness:
         if test.contact:
-            await harness.store.set_contact_fields(test.sender, test.contact, clock.now())
+            await _set_up_contact(harness, test)
         for index, step in enumerate(test.steps):
             sender = step.sender or test.sender
             if step.kind == "send":

@@ -35,6 +35,7 @@ class Contact:
     fields: Mapping[str, Any] = field(default_factory=lambda: EMPTY)
     """Free fields, ``name`` and ``language`` among them."""
     groups: tuple[str, ...] = ()
+    """The groups the contact is in, sorted, each once (``engine.core.groups.groups_of``)."""
     opted_out: frozenset[Address] = frozenset()
     """Our numbers this contact has opted out of."""
     votes: Mapping[str, str] = field(default_factory=lambda: EMPTY)
@@ -123,6 +124,8 @@ class Sprint:
     outbound: tuple[Outgoing, ...] = ()
     contact_fields: Mapping[str, Any] = field(default_factory=lambda: EMPTY)
     """Contact fields to set."""
+    groups: tuple[str, ...] | None = None
+    """The contact's groups after the step, when the step changed them (None: unchanged)."""
     opt: Literal["out", "in"] | None = None
     votes: tuple[Vote, ...] = ()
     answers: tuple[Answer, ...] = ()

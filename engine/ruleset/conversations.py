@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from engine.core.groups import parse_groups
 from engine.core.messages import normalize_address
 from engine.dsl import DslError, parse_duration
 from engine.errors import RuleError, Span, did_you_mean
@@ -145,6 +146,12 @@ def _test(
                 written=str(raw[kind]),
             )
         )
+    contact = dict(item.get("contact") or {})
+    if "groups" in contact:
+        _, problem = parse_groups(contact["groups"])
+        if problem is not None:
+            fail(problem, (*path, "contact", "groups"))
+            return None
     recipient = item.get("to")
     return ConversationTest(
         name=str(item.get("name") or f"test {path[-1] + 1}"),
@@ -152,7 +159,7 @@ def _test(
         span=doc.span(path),
         sender=normalize_address(str(item.get("from", DEFAULT_FROM))),
         recipient=normalize_address(str(recipient)) if recipient is not None else None,
-        contact=dict(item.get("contact") or {}),
+        contact=contact,
         now=now,
         steps=tuple(steps),
     )

@@ -36,6 +36,7 @@ __all__ = [
     "SetVars",
     "Settings",
     "State",
+    "Tag",
     "Test",
     "Timeout",
     "Transition",
@@ -119,7 +120,16 @@ class Log:
     text: Template
 
 
-Action = Say | Send | SetVars | RecordVote | RecordAnswer | Handoff | Log
+@dataclass(frozen=True, slots=True)
+class Tag:
+    """Change the contact's groups: ``tag`` adds, ``untag`` removes, ``set`` replaces them
+    (``set: {contact.groups: [NAMES]}``). Names are checked when the rules compile."""
+
+    groups: tuple[str, ...]
+    mode: Literal["tag", "untag", "set"] = "tag"
+
+
+Action = Say | Send | SetVars | RecordVote | RecordAnswer | Handoff | Log | Tag
 
 
 # --- tests of cases -----------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from engine.core.groups import group_problem, groups_of
 from engine.core.messages import normalize_address
 from engine.dsl import normalize
 from engine.ruleset.model import (
@@ -21,6 +22,7 @@ from engine.ruleset.model import (
     Send,
     SetVars,
     State,
+    Tag,
     Test,
     Timeout,
     Trigger,
@@ -30,7 +32,9 @@ from engine.ruleset.source import Path, Source
 
 __all__ = ["ACTION_KEYS", "StateCompiler", "keywords", "numbers"]
 
-ACTION_KEYS = ("say", "reply", "send", "set", "vote", "answer", "handoff", "log")
+ACTION_KEYS = ("say", "reply", "send", "set", "vote", "answer", "handoff", "log", "tag", "untag")
+GROUPS = "contact.groups"
+"""The ``set`` target whose value may be a list: the contact's groups."""
 
 
 def keywords(value: Any) -> tuple[tuple[str, ...], ...]:
@@ -69,10 +73,57 @@ class StateCompiler:
         for key in data:
             if key in skip or key not in ACTION_KEYS:
                 continue
+            if key == "set" and isinstance(data[key].get(GROUPS), list):
+                found.extend(self.set_groups((*path, key)))
+                continue
             action = self.action(key, (*path, key))
             if action is not None:
                 found.append(action)
         return tuple(found)
+
+    def set_groups(self, path: Path) -> list[Action]:
+        """A ``set`` whose ``contact.groups`` is a list: the other targets, then the groups."""
+        found: list[Action] = []
+        others = self.set_vars(path, skip=GROUPS)
+        if others.items:
+            found.append(others)
+        names = self.group_names((*path, GROUPS))
+        if names is not None:
+            found.append(Tag(names, "set"))
+        return found
+
+    def set_vars(self, path: Path, skip: str = "") -> SetVars:
+        items = []
+        for target in self.src.get(path):
+            if target == skip:
+                continue
+            if isinstance(self.src.get((*path, target)), list):
+                self.src.error(
+                    "E203",
+                    f"'{target}' must be text, a number or true/false, not a list",
+                    (*path, target),
+                    hint=f"only {GROUPS} takes a list (of group names)",
+                )
+                continue
+            self.src.defines.add(str(target).split(".")[0])
+            template = self.src.template((*path, target))
+            if template is not None:
+                items.append((str(target), template))
+        return SetVars(tuple(items))
+
+    def group_names(self, path: Path) -> tuple[str, ...] | None:
+        """The group names written at ``path`` (one or a list), or None after reporting E410."""
+        value = self.src.get(path)
+        items = value if isinstance(value, list) else [value]
+        ok = True
+        for index, item in enumerate(items):
+            problem = group_problem(str(item))
+            if problem is not None:
+                ok = False
+                where = (*path, index) if isinstance(value, list) else path
+                hint = "a group name is text without ',' or ';', at most 64 characters"
+                self.src.error("E410", problem, where, hint=hint)
+        return groups_of(str(item) for item in items) if ok else None
 
     def action(self, key: str, path: Path) -> Action | None:
         src = self.src
@@ -84,13 +135,10 @@ class StateCompiler:
             to, text = src.template((*path, "to")), src.template((*path, "text"))
             return Send(to, text, src.span(path, key=True)) if to and text else None
         if key == "set":
-            items = []
-            for target in value:
-                self.src.defines.add(str(target).split(".")[0])
-                template = src.template((*path, target))
-                if template is not None:
-                    items.append((str(target), template))
-            return SetVars(tuple(items))
+            return self.set_vars(path)
+        if key in ("tag", "untag"):
+            names = self.group_names(path)
+            return None if names is None else Tag(names, "tag" if key == "tag" else "untag")
         if key == "vote":
             choice = src.template((*path, "choice"))
             return RecordVote(str(value["poll"]), choice) if choice else None

@@ -1,10 +1,12 @@
-"""Own the actions a step runs: replies, sends, variables, votes, answers, hand-offs, logs."""
+"""Own the actions a step runs: replies, sends, variables, groups, votes, answers, hand-offs,
+logs."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
+from engine.core.groups import groups_of, parse_groups
 from engine.core.messages import Outgoing, normalize_address
 from engine.core.model import Answer, Vote
 from engine.core.sms import sms_parts
@@ -20,6 +22,7 @@ from engine.ruleset.model import (
     Say,
     Send,
     SetVars,
+    Tag,
 )
 from engine.runtime.answers import check_choice
 from engine.runtime.scratch import Scratch
@@ -55,6 +58,8 @@ class Actions(Scratch):
                 text = self.render(action.text)
                 if text is not None:
                     self.emit("log", text=text)
+            elif isinstance(action, Tag):
+                self.tag(action)
 
     def reply(self, text: str, *, kind: str = "reply", where: Span | None = None) -> None:
         inp = self.inp
@@ -103,12 +108,46 @@ class Actions(Scratch):
                 if not tail or tail == "phone" or "." in tail:
                     self.emit("error", message=f"cannot set '{target}'")
                     continue
+                if tail == "groups":
+                    groups, problem = parse_groups(value)
+                    if problem is not None:
+                        self.emit("error", message=f"cannot set '{target}': {problem}")
+                    else:
+                        self.change_groups(groups)
+                    continue
                 self.contact_fields[tail] = value
                 self.contact_view[tail] = value
             elif head in RESERVED:
                 self.emit("error", message=f"cannot set '{target}': '{head}' is read-only")
             else:
                 _assign(self.vars, target.split("."), value)
+
+    def tag(self, action: Tag) -> None:
+        now = self.current_groups()
+        if action.mode == "tag":
+            self.change_groups(groups_of((*now, *action.groups)))
+        elif action.mode == "untag":
+            self.change_groups(tuple(g for g in now if g not in action.groups))
+        else:
+            self.change_groups(action.groups)
+
+    def current_groups(self) -> tuple[str, ...]:
+        return self.inp.contact.groups if self.groups is None else self.groups
+
+    def change_groups(self, groups: tuple[str, ...]) -> None:
+        """Make ``groups`` (sorted, each once) the contact's groups: an event for each group
+        added (``tagged``) or removed (``untagged``); nothing when they are the same."""
+        before = self.current_groups()
+        if groups == before:
+            return
+        for name in groups:
+            if name not in before:
+                self.emit("tagged", group=name)
+        for name in before:
+            if name not in groups:
+                self.emit("untagged", group=name)
+        self.groups = groups
+        self.contact_view["groups"] = list(groups)
 
     def vote(self, action: RecordVote) -> None:
         poll = self.rs.polls.get(action.poll)

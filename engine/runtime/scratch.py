@@ -36,8 +36,8 @@ class Scratch:
 
     __slots__ = (
         "_contact_view", "_local_now", "_meaning", "answers", "contact_fields", "deadline",
-        "deadline_kind", "ended", "events", "flow", "handled_by", "handoff", "inp", "limited",
-        "norm", "now", "opt", "outbound", "prior", "replies", "rest", "retries", "rs",
+        "deadline_kind", "ended", "events", "flow", "groups", "handled_by", "handoff", "inp",
+        "limited", "norm", "now", "opt", "outbound", "prior", "replies", "rest", "retries", "rs",
         "session_id", "started_at", "state", "steps", "text", "vars", "votes", "words",
     )  # fmt: skip
 
@@ -53,6 +53,8 @@ class Scratch:
         self.events: list[Event] = []
         self.outbound: list[Outgoing] = []
         self.contact_fields: dict[str, Any] = {}
+        self.groups: tuple[str, ...] | None = None
+        """The contact's groups once this step changed them (None: as the input had them)."""
         # Built on first use (expressions reading ``contact``, ``set: {contact.x: …}``).
         self._contact_view: dict[str, Any] | None = None
         self._meaning: str | None = _UNSET

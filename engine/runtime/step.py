@@ -308,6 +308,7 @@ class _Run(Actions):
             events=tuple(self.events),
             outbound=tuple(self.outbound),
             contact_fields=self.contact_fields,
+            groups=self.groups,
             opt=self.opt,  # type: ignore[arg-type]
             votes=tuple(self.votes),
             answers=tuple(self.answers),

@@ -15,6 +15,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any, Concatenate, Literal, ParamSpec, TypeVar, cast
 
+from engine.core.groups import groups_of
 from engine.core.messages import Address, Inbound, Outgoing
 from engine.core.model import Contact, Session
 from engine.core.records import (
@@ -372,7 +373,7 @@ def contacts(conn: sqlite3.Connection, phones: Iterable[Address]) -> dict[Addres
     rows: dict[Address, tuple[dict[str, Any], tuple[str, ...]]] = {}
     sql = "SELECT phone, fields, groups FROM contacts WHERE phone IN ({marks})"
     for phone, fields, groups in _select_in(conn, sql, phones):
-        rows[phone] = (loads(fields), tuple(loads(groups)))
+        rows[phone] = (loads(fields), groups_of(str(name) for name in loads(groups)))
     opted: dict[Address, set[Address]] = {}
     sql = "SELECT contact, number FROM opt_outs WHERE opted_out = 1 AND contact IN ({marks})"
     for contact, number in _select_in(conn, sql, phones):
@@ -472,6 +473,7 @@ def commit(
     used_timers: list[Row] = []
     seen: dict[Address, str] = {}
     changed: dict[Address, str] = {}
+    grouped: dict[Address, tuple[str, str]] = {}
     opt_rows: list[Row] = []
     opt_log: list[Row] = []
     sessions: dict[str, Row] = {}
@@ -495,6 +497,8 @@ def commit(
         if sprint.contact_fields:
             fields.setdefault(step.contact, {}).update(sprint.contact_fields)
             changed[step.contact] = at
+        if sprint.groups is not None:
+            grouped[step.contact] = (dumps(list(sprint.groups)), at)
         if sprint.opt is not None:
             pair = (step.contact, step.number)
             if sprint.opt == "out":
@@ -574,6 +578,11 @@ def commit(
         conn,
         "UPDATE contacts SET fields = ?, updated_at = ? WHERE phone = ?",
         [(dumps(fields[phone]), at, phone) for phone, at in changed.items()],
+    )
+    _many(
+        conn,
+        "UPDATE contacts SET groups = ?, updated_at = ? WHERE phone = ?",
+        [(groups, at, phone) for phone, (groups, at) in grouped.items()],
     )
     _many(
         conn,
@@ -895,11 +904,11 @@ def save_contact(
         (
             phone,
             dumps(fields or {}),
-            dumps(list(groups or ())),
+            dumps(list(groups_of(groups or ()))),
             now,
             now,
             None if fields is None else dumps(fields),
-            None if groups is None else dumps(list(groups)),
+            None if groups is None else dumps(list(groups_of(groups))),
         ),
     )
 

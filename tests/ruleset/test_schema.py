@@ -179,8 +179,8 @@ def test_unknown_action_without_a_close_match_lists_the_state_keys() -> None:
     error = one("flow: F\nstates:\n  a:\n    retires: 2\n    end: true\n")
     assert (error.code, error.message) == ("E204", "unknown action 'retires'")
     assert error.hint == (
-        "allowed in a state: say, reply, send, set, vote, answer, handoff, log, wait, goto, end, "
-        "timeout"
+        "allowed in a state: say, reply, send, set, vote, answer, handoff, log, tag, untag, wait, "
+        "goto, end, timeout"
     )
 
 
