@@ -283,12 +283,35 @@ _HELD_PARTS = (
     """,
 )
 
+# Groups live in contacts.groups only: a 'groups' field that ``set: {contact.groups: …}`` wrote
+# before it changed the groups (conditions never saw it) joins the column, sorted, each once.
+# A text holding ',' or ';' is not a group name and stays a field.
+_GROUPS_OUT_OF_FIELDS = (
+    """
+    UPDATE contacts SET
+        groups = (
+            SELECT json_group_array(value) FROM (
+                SELECT value FROM json_each(contacts.groups)
+                UNION
+                SELECT CAST(value AS TEXT) FROM json_each(contacts.fields, '$.groups')
+                ORDER BY 1
+            )
+        ),
+        fields = json_remove(fields, '$.groups')
+    WHERE json_type(fields, '$.groups') = 'array'
+        OR (json_type(fields, '$.groups') = 'text'
+            AND json_extract(fields, '$.groups') NOT GLOB '*[,;]*'
+            AND trim(json_extract(fields, '$.groups')) != '')
+    """,
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_initial", _INITIAL),
     Migration("0002_timer_ids_never_reused", _TIMERS_AUTOINCREMENT),
     Migration("0003_delivery_receipts", _DELIVERY_RECEIPTS),
     Migration("0004_inbound_content", _INBOUND_CONTENT),
     Migration("0005_held_parts", _HELD_PARTS),
+    Migration("0006_groups_out_of_fields", _GROUPS_OUT_OF_FIELDS),
 )
 """Every migration, in the order they apply. Append only: never edit or reorder one released."""
 

@@ -99,3 +99,22 @@ async def test_file_store_uses_wal_full_sync_and_foreign_keys(tmp_path: Path) ->
 async def test_memory_store_has_the_same_schema(tmp_path: Path) -> None:
     async with SqliteStore(":memory:") as memory, SqliteStore(tmp_path / "db.sqlite") as file:
         assert await memory.counts() == await file.counts()
+
+
+async def test_a_groups_field_written_before_groups_worked_joins_the_groups(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "db.sqlite"
+    before = tuple(m for m in MIGRATIONS if m.name != "0006_groups_out_of_fields")
+    async with SqliteStore(path, migrations=before) as old:
+        await old.save_contact(ALICE, {"name": "Alice", "groups": ["vip", "gold"]}, ["vip", "b"])
+        await old.save_contact("+33600000002", {"groups": "paris"})
+        await old.save_contact("+33600000003", {"groups": "a, b"})
+    async with SqliteStore(path) as new:
+        alice = await new.contact(ALICE)
+        assert alice is not None
+        assert (alice.fields, alice.groups) == ({"name": "Alice"}, ("b", "gold", "vip"))
+        paris = await new.contact("+33600000002")
+        assert paris is not None and (paris.fields, paris.groups) == ({}, ("paris",))
+        kept = await new.contact("+33600000003")
+        assert kept is not None and (kept.fields, kept.groups) == ({"groups": "a, b"}, ())
