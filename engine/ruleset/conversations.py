@@ -6,7 +6,7 @@ text or ``/regex/``. Parsing keeps each step's place in its file so a failure po
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -117,8 +117,31 @@ def _test(
         if now.tzinfo is None:
             fail("'now' needs a time zone", (*path, "now"), "like 2026-12-01T10:00:00+01:00")
             return None
+    steps = _steps(doc, path, item["steps"], fail)
+    contact = dict(item.get("contact") or {})
+    problem = parse_groups(contact["groups"])[1] if "groups" in contact else None
+    if problem is not None:
+        fail(problem, (*path, "contact", "groups"))
+        return None
+    recipient = item.get("to")
+    return ConversationTest(
+        name=str(item.get("name") or f"test {path[-1] + 1}"),
+        file=doc.file,
+        span=doc.span(path),
+        sender=normalize_address(str(item.get("from", DEFAULT_FROM))),
+        recipient=normalize_address(str(recipient)) if recipient is not None else None,
+        contact=contact,
+        now=now,
+        steps=tuple(steps),
+    )
+
+
+def _steps(
+    doc: Document, path: tuple[Any, ...], raw_steps: list[Any], fail: Callable[..., None]
+) -> list[TestStep]:
+    """Read a test's steps; report the bad ones with ``fail`` and leave them out."""
     steps: list[TestStep] = []
-    for index, raw in enumerate(item["steps"]):
+    for index, raw in enumerate(raw_steps):
         here = (*path, "steps", index)
         kinds = [k for k in _STEP_KEYS if isinstance(raw, dict) and k in raw]
         if len(kinds) != 1:
@@ -146,23 +169,7 @@ def _test(
                 written=str(raw[kind]),
             )
         )
-    contact = dict(item.get("contact") or {})
-    if "groups" in contact:
-        _, problem = parse_groups(contact["groups"])
-        if problem is not None:
-            fail(problem, (*path, "contact", "groups"))
-            return None
-    recipient = item.get("to")
-    return ConversationTest(
-        name=str(item.get("name") or f"test {path[-1] + 1}"),
-        file=doc.file,
-        span=doc.span(path),
-        sender=normalize_address(str(item.get("from", DEFAULT_FROM))),
-        recipient=normalize_address(str(recipient)) if recipient is not None else None,
-        contact=contact,
-        now=now,
-        steps=tuple(steps),
-    )
+    return steps
 
 
 def check_tests(tests: Sequence[ConversationTest], ruleset: RuleSet) -> list[RuleError]:
