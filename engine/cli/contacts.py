@@ -37,7 +37,7 @@ _COUNTRY_HELP = (
 
 
 def _fail(message: str) -> NoReturn:
-    click.echo(f"error: {message}", err=True)
+    click.echo(f"error: {' '.join(message.split())}", err=True)  # one line, always
     sys.exit(1)
 
 

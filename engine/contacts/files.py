@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -55,6 +54,11 @@ def read_table(path: Path) -> Table:
 
 def _decode(path: Path, data: bytes) -> str:
     """UTF-8 (with or without BOM) when the bytes are UTF-8, else Windows-1252."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text"
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise TableError(f"{path} is not valid UTF-16 text") from exc
     if b"\x00" in data:
         raise TableError(f"{path} is not a CSV or XLSX file (it holds binary data)")
     try:
@@ -68,7 +72,8 @@ def _decode(path: Path, data: bytes) -> str:
 
 
 def _sniff(first_line: str) -> str:
-    """The separator of the header line: the most frequent of ``;``, ``,`` and tab."""
+    """The separator of the header line: the most frequent of ``;``, ``,`` and tab (ties:
+    in that order)."""
     counts = {sep: first_line.count(sep) for sep in (";", ",", "\t")}
     best = max(counts, key=lambda sep: counts[sep])
     return best if counts[best] else ","
@@ -102,21 +107,20 @@ def _read_xlsx(path: Path, data: bytes) -> Table:
 
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        try:
+            if not book.worksheets:
+                raise TableError(f"{path} has no worksheet")
+            rows = _sheet_rows(book.worksheets[0].iter_rows(values_only=True))
+            header = next(rows, None)
+            if header is None:
+                raise TableError(f"{path} is empty: the first row must name the columns")
+            body = [(number, cells) for number, cells in rows if any(cells)]
+        finally:
+            book.close()
+    except TableError:
+        raise
+    except Exception as exc:  # zipfile, XML and openpyxl's own errors: a damaged workbook
         raise TableError(f"cannot read {path} as an XLSX workbook: {exc}") from exc
-    except Exception as exc:  # openpyxl raises its own kinds for a damaged workbook
-        raise TableError(f"cannot read {path} as an XLSX workbook: {exc}") from exc
-    try:
-        sheet = book.worksheets[0] if book.worksheets else None
-        if sheet is None:
-            raise TableError(f"{path} has no worksheet")
-        rows = _sheet_rows(sheet.iter_rows(values_only=True))
-        header = next(rows, None)
-        if header is None:
-            raise TableError(f"{path} is empty: the first row must name the columns")
-        body = [(number, cells) for number, cells in rows if any(cells)]
-    finally:
-        book.close()
     return Table(header[1], body, ",", short_rows=True)
 
 

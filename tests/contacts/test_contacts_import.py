@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -209,6 +210,25 @@ def test_a_file_that_cannot_be_read_is_one_error_line(
     assert result.stderr.startswith("error: ")
     assert message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_zip_that_is_no_workbook_is_one_error_line(tmp_path: Path) -> None:
+    source = tmp_path / "archive.xlsx"
+    with zipfile.ZipFile(source, "w") as archive:
+        archive.writestr("xl/workbook.xml", "<not really")
+    result = twoway("contacts", "import", str(source), "--db", str(tmp_path / "t.db"))
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"error: cannot read {source} as an XLSX workbook: ")
+    assert len(result.stderr.splitlines()) == 1
+
+
+def test_utf16_text_as_excel_saves_unicode_text(tmp_path: Path) -> None:
+    source = tmp_path / "unicode.txt"
+    source.write_bytes("phone\tname\r\n06 12 34 56 78\tZoé\r\n".encode("utf-16"))
+    db = tmp_path / "t.db"
+    result = run("contacts", "import", str(source), "--db", str(db), "--country", "FR")
+    assert result.output == "imported 1, updated 0, refused 0\n"
+    assert stored(db) == {"+33612345678": ({"name": "Zoé"}, [])}
 
 
 def test_a_missing_file_and_an_unknown_country(tmp_path: Path) -> None:

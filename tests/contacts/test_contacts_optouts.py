@@ -49,6 +49,17 @@ async def test_an_imported_opt_out_gets_no_reply(tmp_path: Path) -> None:
     assert sent == [("+33633333333",)]
 
 
+async def test_an_opt_out_imported_while_the_engine_runs(tmp_path: Path) -> None:
+    db = tmp_path / "t.db"
+    async with Harness(RULES, db=str(db), clock=FixedClock(START)) as harness:
+        assert len(await harness.send("+33611111111", "36111", "HOURS")) == 1
+        args = ("--db", str(db), "--number", "36111", "--country", "FR")
+        result = twoway("contacts", "import-optouts", str(_list(tmp_path)), *args)
+        assert result.returncode == 0, result.stderr
+        assert await harness.send("+33611111111", "36111", "HOURS") == []
+        assert await harness.send("+33622222222", "36111", "VOTE A") == []
+
+
 def test_without_a_number_every_configured_number(tmp_path: Path) -> None:
     (tmp_path / "twoway.yaml").write_text(
         'store: t.db\ncountry: FR\nnumbers:\n  "36111": {}\n  "+33 7 00 00 00 01": {}\n',
