@@ -25,6 +25,7 @@ from engine.contacts.records import Refused
 from engine.core.messages import normalize_address
 from engine.errors import StoreError
 from engine.store import SqliteStore
+from engine.store.files import create_private
 
 __all__ = ["contacts_group"]
 
@@ -77,10 +78,14 @@ def _refused_out(refused: list[Refused], target: Path | None) -> None:
         for item in refused:
             click.echo(item.line())
         return
-    with target.open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["row", "phone", "reason"])
-        writer.writerows([item.row, item.value, item.reason] for item in refused)
+    try:
+        create_private(target)  # phone numbers: mode 0600, like the store
+        with target.open("w", encoding="utf-8-sig", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["row", "phone", "reason"])
+            writer.writerows([item.row, item.value, item.reason] for item in refused)
+    except OSError as exc:
+        _fail(f"cannot write {target}: {exc.strerror or exc}")
     click.echo(f"refused rows written to {target}")
 
 
@@ -126,7 +131,7 @@ def import_command(
     config, store_path = _setup(config_path, db, exists=False)
     phones = _country(config, country)
     try:
-        plan = plan_import(read_table(file), phones, str(file), tuple(groups))
+        plan = plan_import(read_table(file), phones, str(file), tuple(g for g in groups if g))
     except TableError as exc:
         _fail(str(exc))
     rows = [(r.phone, r.fields, r.groups) for r in plan.records.values()]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import stat
 import zipfile
 from pathlib import Path
 
@@ -169,6 +170,7 @@ def test_refused_rows_can_go_to_a_csv_file(tmp_path: Path) -> None:
     args = ("--db", str(tmp_path / "t.db"), "--country", "FR", "--refused", str(refused))
     result = run("contacts", "import", str(source), *args)
     assert result.output == f"imported 1, updated 0, refused 2\nrefused rows written to {refused}\n"
+    assert stat.S_IMODE(refused.stat().st_mode) == 0o600
     with refused.open(encoding="utf-8-sig", newline="") as handle:
         assert list(csv.reader(handle)) == [
             ["row", "phone", "reason"],
