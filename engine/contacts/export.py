@@ -14,7 +14,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from engine.contacts.records import KNOWN
+from engine.contacts.records import GROUP_NAMES, KNOWN
 
 __all__ = ["export_rows", "write_table"]
 
@@ -39,7 +39,9 @@ def _text(value: Any) -> str:
 def export_rows(contacts: Iterable[StoredContact]) -> tuple[list[str], list[list[str]]]:
     """The header and the rows of ``contacts``."""
     contacts = list(contacts)
-    extra = sorted({name for _, fields, _ in contacts for name in fields} - set(KNOWN))
+    # A field named like a column of its own (set by a rule) would make the file unreadable.
+    reserved = {*KNOWN, "phone", *GROUP_NAMES}
+    extra = sorted({name for _, fields, _ in contacts for name in fields} - reserved)
     header = ["phone", *KNOWN, "groups", *extra]
     rows = [
         [
