@@ -102,6 +102,9 @@ class Config:
     store: str = "twoway.db"
     rules: str = "rules"
     timezone: str | None = None
+    country: str | None = None
+    """ISO 3166 alpha-2 code (``FR``): the country of numbers written without ``+CC`` in
+    imported files (``twoway contacts import``)."""
     reload: bool = True
     """Watch the rule files and swap in a new rule set when they change (engine/reload.py)."""
     http: HttpConfig = field(default_factory=HttpConfig)
@@ -258,6 +261,13 @@ def _zones() -> frozenset[str]:
     return frozenset(zoneinfo.available_timezones())
 
 
+@cache
+def _countries() -> frozenset[str]:
+    import phonenumbers
+
+    return frozenset(phonenumbers.SUPPORTED_REGIONS)
+
+
 def _cross_errors(document: Document, found: list[RuleError]) -> list[RuleError]:
     """What the schema cannot say: references, time zones, ports, available connector types.
 
@@ -277,6 +287,10 @@ def _cross_errors(document: Document, found: list[RuleError]) -> list[RuleError]
     if isinstance(zone, str) and zone and zone not in _zones():
         hint = did_you_mean(zone, _zones()) or "use a name of the tz database, like Europe/Paris"
         add(("timezone",), f"'timezone' must be a known time zone, not '{zone}'", hint)
+    country = data.get("country")
+    if isinstance(country, str) and country.upper() not in _countries():
+        hint = did_you_mean(country.upper(), _countries()) or "an ISO 3166 code, like FR or BE"
+        add(("country",), f"'country' must be a country code, not '{country}'", hint)
     listens: list[JsonPath] = [("http", "listen")]
     connectors = data.get("connectors")
     names: list[str] = []
@@ -507,6 +521,7 @@ def _build(document: Document, env: Mapping[str, str]) -> Config:
         store=store if store == ":memory:" or Path(store).is_absolute() else str(base / store),
         rules=rules if Path(rules).is_absolute() else str(base / rules),
         timezone=data.get("timezone"),
+        country=str(data["country"]).upper() if data.get("country") else None,
         reload=bool(data.get("reload", defaults.reload)),
         http=HttpConfig(
             str(http.get("listen", DEFAULT_LISTEN)),

@@ -21,6 +21,7 @@ RANKS = {
     "store": 2,
     "transports": 2,
     "ruleset": 3,
+    "contacts": 3,
     "runtime": 4,
     "scheduler": 5,
     "outbox": 5,

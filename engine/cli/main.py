@@ -10,6 +10,7 @@ import click
 
 from engine import __version__
 from engine.cli.chat import chat_command
+from engine.cli.contacts import contacts_group
 from engine.cli.ops import backup_command, status_command
 from engine.cli.testcmd import test_command
 from engine.errors import RuleError, TwowayError, render_all
@@ -173,6 +174,7 @@ cli.add_command(chat_command)
 cli.add_command(test_command)
 cli.add_command(status_command)
 cli.add_command(backup_command)
+cli.add_command(contacts_group)
 
 
 def main() -> None:

@@ -39,7 +39,7 @@ from engine.core.records import (
     Work,
 )
 from engine.errors import StoreError, StoreUnavailable
-from engine.store import queries
+from engine.store import contacts, queries
 from engine.store.codec import time_in
 from engine.store.files import create_private, make_private
 from engine.store.migrations import MIGRATIONS, Migration, apply_migrations
@@ -492,6 +492,27 @@ class SqliteStore:
     async def inbox(self, status: str | None = "open") -> list[dict[str, Any]]:
         """Inbox rows with ``status`` ('open', 'closed'; None for all), oldest first."""
         return await self._read(queries.inbox, status)
+
+    # --- contacts as a whole (``twoway contacts``) ----------------------------------------------
+
+    async def import_contacts(self, rows: Sequence[contacts.ContactRow]) -> tuple[int, int]:
+        """Create or merge ``(phone, fields, groups)`` rows in one transaction (fields: the
+        row's win; groups: added); return (created, existing ones changed)."""
+        return await self._write(contacts.import_contacts, rows, self._now())
+
+    async def all_contacts(self, group: str | None = None) -> list[contacts.ContactRow]:
+        """Every contact, or those of ``group``, by phone."""
+        return await self._read(contacts.all_contacts, group)
+
+    async def import_opt_outs(
+        self, phones: Sequence[Address], numbers: Sequence[Address], reason: str
+    ) -> tuple[int, int]:
+        """Opt ``phones`` out of ``numbers`` (audit: ``reason``); return (new, already)."""
+        return await self._write(contacts.import_opt_outs, phones, numbers, reason, self._now())
+
+    async def forget_contact(self, phone: Address, reason: str) -> dict[str, int]:
+        """Erase a contact but its opt-outs, blank its messages' texts (see there)."""
+        return await self._write(contacts.forget_contact, phone, reason, self._now())
 
     async def counts(self) -> dict[str, int]:
         """Rows per table (health checks, benchmarks)."""

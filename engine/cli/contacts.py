@@ -1,0 +1,255 @@
+"""Own `twoway contacts`: import and export contacts, import a suppression list, forget one."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import sys
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+import phonenumbers
+
+from engine.cli.ops import _config
+from engine.config import Config
+from engine.contacts import (
+    PhoneReader,
+    TableError,
+    export_rows,
+    plan_import,
+    read_table,
+    write_table,
+)
+from engine.contacts.records import Refused
+from engine.core.messages import normalize_address
+from engine.errors import StoreError
+from engine.store import SqliteStore
+from engine.store.files import create_private
+
+__all__ = ["contacts_group"]
+
+_CONFIG_HELP = "The deployment file (twoway.yaml): its store, its country, its numbers."
+_DB_HELP = "The store (SQLite file) to use, instead of the configuration's."
+_COUNTRY_HELP = (
+    "The country of numbers written without +CC (ISO 3166 code like FR); overrides the "
+    "configuration's country."
+)
+
+
+def _fail(message: str) -> NoReturn:
+    click.echo(f"error: {' '.join(message.split())}", err=True)  # one line, always
+    sys.exit(1)
+
+
+def _setup(config_path: Path | None, db: Path | None, *, exists: bool) -> tuple[Config, str]:
+    """The configuration and the store's path; exit 1 when unusable."""
+    config = _config(config_path)
+    store = str(db) if db is not None else config.store
+    if store == ":memory:":
+        _fail("the store is :memory:, nothing would be kept; give --db FILE")
+    if exists and not Path(store).is_file():
+        _fail(f"no store at {store}")
+    return config, store
+
+
+def _country(config: Config, country: str | None) -> PhoneReader:
+    chosen = (country or config.country or "").upper() or None
+    if chosen is not None and chosen not in phonenumbers.SUPPORTED_REGIONS:
+        raise click.BadParameter(f"'{chosen}' is not a known country code", param_hint="--country")
+    return PhoneReader(chosen)
+
+
+def _run(store_path: str, work: Any) -> Any:
+    """Run ``work(store)`` on the store opened at ``store_path``; a store error exits 1."""
+
+    async def main() -> Any:
+        async with SqliteStore(store_path) as store:
+            return await work(store)
+
+    try:
+        return asyncio.run(main())
+    except StoreError as exc:
+        _fail(str(exc))
+
+
+def _refused_out(refused: list[Refused], target: Path | None) -> None:
+    if target is None:
+        for item in refused:
+            click.echo(item.line())
+        return
+    try:
+        create_private(target)  # phone numbers: mode 0600, like the store
+        with target.open("w", encoding="utf-8-sig", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["row", "phone", "reason"])
+            writer.writerows([item.row, item.value, item.reason] for item in refused)
+    except OSError as exc:
+        _fail(f"cannot write {target}: {exc.strerror or exc}")
+    click.echo(f"refused rows written to {target}")
+
+
+@click.group("contacts")
+def contacts_group() -> None:
+    """Import contacts from CSV or XLSX, export them, import a suppression list, forget one.
+
+    Every subcommand writes the store in one short transaction, whether the engine runs or
+    not: the engine sees the change at its next batch.
+    """
+
+
+@contacts_group.command("import")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--group", "groups", multiple=True, metavar="NAME", help="Add every contact to NAME.")
+@click.option("--country", metavar="XX", help=_COUNTRY_HELP)
+@click.option(
+    "--refused",
+    "refused_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the refused rows to this CSV file instead of listing them.",
+)
+@click.option(
+    "--config", "config_path", type=click.Path(path_type=Path, dir_okay=False), help=_CONFIG_HELP
+)
+@click.option("--db", type=click.Path(path_type=Path, dir_okay=False), help=_DB_HELP)
+def import_command(
+    file: Path,
+    groups: tuple[str, ...],
+    country: str | None,
+    refused_file: Path | None,
+    config_path: Path | None,
+    db: Path | None,
+) -> None:
+    """Import contacts from a CSV (, or ;) or XLSX FILE.
+
+    A phone column is required (also: telephone, mobile, numero, msisdn); name, language,
+    timezone and groups (split on , or ;) are understood; any other column becomes a contact
+    field. Numbers become E.164 with the country. Rows of a number already known merge into
+    it: the later non-empty cell wins, groups add up. Prints `imported N, updated M,
+    refused K` and the refused rows. Exit 0 when the file was read, 1 when it cannot be.
+    """
+    config, store_path = _setup(config_path, db, exists=False)
+    phones = _country(config, country)
+    try:
+        plan = plan_import(read_table(file), phones, str(file), tuple(g for g in groups if g))
+    except TableError as exc:
+        _fail(str(exc))
+    rows = [(r.phone, r.fields, r.groups) for r in plan.records.values()]
+    created, changed = _run(store_path, lambda store: store.import_contacts(rows))
+    click.echo(f"imported {created}, updated {changed}, refused {len(plan.refused)}")
+    _refused_out(plan.refused, refused_file)
+
+
+@contacts_group.command("export")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--group", metavar="NAME", help="Only the contacts of group NAME.")
+@click.option(
+    "--config", "config_path", type=click.Path(path_type=Path, dir_okay=False), help=_CONFIG_HELP
+)
+@click.option("--db", type=click.Path(path_type=Path, dir_okay=False), help=_DB_HELP)
+def export_command(
+    file: Path, group: str | None, config_path: Path | None, db: Path | None
+) -> None:
+    """Write the contacts to FILE.csv or FILE.xlsx, readable by `twoway contacts import`.
+
+    Columns: phone, name, language, timezone, groups (joined by ;), then every other field,
+    sorted. The file is mode 0600: it lists people.
+    """
+    _, store_path = _setup(config_path, db, exists=True)
+    found = _run(store_path, lambda store: store.all_contacts(group))
+    header, rows = export_rows(found)
+    try:
+        write_table(file, header, rows)
+    except OSError as exc:
+        _fail(f"cannot write {file}: {exc.strerror or exc}")
+    click.echo(f"exported {len(rows)} contact{'s' if len(rows) != 1 else ''} to {file}")
+
+
+@contacts_group.command("import-optouts")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--number",
+    "numbers",
+    multiple=True,
+    metavar="N",
+    help="Opt out of this number of ours (repeatable); without it, of every configured number.",
+)
+@click.option("--country", metavar="XX", help=_COUNTRY_HELP)
+@click.option(
+    "--config", "config_path", type=click.Path(path_type=Path, dir_okay=False), help=_CONFIG_HELP
+)
+@click.option("--db", type=click.Path(path_type=Path, dir_okay=False), help=_DB_HELP)
+def import_optouts_command(
+    file: Path,
+    numbers: tuple[str, ...],
+    country: str | None,
+    config_path: Path | None,
+    db: Path | None,
+) -> None:
+    """Load a suppression list (CSV or XLSX with a phone column) from a previous provider.
+
+    Each number becomes opted out of N, or of every number of the configuration, with
+    "imported from FILE" in the opt-out log: nothing is sent to it afterwards (until it
+    sends START itself). Exit 0 when the file was read, 1 when it cannot be.
+    """
+    config, store_path = _setup(config_path, db, exists=False)
+    phones = _country(config, country)
+    ours = [normalize_address(n) for n in numbers] or list(config.numbers)
+    if not ours:
+        _fail("no numbers in the configuration: give --number N (repeatable)")
+    try:
+        plan = plan_import(read_table(file), phones, str(file))
+    except TableError as exc:
+        _fail(str(exc))
+    listed = list(plan.records)
+    reason = f"imported from {file.name}"
+    fresh, already = _run(store_path, lambda s: s.import_opt_outs(listed, ours, reason))
+    click.echo(
+        f"opted out {len(listed)} number{'s' if len(listed) != 1 else ''} of "
+        f"{', '.join(ours)} ({fresh} new, {already} already), refused {len(plan.refused)}"
+    )
+    _refused_out(plan.refused, None)
+
+
+_FORGOTTEN = (
+    ("contact", "contact"),
+    ("sessions", "session"),
+    ("votes", "vote"),
+    ("answers", "answer"),
+    ("events", "event"),
+    ("timers", "timer"),
+    ("inbox", "inbox row"),
+    ("held parts", "held message part"),
+)
+
+
+@contacts_group.command("forget")
+@click.argument("phone")
+@click.option("--country", metavar="XX", help=_COUNTRY_HELP)
+@click.option(
+    "--config", "config_path", type=click.Path(path_type=Path, dir_okay=False), help=_CONFIG_HELP
+)
+@click.option("--db", type=click.Path(path_type=Path, dir_okay=False), help=_DB_HELP)
+def forget_command(
+    phone: str, country: str | None, config_path: Path | None, db: Path | None
+) -> None:
+    """Erase what the store keeps of PHONE (GDPR): its fields and groups, sessions, votes,
+    answers, events, timers and inbox rows, and the texts of its messages (blanked).
+
+    Its opt-outs are kept, with their log: a person who opted out and is forgotten must still
+    never be messaged. A reply still waiting to leave is suppressed.
+    """
+    config, store_path = _setup(config_path, db, exists=True)
+    e164 = _country(config, country).e164(phone) or normalize_address(phone)
+    done = _run(store_path, lambda store: store.forget_contact(e164, "contact forgotten"))
+    removed = [
+        f"{done[key]} {word}{'s' if done[key] != 1 else ''}"
+        for key, word in _FORGOTTEN
+        if done[key]
+    ]
+    if done["contact"]:
+        removed[0] = f"1 contact ({done['fields']} fields, {done['groups']} groups)"
+    blanked = f"blanked {done['inbound texts']} inbound and {done['outbox texts']} outbox texts"
+    click.echo(f"forgot {e164}: removed {', '.join(removed) or 'nothing'}; {blanked}")
+    if done["opt-outs kept"]:
+        click.echo(f"kept its opt-out of {done['opt-outs kept']} number(s): it stays silenced")

@@ -1,0 +1,131 @@
+"""Own the SQL of contacts as a whole: imports, exports, suppression lists, and forgetting one.
+
+Like ``queries``, plain functions over one ``sqlite3.Connection``, run by ``SqliteStore`` in one
+write transaction each; ``IN (…)`` lists are chunked (``queries.CHUNK`` values, under SQLite's
+999-variable limit of old builds) and every value is a bound parameter.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from engine.store.codec import dumps, loads
+from engine.store.queries import _select_in
+
+__all__ = ["ContactRow", "all_contacts", "forget_contact", "import_contacts", "import_opt_outs"]
+
+ContactRow = tuple[str, Mapping[str, Any], Sequence[str]]
+"""(phone, fields, groups)."""
+
+
+def import_contacts(
+    conn: sqlite3.Connection, rows: Sequence[ContactRow], now: str
+) -> tuple[int, int]:
+    """Create or merge ``rows`` into the contacts (fields: the row's win; groups: added);
+    return (contacts created, existing contacts changed)."""
+    sql = "SELECT phone, fields, groups FROM contacts WHERE phone IN ({marks})"
+    known = {
+        phone: (fields, groups)
+        for phone, fields, groups in _select_in(conn, sql, [row[0] for row in rows])
+    }
+    inserts: list[tuple[str, str, str, str, str]] = []
+    updates: list[tuple[str, str, str, str]] = []
+    for phone, fields, groups in rows:
+        stored = known.get(phone)
+        if stored is None:
+            inserts.append((phone, dumps(dict(fields)), dumps(list(groups)), now, now))
+            continue
+        old_fields, old_groups = loads(stored[0]), loads(stored[1])
+        new_fields = {**old_fields, **fields}
+        new_groups = [*old_groups, *(g for g in groups if g not in old_groups)]
+        if new_fields != old_fields or new_groups != old_groups:
+            updates.append((dumps(new_fields), dumps(new_groups), now, phone))
+    conn.executemany(
+        "INSERT INTO contacts (phone, fields, groups, created_at, updated_at)"
+        " VALUES (?, ?, ?, ?, ?)",
+        inserts,
+    )
+    conn.executemany(
+        "UPDATE contacts SET fields = ?, groups = ?, updated_at = ? WHERE phone = ?", updates
+    )
+    return len(inserts), len(updates)
+
+
+def all_contacts(conn: sqlite3.Connection, group: str | None) -> list[ContactRow]:
+    """Every contact (of ``group``, when given), by phone."""
+    found: list[ContactRow] = []
+    for phone, fields, groups in conn.execute(
+        "SELECT phone, fields, groups FROM contacts ORDER BY phone"
+    ):
+        names = loads(groups)
+        if group is None or group in names:
+            found.append((phone, loads(fields), names))
+    return found
+
+
+def import_opt_outs(
+    conn: sqlite3.Connection, phones: Sequence[str], numbers: Sequence[str], reason: str, now: str
+) -> tuple[int, int]:
+    """Opt every phone out of every number, with ``reason`` in the audit log; return
+    (pairs opted out now, pairs that were opted out already)."""
+    already: set[tuple[str, str]] = set()
+    sql = "SELECT contact, number FROM opt_outs WHERE opted_out = 1 AND contact IN ({marks})"
+    for contact, number in _select_in(conn, sql, phones):
+        already.add((contact, number))
+    fresh = [(p, n) for p in dict.fromkeys(phones) for n in numbers if (p, n) not in already]
+    conn.executemany(
+        "INSERT INTO opt_outs (contact, number, opted_out, at) VALUES (?, ?, 1, ?)"
+        " ON CONFLICT (contact, number) DO UPDATE SET opted_out = 1, at = excluded.at,"
+        " inbound_id = NULL",
+        [(p, n, now) for p, n in fresh],
+    )
+    conn.executemany(
+        "INSERT INTO opt_out_log (contact, number, action, at, text) VALUES (?, ?, 'out', ?, ?)",
+        [(p, n, now, reason) for p, n in fresh],
+    )
+    return len(fresh), len(already & {(p, n) for p in phones for n in numbers})
+
+
+_DELETED = (
+    ("sessions", "DELETE FROM sessions WHERE contact = ?"),
+    ("votes", "DELETE FROM votes WHERE contact = ?"),
+    ("answers", "DELETE FROM answers WHERE contact = ?"),
+    ("events", "DELETE FROM events WHERE contact = ?"),
+    ("timers", "DELETE FROM timers WHERE contact = ?"),
+    ("inbox", "DELETE FROM inbox WHERE contact = ?"),
+)
+
+
+def forget_contact(conn: sqlite3.Connection, phone: str, reason: str, now: str) -> dict[str, int]:
+    """Erase what the store keeps of ``phone`` but its opt-outs (and their audit log); blank
+    the texts of its messages. Return the rows touched per kind (0 when none)."""
+    done: dict[str, int] = {}
+    row = conn.execute("SELECT fields, groups FROM contacts WHERE phone = ?", (phone,)).fetchone()
+    done["fields"] = len(loads(row[0])) if row else 0
+    done["groups"] = len(loads(row[1])) if row else 0
+    done["contact"] = conn.execute("DELETE FROM contacts WHERE phone = ?", (phone,)).rowcount
+    for kind, sql in _DELETED:
+        done[kind] = conn.execute(sql, (phone,)).rowcount
+    # A reply still waiting must not leave, and never as an empty text.
+    conn.execute(
+        "UPDATE outbox SET status = 'suppressed', last_error = ?, updated_at = ?"
+        " WHERE (contact = ? OR recipient = ?) AND status IN ('queued', 'sending')",
+        (reason, now, phone, phone),
+    )
+    done["outbox texts"] = conn.execute(
+        "UPDATE outbox SET text = '' WHERE (contact = ? OR recipient = ?) AND text != ''",
+        (phone, phone),
+    ).rowcount
+    done["inbound texts"] = conn.execute(
+        "UPDATE inbound SET text = '' WHERE sender = ? AND text != ''", (phone,)
+    ).rowcount
+    done["held parts"] = conn.execute(
+        "DELETE FROM held_parts WHERE substr(group_key, 1, ?) = ? AND done_at IS NOT NULL",
+        (len(phone) + 1, phone + "|"),
+    ).rowcount
+    done["opt-outs kept"] = conn.execute(
+        "SELECT COUNT(*) FROM opt_outs WHERE contact = ? AND opted_out = 1", (phone,)
+    ).fetchone()[0]
+    return done
