@@ -12,11 +12,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping, Sequence
 
-from engine.core.sms import sms_parts
 from engine.dsl import Pattern, Template
 from engine.errors import RuleError, Span, render
 from engine.ruleset.model import Action, Case, Flow, Say, Send, SetVars, State
 from engine.ruleset.ruleset import RuleSet
+from engine.sms import count_parts
 
 __all__ = ["LONG", "copied", "render_warnings", "reply_warnings"]
 
@@ -97,7 +97,7 @@ def _long_names(flow: Flow) -> frozenset[str]:
 
 
 def _too_long(template: Template, where: Span, most: int, long: frozenset[str]) -> RuleError | None:
-    parts = sms_parts(template.literal, stop=256)
+    parts = count_parts(template.literal, stop=256)
     if parts > most:
         return RuleError(
             "W401",

@@ -9,7 +9,6 @@ from typing import Any
 from engine.core.groups import groups_of, parse_groups
 from engine.core.messages import Outgoing, normalize_address
 from engine.core.model import Answer, Vote
-from engine.core.sms import sms_parts
 from engine.dsl import Template
 from engine.errors import Span
 from engine.ruleset.model import (
@@ -26,6 +25,7 @@ from engine.ruleset.model import (
 )
 from engine.runtime.answers import check_choice
 from engine.runtime.scratch import Scratch
+from engine.sms import count_parts
 
 __all__ = ["RESERVED", "Actions"]
 
@@ -85,7 +85,7 @@ class Actions(Scratch):
         """Whether ``text`` takes more SMS parts than ``settings.max_reply_parts`` (then it is
         not sent, and an ``error`` event names the rule that wrote it)."""
         most = self.rs.settings.max_reply_parts
-        if sms_parts(text, stop=most + 1) <= most:
+        if count_parts(text, stop=most + 1) <= most:
             return False
         flow = self.flow.id if self.flow is not None else None
         self.emit(

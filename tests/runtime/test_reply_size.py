@@ -1,13 +1,8 @@
 """A reply or send over settings.max_reply_parts is not sent: an error event names its rule.
-The runtime's count of SMS parts agrees with the SMPP encoder's."""
+The runtime counts parts with the splitter (engine.sms, tested in tests/sms)."""
 
 from __future__ import annotations
 
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
-from engine.core.sms import sms_parts
-from engine.transports.smpp.gsm7 import encode_parts
 from tests.runtime.conftest import message, texts
 
 SETTINGS = "settings:\n  max_reply_parts: 2\n"
@@ -54,18 +49,11 @@ def test_the_default_limit_is_10_parts(rules):
     assert texts(message(rs, "echo " + "x" * 1516)) == []
 
 
-@settings(max_examples=300, deadline=None)
-@given(
-    st.text(
-        alphabet=st.sampled_from("ab €{}[]^~|\\\fé\nç😀中"),  # GSM-7, its extension, UCS-2
-        max_size=700,
-    )
-)
-def test_the_runtime_counts_parts_as_the_smpp_encoder_cuts_them(text):
-    assert sms_parts(text) == len(encode_parts(text))
-
-
-def test_counting_stops_early_on_a_huge_text():
-    assert sms_parts("x" * 6_000_000, stop=11) == 11
-    assert sms_parts("€" * 80) == 1  # 160 septets
-    assert sms_parts("€" * 81) == 2  # 162 septets: two parts, a pair never split
+def test_one_part_is_the_160_characters_of_one_sms(rules):
+    """With max_reply_parts: 1, a text of one SMS is sent though it is longer than a part of a
+    long message (153 characters of GSM-7, 67 of UCS-2)."""
+    rs = rules(settings="settings:\n  max_reply_parts: 1\n", echo=ECHO)
+    assert texts(message(rs, "echo " + "x" * 145)) == ["You said: echo " + "x" * 145]  # 160
+    assert texts(message(rs, "echo " + "x" * 146)) == []  # 161 characters: 2 parts
+    assert texts(message(rs, "echo ç" + "x" * 54)) == ["You said: echo ç" + "x" * 54]  # 70
+    assert texts(message(rs, "echo ç" + "x" * 55)) == []  # 71 characters of UCS-2: 2 parts

@@ -1,8 +1,8 @@
-"""SMPP codec, level 1: GSM 03.38 / UCS-2 / Latin-1 parts with UDH, reassembly, PDUs, receipts.
+"""SMPP codec, level 1: data_coding, reassembly of the splitter's parts, PDUs, receipts.
 
-Table-driven, no sockets. The edge cases are the ones of shared PITFALLS: an extension character
-(``€``, ``[``…) costs two septets and must not straddle parts, nor may an emoji's surrogate
-pair; backtick and lower-case ``ç`` are not GSM-7; 16-bit references; parts out of order.
+Table-driven, no sockets. The splitter itself (alphabets, parts, UDH) is tested in
+tests/sms/test_sms_split.py; here, what SMPP adds: the data_coding of a part and of an inbound
+short message, and long messages put back together from parts out of order.
 """
 
 from __future__ import annotations
@@ -15,9 +15,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.transports.smpp import gsm7
+from engine.sms import Part, parse_udh, split_parts
+from engine.transports.smpp import coding
 from engine.transports.smpp import pdu as codec
-from engine.transports.smpp.gsm7 import DC_GSM7, DC_LATIN1, DC_UCS2, Concat
+from engine.transports.smpp.coding import DATA_CODING, DC_GSM7, DC_LATIN1, DC_UCS2
 from engine.transports.smpp.parts import Reassembler
 from engine.transports.smpp.receipts import (
     is_receipt,
@@ -30,154 +31,41 @@ from engine.transports.smpp.receipts import (
 ESC = 0x1B
 
 
-# --- the alphabet -------------------------------------------------------------------------------
+# --- data_coding --------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
-    ("text", "fits", "septets"),
+    ("text", "kwargs", "data_coding", "esm_class"),
     [
-        ("VOTE A", True, 6),
-        ("", True, 0),
-        ("@£$¥èéùìòÇØøÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ¤¡ÄÖÑÜ§¿äöñüà", True, 42),
-        ("€", True, 2),
-        ("[]{}~^|\\\f", True, 18),
-        ("price: 5€ [promo]", True, 20),
-        ("ç", False, None),  # lower-case c cedilla: only the capital is in GSM 03.38
-        ("`", False, None),  # backtick: smpplib's table has it where GSM 03.38 has §
-        ("\t", False, None),
-        ("\u00a0", False, None),  # no-break space
-        ("é€😀", False, None),
+        ("Hello", {}, DC_GSM7, 0x00),
+        ("façade", {}, DC_UCS2, 0x00),
+        ("façade", {"latin1": True}, DC_LATIN1, 0x00),
+        ("a" * 161, {}, DC_GSM7, 0x40),  # a UDH: the UDH indicator
     ],
 )
-def test_gsm7_alphabet(text: str, fits: bool, septets: int | None) -> None:
-    assert gsm7.is_gsm7(text) is fits
-    if fits:
-        assert gsm7.septets(text) == septets
-        assert len(gsm7.gsm7_encode(text)) == septets
-        assert gsm7.gsm7_decode(gsm7.gsm7_encode(text)) == text
-    else:
-        with pytest.raises(ValueError, match=r"not in the GSM 03\.38 alphabet"):
-            gsm7.gsm7_encode(text)
-
-
-def test_gsm7_code_points() -> None:
-    assert gsm7.gsm7_encode("@§Ç€[") == bytes((0x00, 0x5F, 0x09, ESC, 0x65, ESC, 0x3C))
-    assert gsm7.gsm7_decode(bytes((ESC, 0x41))) == "A"  # unknown extension: the basic char
-    assert gsm7.gsm7_decode(bytes((0x41, ESC))) == "A"  # a lone escape at the end is dropped
-
-
-@pytest.mark.parametrize(
-    ("text", "latin1", "coding"),
-    [
-        ("Hello", False, DC_GSM7),
-        ("5€", False, DC_GSM7),
-        ("façade", False, DC_UCS2),
-        ("façade", True, DC_LATIN1),
-        ("`quoted`", True, DC_LATIN1),
-        ("5€ façade", True, DC_UCS2),  # € is GSM but not Latin-1: neither fits alone
-        ("😀", True, DC_UCS2),
-    ],
-)
-def test_choose_coding(text: str, latin1: bool, coding: int) -> None:
-    assert gsm7.choose_coding(text, latin1=latin1) == coding
-
-
-# --- splitting ----------------------------------------------------------------------------------
-
-
-def _fits_one_sms(part: gsm7.Part) -> bool:
-    """TP-UD is 140 octets; SMPP carries GSM-7 unpacked, so count the septets packed."""
-    if part.data_coding == DC_GSM7:
-        return len(part.udh) * 8 + len(part.payload) * 7 <= 140 * 8
-    return len(part.short_message) <= 140
-
-
-def _units(part: gsm7.Part) -> int:
-    if part.data_coding == DC_UCS2:
-        return len(part.payload) // 2
-    return len(part.payload)
-
-
-@pytest.mark.parametrize(
-    ("text", "kwargs", "coding", "sizes"),
-    [
-        ("", {}, DC_GSM7, [0]),
-        ("a" * 160, {}, DC_GSM7, [160]),
-        ("a" * 161, {}, DC_GSM7, [153, 8]),
-        ("€" * 80, {}, DC_GSM7, [160]),
-        ("€" * 81, {}, DC_GSM7, [152, 10]),  # 76 € then 5: a pair never straddles
-        ("a" * 152 + "€" + "a" * 10, {}, DC_GSM7, [152, 12]),
-        ("a" * 153 * 3, {}, DC_GSM7, [153, 153, 153]),
-        ("a" * 161, {"wide_reference": True}, DC_GSM7, [152, 9]),
-        ("ç" * 70, {}, DC_UCS2, [70]),
-        ("ç" * 71, {}, DC_UCS2, [67, 4]),
-        ("ç" * 66 + "😀x", {}, DC_UCS2, [69]),
-        ("ç" * 66 + "😀" * 3, {}, DC_UCS2, [66, 6]),  # the pair goes whole to part 2
-        ("ç" * 71, {"wide_reference": True}, DC_UCS2, [66, 5]),
-        ("ç" * 140, {"latin1": True}, DC_LATIN1, [140]),
-        ("ç" * 141, {"latin1": True}, DC_LATIN1, [134, 7]),
-        ("abc", {"coding": DC_UCS2}, DC_UCS2, [3]),
-    ],
-)
-def test_parts(text: str, kwargs: dict[str, object], coding: int, sizes: list[int]) -> None:
-    parts = gsm7.encode_parts(text, reference=0x1234, **kwargs)  # type: ignore[arg-type]
-    assert [p.data_coding for p in parts] == [coding] * len(parts)
-    assert [_units(p) for p in parts] == sizes
-    if len(parts) == 1:
-        assert parts[0].udh == b"" and parts[0].esm_class == 0
-        return
-    wide = bool(kwargs.get("wide_reference"))
-    for number, part in enumerate(parts, start=1):
-        assert part.esm_class == 0x40
-        concat, payload = gsm7.parse_udh(part.short_message)
-        assert concat == Concat(0x1234 if wide else 0x34, len(parts), number, wide=wide)
-        assert payload == part.payload
-        assert _fits_one_sms(part)
-        if coding == DC_GSM7:
-            assert part.payload[-1:] != bytes((ESC,)), "an escape pair straddles two parts"
-        if coding == DC_UCS2:
-            part.payload.decode("utf-16-be", errors="strict")  # no lone surrogate
-
-
-def test_udh_bytes() -> None:
-    assert gsm7.make_udh(0xAB, 3, 2) == bytes.fromhex("050003ab0302")
-    assert gsm7.make_udh(0xABCD, 3, 2, wide=True) == bytes.fromhex("060804abcd0302")
-
-
-def test_too_long_for_255_parts() -> None:
-    with pytest.raises(ValueError, match="at most 255"):
-        gsm7.encode_parts("a" * (153 * 255 + 1))
-
-
-@pytest.mark.parametrize(
-    ("short_message", "concat", "payload"),
-    [
-        (bytes.fromhex("050003070201") + b"hi", Concat(7, 2, 1), b"hi"),
-        (bytes.fromhex("06080412340302") + b"hi", Concat(0x1234, 3, 2, wide=True), b"hi"),
-        # a port-addressing IE first, then the concatenation IE
-        (
-            bytes.fromhex("0b0504158a0000") + bytes.fromhex("0003090301") + b"x",
-            Concat(9, 3, 1),
-            b"x",
-        ),
-        (bytes.fromhex("0500030a0203") + b"bad", None, b"bad"),  # part 3 of 2: not a part
-        (bytes.fromhex("0a0003") + b"short", None, bytes.fromhex("0a0003") + b"short"),
-        (b"", None, b""),
-    ],
-)
-def test_parse_udh(short_message: bytes, concat: Concat | None, payload: bytes) -> None:
-    assert gsm7.parse_udh(short_message) == (concat, payload)
+def test_a_part_in_a_submit_sm(
+    text: str, kwargs: dict[str, bool], data_coding: int, esm_class: int
+) -> None:
+    part = split_parts(text, **kwargs)[0]
+    assert (DATA_CODING[part.coding], coding.esm_class(part)) == (data_coding, esm_class)
 
 
 # --- reassembly ---------------------------------------------------------------------------------
 
 
-def _reassemble(parts: list[gsm7.Part], order: list[int]) -> tuple[str, bool]:
+def _fits_one_sms(part: Part) -> bool:
+    """TP-UD is 140 octets; SMPP carries GSM-7 unpacked, so count the septets packed."""
+    if part.coding == "gsm7":
+        return len(part.udh) * 8 + len(part.payload) * 7 <= 140 * 8
+    return len(part.user_data) <= 140
+
+
+def _reassemble(parts: list[Part], order: list[int]) -> tuple[str, bool]:
     buffer = Reassembler(timeout=60)
     group = None
     for index in order:
         part = parts[index]
-        concat, payload = gsm7.parse_udh(part.short_message)
+        concat, payload = parse_udh(part.user_data)
         assert concat is not None
         group = buffer.add(
             "+33600000001",
@@ -187,7 +75,7 @@ def _reassemble(parts: list[gsm7.Part], order: list[int]) -> tuple[str, bool]:
             concat.number,
             concat.wide,
             payload,
-            part.data_coding,
+            DATA_CODING[part.coding],
             now=0.0,
         )
     assert group is not None
@@ -206,7 +94,7 @@ TEXTS = [
 @pytest.mark.parametrize("text", TEXTS)
 @pytest.mark.parametrize("wide", [False, True])
 def test_reassembly_in_any_order(text: str, wide: bool) -> None:
-    parts = gsm7.encode_parts(text, reference=513, wide_reference=wide)
+    parts = split_parts(text, reference=513, wide_reference=wide)
     assert len(parts) > 1
     order = list(range(len(parts)))
     random.Random(len(text)).shuffle(order)
@@ -285,17 +173,17 @@ def test_parts_taken_back_from_the_store_keep_their_age() -> None:
     latin1=st.booleans(),
 )
 def test_any_text_round_trips(text: str, wide: bool, latin1: bool) -> None:
-    parts = gsm7.encode_parts(text, reference=77, wide_reference=wide, latin1=latin1)
+    parts = split_parts(text, reference=77, wide_reference=wide, latin1=latin1)
     for part in parts:
         assert _fits_one_sms(part)
     if len(parts) == 1:
-        assert gsm7.decode(parts[0].payload, parts[0].data_coding) == text
+        assert coding.decode(parts[0].user_data, DATA_CODING[parts[0].coding]) == text
     else:
         assert _reassemble(parts, list(reversed(range(len(parts))))) == (text, True)
 
 
 @pytest.mark.parametrize(
-    ("data", "coding", "text"),
+    ("data", "data_coding", "text"),
     [
         (b"\x00\x02", 0x00, "@$"),
         (b"Hi", 0x01, "Hi"),
@@ -307,8 +195,8 @@ def test_any_text_round_trips(text: str, wide: bool, latin1: bool) -> None:
         ("é".encode("utf-16-be") + b"\x00", 0x08, "é"),  # an odd octet is dropped
     ],
 )
-def test_decode_by_data_coding(data: bytes, coding: int, text: str) -> None:
-    assert gsm7.decode(data, coding) == text
+def test_decode_by_data_coding(data: bytes, data_coding: int, text: str) -> None:
+    assert coding.decode(data, data_coding) == text
 
 
 # --- PDUs ---------------------------------------------------------------------------------------

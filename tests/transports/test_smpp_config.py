@@ -53,9 +53,9 @@ def test_message_payload_takes_a_long_text_whole_up_to_its_limit() -> None:
     options = {"host": "h", "port": 1, "system_id": "x", "long_messages": "message_payload"}
     transport = SmppTransport("op", settings_from_options(options, {}))
     [part] = transport._encode("Ж" * 1_000, 7)  # UCS-2: 2,000 octets, one submit_sm
-    assert (part.data_coding, part.udh, len(part.payload)) == (8, b"", 2_000)
+    assert (part.coding, part.udh, len(part.payload)) == ("ucs2", b"", 2_000)
     [short] = transport._encode("hello", 8)
-    assert short.short_message == b"hello"
+    assert short.user_data == b"hello"
     with pytest.raises(TransportError, match="message_payload holds 65,535") as caught:
         transport._encode("a" * 70_000, 9)
     assert not caught.value.transient

@@ -16,7 +16,7 @@ import pytest
 from node_smsc import NodeSmsc
 from smpp_harness import PHONE, engine, rows, until
 
-from engine.transports.smpp.gsm7 import parse_udh
+from engine.sms import parse_udh
 from tests.support.metrics import sample
 
 VOTE_REPLY = "Thanks! Your vote for Moonlight Drive is counted."

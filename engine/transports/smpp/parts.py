@@ -1,7 +1,7 @@
 """Own the reassembly of concatenated inbound SMS: parts in any order, 8- or 16-bit references.
 
 Parts are grouped on (sender, recipient, reference, total, reference width) and joined as octets
-before decoding (see ``gsm7.decode``). A group missing parts is given up after ``timeout``
+before decoding (see ``coding.decode``). A group missing parts is given up after ``timeout``
 seconds: what arrived is delivered, in order, as one message (``Group.missing`` says what is
 absent). Delivering a partial text beats dropping it: the conversation or a person can still
 act on it, and a missing part rarely comes after a minute.
@@ -19,7 +19,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from engine.transports.smpp.gsm7 import decode
+from engine.transports.smpp.coding import decode
 
 __all__ = ["Group", "Reassembler"]
 

@@ -35,10 +35,11 @@ from engine.core.messages import Inbound, Outgoing, normalize_address
 from engine.core.records import HeldPart
 from engine.errors import InvalidMessage, StoreError, TransportError
 from engine.logs import Repeated
+from engine.sms import ONE_SMS, Coding, Concat, Part, choose, encode, parse_udh, split_parts
 from engine.transports.base import TransportBase
 from engine.transports.batching import Batcher
-from engine.transports.smpp import gsm7
 from engine.transports.smpp import pdu as codec
+from engine.transports.smpp.coding import DATA_CODING, DC_LATIN1, DC_UCS2, decode, esm_class
 from engine.transports.smpp.link import Link, LinkSettings, SubmitResult
 from engine.transports.smpp.parts import Group, Reassembler
 from engine.transports.smpp.parts import Key as PartsKey
@@ -214,23 +215,23 @@ class SmppTransport(TransportBase):
 
     # --- outbound --------------------------------------------------------------------------
 
-    def _encode(self, text: str, reference: int) -> list[gsm7.Part]:
+    def _encode(self, text: str, reference: int) -> list[Part]:
         s = self.settings
         latin1 = s.data_coding == "latin1"
-        coding = gsm7.DC_UCS2 if s.data_coding == "ucs2" else None
+        coding: Coding | None = "ucs2" if s.data_coding == "ucs2" else None
         if s.long_messages == "message_payload":
-            chosen = gsm7.choose_coding(text, latin1=latin1) if coding is None else coding
-            payload = gsm7.encode_text(text, chosen)
-            if len(payload) > gsm7.ONE_SMS[chosen]:  # one submit_sm, the text in the TLV
+            chosen = choose(text, latin1=latin1) if coding is None else coding
+            payload = encode(text, chosen)
+            if len(payload) > ONE_SMS[chosen]:  # one submit_sm, the text in the TLV
                 if len(payload) > _PAYLOAD_MAX:
                     raise TransportError(
                         f"the text is {len(payload):,} octets; message_payload holds "
                         f"{_PAYLOAD_MAX:,}",
                         transient=False,
                     )
-                return [gsm7.Part(chosen, b"", payload)]
+                return [Part(chosen, b"", payload)]
         try:
-            return gsm7.encode_parts(
+            return split_parts(
                 text,
                 coding=coding,
                 latin1=latin1,
@@ -287,7 +288,7 @@ class SmppTransport(TransportBase):
         return long.first_id
 
     async def _submit(
-        self, addressing: dict[str, Any], part: gsm7.Part, number: int, long: _Long
+        self, addressing: dict[str, Any], part: Part, number: int, long: _Long
     ) -> str:
         link = self._tx
         assert link is not None
@@ -301,9 +302,9 @@ class SmppTransport(TransportBase):
                     raise TransportError("the SMPP link is not bound", transient=True) from exc
             fields = {
                 **addressing,
-                "esm_class": part.esm_class,
-                "data_coding": part.data_coding,
-                "short_message": part.short_message,
+                "esm_class": esm_class(part),
+                "data_coding": DATA_CODING[part.coding],
+                "short_message": part.user_data,
             }
             if len(part.payload) > _SHORT_MESSAGE_MAX:  # long_messages: message_payload
                 fields["short_message"] = b""
@@ -382,8 +383,8 @@ class SmppTransport(TransportBase):
         if message_type(esm_class):
             if is_receipt(esm_class):
                 # Receipt texts are ASCII whatever data_coding says (GSM-7 would turn _ into §).
-                coding = gsm7.DC_UCS2 if data_coding == gsm7.DC_UCS2 else gsm7.DC_LATIN1
-                await self._receipt(pdu, gsm7.decode(short_message, coding))
+                coding = DC_UCS2 if data_coding == DC_UCS2 else DC_LATIN1
+                await self._receipt(pdu, decode(short_message, coding))
             return ESME_ROK  # SME acknowledgements: not a message either
         sender, recipient = self._addresses(pdu)
         if pdu.damaged is not None:
@@ -404,17 +405,17 @@ class SmppTransport(TransportBase):
         external_id = codec.tlv_text(pdu, codec.TLV_RECEIPTED_MESSAGE_ID) or None
         concat = None
         if esm_class & 0x40:
-            concat, short_message = gsm7.parse_udh(short_message)
+            concat, short_message = parse_udh(short_message)
         elif codec.TLV_SAR_MSG_REF_NUM in pdu.tlvs:
             total = codec.tlv_int(pdu, codec.TLV_SAR_TOTAL_SEGMENTS) or 1
             number = codec.tlv_int(pdu, codec.TLV_SAR_SEGMENT_SEQNUM) or 1
             if 1 <= number <= total:
-                concat = gsm7.Concat(
+                concat = Concat(
                     codec.tlv_int(pdu, codec.TLV_SAR_MSG_REF_NUM) or 0, total, number, wide=True
                 )
         self.stats["received"] += 1
         if concat is None or concat.total == 1:
-            text = gsm7.decode(short_message, data_coding)
+            text = decode(short_message, data_coding)
             await self._inbound(sender, recipient, text, external_id)
             return ESME_ROK
         done = self._reassembler.again(

@@ -1,0 +1,81 @@
+"""Own GSM 03.38, the default alphabet of SMS: its tables, and text to septets and back.
+
+A character of the extension table (``€``, ``[``, ``{`` …) is an escape (0x1B) and its code: two
+septets. Septets travel unpacked here, one per octet (SMPP's data_coding 0); packing seven bits
+to the octet, as on the air interface, is the business of whoever needs it.
+"""
+
+from __future__ import annotations
+
+__all__ = ["ESC", "GSM7_CHARS", "gsm7_decode", "gsm7_encode", "is_gsm7", "septets"]
+
+ESC = 0x1B
+"""The escape to the extension table. No character encodes to it alone."""
+
+# GSM 03.38 default alphabet, index = septet. 0x1B is the escape to the extension table.
+_BASIC = (
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞ\x1bÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
+    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+_EXTENSION = {
+    0x0A: "\f",
+    0x14: "^",
+    0x28: "{",
+    0x29: "}",
+    0x2F: "\\",
+    0x3C: "[",
+    0x3D: "~",
+    0x3E: "]",
+    0x40: "|",
+    0x65: "€",
+}
+assert len(_BASIC) == 128
+
+_TO_BASIC = {char: code for code, char in enumerate(_BASIC) if code != ESC}
+_TO_EXTENSION = {char: code for code, char in _EXTENSION.items()}
+GSM7_CHARS = frozenset(_TO_BASIC) | frozenset(_TO_EXTENSION)
+"""The characters GSM-7 can carry (basic table and extension table)."""
+_COST = {**{char: 1 for char in _TO_BASIC}, **{char: 2 for char in _TO_EXTENSION}}
+# str.translate table: each character to its septet, or ESC + septet (hot path: no loop here);
+# an ASCII character that GSM 03.38 lacks (` or a tab) to a non-ASCII one, so that the result is
+# ASCII exactly when the whole text is GSM 03.38 (str.isascii is free).
+_SEPTETS = {
+    **{code: "\x80" for code in range(128) if chr(code) not in GSM7_CHARS},
+    **{ord(char): chr(code) for char, code in _TO_BASIC.items()},
+    **{ord(char): chr(ESC) + chr(code) for char, code in _TO_EXTENSION.items()},
+}
+
+
+def is_gsm7(text: str) -> bool:
+    """Return True when every character of ``text`` is in GSM 03.38 (basic or extension)."""
+    return GSM7_CHARS.issuperset(text)
+
+
+def septets(text: str) -> int:
+    """Return the septets ``text`` needs in GSM-7 (an extension character costs two)."""
+    return sum(_COST[char] for char in text)
+
+
+def gsm7_encode(text: str) -> bytes:
+    """Encode GSM 03.38 text as unpacked septets; raise ValueError for other characters."""
+    septets = text.translate(_SEPTETS)
+    if not septets.isascii():
+        char = next(char for char in text if char not in GSM7_CHARS)
+        raise ValueError(f"{char!r} is not in the GSM 03.38 alphabet")
+    return septets.encode("ascii")
+
+
+def gsm7_decode(data: bytes) -> str:
+    """Decode unpacked septets; an escape before an unknown code reads as the basic character."""
+    out: list[str] = []
+    escaped = False
+    for octet in data:
+        code = octet & 0x7F
+        if escaped:
+            escaped = False
+            out.append(_EXTENSION.get(code) or _BASIC[code])
+        elif code == ESC:
+            escaped = True
+        else:
+            out.append(_BASIC[code])
+    return "".join(out)
