@@ -11,7 +11,7 @@ from typing import Any, NoReturn
 import click
 import phonenumbers
 
-from engine.cli.ops import _config
+from engine.cli.ops import config_or_exit
 from engine.config import Config
 from engine.contacts import (
     PhoneReader,
@@ -44,7 +44,7 @@ def _fail(message: str) -> NoReturn:
 
 def _setup(config_path: Path | None, db: Path | None, *, exists: bool) -> tuple[Config, str]:
     """The configuration and the store's path; exit 1 when unusable."""
-    config = _config(config_path)
+    config = config_or_exit(config_path)
     store = str(db) if db is not None else config.store
     if store == ":memory:":
         _fail("the store is :memory:, nothing would be kept; give --db FILE")

@@ -17,12 +17,12 @@ from engine.config import Config, check_config, parse_listen
 from engine.errors import render_all
 from engine.store.files import create_private
 
-__all__ = ["backup_command", "status_command"]
+__all__ = ["backup_command", "config_or_exit", "status_command"]
 
 _CONFIG_HELP = "The deployment file (twoway.yaml). Without it: the embedded defaults."
 
 
-def _config(path: Path | None) -> Config:
+def config_or_exit(path: Path | None) -> Config:
     """The configuration, or exit 1 with its errors; unset ``env:`` variables do not matter."""
     if path is None:
         return Config()
@@ -110,7 +110,7 @@ def status_command(config_path: Path | None, url: str | None, as_json: bool) -> 
 
     Exit 0 when it is ok, 2 when it is degraded, 1 when it does not answer.
     """
-    target = url or health_url(_config(config_path))
+    target = url or health_url(config_or_exit(config_path))
     try:
         with urllib.request.urlopen(target, timeout=5) as response:
             body = response.read()
@@ -186,7 +186,7 @@ def backup(source: Path, target: Path) -> int:
 @click.option("--force", is_flag=True, help="Replace TARGET when it exists.")
 def backup_command(target: Path, config_path: Path | None, db: Path | None, force: bool) -> None:
     """Copy the store (SQLite) into TARGET, safely, also while the engine runs."""
-    store = str(db) if db is not None else _config(config_path).store
+    store = str(db) if db is not None else config_or_exit(config_path).store
     if store == ":memory:":
         click.echo("error: the store is :memory:, there is nothing on disk to back up", err=True)
         sys.exit(1)

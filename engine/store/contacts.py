@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from engine.store.codec import dumps, loads
-from engine.store.queries import _select_in
+from engine.store.queries import select_in
 
 __all__ = ["ContactRow", "all_contacts", "forget_contact", "import_contacts", "import_opt_outs"]
 
@@ -28,7 +28,7 @@ def import_contacts(
     sql = "SELECT phone, fields, groups FROM contacts WHERE phone IN ({marks})"
     known = {
         phone: (fields, groups)
-        for phone, fields, groups in _select_in(conn, sql, [row[0] for row in rows])
+        for phone, fields, groups in select_in(conn, sql, [row[0] for row in rows])
     }
     inserts: list[tuple[str, str, str, str, str]] = []
     updates: list[tuple[str, str, str, str]] = []
@@ -72,7 +72,7 @@ def import_opt_outs(
     (pairs opted out now, pairs that were opted out already)."""
     already: set[tuple[str, str]] = set()
     sql = "SELECT contact, number FROM opt_outs WHERE opted_out = 1 AND contact IN ({marks})"
-    for contact, number in _select_in(conn, sql, phones):
+    for contact, number in select_in(conn, sql, phones):
         already.add((contact, number))
     fresh = [(p, n) for p in dict.fromkeys(phones) for n in numbers if (p, n) not in already]
     conn.executemany(

@@ -129,7 +129,7 @@ def _chunks(values: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
         yield values[start : start + size]
 
 
-def _select_in(
+def select_in(
     conn: sqlite3.Connection,
     sql: str,
     values: Iterable[Any],
@@ -221,13 +221,13 @@ def receive(conn: sqlite3.Connection, messages: Sequence[Inbound]) -> list[Recei
             "SELECT id, external_id, sender, recipient, text FROM inbound"
             " WHERE transport = ? AND external_id IN ({marks})"
         )
-        for row_id, external_id, sender, recipient, text in _select_in(
+        for row_id, external_id, sender, recipient, text in select_in(
             conn, sql, external_ids, (transport,)
         ):
             known[("ext", transport, external_id)] = row_id
             said[row_id] = (sender, recipient, text)
     sql = "SELECT id, fingerprint FROM inbound WHERE fingerprint IN ({marks})"
-    for row_id, fp_found in _select_in(conn, sql, fingerprints):
+    for row_id, fp_found in select_in(conn, sql, fingerprints):
         known[("fp", fp_found)] = row_id
     recent: dict[str, list[tuple[datetime, int]]] = {}
     if since is not None:
@@ -235,7 +235,7 @@ def receive(conn: sqlite3.Connection, messages: Sequence[Inbound]) -> list[Recei
             "SELECT id, content, received_at FROM inbound"
             " WHERE received_at >= ? AND content IN ({marks})"
         )
-        for row_id, found, received_at in _select_in(conn, sql, contents, (time_in(since),)):
+        for row_id, found, received_at in select_in(conn, sql, contents, (time_in(since),)):
             recent.setdefault(found, []).append((time_out(received_at), row_id))
 
     next_id = _next_id(conn, "inbound")
@@ -372,15 +372,15 @@ def contacts(conn: sqlite3.Connection, phones: Iterable[Address]) -> dict[Addres
     phones = list(phones)
     rows: dict[Address, tuple[dict[str, Any], tuple[str, ...]]] = {}
     sql = "SELECT phone, fields, groups FROM contacts WHERE phone IN ({marks})"
-    for phone, fields, groups in _select_in(conn, sql, phones):
+    for phone, fields, groups in select_in(conn, sql, phones):
         rows[phone] = (loads(fields), groups_of(str(name) for name in loads(groups)))
     opted: dict[Address, set[Address]] = {}
     sql = "SELECT contact, number FROM opt_outs WHERE opted_out = 1 AND contact IN ({marks})"
-    for contact, number in _select_in(conn, sql, phones):
+    for contact, number in select_in(conn, sql, phones):
         opted.setdefault(contact, set()).add(number)
     votes: dict[Address, dict[str, str]] = {}
     sql = "SELECT contact, poll, choice FROM votes WHERE contact IN ({marks}) ORDER BY id"
-    for contact, poll, choice in _select_in(conn, sql, phones):
+    for contact, poll, choice in select_in(conn, sql, phones):
         votes.setdefault(contact, {})[poll] = choice
     found: dict[Address, Contact] = {}
     for phone in set(rows) | set(opted) | set(votes):
@@ -406,7 +406,7 @@ def load(
         f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE status = 'active'"
         " AND contact IN ({marks})"
     )
-    for row in _select_in(conn, sql, phones):
+    for row in select_in(conn, sql, phones):
         if (row[1], row[2]) in wanted:
             sessions[(row[1], row[2])] = _session(row)
     replies: dict[Key, int] = {}
@@ -414,7 +414,7 @@ def load(
         "SELECT contact, sender, COUNT(*) FROM outbox WHERE kind = 'reply' AND created_at >= ?"
         " AND contact IN ({marks}) GROUP BY contact, sender"
     )
-    for contact, sender, count in _select_in(conn, sql, phones, (time_in(replies_since),)):
+    for contact, sender, count in select_in(conn, sql, phones, (time_in(replies_since),)):
         replies[(contact, sender)] = count
     result: dict[Key, Conversation] = {}
     for key in keys:
@@ -461,12 +461,12 @@ def commit(
     recipients = {message.recipient for step in steps for message in step.sprint.outbound}
     opted: set[Key] = set()
     sql = "SELECT contact, number FROM opt_outs WHERE opted_out = 1 AND contact IN ({marks})"
-    for contact, number in _select_in(conn, sql, recipients):
+    for contact, number in select_in(conn, sql, recipients):
         opted.add((contact, number))
     fields: dict[Address, dict[str, Any]] = {}
     sql = "SELECT phone, fields FROM contacts WHERE phone IN ({marks})"
     changing = {step.contact for step in steps if step.sprint.contact_fields}
-    for phone, text in _select_in(conn, sql, changing):
+    for phone, text in select_in(conn, sql, changing):
         fields[phone] = loads(text)
 
     processed: list[Row] = []
@@ -715,7 +715,7 @@ def waiting_outbox(conn: sqlite3.Connection, ids: Sequence[int]) -> list[OutboxR
         f"SELECT {_OUTBOX_COLUMNS} FROM outbox WHERE id IN ({{marks}})"
         " AND status IN ('queued', 'sending')"
     )
-    rows = [_outbox(row) for row in _select_in(conn, sql, ids)]
+    rows = [_outbox(row) for row in select_in(conn, sql, ids)]
     return sorted(rows, key=lambda row: row.id)
 
 
@@ -933,7 +933,7 @@ def opted_out(conn: sqlite3.Connection, pairs: Sequence[Key]) -> set[Key]:
     """The ``(contact, number)`` pairs among ``pairs`` that are opted out (one query per chunk)."""
     wanted = set(pairs)
     sql = "SELECT contact, number FROM opt_outs WHERE opted_out = 1 AND contact IN ({marks})"
-    found = {(row[0], row[1]) for row in _select_in(conn, sql, {c for c, _ in wanted})}
+    found = {(row[0], row[1]) for row in select_in(conn, sql, {c for c, _ in wanted})}
     return found & wanted
 
 
