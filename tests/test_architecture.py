@@ -24,6 +24,7 @@ RANKS = {
     "ruleset": 3,
     "contacts": 3,
     "runtime": 4,
+    "results": 4,
     "scheduler": 5,
     "outbox": 5,
     "config": 5,

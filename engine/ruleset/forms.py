@@ -21,6 +21,7 @@ from engine.ruleset.model import (
     PollGate,
     RecordAnswer,
     RecordVote,
+    RefuseVote,
     Say,
     State,
     Timeout,
@@ -128,8 +129,16 @@ def compile_poll(src: Source, sc: StateCompiler, order: int) -> tuple[Flow, Poll
         actions=(Say(ask, at("ask")),),
         route=(
             # a closed poll says so at once, instead of asking for a choice it would refuse
-            Case(PollGate(poll.id, "closed"), (Say(poll.closed, at("closed")),), END),
-            Case(PollGate(poll.id, "not_open"), (Say(poll.not_open, at("not_open")),), END),
+            Case(
+                PollGate(poll.id, "closed"),
+                (RefuseVote(poll.id, "closed"), Say(poll.closed, at("closed"))),
+                END,
+            ),
+            Case(
+                PollGate(poll.id, "not_open"),
+                (RefuseVote(poll.id, "not_open"), Say(poll.not_open, at("not_open"))),
+                END,
+            ),
             Case(ChoiceTest(index, use_rest=True), record, END),
         ),
         wait=Wait(

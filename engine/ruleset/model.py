@@ -31,6 +31,7 @@ __all__ = [
     "PollGate",
     "RecordAnswer",
     "RecordVote",
+    "RefuseVote",
     "Say",
     "Send",
     "SetVars",
@@ -105,6 +106,14 @@ class RecordVote:
 
 
 @dataclass(frozen=True, slots=True)
+class RefuseVote:
+    """A vote a poll gate refused (closed, not open yet): recorded as a ``vote_refused`` event."""
+
+    poll: str
+    reason: Literal["closed", "not_open"]
+
+
+@dataclass(frozen=True, slots=True)
 class RecordAnswer:
     question: str
     value: Template
@@ -129,7 +138,7 @@ class Tag:
     mode: Literal["tag", "untag", "set"] = "tag"
 
 
-Action = Say | Send | SetVars | RecordVote | RecordAnswer | Handoff | Log | Tag
+Action = Say | Send | SetVars | RecordVote | RefuseVote | RecordAnswer | Handoff | Log | Tag
 
 
 # --- tests of cases -----------------------------------------------------------------------

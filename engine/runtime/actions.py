@@ -18,6 +18,7 @@ from engine.ruleset.model import (
     Log,
     RecordAnswer,
     RecordVote,
+    RefuseVote,
     Say,
     Send,
     SetVars,
@@ -49,6 +50,8 @@ class Actions(Scratch):
                 self.send(action)
             elif isinstance(action, RecordVote):
                 self.vote(action)
+            elif isinstance(action, RefuseVote):
+                self.refuse_vote(action)
             elif isinstance(action, RecordAnswer):
                 self.answer(action)
             elif isinstance(action, Handoff):
@@ -190,6 +193,13 @@ class Actions(Scratch):
         self.votes.append(Vote(poll.id, key))
         self.emit("vote_recorded", poll=poll.id, choice=key)
         self.say_optional(poll.reply, poll.where.get("reply"), choice=choice, vote=choice)
+
+    def refuse_vote(self, action: RefuseVote) -> None:
+        """A poll gate refused the vote: a ``vote_refused`` event, with the choice when the
+        message names one (results count refused votes from these events)."""
+        poll = self.rs.polls.get(action.poll)
+        key = check_choice(ChoiceTest(poll.index, use_rest=True), self.rest) if poll else None
+        self.emit("vote_refused", poll=action.poll, choice=key, reason=action.reason)
 
     def say_optional(self, template: Template | None, where: Span | None, **extra: Any) -> None:
         if template is not None:

@@ -314,6 +314,28 @@ def test_a_closed_poll_says_so_at_once_even_without_a_choice(rules):
     assert texts(message(rs, "VOTE", now=NOW - timedelta(days=2))) == ["not yet!"]
 
 
+def test_every_refused_vote_is_an_event_with_its_reason(rules):
+    """Results count refused votes from these events: each one leaves exactly one."""
+    rs = rules(contest=POLL)
+
+    def refusals(sprint):
+        return [e.data for e in sprint.events if e.type == "vote_refused"]
+
+    later = NOW + timedelta(days=2)
+    assert refusals(message(rs, "VOTE A", now=later)) == [
+        {"poll": "contest", "choice": "A", "reason": "closed"}
+    ]
+    assert refusals(message(rs, "VOTE", now=later)) == [
+        {"poll": "contest", "choice": None, "reason": "closed"}
+    ]
+    assert refusals(message(rs, "VOTE b", now=NOW - timedelta(days=2))) == [
+        {"poll": "contest", "choice": "B", "reason": "not_open"}
+    ]
+    second = message(rs, "VOTE B", contact=Contact(PHONE, votes={"contest": "A"}))
+    assert refusals(second) == [{"poll": "contest", "choice": "B", "reason": "already_voted"}]
+    assert refusals(message(rs, "VOTE A")) == []
+
+
 def test_a_poll_asks_then_says_its_invalid_text(rules):
     rs = rules(contest=POLL)
     asked = message(rs, "VOTE")

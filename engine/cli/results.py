@@ -1,0 +1,144 @@
+"""Own `twoway results`: the results of polls, surveys and flows as a table, CSV, JSON or XLSX."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+import click
+
+from engine.cli.ops import config_or_exit
+from engine.errors import StoreError, render_all
+from engine.results import (
+    FORMATS,
+    Result,
+    compute_results,
+    render_csv,
+    render_json,
+    render_table,
+    result_names,
+    write_xlsx,
+)
+from engine.ruleset.compiler import compile_rules
+from engine.ruleset.ruleset import RuleSet
+from engine.store import SqliteStore
+from engine.store.files import PRIVATE
+
+__all__ = ["results_command"]
+
+
+def _fail(message: str) -> NoReturn:
+    click.echo(f"error: {' '.join(message.split())}", err=True)  # one line, always
+    sys.exit(1)
+
+
+def _ruleset(path: Path, timezone: str | None) -> RuleSet:
+    compiled = compile_rules(path, timezone=timezone)
+    if compiled.ruleset is None:
+        click.echo(render_all(compiled.errors, compiled.sources), err=True, nl=False)
+        sys.exit(1)
+    return compiled.ruleset
+
+
+def _compute(store_path: str, ruleset: RuleSet, names: tuple[str, ...]) -> list[Result]:
+    async def main() -> list[Result]:
+        async with SqliteStore(store_path) as store:
+            return await compute_results(store, ruleset, names)
+
+    try:
+        return asyncio.run(main())
+    except StoreError as exc:
+        _fail(str(exc))
+
+
+def _write_private(target: Path, data: bytes | None, results: list[Result]) -> None:
+    """Write ``target`` with mode 0600 (it holds phone numbers), replacing it if it exists."""
+    try:
+        fd = os.open(target, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, PRIVATE)
+        os.fchmod(fd, PRIVATE)
+        with os.fdopen(fd, "wb") as handle:
+            if data is not None:
+                handle.write(data)
+        if data is None:
+            write_xlsx(results, target)
+    except OSError as exc:
+        _fail(f"cannot write {target}: {exc.strerror or exc}")
+
+
+@click.command("results")
+@click.argument("names", nargs=-1, metavar="[NAME]...")
+@click.option(
+    "--format",
+    "format_",
+    type=click.Choice(FORMATS),
+    default="table",
+    show_default=True,
+    help="table (aligned text), csv (sections separated by a blank line), json, or xlsx (one "
+    "sheet per result; needs --output).",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write to this file (mode 0600: it holds phone numbers) instead of the terminal.",
+)
+@click.option(
+    "--rules",
+    "rules_path",
+    type=click.Path(path_type=Path),
+    help="The rule folder, for titles, choices and questions; overrides the configuration's.",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The deployment file (twoway.yaml): its store and its rules.",
+)
+@click.option(
+    "--db",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The store (SQLite file) to read, instead of the configuration's.",
+)
+def results_command(
+    names: tuple[str, ...],
+    format_: str,
+    output: Path | None,
+    rules_path: Path | None,
+    config_path: Path | None,
+    db: Path | None,
+) -> None:
+    """Show the results of polls, surveys and flows: NAME... selects them by flow name; none
+    means all of the rule set.
+
+    A poll: votes per choice, voters, refused votes (second votes, too late, too early), votes
+    per hour. A survey: one row per session with its answers, the completion rate, the
+    answers per question. A flow: sessions started, how they ended, hand-offs.
+    """
+    if format_ == "xlsx" and output is None:
+        _fail("--format xlsx writes a file: give --output FILE.xlsx")
+    config = config_or_exit(config_path)
+    store = str(db) if db is not None else config.store
+    if store == ":memory:" or not Path(store).is_file():
+        _fail(f"no store at {store}")
+    ruleset = _ruleset(rules_path or config.rules_path(), config.timezone)
+    known = result_names(ruleset)
+    unknown = [name for name in names if name not in known]
+    if unknown:
+        listed = ", ".join(known) or "none"
+        _fail(f"no poll, survey or flow named '{unknown[0]}' (known: {listed})")
+    results = _compute(store, ruleset, names)
+    if format_ == "xlsx":
+        assert output is not None
+        _write_private(output, None, results)
+        click.echo(f"results written to {output}", err=True)
+        return
+    render = {"table": render_table, "csv": render_csv, "json": render_json}[format_]
+    text = render(results)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    _write_private(output, text.encode("utf-8"), results)
+    click.echo(f"results written to {output}", err=True)

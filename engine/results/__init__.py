@@ -1,0 +1,27 @@
+"""Own the results read model: polls, surveys and flows, computed once, rendered several ways."""
+
+from __future__ import annotations
+
+from engine.results.model import (
+    FlowResult,
+    PollResult,
+    Result,
+    SurveyResult,
+    compute_results,
+    result_names,
+)
+from engine.results.render import FORMATS, render_csv, render_json, render_table, write_xlsx
+
+__all__ = [
+    "FORMATS",
+    "FlowResult",
+    "PollResult",
+    "Result",
+    "SurveyResult",
+    "compute_results",
+    "render_csv",
+    "render_json",
+    "render_table",
+    "result_names",
+    "write_xlsx",
+]

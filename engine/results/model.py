@@ -1,0 +1,231 @@
+"""Own the results of polls, surveys and flows as typed, frozen records read from the store."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from engine.ruleset.model import Flow, RecordAnswer
+from engine.ruleset.ruleset import RuleSet
+from engine.store import SqliteStore
+
+__all__ = [
+    "FlowResult",
+    "PollResult",
+    "Result",
+    "SurveyResult",
+    "compute_results",
+    "result_names",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class PollResult:
+    """A poll: votes per choice (in the rule file's order), voters, refused votes, votes per hour
+    (hours in the rule set's time zone)."""
+
+    name: str
+    title: str
+    choices: tuple[tuple[str, str, int], ...]
+    voters: int
+    refused_second: int
+    refused_closed: int
+    refused_not_open: int
+    per_hour: tuple[tuple[datetime, int], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Respondent:
+    """One survey session: who, when it started, when it completed (None if it did not), and
+    the answers given, as plain values."""
+
+    phone: str
+    started: datetime
+    completed: datetime | None
+    answers: tuple[tuple[str, Any], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SurveyResult:
+    """A survey: one row per session, the completion rate, and the distribution of each
+    question's answers (most frequent first)."""
+
+    name: str
+    title: str
+    questions: tuple[str, ...]
+    respondents: tuple[Respondent, ...]
+    completion_rate: float
+    distributions: tuple[tuple[str, tuple[tuple[Any, int], ...]], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FlowResult:
+    """A flow: sessions started, how the ended ones ended (reason → count), the sessions still
+    active, and the hand-offs to a person."""
+
+    name: str
+    title: str
+    started: int
+    ended_by: tuple[tuple[str, int], ...]
+    active: int
+    handoffs: int
+
+
+Result = PollResult | SurveyResult | FlowResult
+
+
+def result_names(ruleset: RuleSet) -> list[str]:
+    """The names with results, in the rule set's order: polls, surveys and flows."""
+    return [f.id for f in ruleset.flows.values() if f.kind in ("poll", "survey", "flow")]
+
+
+async def compute_results(
+    store: SqliteStore, ruleset: RuleSet, names: Sequence[str] = ()
+) -> list[Result]:
+    """The results of ``names`` (all of them when empty); an unknown name raises KeyError."""
+    known = result_names(ruleset)
+    unknown = [name for name in names if name not in known]
+    if unknown:
+        raise KeyError(unknown[0])
+    wanted = list(dict.fromkeys(names)) or known
+    events = _Events(store)
+    results: list[Result] = []
+    for name in wanted:
+        flow = ruleset.flows[name]
+        if flow.kind == "poll":
+            results.append(await _poll(store, ruleset, flow, events))
+        elif flow.kind == "survey":
+            results.append(await _survey(store, flow, events))
+        else:
+            results.append(await _flow(flow, events))
+    return results
+
+
+class _Events:
+    """Events of one type, read once per type for every result."""
+
+    def __init__(self, store: SqliteStore) -> None:
+        self.store = store
+        self.cache: dict[str, list[dict[str, Any]]] = {}
+
+    async def of(self, type_: str, flow: str) -> list[dict[str, Any]]:
+        if type_ not in self.cache:
+            self.cache[type_] = await self.store.events(type=type_)
+        return [e for e in self.cache[type_] if (e["data"].get("flow") or e["flow"]) == flow]
+
+    async def refused(self, poll: str) -> Counter[str]:
+        if "vote_refused" not in self.cache:
+            self.cache["vote_refused"] = await self.store.events(type="vote_refused")
+        return Counter(
+            str(e["data"].get("reason"))
+            for e in self.cache["vote_refused"]
+            if e["data"].get("poll") == poll
+        )
+
+
+async def _poll(store: SqliteStore, ruleset: RuleSet, flow: Flow, events: _Events) -> PollResult:
+    poll = ruleset.polls[flow.id]
+    votes = await store.votes(poll.id)
+    counts = Counter(choice for _, choice, _ in votes)
+    choices = [(key, label, counts.pop(key, 0)) for key, label in poll.choices.items()]
+    choices.extend((key, key, n) for key, n in sorted(counts.items()))  # choices since removed
+    zone = ZoneInfo(ruleset.settings.timezone)
+    hours = Counter(
+        at.astimezone(zone).replace(minute=0, second=0, microsecond=0) for _, _, at in votes
+    )
+    refused = await events.refused(poll.id)
+    return PollResult(
+        name=poll.id,
+        title=poll.title,
+        choices=tuple(choices),
+        voters=len({phone for phone, _, _ in votes}),
+        refused_second=refused["already_voted"],
+        refused_closed=refused["closed"],
+        refused_not_open=refused["not_open"],
+        per_hour=tuple(sorted(hours.items())),
+    )
+
+
+def survey_questions(flow: Flow) -> tuple[str, ...]:
+    """The questions of a survey, in the order it asks them."""
+    found: list[str] = []
+    for state in flow.states.values():
+        cases = state.wait.cases if state.wait is not None else ()
+        for case in cases:
+            found.extend(a.question for a in case.actions if isinstance(a, RecordAnswer))
+    return tuple(dict.fromkeys(found))
+
+
+async def _survey(store: SqliteStore, flow: Flow, events: _Events) -> SurveyResult:
+    questions = survey_questions(flow)
+    started = {e["session_id"]: e for e in await events.of("flow_started", flow.id)}
+    done = {
+        e["session_id"]: e["at"]
+        for e in await events.of("session_ended", flow.id)
+        if e["data"].get("reason") == "completed" and e["data"].get("state") == "done"
+    }
+    given: dict[str, dict[str, Any]] = {}
+    for row in await store.answers(flow.id):
+        given.setdefault(row["session_id"], {})[row["question"]] = row["value"]
+    respondents = tuple(
+        Respondent(
+            phone=event["contact"],
+            started=event["at"],
+            completed=done.get(session),
+            answers=tuple(
+                (q, given.get(session, {})[q]) for q in questions if q in given.get(session, {})
+            ),
+        )
+        for session, event in started.items()
+    )
+    distributions = []
+    for question in questions:
+        counts = Counter(
+            _hashable(dict(r.answers)[question]) for r in respondents if question in dict(r.answers)
+        )
+        ordered = sorted(counts.items(), key=_most_first)
+        distributions.append((question, tuple(ordered)))
+    completed = sum(1 for r in respondents if r.completed is not None)
+    return SurveyResult(
+        name=flow.id,
+        title=flow.title,
+        questions=questions,
+        respondents=respondents,
+        completion_rate=completed / len(respondents) if respondents else 0.0,
+        distributions=tuple(distributions),
+    )
+
+
+def _most_first(item: tuple[Any, int]) -> tuple[int, int, float, str]:
+    """Most frequent first; then numbers in order, then the other values as text."""
+    value, count = item
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return (-count, 0, float(value), "")
+    return (-count, 1, 0.0, str(value))
+
+
+def _hashable(value: Any) -> Any:
+    if isinstance(value, (list, dict)):
+        return str(value)
+    return value
+
+
+async def _flow(flow: Flow, events: _Events) -> FlowResult:
+    started = len(await events.of("flow_started", flow.id))
+    reasons = Counter(
+        str(e["data"].get("reason")) for e in await events.of("session_ended", flow.id)
+    )
+    handoffs = sum(1 for e in await events.of("handoff", flow.id))
+    ended = sum(reasons.values())
+    return FlowResult(
+        name=flow.id,
+        title=flow.title,
+        started=started,
+        ended_by=tuple(sorted(reasons.items(), key=lambda item: (-item[1], item[0]))),
+        active=max(started - ended, 0),
+        handoffs=handoffs,
+    )

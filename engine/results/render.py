@@ -1,0 +1,240 @@
+"""Own the renderings of results: an aligned text table, CSV, JSON and XLSX, from one model.
+
+Every result becomes blocks (a title, a header row, data rows) and every format writes those
+blocks; JSON writes the records themselves, with stable keys.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from engine.results.model import FlowResult, PollResult, Result, SurveyResult
+
+__all__ = ["FORMATS", "Block", "blocks", "render_csv", "render_json", "render_table", "write_xlsx"]
+
+FORMATS = ("table", "csv", "json", "xlsx")
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One table of a result: its title, its column names, its rows (plain values)."""
+
+    title: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[Any, ...], ...]
+
+
+def blocks(result: Result) -> list[Block]:
+    """The tables of ``result``, in the order every format shows them."""
+    if isinstance(result, PollResult):
+        return _poll_blocks(result)
+    if isinstance(result, SurveyResult):
+        return _survey_blocks(result)
+    return _flow_blocks(result)
+
+
+def _poll_blocks(poll: PollResult) -> list[Block]:
+    return [
+        Block("votes per choice", ("choice", "label", "votes"), poll.choices),
+        Block(
+            "totals",
+            ("votes", "voters", "refused_second", "refused_closed", "refused_not_open"),
+            (
+                (
+                    sum(n for _, _, n in poll.choices),
+                    poll.voters,
+                    poll.refused_second,
+                    poll.refused_closed,
+                    poll.refused_not_open,
+                ),
+            ),
+        ),
+        Block("votes per hour", ("hour", "votes"), poll.per_hour),
+    ]
+
+
+def _survey_blocks(survey: SurveyResult) -> list[Block]:
+    rows = []
+    for r in survey.respondents:
+        answers = dict(r.answers)
+        rows.append((r.phone, r.started, r.completed, *(answers.get(q) for q in survey.questions)))
+    completed = sum(1 for r in survey.respondents if r.completed is not None)
+    return [
+        Block(
+            "respondents",
+            ("phone", "started", "completed", *survey.questions),
+            tuple(rows),
+        ),
+        Block(
+            "totals",
+            ("respondents", "completed", "completion_rate"),
+            ((len(survey.respondents), completed, round(survey.completion_rate, 4)),),
+        ),
+        Block(
+            "answers per question",
+            ("question", "value", "count"),
+            tuple((q, value, n) for q, counts in survey.distributions for value, n in counts),
+        ),
+    ]
+
+
+def _flow_blocks(flow: FlowResult) -> list[Block]:
+    return [
+        Block(
+            "sessions",
+            ("started", "active", "handoffs"),
+            ((flow.started, flow.active, flow.handoffs),),
+        ),
+        Block("sessions ended by", ("reason", "sessions"), flow.ended_by),
+    ]
+
+
+def _text(value: Any) -> str:
+    """A cell as text: nothing for None, ISO 8601 for times, the value itself otherwise."""
+    if value is None:
+        return ""
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def render_table(results: Sequence[Result]) -> str:
+    """Readable text: each result's title, then its tables, columns aligned."""
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=200, color_system=None, highlight=False)
+    for result in results:
+        console.print(f"{result.name}: {result.title}")
+        for block in blocks(result):
+            table = Table(title=block.title, title_justify="left", box=box.SIMPLE, min_width=20)
+            for column in block.header:
+                table.add_column(column, overflow="fold")
+            for row in block.rows:
+                table.add_row(*(_text(cell) for cell in row))
+            console.print(table)
+    return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines()) + "\n"
+
+
+def render_csv(results: Sequence[Result]) -> str:
+    """One CSV text: one section per table of each result, separated by a blank line; each
+    section has its header row, whose first column is ``result`` (the result's name)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    first = True
+    for result in results:
+        for block in blocks(result):
+            if not first:
+                out.write("\n")
+            first = False
+            writer.writerow(("result", *block.header))
+            writer.writerows((result.name, *(_text(c) for c in row)) for row in block.rows)
+    return out.getvalue()
+
+
+def _json_of(result: Result) -> dict[str, Any]:
+    if isinstance(result, PollResult):
+        return {
+            "kind": "poll",
+            "name": result.name,
+            "title": result.title,
+            "choices": [{"key": k, "label": lb, "votes": n} for k, lb, n in result.choices],
+            "voters": result.voters,
+            "refused_second": result.refused_second,
+            "refused_closed": result.refused_closed,
+            "refused_not_open": result.refused_not_open,
+            "per_hour": [{"hour": _text(h), "votes": n} for h, n in result.per_hour],
+        }
+    if isinstance(result, SurveyResult):
+        return {
+            "kind": "survey",
+            "name": result.name,
+            "title": result.title,
+            "questions": list(result.questions),
+            "respondents": [
+                {
+                    "phone": r.phone,
+                    "started": _text(r.started),
+                    "completed": r.completed.isoformat() if r.completed else None,
+                    "answers": dict(r.answers),
+                }
+                for r in result.respondents
+            ],
+            "completion_rate": result.completion_rate,
+            "distributions": {
+                q: [{"value": v, "count": n} for v, n in counts]
+                for q, counts in result.distributions
+            },
+        }
+    return {
+        "kind": "flow",
+        "name": result.name,
+        "title": result.title,
+        "started": result.started,
+        "ended_by": dict(result.ended_by),
+        "active": result.active,
+        "handoffs": result.handoffs,
+    }
+
+
+def render_json(results: Sequence[Result]) -> str:
+    """``{"results": [...]}``, one object per result with a ``kind`` and stable keys."""
+    document = {"results": [_json_of(result) for result in results]}
+    return json.dumps(document, ensure_ascii=False, indent=2, default=_text) + "\n"
+
+
+def _cell(value: Any) -> Any:
+    """An XLSX cell: numbers stay numbers, times and the rest become text."""
+    if isinstance(value, bool) or value is None:
+        return _text(value) or None
+    if isinstance(value, (int, float)):
+        return value
+    return _text(value)
+
+
+def sheet_title(name: str, taken: set[str]) -> str:
+    """A worksheet title for ``name``: at most 31 characters, none of ``[]:*?/\\``, unique."""
+    base = "".join("_" if c in "[]:*?/\\" else c for c in name)[:31] or "result"
+    title, n = base, 2
+    while title.lower() in taken:
+        suffix = f"~{n}"
+        title, n = base[: 31 - len(suffix)] + suffix, n + 1
+    taken.add(title.lower())
+    return title
+
+
+def write_xlsx(results: Sequence[Result], target: Path) -> None:
+    """One sheet per result, named after it: its tables one under the other, each with a
+    header row, a blank row between them."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    default = book.active
+    taken: set[str] = set()
+    bold = Font(bold=True)
+    for result in results:
+        sheet = book.create_sheet(sheet_title(result.name, taken))
+        for i, block in enumerate(blocks(result)):
+            if i:
+                sheet.append([])
+            sheet.append(list(block.header))
+            for cell in sheet[sheet.max_row]:
+                cell.font = bold
+            for row in block.rows:
+                sheet.append([_cell(value) for value in row])
+    if default is not None and len(book.sheetnames) > 1:
+        book.remove(default)
+    with target.open("wb") as handle:
+        book.save(handle)

@@ -1,0 +1,107 @@
+"""The results read model equals what the store holds, from data the real engine produced."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections import Counter
+from typing import Any
+
+import pytest
+
+from engine.results import FlowResult, PollResult, SurveyResult, compute_results, result_names
+from engine.store import SqliteStore
+from tests.results.helpers import LATE, TWICE, VOTERS, Made
+
+
+def results(made: Made, *names: str) -> list[Any]:
+    async def main() -> list[Any]:
+        async with SqliteStore(str(made.db)) as store:
+            return await compute_results(store, made.ruleset, names)
+
+    return asyncio.run(main())
+
+
+def test_every_poll_survey_and_flow_has_a_result_in_rule_set_order(made: Made) -> None:
+    names = result_names(made.ruleset)
+    assert set(names) == {"contest", "survey", "appointment"}
+    assert [r.name for r in results(made)] == names
+    assert [r.name for r in results(made, "survey", "contest")] == ["survey", "contest"]
+
+
+def test_an_unknown_name_is_a_key_error(made: Made) -> None:
+    with pytest.raises(KeyError):
+        results(made, "nope")
+
+
+def test_the_tally_is_the_store_s_votes_exactly(made: Made) -> None:
+    (poll,) = results(made, "contest")
+    assert isinstance(poll, PollResult)
+    with sqlite3.connect(made.db) as conn:
+        stored = dict(
+            conn.execute(
+                "SELECT choice, COUNT(*) FROM votes WHERE poll = ? GROUP BY choice", ("contest",)
+            )
+        )
+        voters = conn.execute("SELECT COUNT(DISTINCT contact) FROM votes").fetchone()[0]
+    assert {key: n for key, _, n in poll.choices} == stored
+    assert [(k, label) for k, label, _ in poll.choices] == list(
+        made.ruleset.polls["contest"].choices.items()
+    )
+    assert sum(n for _, _, n in poll.choices) == voters == poll.voters == VOTERS
+    assert poll.refused_second == TWICE
+    assert poll.refused_closed == LATE
+    assert poll.refused_not_open == 0
+
+
+def test_votes_per_hour_add_up_in_the_rule_set_s_time_zone(made: Made) -> None:
+    (poll,) = results(made, "contest")
+    assert sum(n for _, n in poll.per_hour) == VOTERS
+    assert [(h.isoformat(), n) for h, n in poll.per_hour] == [
+        ("2026-01-05T10:00:00+01:00", 60),
+        ("2026-01-05T11:00:00+01:00", 60),
+        ("2026-01-05T12:00:00+01:00", 60),
+        ("2026-01-05T13:00:00+01:00", 20),
+    ]
+
+
+def test_a_survey_has_one_row_per_session_with_plain_values(made: Made) -> None:
+    (survey,) = results(made, "survey")
+    assert isinstance(survey, SurveyResult)
+    assert survey.questions == ("score", "first_visit", "improve")
+    rows = [(r.phone, r.completed is not None, dict(r.answers)) for r in survey.respondents]
+    assert rows == [
+        (
+            "+33610000700",
+            True,
+            {"score": 7, "first_visit": "yes", "improve": "More jazz records please"},
+        ),
+        ("+33610000701", True, {"score": 10, "first_visit": "no"}),
+        ("+33610000702", True, {"score": 7, "first_visit": "no", "improve": "Longer hours"}),
+        ("+33610000703", False, {"score": 3}),
+        ("+33610000704", False, {}),
+    ]
+    assert survey.completion_rate == pytest.approx(3 / 5)
+    assert dict(survey.distributions)["score"] == ((7, 2), (3, 1), (10, 1))
+    assert dict(survey.distributions)["first_visit"] == (("no", 2), ("yes", 1))
+
+
+def test_survey_answers_equal_the_store_s(made: Made) -> None:
+    (survey,) = results(made, "survey")
+    with sqlite3.connect(made.db) as conn:
+        stored = Counter(
+            conn.execute("SELECT contact, question FROM answers WHERE survey = 'survey'")
+        )
+    assert Counter((r.phone, q) for r in survey.respondents for q, _ in r.answers) == stored
+
+
+def test_a_flow_counts_sessions_endings_and_handoffs(made: Made) -> None:
+    (flow,) = results(made, "appointment")
+    assert flow == FlowResult(
+        name="appointment",
+        title="Appointment confirmation",
+        started=3,
+        ended_by=(("completed", 2),),
+        active=1,
+        handoffs=1,
+    )
