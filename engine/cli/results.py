@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import NoReturn
+from typing import IO, NoReturn
 
 import click
 
@@ -54,16 +55,13 @@ def _compute(store_path: str, ruleset: RuleSet, names: tuple[str, ...]) -> list[
         _fail(str(exc))
 
 
-def _write_private(target: Path, data: bytes | None, results: list[Result]) -> None:
+def _write_private(target: Path, write: Callable[[IO[bytes]], object]) -> None:
     """Write ``target`` with mode 0600 (it holds phone numbers), replacing it if it exists."""
     try:
         fd = os.open(target, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, PRIVATE)
-        os.fchmod(fd, PRIVATE)
+        os.fchmod(fd, PRIVATE)  # an existing file keeps its mode through O_CREAT
         with os.fdopen(fd, "wb") as handle:
-            if data is not None:
-                handle.write(data)
-        if data is None:
-            write_xlsx(results, target)
+            write(handle)
     except OSError as exc:
         _fail(f"cannot write {target}: {exc.strerror or exc}")
 
@@ -132,7 +130,7 @@ def results_command(
     results = _compute(store, ruleset, names)
     if format_ == "xlsx":
         assert output is not None
-        _write_private(output, None, results)
+        _write_private(output, lambda handle: write_xlsx(results, handle))
         click.echo(f"results written to {output}", err=True)
         return
     render = {"table": render_table, "csv": render_csv, "json": render_json}[format_]
@@ -140,5 +138,5 @@ def results_command(
     if output is None:
         click.echo(text, nl=False)
         return
-    _write_private(output, text.encode("utf-8"), results)
+    _write_private(output, lambda handle: handle.write(text.encode("utf-8")))
     click.echo(f"results written to {output}", err=True)

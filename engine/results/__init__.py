@@ -5,6 +5,7 @@ from __future__ import annotations
 from engine.results.model import (
     FlowResult,
     PollResult,
+    Respondent,
     Result,
     SurveyResult,
     compute_results,
@@ -16,6 +17,7 @@ __all__ = [
     "FORMATS",
     "FlowResult",
     "PollResult",
+    "Respondent",
     "Result",
     "SurveyResult",
     "compute_results",

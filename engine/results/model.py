@@ -16,10 +16,12 @@ from engine.store import SqliteStore
 __all__ = [
     "FlowResult",
     "PollResult",
+    "Respondent",
     "Result",
     "SurveyResult",
     "compute_results",
     "result_names",
+    "survey_questions",
 ]
 
 

@@ -12,12 +12,20 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from engine.results.model import FlowResult, PollResult, Result, SurveyResult
 
-__all__ = ["FORMATS", "Block", "blocks", "render_csv", "render_json", "render_table", "write_xlsx"]
+__all__ = [
+    "FORMATS",
+    "Block",
+    "blocks",
+    "render_csv",
+    "render_json",
+    "render_table",
+    "sheet_title",
+    "write_xlsx",
+]
 
 FORMATS = ("table", "csv", "json", "xlsx")
 
@@ -214,7 +222,7 @@ def sheet_title(name: str, taken: set[str]) -> str:
     return title
 
 
-def write_xlsx(results: Sequence[Result], target: Path) -> None:
+def write_xlsx(results: Sequence[Result], target: IO[bytes]) -> None:
     """One sheet per result, named after it: its tables one under the other, each with a
     header row, a blank row between them."""
     from openpyxl import Workbook
@@ -236,5 +244,4 @@ def write_xlsx(results: Sequence[Result], target: Path) -> None:
                 sheet.append([_cell(value) for value in row])
     if default is not None and len(book.sheetnames) > 1:
         book.remove(default)
-    with target.open("wb") as handle:
-        book.save(handle)
+    book.save(target)

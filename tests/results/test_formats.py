@@ -13,6 +13,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from engine.results.render import sheet_title
 from tests.results.helpers import LATE, RULES, TWICE, Made, run
 
 Sections = list[list[list[str]]]
@@ -172,3 +173,19 @@ def test_a_missing_store_is_an_error(tmp_path: Path) -> None:
     outcome = run("results", "--db", str(tmp_path / "none.db"), "--rules", str(RULES))
     assert outcome.exit_code == 1
     assert outcome.output == f"error: no store at {tmp_path / 'none.db'}\n"
+
+
+def test_the_configuration_gives_the_store_and_the_rules(made: Made, tmp_path: Path) -> None:
+    config = tmp_path / "twoway.yaml"
+    config.write_text(f"store: {made.db}\nrules: {RULES}\n", encoding="utf-8")
+    outcome = run("results", "--config", str(config), "contest", "--format", "csv")
+    assert outcome.exit_code == 0, outcome.output
+    assert outcome.output == results(made, "contest", "--format", "csv")
+
+
+def test_sheet_titles_are_valid_and_unique() -> None:
+    taken: set[str] = set()
+    long = "a" * 40
+    assert sheet_title(long, taken) == "a" * 31
+    assert sheet_title(long, taken) == "a" * 29 + "~2"
+    assert sheet_title("x/y:z", taken) == "x_y_z"
