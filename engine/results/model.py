@@ -42,8 +42,8 @@ class PollResult:
 
 @dataclass(frozen=True, slots=True)
 class Respondent:
-    """One survey session: who, when it started, when it completed (None if it did not), and
-    the answers given, as plain values."""
+    """One survey session: who, when it started, when it completed (None if it did not), in the
+    rule set's time zone, and the answers given, as plain values."""
 
     phone: str
     started: datetime
@@ -101,7 +101,7 @@ async def compute_results(
         if flow.kind == "poll":
             results.append(await _poll(store, ruleset, flow, events))
         elif flow.kind == "survey":
-            results.append(await _survey(store, flow, events))
+            results.append(await _survey(store, ruleset, flow, events))
         else:
             results.append(await _flow(flow, events))
     return results
@@ -162,11 +162,14 @@ def survey_questions(flow: Flow) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
-async def _survey(store: SqliteStore, flow: Flow, events: _Events) -> SurveyResult:
+async def _survey(
+    store: SqliteStore, ruleset: RuleSet, flow: Flow, events: _Events
+) -> SurveyResult:
     questions = survey_questions(flow)
+    zone = ZoneInfo(ruleset.settings.timezone)
     started = {e["session_id"]: e for e in await events.of("flow_started", flow.id)}
     done = {
-        e["session_id"]: e["at"]
+        e["session_id"]: e["at"].astimezone(zone)
         for e in await events.of("session_ended", flow.id)
         if e["data"].get("reason") == "completed" and e["data"].get("state") == "done"
     }
@@ -176,7 +179,7 @@ async def _survey(store: SqliteStore, flow: Flow, events: _Events) -> SurveyResu
     respondents = tuple(
         Respondent(
             phone=event["contact"],
-            started=event["at"],
+            started=event["at"].astimezone(zone),
             completed=done.get(session),
             answers=tuple(
                 (q, given.get(session, {})[q]) for q in questions if q in given.get(session, {})
