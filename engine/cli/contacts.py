@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import csv
-import sys
 from pathlib import Path
-from typing import Any, NoReturn
 
 import click
 import phonenumbers
 
-from engine.cli.ops import config_or_exit
+from engine.cli.ops import config_or_exit, fail, run_on_store, store_or_exit
 from engine.config import Config
 from engine.contacts import (
     PhoneReader,
@@ -23,9 +20,7 @@ from engine.contacts import (
 )
 from engine.contacts.records import Refused
 from engine.core.messages import normalize_address
-from engine.errors import StoreError
-from engine.store import SqliteStore
-from engine.store.files import create_private
+from engine.store.files import open_private
 
 __all__ = ["contacts_group"]
 
@@ -37,20 +32,11 @@ _COUNTRY_HELP = (
 )
 
 
-def _fail(message: str) -> NoReturn:
-    click.echo(f"error: {' '.join(message.split())}", err=True)  # one line, always
-    sys.exit(1)
-
-
 def _setup(config_path: Path | None, db: Path | None, *, exists: bool) -> tuple[Config, str]:
     """The configuration and the store's path; exit 1 when unusable."""
     config = config_or_exit(config_path)
-    store = str(db) if db is not None else config.store
-    if store == ":memory:":
-        _fail("the store is :memory:, nothing would be kept; give --db FILE")
-    if exists and not Path(store).is_file():
-        _fail(f"no store at {store}")
-    return config, store
+    memory = "the store is :memory:, nothing would be kept; give --db FILE"
+    return config, store_or_exit(config, db, memory=memory, exists=exists)
 
 
 def _country(config: Config, country: str | None) -> PhoneReader:
@@ -60,32 +46,19 @@ def _country(config: Config, country: str | None) -> PhoneReader:
     return PhoneReader(chosen)
 
 
-def _run(store_path: str, work: Any) -> Any:
-    """Run ``work(store)`` on the store opened at ``store_path``; a store error exits 1."""
-
-    async def main() -> Any:
-        async with SqliteStore(store_path) as store:
-            return await work(store)
-
-    try:
-        return asyncio.run(main())
-    except StoreError as exc:
-        _fail(str(exc))
-
-
 def _refused_out(refused: list[Refused], target: Path | None) -> None:
     if target is None:
         for item in refused:
             click.echo(item.line())
         return
     try:
-        create_private(target)  # phone numbers: mode 0600, like the store
-        with target.open("w", encoding="utf-8-sig", newline="") as handle:
+        # phone numbers: mode 0600, like the store
+        with open(open_private(target), "w", encoding="utf-8-sig", newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow(["row", "phone", "reason"])
             writer.writerows([item.row, item.value, item.reason] for item in refused)
     except OSError as exc:
-        _fail(f"cannot write {target}: {exc.strerror or exc}")
+        fail(f"cannot write {target}: {exc.strerror or exc}")
     click.echo(f"refused rows written to {target}")
 
 
@@ -133,9 +106,9 @@ def import_command(
     try:
         plan = plan_import(read_table(file), phones, str(file), tuple(g for g in groups if g))
     except TableError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     rows = [(r.phone, r.fields, r.groups) for r in plan.records.values()]
-    created, changed = _run(store_path, lambda store: store.import_contacts(rows))
+    created, changed = run_on_store(store_path, lambda store: store.import_contacts(rows))
     click.echo(f"imported {created}, updated {changed}, refused {len(plan.refused)}")
     _refused_out(plan.refused, refused_file)
 
@@ -156,12 +129,12 @@ def export_command(
     sorted. The file is mode 0600: it lists people.
     """
     _, store_path = _setup(config_path, db, exists=True)
-    found = _run(store_path, lambda store: store.all_contacts(group))
+    found = run_on_store(store_path, lambda store: store.all_contacts(group))
     header, rows = export_rows(found)
     try:
         write_table(file, header, rows)
     except OSError as exc:
-        _fail(f"cannot write {file}: {exc.strerror or exc}")
+        fail(f"cannot write {file}: {exc.strerror or exc}")
     click.echo(f"exported {len(rows)} contact{'s' if len(rows) != 1 else ''} to {file}")
 
 
@@ -196,14 +169,14 @@ def import_optouts_command(
     phones = _country(config, country)
     ours = [normalize_address(n) for n in numbers] or list(config.numbers)
     if not ours:
-        _fail("no numbers in the configuration: give --number N (repeatable)")
+        fail("no numbers in the configuration: give --number N (repeatable)")
     try:
         plan = plan_import(read_table(file), phones, str(file))
     except TableError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     listed = list(plan.records)
     reason = f"imported from {file.name}"
-    fresh, already = _run(store_path, lambda s: s.import_opt_outs(listed, ours, reason))
+    fresh, already = run_on_store(store_path, lambda s: s.import_opt_outs(listed, ours, reason))
     click.echo(
         f"opted out {len(listed)} number{'s' if len(listed) != 1 else ''} of "
         f"{', '.join(ours)} ({fresh} new, {already} already), refused {len(plan.refused)}"
@@ -241,7 +214,7 @@ def forget_command(
     """
     config, store_path = _setup(config_path, db, exists=True)
     e164 = _country(config, country).e164(phone) or normalize_address(phone)
-    done = _run(store_path, lambda store: store.forget_contact(e164, "contact forgotten"))
+    done = run_on_store(store_path, lambda store: store.forget_contact(e164, "contact forgotten"))
     removed = [
         f"{done[key]} {word}{'s' if done[key] != 1 else ''}"
         for key, word in _FORGOTTEN

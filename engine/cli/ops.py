@@ -2,22 +2,34 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import sqlite3
 import sys
 import urllib.error
 import urllib.request
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn, TypeVar
 
 import click
 
 from engine.config import Config, check_config, parse_listen
-from engine.errors import render_all
+from engine.errors import StoreError, render_all
+from engine.store import MEMORY, SqliteStore
 from engine.store.files import create_private
 
-__all__ = ["backup_command", "config_or_exit", "status_command"]
+__all__ = [
+    "backup_command",
+    "config_or_exit",
+    "fail",
+    "run_on_store",
+    "status_command",
+    "store_or_exit",
+]
+
+T = TypeVar("T")
 
 _CONFIG_HELP = "The deployment file (twoway.yaml). Without it: the embedded defaults."
 
@@ -32,6 +44,36 @@ def config_or_exit(path: Path | None) -> Config:
         click.echo(render_all(fatal or errors, sources), nl=False, err=True)
         sys.exit(1)
     return config
+
+
+def fail(message: str) -> NoReturn:
+    """Print ``error: message`` on one line (whatever its line breaks) and exit 1."""
+    click.echo(f"error: {' '.join(message.split())}", err=True)
+    sys.exit(1)
+
+
+def store_or_exit(config: Config, db: Path | None, *, memory: str, exists: bool = True) -> str:
+    """The store's path, from ``--db`` or the configuration; exit 1 with one line when it is
+    ``:memory:`` (``memory`` says why that will not do) or, with ``exists``, no file."""
+    store = str(db) if db is not None else config.store
+    if store == MEMORY:
+        fail(memory)
+    if exists and not Path(store).is_file():
+        fail(f"no store at {store}")
+    return store
+
+
+def run_on_store(path: str, work: Callable[[SqliteStore], Awaitable[T]]) -> T:
+    """Run ``work(store)`` on the store opened at ``path``; a store error exits 1."""
+
+    async def main() -> T:
+        async with SqliteStore(path) as store:
+            return await work(store)
+
+    try:
+        return asyncio.run(main())
+    except StoreError as exc:
+        fail(str(exc))
 
 
 def health_url(config: Config) -> str:
@@ -186,14 +228,13 @@ def backup(source: Path, target: Path) -> int:
 @click.option("--force", is_flag=True, help="Replace TARGET when it exists.")
 def backup_command(target: Path, config_path: Path | None, db: Path | None, force: bool) -> None:
     """Copy the store (SQLite) into TARGET, safely, also while the engine runs."""
-    store = str(db) if db is not None else config_or_exit(config_path).store
-    if store == ":memory:":
-        click.echo("error: the store is :memory:, there is nothing on disk to back up", err=True)
-        sys.exit(1)
-    source = Path(store)
-    if not source.is_file():
-        click.echo(f"error: no store at {source}", err=True)
-        sys.exit(1)
+    source = Path(
+        store_or_exit(
+            config_or_exit(config_path),
+            db,
+            memory="the store is :memory:, there is nothing on disk to back up",
+        )
+    )
     if target.exists() and not force:
         click.echo(f"error: {target} exists; add --force to replace it", err=True)
         sys.exit(1)

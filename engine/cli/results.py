@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO, NoReturn
+from typing import IO
 
 import click
 
-from engine.cli.ops import config_or_exit
-from engine.errors import StoreError, render_all
+from engine.cli.ops import config_or_exit, fail, run_on_store, store_or_exit
+from engine.errors import render_all
 from engine.results import (
     FORMATS,
     Result,
@@ -25,15 +24,10 @@ from engine.results import (
 )
 from engine.ruleset.compiler import compile_rules
 from engine.ruleset.ruleset import RuleSet
-from engine.store import SqliteStore
-from engine.store.files import PRIVATE
+from engine.store import MEMORY
+from engine.store.files import open_private
 
 __all__ = ["results_command"]
-
-
-def _fail(message: str) -> NoReturn:
-    click.echo(f"error: {' '.join(message.split())}", err=True)  # one line, always
-    sys.exit(1)
 
 
 def _ruleset(path: Path, timezone: str | None) -> RuleSet:
@@ -45,25 +39,16 @@ def _ruleset(path: Path, timezone: str | None) -> RuleSet:
 
 
 def _compute(store_path: str, ruleset: RuleSet, names: tuple[str, ...]) -> list[Result]:
-    async def main() -> list[Result]:
-        async with SqliteStore(store_path) as store:
-            return await compute_results(store, ruleset, names)
-
-    try:
-        return asyncio.run(main())
-    except StoreError as exc:
-        _fail(str(exc))
+    return run_on_store(store_path, lambda store: compute_results(store, ruleset, names))
 
 
 def _write_private(target: Path, write: Callable[[IO[bytes]], object]) -> None:
     """Write ``target`` with mode 0600 (it holds phone numbers), replacing it if it exists."""
     try:
-        fd = os.open(target, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, PRIVATE)
-        os.fchmod(fd, PRIVATE)  # an existing file keeps its mode through O_CREAT
-        with os.fdopen(fd, "wb") as handle:
+        with os.fdopen(open_private(target), "wb") as handle:
             write(handle)
     except OSError as exc:
-        _fail(f"cannot write {target}: {exc.strerror or exc}")
+        fail(f"cannot write {target}: {exc.strerror or exc}")
 
 
 @click.command("results")
@@ -116,17 +101,15 @@ def results_command(
     answers per question. A flow: sessions started, how they ended, hand-offs.
     """
     if format_ == "xlsx" and output is None:
-        _fail("--format xlsx writes a file: give --output FILE.xlsx")
+        fail("--format xlsx writes a file: give --output FILE.xlsx")
     config = config_or_exit(config_path)
-    store = str(db) if db is not None else config.store
-    if store == ":memory:" or not Path(store).is_file():
-        _fail(f"no store at {store}")
+    store = store_or_exit(config, db, memory=f"no store at {MEMORY}")
     ruleset = _ruleset(rules_path or config.rules_path(), config.timezone)
     known = result_names(ruleset)
     unknown = [name for name in names if name not in known]
     if unknown:
         listed = ", ".join(known) or "none"
-        _fail(f"no poll, survey or flow named '{unknown[0]}' (known: {listed})")
+        fail(f"no poll, survey or flow named '{unknown[0]}' (known: {listed})")
     results = _compute(store, ruleset, names)
     if format_ == "xlsx":
         assert output is not None

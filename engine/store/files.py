@@ -13,7 +13,7 @@ import os
 import stat
 from pathlib import Path
 
-__all__ = ["PRIVATE", "SIDE_FILES", "create_private", "make_private"]
+__all__ = ["PRIVATE", "SIDE_FILES", "create_private", "make_private", "open_private"]
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +26,18 @@ def create_private(path: str | Path) -> None:
     """Create ``path`` empty with mode 0600 if it does not exist (SQLite then fills it)."""
     with contextlib.suppress(FileExistsError):
         os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, PRIVATE))
+
+
+def open_private(path: str | Path) -> int:
+    """Open ``path`` for writing, created or emptied, mode 0600 even if it existed with
+    another (a report or a list of phone numbers); return its descriptor."""
+    fd = os.open(path, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, PRIVATE)
+    try:
+        os.fchmod(fd, PRIVATE)  # O_CREAT leaves an existing file's mode as it was
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
 
 
 def make_private(path: str | Path) -> None:
