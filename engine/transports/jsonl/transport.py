@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import ctypes
 import ctypes.util
+import functools
 import hmac
 import logging
 import os
@@ -407,8 +408,18 @@ def _connection_cap(wanted: int) -> tuple[int, int]:
 
 def _give_back_memory() -> None:
     """Return freed heap to the system (glibc keeps it otherwise) once every peer is gone."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+@functools.cache
+def _malloc_trim() -> Any:
+    """glibc's ``malloc_trim``, looked up once (``find_library`` runs a subprocess), or None."""
     name = ctypes.util.find_library("c")
     if name is None:
-        return
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(name).malloc_trim(0)
+        return None
+    try:
+        return ctypes.CDLL(name).malloc_trim
+    except (OSError, AttributeError):
+        return None
