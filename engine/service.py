@@ -31,11 +31,14 @@ from engine.core.clock import Clock, SystemClock
 from engine.core.ids import IdSource, RandomIds
 from engine.core.messages import Address, Inbound, unicode_problem
 from engine.core.model import Contact, Event, Input, Session, Sprint
+from engine.core.quiet import UTC_ZONE, recipient_zone, zone_named
 from engine.core.records import (
+    CampaignRow,
     Conversation,
     Decide,
     Handled,
     Key,
+    Launch,
     OutboxRow,
     Received,
     Step,
@@ -424,13 +427,39 @@ class Service:
         )
         self._processed(batch, steps, rows)
 
+    async def launch(self, campaign: CampaignRow, most: int) -> int:
+        """Start up to ``most`` due recipients of a running campaign, in one transaction (see
+        ``Store.launch``); return how many were taken (started, held or skipped)."""
+        ruleset = self.ruleset
+        now = self.clock.now()
+        if campaign.flow not in ruleset.flows:
+            raise LookupError(f"the rules have no flow '{campaign.flow}' any more")
+        steps, rows = await self.store.launch(
+            campaign,
+            most,
+            now,
+            ruleset.settings.marketing_cap,
+            self._decider(ruleset, now),
+            replies_since=now - ruleset.settings.reply_window,
+        )
+        self._processed([], steps, rows)
+        return len(steps)
+
+    async def release_held(self) -> int:
+        """Hand over the messages quiet hours held, once their time has come."""
+        rows = await self.store.release_held(self.clock.now())
+        self._add_pending(len(rows))
+        self.outbox.push(rows)
+        return len(rows)
+
     def _processed(self, batch: Sequence[Work], steps: list[Step], rows: list[OutboxRow]) -> None:
         """Account for a committed batch and hand its replies (already ``sending``) over."""
         self.metrics.queued(steps, rows)
         self._timers_taken.difference_update(w.id for w in batch if isinstance(w, Timer))
         self.processed += len(batch)
         self._add_pending(len(rows))
-        self._finished(len(batch))
+        if batch:
+            self._finished(len(batch))
         if any(s.sprint.opt == "out" for s in steps):
             self.outbox.opt_outs_changed()
         self.outbox.push(rows, marked=True)
@@ -455,6 +484,8 @@ class Service:
                         ruleset_version=ruleset.version,
                         inbound_id=work.id if isinstance(work, Inbound) else None,
                         timer_id=work.id if isinstance(work, Timer) else None,
+                        campaign=work.campaign if isinstance(work, Launch) else None,
+                        hold_until=_hold(ruleset, conversation.contact, work, sprint, now),
                     )
                 )
                 conversations[key] = _advance(conversation, sprint, key[1])
@@ -473,6 +504,17 @@ class Service:
                 contact,
                 work.recipient,
                 message=work,
+                session_id=self.ids.new("s"),
+                recent_replies=conversation.recent_replies,
+            )
+            return _safe_step(ruleset, session, inp, now), now
+        if isinstance(work, Launch):
+            inp = Input(
+                "start",
+                contact,
+                work.number,
+                flow=work.flow,
+                params=work.params,
                 session_id=self.ids.new("s"),
                 recent_replies=conversation.recent_replies,
             )
@@ -499,6 +541,27 @@ class Service:
             recent_replies=conversation.recent_replies,
         )
         return _safe_step(ruleset, session, inp, at), at
+
+
+def _hold(
+    ruleset: RuleSet, contact: Contact, work: Work, sprint: Sprint, now: datetime
+) -> datetime | None:
+    """Until when quiet hours hold the messages of this step (None: they leave now).
+
+    A campaign's recipients are started only outside their campaign's quiet hours (the store
+    checks when it takes them); a reply to someone writing now leaves at once unless
+    ``hold_replies``; anything else the rule set starts (a reminder, a scheduled flow) keeps
+    ``settings.quiet_hours``."""
+    settings = ruleset.settings
+    window = settings.quiet_hours
+    if window is None or not sprint.outbound or isinstance(work, Launch):
+        return None
+    if isinstance(work, Inbound) and not settings.hold_replies:
+        return None
+    zone = recipient_zone(contact.phone, contact.fields, zone_named(settings.timezone) or UTC_ZONE)
+    if not window.quiet(now.astimezone(zone)):
+        return None
+    return window.next_allowed(now, zone)
 
 
 def _safe_step(ruleset: RuleSet, session: Session | None, inp: Input, now: datetime) -> Sprint:

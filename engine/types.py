@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from engine.core.messages import Address, Inbound, Outgoing
 from engine.core.records import (
+    CampaignRow,
     Conversation,
     Decide,
     Handled,
@@ -71,6 +72,21 @@ class Store(Protocol):
     async def opted_out(
         self, pairs: Sequence[tuple[Address, Address]]
     ) -> set[tuple[Address, Address]]: ...
+
+    async def running_campaigns(self) -> list[CampaignRow]: ...
+    async def launch(
+        self,
+        campaign: CampaignRow,
+        most: int,
+        now: datetime,
+        cap: tuple[int, timedelta] | None,
+        decide: Decide,
+        *,
+        replies_since: datetime,
+    ) -> tuple[list[Step], list[OutboxRow]]: ...
+    async def release_held(self, now: datetime, limit: int = 1_000) -> list[OutboxRow]: ...
+    async def next_held(self) -> datetime | None: ...
+    async def data_version(self) -> int: ...
 
     async def due_timers(self, now: datetime, limit: int = 1_000) -> list[Timer]: ...
     async def next_timer_due(self) -> datetime | None: ...

@@ -9,13 +9,17 @@ from typing import Any, Literal
 
 from engine.core.messages import Address, Inbound, Outgoing
 from engine.core.model import EMPTY, Contact, Session, Sprint
+from engine.core.quiet import QuietHours
 
 __all__ = [
+    "CampaignRow",
+    "CampaignState",
     "Conversation",
     "Decide",
     "Handled",
     "HeldPart",
     "Key",
+    "Launch",
     "OutboxRow",
     "Received",
     "Step",
@@ -23,6 +27,8 @@ __all__ = [
     "Work",
     "conversation_key",
 ]
+
+CampaignState = Literal["running", "paused", "cancelled", "done"]
 
 OutboxStatus = Literal[
     "queued",
@@ -73,6 +79,11 @@ class Step:
     """The inbound row this step processed (marked processed in the same transaction)."""
     timer_id: int | None = None
     """The timer this step consumed (deleted in the same transaction)."""
+    campaign: int | None = None
+    """The campaign whose recipient this step started (marked started in the same transaction;
+    its messages carry the campaign)."""
+    hold_until: datetime | None = None
+    """Quiet hours: the step's messages wait in the store until then instead of leaving now."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,8 +130,40 @@ class Timer:
     params: Mapping[str, Any] = field(default_factory=lambda: EMPTY)
 
 
-Work = Inbound | Timer
-"""What the service processes: a committed inbound message or a due timer."""
+@dataclass(frozen=True, slots=True)
+class Launch:
+    """One recipient of a campaign whose time has come: start the campaign's flow for them."""
+
+    campaign: int
+    """The campaign's row id in the store."""
+    contact: Address
+    number: Address
+    flow: str
+    params: Mapping[str, Any] = field(default_factory=lambda: EMPTY)
+
+
+@dataclass(frozen=True, slots=True)
+class CampaignRow:
+    """A started campaign as the store keeps it: what it started with, not the file now."""
+
+    id: int
+    name: str
+    title: str
+    number: str
+    flow: str
+    kind: str
+    throughput: float | None
+    window: QuietHours | None
+    status: CampaignState
+    recipients: int
+    excluded: int
+    created_at: datetime
+    finished_at: datetime | None
+
+
+Work = Inbound | Timer | Launch
+"""What the service processes: a committed inbound message, a due timer or a campaign's
+recipient."""
 
 Key = tuple[Address, Address]
 """A conversation: (contact, number)."""

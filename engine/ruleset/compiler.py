@@ -14,8 +14,10 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from engine.core.quiet import parse_quiet_hours
 from engine.dsl import normalize
 from engine.errors import RuleError, RuleErrors, did_you_mean
+from engine.ruleset.campaigns import Campaign, check_campaign, compile_campaign
 from engine.ruleset.compliance import compliance
 from engine.ruleset.forms import (
     choice_index,
@@ -79,7 +81,7 @@ DEFAULT_TEXTS: dict[str, dict[str, str]] = {
     },
 }
 
-FORMS = ("autoreply", "poll", "survey", "flow", "settings")
+FORMS = ("autoreply", "poll", "survey", "flow", "campaign", "settings")
 
 
 @dataclass
@@ -185,7 +187,12 @@ def compile_files(files: Sequence[Path], *, timezone: str | None = None) -> Comp
     if timezone:
         settings = _replace_timezone(settings, timezone)
     ruleset = RuleSet.build(
-        digest.hexdigest()[:12], builder.flows, builder.polls, settings, sorted(sources)
+        digest.hexdigest()[:12],
+        builder.flows,
+        builder.polls,
+        settings,
+        sorted(sources),
+        campaigns=[campaign for _, campaign in builder.campaigns],
     )
     return Compiled(ruleset, [], sources, documents, reply_warnings(ruleset))
 
@@ -202,6 +209,7 @@ class _Builder:
     def __init__(self) -> None:
         self.flows: list[Flow] = []
         self.polls: list[Poll] = []
+        self.campaigns: list[tuple[Source, Campaign]] = []
         self.settings = Settings(
             help=DEFAULT_TEXTS["help"],
             opt_out=DEFAULT_TEXTS["opt_out"],
@@ -219,6 +227,13 @@ class _Builder:
         if form == "settings":
             self.add_settings(src)
             self.errors.extend(src.errors)
+            return
+        if form == "campaign":
+            path = Path(document.file)
+            campaign, say_flow = compile_campaign(src, path.stem, path.parent)
+            self.campaigns.append((src, campaign))
+            if say_flow is not None:
+                self.flows.append(say_flow)
             return
         sc = StateCompiler(src, Path(document.file).stem.removesuffix(".test"))
         order = self._order
@@ -271,7 +286,19 @@ class _Builder:
             reply_window=window or timedelta(hours=1),
             typo_tolerance=bool(data.get("typo_tolerance", True)),
             max_reply_parts=int(data.get("max_reply_parts", 10)),
+            quiet_hours=self._quiet_hours(src, data),
+            hold_replies=bool(data.get("hold_replies", False)),
+            marketing_cap=_cap(str(data["marketing_cap"])) if "marketing_cap" in data else None,
         )
+
+    def _quiet_hours(self, src: Source, data: dict[str, Any]) -> Any:
+        if "quiet_hours" not in data:
+            return None
+        try:
+            return parse_quiet_hours(data["quiet_hours"])
+        except ValueError as exc:
+            src.error("E422", str(exc), ("settings", "quiet_hours"))
+            return None
 
     def check(self) -> list[RuleError]:
         errors = list(self.errors)
@@ -282,7 +309,22 @@ class _Builder:
             _check_votes(src, flow, {p.id for p in self.polls})
             src.check_names(KNOWN_ROOTS)
             errors.extend(src.errors)
+        flows = {flow.id: flow for flow in self.flows}
+        names = {campaign.id for _, campaign in self.campaigns}
+        for src, campaign in self.campaigns:
+            check_campaign(src, campaign, flows, names, self.settings)
+            src.check_names(KNOWN_ROOTS)
+            errors.extend(src.errors)
         return errors
+
+
+_PERIODS = {"day": timedelta(days=1), "week": timedelta(weeks=1), "month": timedelta(days=30)}
+
+
+def _cap(text: str) -> tuple[int, timedelta]:
+    """``2/week`` → (2, one week); the schema has checked the form."""
+    count, _, period = text.partition("/")
+    return int(count), _PERIODS[period.strip()]
 
 
 def _check_graph(src: Source, sc: StateCompiler, flow: Flow) -> None:

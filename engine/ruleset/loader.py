@@ -45,7 +45,7 @@ __all__ = [
 
 JsonPath = tuple[str | int, ...]
 
-FORMS: tuple[str, ...] = ("autoreply", "flow", "poll", "survey", "settings")
+FORMS: tuple[str, ...] = ("autoreply", "flow", "poll", "survey", "campaign", "settings")
 """The form keys; a rule file has exactly one of them."""
 
 MAX_NODES = 100_000

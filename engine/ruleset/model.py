@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Literal
 
+from engine.core.quiet import QuietHours
 from engine.dsl import Condition, Pattern, Template
 from engine.errors import Span
 
@@ -284,6 +285,12 @@ class Settings:
     """The most SMS parts one reply or ``send`` may take; a longer one is not sent."""
     typo_tolerance: bool = True
     """Forgive one typo in keywords of five letters or more (HORAIRS → HORAIRES)."""
+    quiet_hours: QuietHours | None = None
+    """When no message the rule set starts may leave (replies excepted, see ``hold_replies``)."""
+    hold_replies: bool = False
+    """Hold a reply to someone who wrote in the last hour too."""
+    marketing_cap: tuple[int, timedelta] | None = None
+    """At most this many marketing campaign messages per contact per period."""
 
     def text(self, which: Literal["help", "opt_out", "opt_in"], language: str | None) -> str:
         texts = getattr(self, which)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine.dsl import EvalError
+from engine.ruleset.campaigns import Campaign
 from engine.ruleset.model import Flow, Poll, Settings, Trigger
 
 __all__ = ["RuleSet", "TriggerMatch"]
@@ -47,6 +48,7 @@ class RuleSet:
     polls: Mapping[str, Poll] = field(default_factory=dict)
     settings: Settings = field(default_factory=Settings)
     files: tuple[str, ...] = ()
+    campaigns: Mapping[str, Campaign] = field(default_factory=dict)
     _keywords: Mapping[str, tuple[_Keyword, ...]] = field(default_factory=dict, repr=False)
     _patterns: Mapping[str, tuple[Trigger, ...]] = field(default_factory=dict, repr=False)
     _open_patterns: tuple[Trigger, ...] = field(default=(), repr=False)
@@ -62,6 +64,7 @@ class RuleSet:
         polls: Sequence[Poll] = (),
         settings: Settings | None = None,
         files: Sequence[str] = (),
+        campaigns: Sequence[Campaign] = (),
     ) -> RuleSet:
         keywords: dict[str, list[_Keyword]] = {}
         patterns: dict[str, list[Trigger]] = {}
@@ -91,6 +94,7 @@ class RuleSet:
             polls={poll.id: poll for poll in polls},
             settings=settings or Settings(),
             files=tuple(files),
+            campaigns={campaign.id: campaign for campaign in campaigns},
             _keywords=index,
             _patterns={w: tuple(sorted(t, key=lambda t: t.order)) for w, t in patterns.items()},
             _open_patterns=tuple(sorted(open_patterns, key=lambda t: t.order)),

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from engine.store.codec import dumps, loads
-from engine.store.queries import select_in
+from engine.store.sql import select_in
 
 __all__ = ["ContactRow", "all_contacts", "forget_contact", "import_contacts", "import_opt_outs"]
 

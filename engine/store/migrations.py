@@ -305,6 +305,57 @@ _GROUPS_OUT_OF_FIELDS = (
     """,
 )
 
+# Campaigns: one row per campaign ever started (its name is unique: it never starts twice, and
+# the definition it started with is kept, so editing the file later changes nothing), one row
+# per recipient (when it may go, in which time zone, and what became of it), and the outbox rows
+# a campaign's step wrote carry its id. A message held by quiet hours waits ``queued`` with a
+# ``hold_until``; recovery at start leaves it alone.
+_CAMPAIGNS = (
+    """
+    CREATE TABLE campaigns (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        title TEXT NOT NULL,
+        number TEXT NOT NULL,
+        flow TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        throughput REAL,
+        window TEXT,
+        status TEXT NOT NULL CHECK (status IN ('running', 'paused', 'cancelled', 'done')),
+        recipients INTEGER NOT NULL,
+        excluded INTEGER NOT NULL,
+        ruleset_version TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        finished_at TEXT
+    )
+    """,
+    """
+    CREATE TABLE campaign_recipients (
+        campaign INTEGER NOT NULL REFERENCES campaigns (id),
+        phone TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('waiting', 'started', 'skipped', 'excluded',
+            'cancelled')),
+        reason TEXT,
+        due TEXT,
+        zone TEXT NOT NULL,
+        params TEXT NOT NULL DEFAULT '{}',
+        started_at TEXT,
+        outbox_id INTEGER,
+        replied_at TEXT,
+        opted_out_at TEXT,
+        PRIMARY KEY (campaign, phone)
+    ) WITHOUT ROWID
+    """,
+    "CREATE INDEX campaign_recipients_due ON campaign_recipients (campaign, due)"
+    " WHERE status = 'waiting'",
+    "CREATE INDEX campaign_recipients_phone ON campaign_recipients (phone, started_at)"
+    " WHERE status = 'started'",
+    "ALTER TABLE outbox ADD COLUMN campaign INTEGER",
+    "ALTER TABLE outbox ADD COLUMN hold_until TEXT",
+    "CREATE INDEX outbox_held ON outbox (hold_until) WHERE hold_until IS NOT NULL",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_initial", _INITIAL),
     Migration("0002_timer_ids_never_reused", _TIMERS_AUTOINCREMENT),
@@ -312,6 +363,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("0004_inbound_content", _INBOUND_CONTENT),
     Migration("0005_held_parts", _HELD_PARTS),
     Migration("0006_groups_out_of_fields", _GROUPS_OUT_OF_FIELDS),
+    Migration("0007_campaigns", _CAMPAIGNS),
 )
 """Every migration, in the order they apply. Append only: never edit or reorder one released."""
 

@@ -10,7 +10,7 @@ value is a bound parameter; the only text formatted into SQL is ``?`` marks and 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any, Concatenate, Literal, ParamSpec, TypeVar, cast
@@ -19,6 +19,7 @@ from engine.core.groups import groups_of
 from engine.core.messages import Address, Inbound, Outgoing
 from engine.core.model import Contact, Session
 from engine.core.records import (
+    CampaignRow,
     Conversation,
     Decide,
     Handled,
@@ -31,7 +32,9 @@ from engine.core.records import (
     Work,
     conversation_key,
 )
+from engine.store import campaigns
 from engine.store.codec import content_key, dumps, fingerprint, loads, time_in, time_out
+from engine.store.sql import select_in
 
 __all__ = ["TABLES", "transaction"]
 
@@ -39,9 +42,6 @@ P = ParamSpec("P")
 T = TypeVar("T")
 Row = tuple[Any, ...]
 Key = tuple[Address, Address]
-
-CHUNK = 500
-"""Values per ``IN (…)`` list: far under SQLite's variable limit (32,766 since 3.32)."""
 
 TABLES = (
     "inbound",
@@ -57,6 +57,8 @@ TABLES = (
     "inbox",
     "receipts",
     "held_parts",
+    "campaigns",
+    "campaign_recipients",
     "migrations",
 )
 
@@ -122,24 +124,6 @@ def snapshot(
     finally:
         if conn.in_transaction:
             conn.execute("COMMIT")
-
-
-def _chunks(values: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
-
-
-def select_in(
-    conn: sqlite3.Connection,
-    sql: str,
-    values: Iterable[Any],
-    before: tuple[Any, ...] = (),
-) -> Iterator[Row]:
-    """Run ``sql`` (with ``{marks}`` where the ``IN`` list goes) for every chunk of ``values``."""
-    distinct = sorted(set(values))
-    for chunk in _chunks(distinct):
-        marks = ",".join("?" * len(chunk))
-        yield from conn.execute(sql.format(marks=marks), (*before, *chunk))
 
 
 def _many(conn: sqlite3.Connection, sql: str, rows: Sequence[Row]) -> None:
@@ -483,12 +467,14 @@ def commit(
     outbox: list[Row] = []
     inbox: list[Row] = []
     queued: list[OutboxRow] = []
+    first_rows: dict[int, int] = {}
     outbox_id = _next_id(conn, "outbox")
     ready: OutboxStatus = "sending" if sending else "queued"
 
-    for step in steps:
+    for index, step in enumerate(steps):
         sprint = step.sprint
         at = time_in(step.at)
+        held = _time_or_none(step.hold_until)
         if step.inbound_id is not None:
             processed.append((at, step.inbound_id))
         if step.timer_id is not None:
@@ -542,7 +528,9 @@ def commit(
             )
         for message in sprint.outbound:
             outbox_id += 1
+            first_rows.setdefault(index, outbox_id)
             blocked = message.kind != "compliance" and (message.recipient, message.sender) in opted
+            wait = held if message.kind != "compliance" and not blocked else None
             outbox.append(
                 (
                     outbox_id,
@@ -552,14 +540,16 @@ def commit(
                     message.sender,
                     message.text,
                     message.kind,
-                    "suppressed" if blocked else ready,
+                    "suppressed" if blocked else "queued" if wait else ready,
                     "opted out" if blocked else None,
                     at,
                     step.inbound_id,
                     session_id,
+                    step.campaign,
+                    wait,
                 )
             )
-            if not blocked:
+            if not blocked and not wait:
                 queued.append(OutboxRow(outbox_id, message, step.at, ready, 0, step.contact))
         if sprint.handoff is not None:
             inbox.append(
@@ -645,10 +635,12 @@ def commit(
     _many(
         conn,
         "INSERT INTO outbox (id, created_at, contact, recipient, sender, text, kind, status,"
-        " last_error, updated_at, inbound_id, session_id)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " last_error, updated_at, inbound_id, session_id, campaign, hold_until)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         outbox,
     )
+    campaigns.mark_started(conn, steps, first_rows)
+    campaigns.attribute(conn, steps)
     _many(
         conn,
         "INSERT INTO inbox (at, contact, number, team, inbound_id, session_id)"
@@ -669,6 +661,41 @@ def process(
     keys = list(dict.fromkeys(conversation_key(item) for item in work))
     steps = decide(load(conn, keys, replies_since), work)
     return steps, commit(conn, steps, sending=True)
+
+
+def launch(
+    conn: sqlite3.Connection,
+    campaign: CampaignRow,
+    most: int,
+    now: datetime,
+    cap: tuple[int, timedelta] | None,
+    decide: Decide,
+    replies_since: datetime,
+) -> tuple[list[Step], list[OutboxRow]]:
+    """Take up to ``most`` due recipients of ``campaign`` and start them, in one transaction:
+    a recipient is marked started by the transaction that writes its first message."""
+    return process(conn, campaigns.take(conn, campaign, most, now, cap), decide, replies_since)
+
+
+def release_held(conn: sqlite3.Connection, now: datetime, limit: int) -> list[OutboxRow]:
+    """The messages quiet hours held until ``now`` or before: no longer held, ``queued``."""
+    rows = [
+        _outbox(row)
+        for row in conn.execute(
+            f"SELECT {_OUTBOX_COLUMNS} FROM outbox WHERE hold_until IS NOT NULL"
+            " AND hold_until <= ? AND status = 'queued' ORDER BY hold_until, id LIMIT ?",
+            (time_in(now), limit),
+        )
+    ]
+    conn.executemany("UPDATE outbox SET hold_until = NULL WHERE id = ?", [(r.id,) for r in rows])
+    return rows
+
+
+def next_held(conn: sqlite3.Connection) -> datetime | None:
+    row = conn.execute(
+        "SELECT min(hold_until) FROM outbox WHERE hold_until IS NOT NULL AND status = 'queued'"
+    ).fetchone()
+    return time_out(row[0]) if row and row[0] else None
 
 
 def handle(
@@ -704,7 +731,7 @@ def _outbox(row: Row) -> OutboxRow:
 def queued_outbox(conn: sqlite3.Connection, limit: int) -> list[OutboxRow]:
     sql = (
         f"SELECT {_OUTBOX_COLUMNS} FROM outbox WHERE status IN ('queued', 'sending')"
-        " ORDER BY id LIMIT ?"
+        " AND hold_until IS NULL ORDER BY id LIMIT ?"
     )
     return [_outbox(row) for row in conn.execute(sql, (limit,))]
 

@@ -17,7 +17,7 @@ import asyncio
 import contextlib
 import sqlite3
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Concatenate, Literal, ParamSpec, TypeVar, cast
@@ -28,6 +28,7 @@ from engine.core.clock import Clock, SystemClock
 from engine.core.messages import Address, Inbound
 from engine.core.model import Contact, Session
 from engine.core.records import (
+    CampaignRow,
     Conversation,
     Decide,
     Handled,
@@ -39,7 +40,7 @@ from engine.core.records import (
     Work,
 )
 from engine.errors import StoreError, StoreUnavailable
-from engine.store import contacts, queries
+from engine.store import campaigns, contacts, queries
 from engine.store.codec import time_in
 from engine.store.files import create_private, make_private
 from engine.store.migrations import MIGRATIONS, Migration, apply_migrations
@@ -411,6 +412,35 @@ class SqliteStore:
     async def is_opted_out(self, contact: Address, number: Address) -> bool:
         return await self._read(queries.is_opted_out, contact, number)
 
+    # --- campaigns ----------------------------------------------------------------------------
+
+    async def running_campaigns(self) -> list[CampaignRow]:
+        return await self._read(campaigns.running)
+
+    async def launch(
+        self,
+        campaign: CampaignRow,
+        most: int,
+        now: datetime,
+        cap: tuple[int, timedelta] | None,
+        decide: Decide,
+        *,
+        replies_since: datetime,
+    ) -> tuple[list[Step], list[OutboxRow]]:
+        """Start up to ``most`` due recipients of ``campaign`` in one transaction; see
+        ``queries.launch``."""
+        return await self._write(queries.launch, campaign, most, now, cap, decide, replies_since)
+
+    async def release_held(self, now: datetime, limit: int = 1_000) -> list[OutboxRow]:
+        return await self._write(queries.release_held, now, limit)
+
+    async def next_held(self) -> datetime | None:
+        return await self._read(queries.next_held)
+
+    async def data_version(self) -> int:
+        """Changes whenever another connection (a ``twoway`` command) commits to the store."""
+        return await self._read(_data_version)
+
     # --- timers -------------------------------------------------------------------------------
 
     async def due_timers(self, now: datetime, limit: int = 1_000) -> list[Timer]:
@@ -523,3 +553,7 @@ def open_store(path: str | Path, *, clock: Clock | None = None) -> SqliteStore:
     """Return the store at ``path`` (``":memory:"``: in memory), to ``await .open()`` or
     ``async with``."""
     return SqliteStore(path, clock=clock)
+
+
+def _data_version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA data_version").fetchone()[0])

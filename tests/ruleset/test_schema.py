@@ -139,7 +139,7 @@ def test_unknown_key_without_a_close_match_lists_what_is_allowed() -> None:
     error = one("settings:\n  colour: red\n")
     assert error.hint == (
         "allowed in 'settings': help, opt_out, opt_in, language, timezone, session_expiry, "
-        "reply_limit, typo_tolerance, max_reply_parts"
+        "reply_limit, typo_tolerance, max_reply_parts, quiet_hours, hold_replies, marketing_cap"
     )
 
 
@@ -394,7 +394,7 @@ def test_no_form() -> None:
     error = one("description: hello\nnumber: '36111'\n")
     assert error == RuleError(
         "E205",
-        "a rule file needs one of: autoreply, flow, poll, survey, settings",
+        "a rule file needs one of: autoreply, flow, poll, survey, campaign, settings",
         Span(F, 1, 1, 11),
         "start the file with its form, e.g. 'autoreply:' or 'flow: <a title>'",
     )

@@ -1,0 +1,33 @@
+"""Own the SQL plumbing every query module shares: ``IN (…)`` lists cut to SQLite's limits."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, TypeVar
+
+__all__ = ["CHUNK", "Row", "chunks", "select_in"]
+
+T = TypeVar("T")
+Row = tuple[Any, ...]
+
+CHUNK = 500
+"""Values per ``IN (…)`` list: far under SQLite's variable limit (32,766 since 3.32)."""
+
+
+def chunks(values: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def select_in(
+    conn: sqlite3.Connection,
+    sql: str,
+    values: Iterable[Any],
+    before: tuple[Any, ...] = (),
+) -> Iterator[Row]:
+    """Run ``sql`` (with ``{marks}`` where the ``IN`` list goes) for every chunk of ``values``."""
+    distinct = sorted(set(values))
+    for chunk in chunks(distinct):
+        marks = ",".join("?" * len(chunk))
+        yield from conn.execute(sql.format(marks=marks), (*before, *chunk))
