@@ -27,6 +27,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
+from engine.campaigns.runner import CampaignLoop
 from engine.core.clock import Clock, SystemClock
 from engine.core.ids import IdSource, RandomIds
 from engine.core.messages import Address, Inbound, unicode_problem
@@ -103,6 +104,9 @@ class Service:
             metrics=self.metrics,
         )
         self.scheduler = Scheduler(store, self.clock, self._schedule)
+        self.campaigns = CampaignLoop(
+            self, store, self.clock, throughput or {}, changed=self.scheduler.wake
+        )
         self.auto_timers = auto_timers
         self._intake: list[tuple[Inbound, asyncio.Future[Received]]] = []
         self._intake_ready = asyncio.Event()
@@ -129,7 +133,7 @@ class Service:
         self.outbox.recover(resend)
         loops = [self._intake_loop(), self._process_loop(), self.outbox.run()]
         if self.auto_timers:
-            loops.append(self.scheduler.run())
+            loops += [self.scheduler.run(), self.campaigns.run()]
         self._tasks = [asyncio.create_task(loop) for loop in loops]
         self._accepting = True
         for transport in self.transports.values():

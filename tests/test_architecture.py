@@ -25,6 +25,7 @@ RANKS = {
     "contacts": 3,
     "runtime": 4,
     "results": 4,
+    "campaigns": 5,
     "scheduler": 5,
     "outbox": 5,
     "config": 5,

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from engine import __version__
+from engine.cli.campaign import campaign_group
 from engine.cli.chat import chat_command
 from engine.cli.contacts import contacts_group
 from engine.cli.ops import backup_command, status_command
@@ -177,6 +178,7 @@ cli.add_command(status_command)
 cli.add_command(backup_command)
 cli.add_command(contacts_group)
 cli.add_command(results_command)
+cli.add_command(campaign_group)
 
 
 def main() -> None:

@@ -16,6 +16,7 @@ from typing import Any, NoReturn, TypeVar
 import click
 
 from engine.config import Config, check_config, parse_listen
+from engine.core.clock import Clock
 from engine.errors import StoreError, render_all
 from engine.store import MEMORY, SqliteStore
 from engine.store.files import create_private
@@ -63,11 +64,13 @@ def store_or_exit(config: Config, db: Path | None, *, memory: str, exists: bool 
     return store
 
 
-def run_on_store(path: str, work: Callable[[SqliteStore], Awaitable[T]]) -> T:
+def run_on_store(
+    path: str, work: Callable[[SqliteStore], Awaitable[T]], *, clock: Clock | None = None
+) -> T:
     """Run ``work(store)`` on the store opened at ``path``; a store error exits 1."""
 
     async def main() -> T:
-        async with SqliteStore(path) as store:
+        async with SqliteStore(path, clock=clock) as store:
             return await work(store)
 
     try:

@@ -210,7 +210,7 @@ def check_campaign(
             or (
                 "flows here: " + ", ".join(names[:8])
                 if names
-                else "these rules have no flow, survey or poll yet; or write say: \"a text\""
+                else 'these rules have no flow, survey or poll yet; or write say: "a text"'
             ),
         )
     target = campaign.audience.not_replied

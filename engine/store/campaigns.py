@@ -402,3 +402,9 @@ def not_replied(
             (name, time_in(now - after)),
         )
     ]
+
+
+def opted_out_of(conn: sqlite3.Connection, number: str) -> set[str]:
+    """Every contact opted out of ``number``."""
+    sql = "SELECT contact FROM opt_outs WHERE opted_out = 1 AND number = ?"
+    return {row[0] for row in conn.execute(sql, (number,))}

@@ -29,6 +29,7 @@ from engine.core.messages import Address, Inbound
 from engine.core.model import Contact, Session
 from engine.core.records import (
     CampaignRow,
+    CampaignState,
     Conversation,
     Decide,
     Handled,
@@ -436,6 +437,29 @@ class SqliteStore:
 
     async def next_held(self) -> datetime | None:
         return await self._read(queries.next_held)
+
+    async def campaign(self, name: str) -> CampaignRow | None:
+        return await self._read(campaigns.campaign_named, name)
+
+    async def all_campaigns(self) -> list[CampaignRow]:
+        return await self._read(campaigns.all_campaigns)
+
+    async def create_campaign(self, **values: Any) -> int | None:
+        """Record a started campaign and its recipients (``campaigns.create``); None when one
+        of that name exists already."""
+        return await self._write(campaigns.create, now=self._clock.now(), **values)
+
+    async def set_campaign_status(self, name: str, status: CampaignState) -> None:
+        await self._write(campaigns.set_status, name, status, self._clock.now())
+
+    async def campaign_status(self, row: CampaignRow) -> campaigns.CampaignStatus:
+        return await self._read(campaigns.counts, row, self._clock.now())
+
+    async def not_replied(self, name: str, after: timedelta) -> list[tuple[str, Any]]:
+        return await self._read(campaigns.not_replied, name, after, self._clock.now())
+
+    async def opted_out_of(self, number: Address) -> set[Address]:
+        return await self._read(campaigns.opted_out_of, number)
 
     async def data_version(self) -> int:
         """Changes whenever another connection (a ``twoway`` command) commits to the store."""

@@ -1,0 +1,126 @@
+"""Own the engine's campaign loop: start the due recipients of running campaigns at their pace,
+let go of the messages quiet hours held, and notice what ``twoway`` commands wrote.
+
+Commands (``twoway campaign start``, ``pause``, ``test``…) write the store beside the running
+engine; this loop reads the running campaigns every ``TICK`` seconds, so a change shows within a
+second. Each campaign has its own token bucket at its throughput (never above its number's):
+after a quiet-hours window, its held recipients leave at that pace, not all at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from engine.core.clock import Clock
+from engine.core.records import CampaignRow
+from engine.errors import StoreUnavailable
+from engine.logs import Repeated
+from engine.types import Store
+
+__all__ = ["DEFAULT_RATE", "TICK", "CampaignLoop"]
+
+log = logging.getLogger(__name__)
+
+TICK = 0.25
+"""Seconds between two looks at the running campaigns."""
+
+DEFAULT_RATE = 20.0
+"""Messages per second of a campaign when neither it nor its number sets a throughput."""
+
+
+class Launcher(Protocol):
+    async def launch(self, campaign: CampaignRow, most: int) -> int: ...
+    async def release_held(self) -> int: ...
+
+
+@dataclass
+class _Bucket:
+    rate: float
+    tokens: float
+    stamp: datetime
+
+    def fill(self, now: datetime) -> int:
+        elapsed = max(0.0, (now - self.stamp).total_seconds())
+        # At most one second's worth: a jump of the clock (or a pause) is no licence to burst.
+        self.tokens = min(max(1.0, self.rate), self.tokens + elapsed * self.rate)
+        self.stamp = now
+        return int(self.tokens)
+
+
+class CampaignLoop:
+    def __init__(
+        self,
+        service: Launcher,
+        store: Store,
+        clock: Clock,
+        limits: Mapping[str, float],
+        changed: Callable[[], None] = lambda: None,
+    ) -> None:
+        self.service = service
+        self.store = store
+        self.clock = clock
+        self.limits = limits
+        """Number → its own throughput (messages per second)."""
+        self.changed = changed
+        """Called when another process committed to the store (a command was run)."""
+        self._buckets: dict[int, _Bucket] = {}
+        self._version: int | None = None
+        self._repeated = Repeated(log)
+        self._missing: set[int] = set()
+
+    def rate(self, campaign: CampaignRow) -> float:
+        limit = self.limits.get(campaign.number)
+        rate = campaign.throughput or limit or DEFAULT_RATE
+        return min(rate, limit) if limit else rate
+
+    async def tick(self) -> int:
+        """One look: returns how many recipients were taken."""
+        version = await self.store.data_version()
+        if version != self._version:
+            if self._version is not None:
+                self.changed()
+            self._version = version
+        taken = 0
+        running = await self.store.running_campaigns()
+        for campaign in running:
+            now = self.clock.now()
+            bucket = self._buckets.get(campaign.id)
+            if bucket is None:
+                rate = self.rate(campaign)
+                bucket = self._buckets[campaign.id] = _Bucket(rate, max(1.0, rate * TICK), now)
+            most = bucket.fill(now)
+            if most < 1:
+                continue
+            try:
+                done = await self.service.launch(campaign, most)
+            except LookupError as exc:
+                if campaign.id not in self._missing:
+                    self._missing.add(campaign.id)
+                    log.warning("campaign %s waits: %s", campaign.name, exc)
+                continue
+            self._missing.discard(campaign.id)
+            bucket.tokens -= done
+            taken += done
+        live = {c.id for c in running}
+        for gone in set(self._buckets) - live:
+            del self._buckets[gone]
+        await self.service.release_held()
+        return taken
+
+    async def run(self) -> None:
+        while True:
+            try:
+                await self.tick()
+                self._repeated.clear("campaigns")
+            except StoreUnavailable as exc:
+                self._repeated.warning(
+                    "campaigns", "campaigns wait: the store cannot write (%s)", exc
+                )
+            except Exception:
+                log.exception("the campaign loop failed; it tries again")
+            await asyncio.sleep(TICK)
