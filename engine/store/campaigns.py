@@ -12,10 +12,10 @@ import json
 import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
-from engine.core.quiet import QuietHours, zone_named
+from engine.core.quiet import UTC_ZONE, QuietHours, zone_named
 from engine.core.records import CampaignRow, CampaignState, Launch, Step
 from engine.store.codec import dumps, loads, time_in, time_out
 from engine.store.sql import select_in
@@ -229,16 +229,37 @@ def take(
     Those whose quiet hours hold now wait until they end; those opted out of its number since it
     started, or over the marketing ``cap``, are skipped with the reason. A campaign left with no
     one waiting is done."""
-    at = time_in(now)
-    rows = conn.execute(
-        "SELECT phone, zone, params FROM campaign_recipients WHERE campaign = ?"
-        " AND status = 'waiting' AND due <= ? ORDER BY due, phone LIMIT ?",
-        (campaign.id, at, most),
-    ).fetchall()
-    if not rows:
-        if next_due(conn, campaign.id) is None:
-            set_status(conn, campaign.name, "done", now)
-        return []
+    launches: list[Launch] = []
+    while len(launches) < most:
+        size = max(most, 200)
+        rows = conn.execute(
+            "SELECT phone, zone, params FROM campaign_recipients WHERE campaign = ?"
+            " AND status = 'waiting' AND due <= ? ORDER BY due, phone LIMIT ? OFFSET ?",
+            # The ones chosen so far still wait (until this transaction commits their step),
+            # first in line: the rest of the line is after them.
+            (campaign.id, time_in(now), size, len(launches)),
+        ).fetchall()
+        if not rows:
+            break
+        launches += _sort(conn, campaign, rows, now, cap, most - len(launches))
+        if len(rows) < size:
+            break
+    if not launches and next_due(conn, campaign.id) is None:
+        set_status(conn, campaign.name, "done", now)
+    return launches
+
+
+def _sort(
+    conn: sqlite3.Connection,
+    campaign: CampaignRow,
+    rows: list[tuple[str, str, str]],
+    now: datetime,
+    cap: tuple[int, timedelta] | None,
+    room: int,
+) -> list[Launch]:
+    """Of ``rows`` (due recipients, in order), up to ``room`` to start now; the others that
+    quiet hours hold get their next allowed moment, those opted out or capped are skipped.
+    Rows after the ``room``-th start are left as they are."""
     phones = [row[0] for row in rows]
     opted = {
         contact
@@ -254,11 +275,13 @@ def take(
     launches: list[Launch] = []
     held: list[tuple[str, int, str]] = []
     skipped: list[tuple[str, int, str]] = []
+    window = campaign.window
     for phone, zone_name, params in rows:
-        zone = zone_named(zone_name) or UTC
-        window = campaign.window
+        if len(launches) == room:
+            break
+        zone = zone_named(zone_name) or UTC_ZONE
         if window is not None and window.quiet(now.astimezone(zone)):
-            held.append((time_in(window.next_allowed(now, zone)), campaign.id, phone))  # type: ignore[arg-type]
+            held.append((time_in(window.next_allowed(now, zone)), campaign.id, phone))
         elif phone in opted:
             skipped.append(("opted out", campaign.id, phone))
         elif phone in capped:

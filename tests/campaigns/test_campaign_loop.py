@@ -1,0 +1,215 @@
+"""Campaigns in the engine: recipients started at the campaign's pace, held by quiet hours and let
+go when they end, skipped when opted out or over the marketing cap, replies credited."""
+
+from __future__ import annotations
+
+import textwrap
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from engine.campaigns.plan import Candidate, make_plan
+from engine.core.clock import FixedClock
+from engine.ruleset.compiler import compile_rules
+from engine.ruleset.ruleset import RuleSet
+from engine.testing import Harness
+
+NUMBER = "36111"
+# Friday 8 January 2027, 19:59:57 in Paris: three seconds before fr-marketing's quiet hours.
+FRIDAY_EVENING = datetime(2027, 1, 8, 18, 59, 57, tzinfo=UTC)
+SATURDAY_8AM = datetime(2027, 1, 9, 7, 0, tzinfo=UTC)
+MONDAY_8AM = datetime(2027, 1, 11, 7, 0, tzinfo=UTC)
+PHONES = [f"+3361234{i:04d}" for i in range(10)]
+
+SETTINGS = """
+settings:
+  timezone: Europe/Paris
+"""
+
+SURVEY = """
+survey: Avis
+trigger: {keyword: AVIS}
+number: "36111"
+questions:
+  - id: note
+    ask: "Bonjour {contact.name}, quelle note sur 10 ?"
+    type: number
+    min: 0
+    max: 10
+outro: "Merci !"
+"""
+
+CAMPAIGN = """
+campaign: Avis de janvier
+audience: {group: clients}
+number: "36111"
+start: avis
+throughput: 2/s
+quiet_hours: fr-marketing
+"""
+
+
+def rules(tmp_path: Path, **files: str) -> RuleSet:
+    folder = tmp_path / "rules"
+    folder.mkdir(exist_ok=True)
+    for name, text in files.items():
+        (folder / f"{name}.yaml").write_text(textwrap.dedent(text), encoding="utf-8")
+    return compile_rules(folder).raise_for_errors()
+
+
+async def start_campaign(
+    harness: Harness, ruleset: RuleSet, name: str, phones: list[str], opted: set[str] = set()
+) -> int:
+    campaign = ruleset.campaigns[name]
+    for i, phone in enumerate(phones):
+        await harness.store.save_contact(phone, fields={"name": f"N{i}"}, groups=["clients"])
+    plan = make_plan(
+        campaign,
+        ruleset.settings,
+        [Candidate(p, {"name": f"N{i}"}) for i, p in enumerate(phones)],
+        opted_out=opted,
+        now=harness.clock.now(),
+        country="FR",
+    )
+    created = await harness.store.create_campaign(
+        name=name,
+        title=campaign.title,
+        number=campaign.number,
+        flow=campaign.flow,
+        kind=campaign.kind,
+        throughput=campaign.throughput,
+        window=campaign.window(ruleset.settings),
+        recipients=plan.recipients,
+        ruleset_version=ruleset.version,
+    )
+    assert created is not None
+    return created
+
+
+async def tick(harness: Harness) -> list[tuple[str, str]]:
+    await harness.service.campaigns.tick()
+    await harness.service.idle()
+    return [(m.recipient, m.text) for m in harness.transport.take()]
+
+
+async def test_recipients_go_at_the_pace_and_the_rest_wait_out_quiet_hours(tmp_path: Path) -> None:
+    ruleset = rules(tmp_path, settings=SETTINGS, avis=SURVEY, janvier=CAMPAIGN)
+    clock = FixedClock(FRIDAY_EVENING)
+    async with Harness(ruleset, db=str(tmp_path / "t.db"), clock=clock) as harness:
+        await start_campaign(harness, ruleset, "janvier", PHONES)
+        sent = await tick(harness)  # the bucket starts with one message
+        assert sent == [(PHONES[0], "Bonjour N0, quelle note sur 10 ?")]
+        clock.advance(timedelta(seconds=1))  # 2/s: two more
+        assert [p for p, _ in await tick(harness)] == PHONES[1:3]
+        clock.advance(timedelta(seconds=1))
+        assert [p for p, _ in await tick(harness)] == PHONES[3:5]
+        clock.advance(
+            timedelta(seconds=1)
+        )  # 20:00:00 in Paris: quiet until 08:00 (Saturday is no day off)
+        assert await tick(harness) == []
+        status = await harness.store.campaign_status(await harness.store.campaign("janvier"))
+        assert (status.started, status.held, status.held_until) == (5, 5, SATURDAY_8AM)
+        clock.set(SATURDAY_8AM - timedelta(seconds=1))
+        assert await tick(harness) == []
+        clock.set(SATURDAY_8AM)
+        # No burst after the window: one second's worth at most.
+        assert [p for p, _ in await tick(harness)] == PHONES[5:7]
+        clock.advance(timedelta(seconds=1))
+        assert [p for p, _ in await tick(harness)] == PHONES[7:9]
+        clock.advance(timedelta(seconds=1))
+        assert [p for p, _ in await tick(harness)] == PHONES[9:]
+        clock.advance(timedelta(seconds=1))
+        assert await tick(harness) == []
+        row = await harness.store.campaign("janvier")
+        assert row is not None and row.status == "done"
+
+
+async def test_replies_and_opt_outs_are_credited_to_the_campaign(tmp_path: Path) -> None:
+    ruleset = rules(tmp_path, settings=SETTINGS, avis=SURVEY, janvier=CAMPAIGN)
+    clock = FixedClock(MONDAY_8AM)
+    async with Harness(ruleset, db=str(tmp_path / "t.db"), clock=clock) as harness:
+        await start_campaign(harness, ruleset, "janvier", PHONES[:2])
+        assert len(await tick(harness)) == 1
+        clock.advance(timedelta(seconds=1))
+        assert len(await tick(harness)) == 1
+        assert [m.text for m in await harness.send(PHONES[0], NUMBER, "9")] == ["Merci !"]
+        await harness.send(PHONES[1], NUMBER, "STOP")
+        await harness.send(PHONES[1], NUMBER, "STOP")
+        status = await harness.store.campaign_status(await harness.store.campaign("janvier"))
+        assert (status.started, status.replied, status.opted_out) == (2, 2, 1)
+
+
+async def test_one_opted_out_after_the_start_and_one_over_the_cap_are_skipped(
+    tmp_path: Path,
+) -> None:
+    capped = SETTINGS + "  marketing_cap: 1/week\n"
+    second = CAMPAIGN.replace("Avis de janvier", "Relance").replace("2/s", "10/s")
+    ruleset = rules(tmp_path, settings=capped, avis=SURVEY, janvier=CAMPAIGN, relance=second)
+    clock = FixedClock(MONDAY_8AM)
+    async with Harness(ruleset, db=str(tmp_path / "t.db"), clock=clock) as harness:
+        await start_campaign(harness, ruleset, "janvier", PHONES[:1])
+        assert len(await tick(harness)) == 1
+        await start_campaign(harness, ruleset, "relance", PHONES[:3])
+        await harness.send(PHONES[1], NUMBER, "STOP")
+        clock.advance(timedelta(seconds=1))
+        assert [p for p, _ in await tick(harness)] == [PHONES[2]]
+        status = await harness.store.campaign_status(await harness.store.campaign("relance"))
+        assert dict(status.skipped) == {"marketing cap": 1, "opted out": 1}
+        assert status.started == 1
+
+
+async def test_a_paused_campaign_starts_no_one_until_resumed(tmp_path: Path) -> None:
+    ruleset = rules(tmp_path, settings=SETTINGS, avis=SURVEY, janvier=CAMPAIGN)
+    clock = FixedClock(MONDAY_8AM)
+    async with Harness(ruleset, db=str(tmp_path / "t.db"), clock=clock) as harness:
+        await start_campaign(harness, ruleset, "janvier", PHONES[:3])
+        await harness.store.set_campaign_status("janvier", "paused")
+        clock.advance(timedelta(seconds=5))
+        assert await tick(harness) == []
+        await harness.store.set_campaign_status("janvier", "running")
+        assert len(await tick(harness)) == 1  # a new bucket: no credit for the pause
+        clock.advance(timedelta(seconds=0.5))
+        assert len(await tick(harness)) == 1
+        await harness.store.set_campaign_status("janvier", "cancelled")
+        clock.advance(timedelta(seconds=5))
+        assert await tick(harness) == []
+        status = await harness.store.campaign_status(await harness.store.campaign("janvier"))
+        assert (status.started, status.cancelled) == (2, 1)
+
+
+SETTINGS_QUIET = SETTINGS + '  quiet_hours: {from: "21:00", to: "08:00"}\n'
+
+REMINDER = """
+flow: Rappel
+trigger: {keyword: RDV}
+number: "36111"
+start: demande
+states:
+  demande:
+    say: "Répondez OUI pour confirmer."
+    wait:
+      - keyword: OUI
+        say: "Confirmé."
+        end: true
+    timeout: {after: 2h, then: relance}
+  relance:
+    say: "Rappel : répondez OUI pour confirmer."
+    end: true
+"""
+
+
+async def test_a_reminder_due_in_quiet_hours_waits_for_the_morning(tmp_path: Path) -> None:
+    ruleset = rules(tmp_path, settings=SETTINGS_QUIET, rappel=REMINDER)
+    evening = datetime(2027, 1, 11, 19, 30, tzinfo=UTC)  # 20:30 in Paris
+    clock = FixedClock(evening)
+    async with Harness(ruleset, db=str(tmp_path / "t.db"), clock=clock) as harness:
+        # A reply to someone writing now is not held.
+        assert [m.text for m in await harness.send(PHONES[0], NUMBER, "RDV")] == [
+            "Répondez OUI pour confirmer."
+        ]
+        assert await harness.advance(timedelta(hours=2)) == []  # 22:30: held
+        clock.set(datetime(2027, 1, 12, 6, 59, tzinfo=UTC))
+        assert await tick(harness) == []
+        clock.set(datetime(2027, 1, 12, 7, 0, tzinfo=UTC))  # 08:00 in Paris
+        assert [text for _, text in await tick(harness)] == [
+            "Rappel : répondez OUI pour confirmer."
+        ]
