@@ -56,9 +56,7 @@ def rules(tmp_path: Path, **files: str) -> RuleSet:
     return compile_rules(folder).raise_for_errors()
 
 
-async def start_campaign(
-    harness: Harness, ruleset: RuleSet, name: str, phones: list[str], opted: set[str] = set()
-) -> int:
+async def start_campaign(harness: Harness, ruleset: RuleSet, name: str, phones: list[str]) -> int:
     campaign = ruleset.campaigns[name]
     for i, phone in enumerate(phones):
         await harness.store.save_contact(phone, fields={"name": f"N{i}"}, groups=["clients"])
@@ -66,7 +64,7 @@ async def start_campaign(
         campaign,
         ruleset.settings,
         [Candidate(p, {"name": f"N{i}"}) for i, p in enumerate(phones)],
-        opted_out=opted,
+        opted_out=set(),
         now=harness.clock.now(),
         country="FR",
     )
@@ -102,9 +100,7 @@ async def test_recipients_go_at_the_pace_and_the_rest_wait_out_quiet_hours(tmp_p
         assert [p for p, _ in await tick(harness)] == PHONES[1:3]
         clock.advance(timedelta(seconds=1))
         assert [p for p, _ in await tick(harness)] == PHONES[3:5]
-        clock.advance(
-            timedelta(seconds=1)
-        )  # 20:00:00 in Paris: quiet until 08:00 (Saturday is no day off)
+        clock.advance(timedelta(seconds=1))  # 20:00:00 in Paris: quiet till Saturday 8:00
         assert await tick(harness) == []
         status = await harness.store.campaign_status(await harness.store.campaign("janvier"))
         assert (status.started, status.held, status.held_until) == (5, 5, SATURDAY_8AM)
