@@ -52,7 +52,7 @@ def check_command(paths: tuple[Path, ...], config_path: Path | None, no_rules: b
     errors: list[RuleError] = []
     warnings: list[RuleError] = []
     sources: dict[str, str] = {}
-    flows = files = 0
+    flows = files = campaigns = 0
     checked = ""
     if not paths and config_path is None:
         raise click.UsageError("give the rule folders to check, or --config twoway.yaml")
@@ -89,8 +89,10 @@ def check_command(paths: tuple[Path, ...], config_path: Path | None, no_rules: b
                 errors.extend(check_tests(tests, compiled.ruleset))
             sources.update(test_sources)
             if compiled.ruleset is not None:
-                flows += len(compiled.ruleset.flows)
-                files += len(compiled.ruleset.files)
+                ruleset = compiled.ruleset
+                flows += len(set(ruleset.flows) - set(ruleset.campaigns))
+                campaigns += len(ruleset.campaigns)
+                files += len(ruleset.files)
     if warnings:
         click.echo(render_warnings(warnings, sources))
     if errors:
@@ -99,9 +101,10 @@ def check_command(paths: tuple[Path, ...], config_path: Path | None, no_rules: b
     if config_path is not None and not paths:
         click.echo(f"ok: {config_path}")
         return
+    counted = f"{campaigns} campaign{'s' if campaigns != 1 else ''}" if campaigns else ""
     click.echo(
         f"ok: {checked}{files} file{'s' if files != 1 else ''}, "
-        f"{flows} flow{'s' if flows != 1 else ''}"
+        f"{flows} flow{'s' if flows != 1 else ''}" + (f", {counted}" if counted else "")
     )
 
 
