@@ -120,12 +120,21 @@ def _signature(path: Path) -> Signature | None:
 class FileClock:
     """The time of a file, flowing at its speed (see the module docstring)."""
 
-    def __init__(self, path: Path, at: datetime, speed: float = 1.0) -> None:
+    def __init__(
+        self,
+        path: Path,
+        at: datetime,
+        speed: float = 1.0,
+        *,
+        real: Callable[[], float] = time.monotonic,
+    ) -> None:
+        """``real``: the real seconds the clock's time flows with (tests give their own)."""
         self.path = path
-        self._base = _Base(at.astimezone(UTC), speed, time.monotonic(), 0.0)
+        self._real = real
+        self._base = _Base(at.astimezone(UTC), speed, real(), 0.0)
         self._content = (at.astimezone(UTC), speed)
         self._signature = _signature(path)
-        self._checked = time.monotonic()
+        self._checked = real()
         self._bad: Signature | None = None
         self._lock = threading.Lock()
         self._moves = Moves()
@@ -133,10 +142,10 @@ class FileClock:
         self._poller: asyncio.Task[None] | None = None
 
     @classmethod
-    def open(cls, path: Path) -> FileClock:
+    def open(cls, path: Path, *, real: Callable[[], float] = time.monotonic) -> FileClock:
         """The clock of ``path``; ClockFileError when the file is missing or wrong."""
         at, speed = read_clock_file(path)
-        return cls(path, at, speed)
+        return cls(path, at, speed, real=real)
 
     @property
     def speed(self) -> float:
@@ -145,15 +154,14 @@ class FileClock:
     # --- the Clock protocol ------------------------------------------------------------------
 
     def now(self) -> datetime:
-        real = time.monotonic()
-        if real - self._checked >= POLL:
+        if self._real() - self._checked >= POLL:
             self.check()
         base = self._base
-        return base.at + timedelta(seconds=(time.monotonic() - base.real) * base.speed)
+        return base.at + timedelta(seconds=(self._real() - base.real) * base.speed)
 
     def monotonic(self) -> float:
         base = self._base
-        return base.elapsed + (time.monotonic() - base.real) * base.speed
+        return base.elapsed + (self._real() - base.real) * base.speed
 
     async def sleep(self, seconds: float) -> None:
         """Sleep ``seconds`` of the clock's time (real ``seconds / speed``), or until the
@@ -189,7 +197,7 @@ class FileClock:
         """Look at the file now; return whether its time changed (then the clock started again
         from it, and its subscribers are told)."""
         with self._lock:
-            self._checked = time.monotonic()
+            self._checked = self._real()
             signature = _signature(self.path)
             if signature == self._signature:
                 return False
@@ -205,7 +213,7 @@ class FileClock:
             if content == self._content:
                 return False
             self._content = content
-            real = time.monotonic()
+            real = self._real()
             old = self._base
             before = old.at + timedelta(seconds=(real - old.real) * old.speed)
             at, speed = content
