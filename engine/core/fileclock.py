@@ -93,13 +93,13 @@ def read_clock_file(path: Path) -> tuple[datetime, float]:
         with path.open("rb") as file:
             data = file.read(_MAX_SIZE + 1)
     except OSError as exc:
-        raise ClockFileError(f"cannot read {path}: {exc.strerror or exc}") from None
+        raise ClockFileError(f"{path}: cannot read it: {exc.strerror or exc}") from None
     if len(data) > _MAX_SIZE:
-        raise ClockFileError(f"{path} is longer than a time and a speed")
+        raise ClockFileError(f"{path}: longer than a time and a speed")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        raise ClockFileError(f"{path} is not UTF-8 text") from None
+        raise ClockFileError(f"{path}: not UTF-8 text") from None
     try:
         return parse_clock(text)
     except ClockFileError as exc:
