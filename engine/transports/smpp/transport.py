@@ -620,6 +620,8 @@ class SmppTransport(TransportBase):
             return
         await self._write_holds([])  # first forget the parts of messages committed long ago
         held = await self.parts.held_parts(self.name)
+        # the parts' ages are business time (they were stored with it); the reassembly's
+        # timeouts run on time.monotonic(), about the link
         now, clock = self._now(), time.monotonic()
         waiting = 0
         for part in held:
