@@ -10,6 +10,8 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from engine.config import Config, parse_listen
+from engine.core.clock import Clock, SystemClock
+from engine.core.fileclock import FileClock
 from engine.errors import ConfigError
 from engine.logs import Repeated
 from engine.metrics import Metrics
@@ -35,7 +37,9 @@ def _listen(value: str) -> tuple[str, int]:
     return parse_listen(value)  # also [::1]:2776
 
 
-def build_transports(config: Config) -> dict[str, Transport]:
+def build_transports(config: Config, clock: Clock | None = None) -> dict[str, Transport]:
+    """The connectors of ``config``; ``clock`` tells the time they receive messages at."""
+    clock = clock or SystemClock()
     transports: dict[str, Transport] = {}
     for name, connector in config.connectors.items():
         if connector.type == "jsonl":
@@ -57,27 +61,33 @@ def build_transports(config: Config) -> dict[str, Transport]:
                 float(options.get("ack_timeout", 10.0)),
                 limits=limits,
                 token=str(token) if token else None,
+                clock=clock,
             )
         elif connector.type == "smpp":
             kinds = {n.address: n.kind for n in config.numbers.values() if n.connector == name}
             settings = settings_from_options(connector.options, kinds)
-            transports[name] = SmppTransport(name, settings)
+            transports[name] = SmppTransport(name, settings, clock=clock)
         else:
             transports[name] = LoopbackTransport(name)
     return transports
 
 
-def build_service(config: Config) -> Service:
-    """Compile the rules and build the service; raises RuleErrors or ConfigError."""
+def build_service(config: Config, clock: Clock | None = None) -> Service:
+    """Compile the rules and build the service; raises RuleErrors or ConfigError.
+
+    ``clock`` (the wall clock unless given: a ``FileClock`` under ``TWOWAY_TEST_CLOCK``) is the
+    one time of the service, its store, outbox, scheduler and connectors."""
+    clock = clock or SystemClock()
     ruleset = compile_rules(config.rules_path(), timezone=config.timezone).raise_for_errors()
     routes = {n.address: n.connector for n in config.numbers.values()}
     throughput = {n.address: n.throughput for n in config.numbers.values() if n.throughput}
     return Service(
         ruleset,
-        SqliteStore(config.store),
-        build_transports(config),
+        SqliteStore(config.store, clock=clock),
+        build_transports(config, clock),
         routes=routes,
         throughput=throughput,
+        clock=clock,
         metrics=Metrics(numbers=config.numbers, connectors=config.connectors),
     )
 
@@ -177,15 +187,28 @@ async def _start(
     return reloader, stop_http
 
 
-async def serve(config: Config, *, http: StartHttp | None = None) -> None:
+async def serve(
+    config: Config, *, http: StartHttp | None = None, clock: Clock | None = None
+) -> None:
     """Run until SIGINT or SIGTERM, then shut down gracefully.
 
     ``http`` (``engine.web.start_http`` for ``twoway run``) serves /health and /metrics; on a
     stop it closes after the transports and before the store. An address that cannot be
     listened on is a ConfigError before anything starts; whatever fails to start stops what
-    started before it (then the process can exit, and systemd restart it).
+    started before it (then the process can exit, and systemd restart it). ``clock``: the wall
+    clock unless given (``TWOWAY_TEST_CLOCK``: a ``FileClock``, watched while the engine runs).
     """
-    service = build_service(config)
+    service = build_service(config, clock)
+    if isinstance(clock, FileClock):
+        clock.start()
+    try:
+        await _serve(config, service, http)
+    finally:
+        if isinstance(clock, FileClock):
+            await clock.stop()
+
+
+async def _serve(config: Config, service: Service, http: StartHttp | None) -> None:
     loop = asyncio.get_running_loop()
     loop.set_exception_handler(loop_exception_handler(Repeated(log)))
     await check_listen(config, service, http=http is not None)

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
+from engine.core.clock import Clock, SystemClock
 from engine.core.records import OutboxRow
 from engine.errors import StoreUnavailable, TransportError
 from engine.logs import Repeated
@@ -91,23 +91,28 @@ class IdLine:
 
 
 class RateLimiter:
-    """A token bucket: at most ``rate`` sends per second, bursts of up to ``burst``."""
+    """A token bucket: at most ``rate`` sends per second, bursts of up to ``burst``.
 
-    def __init__(self, rate: float, burst: float | None = None) -> None:
+    Seconds are the clock's (``Clock.monotonic``, ``Clock.sleep``): under a test clock pacing
+    follows the test's time, and a jump of the clock wakes a waiting sender, which measures again.
+    """
+
+    def __init__(self, rate: float, burst: float | None = None, clock: Clock | None = None) -> None:
         self.rate = rate
         self.capacity = burst if burst is not None else max(1.0, rate)
         self.tokens = self.capacity
-        self.stamp = time.monotonic()
+        self.clock: Clock = clock or SystemClock()
+        self.stamp = self.clock.monotonic()
 
     async def acquire(self) -> None:
         while True:
-            now = time.monotonic()
-            self.tokens = min(self.capacity, self.tokens + (now - self.stamp) * self.rate)
+            now = self.clock.monotonic()
+            self.tokens = min(self.capacity, self.tokens + max(0.0, now - self.stamp) * self.rate)
             self.stamp = now
             if self.tokens >= 1:
                 self.tokens -= 1
                 return
-            await asyncio.sleep((1 - self.tokens) / self.rate)
+            await self.clock.sleep((1 - self.tokens) / self.rate)
 
 
 @dataclass
@@ -132,8 +137,12 @@ class Outbox:
         retry_base: float = 0.5,
         metrics: Metrics | None = None,
         memory: int = MEMORY,
+        clock: Clock | None = None,
     ) -> None:
         self.store = store
+        self.clock: Clock = clock or SystemClock()
+        """Business time: validity of retried rows, pacing (the retries' back-off is real
+        time: it is about the link)."""
         self.transports = transports
         self.routes = routes
         self.default = default
@@ -216,7 +225,7 @@ class Outbox:
         if rate:
             limiter = self._limiters.get(number)
             if limiter is None:
-                limiter = self._limiters[number] = RateLimiter(rate)
+                limiter = self._limiters[number] = RateLimiter(rate, clock=self.clock)
         return _Route(transport, limiter)
 
     async def run(self) -> None:
@@ -373,7 +382,7 @@ class Outbox:
         try:
             reference = await route.transport.send(row.message, row.id)
         except TransportError as exc:
-            expired = datetime.now(UTC) - row.created_at > self.validity
+            expired = self.clock.now() - row.created_at > self.validity
             permanent = not exc.transient or expired
             self.metrics.failed(row, route.transport.name, permanent=permanent)
             try:

@@ -17,7 +17,10 @@ from engine.types import Store
 __all__ = ["Scheduler"]
 
 MAX_SLEEP = 30.0
-"""Look at least this often (seconds), in case the wall clock jumped."""
+"""Look at least this often (real seconds), in case the wall clock jumped."""
+
+SETTLE = 0.05
+"""Real seconds to wait when timers are due but being processed: the processor's moment."""
 
 
 class Scheduler:
@@ -43,11 +46,25 @@ class Scheduler:
             self._wake.clear()
             await self.poll()
             due = await self.store.next_timer_due()
-            delay = MAX_SLEEP
+            delay: float | None = None  # the clock's seconds until the next timer
             if due is not None:
-                delay = max(0.0, min(MAX_SLEEP, (due - self.clock.now()).total_seconds()))
-                if delay == 0.0:
-                    # Due timers are being processed; give the processor a moment.
-                    delay = 0.05
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), delay)
+                delay = max(0.0, (due - self.clock.now()).total_seconds())
+            if delay == 0.0:
+                # Due timers are being processed; give the processor a moment.
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), SETTLE)
+                continue
+            await self._sleep(delay)
+
+    async def _sleep(self, delay: float | None) -> None:
+        """Until ``wake``, the clock's ``delay`` seconds (a test clock may run faster, and its
+        jumps end the sleep), or ``MAX_SLEEP`` real seconds, whichever comes first."""
+        waits: list[asyncio.Future[object]] = [asyncio.ensure_future(self._wake.wait())]
+        if delay is not None:
+            waits.append(asyncio.ensure_future(self.clock.sleep(delay)))
+        try:
+            await asyncio.wait(waits, timeout=MAX_SLEEP, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for wait in waits:
+                wait.cancel()
+            await asyncio.gather(*waits, return_exceptions=True)

@@ -102,11 +102,13 @@ class Service:
             throughput or {},
             self._finished,
             metrics=self.metrics,
+            clock=self.clock,
         )
         self.scheduler = Scheduler(store, self.clock, self._schedule)
         self.campaigns = CampaignLoop(
             self, store, self.clock, throughput or {}, changed=self.scheduler.wake
         )
+        self._unsubscribe_clock: Callable[[], None] | None = None
         self.auto_timers = auto_timers
         self._intake: list[tuple[Inbound, asyncio.Future[Received]]] = []
         self._intake_ready = asyncio.Event()
@@ -134,6 +136,8 @@ class Service:
         loops = [self._intake_loop(), self._process_loop(), self.outbox.run()]
         if self.auto_timers:
             loops += [self.scheduler.run(), self.campaigns.run()]
+            # a clock moved by a jump (a test's): the timers now due fire at once
+            self._unsubscribe_clock = self.clock.subscribe(self.scheduler.wake)
         self._tasks = [asyncio.create_task(loop) for loop in loops]
         self._accepting = True
         for transport in self.transports.values():
@@ -162,6 +166,9 @@ class Service:
         for transport in self.transports.values():
             await transport.aclose()
         self.outbox.cancel_retries()
+        if self._unsubscribe_clock is not None:
+            self._unsubscribe_clock()
+            self._unsubscribe_clock = None
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)

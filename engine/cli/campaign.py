@@ -24,6 +24,7 @@ from engine.cli.ops import config_or_exit, fail, run_on_store, store_or_exit
 from engine.config import Config
 from engine.contacts import PhoneReader, TableError, plan_import, read_table
 from engine.core.clock import Clock, SystemClock
+from engine.core.fileclock import ENV, ClockFileError, from_environment
 from engine.core.records import CampaignRow
 from engine.errors import render_all
 from engine.ruleset.campaigns import Campaign
@@ -81,11 +82,12 @@ def _context(config_path: Path | None, db: Path | None, *, exists: bool = False)
 
 
 def command_clock() -> Clock:
-    """The clock of the commands: the engine's test clock when one is set, else the wall's."""
-    from engine.core import clock as clocks
-
-    make = getattr(clocks, "clock_from_environment", None)
-    return make() if callable(make) else SystemClock()
+    """The clock of the commands: the engine's test clock when ``TWOWAY_TEST_CLOCK`` names
+    one (so a test's campaign starts at the test's time), else the wall's."""
+    try:
+        return from_environment() or SystemClock()
+    except ClockFileError as exc:
+        fail(f"{ENV}: {exc}")
 
 
 def _options(command: Callable[..., Any]) -> Callable[..., Any]:

@@ -15,6 +15,7 @@ from engine.cli.contacts import contacts_group
 from engine.cli.ops import backup_command, status_command
 from engine.cli.results import results_command
 from engine.cli.testcmd import test_command
+from engine.core.fileclock import ENV, ClockFileError, FileClock, from_environment
 from engine.errors import RuleError, TwowayError, render_all
 from engine.ruleset.compiler import compile_rules, rule_sets
 from engine.ruleset.conversations import check_tests, load_tests
@@ -127,7 +128,11 @@ def check_command(paths: tuple[Path, ...], config_path: Path | None, no_rules: b
 )
 def run_command(config_path: Path | None, log_level: str | None, log_format: str | None) -> None:
     """Run the engine: rules, store, connectors, and /health and /metrics over HTTP, until
-    Ctrl-C or SIGTERM."""
+    Ctrl-C or SIGTERM.
+
+    For tests only, TWOWAY_TEST_CLOCK=FILE runs it on the time FILE says (see "Test clock" in
+    docs/operations.md); a FILE that cannot be read exits with code 2.
+    """
     from engine.app import serve
     from engine.config import load_config
     from engine.logs import setup_logging
@@ -138,11 +143,34 @@ def run_command(config_path: Path | None, log_level: str | None, log_format: str
         setup_logging(
             log_format or config.log.format, (log_level or config.log.level or "INFO").upper()
         )
-        asyncio.run(serve(config, http=start_http))
+        clock = _test_clock()
+        asyncio.run(serve(config, http=start_http, clock=clock))
     except TwowayError as exc:
         render = getattr(exc, "render", None)
         click.echo(render() if render else f"error: {exc}", err=True, nl=render is None)
         sys.exit(1)
+
+
+def _test_clock() -> FileClock | None:
+    """The test clock ``TWOWAY_TEST_CLOCK`` names, or None (the wall clock); exit 2 with one
+    line when its file cannot be read."""
+    import logging
+
+    try:
+        clock = from_environment()
+    except ClockFileError as exc:
+        click.echo(f"error: {ENV}: {exc}", err=True)
+        sys.exit(2)
+    if clock is None:
+        return None
+    logging.getLogger("twoway").warning(
+        "test clock from %s: time is %s (x%g); %s is for tests, never for production",
+        clock.path,
+        clock.now().isoformat(),
+        clock.speed,
+        ENV,
+    )
+    return clock
 
 
 @cli.command("functions")

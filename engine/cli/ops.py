@@ -137,6 +137,8 @@ def render_health(report: dict[str, Any], url: str) -> str:
     lines.append(f"  {'queues':<11} " + ", ".join(f"{k} {v}" for k, v in queues.items()))
     if report.get("store"):
         lines.append(f"  {'store':<11} {report['store']}")
+    if report.get("clock") == "test":
+        lines.append(f"  {'clock':<11} TEST CLOCK (TWOWAY_TEST_CLOCK), now {report.get('now')}")
     if rules.get("errors"):
         lines.append("")
         lines.append("the rule files have errors (the previous rules are still serving):")

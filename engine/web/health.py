@@ -11,6 +11,7 @@ from typing import Any, Protocol
 
 from engine import __version__
 from engine.config import Config
+from engine.core.fileclock import FileClock
 from engine.metrics import UP
 from engine.service import Service
 
@@ -80,4 +81,7 @@ def health_report(
     }
     if config is not None:
         report["store"] = config.store
+    if isinstance(service.clock, FileClock):  # TWOWAY_TEST_CLOCK: never in production
+        report["clock"] = "test"
+        report["now"] = service.clock.now().isoformat()
     return report

@@ -13,6 +13,7 @@ import signal
 import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +61,20 @@ def http_address(config: Path) -> tuple[str, int]:
     return host, int(port)
 
 
+CLOCK_ENV = "TWOWAY_TEST_CLOCK"
+
+
+def set_clock(path: Path, when: datetime | str, speed: float | None = None) -> None:
+    """Write the test clock's file ``path`` at once (a temporary file, then ``os.replace``): the
+    engine never reads half a time. ``when``: an aware datetime or the file's text itself."""
+    text = when if isinstance(when, str) else when.isoformat()
+    if speed is not None:
+        text += f" x{speed:g}"
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.write_text(text + "\n", encoding="utf-8")
+    os.replace(temporary, path)
+
+
 class Engine:
     """``python -m engine run --config …`` as a child process; each start logs to its own file."""
 
@@ -74,7 +89,9 @@ class Engine:
         return self.workdir / f"engine-{self.runs}.log"
 
     async def start(self, port: int, **options: Any) -> float:
-        """Start the engine; return the seconds until its port accepts connections."""
+        """Start the engine; return the seconds until its port accepts connections.
+
+        ``options`` go to ``launch`` (``clock_file``: run on the test clock of that file)."""
         started = time.monotonic()
         proc = await self.launch(**options)
         await wait_for_port(HOST, port, STARTUP_TIMEOUT, lambda: proc.returncode is None)
@@ -89,11 +106,17 @@ class Engine:
         *args: str,
         preexec_fn: Callable[[], None] | None = None,
         prefix: Sequence[str] = (),
+        clock_file: Path | None = None,
     ) -> asyncio.subprocess.Process:
         """Start ``python -m engine run --config … ARGS`` without waiting for anything (a test of
         a start that fails waits for the exit); ``preexec_fn`` runs in the child (rlimits);
-        ``prefix`` is a command that ``exec``s the rest (``unshare -m sh -c …``)."""
+        ``prefix`` is a command that ``exec``s the rest (``unshare -m sh -c …``); ``clock_file``:
+        ``TWOWAY_TEST_CLOCK`` names it (write it first, with ``set_clock``)."""
         self.runs += 1
+        env = {**os.environ, "PYTHONPATH": str(REPO)}  # this tree's engine, not another
+        env.pop(CLOCK_ENV, None)
+        if clock_file is not None:
+            env[CLOCK_ENV] = str(clock_file)
         with self.log_path.open("wb") as log:
             self.proc = await asyncio.create_subprocess_exec(
                 *prefix,
@@ -108,7 +131,7 @@ class Engine:
                 stdin=asyncio.subprocess.DEVNULL,
                 stdout=log,
                 stderr=log,
-                env={**os.environ, "PYTHONPATH": str(REPO)},  # this tree's engine, not another
+                env=env,
                 preexec_fn=preexec_fn,
             )
         return self.proc

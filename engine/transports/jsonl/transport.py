@@ -16,9 +16,9 @@ import hmac
 import logging
 import os
 import resource
-from datetime import UTC, datetime
 from typing import Any
 
+from engine.core.clock import Clock, SystemClock
 from engine.core.messages import Inbound, Outgoing, normalize_address
 from engine.core.records import Received
 from engine.errors import TransportError
@@ -57,8 +57,11 @@ class JsonLinesTransport(TransportBase):
         *,
         limits: Limits | None = None,
         token: str | None = None,
+        clock: Clock | None = None,
     ) -> None:
         super().__init__(name)
+        self.clock: Clock = clock or SystemClock()
+        """Tells the ``received_at`` of MOs (a test clock's time under one)."""
         self.host, self.port = host, port
         self.ack_timeout = ack_timeout
         self.limits = limits or Limits()
@@ -240,7 +243,7 @@ class JsonLinesTransport(TransportBase):
                 sender=normalize_address(mo.sender),
                 recipient=normalize_address(mo.recipient),
                 text=mo.text,
-                received_at=datetime.now(UTC),
+                received_at=self.clock.now(),
                 transport=self.name,
                 external_id=mo.id,
             )

@@ -28,9 +28,10 @@ import random
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
+from engine.core.clock import Clock, SystemClock
 from engine.core.messages import Inbound, Outgoing, normalize_address
 from engine.core.records import HeldPart
 from engine.errors import InvalidMessage, StoreError, TransportError
@@ -74,8 +75,18 @@ _PAYLOAD_MAX = 0xFFFF
 class SmppTransport(TransportBase):
     name = "smpp"
 
-    def __init__(self, name: str | None = None, settings: SmppSettings | None = None) -> None:
+    def __init__(
+        self,
+        name: str | None = None,
+        settings: SmppSettings | None = None,
+        *,
+        clock: Clock | None = None,
+    ) -> None:
         super().__init__(name)
+        self.clock: Clock = clock or SystemClock()
+        """Business time: ``received_at`` of MOs and of held parts (a test clock's time under
+        one). The link's timeouts and the reassembly's stay on ``time.monotonic()``: they are
+        about the link, not business time."""
         self.settings = settings or SmppSettings()
         s = self.settings
         if s.bind not in ("transceiver", "transmitter+receiver"):
@@ -465,7 +476,7 @@ class SmppTransport(TransportBase):
         """Commit the message of a group all of whose parts came (its parts marked done)."""
         sender, recipient = group.key[0], group.key[1]
         group.committing = asyncio.get_running_loop().create_future()
-        at = _now()
+        at = self._now()
         try:
             await self._inbound(
                 sender,
@@ -498,7 +509,7 @@ class SmppTransport(TransportBase):
             sender=sender,
             recipient=recipient,
             text=text,
-            received_at=received_at or _now(),
+            received_at=received_at or self._now(),
             transport=self.name,
             external_id=external_id,
             dedup_window=self.settings.mo_dedup_window,  # a deliver_sm has no id of its own
@@ -581,6 +592,9 @@ class SmppTransport(TransportBase):
         assert self.on_receipt is not None
         await self.on_receipt(receipts)
 
+    def _now(self) -> datetime:
+        return self.clock.now()
+
     # --- held parts ------------------------------------------------------------------------
 
     async def _hold(self, group: Group, number: int, message_id: str | None) -> None:
@@ -592,13 +606,13 @@ class SmppTransport(TransportBase):
         data = {"ref": reference, "total": total, "wide": wide, "octets": payload.hex()}
         data |= {"coding": coding, "sender": sender, "recipient": recipient, "id": message_id}
         await self._holds.put(
-            HeldPart(self.name, _group_name(group.key), number, json.dumps(data), _now())
+            HeldPart(self.name, _group_name(group.key), number, json.dumps(data), self._now())
         )
 
     async def _write_holds(self, parts: list[HeldPart]) -> None:
         assert self.parts is not None
         window = timedelta(seconds=self.settings.mo_dedup_window)
-        await self.parts.hold_parts(parts, forget_before=_now() - window)
+        await self.parts.hold_parts(parts, forget_before=self._now() - window)
 
     async def _restore(self) -> None:
         """Take back the parts held when the connector last stopped (timeouts run on)."""
@@ -606,7 +620,9 @@ class SmppTransport(TransportBase):
             return
         await self._write_holds([])  # first forget the parts of messages committed long ago
         held = await self.parts.held_parts(self.name)
-        now, clock = _now(), time.monotonic()
+        # the parts' ages are business time (they were stored with it); the reassembly's
+        # timeouts run on time.monotonic(), about the link
+        now, clock = self._now(), time.monotonic()
         waiting = 0
         for part in held:
             try:
@@ -652,10 +668,6 @@ class _Long:
     first_id: str | None = None
     states: dict[int, tuple[str, str | None]] = field(default_factory=dict)
     reported: bool = False
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _group_name(key: PartsKey) -> str:
