@@ -16,7 +16,7 @@ import logging
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from engine.core.clock import Clock, SystemClock
 from engine.core.records import OutboxRow
@@ -154,6 +154,8 @@ class Outbox:
         self.metrics = metrics or Metrics()
         self.queue: deque[OutboxRow] = deque()
         self.memory = memory
+        self.hold: Callable[[OutboxRow], datetime | None] | None = None
+        """Until when quiet hours keep a row that is about to leave (None: it leaves)."""
         self._later = IdLine()
         """Ids of the rows queued behind ``queue`` once it held ``memory`` rows (read back from
         the store, in order, as it drains)."""
@@ -319,10 +321,29 @@ class Outbox:
         if allowed:
             await self.store.mark_sending([row.id for row in allowed])
         allowed = ready + allowed
+        if self.hold is not None and allowed:
+            allowed = await self._hold(allowed)
         if not allowed:
             return []
         results = await asyncio.gather(*(self.send_one(row) for row in allowed))
         return [(row.id, ref) for row, (ok, ref) in zip(allowed, results, strict=True) if ok]
+
+    async def _hold(self, rows: list[OutboxRow]) -> list[OutboxRow]:
+        """The rows that may leave now; those ``hold`` keeps (quiet hours began since their
+        transaction, or a restart found them) wait in the store until then."""
+        assert self.hold is not None
+        held: list[tuple[int, datetime]] = []
+        going: list[OutboxRow] = []
+        for row in rows:
+            until = self.hold(row)
+            if until is None:
+                going.append(row)
+            else:
+                held.append((row.id, until))
+        if held:
+            await self.store.hold(held)
+            self.done(len(held))  # out of the outbox until ``release_held`` brings them back
+        return going
 
     async def check(self, batch: list[OutboxRow]) -> list[OutboxRow]:
         """The rows of ``batch`` to send: opted-out recipients are suppressed now, and rows the

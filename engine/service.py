@@ -109,6 +109,7 @@ class Service:
             self, store, self.clock, throughput or {}, changed=self.scheduler.wake
         )
         self._unsubscribe_clock: Callable[[], None] | None = None
+        self.outbox.hold = self._hold_row
         self.auto_timers = auto_timers
         self._intake: list[tuple[Inbound, asyncio.Future[Received]]] = []
         self._intake_ready = asyncio.Event()
@@ -130,6 +131,7 @@ class Service:
         await self.store.open()
         for message in await _every_row(self.store.pending_inbound):
             self._enqueue([message])
+        await self.campaigns.load()
         resend = await _every_row(self.store.queued_outbox)
         self._add_pending(len(resend))
         self.outbox.recover(resend)
@@ -455,6 +457,10 @@ class Service:
         )
         self._processed([], steps, rows)
         return len(steps)
+
+    def _hold_row(self, row: OutboxRow) -> datetime | None:
+        zone = zone_named(self.ruleset.settings.timezone) or UTC_ZONE
+        return self.campaigns.hold(row, zone)
 
     async def release_held(self) -> int:
         """Hand over the messages quiet hours held, once their time has come."""

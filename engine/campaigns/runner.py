@@ -15,9 +15,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
+from zoneinfo import ZoneInfo
 
 from engine.core.clock import Clock
-from engine.core.records import CampaignRow
+from engine.core.model import EMPTY
+from engine.core.quiet import QuietHours, recipient_zone
+from engine.core.records import CampaignRow, OutboxRow
 from engine.errors import StoreUnavailable
 from engine.logs import Repeated
 from engine.types import Store
@@ -72,6 +75,23 @@ class CampaignLoop:
         self._version: int | None = None
         self._repeated = Repeated(log)
         self._missing: set[int] = set()
+        self.windows: dict[int, QuietHours | None] = {}
+        """Campaign id → its quiet hours, for the outbox's last look before a message leaves."""
+
+    async def load(self) -> None:
+        """Learn every campaign's quiet hours (rows a previous run left may belong to one)."""
+        self.windows = {c.id: c.window for c in await self.store.all_campaigns()}
+
+    def hold(self, row: OutboxRow, default: ZoneInfo) -> datetime | None:
+        """Until when the quiet hours of ``row``'s campaign keep it now (None: it may leave)."""
+        window = self.windows.get(row.campaign) if row.campaign is not None else None
+        if window is None:
+            return None
+        now = self.clock.now()
+        zone = recipient_zone(row.message.recipient, EMPTY, default)
+        if not window.quiet(now.astimezone(zone)):
+            return None
+        return window.next_allowed(now, zone)
 
     def rate(self, campaign: CampaignRow) -> float:
         limit = self.limits.get(campaign.number)
@@ -88,6 +108,7 @@ class CampaignLoop:
         taken = 0
         running = await self.store.running_campaigns()
         for campaign in running:
+            self.windows[campaign.id] = campaign.window
             now = self.clock.now()
             bucket = self._buckets.get(campaign.id)
             if bucket is None:

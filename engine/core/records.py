@@ -97,6 +97,8 @@ class OutboxRow:
     attempts: int = 0
     contact: Address = ""
     """The conversation's contact (for ``send`` actions the recipient differs)."""
+    campaign: int | None = None
+    """The campaign whose step wrote it (its first message to a recipient)."""
 
 
 @dataclass(frozen=True, slots=True)

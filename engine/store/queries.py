@@ -550,7 +550,9 @@ def commit(
                 )
             )
             if not blocked and not wait:
-                queued.append(OutboxRow(outbox_id, message, step.at, ready, 0, step.contact))
+                queued.append(
+                    OutboxRow(outbox_id, message, step.at, ready, 0, step.contact, step.campaign)
+                )
         if sprint.handoff is not None:
             inbox.append(
                 (at, step.contact, step.number, sprint.handoff, step.inbound_id, session_id)
@@ -691,6 +693,15 @@ def release_held(conn: sqlite3.Connection, now: datetime, limit: int) -> list[Ou
     return rows
 
 
+def hold(conn: sqlite3.Connection, rows: Sequence[tuple[int, datetime]], now: str) -> None:
+    """Hold rows the outbox was about to hand over inside their quiet hours, until then."""
+    conn.executemany(
+        "UPDATE outbox SET status = 'queued', hold_until = ?, updated_at = ?"
+        " WHERE id = ? AND status IN ('queued', 'sending')",
+        [(time_in(until), now, row_id) for row_id, until in rows],
+    )
+
+
 def next_held(conn: sqlite3.Connection) -> datetime | None:
     row = conn.execute(
         "SELECT min(hold_until) FROM outbox WHERE hold_until IS NOT NULL AND status = 'queued'"
@@ -714,7 +725,9 @@ def handle(
 
 # --- outbox -----------------------------------------------------------------------------------
 
-_OUTBOX_COLUMNS = "id, recipient, sender, text, kind, created_at, status, attempts, contact"
+_OUTBOX_COLUMNS = (
+    "id, recipient, sender, text, kind, created_at, status, attempts, contact, campaign"
+)
 
 
 def _outbox(row: Row) -> OutboxRow:
@@ -725,6 +738,7 @@ def _outbox(row: Row) -> OutboxRow:
         status=cast(OutboxStatus, row[6]),
         attempts=row[7],
         contact=row[8],
+        campaign=row[9],
     )
 
 

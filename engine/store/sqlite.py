@@ -435,6 +435,10 @@ class SqliteStore:
     async def release_held(self, now: datetime, limit: int = 1_000) -> list[OutboxRow]:
         return await self._write(queries.release_held, now, limit)
 
+    async def hold(self, rows: Sequence[tuple[int, datetime]]) -> None:
+        if rows:
+            await self._write(queries.hold, rows, self._now())
+
     async def next_held(self) -> datetime | None:
         return await self._read(queries.next_held)
 

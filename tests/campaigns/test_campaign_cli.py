@@ -28,7 +28,9 @@ trigger: {keyword: AVIS}
 number: "36111"
 questions:
   - id: note
-    ask: "Bonjour {contact.name|default('cher client')}, quelle note sur 10 pour votre visite du {contact.visite} ?"
+    ask: >-
+      Bonjour {contact.name|default('cher client')}, quelle note sur 10
+      pour votre visite du {contact.visite} ?
     type: number
 outro: "Merci !"
 """
