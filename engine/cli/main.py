@@ -12,6 +12,7 @@ from engine import __version__
 from engine.cli.chat import chat_command
 from engine.cli.contacts import contacts_group
 from engine.cli.ops import backup_command, status_command
+from engine.cli.report import report_command
 from engine.cli.results import results_command
 from engine.cli.testcmd import test_command
 from engine.errors import RuleError, TwowayError, render_all
@@ -177,6 +178,7 @@ cli.add_command(status_command)
 cli.add_command(backup_command)
 cli.add_command(contacts_group)
 cli.add_command(results_command)
+cli.add_command(report_command)
 
 
 def main() -> None:
