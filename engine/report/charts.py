@@ -8,7 +8,6 @@ the caller's choosing, so the page is the same for the same data.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -16,22 +15,17 @@ import pygal
 from markupsafe import Markup
 from pygal.style import Style
 
+from engine.report.offline import remote_references
 from engine.report.timeline import Timeline
 from engine.results.model import CampaignResult, PollResult
 
 __all__ = [
-    "REMOTE",
     "answer_text",
     "campaign_chart",
     "distribution_chart",
     "poll_chart",
     "timeline_chart",
 ]
-
-REMOTE = re.compile(
-    r"""(?:\b(?:href|src)\s*=\s*["']?\s*(?:https?:)?//)|@import|url\(\s*["']?(?:https?:)?//""", re.I
-)
-"""Anything in a page that would make a browser fetch from elsewhere."""
 
 _STYLE = Style(
     background="white",
@@ -76,8 +70,9 @@ def _svg(chart: Any, ident: str) -> Markup:
     chart.uuid = ident  # the id of the <svg> and the scope of its CSS: one per chart of the page
     chart.add_xml_filter(_strip)
     svg = str(chart.render(is_unicode=True))
-    if REMOTE.search(svg):
-        raise ValueError(f"chart {ident} refers to something remote")
+    found = remote_references(svg)
+    if found:
+        raise ValueError(f"chart {ident} would load or run something: {found[0]}")
     return Markup(svg)  # pygal's serialiser escaped every text and attribute
 
 

@@ -14,6 +14,7 @@ from markupsafe import Markup
 
 from engine.report import charts
 from engine.report.data import Report
+from engine.report.offline import remote_references
 from engine.results.model import FlowResult, PollResult, SurveyResult
 
 __all__ = ["TEMPLATE", "render_html"]
@@ -90,6 +91,7 @@ def render_html(report: Report) -> str:
     """The report as one HTML page, self-contained: no scripts, no links, nothing remote."""
     template = _environment().get_template(TEMPLATE)
     page = template.render(report=report, **_sections(report))
-    if charts.REMOTE.search(page):
-        raise ValueError("the report refers to something remote")
+    found = remote_references(page)
+    if found:
+        raise ValueError(f"the report would load or run something: {found[0]}")
     return page
