@@ -34,9 +34,11 @@ def chromium_path() -> str | None:
     return shutil.which("chromium")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def browser() -> Iterator[object]:
-    """A headless chromium (a playwright ``Browser``) for the whole session."""
+    """A headless chromium (a playwright ``Browser``), for one test: playwright's sync API
+    holds an event loop on this thread while it runs, which ``asyncio.run`` (the engine's
+    commands, other tests) cannot share, so it must not outlive the test."""
     executable = chromium_path()
     if executable is None:
         pytest.fail(
