@@ -43,7 +43,12 @@ def test_the_report_shows_its_polls_and_charts_and_fetches_nothing(
         requests: list[str] = []
         page.on("request", lambda request: requests.append(request.url))
         dialogs: list[str] = []
-        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+
+        def on_dialog(dialog: Any) -> None:
+            dialogs.append(dialog.message)
+            dialog.dismiss()
+
+        page.on("dialog", on_dialog)
         page.goto(page_file.as_uri(), wait_until="load")
 
         text = page.inner_text("body")
