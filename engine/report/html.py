@@ -41,7 +41,8 @@ def _percent(part: float, whole: float = 1.0) -> str:
 
 
 class _Ids:
-    """Chart ids, in the order the page shows them: ``chart-1``, ``chart-2``, …"""
+    """Chart ids, in the order the page shows them: ``report-1``, ``report-2``, … (the ``<svg>``
+    of each is ``chart-report-1``, …)."""
 
     def __init__(self) -> None:
         self.n = 0
