@@ -7,6 +7,9 @@ import re
 import subprocess
 from pathlib import Path
 
+import pytest
+
+from tests.support import browser
 from tests.support.browser import SETUP
 
 REPO = Path(__file__).resolve().parents[2]
@@ -29,3 +32,11 @@ def test_the_set_up_script_is_executable_bash() -> None:
     assert os.access(script, os.X_OK)
     assert script.read_text(encoding="utf-8").startswith("#!/usr/bin/env bash\n")
     subprocess.run(["bash", "-n", str(script)], check=True, timeout=30)
+
+
+def test_a_missing_chromium_fails_the_test_naming_the_script(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(browser, "chromium_path", lambda: None)
+    with pytest.raises(pytest.fail.Exception, match="chromium is missing: run tests/setup-browser"):
+        browser.require_chromium()

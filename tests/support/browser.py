@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-__all__ = ["ARGS", "SETUP", "browser", "chromium_path"]
+__all__ = ["ARGS", "SETUP", "browser", "chromium_path", "require_chromium"]
 
 SETUP = "tests/setup-browser"
 ARGS = [
@@ -34,11 +34,8 @@ def chromium_path() -> str | None:
     return shutil.which("chromium")
 
 
-@pytest.fixture
-def browser() -> Iterator[object]:
-    """A headless chromium (a playwright ``Browser``), for one test: playwright's sync API
-    holds an event loop on this thread while it runs, which ``asyncio.run`` (the engine's
-    commands, other tests) cannot share, so it must not outlive the test."""
+def require_chromium() -> str:
+    """Where chromium is; fail the test (never skip it) naming the set-up script if nowhere."""
     executable = chromium_path()
     if executable is None:
         pytest.fail(
@@ -46,16 +43,21 @@ def browser() -> Iterator[object]:
             "install), then run the tests again",
             pytrace=False,
         )
+    return executable
+
+
+@pytest.fixture
+def browser() -> Iterator[object]:
+    """A headless chromium (a playwright ``Browser``), for one test: playwright's sync API
+    holds an event loop on this thread while it runs, which ``asyncio.run`` (the engine's
+    commands, other tests) cannot share, so it must not outlive the test."""
+    executable = require_chromium()
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        pytest.fail(
-            "the playwright package is missing: pip install -e '.[test]'", pytrace=False
-        )
+        pytest.fail("the playwright package is missing: pip install -e '.[test]'", pytrace=False)
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=executable, headless=True, args=ARGS
-        )
+        launched = playwright.chromium.launch(executable_path=executable, headless=True, args=ARGS)
         try:
             yield launched
         finally:
