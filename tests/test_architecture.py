@@ -34,6 +34,7 @@ RANKS = {
     "testing": 7,
     "app": 7,
     "web": 8,
+    "report": 8,
     "cli": 9,
     "__main__": 10,
 }

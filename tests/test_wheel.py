@@ -1,4 +1,4 @@
-"""An installed wheel, not only a checkout, finds its schemas, grammar and demo rules."""
+"""An installed wheel, not only a checkout, finds its schemas, grammar, demo rules and templates."""
 
 from __future__ import annotations
 
@@ -38,6 +38,7 @@ def test_wheel_ships_schemas_grammar_and_rules_and_runs_from_them(tmp_path: Path
     assert "engine/dsl/grammar.lark" in names
     assert "engine/data/rules/contest.yaml" in names
     assert "engine/py.typed" in names
+    assert "engine/report/templates/report.html.j2" in names
 
     target = tmp_path / "site"
     subprocess.run(
@@ -94,3 +95,27 @@ def test_wheel_ships_schemas_grammar_and_rules_and_runs_from_them(tmp_path: Path
         check=False,
     )
     assert chat.stdout == "< Thanks! Your vote for Paper Planes is counted.\n"
+    # the report's template is found in the installed package
+    store = work / "twoway.db"
+    create = (
+        "import asyncio, sys\n"
+        "from engine.store import SqliteStore\n"
+        "async def main():\n"
+        "    async with SqliteStore(sys.argv[1]):\n"
+        "        pass\n"
+        "asyncio.run(main())\n"
+    )
+    subprocess.run(
+        [sys.executable, "-c", create, str(store)], check=True, env=env, cwd=work, timeout=60
+    )
+    report = subprocess.run(
+        [sys.executable, "-m", "engine", "report", "--db", str(store), "--rules", rules,
+         "--html", "report.html"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=work,
+        check=False,
+    )  # fmt: skip
+    assert report.returncode == 0, report.stderr
+    assert "Song of the year" in (work / "report.html").read_text(encoding="utf-8")

@@ -13,6 +13,7 @@ from engine.cli.campaign import campaign_group
 from engine.cli.chat import chat_command
 from engine.cli.contacts import contacts_group
 from engine.cli.ops import backup_command, status_command
+from engine.cli.report import report_command
 from engine.cli.results import results_command
 from engine.cli.testcmd import test_command
 from engine.core.fileclock import ENV, ClockFileError, FileClock, from_environment
@@ -210,6 +211,7 @@ cli.add_command(backup_command)
 cli.add_command(contacts_group)
 cli.add_command(results_command)
 cli.add_command(campaign_group)
+cli.add_command(report_command)
 
 
 def main() -> None:

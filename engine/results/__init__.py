@@ -1,8 +1,9 @@
-"""Own the results read model: polls, surveys and flows, computed once, rendered several ways."""
+"""Own the results read model: polls, surveys, flows and campaigns, rendered several ways."""
 
 from __future__ import annotations
 
 from engine.results.model import (
+    CampaignResult,
     FlowResult,
     PollResult,
     Respondent,
@@ -15,6 +16,7 @@ from engine.results.render import FORMATS, render_csv, render_json, render_table
 
 __all__ = [
     "FORMATS",
+    "CampaignResult",
     "FlowResult",
     "PollResult",
     "Respondent",

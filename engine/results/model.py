@@ -14,6 +14,7 @@ from engine.ruleset.ruleset import RuleSet
 from engine.store import SqliteStore
 
 __all__ = [
+    "CampaignResult",
     "FlowResult",
     "PollResult",
     "Respondent",
@@ -78,6 +79,27 @@ class FlowResult:
 
 
 Result = PollResult | SurveyResult | FlowResult
+
+
+@dataclass(frozen=True, slots=True)
+class CampaignResult:
+    """A campaign (an outbound send to a list): its recipients, and what became of the messages
+    sent to them, up to the replies and opt-outs they drew."""
+
+    name: str  # the campaign's file id
+    title: str
+    status: str  # draft | scheduled | running | paused | cancelled | done
+    recipients: int
+    sent: int
+    delivered: int
+    failed: int
+    replied: int
+    opted_out: int
+    held: int
+
+    @property
+    def response_rate(self) -> float:
+        return self.replied / self.sent if self.sent else 0.0
 
 
 def result_names(ruleset: RuleSet) -> list[str]:

@@ -1,7 +1,8 @@
 """Own the renderings of results: an aligned text table, CSV, JSON and XLSX, from one model.
 
 Every result becomes blocks (a title, a header row, data rows) and every format writes those
-blocks; JSON writes the records themselves, with stable keys.
+blocks; JSON writes the records themselves, with stable keys. Campaigns, when given, are one
+more block after the results: a "campaigns" table, CSV section, JSON list and XLSX sheet.
 """
 
 from __future__ import annotations
@@ -14,12 +15,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import IO, Any
 
-from engine.results.model import FlowResult, PollResult, Result, SurveyResult
+from engine.results.model import CampaignResult, FlowResult, PollResult, Result, SurveyResult
 
 __all__ = [
+    "CAMPAIGN_HEADER",
     "FORMATS",
     "Block",
     "blocks",
+    "campaign_block",
     "render_csv",
     "render_json",
     "render_table",
@@ -28,6 +31,20 @@ __all__ = [
 ]
 
 FORMATS = ("table", "csv", "json", "xlsx")
+
+CAMPAIGN_HEADER = (
+    "campaign",
+    "title",
+    "status",
+    "recipients",
+    "sent",
+    "delivered",
+    "failed",
+    "replied",
+    "opted_out",
+    "held",
+    "response_rate",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +121,30 @@ def _flow_blocks(flow: FlowResult) -> list[Block]:
     ]
 
 
+def campaign_block(campaigns: Sequence[CampaignResult]) -> Block:
+    """One row per campaign, in the order given: its counts and its response rate."""
+    return Block(
+        "campaigns",
+        CAMPAIGN_HEADER,
+        tuple(
+            (
+                c.name,
+                c.title,
+                c.status,
+                c.recipients,
+                c.sent,
+                c.delivered,
+                c.failed,
+                c.replied,
+                c.opted_out,
+                c.held,
+                round(c.response_rate, 4),
+            )
+            for c in campaigns
+        ),
+    )
+
+
 def _text(value: Any) -> str:
     """A cell as text: nothing for None, ISO 8601 for times, the value itself otherwise."""
     if value is None:
@@ -115,17 +156,24 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def render_table(results: Sequence[Result]) -> str:
-    """Readable text: each result's title, then its tables, columns aligned."""
+def render_table(results: Sequence[Result], campaigns: Sequence[CampaignResult] = ()) -> str:
+    """Readable text: each result's title, then its tables, columns aligned; then the
+    campaigns' table, if there are campaigns."""
     from rich import box
     from rich.console import Console
     from rich.table import Table
 
     buffer = io.StringIO()
     console = Console(file=buffer, width=200, color_system=None, highlight=False)
-    for result in results:
-        console.print(f"{result.name}: {result.title}")
-        for block in blocks(result):
+    shown: list[tuple[str | None, list[Block]]] = [
+        (f"{result.name}: {result.title}", blocks(result)) for result in results
+    ]
+    if campaigns:
+        shown.append((None, [campaign_block(campaigns)]))
+    for heading, tables in shown:
+        if heading is not None:
+            console.print(heading, markup=False)
+        for block in tables:
             table = Table(title=block.title, title_justify="left", box=box.SIMPLE, min_width=20)
             for column in block.header:
                 table.add_column(column, overflow="fold")
@@ -135,9 +183,10 @@ def render_table(results: Sequence[Result]) -> str:
     return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines()) + "\n"
 
 
-def render_csv(results: Sequence[Result]) -> str:
+def render_csv(results: Sequence[Result], campaigns: Sequence[CampaignResult] = ()) -> str:
     """One CSV text: one section per table of each result, separated by a blank line; each
-    section has its header row, whose first column is ``result`` (the result's name)."""
+    section has its header row, whose first column is ``result`` (the result's name). The
+    campaigns, if any, are the last section, whose first column is ``campaign``."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     first = True
@@ -148,6 +197,12 @@ def render_csv(results: Sequence[Result]) -> str:
             first = False
             writer.writerow(("result", *block.header))
             writer.writerows((result.name, *(_text(c) for c in row)) for row in block.rows)
+    if campaigns:
+        if not first:
+            out.write("\n")
+        block = campaign_block(campaigns)
+        writer.writerow(block.header)
+        writer.writerows(tuple(_text(c) for c in row) for row in block.rows)
     return out.getvalue()
 
 
@@ -196,9 +251,29 @@ def _json_of(result: Result) -> dict[str, Any]:
     }
 
 
-def render_json(results: Sequence[Result]) -> str:
-    """``{"results": [...]}``, one object per result with a ``kind`` and stable keys."""
-    document = {"results": [_json_of(result) for result in results]}
+def _json_of_campaign(campaign: CampaignResult) -> dict[str, Any]:
+    return {
+        "name": campaign.name,
+        "title": campaign.title,
+        "status": campaign.status,
+        "recipients": campaign.recipients,
+        "sent": campaign.sent,
+        "delivered": campaign.delivered,
+        "failed": campaign.failed,
+        "replied": campaign.replied,
+        "opted_out": campaign.opted_out,
+        "held": campaign.held,
+        "response_rate": campaign.response_rate,
+    }
+
+
+def render_json(results: Sequence[Result], campaigns: Sequence[CampaignResult] = ()) -> str:
+    """``{"results": [...], "campaigns": [...]}``: one object per result with a ``kind`` and
+    stable keys, one per campaign (the list is empty when there are none)."""
+    document = {
+        "results": [_json_of(result) for result in results],
+        "campaigns": [_json_of_campaign(campaign) for campaign in campaigns],
+    }
     return json.dumps(document, ensure_ascii=False, indent=2, default=_text) + "\n"
 
 
@@ -222,9 +297,11 @@ def sheet_title(name: str, taken: set[str]) -> str:
     return title
 
 
-def write_xlsx(results: Sequence[Result], target: IO[bytes]) -> None:
+def write_xlsx(
+    results: Sequence[Result], target: IO[bytes], campaigns: Sequence[CampaignResult] = ()
+) -> None:
     """One sheet per result, named after it: its tables one under the other, each with a
-    header row, a blank row between them."""
+    header row, a blank row between them; then a "campaigns" sheet, if there are campaigns."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -232,9 +309,12 @@ def write_xlsx(results: Sequence[Result], target: IO[bytes]) -> None:
     default = book.active
     taken: set[str] = set()
     bold = Font(bold=True)
-    for result in results:
-        sheet = book.create_sheet(sheet_title(result.name, taken))
-        for i, block in enumerate(blocks(result)):
+    sheets = [(result.name, blocks(result)) for result in results]
+    if campaigns:
+        sheets.append(("campaigns", [campaign_block(campaigns)]))
+    for name, tables in sheets:
+        sheet = book.create_sheet(sheet_title(name, taken))
+        for i, block in enumerate(tables):
             if i:
                 sheet.append([])
             sheet.append(list(block.header))

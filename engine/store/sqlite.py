@@ -41,7 +41,7 @@ from engine.core.records import (
     Work,
 )
 from engine.errors import StoreError, StoreUnavailable
-from engine.store import campaigns, contacts, queries
+from engine.store import campaigns, contacts, queries, reports
 from engine.store.codec import time_in
 from engine.store.files import create_private, make_private
 from engine.store.migrations import MIGRATIONS, Migration, apply_migrations
@@ -535,6 +535,12 @@ class SqliteStore:
 
     async def inbound_rows(self) -> list[Inbound]:
         return await self._read(queries.inbound_rows)
+
+    async def inbound_quarters(
+        self, since: datetime | None = None, until: datetime | None = None
+    ) -> list[tuple[datetime, int]]:
+        """Messages received per quarter hour (UTC), oldest first: see ``reports``."""
+        return await self._read(reports.inbound_quarters, since, until)
 
     async def events(
         self, contact: Address | None = None, type: str | None = None

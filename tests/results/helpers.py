@@ -48,7 +48,7 @@ async def _fill(db: Path, ruleset: RuleSet) -> None:
             clock.advance(timedelta(minutes=1))
         for i in range(TWICE):
             await h.send(phone(i), POLL_NUMBER, "VOTE C")
-        await _surveys(h, clock)
+        await fill_surveys(h, clock)
         await h.start_flow(phone(900), POLL_NUMBER, "appointment", _appt())
         await h.send(phone(900), POLL_NUMBER, "yes")
         await h.start_flow(phone(901), POLL_NUMBER, "appointment", _appt())
@@ -63,7 +63,7 @@ def _appt() -> dict[str, object]:
     return {"appt": {"at": "2026-01-08T14:30:00+01:00"}}
 
 
-async def _surveys(h: Harness, clock: FixedClock) -> None:
+async def fill_surveys(h: Harness, clock: FixedClock) -> None:
     """Three complete surveys, one stopped after the first answer, one after the intro."""
     script = [
         ["SURVEY", "7", "oui", "More jazz records please"],
