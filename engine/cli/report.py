@@ -10,7 +10,7 @@ from engine.cli.ops import config_or_exit, fail, run_on_store, store_or_exit
 from engine.cli.results import _ruleset, _write_private
 from engine.core.clock import SystemClock
 from engine.report import DEFAULT_TITLE, gather, render_html
-from engine.results import result_names
+from engine.results import select
 from engine.store import MEMORY
 
 __all__ = ["report_command"]
@@ -62,14 +62,14 @@ def report_command(
     config = config_or_exit(config_path)
     store = store_or_exit(config, db, memory=f"no store at {MEMORY}")
     ruleset = _ruleset(rules_path or config.rules_path(), config.timezone)
-    known = result_names(ruleset)
-    unknown = [name for name in names if name not in known]
-    if unknown:
-        listed = ", ".join(known) or "none"
-        fail(f"no poll, survey or flow named '{unknown[0]}' (known: {listed})")
+    try:
+        flows, campaigns = select(ruleset, names)
+    except KeyError as exc:
+        fail(str(exc.args[0]))
     now = SystemClock().now()
     report = run_on_store(
-        store, lambda opened: gather(opened, ruleset, names, now=now, title=title)
+        store,
+        lambda opened: gather(opened, ruleset, flows, now=now, title=title, campaigns=campaigns),
     )
     page = render_html(report)
     _write_private(html_path, lambda handle: handle.write(page.encode("utf-8")))

@@ -14,17 +14,19 @@ from engine.cli.ops import config_or_exit, fail, run_on_store, store_or_exit
 from engine.errors import render_all
 from engine.results import (
     FORMATS,
+    CampaignResult,
     Result,
+    compute_campaigns,
     compute_results,
     render_csv,
     render_json,
     render_table,
-    result_names,
+    select,
     write_xlsx,
 )
 from engine.ruleset.compiler import compile_rules
 from engine.ruleset.ruleset import RuleSet
-from engine.store import MEMORY
+from engine.store import MEMORY, SqliteStore
 from engine.store.files import open_private
 
 __all__ = ["results_command"]
@@ -38,8 +40,21 @@ def _ruleset(path: Path, timezone: str | None) -> RuleSet:
     return compiled.ruleset
 
 
-def _compute(store_path: str, ruleset: RuleSet, names: tuple[str, ...]) -> list[Result]:
-    return run_on_store(store_path, lambda store: compute_results(store, ruleset, names))
+def _compute(
+    store_path: str, ruleset: RuleSet, names: tuple[str, ...]
+) -> tuple[list[Result], list[CampaignResult]]:
+    """The results and the campaigns ``names`` selects (all of them when there are none)."""
+    try:
+        flows, campaigns = select(ruleset, names)
+    except KeyError as exc:
+        fail(str(exc.args[0]))
+
+    async def work(store: SqliteStore) -> tuple[list[Result], list[CampaignResult]]:
+        results = [] if flows == [] else await compute_results(store, ruleset, flows or ())
+        started = [] if campaigns == [] else await compute_campaigns(store, campaigns)
+        return results, started
+
+    return run_on_store(store_path, work)
 
 
 def _write_private(target: Path, write: Callable[[IO[bytes]], object]) -> None:
@@ -105,19 +120,14 @@ def results_command(
     config = config_or_exit(config_path)
     store = store_or_exit(config, db, memory=f"no store at {MEMORY}")
     ruleset = _ruleset(rules_path or config.rules_path(), config.timezone)
-    known = result_names(ruleset)
-    unknown = [name for name in names if name not in known]
-    if unknown:
-        listed = ", ".join(known) or "none"
-        fail(f"no poll, survey or flow named '{unknown[0]}' (known: {listed})")
-    results = _compute(store, ruleset, names)
+    results, campaigns = _compute(store, ruleset, names)
     if format_ == "xlsx":
         assert output is not None
-        _write_private(output, lambda handle: write_xlsx(results, handle))
+        _write_private(output, lambda handle: write_xlsx(results, handle, campaigns))
         click.echo(f"results written to {output}", err=True)
         return
     render = {"table": render_table, "csv": render_csv, "json": render_json}[format_]
-    text = render(results)
+    text = render(results, campaigns)
     if output is None:
         click.echo(text, nl=False)
         return

@@ -13,7 +13,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from engine.report.timeline import Timeline, timeline
-from engine.results.model import CampaignResult, Result, compute_results
+from engine.results.model import CampaignResult, Result, compute_campaigns, compute_results
 from engine.ruleset.ruleset import RuleSet
 from engine.store import SqliteStore
 
@@ -37,15 +37,19 @@ class Report:
 async def gather(
     store: SqliteStore,
     ruleset: RuleSet,
-    names: Sequence[str] = (),
+    names: Sequence[str] | None = None,
     *,
     now: datetime,
     title: str = DEFAULT_TITLE,
-    campaigns: Sequence[CampaignResult] = (),
+    campaigns: Sequence[str] | None = None,
 ) -> Report:
-    """The report of ``names`` (every poll, survey and flow when empty; an unknown name raises
-    KeyError), the ``campaigns`` given, and every message received, made at ``now``."""
-    results = await compute_results(store, ruleset, names)
+    """The report of the polls, surveys and flows ``names`` (all of them when None; an unknown
+    name raises KeyError), of the started ``campaigns`` (all of them when None), and every
+    message received, made at ``now``."""
+    results: list[Result] = []
+    if names is None or names:
+        results = await compute_results(store, ruleset, names or ())
+    started = [] if campaigns == [] else await compute_campaigns(store, campaigns)
     zone = ZoneInfo(ruleset.settings.timezone)
     quarters = await store.inbound_quarters()
     return Report(
@@ -53,6 +57,6 @@ async def gather(
         generated=now.astimezone(zone),
         timezone=ruleset.settings.timezone,
         results=tuple(results),
-        campaigns=tuple(campaigns),
+        campaigns=tuple(started),
         replies=timeline(quarters, zone),
     )

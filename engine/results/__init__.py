@@ -9,8 +9,10 @@ from engine.results.model import (
     Respondent,
     Result,
     SurveyResult,
+    compute_campaigns,
     compute_results,
     result_names,
+    select,
 )
 from engine.results.render import FORMATS, render_csv, render_json, render_table, write_xlsx
 
@@ -22,10 +24,12 @@ __all__ = [
     "Respondent",
     "Result",
     "SurveyResult",
+    "compute_campaigns",
     "compute_results",
     "render_csv",
     "render_json",
     "render_table",
     "result_names",
+    "select",
     "write_xlsx",
 ]

@@ -20,8 +20,10 @@ __all__ = [
     "Respondent",
     "Result",
     "SurveyResult",
+    "compute_campaigns",
     "compute_results",
     "result_names",
+    "select",
     "survey_questions",
 ]
 
@@ -103,8 +105,53 @@ class CampaignResult:
 
 
 def result_names(ruleset: RuleSet) -> list[str]:
-    """The names with results, in the rule set's order: polls, surveys and flows."""
-    return [f.id for f in ruleset.flows.values() if f.kind in ("poll", "survey", "flow")]
+    """The names with results, in the rule set's order: polls, surveys and flows (a campaign's
+    own one-message flow is the campaign's: its results are the campaign's)."""
+    return [
+        f.id
+        for f in ruleset.flows.values()
+        if f.kind in ("poll", "survey", "flow") and f.id not in ruleset.campaigns
+    ]
+
+
+def select(ruleset: RuleSet, names: Sequence[str]) -> tuple[list[str] | None, list[str] | None]:
+    """``names`` as (polls, surveys and flows; campaigns); None for "all of them" (no names).
+    An unknown name raises KeyError with a message that lists the known ones."""
+    if not names:
+        return None, None
+    known = result_names(ruleset)
+    campaigns = list(ruleset.campaigns)
+    unknown = [name for name in names if name not in known and name not in campaigns]
+    if unknown:
+        listed = ", ".join(known + campaigns) or "none"
+        raise KeyError(f"no poll, survey, flow or campaign named '{unknown[0]}' (known: {listed})")
+    return [n for n in names if n in known], [n for n in names if n in campaigns]
+
+
+async def compute_campaigns(
+    store: SqliteStore, names: Sequence[str] | None = None
+) -> list[CampaignResult]:
+    """Every started campaign (of ``names`` when given), where it stands now."""
+    found: list[CampaignResult] = []
+    for row in await store.all_campaigns():
+        if names is not None and row.name not in names:
+            continue
+        status = await store.campaign_status(row)
+        found.append(
+            CampaignResult(
+                name=row.name,
+                title=row.title,
+                status=row.status,
+                recipients=row.recipients,
+                sent=status.sent,
+                delivered=status.delivered,
+                failed=status.failed,
+                replied=status.replied,
+                opted_out=status.opted_out,
+                held=status.held,
+            )
+        )
+    return found
 
 
 async def compute_results(

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from engine.campaigns.plan import Candidate, make_plan
 from engine.core.clock import FixedClock
+from engine.results import compute_campaigns
 from engine.ruleset.compiler import compile_rules
 from engine.ruleset.ruleset import RuleSet
 from engine.testing import Harness
@@ -132,6 +133,16 @@ async def test_replies_and_opt_outs_are_credited_to_the_campaign(tmp_path: Path)
         await harness.send(PHONES[1], NUMBER, "STOP")
         status = await harness.store.campaign_status(await harness.store.campaign("janvier"))
         assert (status.started, status.replied, status.opted_out) == (2, 2, 1)
+        clock.advance(timedelta(seconds=1))
+        assert await tick(harness) == []  # no one waits: the campaign is done
+        [result] = await compute_campaigns(harness.store)
+        assert (result.name, result.status, result.recipients, result.sent) == (
+            "janvier",
+            "done",
+            2,
+            2,
+        )
+        assert (result.replied, result.opted_out, result.response_rate) == (2, 1, 1.0)
 
 
 async def test_one_opted_out_after_the_start_and_one_over_the_cap_are_skipped(

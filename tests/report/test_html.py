@@ -105,7 +105,7 @@ def test_an_unknown_name_is_refused(made: ReportMade, tmp_path: Path) -> None:
         "--html", str(tmp_path / "r.html"),
     )  # fmt: skip
     assert outcome.exit_code == 1
-    assert "no poll, survey or flow named 'nope'" in outcome.output
+    assert "no poll, survey, flow or campaign named 'nope'" in outcome.output
     assert not (tmp_path / "r.html").exists()
 
 
