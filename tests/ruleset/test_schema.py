@@ -78,7 +78,7 @@ def _doc_examples() -> list[str]:
 
 def test_docs_have_the_examples() -> None:
     firsts = [block.split(":", 1)[0] for block in _doc_examples()]
-    assert firsts == ["autoreply", "poll", "survey", "flow", "settings", "tests"]
+    assert firsts == ["autoreply", "poll", "survey", "flow", "campaign", "settings", "tests"]
 
 
 @pytest.mark.parametrize("block", _doc_examples(), ids=lambda b: b.split(":", 1)[0])
