@@ -52,7 +52,12 @@ def reachable(sender: str, phone: str, country: str | None) -> bool:
     """A short code (no ``+``, at most 8 digits) reaches its own country only."""
     if sender.startswith("+") or len(sender) > 8 or country is None:
         return True
-    try:
+    code = phonenumbers.country_code_for_region(country.upper())
+    if not code or not phone.startswith(f"+{code}"):
+        return False
+    if len(phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(code, ())) == 1:
+        return True  # the country has its calling code to itself: no need to parse
+    try:  # a shared calling code (+1, +7…): which country of it
         region = phonenumbers.region_code_for_number(phonenumbers.parse(phone, None))
     except phonenumbers.NumberParseException:
         return False
@@ -97,6 +102,7 @@ def make_plan(
         excluded[why] += 1
         recipients.append(Recipient(value[:64] or "?", "UTC", reason=why))
     base = max(now, campaign.at) if campaign.at else now
+    allowed: dict[tuple[str, datetime], datetime] = {}
     for candidate in candidates:
         phone = candidate.phone
         if phone in kept:
@@ -126,7 +132,10 @@ def make_plan(
             recipients.append(Recipient(phone, zone.key, reason=reason))
             continue
         if window is not None:
-            due = window.next_allowed(due, zone)
+            key = (zone.key, due)
+            if key not in allowed:  # most recipients share a zone and a time
+                allowed[key] = window.next_allowed(due, zone)
+            due = allowed[key]
         kept[phone] = candidate
         recipients.append(Recipient(phone, zone.key, due.astimezone(UTC), candidate.params))
     return Plan(campaign, recipients, kept, excluded)

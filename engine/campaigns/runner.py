@@ -30,7 +30,14 @@ __all__ = ["DEFAULT_RATE", "TICK", "CampaignLoop"]
 log = logging.getLogger(__name__)
 
 TICK = 0.25
-"""Seconds between two looks at the running campaigns."""
+"""Seconds between two looks at the store when no campaign runs."""
+
+PACE_TICK = 0.05
+"""Seconds between two looks while campaigns run: each starts a few recipients at a time, so
+that a second sees its throughput, not a burst and a pause."""
+
+BURST = 0.25
+"""Seconds of a campaign's throughput its bucket holds at most (for a late tick)."""
 
 DEFAULT_RATE = 20.0
 """Messages per second of a campaign when neither it nor its number sets a throughput."""
@@ -49,10 +56,16 @@ class _Bucket:
 
     def fill(self, now: datetime) -> int:
         elapsed = max(0.0, (now - self.stamp).total_seconds())
-        # At most one second's worth: a jump of the clock (or a pause) is no licence to burst.
-        self.tokens = min(max(1.0, self.rate), self.tokens + elapsed * self.rate)
+        # At most BURST seconds' worth: a late tick catches up, a jump of the clock does not.
+        self.tokens = min(max(1.0, self.rate * BURST), self.tokens + elapsed * self.rate)
         self.stamp = now
         return int(self.tokens)
+
+    def spend(self, taken: int, asked: int) -> None:
+        """``taken`` of ``asked`` recipients were started. When fewer were due than the bucket
+        allowed, the rest is not saved up: after quiet hours, the held recipients leave at the
+        pace from the first second, not in a burst of credit earned while they waited."""
+        self.tokens = 0.0 if taken < asked else self.tokens - taken
 
 
 class CampaignLoop:
@@ -113,7 +126,7 @@ class CampaignLoop:
             bucket = self._buckets.get(campaign.id)
             if bucket is None:
                 rate = self.rate(campaign)
-                bucket = self._buckets[campaign.id] = _Bucket(rate, max(1.0, rate * TICK), now)
+                bucket = self._buckets[campaign.id] = _Bucket(rate, 1.0, now)
             most = bucket.fill(now)
             if most < 1:
                 continue
@@ -125,7 +138,7 @@ class CampaignLoop:
                     log.warning("campaign %s waits: %s", campaign.name, exc)
                 continue
             self._missing.discard(campaign.id)
-            bucket.tokens -= done
+            bucket.spend(done, most)
             taken += done
         live = {c.id for c in running}
         for gone in set(self._buckets) - live:
@@ -144,4 +157,4 @@ class CampaignLoop:
                 )
             except Exception:
                 log.exception("the campaign loop failed; it tries again")
-            await asyncio.sleep(TICK)
+            await asyncio.sleep(PACE_TICK if self._buckets else TICK)

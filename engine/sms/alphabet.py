@@ -46,6 +46,14 @@ _SEPTETS = {
 }
 
 
+_BASIC_SET = frozenset(_BASIC)
+
+
+def is_basic_gsm7(text: str) -> bool:
+    """True when every character of ``text`` is in GSM 03.38's basic table (one septet each)."""
+    return _BASIC_SET.issuperset(text)
+
+
 def is_gsm7(text: str) -> bool:
     """Return True when every character of ``text`` is in GSM 03.38 (basic or extension)."""
     return GSM7_CHARS.issuperset(text)

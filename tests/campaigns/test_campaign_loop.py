@@ -93,28 +93,27 @@ async def tick(harness: Harness) -> list[tuple[str, str]]:
 async def test_recipients_go_at_the_pace_and_the_rest_wait_out_quiet_hours(tmp_path: Path) -> None:
     ruleset = rules(tmp_path, settings=SETTINGS, avis=SURVEY, janvier=CAMPAIGN)
     clock = FixedClock(FRIDAY_EVENING)
+    half = timedelta(seconds=0.5)  # 2/s: one recipient every half second
     async with Harness(ruleset, db=str(tmp_path / "t.db"), clock=clock) as harness:
         await start_campaign(harness, ruleset, "janvier", PHONES)
-        sent = await tick(harness)  # the bucket starts with one message
-        assert sent == [(PHONES[0], "Bonjour N0, quelle note sur 10 ?")]
-        clock.advance(timedelta(seconds=1))  # 2/s: two more
-        assert [p for p, _ in await tick(harness)] == PHONES[1:3]
-        clock.advance(timedelta(seconds=1))
-        assert [p for p, _ in await tick(harness)] == PHONES[3:5]
-        clock.advance(timedelta(seconds=1))  # 20:00:00 in Paris: quiet till Saturday 8:00
+        assert await tick(harness) == [(PHONES[0], "Bonjour N0, quelle note sur 10 ?")]
+        for phone in PHONES[1:6]:  # 19:59:57.5 … 19:59:59.5
+            clock.advance(half)
+            assert [p for p, _ in await tick(harness)] == [phone]
+        clock.advance(half)  # 20:00:00 in Paris: quiet until Saturday 08:00
         assert await tick(harness) == []
         status = await harness.store.campaign_status(await harness.store.campaign("janvier"))
-        assert (status.started, status.held, status.held_until) == (5, 5, SATURDAY_8AM)
+        assert (status.started, status.held, status.held_until) == (6, 4, SATURDAY_8AM)
         clock.set(SATURDAY_8AM - timedelta(seconds=1))
         assert await tick(harness) == []
         clock.set(SATURDAY_8AM)
-        # No burst after the window: one second's worth at most.
-        assert [p for p, _ in await tick(harness)] == PHONES[5:7]
-        clock.advance(timedelta(seconds=1))
-        assert [p for p, _ in await tick(harness)] == PHONES[7:9]
-        clock.advance(timedelta(seconds=1))
-        assert [p for p, _ in await tick(harness)] == PHONES[9:]
-        clock.advance(timedelta(seconds=1))
+        # No burst after the window: the pace from the first second, no credit saved up.
+        assert [p for p, _ in await tick(harness)] == PHONES[6:7]
+        assert await tick(harness) == []
+        for phone in PHONES[7:]:
+            clock.advance(half)
+            assert [p for p, _ in await tick(harness)] == [phone]
+        clock.advance(half)
         assert await tick(harness) == []
         row = await harness.store.campaign("janvier")
         assert row is not None and row.status == "done"
@@ -126,7 +125,7 @@ async def test_replies_and_opt_outs_are_credited_to_the_campaign(tmp_path: Path)
     async with Harness(ruleset, db=str(tmp_path / "t.db"), clock=clock) as harness:
         await start_campaign(harness, ruleset, "janvier", PHONES[:2])
         assert len(await tick(harness)) == 1
-        clock.advance(timedelta(seconds=1))
+        clock.advance(timedelta(seconds=0.5))
         assert len(await tick(harness)) == 1
         assert [m.text for m in await harness.send(PHONES[0], NUMBER, "9")] == ["Merci !"]
         await harness.send(PHONES[1], NUMBER, "STOP")
