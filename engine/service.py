@@ -30,7 +30,7 @@ from typing import Any, TypeVar
 from engine.core.clock import Clock, SystemClock
 from engine.core.ids import IdSource, RandomIds
 from engine.core.messages import Address, Inbound, unicode_problem
-from engine.core.model import Contact, Event, Input, Session, Sprint
+from engine.core.model import EMPTY, Contact, Event, Input, Session, Sprint, Tallies
 from engine.core.records import (
     Conversation,
     Decide,
@@ -320,6 +320,7 @@ class Service:
                 messages,
                 self._decider(ruleset, now),
                 replies_since=now - ruleset.settings.reply_window,
+                polls=ruleset.tallied,
             )
         except StoreUnavailable:
             pass  # committing them alone will tell (and log) whether the store writes at all
@@ -421,6 +422,7 @@ class Service:
             batch,
             self._decider(ruleset, now),
             replies_since=now - ruleset.settings.reply_window,
+            polls=ruleset.tallied,
         )
         self._processed(batch, steps, rows)
 
@@ -440,12 +442,17 @@ class Service:
     def _decider(self, ruleset: RuleSet, now: datetime) -> Decide:
         """The decision for one batch, run by the store inside the batch's transaction."""
 
-        def decide(conversations: dict[Key, Conversation], batch: Sequence[Work]) -> list[Step]:
+        def decide(
+            conversations: dict[Key, Conversation], batch: Sequence[Work], tallies: Tallies
+        ) -> list[Step]:
             steps: list[Step] = []
+            # The counts as the batch's votes change them: a later message sees the earlier ones.
+            counts = {poll: dict(choices) for poll, choices in tallies.items()}
             for work in batch:
                 key = conversation_key(work)
                 conversation = conversations.get(key) or Conversation(Contact(phone=key[0]), None)
-                sprint, at = self._step(ruleset, conversation, work, now)
+                seen: Tallies = {poll: dict(c) for poll, c in counts.items()} if counts else EMPTY
+                sprint, at = self._step(ruleset, conversation, work, now, seen)
                 steps.append(
                     Step(
                         contact=key[0],
@@ -457,13 +464,20 @@ class Service:
                         timer_id=work.id if isinstance(work, Timer) else None,
                     )
                 )
+                if counts and sprint.votes:
+                    _count_votes(counts, conversation.contact.votes, sprint)
                 conversations[key] = _advance(conversation, sprint, key[1])
             return steps
 
         return decide
 
     def _step(
-        self, ruleset: RuleSet, conversation: Conversation, work: Work, now: datetime
+        self,
+        ruleset: RuleSet,
+        conversation: Conversation,
+        work: Work,
+        now: datetime,
+        tallies: Tallies = EMPTY,
     ) -> tuple[Sprint, datetime]:
         session = conversation.session
         contact = conversation.contact
@@ -475,6 +489,7 @@ class Service:
                 message=work,
                 session_id=self.ids.new("s"),
                 recent_replies=conversation.recent_replies,
+                tallies=tallies,
             )
             return _safe_step(ruleset, session, inp, now), now
         at = min(work.due, now)
@@ -487,6 +502,7 @@ class Service:
                 work.number,
                 session_id=session.id,
                 recent_replies=conversation.recent_replies,
+                tallies=tallies,
             )
             return _safe_step(ruleset, session, inp, at), at
         inp = Input(
@@ -497,6 +513,7 @@ class Service:
             params=work.params,
             session_id=self.ids.new("s"),
             recent_replies=conversation.recent_replies,
+            tallies=tallies,
         )
         return _safe_step(ruleset, session, inp, at), at
 
@@ -542,6 +559,23 @@ async def _every_row(read: Callable[[int], Awaitable[list[T]]]) -> list[T]:
 
 def _due(session: Session, at: datetime) -> bool:
     return session.deadline is not None and session.deadline <= at
+
+
+def _count_votes(
+    counts: dict[str, dict[str, int]], before: Mapping[str, str], sprint: Sprint
+) -> None:
+    """Add the votes of ``sprint`` to ``counts`` (the polls counted only): a changed vote moves
+    from the contact's earlier choice (``before``, as the step saw it) to the new one."""
+    current = dict(before)
+    for vote in sprint.votes:
+        choices = counts.get(vote.poll)
+        earlier = current.get(vote.poll)
+        current[vote.poll] = vote.choice
+        if choices is None:
+            continue
+        if vote.replaces and earlier is not None:
+            choices[earlier] = max(0, choices.get(earlier, 0) - 1)
+        choices[vote.choice] = choices.get(vote.choice, 0) + 1
 
 
 def _advance(conversation: Conversation, sprint: Sprint, number: Address) -> Conversation:

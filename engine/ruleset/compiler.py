@@ -185,7 +185,12 @@ def compile_files(files: Sequence[Path], *, timezone: str | None = None) -> Comp
     if timezone:
         settings = _replace_timezone(settings, timezone)
     ruleset = RuleSet.build(
-        digest.hexdigest()[:12], builder.flows, builder.polls, settings, sorted(sources)
+        digest.hexdigest()[:12],
+        builder.flows,
+        builder.polls,
+        settings,
+        sorted(sources),
+        tallied=builder.tallied,
     )
     return Compiled(ruleset, [], sources, documents, reply_warnings(ruleset))
 
@@ -210,6 +215,8 @@ class _Builder:
         self.errors: list[RuleError] = []
         self._settings_file: str | None = None
         self._compilers: list[tuple[Source, StateCompiler, Flow]] = []
+        self.tallied: set[str] = set()
+        """The polls whose counts some expression reads (``poll.<id>.…``)."""
         self._order = 0
 
     def add(self, document: Document) -> None:
@@ -281,6 +288,7 @@ class _Builder:
             _check_keywords(src, flow, claims)
             _check_votes(src, flow, {p.id for p in self.polls})
             src.check_names(KNOWN_ROOTS)
+            self.tallied |= src.check_polls({p.id: p for p in self.polls})
             errors.extend(src.errors)
         return errors
 

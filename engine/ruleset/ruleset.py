@@ -8,7 +8,7 @@ catch-alls are tried in order.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,6 +47,9 @@ class RuleSet:
     polls: Mapping[str, Poll] = field(default_factory=dict)
     settings: Settings = field(default_factory=Settings)
     files: tuple[str, ...] = ()
+    tallied: frozenset[str] = frozenset()
+    """The polls whose counts the rules' expressions read (``poll.<id>.…``): the service reads
+    the votes of these, and only these, for each batch; none when no rule reads ``poll``."""
     _keywords: Mapping[str, tuple[_Keyword, ...]] = field(default_factory=dict, repr=False)
     _patterns: Mapping[str, tuple[Trigger, ...]] = field(default_factory=dict, repr=False)
     _open_patterns: tuple[Trigger, ...] = field(default=(), repr=False)
@@ -62,6 +65,8 @@ class RuleSet:
         polls: Sequence[Poll] = (),
         settings: Settings | None = None,
         files: Sequence[str] = (),
+        *,
+        tallied: Iterable[str] = (),
     ) -> RuleSet:
         keywords: dict[str, list[_Keyword]] = {}
         patterns: dict[str, list[Trigger]] = {}
@@ -91,6 +96,7 @@ class RuleSet:
             polls={poll.id: poll for poll in polls},
             settings=settings or Settings(),
             files=tuple(files),
+            tallied=frozenset(tallied),
             _keywords=index,
             _patterns={w: tuple(sorted(t, key=lambda t: t.order)) for w, t in patterns.items()},
             _open_patterns=tuple(sorted(open_patterns, key=lambda t: t.order)),
