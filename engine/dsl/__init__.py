@@ -7,7 +7,6 @@ raise ``EvalError``. The DSL knows nothing of YAML files or SMS transports.
 
 from __future__ import annotations
 
-from engine.dsl.compiler import NamePath
 from engine.dsl.conditions import Condition, compile_condition
 from engine.dsl.durations import parse_duration
 from engine.dsl.errors import DslError, EvalError
@@ -21,7 +20,6 @@ __all__ = [
     "Condition",
     "DslError",
     "EvalError",
-    "NamePath",
     "Pattern",
     "Template",
     "compile_condition",

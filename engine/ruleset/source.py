@@ -10,7 +10,6 @@ from typing import Any
 from engine.dsl import (
     Condition,
     DslError,
-    NamePath,
     Pattern,
     Template,
     compile_condition,
@@ -18,6 +17,7 @@ from engine.dsl import (
     compile_template,
     parse_duration,
 )
+from engine.dsl.compiler import NamePath
 from engine.errors import RuleError, Span, did_you_mean
 from engine.ruleset.loader import Document
 from engine.ruleset.model import Poll
