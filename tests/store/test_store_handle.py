@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 
 import pytest
@@ -11,7 +12,7 @@ from engine.core.messages import Outgoing
 from engine.core.model import Event, Sprint, Tallies, Vote
 from engine.core.records import Conversation, Key, Step, Work, conversation_key
 from engine.errors import StoreError
-from engine.store import SqliteStore
+from engine.store import SqliteStore, queries
 
 
 def echo(seen: list[tuple[Key, Conversation]]):  # type: ignore[no-untyped-def]
@@ -133,3 +134,19 @@ async def test_the_tallies_of_the_polls_asked_for_are_read_in_the_transaction(
     await store.process([received.message], voter(given), replies_since=T0, polls=("contest",))
     # no poll asked for: nothing read; then the votes committed by the earlier batches
     assert given == [{}, {"contest": {"A": 2}, "other": {}}, {"contest": {"A": 3}}]
+
+
+def _plan_of_tallies(conn: sqlite3.Connection) -> list[str]:
+    statements: list[str] = []
+    conn.set_trace_callback(statements.append)
+    try:
+        queries.tallies(conn, ["contest"])
+    finally:
+        conn.set_trace_callback(None)
+    [sql] = [s for s in statements if "votes" in s]
+    return [row[-1] for row in conn.execute(f"EXPLAIN QUERY PLAN {sql}")]
+
+
+async def test_the_tallies_are_read_from_an_index_alone(store: SqliteStore) -> None:
+    plan = await store._read(_plan_of_tallies)  # the plan of the very query the store runs
+    assert any("COVERING INDEX votes_tally" in step for step in plan), plan
