@@ -31,7 +31,7 @@ from engine.campaigns.runner import CampaignLoop
 from engine.core.clock import Clock, SystemClock
 from engine.core.ids import IdSource, RandomIds
 from engine.core.messages import Address, Inbound, unicode_problem
-from engine.core.model import Contact, Event, Input, Session, Sprint
+from engine.core.model import EMPTY, Contact, Event, Input, Session, Sprint, Tallies
 from engine.core.quiet import UTC_ZONE, recipient_zone, zone_named
 from engine.core.records import (
     CampaignRow,
@@ -336,6 +336,7 @@ class Service:
                 messages,
                 self._decider(ruleset, now),
                 replies_since=now - ruleset.settings.reply_window,
+                polls=ruleset.tallied,
             )
         except StoreUnavailable:
             pass  # committing them alone will tell (and log) whether the store writes at all
@@ -437,6 +438,7 @@ class Service:
             batch,
             self._decider(ruleset, now),
             replies_since=now - ruleset.settings.reply_window,
+            polls=ruleset.tallied,
         )
         self._processed(batch, steps, rows)
 
@@ -454,6 +456,7 @@ class Service:
             ruleset.settings.marketing_cap,
             self._decider(ruleset, now),
             replies_since=now - ruleset.settings.reply_window,
+            polls=ruleset.tallied,
         )
         self._processed([], steps, rows)
         return len(steps)
@@ -486,12 +489,17 @@ class Service:
     def _decider(self, ruleset: RuleSet, now: datetime) -> Decide:
         """The decision for one batch, run by the store inside the batch's transaction."""
 
-        def decide(conversations: dict[Key, Conversation], batch: Sequence[Work]) -> list[Step]:
+        def decide(
+            conversations: dict[Key, Conversation], batch: Sequence[Work], tallies: Tallies
+        ) -> list[Step]:
             steps: list[Step] = []
+            # The counts as the batch's votes change them: a later message sees the earlier ones.
+            counts = {poll: dict(choices) for poll, choices in tallies.items()}
             for work in batch:
                 key = conversation_key(work)
                 conversation = conversations.get(key) or Conversation(Contact(phone=key[0]), None)
-                sprint, at = self._step(ruleset, conversation, work, now)
+                seen: Tallies = {poll: dict(c) for poll, c in counts.items()} if counts else EMPTY
+                sprint, at = self._step(ruleset, conversation, work, now, seen)
                 steps.append(
                     Step(
                         contact=key[0],
@@ -505,13 +513,20 @@ class Service:
                         hold_until=_hold(ruleset, conversation.contact, work, sprint, now),
                     )
                 )
+                if counts and sprint.votes:
+                    _count_votes(counts, conversation.contact.votes, sprint)
                 conversations[key] = _advance(conversation, sprint, key[1])
             return steps
 
         return decide
 
     def _step(
-        self, ruleset: RuleSet, conversation: Conversation, work: Work, now: datetime
+        self,
+        ruleset: RuleSet,
+        conversation: Conversation,
+        work: Work,
+        now: datetime,
+        tallies: Tallies = EMPTY,
     ) -> tuple[Sprint, datetime]:
         session = conversation.session
         contact = conversation.contact
@@ -523,6 +538,7 @@ class Service:
                 message=work,
                 session_id=self.ids.new("s"),
                 recent_replies=conversation.recent_replies,
+                tallies=tallies,
             )
             return _safe_step(ruleset, session, inp, now), now
         if isinstance(work, Launch):
@@ -546,6 +562,7 @@ class Service:
                 work.number,
                 session_id=session.id,
                 recent_replies=conversation.recent_replies,
+                tallies=tallies,
             )
             return _safe_step(ruleset, session, inp, at), at
         inp = Input(
@@ -556,6 +573,7 @@ class Service:
             params=work.params,
             session_id=self.ids.new("s"),
             recent_replies=conversation.recent_replies,
+            tallies=tallies,
         )
         return _safe_step(ruleset, session, inp, at), at
 
@@ -622,6 +640,23 @@ async def _every_row(read: Callable[[int], Awaitable[list[T]]]) -> list[T]:
 
 def _due(session: Session, at: datetime) -> bool:
     return session.deadline is not None and session.deadline <= at
+
+
+def _count_votes(
+    counts: dict[str, dict[str, int]], before: Mapping[str, str], sprint: Sprint
+) -> None:
+    """Add the votes of ``sprint`` to ``counts`` (the polls counted only): a changed vote moves
+    from the contact's earlier choice (``before``, as the step saw it) to the new one."""
+    current = dict(before)
+    for vote in sprint.votes:
+        choices = counts.get(vote.poll)
+        earlier = current.get(vote.poll)
+        current[vote.poll] = vote.choice
+        if choices is None:
+            continue
+        if vote.replaces and earlier is not None:
+            choices[earlier] = max(0, choices.get(earlier, 0) - 1)
+        choices[vote.choice] = choices.get(vote.choice, 0) + 1
 
 
 def _advance(conversation: Conversation, sprint: Sprint, number: Address) -> Conversation:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -54,10 +54,23 @@ class Store(Protocol):
     async def hold_parts(self, parts: Sequence[HeldPart], *, forget_before: datetime) -> None: ...
     async def held_parts(self, transport: str) -> list[HeldPart]: ...
     async def process(
-        self, work: Sequence[Work], decide: Decide, *, replies_since: datetime
-    ) -> tuple[list[Step], list[OutboxRow]]: ...
+        self,
+        work: Sequence[Work],
+        decide: Decide,
+        *,
+        replies_since: datetime,
+        polls: Collection[str] = (),
+    ) -> tuple[list[Step], list[OutboxRow]]:
+        """Load ``work``'s conversations and the tallies of ``polls``, decide, commit: one
+        transaction."""
+
     async def handle(
-        self, messages: Sequence[Inbound], decide: Decide, *, replies_since: datetime
+        self,
+        messages: Sequence[Inbound],
+        decide: Decide,
+        *,
+        replies_since: datetime,
+        polls: Collection[str] = (),
     ) -> Handled: ...
 
     async def queued_outbox(self, limit: int = 1_000) -> list[OutboxRow]: ...
@@ -83,6 +96,7 @@ class Store(Protocol):
         decide: Decide,
         *,
         replies_since: datetime,
+        polls: Collection[str] = (),
     ) -> tuple[list[Step], list[OutboxRow]]: ...
     async def release_held(self, now: datetime, limit: int = 1_000) -> list[OutboxRow]: ...
     async def next_held(self) -> datetime | None: ...

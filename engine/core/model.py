@@ -18,10 +18,14 @@ __all__ = [
     "Input",
     "Session",
     "Sprint",
+    "Tallies",
     "Vote",
 ]
 
 EMPTY: Mapping[str, Any] = MappingProxyType({})
+
+Tallies = Mapping[str, Mapping[str, int]]
+"""Poll id → choice key → the votes counted for it (a choice nobody voted for may be absent)."""
 
 DeadlineKind = Literal["timeout", "expire"]
 InputKind = Literal["message", "timeout", "start"]
@@ -84,6 +88,11 @@ class Input:
     """The id a new session takes, chosen by the caller so the runtime stays pure."""
     recent_replies: int = 0
     """Replies sent in this conversation within the rule set's reply-limit window."""
+    tallies: Tallies = field(default_factory=lambda: EMPTY)
+    """The votes counted so far in the polls the rule set's expressions read (``poll.<id>``),
+    this step's own votes not yet included: the runtime adds them as it records them. Only the
+    polls of ``RuleSet.tallied`` are there; the caller reads them in the transaction of the
+    step and counts the votes of the earlier steps of its batch."""
 
     @property
     def text(self) -> str:

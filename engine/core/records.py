@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from engine.core.messages import Address, Inbound, Outgoing
-from engine.core.model import EMPTY, Contact, Session, Sprint
+from engine.core.model import EMPTY, Contact, Session, Sprint, Tallies
 from engine.core.quiet import QuietHours
 
 __all__ = [
@@ -178,10 +178,11 @@ def conversation_key(work: Work) -> Key:
     return (work.contact, work.number)
 
 
-Decide = Callable[[dict[Key, Conversation], Sequence[Work]], list[Step]]
-"""The service's decision for a batch: the conversations it touches, loaded in the transaction
-that will commit the steps, and the work in arrival order → one step per item. Pure: the store
-calls it inside that transaction, so no other batch can change those conversations meanwhile."""
+Decide = Callable[[dict[Key, Conversation], Sequence[Work], Tallies], list[Step]]
+"""The service's decision for a batch: the conversations it touches and the tallies of the polls
+it asked for, loaded in the transaction that will commit the steps, and the work in arrival
+order → one step per item. Pure: the store calls it inside that transaction, so no other batch
+can change those conversations or counts meanwhile."""
 
 
 @dataclass(frozen=True, slots=True)

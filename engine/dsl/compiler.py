@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import operator
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import regex
@@ -21,9 +22,30 @@ from engine.dsl.functions import FUNCTIONS, SIGNATURES, Signature, date, in_zone
 from engine.dsl.values import arithmetic, contains, describe, equals, negate, order, to_text
 from engine.errors import did_you_mean
 
-__all__ = ["REGEX_TIMEOUT", "STRAY_ERRORS", "Compiler", "Evaluator", "search", "stray_error"]
+__all__ = [
+    "PATH_ROOTS",
+    "REGEX_TIMEOUT",
+    "STRAY_ERRORS",
+    "Compiler",
+    "Evaluator",
+    "NamePath",
+    "search",
+    "stray_error",
+]
 
 Evaluator = Callable[[Mapping[str, Any]], Any]
+
+PATH_ROOTS = frozenset({"poll"})
+"""Roots whose whole dotted names are recorded (``Template.paths``, ``Condition.paths``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class NamePath:
+    """A dotted name an expression reads, and where: ``offset``/``length`` in the DSL string."""
+
+    path: tuple[str, ...]
+    offset: int
+    length: int
 
 
 _REGEX_FLAGS = {"i": regex.IGNORECASE, "m": regex.MULTILINE, "s": regex.DOTALL}
@@ -172,6 +194,9 @@ class Compiler:
     def __init__(self, allowed: frozenset[str] | None) -> None:
         self.allowed = allowed
         self.roots: set[str] = set()
+        self.paths: list[NamePath] = []
+        """Every dotted name read under a root of ``PATH_ROOTS`` (``poll.contest.total``), with
+        where it is written: the rule-set compiler checks what the DSL cannot know."""
 
     # --- template expressions --------------------------------------------------------------------
 
@@ -258,6 +283,8 @@ class Compiler:
                 hint=self._name_hint(root),
             )
         self.roots.add(root)
+        if root in PATH_ROOTS:
+            self.paths.append(NamePath(path, node.offset, node.length))
         rest = path[1:]
 
         def lookup(ctx: Mapping[str, Any]) -> Any:

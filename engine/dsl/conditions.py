@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from engine.dsl.compiler import STRAY_ERRORS, Compiler, Evaluator, stray_error
+from engine.dsl.compiler import STRAY_ERRORS, Compiler, Evaluator, NamePath, stray_error
 from engine.dsl.parser import parse_condition
 
 __all__ = ["Condition", "compile_condition"]
@@ -20,6 +20,8 @@ class Condition:
     source: str
     names: frozenset[str]
     _function: Evaluator = field(repr=False, compare=False)
+    paths: tuple[NamePath, ...] = field(repr=False, compare=False, default=())
+    """The ``poll.…`` names it reads, with their offsets."""
 
     def evaluate(self, ctx: Mapping[str, Any]) -> bool:
         """Return whether the condition holds in ``ctx``; raise EvalError if it cannot say."""
@@ -42,4 +44,4 @@ def _compile(source: str, allowed: frozenset[str] | None) -> Condition:
     tree = parse_condition(source)
     compiler = Compiler(allowed)
     function = compiler.expr(tree)
-    return Condition(source, frozenset(compiler.roots), function)
+    return Condition(source, frozenset(compiler.roots), function, tuple(compiler.paths))

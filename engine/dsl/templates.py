@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from engine.dsl.compiler import STRAY_ERRORS, Compiler, Evaluator, stray_error
+from engine.dsl.compiler import STRAY_ERRORS, Compiler, Evaluator, NamePath, stray_error
 from engine.dsl.errors import DslError
 from engine.dsl.parser import parse_template_expr
 from engine.dsl.values import to_text
@@ -35,6 +35,8 @@ class Template:
     """The root names each ``{expression}`` reads, in order."""
     expressions: tuple[str, ...] = field(repr=False, compare=False, default=())
     """The text of each ``{expression}``, in order."""
+    paths: tuple[NamePath, ...] = field(repr=False, compare=False, default=())
+    """The ``poll.…`` names it reads, with their offsets in ``source``."""
 
     def render(self, ctx: Mapping[str, Any]) -> str:
         """Return the text of the template in ``ctx``; raise EvalError if a part cannot be read."""
@@ -129,6 +131,7 @@ def _compile(source: str, allowed: frozenset[str] | None) -> Template:
         literal,
         tuple(reads),
         tuple(bodies),
+        tuple(compiler.paths),
     )
 
 

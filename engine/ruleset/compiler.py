@@ -193,6 +193,7 @@ def compile_files(files: Sequence[Path], *, timezone: str | None = None) -> Comp
         settings,
         sorted(sources),
         campaigns=[campaign for _, campaign in builder.campaigns],
+        tallied=builder.tallied,
     )
     return Compiled(ruleset, [], sources, documents, reply_warnings(ruleset))
 
@@ -218,6 +219,8 @@ class _Builder:
         self.errors: list[RuleError] = []
         self._settings_file: str | None = None
         self._compilers: list[tuple[Source, StateCompiler, Flow]] = []
+        self.tallied: set[str] = set()
+        """The polls whose counts some expression reads (``poll.<id>.…``)."""
         self._order = 0
 
     def add(self, document: Document) -> None:
@@ -308,6 +311,7 @@ class _Builder:
             _check_keywords(src, flow, claims)
             _check_votes(src, flow, {p.id for p in self.polls})
             src.check_names(KNOWN_ROOTS)
+            self.tallied |= src.check_polls({p.id: p for p in self.polls})
             errors.extend(src.errors)
         flows = {flow.id: flow for flow in self.flows}
         names = {campaign.id for _, campaign in self.campaigns}

@@ -47,7 +47,9 @@ __all__ = [
 ]
 
 
-READ_ONLY = frozenset({"text", "rest", "now", "number", "yes", "no", "stop", "help", "contact"})
+READ_ONLY = frozenset(
+    {"text", "rest", "now", "number", "yes", "no", "stop", "help", "contact", "poll"}
+)
 """Names every expression can read and ``set`` may not write (``contact.<field>`` is allowed)."""
 
 KNOWN_ROOTS = READ_ONLY | {"answers", "choice", "vote"}

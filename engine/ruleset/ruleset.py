@@ -8,7 +8,7 @@ catch-alls are tried in order.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -49,6 +49,9 @@ class RuleSet:
     settings: Settings = field(default_factory=Settings)
     files: tuple[str, ...] = ()
     campaigns: Mapping[str, Campaign] = field(default_factory=dict)
+    tallied: frozenset[str] = frozenset()
+    """The polls whose counts the rules' expressions read (``poll.<id>.…``): the service reads
+    the votes of these, and only these, for each batch; none when no rule reads ``poll``."""
     _keywords: Mapping[str, tuple[_Keyword, ...]] = field(default_factory=dict, repr=False)
     _patterns: Mapping[str, tuple[Trigger, ...]] = field(default_factory=dict, repr=False)
     _open_patterns: tuple[Trigger, ...] = field(default=(), repr=False)
@@ -65,6 +68,8 @@ class RuleSet:
         settings: Settings | None = None,
         files: Sequence[str] = (),
         campaigns: Sequence[Campaign] = (),
+        *,
+        tallied: Iterable[str] = (),
     ) -> RuleSet:
         keywords: dict[str, list[_Keyword]] = {}
         patterns: dict[str, list[Trigger]] = {}
@@ -95,6 +100,7 @@ class RuleSet:
             settings=settings or Settings(),
             files=tuple(files),
             campaigns={campaign.id: campaign for campaign in campaigns},
+            tallied=frozenset(tallied),
             _keywords=index,
             _patterns={w: tuple(sorted(t, key=lambda t: t.order)) for w, t in patterns.items()},
             _open_patterns=tuple(sorted(open_patterns, key=lambda t: t.order)),

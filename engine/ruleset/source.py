@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -17,8 +17,10 @@ from engine.dsl import (
     compile_template,
     parse_duration,
 )
+from engine.dsl.compiler import NamePath
 from engine.errors import RuleError, Span, did_you_mean
 from engine.ruleset.loader import Document
+from engine.ruleset.model import Poll
 
 __all__ = ["Path", "Source"]
 
@@ -35,6 +37,8 @@ class Source:
         """(root name, path of the string, the string) for every name an expression reads."""
         self.defines: set[str] = set()
         """Root names this file defines: pattern captures and ``set`` targets."""
+        self.paths: list[tuple[NamePath, tuple[str | int, ...], str]] = []
+        """The ``poll.…`` names the file's expressions read, with the path of their string."""
 
     @property
     def file(self) -> str:
@@ -76,6 +80,7 @@ class Source:
             self._dsl_error(exc, path)
             return None
         self._reads(template.names, path, template.source)
+        self.paths.extend((name, tuple(path), template.source) for name in template.paths)
         return template
 
     def condition(self, path: Sequence[str | int]) -> Condition | None:
@@ -85,6 +90,7 @@ class Source:
             self._dsl_error(exc, path)
             return None
         self._reads(condition.names, path, condition.source)
+        self.paths.extend((name, tuple(path), condition.source) for name in condition.paths)
         return condition
 
     def pattern(self, path: Sequence[str | int]) -> Pattern | None:
@@ -119,6 +125,30 @@ class Source:
                 span = self.span(path)
             self.errors.append(RuleError("E305", f"unknown name '{name}'", span, hint))
 
+    def check_polls(self, polls: Mapping[str, Poll]) -> set[str]:
+        """Report ``poll.<id>.…`` names that read no poll of the rule set, or nothing a poll has
+        (E406, E305); return the ids of the polls the file reads."""
+        read: set[str] = set()
+        for name, path, source in self.paths:
+            parts = name.path
+            poll = polls.get(parts[1]) if len(parts) > 1 else None
+            problem = _poll_problem(parts, poll, polls)
+            if problem is None:
+                assert poll is not None
+                read.add(poll.id)
+                continue
+            code, message, hint = problem
+            offset, length = name.offset, name.length
+            written = f"poll.{parts[1]}" if len(parts) > 1 else ""
+            if code == "E406" and source.startswith(written, offset):
+                offset, length = offset + 5, len(parts[1])  # underline the poll's id only
+            try:
+                span = self.doc.locate(path, offset, max(1, length))
+            except (KeyError, IndexError, ValueError):
+                span = self.span(path)
+            self.errors.append(RuleError(code, message, span, hint))
+        return read
+
     def duration(self, path: Sequence[str | int]) -> timedelta | None:
         try:
             return parse_duration(_text(self.get(path)))
@@ -148,6 +178,45 @@ class Source:
             )
             return None
         return value
+
+
+_POLL_FIELDS = {"leader": ("key", "label", "count"), "count": None, "total": (), "title": ()}
+_POLL_EXAMPLE = "poll.<id>.leader.label, poll.<id>.count.<choice> or poll.<id>.total"
+
+
+def _poll_problem(
+    parts: tuple[str, ...], poll: Poll | None, polls: Mapping[str, Poll]
+) -> tuple[str, str, str] | None:
+    """What is wrong with the name ``poll.…`` written as ``parts``: (code, message, hint)."""
+    whole = ".".join(parts)
+    if len(parts) < 3:
+        return "E305", f"'{whole}' is not a value", f"write {_POLL_EXAMPLE}"
+    if poll is None:
+        known = sorted(polls)
+        hint = did_you_mean(parts[1], known) or (
+            f"polls here: {', '.join(known)}"
+            if known
+            else "a poll is defined by a file with 'poll:'; its id is the file name"
+        )
+        return "E406", f"no poll named '{parts[1]}'", hint
+    field_name = parts[2]
+    if field_name not in _POLL_FIELDS:
+        hint = did_you_mean(field_name, list(_POLL_FIELDS)) or f"write {_POLL_EXAMPLE}"
+        return "E305", f"unknown name '{whole}'", hint
+    below = _POLL_FIELDS[field_name]
+    if below is None:  # count.<choice>
+        if len(parts) != 4 or parts[3] not in poll.choices:
+            choices = list(poll.choices)
+            wrong = parts[3] if len(parts) > 3 else ""
+            hint = (wrong and did_you_mean(wrong, choices)) or (
+                f"choices of poll '{poll.id}': {', '.join(choices)}"
+            )
+            return "E305", f"unknown name '{whole}'", hint
+        return None
+    if len(parts) > 3 + bool(below) or (below and (len(parts) < 4 or parts[3] not in below)):
+        options = ", ".join(f"{'.'.join(parts[:3])}.{b}" for b in below) if below else ""
+        return "E305", f"unknown name '{whole}'", f"write {options or '.'.join(parts[:3])}"
+    return None
 
 
 def _text(value: Any) -> str:

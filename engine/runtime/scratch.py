@@ -23,7 +23,7 @@ __all__ = ["NO_CONTEXT", "Scratch"]
 _ZONES: dict[str, ZoneInfo] = {}
 
 _INTENTS = frozenset({"yes", "no", "stop", "help"})
-_LAZY = frozenset({"now", "contact", *_INTENTS})
+_LAZY = frozenset({"now", "contact", "poll", *_INTENTS})
 """Context names computed on first read only: most expressions read none of them."""
 _UNSET: Any = object()
 NO_CONTEXT: Mapping[str, Any] = {}
@@ -209,6 +209,35 @@ class Scratch:
             self._meaning = meaning
         return meaning
 
+    def poll_view(self) -> dict[str, Any]:
+        """The polls as expressions see them (``poll.<id>.leader.label``, ``.count.<choice>``,
+        ``.total``): the input's tallies with the votes this step recorded so far, so the reply
+        to a vote counts that vote."""
+        view: dict[str, Any] = {}
+        for poll in self.rs.polls.values():
+            counts = dict(self.inp.tallies.get(poll.id, NO_CONTEXT))
+            current = self.inp.contact.votes.get(poll.id)
+            for vote in self.votes:
+                if vote.poll != poll.id:
+                    continue
+                if vote.replaces and current is not None:
+                    counts[current] = max(0, counts.get(current, 0) - 1)
+                counts[vote.choice] = counts.get(vote.choice, 0) + 1
+                current = vote.choice
+            count = {key: counts.get(key, 0) for key in poll.choices}
+            best = max(count.values(), default=0)
+            leader: dict[str, Any] = {"key": None, "label": None, "count": 0}
+            if best > 0:  # ties: the first in the poll's order of choices
+                key = next(key for key, n in count.items() if n == best)
+                leader = {"key": key, "label": poll.choices[key], "count": best}
+            view[poll.id] = {
+                "title": poll.title,
+                "leader": leader,
+                "count": count,
+                "total": sum(counts.values()),
+            }
+        return view
+
     def local_now(self) -> datetime:
         local = self._local_now
         if local is None:
@@ -221,7 +250,8 @@ class Scratch:
 
 
 class _Context(dict[str, Any]):
-    """An expression context that computes ``now``, ``contact`` and the intents on first read."""
+    """An expression context that computes ``now``, ``contact``, ``poll`` and the intents on
+    first read."""
 
     __slots__ = ("run",)
     run: Scratch
@@ -234,6 +264,8 @@ class _Context(dict[str, Any]):
             value = run.local_now()
         elif key == "contact":
             value = run.contact_view
+        elif key == "poll":
+            value = run.poll_view()
         else:
             raise KeyError(key)
         self[key] = value

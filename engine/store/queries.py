@@ -10,7 +10,7 @@ value is a bound parameter; the only text formatted into SQL is ``?`` marks and 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any, Concatenate, Literal, ParamSpec, TypeVar, cast
@@ -407,6 +407,15 @@ def load(
     return result
 
 
+def tallies(conn: sqlite3.Connection, polls: Collection[str]) -> dict[str, dict[str, int]]:
+    """The votes counted for each choice of ``polls`` (one query; nothing read for no poll)."""
+    found: dict[str, dict[str, int]] = {poll: {} for poll in polls}
+    sql = "SELECT poll, choice, COUNT(*) FROM votes WHERE poll IN ({marks}) GROUP BY poll, choice"
+    for poll, choice, count in select_in(conn, sql, polls):
+        found[poll][choice] = count
+    return found
+
+
 # --- commit -----------------------------------------------------------------------------------
 
 
@@ -653,15 +662,20 @@ def commit(
 
 
 def process(
-    conn: sqlite3.Connection, work: Sequence[Work], decide: Decide, replies_since: datetime
+    conn: sqlite3.Connection,
+    work: Sequence[Work],
+    decide: Decide,
+    replies_since: datetime,
+    polls: Collection[str] = (),
 ) -> tuple[list[Step], list[OutboxRow]]:
-    """Load the conversations of ``work``, let ``decide`` step them, commit the steps: the
-    loaded state cannot change between the load and the commit. Returns the steps and the
-    outbox rows, written ``sending``."""
+    """Load the conversations of ``work`` and the tallies of ``polls``, let ``decide`` step
+    them, commit the steps: the loaded state cannot change between the load and the commit.
+    Returns the steps and the outbox rows, written ``sending``."""
     if not work:
         return [], []
     keys = list(dict.fromkeys(conversation_key(item) for item in work))
-    steps = decide(load(conn, keys, replies_since), work)
+    counted = tallies(conn, polls) if polls else {}
+    steps = decide(load(conn, keys, replies_since), work, counted)
     return steps, commit(conn, steps, sending=True)
 
 
@@ -673,10 +687,12 @@ def launch(
     cap: tuple[int, timedelta] | None,
     decide: Decide,
     replies_since: datetime,
+    polls: Collection[str] = (),
 ) -> tuple[list[Step], list[OutboxRow]]:
     """Take up to ``most`` due recipients of ``campaign`` and start them, in one transaction:
     a recipient is marked started by the transaction that writes its first message."""
-    return process(conn, campaigns.take(conn, campaign, most, now, cap), decide, replies_since)
+    work = campaigns.take(conn, campaign, most, now, cap)
+    return process(conn, work, decide, replies_since, polls)
 
 
 def release_held(conn: sqlite3.Connection, now: datetime, limit: int) -> list[OutboxRow]:
@@ -714,11 +730,12 @@ def handle(
     messages: Sequence[Inbound],
     decide: Decide,
     replies_since: datetime,
+    polls: Collection[str] = (),
 ) -> Handled:
     """Receive ``messages`` and process the fresh ones, in one transaction (one fsync)."""
     received = receive(conn, messages)
     steps, rows = process(
-        conn, [r.message for r in received if not r.duplicate], decide, replies_since
+        conn, [r.message for r in received if not r.duplicate], decide, replies_since, polls
     )
     return Handled(received, steps, rows)
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sqlite3
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 from types import TracebackType
@@ -331,21 +331,31 @@ class SqliteStore:
         return await self._write(queries.commit, steps)
 
     async def process(
-        self, work: Sequence[Work], decide: Decide, *, replies_since: datetime
+        self,
+        work: Sequence[Work],
+        decide: Decide,
+        *,
+        replies_since: datetime,
+        polls: Collection[str] = (),
     ) -> tuple[list[Step], list[OutboxRow]]:
         """Load, decide and commit ``work`` in one transaction; see ``queries.process``."""
         if not work:
             return [], []
-        return await self._write(queries.process, work, decide, replies_since)
+        return await self._write(queries.process, work, decide, replies_since, polls)
 
     async def handle(
-        self, messages: Sequence[Inbound], decide: Decide, *, replies_since: datetime
+        self,
+        messages: Sequence[Inbound],
+        decide: Decide,
+        *,
+        replies_since: datetime,
+        polls: Collection[str] = (),
     ) -> Handled:
         """Receive ``messages`` and process the fresh ones in one transaction: once it returns,
         the messages may be acknowledged and the returned rows handed over."""
         if not messages:
             return Handled([], [], [])
-        return await self._write(queries.handle, messages, decide, replies_since)
+        return await self._write(queries.handle, messages, decide, replies_since, polls)
 
     async def hold_parts(self, parts: Sequence[HeldPart], *, forget_before: datetime) -> None:
         """Keep the parts of long messages not whole yet (see ``HeldPart``); committed with
@@ -427,10 +437,13 @@ class SqliteStore:
         decide: Decide,
         *,
         replies_since: datetime,
+        polls: Collection[str] = (),
     ) -> tuple[list[Step], list[OutboxRow]]:
         """Start up to ``most`` due recipients of ``campaign`` in one transaction; see
         ``queries.launch``."""
-        return await self._write(queries.launch, campaign, most, now, cap, decide, replies_since)
+        return await self._write(
+            queries.launch, campaign, most, now, cap, decide, replies_since, polls
+        )
 
     async def release_held(self, now: datetime, limit: int = 1_000) -> list[OutboxRow]:
         return await self._write(queries.release_held, now, limit)

@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 
 import pytest
 from store_helpers import ALICE, BOB, NUMBER, T0, inbound
 
 from engine.core.messages import Outgoing
-from engine.core.model import Event, Sprint
+from engine.core.model import Event, Sprint, Tallies, Vote
 from engine.core.records import Conversation, Key, Step, Work, conversation_key
 from engine.errors import StoreError
-from engine.store import SqliteStore
+from engine.store import SqliteStore, queries
 
 
 def echo(seen: list[tuple[Key, Conversation]]):  # type: ignore[no-untyped-def]
     """A decision that answers every message with its own text and records what it was given."""
 
-    def decide(conversations: dict[Key, Conversation], work: Sequence[Work]) -> list[Step]:
+    def decide(
+        conversations: dict[Key, Conversation], work: Sequence[Work], tallies: Tallies
+    ) -> list[Step]:
         steps = []
         for item in work:
             key = conversation_key(item)
@@ -63,7 +66,9 @@ async def test_a_redelivery_is_acknowledged_and_not_decided_again(store: SqliteS
 
 
 async def test_a_failing_decision_rolls_back_the_intake_too(store: SqliteStore) -> None:
-    def broken(conversations: dict[Key, Conversation], work: Sequence[Work]) -> list[Step]:
+    def broken(
+        conversations: dict[Key, Conversation], work: Sequence[Work], tallies: Tallies
+    ) -> list[Step]:
         raise RuntimeError("bug")
 
     with pytest.raises(RuntimeError, match="bug"):
@@ -74,7 +79,9 @@ async def test_a_failing_decision_rolls_back_the_intake_too(store: SqliteStore) 
 
 
 async def test_a_failing_write_raises_a_store_error_and_keeps_nothing(store: SqliteStore) -> None:
-    def unknown_inbound(conversations: dict[Key, Conversation], work: Sequence[Work]) -> list[Step]:
+    def unknown_inbound(
+        conversations: dict[Key, Conversation], work: Sequence[Work], tallies: Tallies
+    ) -> list[Step]:
         sprint = Sprint(session=None, events=(Event("x"),))  # its row names inbound 999
         return [Step(ALICE, NUMBER, sprint, T0, "v1", inbound_id=999)]
 
@@ -93,3 +100,53 @@ async def test_process_loads_what_earlier_batches_committed(store: SqliteStore) 
     [second] = await store.receive([inbound(ALICE, "AGAIN", at=T0.replace(second=1))])
     await store.process([second.message], echo(seen), replies_since=T0)
     assert [conversation.recent_replies for _, conversation in seen] == [0, 1]
+
+
+def voter(given: list[Tallies]):  # type: ignore[no-untyped-def]
+    """A decision that votes A in poll ``contest`` for each message and records the tallies."""
+
+    def decide(
+        conversations: dict[Key, Conversation], work: Sequence[Work], tallies: Tallies
+    ) -> list[Step]:
+        given.append(tallies)
+        steps = []
+        for item in work:
+            key = conversation_key(item)
+            sprint = Sprint(session=None, votes=(Vote("contest", "A"),))
+            steps.append(Step(key[0], key[1], sprint, T0, "v1", inbound_id=item.id))
+        return steps
+
+    return decide
+
+
+async def test_the_tallies_of_the_polls_asked_for_are_read_in_the_transaction(
+    store: SqliteStore,
+) -> None:
+    given: list[Tallies] = []
+    await store.handle([inbound(ALICE, "A"), inbound(BOB, "A")], voter(given), replies_since=T0)
+    await store.handle(
+        [inbound("+33600000009", "A")],
+        voter(given),
+        replies_since=T0,
+        polls=frozenset({"contest", "other"}),
+    )
+    [received] = await store.receive([inbound("+33600000010", "A")])
+    await store.process([received.message], voter(given), replies_since=T0, polls=("contest",))
+    # no poll asked for: nothing read; then the votes committed by the earlier batches
+    assert given == [{}, {"contest": {"A": 2}, "other": {}}, {"contest": {"A": 3}}]
+
+
+def _plan_of_tallies(conn: sqlite3.Connection) -> list[str]:
+    statements: list[str] = []
+    conn.set_trace_callback(statements.append)
+    try:
+        queries.tallies(conn, ["contest"])
+    finally:
+        conn.set_trace_callback(None)
+    [sql] = [s for s in statements if "votes" in s]
+    return [row[-1] for row in conn.execute(f"EXPLAIN QUERY PLAN {sql}")]
+
+
+async def test_the_tallies_are_read_from_an_index_alone(store: SqliteStore) -> None:
+    plan = await store._read(_plan_of_tallies)  # the plan of the very query the store runs
+    assert any("COVERING INDEX votes_tally" in step for step in plan), plan
