@@ -176,7 +176,7 @@ def campaign_command(
     return done
 
 
-# --- 1 and 2: import and preview -------------------------------------------------------------------
+# --- 1 and 2: import and preview ----------------------------------------------------------------
 
 
 def bench_import_preview(base: Path, rows: int, results: dict[str, Any]) -> None:
@@ -239,7 +239,9 @@ def profile_preview(config: Path, lines: int = 20) -> None:
     profiler = cProfile.Profile()
     runner = CliRunner()
     profiler.enable()
-    answer = runner.invoke(cli, ["campaign", "preview", "soldes", "--json", "--config", str(config)])
+    answer = runner.invoke(
+        cli, ["campaign", "preview", "soldes", "--json", "--config", str(config)]
+    )
     profiler.disable()
     if answer.exit_code != 0:
         print(f"preview profile: the preview failed: {answer.output}")
