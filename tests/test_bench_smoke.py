@@ -5,7 +5,14 @@ No timing is asserted: speed depends on the machine.
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
+import pytest
+
 from tests.bench_smoke import run_quick
+
+ROOT = Path(__file__).resolve().parents[1]
 
 LABELS = (
     "== 1. pure runtime",
@@ -24,3 +31,30 @@ LABELS = (
 def test_bench_runtime_quick() -> None:
     printed = run_quick("runtime.py", LABELS)
     assert "; OK" in printed
+
+
+CAMPAIGN_LABELS = (
+    "twoway campaign benchmark:",
+    "== 1. import and 2. preview",
+    "import csv:",
+    "import xlsx:",
+    "preview:",
+    "== 3. pacing over SMPP and 4. no burst after quiet hours",
+    "pacing rate first to last:",
+    "pacing per second",
+    "pacing engine peak RSS (VmHWM):",
+    "quiet hours before 08:00:",
+    "quiet hours after 08:00: first second",
+    "summary:",
+    "verify: OK",
+)
+
+
+def test_bench_campaign_quick() -> None:
+    """``bench/campaign.py --quick``: a real import, preview and engine against the node SMSC
+    (node 18+ and ``npm ci --prefix tests/smsc`` needed); every count checked, no timing."""
+    if shutil.which("node") is None:
+        pytest.fail("node is not installed: the campaign bench needs node 18+")
+    if not (ROOT / "tests" / "smsc" / "node_modules" / "smpp" / "package.json").exists():
+        pytest.fail("the npm package smpp is missing: run `npm ci --prefix tests/smsc`")
+    run_quick("campaign.py", CAMPAIGN_LABELS, timeout=180)

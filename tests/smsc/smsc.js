@@ -69,7 +69,12 @@ let delays = { submit_sm: 0 };
 let stream = null;
 const redeliver = [];  // MOs ("mo" with cut_on_resp) whose answer was lost: sent on the next bind
 
+// SMSC_TIMES=1 in the environment stamps every line with "at": when it was written, in ms since
+// the epoch (the wall clock, for a bench that times arrivals).
+const stampTimes = process.env.SMSC_TIMES === '1';
+
 function emit(obj) {
+  if (stampTimes) obj.at = performance.timeOrigin + performance.now();
   process.stdout.write(JSON.stringify(obj) + '\n');
 }
 
