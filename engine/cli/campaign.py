@@ -327,11 +327,12 @@ def preview_command(name: str, config_path: Path | None, db: Path | None, as_jso
     ctx = _context(config_path, db)
     campaign = ctx.campaign(name)
 
-    async def work(store: SqliteStore) -> Preview:
-        plan = await _plan(ctx, campaign, store)
-        return preview(ctx.ruleset, plan, ctx.clock.now(), ctx.rate(campaign))
+    async def work(store: SqliteStore) -> Plan:
+        return await _plan(ctx, campaign, store)
 
-    shown = ctx.run(work)
+    # Rendered once the store is closed: a large preview forks workers, and a fork should not
+    # copy a live database connection and its thread.
+    shown = preview(ctx.ruleset, ctx.run(work), ctx.clock.now(), ctx.rate(campaign))
     if as_json:
         click.echo(json.dumps(_preview_dict(ctx, shown), ensure_ascii=False, indent=2))
     else:
