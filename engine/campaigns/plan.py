@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -33,7 +34,7 @@ class Candidate:
     """Flow parameters (the audience file's columns)."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Plan:
     campaign: Campaign
     recipients: list[Recipient]
@@ -43,19 +44,33 @@ class Plan:
     excluded: Counter[str]
     """Reason → how many, duplicates and refused rows of a file included."""
 
+    def __repr__(self) -> str:
+        # Short: asyncio.run (3.11) formats the repr of its main task's result when it ends,
+        # and a plan of 100,000 recipients took a second to print in full.
+        return f"Plan({self.campaign.id!r}, {len(self.recipients):,} recipients)"
+
     @property
     def waiting(self) -> list[Recipient]:
         return [r for r in self.recipients if r.reason is None]
+
+
+@lru_cache(maxsize=64)
+def _calling_code(country: str) -> tuple[str, bool]:
+    """``+33`` for FR, and whether no other country shares it (``+1`` and ``+7`` are shared)."""
+    code = phonenumbers.country_code_for_region(country)
+    if not code:
+        return "", False
+    return f"+{code}", len(phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(code, ())) == 1
 
 
 def reachable(sender: str, phone: str, country: str | None) -> bool:
     """A short code (no ``+``, at most 8 digits) reaches its own country only."""
     if sender.startswith("+") or len(sender) > 8 or country is None:
         return True
-    code = phonenumbers.country_code_for_region(country.upper())
-    if not code or not phone.startswith(f"+{code}"):
+    prefix, alone = _calling_code(country.upper())
+    if not prefix or not phone.startswith(prefix):
         return False
-    if len(phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(code, ())) == 1:
+    if alone:
         return True  # the country has its calling code to itself: no need to parse
     try:  # a shared calling code (+1, +7…): which country of it
         region = phonenumbers.region_code_for_number(phonenumbers.parse(phone, None))

@@ -56,12 +56,15 @@ def import_contacts(
 def all_contacts(conn: sqlite3.Connection, group: str | None) -> list[ContactRow]:
     """Every contact (of ``group``, when given), by phone."""
     found: list[ContactRow] = []
+    decoded: dict[str, list[str]] = {}  # few distinct sets of groups: each decoded once
     for phone, fields, groups in conn.execute(
         "SELECT phone, fields, groups FROM contacts ORDER BY phone"
     ):
-        names = loads(groups)
+        names = decoded.get(groups)
+        if names is None:
+            names = decoded[groups] = loads(groups)
         if group is None or group in names:
-            found.append((phone, loads(fields), names))
+            found.append((phone, loads(fields), list(names)))
     return found
 
 
