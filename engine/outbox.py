@@ -43,6 +43,9 @@ MEMORY = 10_000
 committed: they are read back, in order, as the line moves), so replies piling up for a peer
 that does not take them cost a few dozen bytes each, not a whole row."""
 
+CAMPAIGN_BURST = 0.02
+"""Seconds of a campaign's throughput its messages may catch up at once."""
+
 STORE_RETRY = 2.0
 """Seconds between two tries of replies the store refused to check (sooner once it writes)."""
 
@@ -156,6 +159,9 @@ class Outbox:
         self.memory = memory
         self.hold: Callable[[OutboxRow], datetime | None] | None = None
         """Until when quiet hours keep a row that is about to leave (None: it leaves)."""
+        self.campaign_rates: dict[int, float] = {}
+        """Campaign id → its messages per second (the campaign loop keeps it up to date)."""
+        self._campaign_limiters: dict[int, RateLimiter] = {}
         self._later = IdLine()
         """Ids of the rows queued behind ``queue`` once it held ``memory`` rows (read back from
         the store, in order, as it drains)."""
@@ -218,6 +224,19 @@ class Outbox:
     def opt_outs_changed(self) -> None:
         """An opt-out was committed: rows pushed ``marked`` before it are checked again."""
         self._opt_epoch += 1
+
+    def _campaign_limiter(self, campaign: int) -> RateLimiter | None:
+        """The pace of a campaign's messages: its throughput, with a bucket of 20 ms' worth (at
+        least one message) — enough to make up for a sleep that overshoots, too little to burst:
+        the campaign loop already starts its recipients a few at a time, at that pace."""
+        rate = self.campaign_rates.get(campaign)
+        if not rate:
+            return None
+        limiter = self._campaign_limiters.get(campaign)
+        if limiter is None or limiter.rate != rate:
+            burst = max(1.0, rate * CAMPAIGN_BURST)
+            limiter = self._campaign_limiters[campaign] = RateLimiter(rate, burst, self.clock)
+        return limiter
 
     def route(self, number: str) -> _Route:
         name = self.routes.get(number, self.default)
@@ -397,6 +416,8 @@ class Outbox:
 
     async def send_one(self, row: OutboxRow) -> tuple[bool, str | None]:
         route = self.route(row.message.sender)
+        if row.campaign is not None and (paced := self._campaign_limiter(row.campaign)):
+            await paced.acquire()
         if route.limiter is not None:
             await route.limiter.acquire()
         handed = self.metrics.clock()

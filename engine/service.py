@@ -110,6 +110,7 @@ class Service:
         )
         self._unsubscribe_clock: Callable[[], None] | None = None
         self.outbox.hold = self._hold_row
+        self.outbox.campaign_rates = self.campaigns.rates
         self.auto_timers = auto_timers
         self._intake: list[tuple[Inbound, asyncio.Future[Received]]] = []
         self._intake_ready = asyncio.Event()

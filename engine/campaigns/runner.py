@@ -88,6 +88,8 @@ class CampaignLoop:
         self._version: int | None = None
         self._repeated = Repeated(log)
         self._missing: set[int] = set()
+        self.rates: dict[int, float] = {}
+        """Campaign id → its pace, which the outbox keeps message by message."""
         self.windows: dict[int, QuietHours | None] = {}
         """Campaign id → its quiet hours, for the outbox's last look before a message leaves."""
 
@@ -127,6 +129,7 @@ class CampaignLoop:
             if bucket is None:
                 rate = self.rate(campaign)
                 bucket = self._buckets[campaign.id] = _Bucket(rate, 1.0, now)
+                self.rates[campaign.id] = rate
             most = bucket.fill(now)
             if most < 1:
                 continue
