@@ -60,7 +60,6 @@ class Campaign:
     """Messages per second; None: the number's own limit."""
     kind: Kind = "marketing"
     quiet_hours: QuietHours | None = None
-    hold_replies: bool = False
     file: str = ""
 
     def window(self, settings: Settings) -> QuietHours | None:
@@ -144,7 +143,6 @@ def compile_campaign(src: Source, campaign_id: str, root: Path) -> tuple[Campaig
         throughput=throughput,
         kind=data.get("kind", "marketing"),
         quiet_hours=quiet,
-        hold_replies=bool(data.get("hold_replies", False)),
         file=src.file,
     )
     return campaign, say_flow

@@ -19,9 +19,11 @@ REPO = Path(__file__).resolve().parents[2]
 RULES = REPO / "rules"
 POLL_NUMBER = "36111"
 START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
-VOTERS = 200
-TWICE = 20
-LATE = 10
+VOTERS = 1_000
+TWICE = 50
+LATE = 30
+FIRST_VOTER = 10_000
+"""Voters are phone(FIRST_VOTER + i): clear of the survey, appointment and late phones."""
 
 
 @dataclass(frozen=True)
@@ -44,10 +46,10 @@ async def _fill(db: Path, ruleset: RuleSet) -> None:
     clock = FixedClock(START)
     async with Harness(ruleset, db=str(db), clock=clock) as h:
         for i in range(VOTERS):
-            await h.send(phone(i), POLL_NUMBER, f"VOTE {'ABC'[i % 3] if i % 7 else 'A'}")
-            clock.advance(timedelta(minutes=1))
+            await h.send(phone(FIRST_VOTER + i), POLL_NUMBER, f"VOTE {'ABC'[i % 3] if i % 7 else 'A'}")
+            clock.advance(timedelta(seconds=20))
         for i in range(TWICE):
-            await h.send(phone(i), POLL_NUMBER, "VOTE C")
+            await h.send(phone(FIRST_VOTER + i), POLL_NUMBER, "VOTE C")
         await fill_surveys(h, clock)
         await h.start_flow(phone(900), POLL_NUMBER, "appointment", _appt())
         await h.send(phone(900), POLL_NUMBER, "yes")
