@@ -17,9 +17,16 @@ from typing import Any, TypeVar
 
 import click
 
-from engine.campaigns.plan import Candidate, Plan, make_plan
-from engine.campaigns.preview import Preview, preview
+from engine.campaigns.plan import Candidate, Plan, make_plan, pace
+from engine.campaigns.preview import preview
 from engine.campaigns.runner import DEFAULT_RATE
+from engine.cli.campaign_views import (
+    local_time,
+    preview_dict,
+    print_preview,
+    print_status,
+    status_dict,
+)
 from engine.cli.ops import config_or_exit, fail, run_on_store, store_or_exit
 from engine.config import Config
 from engine.contacts import PhoneReader, TableError, plan_import, read_table
@@ -29,6 +36,7 @@ from engine.core.records import CampaignRow
 from engine.errors import render_all
 from engine.ruleset.campaigns import Campaign
 from engine.ruleset.compiler import compile_rules
+from engine.ruleset.model import Settings
 from engine.ruleset.ruleset import RuleSet
 from engine.store.campaigns import CampaignStatus
 from engine.store.sqlite import SqliteStore
@@ -50,6 +58,13 @@ class _Context:
     store: str
     ruleset: RuleSet
     clock: Clock
+
+    @property
+    def settings(self) -> Settings:
+        return self.ruleset.settings
+
+    def local(self, moment: datetime | None) -> str:
+        return local_time(self.ruleset.settings, moment)
 
     def run(self, work: Callable[[SqliteStore], Awaitable[T]]) -> T:
         return run_on_store(self.store, work, clock=self.clock)
@@ -147,121 +162,6 @@ async def _plan(ctx: _Context, campaign: Campaign, store: SqliteStore) -> Plan:
 # --- output ----------------------------------------------------------------------------------
 
 
-def _local(ctx: _Context, moment: datetime | None) -> str:
-    if moment is None:
-        return "-"
-    from engine.core.quiet import UTC_ZONE, zone_named
-
-    zone = zone_named(ctx.ruleset.settings.timezone) or UTC_ZONE
-    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S %Z")
-
-
-def _preview_dict(ctx: _Context, shown: Preview) -> dict[str, Any]:
-    plan = shown.plan
-    return {
-        "campaign": plan.campaign.id,
-        "title": plan.campaign.title,
-        "recipients": len(plan.waiting),
-        "excluded": dict(plan.excluded),
-        "samples": [{"phone": p, "text": t} for p, t in shown.samples],
-        "encodings": dict(shown.encodings),
-        "parts_per_message": {"min": shown.parts_min, "max": shown.parts_max},
-        "parts_total": shown.parts_total,
-        "silent": shown.silent,
-        "throughput": shown.rate,
-        "first": shown.first.isoformat() if shown.first else None,
-        "last": shown.last.isoformat() if shown.last else None,
-        "quiet_hours": (
-            w.describe() if (w := plan.campaign.window(ctx.ruleset.settings)) else None
-        ),
-    }
-
-
-def _print_preview(ctx: _Context, shown: Preview) -> None:
-    plan = shown.plan
-    campaign = plan.campaign
-    window = campaign.window(ctx.ruleset.settings)
-    click.echo(f"{campaign.id}: {campaign.title}")
-    click.echo(f"  audience     {campaign.audience.describe()}, from {campaign.number}")
-    click.echo(f"  recipients   {len(plan.waiting):,}")
-    total_excluded = sum(plan.excluded.values())
-    click.echo(f"  excluded     {total_excluded:,}")
-    for reason, count in sorted(plan.excluded.items(), key=lambda kv: (-kv[1], kv[0])):
-        if count:
-            click.echo(f"    {count:>8,}  {reason}")
-    for phone, text in shown.samples:
-        click.echo(f"  to {phone}:")
-        for line in text.splitlines() or [""]:
-            click.echo(f"    | {line}")
-    encodings = ", ".join(f"{k} {v:,}" for k, v in sorted(shown.encodings.items())) or "-"
-    click.echo(f"  encoding     {encodings}")
-    click.echo(
-        f"  segments     {shown.parts_min}–{shown.parts_max} per message, "
-        f"{shown.parts_total:,} in all"
-    )
-    if shown.silent:
-        click.echo(f"  silent       {shown.silent:,} (the flow sends them nothing at its start)")
-    click.echo(f"  throughput   {shown.rate:g}/s")
-    click.echo(f"  quiet hours  {window.describe() if window else 'none'}")
-    click.echo(f"  first        {_local(ctx, shown.first)}")
-    click.echo(f"  last         {_local(ctx, shown.last)}")
-
-
-def _status_dict(ctx: _Context, status: CampaignStatus) -> dict[str, Any]:
-    row = status.campaign
-    return {
-        "campaign": row.name,
-        "title": row.title,
-        "status": row.status,
-        "recipients": row.recipients,
-        "queued": status.queued,
-        "held": status.held,
-        "held_until": status.held_until.isoformat() if status.held_until else None,
-        "started": status.started,
-        "sent": status.sent,
-        "delivered": status.delivered,
-        "failed": status.failed,
-        "replied": status.replied,
-        "opted_out": status.opted_out,
-        "skipped": dict(status.skipped),
-        "excluded": dict(status.excluded),
-        "cancelled": status.cancelled,
-        "started_at": row.created_at.isoformat(),
-        "finished_at": row.finished_at.isoformat() if row.finished_at else None,
-    }
-
-
-def _print_status(ctx: _Context, status: CampaignStatus) -> None:
-    row = status.campaign
-    click.echo(f"{row.name}: {row.title} — {row.status}")
-    done = status.started + sum(status.skipped.values()) + status.cancelled
-    if sys.stdout.isatty() and row.recipients:
-        width = 30
-        filled = int(width * done / row.recipients)
-        percent = 100 * done / row.recipients
-        click.echo(f"  [{'#' * filled}{'.' * (width - filled)}] {percent:5.1f} %")
-    held = f"{status.held:,}"
-    if status.held_until is not None:
-        held += f" (until {_local(ctx, status.held_until)})"
-    lines = [
-        ("recipients", f"{row.recipients:,}"),
-        ("queued", f"{status.queued:,}"),
-        ("held", held),
-        ("started", f"{status.started:,}"),
-        ("sent", f"{status.sent:,}"),
-        ("delivered", f"{status.delivered:,}"),
-        ("failed", f"{status.failed:,}"),
-        ("replied", f"{status.replied:,}"),
-        ("opted out", f"{status.opted_out:,}"),
-    ]
-    lines += [(f"skipped: {k}", f"{v:,}") for k, v in sorted(status.skipped.items())]
-    lines += [(f"excluded: {k}", f"{v:,}") for k, v in sorted(status.excluded.items())]
-    if status.cancelled:
-        lines.append(("cancelled", f"{status.cancelled:,}"))
-    for label, value in lines:
-        click.echo(f"  {label:<28} {value}")
-
-
 # --- commands --------------------------------------------------------------------------------
 
 
@@ -334,9 +234,9 @@ def preview_command(name: str, config_path: Path | None, db: Path | None, as_jso
     # copy a live database connection and its thread.
     shown = preview(ctx.ruleset, ctx.run(work), ctx.clock.now(), ctx.rate(campaign))
     if as_json:
-        click.echo(json.dumps(_preview_dict(ctx, shown), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(preview_dict(ctx.settings, shown), ensure_ascii=False, indent=2))
     else:
-        _print_preview(ctx, shown)
+        print_preview(ctx.settings, shown)
 
 
 @campaign_group.command("test")
@@ -386,7 +286,7 @@ def start_command(
     existing, plan = ctx.run(planned)
     if existing is not None:
         fail(
-            f"campaign {name} was started on {_local(ctx, existing.created_at)} and is "
+            f"campaign {name} was started on {ctx.local(existing.created_at)} and is "
             f"{existing.status}; a campaign starts once (see twoway campaign status {name})"
         )
     count = len(plan.waiting)
@@ -394,7 +294,7 @@ def start_command(
         if not sys.stdin.isatty():
             fail(f"{count:,} recipients: run it again with --yes to start")
         click.confirm(f"Send campaign {name} to {count:,} recipients?", abort=True)
-    if audience_file := campaign.audience.file:
+    if campaign.audience.file:
         imported = [(p, dict(c.fields), list(c.groups)) for p, c in plan.candidates.items()]
     else:
         imported = []
@@ -416,32 +316,32 @@ def start_command(
 
     if ctx.run(start) is None:
         fail(f"campaign {name} was started meanwhile")
-    from engine.campaigns.plan import pace
+    _say_started(ctx, plan, as_json)
 
+
+def _say_started(ctx: _Context, plan: Plan, as_json: bool) -> None:
+    campaign = plan.campaign
     first, last = pace((r.due for r in plan.waiting if r.due is not None), ctx.rate(campaign))
-    excluded = sum(plan.excluded.values())
+    count, excluded = len(plan.waiting), sum(plan.excluded.values())
     if as_json:
-        click.echo(
-            json.dumps(
-                {
-                    "campaign": name,
-                    "recipients": count,
-                    "excluded": dict(plan.excluded),
-                    "first": first.isoformat() if first else None,
-                    "last": last.isoformat() if last else None,
-                    "contacts_from": str(audience_file) if audience_file else None,
-                },
-                ensure_ascii=False,
-            )
-        )
+        audience = campaign.audience.file
+        shown = {
+            "campaign": campaign.id,
+            "recipients": count,
+            "excluded": dict(plan.excluded),
+            "first": first.isoformat() if first else None,
+            "last": last.isoformat() if last else None,
+            "contacts_from": str(audience) if audience else None,
+        }
+        click.echo(json.dumps(shown, ensure_ascii=False))
         return
     click.echo(
-        f"started {name}: {count:,} recipients, {excluded:,} excluded; "
-        f"first message {_local(ctx, first)}, last about {_local(ctx, last)}"
+        f"started {campaign.id}: {count:,} recipients, {excluded:,} excluded; "
+        f"first message {ctx.local(first)}, last about {ctx.local(last)}"
     )
 
 
-def _change(name: str, config_path: Path | None, db: Path | None, want: str) -> None:
+def _change(name: str, config_path: Path | None, db: Path | None, want: str, as_json: bool) -> None:
     ctx = _context(config_path, db, exists=True)
     allowed = {"paused": ("running",), "running": ("paused",), "cancelled": ("running", "paused")}
 
@@ -456,6 +356,9 @@ def _change(name: str, config_path: Path | None, db: Path | None, want: str) -> 
         fail(f"campaign {name} was never started")
     if row.status not in allowed[want]:
         fail(f"campaign {name} is {row.status}; it cannot be {want}")
+    if as_json:
+        click.echo(json.dumps({"campaign": name, "status": want}))
+        return
     verb = {"paused": "paused", "running": "resumed", "cancelled": "cancelled"}[want]
     click.echo(f"{name} {verb}")
 
@@ -465,7 +368,7 @@ def _change(name: str, config_path: Path | None, db: Path | None, want: str) -> 
 @_options
 def pause_command(name: str, config_path: Path | None, db: Path | None, as_json: bool) -> None:
     """Pause campaign NAME: no new recipient is started until `resume`."""
-    _change(name, config_path, db, "paused")
+    _change(name, config_path, db, "paused", as_json)
 
 
 @campaign_group.command("resume")
@@ -473,7 +376,7 @@ def pause_command(name: str, config_path: Path | None, db: Path | None, as_json:
 @_options
 def resume_command(name: str, config_path: Path | None, db: Path | None, as_json: bool) -> None:
     """Resume a paused campaign NAME, at its pace."""
-    _change(name, config_path, db, "running")
+    _change(name, config_path, db, "running", as_json)
 
 
 @campaign_group.command("cancel")
@@ -481,7 +384,7 @@ def resume_command(name: str, config_path: Path | None, db: Path | None, as_json
 @_options
 def cancel_command(name: str, config_path: Path | None, db: Path | None, as_json: bool) -> None:
     """Cancel campaign NAME: the recipients not started yet get nothing. It cannot restart."""
-    _change(name, config_path, db, "cancelled")
+    _change(name, config_path, db, "cancelled", as_json)
 
 
 @campaign_group.command("status")
@@ -500,6 +403,6 @@ def status_command(name: str, config_path: Path | None, db: Path | None, as_json
     if status is None:
         fail(f"campaign {name} was never started")
     if as_json:
-        click.echo(json.dumps(_status_dict(ctx, status), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(status_dict(ctx.settings, status), ensure_ascii=False, indent=2))
     else:
-        _print_status(ctx, status)
+        print_status(ctx.settings, status)
