@@ -11,10 +11,11 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
+from engine.core.model import EMPTY
 from engine.core.quiet import UTC_ZONE, QuietHours, zone_named
 from engine.core.records import CampaignRow, CampaignState, Launch, Step
 from engine.store.codec import dumps, loads, time_in, time_out
@@ -37,14 +38,14 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
-class Recipient:
-    """One recipient as a campaign starts: waiting from ``due``, or excluded for ``reason``."""
+class Recipient(NamedTuple):
+    """One recipient as a campaign starts: waiting from ``due``, or excluded for ``reason`` (a
+    named tuple: a campaign makes 100,000 of them at once)."""
 
     phone: str
     zone: str
     due: datetime | None = None
-    params: Mapping[str, Any] = field(default_factory=dict)
+    params: Mapping[str, Any] = EMPTY
     reason: str | None = None
     """Why they get nothing (opted out, invalid number…); None for a recipient who waits."""
 
