@@ -27,7 +27,7 @@ from engine.cli.campaign_views import (
     print_status,
     status_dict,
 )
-from engine.cli.ops import config_or_exit, fail, run_on_store, store_or_exit
+from engine.cli.ops import config_or_exit, fail, gc_paused, run_on_store, store_or_exit
 from engine.config import Config
 from engine.contacts import PhoneReader, TableError, plan_import, read_table
 from engine.core.clock import Clock, SystemClock
@@ -67,7 +67,8 @@ class _Context:
         return local_time(self.ruleset.settings, moment)
 
     def run(self, work: Callable[[SqliteStore], Awaitable[T]]) -> T:
-        return run_on_store(self.store, work, clock=self.clock)
+        with gc_paused():
+            return run_on_store(self.store, work, clock=self.clock)
 
     def campaign(self, name: str) -> Campaign:
         found = self.ruleset.campaigns.get(name)
@@ -232,7 +233,9 @@ def preview_command(name: str, config_path: Path | None, db: Path | None, as_jso
 
     # Rendered once the store is closed: a large preview forks workers, and a fork should not
     # copy a live database connection and its thread.
-    shown = preview(ctx.ruleset, ctx.run(work), ctx.clock.now(), ctx.rate(campaign))
+    plan = ctx.run(work)
+    with gc_paused():
+        shown = preview(ctx.ruleset, plan, ctx.clock.now(), ctx.rate(campaign))
     if as_json:
         click.echo(json.dumps(preview_dict(ctx.settings, shown), ensure_ascii=False, indent=2))
     else:

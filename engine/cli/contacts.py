@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 import phonenumbers
 
-from engine.cli.ops import config_or_exit, fail, run_on_store, store_or_exit
+from engine.cli.ops import config_or_exit, fail, gc_paused, run_on_store, store_or_exit
 from engine.config import Config
 from engine.contacts import (
     PhoneReader,
@@ -103,12 +103,13 @@ def import_command(
     """
     config, store_path = _setup(config_path, db, exists=False)
     phones = _country(config, country)
-    try:
-        plan = plan_import(read_table(file), phones, str(file), tuple(g for g in groups if g))
-    except TableError as exc:
-        fail(str(exc))
-    rows = [(r.phone, r.fields, r.groups) for r in plan.records.values()]
-    created, changed = run_on_store(store_path, lambda store: store.import_contacts(rows))
+    with gc_paused():
+        try:
+            plan = plan_import(read_table(file), phones, str(file), tuple(g for g in groups if g))
+        except TableError as exc:
+            fail(str(exc))
+        rows = [(r.phone, r.fields, r.groups) for r in plan.records.values()]
+        created, changed = run_on_store(store_path, lambda store: store.import_contacts(rows))
     click.echo(f"imported {created}, updated {changed}, refused {len(plan.refused)}")
     _refused_out(plan.refused, refused_file)
 

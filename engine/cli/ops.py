@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import gc
 import json
 import os
 import sqlite3
 import sys
 import urllib.error
 import urllib.request
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
@@ -62,6 +64,19 @@ def store_or_exit(config: Config, db: Path | None, *, memory: str, exists: bool 
     if exists and not Path(store).is_file():
         fail(f"no store at {store}")
     return store
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection inside: a command that makes 100,000 rows at once (a
+    campaign's recipients) spent more than half its time in collections that found nothing."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def run_on_store(
