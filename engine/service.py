@@ -468,7 +468,11 @@ class Service:
 
     async def release_held(self) -> int:
         """Hand over the messages quiet hours held, once their time has come."""
-        rows = await self.store.release_held(self.clock.now())
+        now = self.clock.now()
+        due = await self.store.next_held()  # a read: no write transaction while none is due
+        if due is None or due > now:
+            return 0
+        rows = await self.store.release_held(now)
         self._add_pending(len(rows))
         self.outbox.push(rows)
         return len(rows)

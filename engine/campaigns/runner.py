@@ -88,6 +88,8 @@ class CampaignLoop:
         self._version: int | None = None
         self._repeated = Repeated(log)
         self._missing: set[int] = set()
+        self._idle_until: dict[int, datetime] = {}
+        """Campaign id → when its next recipient is due (held overnight: no look till then)."""
         self.rates: dict[int, float] = {}
         """Campaign id → its pace, which the outbox keeps message by message."""
         self.windows: dict[int, QuietHours | None] = {}
@@ -120,6 +122,7 @@ class CampaignLoop:
             if self._version is not None:
                 self.changed()
             self._version = version
+            self._idle_until.clear()  # a command may have changed what is due
         taken = 0
         running = await self.store.running_campaigns()
         for campaign in running:
@@ -131,7 +134,8 @@ class CampaignLoop:
                 bucket = self._buckets[campaign.id] = _Bucket(rate, 1.0, now)
                 self.rates[campaign.id] = rate
             most = bucket.fill(now)
-            if most < 1:
+            idle = self._idle_until.get(campaign.id)
+            if most < 1 or (idle is not None and now < idle):
                 continue
             try:
                 done = await self.service.launch(campaign, most)
@@ -143,6 +147,12 @@ class CampaignLoop:
             self._missing.discard(campaign.id)
             bucket.spend(done, most)
             taken += done
+            if done < most:  # nobody else is due now: no transaction until somebody is
+                due = await self.store.next_campaign_due(campaign.id)
+                if due is not None and due > now:
+                    self._idle_until[campaign.id] = due
+                else:
+                    self._idle_until.pop(campaign.id, None)
         live = {c.id for c in running}
         for gone in set(self._buckets) - live:
             del self._buckets[gone]

@@ -452,6 +452,10 @@ class SqliteStore:
         if rows:
             await self._write(queries.hold, rows, self._now())
 
+    async def next_campaign_due(self, campaign: int) -> datetime | None:
+        """When the next waiting recipient of ``campaign`` may go (None: nobody waits)."""
+        return await self._read(campaigns.next_due, campaign)
+
     async def next_held(self) -> datetime | None:
         return await self._read(queries.next_held)
 
