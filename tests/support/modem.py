@@ -497,6 +497,7 @@ class ModemEmulator:
     ) -> str:
         """Wait for a command line (exact text, case-insensitive, or a predicate) among
         :attr:`commands` from position ``since``; returns it (TimeoutError)."""
+
         def test(line: str) -> bool:
             return match(line) if callable(match) else line.upper() == match.upper()
 
@@ -745,7 +746,7 @@ class ModemEmulator:
         elif s == "=?":
             info.append('+CPMS: ("SM"),("SM"),("SM")')
         elif s == "=" and a and all(x.upper() in ("SM", "MT", "ME") for x in a if x):
-            info.append(",".join([f"{used},{cap}"] * 3))
+            info.append("+CPMS: " + ",".join([f"{used},{cap}"] * 3))
         else:
             return "+CMS ERROR: 302"
         return "OK"

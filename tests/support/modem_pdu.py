@@ -156,9 +156,7 @@ def timestamp(when: datetime | None = None) -> bytes:
     return bytes(_bcd(v) for v in fields) + bytes([tz])
 
 
-def _user_data(
-    text: str | bytes, encoding: str | None, udh: bytes
-) -> tuple[int, int, bytes]:
+def _user_data(text: str | bytes, encoding: str | None, udh: bytes) -> tuple[int, int, bytes]:
     """(DCS, UDL, UD) for ``text`` with the user data header ``udh`` (without its UDHL)."""
     header = bytes([len(udh)]) + udh if udh else b""
     if isinstance(text, bytes):
@@ -371,4 +369,3 @@ def parse_submit(pdu_hex: str, *, with_smsc: bool = True) -> Submit:
         status_report_request=bool(first & 0x20),
         concat=concat,
     )
-
