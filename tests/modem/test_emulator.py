@@ -14,7 +14,7 @@ import pytest
 import serial
 
 from tests.support import modem_pdu
-from tests.support.modem import ModemEmulator
+from tests.support.modem import ModemEmulator, modem
 
 BOUND = 5.0
 """Seconds before a read gives up: a bound on a hung test, not a timing."""
@@ -42,12 +42,6 @@ def at(port: serial.Serial, command: str) -> bytes:
 
 
 @pytest.fixture
-def modem(tmp_path: Path) -> Iterator[ModemEmulator]:
-    with ModemEmulator(tmp_path) as emulator:
-        yield emulator
-
-
-@pytest.fixture
 def port(modem: ModemEmulator) -> Iterator[serial.Serial]:
     with serial.serial_for_url(str(modem.path), baudrate=115200, timeout=0.2) as p:
         yield p
@@ -58,6 +52,8 @@ def quiet(port: serial.Serial) -> None:
 
 
 SENDER = "+33612345678"
+
+__all__ = ["modem"]  # the shared fixture
 
 
 # ------------------------------------------------------------------------- basics
@@ -164,8 +160,7 @@ def test_cmgs_prompt_has_no_line_ending_and_the_pdu_is_taken(
     port.write(f"AT+CMGS={length}\r".encode())
     got = read_until(port, b"> ")
     assert got == f"AT+CMGS={length}\r\r\n> ".encode()  # echo on: the command, then the prompt
-    assert port.in_waiting == 0 or port.read(port.in_waiting) == b""  # nothing after "> "
-    port.write(pdu.encode() + b"\x1a")
+    port.write(pdu.encode() + b"\x1a")  # had anything followed "> ", it would come first here
     # echo on: the PDU comes back (not the Ctrl-Z), then the result
     assert read_until(port, FINAL) == pdu.encode() + b"\r\n+CMGS: 0\r\n\r\nOK\r\n"
     [sub] = modem.wait_for_submit(1)
@@ -382,3 +377,13 @@ def test_a_slow_line_trickles(tmp_path: Path) -> None:
         wire = len(answer) + len(b"AT+CMGL=4\r")
         assert len(answer) > 400
         assert elapsed >= 0.9 * wire * 10 / baud  # the line's pace is a lower bound
+
+
+async def test_async_waits_and_s_registers(modem: ModemEmulator, port: serial.Serial) -> None:
+    quiet(port)
+    assert at(port, "ATS0=0") == b"\r\nOK\r\n"
+    assert at(port, "ATS3?") == b"\r\n013\r\n\r\nOK\r\n"
+    assert await modem.wait_for_command_async("ATS3?") == "ATS3?"
+    assert send(port, modem_pdu.submit("+33611111111", "async")) == b"\r\n+CMGS: 0\r\n\r\nOK\r\n"
+    [sub] = await modem.wait_for_submit_async(1)
+    assert modem_pdu.parse_submit(sub.pdu).text == "async"

@@ -21,6 +21,7 @@ timeout only bounds a hung test.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import fcntl
 import os
@@ -30,14 +31,16 @@ import select
 import threading
 import time
 import tty
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 
+import pytest
+
 from tests.support.modem_pdu import tpdu_length
 
-__all__ = ["CME_TEXT", "ModemEmulator", "Stored", "Submitted"]
+__all__ = ["CME_TEXT", "ModemEmulator", "Stored", "Submitted", "modem"]
 
 CTRL_Z = 0x1A
 ESC = 0x1B
@@ -492,6 +495,16 @@ class ModemEmulator:
                    f"{n} submits")  # fmt: skip
         return [s for s in self.submitted if s.error is None]
 
+    async def wait_for_submit_async(self, n: int = 1, timeout: float = 10.0) -> list[Submitted]:
+        """:meth:`wait_for_submit` for asyncio tests (waits in a thread)."""
+        return await asyncio.to_thread(self.wait_for_submit, n, timeout)
+
+    async def wait_for_command_async(
+        self, match: str | Callable[[str], bool], timeout: float = 10.0, *, since: int = 0
+    ) -> str:
+        """:meth:`wait_for_command` for asyncio tests (waits in a thread)."""
+        return await asyncio.to_thread(self.wait_for_command, match, timeout, since=since)
+
     def wait_for_command(
         self, match: str | Callable[[str], bool], timeout: float = 10.0, *, since: int = 0
     ) -> str:
@@ -637,6 +650,11 @@ class ModemEmulator:
             self._power_cycle_settings()
             return "OK"
         if up in ("H", "H0", "V1", "Q0", "&W", "&D2", "&C1"):
+            return "OK"
+        if re.fullmatch(r"S\d+=\d+", up):
+            return "OK"
+        if re.fullmatch(r"S\d+\?", up):
+            info.append({"S3": "013", "S4": "010", "S0": "000"}.get(up[:-1], "000"))
             return "OK"
         if up in ("I", "+CGMI", "+GMI"):
             info += [self.manufacturer] if up != "I" else [
@@ -973,3 +991,11 @@ def _args(raw: str | None) -> list[str]:
             current += c
     out.append(current.strip())
     return out
+
+
+@pytest.fixture
+def modem(tmp_path: Path) -> Iterator[ModemEmulator]:
+    """A started :class:`ModemEmulator` whose port is ``tmp_path / "ttyGSM0"`` (import it into a
+    conftest.py to use it)."""
+    with ModemEmulator(tmp_path) as emulator:
+        yield emulator
