@@ -249,7 +249,7 @@ def test_zero_based_storage_and_empty_reads_answering_ok(tmp_path: Path) -> None
 
 def test_direct_delivery_wants_a_cnma(tmp_path: Path) -> None:
     with (
-        ModemEmulator(tmp_path, cnma_timeout=0.5) as modem,
+        ModemEmulator(tmp_path, cnma_timeout=BOUND) as modem,
         serial.serial_for_url(str(modem.path), timeout=0.2) as port,
     ):
         quiet(port)
@@ -263,12 +263,17 @@ def test_direct_delivery_wants_a_cnma(tmp_path: Path) -> None:
         assert modem.wait_for_cnma() is True
         assert modem.cnma_acked == [pdu]
         assert at(port, "AT+CNMA") == b"\r\n+CMS ERROR: 340\r\n"  # nothing to acknowledge
-        # not acknowledged: the modem's own timeout runs out
-        modem.deliver(pdu, indication="cmt")
+        # not acknowledged: the modem's own timeout runs out...
+        modem.cnma_timeout = 0.2
+        modem.deliver(pdu, indication="auto")
         read_until(port, f"{pdu}\r\n".encode())
         assert modem.wait_for_cnma() is False
         assert modem.cnma_missed == [pdu]
         assert modem.storage == {}
+        # ...and routing to the host is off (27.005): the next one is stored without a word
+        assert at(port, "AT+CNMI?") == b"\r\n+CNMI: 2,0,0,0,0\r\n\r\nOK\r\n"
+        assert modem.deliver(pdu, indication="auto") == 1
+        assert at(port, "AT+CMGL=0").startswith(b"\r\n+CMGL: 1,0,,")
 
 
 def test_status_reports_direct_or_stored(modem: ModemEmulator, port: serial.Serial) -> None:

@@ -365,7 +365,9 @@ class ModemEmulator:
         ``indication``: ``"cmti"`` stores it at the next free index (indexes are reused after a
         delete) and says ``+CMTI: "SM",<index>``; ``"cmt"`` hands it over directly
         (``+CMT: ,<len>`` then the PDU), to be acknowledged by ``AT+CNMA`` within
-        :attr:`cnma_timeout` when ``AT+CSMS=1`` (see :meth:`wait_for_cnma`); None stores it
+        :attr:`cnma_timeout` when ``AT+CSMS=1`` (see :meth:`wait_for_cnma`; a miss sets CNMI's
+        <mt> and <ds> to 0, as 27.005 says, so later ``"auto"`` ones are stored silently until
+        the host sets ``AT+CNMI`` again); None stores it
         silently; ``"auto"`` follows the host's ``AT+CNMI`` (mt 0: silent, 1: +CMTI, 2/3: +CMT).
         ``interleave``: the indication is put inside the answer to the next command instead.
         Returns the storage index (None when handed over directly, or rejected: storage full, in
@@ -440,8 +442,10 @@ class ModemEmulator:
         with self._lock:
             pending, self._pending = self._pending, None
             if pending is not None:
-                # the network gives up on this attempt; a real modem then falls back to
-                # routing the next ones to storage until the host sets CNMI again
+                # 27.005 +CNMI: without the acknowledgement in time, the ME disables routing
+                # to the TE (<mt> and <ds> set to 0) until the host sets +CNMI again
+                mode, _, bm, _, bfr = self._state.cnmi
+                self._state.cnmi = (mode, 0, bm, 0, bfr)
                 self._miss(pending)
 
     def wait_for_cnma(self, timeout: float = 10.0) -> bool:
