@@ -20,6 +20,7 @@ __all__ = [
     "coding_of",
     "decode_validity",
     "encode_address",
+    "encode_alphanumeric",
     "encode_smsc",
     "encode_timestamp",
     "encode_validity",
