@@ -296,7 +296,7 @@ DELIVERS = {
     "8-bit data": In("+33612345678", b"\x00\x01\xfe\xff", T1, {"coding": "8bit"}),
     "with an SMSC": In("+33612345678", "x", T1, {"smsc": "+33609001390"}),
     "2 parts, 8-bit ref": In("+33612345678", "p" * 200, T1, {"concat_reference": 0xAB}),
-    "3 parts, 16-bit ref": In(
+    "4 parts, 16-bit ref": In(
         "+33612345678", "q€" * 170, T1,
         {"concat_reference": 0xBEEF, "wide_reference": True},
     ),
