@@ -2,12 +2,22 @@
 
 A character of the extension table (``€``, ``[``, ``{`` …) is an escape (0x1B) and its code: two
 septets. Septets travel unpacked here, one per octet (SMPP's data_coding 0); packing seven bits
-to the octet, as on the air interface, is the business of whoever needs it.
+to the octet, as on the air interface, is ``pack_septets`` / ``unpack_septets`` (TS 23.038 §6.1.2.1:
+the first septet in the low bits of the first octet), for the PDU codec.
 """
 
 from __future__ import annotations
 
-__all__ = ["ESC", "GSM7_CHARS", "gsm7_decode", "gsm7_encode", "is_gsm7", "septets"]
+__all__ = [
+    "ESC",
+    "GSM7_CHARS",
+    "gsm7_decode",
+    "gsm7_encode",
+    "is_gsm7",
+    "pack_septets",
+    "septets",
+    "unpack_septets",
+]
 
 ESC = 0x1B
 """The escape to the extension table. No character encodes to it alone."""
@@ -87,3 +97,24 @@ def gsm7_decode(data: bytes) -> str:
         else:
             out.append(_BASIC[code])
     return "".join(out)
+
+
+def pack_septets(data: bytes, fill: int = 0) -> bytes:
+    """Pack unpacked septets seven bits to the octet, after ``fill`` zero bits (0–6, the fill
+    bits that put the first septet on a septet boundary after a UDH)."""
+    value = 0
+    shift = fill
+    for septet in data:
+        value |= (septet & 0x7F) << shift
+        shift += 7
+    return value.to_bytes((shift + 7) // 8, "little")
+
+
+def unpack_septets(data: bytes, count: int, fill: int = 0) -> bytes:
+    """Read ``count`` septets packed in ``data`` after ``fill`` bits; ValueError when ``data`` is
+    too short for them (the bits after the last septet are never read: no trailing ``@``)."""
+    if fill + 7 * count > 8 * len(data):
+        need = (fill + 7 * count + 7) // 8
+        raise ValueError(f"{count} septets need {need} octets, not {len(data)}")
+    value = int.from_bytes(data, "little") >> fill
+    return bytes((value >> (7 * index)) & 0x7F for index in range(count))
