@@ -22,6 +22,8 @@ from engine.store import SqliteStore
 from engine.transports.jsonl import JsonLinesTransport
 from engine.transports.jsonl import Limits as JsonlLimits
 from engine.transports.loopback import LoopbackTransport
+from engine.transports.modem.settings import modem_settings
+from engine.transports.modem.transport import ModemTransport
 from engine.transports.smpp import SmppTransport, settings_from_options
 from engine.types import Transport
 
@@ -67,6 +69,11 @@ def build_transports(config: Config, clock: Clock | None = None) -> dict[str, Tr
             kinds = {n.address: n.kind for n in config.numbers.values() if n.connector == name}
             settings = settings_from_options(connector.options, kinds)
             transports[name] = SmppTransport(name, settings, clock=clock)
+        elif connector.type == "modem":
+            own = [n.address for n in config.numbers.values() if n.connector == name]
+            number = own[0] if own else name  # the check requires exactly one
+            options = connector.options
+            transports[name] = ModemTransport(name, modem_settings(options, number), clock=clock)
         else:
             transports[name] = LoopbackTransport(name)
     return transports

@@ -44,7 +44,7 @@ __all__ = [
 
 _RATE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*/\s*(s|sec|second|m|min|minute)\s*$")
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-CONNECTOR_TYPES = ("loopback", "jsonl", "smpp")
+CONNECTOR_TYPES = ("loopback", "jsonl", "smpp", "modem")
 """The connector types this release can run (the schema also knows those still to come)."""
 
 DEFAULT_LISTEN = "127.0.0.1:8080"
@@ -329,6 +329,8 @@ def _cross_errors(document: Document, found: list[RuleError]) -> list[RuleError]
     if connectors is None:
         names = list(Config().connectors)
     numbers = data.get("numbers")
+    if isinstance(connectors, dict):
+        out.extend(e for e in _modem_errors(document, connectors, numbers) if _free(e, taken))
     if isinstance(numbers, dict) and (connectors is None or isinstance(connectors, dict)):
         for address, raw in numbers.items():
             connector = raw.get("connector") if isinstance(raw, dict) else None
@@ -342,6 +344,55 @@ def _cross_errors(document: Document, found: list[RuleError]) -> list[RuleError]
                     hint,
                 )
     return out
+
+
+def _free(error: RuleError, taken: set[tuple[int, int]]) -> bool:
+    """Whether no error sits at ``error``'s place yet (then it does)."""
+    if error.span is None:
+        return True
+    place = (error.span.line, error.span.col)
+    if place in taken:
+        return False
+    taken.add(place)
+    return True
+
+
+def _modem_errors(document: Document, connectors: dict[str, Any], numbers: Any) -> list[RuleError]:
+    """A modem's SIM has one number of its own: exactly one ``numbers`` entry names the modem,
+    and it cannot be alphanumeric (a SIM sends from its own number)."""
+    errors: list[RuleError] = []
+    entries = numbers if isinstance(numbers, dict) else {}
+    for name, raw in connectors.items():
+        if not isinstance(raw, dict) or raw.get("type") != "modem":
+            continue
+        own = [
+            (address, entry)
+            for address, entry in entries.items()
+            if isinstance(entry, dict) and entry.get("connector") == name
+        ]
+        if len(own) != 1:
+            errors.append(
+                RuleError(
+                    "E203",
+                    f"modem connector '{name}' needs exactly one number of its own"
+                    + (f" (found {len(own)})" if own else ""),
+                    document.span(("connectors", name), key=True),
+                    f'add the SIM\'s number: numbers: {{"+33612345678": {{connector: {name}, '
+                    "kind: long_code, throughput: 1/s}}",
+                )
+            )
+        for address, entry in own:
+            if entry.get("kind") == "alphanumeric":
+                errors.append(
+                    RuleError(
+                        "E203",
+                        f"number {address} is alphanumeric, but a modem sends from its SIM's "
+                        "number",
+                        document.span(("numbers", address, "kind")),
+                        "write kind: long_code (the SIM's number), or use an SMPP connector",
+                    )
+                )
+    return errors
 
 
 def _shared(value: str, path: JsonPath, seen: dict[int, list[tuple[str, str]]]) -> str | None:

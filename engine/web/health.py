@@ -54,6 +54,9 @@ def health_report(
         service.links().items(), service.transports.values(), strict=True
     ):
         connectors[name] = {"type": types.get(name, type(transport).__name__), "state": state}
+        details = getattr(transport, "details", None)
+        if callable(details):  # a modem: PIN, registration, signal, operator
+            connectors[name].update(details())
         error = transport.link_error
         if state != UP and error is not None:
             connectors[name]["error"] = error

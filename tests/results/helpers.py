@@ -46,7 +46,8 @@ async def _fill(db: Path, ruleset: RuleSet) -> None:
     clock = FixedClock(START)
     async with Harness(ruleset, db=str(db), clock=clock) as h:
         for i in range(VOTERS):
-            await h.send(phone(FIRST_VOTER + i), POLL_NUMBER, f"VOTE {'ABC'[i % 3] if i % 7 else 'A'}")
+            choice = "ABC"[i % 3] if i % 7 else "A"
+            await h.send(phone(FIRST_VOTER + i), POLL_NUMBER, f"VOTE {choice}")
             clock.advance(timedelta(seconds=20))
         for i in range(TWICE):
             await h.send(phone(FIRST_VOTER + i), POLL_NUMBER, "VOTE C")

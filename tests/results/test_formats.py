@@ -159,7 +159,8 @@ def test_an_unknown_name_is_one_error_line_naming_the_known_ones(made: Made) -> 
     outcome = run("results", "--db", str(made.db), "--rules", str(RULES), "contest", "nope")
     assert outcome.exit_code == 1
     assert outcome.output == (
-        "error: no poll, survey, flow or campaign named 'nope' (known: appointment, contest, survey)\n"
+        "error: no poll, survey, flow or campaign named 'nope' "
+        "(known: appointment, contest, survey)\n"
     )
 
 

@@ -307,7 +307,9 @@ def test_null_and_list_keys_are_e103() -> None:
 
 # --- E103: not a mapping --------------------------------------------------------------------------
 
-NOT_A_MAPPING = "a rule file must be a mapping with one of: autoreply, flow, poll, survey, campaign, settings"
+NOT_A_MAPPING = (
+    "a rule file must be a mapping with one of: autoreply, flow, poll, survey, campaign, settings"
+)
 
 
 @pytest.mark.parametrize(
