@@ -179,6 +179,7 @@ class ModemEmulator:
         self._pending: _Pending | None = None
         self._last_pending: _Pending | None = None
         self._hung = False
+        self._hang_on: str | None = None
         self._plugged = False
         self._master = -1
         self._slave = -1
@@ -475,6 +476,12 @@ class ModemEmulator:
         with self._lock:
             self._hung = True
 
+    def hang_on(self, prefix: str) -> None:
+        """Hang (see :meth:`hang`) as soon as a command starting with ``prefix`` arrives, before
+        answering it: ``hang_on("AT+CMGD")`` stops the modem between a read and its delete."""
+        with self._lock:
+            self._hang_on = prefix.upper()
+
     def revive(self) -> None:
         with self._lock:
             self._hung = False
@@ -603,6 +610,9 @@ class ModemEmulator:
         with self._cond:
             self.commands.append((time.monotonic(), line))
             self._cond.notify_all()
+        if self._hang_on is not None and line.upper().startswith(self._hang_on):
+            self._hang_on = None
+            self._hung = True  # a fault mode: the modem dies on this command
         if self._hung:
             return
         if not line.upper().startswith("AT"):

@@ -126,10 +126,9 @@ class AtPort:
                 self._stop.wait(self.reopen)
                 continue
             try:
-                request = self._requests.get(timeout=0.05)
+                request = self._requests.get_nowait()
             except queue.Empty:
-                request = None
-                try:
+                try:  # nothing to send: read what the modem says by itself (0.05 s at most)
                     self._drain_unsolicited()
                 except OSError as exc:
                     self._lost(exc)
@@ -199,12 +198,14 @@ class AtPort:
                 if line:
                     return line
                 continue
-            if time.monotonic() >= deadline:
-                return None
-            chunk = self._port.read(max(1, getattr(self._port, "in_waiting", 0) or 1))
+            # blocks for the port's timeout (0.05 s) at most when nothing comes
+            chunk = self._port.read(max(1, self._port.in_waiting))
             if chunk:
                 # CR, LF or both end a line (an echo ends in CR alone); empty lines are skipped
                 self._buffer += chunk.replace(b"\r", b"\n")
+                continue
+            if time.monotonic() >= deadline:
+                return None
 
     def _drain_unsolicited(self) -> None:
         while True:
