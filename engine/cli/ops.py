@@ -147,6 +147,15 @@ def render_health(report: dict[str, Any], url: str) -> str:
         label = "connectors" if first else ""
         error = f" ({info['error']})" if info.get("error") else ""
         lines.append(f"  {label:<11} {name} ({info.get('type')}): {info.get('state')}{error}")
+        if "registration" in info:  # a modem
+            signal = info.get("signal")
+            strength = "unknown" if signal is None else f"{signal}/31"
+            lines.append(
+                f"  {'':<11}   {info.get('number')} on {info.get('port')}: SIM {info.get('pin')}, "
+                f"network {info.get('registration')} ({info.get('operator') or 'operator ?'}), "
+                f"signal {strength}"
+            )
+            lines.extend(f"  {'':<11}   note: {note}" for note in info.get("notes") or ())
         first = False
     queues = report.get("queues", {})
     lines.append(f"  {'queues':<11} " + ", ".join(f"{k} {v}" for k, v in queues.items()))
