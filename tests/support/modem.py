@@ -137,6 +137,8 @@ class ModemEmulator:
         """The SIM PIN; None: the SIM asks for none (``+CPIN: READY``)."""
         self.puk = puk
         self.pin_tries = 3
+        self.pin_tries_supported = True
+        """Whether ``AT+CPINR`` is known (older modems answer ERROR)."""
         self.puk_tries = 10
         self.sim_state = "SIM PIN" if pin else "READY"
         """``READY``, ``SIM PIN``, ``SIM PUK`` or ``ABSENT`` (``+CME ERROR: 10``)."""
@@ -745,6 +747,16 @@ class ModemEmulator:
         if self.puk_tries <= 0:
             self.sim_state = "ABSENT"  # blocked for good
         return self._cme(16)
+
+    def _at_cpinr(self, s: str, a: list[str], info: list[str]) -> str:
+        """``AT+CPINR="SIM PIN"`` (27.007 §8.65): the tries left, as many modems answer it."""
+        if s == "=?":
+            return "OK"
+        if self.pin_tries_supported:
+            info.append(f"+CPINR: SIM PIN,{self.pin_tries},3")
+            info.append(f"+CPINR: SIM PUK,{self.puk_tries},10")
+            return "OK"
+        return "ERROR"
 
     def _at_cmgf(self, s: str, a: list[str], info: list[str]) -> str:
         if s == "?":

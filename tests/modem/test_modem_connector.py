@@ -1,0 +1,126 @@
+"""The modem connector against the emulated modem, in this process: the PIN (sent once, never
+with fewer than 3 tries left), unsolicited lines inside a command's answer, a modem that stops
+answering, and the twoway.yaml checks of a modem connector."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from engine.config import check_config
+from engine.core.messages import Inbound
+from engine.transports.modem.settings import ModemSettings
+from engine.transports.modem.transport import ModemTransport
+from tests.support import modem_pdu
+from tests.support.modem import ModemEmulator
+
+SIM = "+33612345678"
+PHONE = "+33699000001"
+WAIT = 20.0
+
+
+@asynccontextmanager
+async def connector(
+    emulator: ModemEmulator, pin: str | None = None
+) -> AsyncIterator[tuple[ModemTransport, list[Inbound]]]:
+    received: list[Inbound] = []
+
+    async def take(message: Inbound) -> None:
+        received.append(message)
+
+    transport = ModemTransport("gsm", ModemSettings(str(emulator.path), SIM, pin=pin))
+    await transport.start(take)
+    try:
+        yield transport, received
+    finally:
+        await transport.aclose()
+
+
+async def until(test: object, what: str) -> None:
+    async with asyncio.timeout(WAIT):
+        while not test():  # type: ignore[operator]
+            await asyncio.sleep(0.02)  # polls the connector's state; bounded
+
+
+def sent(emulator: ModemEmulator, prefix: str) -> list[str]:
+    return [line for _, line in emulator.commands if line.upper().startswith(prefix)]
+
+
+async def test_the_pin_is_sent_and_the_modem_starts(tmp_path: Path) -> None:
+    with ModemEmulator(tmp_path, pin="9876") as emulator:
+        async with connector(emulator, pin="9876") as (transport, _):
+            await until(lambda: transport.state == "up", "ready")
+            assert transport.details()["pin"] == "READY"
+            assert sent(emulator, 'AT+CPIN="') == ['AT+CPIN="9876"']
+            assert "9876" not in str(transport.details())  # /health never shows the PIN
+
+
+async def test_a_refused_pin_is_never_sent_again(tmp_path: Path) -> None:
+    with ModemEmulator(tmp_path, pin="1234") as emulator:
+        async with connector(emulator, pin="0000") as (transport, _):
+            await until(lambda: transport.details()["pin"] == "PIN refused", "refused")
+            assert transport.state == "down"
+            assert "refused the PIN" in (transport.link_error or "")
+        # A restart (another connector, the same SIM): 2 tries left, so it sends nothing.
+        async with connector(emulator, pin="0000") as (transport, _):
+            await until(lambda: "tries left" in str(transport.details()["pin"]), "not sent")
+        assert sent(emulator, 'AT+CPIN="') == ['AT+CPIN="0000"']
+        assert emulator.pin_tries == 2
+
+
+async def test_ring_and_cmti_inside_a_command_s_answer(tmp_path: Path) -> None:
+    with ModemEmulator(tmp_path) as emulator:
+        async with connector(emulator) as (transport, received):
+            await until(lambda: transport.state == "up", "ready")
+            index = emulator.store(modem_pdu.deliver(PHONE, "HOURS"))
+            emulator.interleave_next("RING", f'+CMTI: "SM",{index}', where="before_final")
+            assert transport.details()["registration"] == "home"
+            await transport._signal()  # any command: the lines come inside its answer
+            await until(lambda: [m.text for m in received] == ["HOURS"], "read")
+            await until(lambda: sent(emulator, "ATH") != [], "hung up")
+            await until(lambda: emulator.stored() == [], "deleted")
+
+
+async def test_a_modem_that_stops_answering_comes_back(tmp_path: Path) -> None:
+    with ModemEmulator(tmp_path) as emulator:
+        settings = ModemSettings(str(emulator.path), SIM, command_timeout=1.0, sweep=0.5)
+        received: list[Inbound] = []
+
+        async def take(message: Inbound) -> None:
+            received.append(message)
+
+        transport = ModemTransport("gsm", settings)
+        await transport.start(take)
+        try:
+            await until(lambda: transport.state == "up", "ready")
+            emulator.hang()
+            await until(lambda: transport.state != "up", "noticed")
+            assert "no answer" in (transport.link_error or "")
+            emulator.revive()
+            emulator.deliver(modem_pdu.deliver(PHONE, "HOURS"), indication=None)
+            await until(lambda: [m.text for m in received] == ["HOURS"], "found by the sweep")
+            assert transport.state == "up"
+        finally:
+            await transport.aclose()
+
+
+def _config(tmp_path: Path, numbers: str) -> list[str]:
+    file = tmp_path / "twoway.yaml"
+    file.write_text(
+        "connectors:\n  gsm: {type: modem, port: /dev/serial/by-id/usb-modem}\n" + numbers,
+        encoding="utf-8",
+    )
+    _, errors, _ = check_config(file)
+    return [f"{e.span.line}:{e.span.col}: {e.message}" for e in errors if e.span]
+
+
+def test_check_wants_one_number_of_the_sim_and_not_alphanumeric(tmp_path: Path) -> None:
+    assert _config(tmp_path, "") == [
+        "2:3: modem connector 'gsm' needs exactly one number of its own"
+    ]
+    assert _config(tmp_path, f'numbers:\n  "{SIM}": {{connector: gsm, kind: alphanumeric}}\n') == [
+        f"4:42: number {SIM} is alphanumeric, but a modem sends from its SIM's number"
+    ]
+    assert _config(tmp_path, f'numbers:\n  "{SIM}": {{connector: gsm, kind: long_code}}\n') == []
