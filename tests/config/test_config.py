@@ -178,7 +178,7 @@ def test_a_connector_of_a_later_release_and_a_port_out_of_range(tmp_path: Path) 
         """\
 connectors:
   console: {type: jsonl, listen: "127.0.0.1:99999"}
-  operator: {type: modem, device: /dev/ttyUSB0}
+  partner: {type: http}
 """,
     )
     assert errors_of(path) == (
@@ -188,11 +188,11 @@ connectors:
         "  |                                  ^^^^^^^^^^^^^^^^^\n"
         "  = hint: pick a port up to 65535\n"
         "\n"
-        "twoway.yaml:3:20: error[E203]: connector type 'modem' is not available in this release\n"
+        "twoway.yaml:3:19: error[E203]: connector type 'http' is not available in this release\n"
         "  |\n"
-        "3 |   operator: {type: modem, device: /dev/ttyUSB0}\n"
-        "  |                    ^^^^^\n"
-        "  = hint: available: loopback, jsonl, smpp\n"
+        "3 |   partner: {type: http}\n"
+        "  |                   ^^^^\n"
+        "  = hint: available: loopback, jsonl, smpp, modem\n"
         "\n"
         "2 errors found\n"
     )
