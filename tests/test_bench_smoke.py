@@ -58,3 +58,22 @@ def test_bench_campaign_quick() -> None:
     if not (ROOT / "tests" / "smsc" / "node_modules" / "smpp" / "package.json").exists():
         pytest.fail("the npm package smpp is missing: run `npm ci --prefix tests/smsc`")
     run_quick("campaign.py", CAMPAIGN_LABELS, timeout=180)
+
+
+MODEM_LABELS = (
+    "== modem MO -> reply:",
+    "latency +CMTI -> reply Ctrl-Z:",
+    "line time per exchange:",
+    "engine's share = latency - line time:",
+    "breakdown per segment",
+    "+CMTI -> AT+CMGR:",
+    "AT+CMGS -> Ctrl-Z:",
+    "idle-read granularity:",
+    "verify: 10 / 10 replies right; OK",
+)
+
+
+def test_bench_modem_quick() -> None:
+    """``bench/modem.py --quick``: a real engine over the emulated modem at 115200 baud, ten MOs
+    one after the other, every reply checked; no timing."""
+    run_quick("modem.py", MODEM_LABELS, timeout=120)
