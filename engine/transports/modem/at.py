@@ -115,7 +115,16 @@ class AtPort:
         """Queue ``command`` (``AT…`` without line ending); for ``AT+CMGS=n`` give the ``pdu``."""
         request = _Request(command, timeout, pdu)
         self._requests.put(request)
+        self._wake()
         return request.future
+
+    def _wake(self) -> None:
+        """End the thread's idle read at once, so a command waits for no read timeout (pyserial's
+        ``cancel_read``, made for this, where the port has it; else within 0.05 s)."""
+        cancel = getattr(self._port, "cancel_read", None)
+        if cancel is not None:
+            with contextlib.suppress(Exception):
+                cancel()
 
     # --- the port's thread -------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ reports requested and matched by their message reference.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import hashlib
 import logging
@@ -142,8 +143,19 @@ class ModemTransport(TransportBase):
             self._loop.call_soon_threadsafe(self._on_port, up, why)
 
     def _unsolicited(self, line: str, pdu: str | None) -> None:
-        if self._loop is not None:
-            self._loop.call_soon_threadsafe(self._on_unsolicited, line, pdu)
+        if self._loop is None:
+            return
+        index = _index(line) if line.startswith("+CMTI:") else None
+        if index is not None:
+            # On the port's thread: the read is queued before the loop even hears of it (it
+            # saves two hand-overs between threads per message).
+            reading = self._port.command(f"AT+CMGR={index}", timeout=self.settings.command_timeout)
+            self._loop.call_soon_threadsafe(self._read_started, index, reading)
+            return
+        self._loop.call_soon_threadsafe(self._on_unsolicited, line, pdu)
+
+    def _read_started(self, index: int, reading: concurrent.futures.Future[AtReply]) -> None:
+        self._spawn(self._read(index, reading))
 
     def _on_port(self, up: bool, why: str | None) -> None:
         if up:
@@ -310,12 +322,17 @@ class ModemTransport(TransportBase):
                 await self._take_pdu(pdu, index)
         await self._expire_parts()
 
-    async def _read(self, index: int) -> None:
+    async def _read(
+        self, index: int, reading: concurrent.futures.Future[AtReply] | None = None
+    ) -> None:
         if index in self._reading:
             return
         self._reading.add(index)
         try:
-            reply = await self._at(f"AT+CMGR={index}")
+            if reading is not None:
+                reply = await asyncio.wrap_future(reading)
+            else:
+                reply = await self._at(f"AT+CMGR={index}")
             if len(reply.lines) >= 2:
                 await self._take_pdu(reply.lines[1], index)
         finally:
