@@ -181,3 +181,31 @@ async def test_kill_between_reading_an_mo_and_deleting_it_answers_it_once(tmp_pa
         # Read twice (before and after the kill), answered once.
         assert run.rows("SELECT COUNT(*) FROM inbound") == [(1,)]
         assert len(run.modem.submitted) == 1
+
+
+async def test_a_status_report_after_a_restart_still_marks_the_reply(tmp_path: Path) -> None:
+    async with running(tmp_path) as run:
+        run.modem.next_mr = 255  # the reference wraps to 0 with the next message
+        run.modem.deliver(modem_pdu.deliver(PHONE, "HOURS"))
+        assert run.replies(1) == [HOURS_REPLY]
+        await run.until(
+            lambda: run.rows("SELECT status FROM outbox") == [("sent",)], "the reply sent"
+        )
+        run.modem.deliver(modem_pdu.deliver(PHONE, "VOTE A"))
+        assert run.replies(2) == [HOURS_REPLY, VOTE_REPLY]
+        assert [s.mr for s in run.modem.submitted] == [255, 0]
+        assert run.engine.proc is not None
+        run.engine.proc.terminate()
+        await run.engine.wait(WAIT)
+        proc = await run.engine.launch()
+        host, port = http_address(run.engine.config)
+        await wait_for_port(host, port, WAIT, lambda: proc.returncode is None)
+        run.modem.status_report(modem_pdu.status_report(255, PHONE, status=0x00))
+        run.modem.status_report(modem_pdu.status_report(0, PHONE, status=0x41))
+        await run.until(
+            lambda: (
+                run.rows("SELECT status, delivery_error FROM outbox ORDER BY id")
+                == [("delivered", None), ("undeliverable", "41")]
+            ),
+            "both reports applied after the restart",
+        )

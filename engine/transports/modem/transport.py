@@ -83,8 +83,6 @@ class ModemTransport(TransportBase):
         self._task: asyncio.Task[None] | None = None
         self._reading: set[int] = set()
         self._groups: dict[tuple[str, int, int], _Parts] = {}
-        self._reports: dict[int, str] = {}
-        """TP-MR → the external id of the message whose (last) part it is."""
         self._connects = 0
         self._pin_refused = False
         self._repeated = Repeated(log)
@@ -411,14 +409,11 @@ class ModemTransport(TransportBase):
                 log.warning("modem %s: AT+CMGD=%d refused: %s", self.name, index, exc)
 
     async def _report(self, report: StatusReport) -> None:
-        external = self._reports.pop(report.reference, None)
-        if external is None or self.on_receipt is None:
-            log.info(
-                "modem %s: a status report for reference %d matches nothing",
-                self.name,
-                report.reference,
-            )
+        if self.on_receipt is None:
             return
+        # The store applies it to the latest message sent to that recipient with that reference
+        # (references wrap at 255): it survives a restart between the send and the report.
+        external = _external(report.recipient, report.reference)
         error = None if report.outcome == "delivered" else f"{report.status:02X}"
         await self.on_receipt([(external, OUTCOMES[report.outcome], error)])
 
@@ -452,10 +447,13 @@ class ModemTransport(TransportBase):
             mr = line.split(":", 1)[1].strip() if line else ""
             if mr.isdigit():
                 references.append(int(mr))
-        external = f"{self.name}:{reference}"
-        if references:
-            self._reports[references[-1]] = external
-        return external
+        # A long message is matched by its last part's reference.
+        return _external(message.recipient, references[-1]) if references else None
+
+
+def _external(recipient: str, reference: int) -> str:
+    """The provider id of a sent message: its recipient and TP-MR (what a status report says)."""
+    return f"{recipient}#{reference}"
 
 
 def _index(line: str) -> int | None:
