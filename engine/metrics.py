@@ -96,6 +96,12 @@ _READ: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
         ("connector", "link"),
     ),
     (
+        "twoway_link_signal",
+        "gauge",
+        "A modem's signal (AT+CSQ: 0-31, about -113 to -51 dBm); absent when unknown.",
+        ("connector", "link"),
+    ),
+    (
         "twoway_link_reconnects",
         "counter",
         "Times a link connected (bound) again after its first time.",
@@ -288,6 +294,8 @@ class Metrics:
     def _link(self, last: dict[str, Series], key: tuple[str, str], link: LinkStats) -> None:
         last["twoway_link_up"][key] = link.up
         last["twoway_link_in_flight"][key] = link.in_flight
+        if link.signal is not None:
+            last["twoway_link_signal"][key] = link.signal
         # totals the transport counted: never lower on a page than on the one before
         totals = self._link_totals
         totals[key] = max(totals.get(key, 0.0), link.connects - 1.0)

@@ -144,6 +144,8 @@ class LinkStats:
     """How many times it connected (bound): the reconnects are the others."""
     errors: Mapping[str, int] = field(default_factory=dict)
     """Problems by kind since the start (``link_lost``, ``bind_refused``, ``timeout``, …)."""
+    signal: float | None = None
+    """A radio link's signal (a modem's ``AT+CSQ``: 0–31), when it has one."""
 
 
 class PartStore(Protocol):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import shutil
 import sqlite3
 from collections.abc import AsyncIterator, Callable
@@ -115,7 +116,26 @@ async def test_vote_and_hours_are_answered_and_the_replies_delivered(tmp_path: P
             (PHONE, SIM, "VOTE A"),
             (PHONE, SIM, "HOURS"),
         ]
+        host, port = http_address(run.engine.config)
+        health = json.loads(await _get(host, port, "/health"))
+        modem = health["connectors"]["gsm"]
+        assert (modem["state"], modem["pin"], modem["registration"], modem["signal"]) == (
+            "up",
+            "READY",
+            "home",
+            20,
+        )
+        page = await _get(host, port, "/metrics")
+        assert f'twoway_link_signal{{connector="gsm",link="{run.modem.path}"}} 20.0' in page
     assert_clean(run.engine.log())
+
+
+async def _get(host: str, port: int, path: str) -> str:
+    reader, writer = await asyncio.open_connection(host, port)
+    writer.write(f"GET {path} HTTP/1.0\r\nHost: {host}\r\n\r\n".encode())
+    data = await reader.read()
+    writer.close()
+    return data.decode().split("\r\n\r\n", 1)[1]
 
 
 async def test_a_three_part_message_out_of_order_is_one_message(tmp_path: Path) -> None:

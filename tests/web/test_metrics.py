@@ -63,6 +63,7 @@ def test_the_engine_metrics_parse_and_name_every_family() -> None:
         "twoway_connector_up": "gauge",
         "twoway_link_up": "gauge",
         "twoway_link_in_flight": "gauge",
+        "twoway_link_signal": "gauge",
         "twoway_link_reconnects": "counter",
         "twoway_link_errors": "counter",
         "twoway_store_up": "gauge",

@@ -84,6 +84,9 @@ class ModemTransport(TransportBase):
         self._reading: set[int] = set()
         self._groups: dict[tuple[str, int, int], _Parts] = {}
         self._connects = 0
+        self._errors: dict[str, int] = {}
+        """Problems by kind: ``link_lost`` (the port failed), ``timeout`` (no answer),
+        ``send_failed`` (a ``+CMS ERROR`` on a send)."""
         self._pin_refused = False
         self._repeated = Repeated(log)
 
@@ -119,6 +122,9 @@ class ModemTransport(TransportBase):
         await asyncio.to_thread(self._port.stop)
         await super().aclose()
 
+    def _count(self, kind: str) -> None:
+        self._errors[kind] = self._errors.get(kind, 0) + 1
+
     def details(self) -> dict[str, Any]:
         """The modem as ``/health`` and ``twoway status`` show it (no secret: never the PIN)."""
         return {
@@ -132,7 +138,15 @@ class ModemTransport(TransportBase):
         }
 
     def link_stats(self) -> list[LinkStats]:
-        return [LinkStats(self.settings.port, self._ready.is_set(), connects=self._connects)]
+        return [
+            LinkStats(
+                self.settings.port,
+                self._ready.is_set(),
+                connects=self._connects,
+                errors=dict(self._errors),
+                signal=self.status.signal,
+            )
+        ]
 
     # --- the port's thread, handed over to the loop ---------------------------------------------
 
@@ -160,6 +174,8 @@ class ModemTransport(TransportBase):
             self._connects += 1
             self._opened.set()
             return
+        if self._opened.is_set():
+            self._count("link_lost")
         self._opened.clear()
         self._ready.clear()
         self.status.last_error = why
@@ -217,6 +233,8 @@ class ModemTransport(TransportBase):
                     await self._sweep()
                     await self._signal()
                 except AtError as exc:
+                    if exc.kind == "timeout":
+                        self._count("timeout")
                     if exc.kind in ("closed", "timeout"):
                         self._ready.clear()
                         self.status.last_error = str(exc)
@@ -441,6 +459,7 @@ class ModemTransport(TransportBase):
                     f"AT+CMGS={pdu.length}", pdu=pdu.hex, timeout=self.settings.send_timeout
                 )
             except AtError as exc:
+                self._count("timeout" if exc.kind == "timeout" else "send_failed")
                 permanent = exc.kind == "cms" and exc.code in PERMANENT_CMS
                 raise TransportError(f"modem {self.name}: {exc}", transient=not permanent) from exc
             line = next((x for x in reply.lines if x.startswith("+CMGS:")), "")
