@@ -463,6 +463,8 @@ class Service:
         return len(steps)
 
     def _hold_row(self, row: OutboxRow) -> datetime | None:
+        if row.campaign is None:  # the hot path: a reply, not a campaign's message
+            return None
         zone = zone_named(self.ruleset.settings.timezone) or UTC_ZONE
         return self.campaigns.hold(row, zone)
 

@@ -337,8 +337,10 @@ def mark_started(
 def attribute(conn: sqlite3.Connection, steps: Sequence[Step]) -> None:
     """Credit replies and opt-outs to the campaign that last started a conversation with the
     contact on that number (only the first reply and the opt-out are recorded)."""
+    if conn.execute("SELECT 1 FROM campaigns LIMIT 1").fetchone() is None:
+        return  # no campaign ever: nothing to credit (the hot path of a deployment without any)
     replies = [(time_in(s.at), s.contact, s.number, time_in(s.at)) for s in steps if s.inbound_id]
-    if not replies or conn.execute("SELECT 1 FROM campaigns LIMIT 1").fetchone() is None:
+    if not replies:
         return
     latest = (
         "campaign = (SELECT r.campaign FROM campaign_recipients r JOIN campaigns c"
