@@ -81,7 +81,10 @@ def _field_error(error: Any) -> tuple[str, str]:
     if error.validator == "required":
         return f"{path}/{error.message.split(chr(39))[1]}", "is required"
     if error.validator == "additionalProperties":
-        return path, f"unknown field(s): {error.message.split('(')[1].split(' were')[0]}"
+        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        return path, "unknown field(s): " + ", ".join(extra)
+    if error.validator == "format":
+        return path, "must be an ISO 8601 time with an offset, like 2026-03-02T09:00:00+01:00"
     if error.validator == "pattern":
         return path, f"must be {PHONE}"
     if error.validator == "type":
@@ -214,6 +217,8 @@ class Api:
         except KeyReused:
             raise ProblemError(422, "this Idempotency-Key was used for another request",
                                kind="urn:twoway:idempotency-key-reused") from None  # fmt: skip
+        if answer.row is not None:  # committed ``sending``: to the outbox now
+            self.service.hand_over([answer.row])
         headers = {"Idempotent-Replayed": "true"} if answer.replayed else {}
         return web.json_response(answer.body, status=answer.status, headers=headers)
 
