@@ -108,17 +108,13 @@ async def start_http(
     endpoint = HttpEndpoint(service, config=config, reloader=reloader)
     host, port = parse_listen(config.http.listen)
     await endpoint.start(host, port)
-    log.info(
-        "http: /health, /metrics and the REST API (/api/v1/, %d tokens) on %s",
-        len(config.http.tokens),
-        endpoint.url,
-    )
+    log.info("http: /health and /metrics on %s", endpoint.url)
+    log.info("http: the REST API on %s/api/v1/ (%d tokens)", endpoint.url, len(config.http.tokens))
     if not is_loopback(host):
         log.warning(
             "http listens on %s, reachable from the network: /health and /metrics have no "
-            "token (the REST API needs one); keep http.listen on 127.0.0.1 and put a reverse "
-            "proxy or a firewall rule "
-            "in front of it",
+            "token; keep http.listen on 127.0.0.1 and put a reverse proxy or a firewall rule "
+            "in front of it (the REST API asks for one of http.tokens)",
             endpoint.url.removeprefix("http://"),
         )
     return endpoint.stop
