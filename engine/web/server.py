@@ -114,7 +114,7 @@ async def start_http(
         log.warning(
             "http listens on %s, reachable from the network: /health and /metrics have no "
             "token; keep http.listen on 127.0.0.1 and put a reverse proxy or a firewall rule "
-            "in front of it (the REST API asks for one of http.tokens)",
+            "in front of it",
             endpoint.url.removeprefix("http://"),
         )
     return endpoint.stop
