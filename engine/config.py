@@ -30,6 +30,8 @@ from engine.ruleset.schema import validate
 from engine.transports.smpp.settings import option_problems
 
 __all__ = [
+    "SCOPES",
+    "ApiToken",
     "Config",
     "ConfigFileError",
     "ConnectorConfig",
@@ -68,13 +70,26 @@ class NumberConfig:
     """Messages per second, or None for no limit."""
 
 
+SCOPES = ("send", "read", "inbox", "admin")
+"""What a REST API token may do; a token written as plain text may do all of it."""
+
+
+@dataclass(frozen=True)
+class ApiToken:
+    """A bearer token of the REST API: its name (in logs, never the token), what it may do."""
+
+    name: str
+    token: str = field(repr=False)
+    scopes: frozenset[str] = frozenset(SCOPES)
+
+
 @dataclass(frozen=True)
 class HttpConfig:
-    """The HTTP endpoint: ``/health`` and ``/metrics`` now, the REST API later."""
+    """The HTTP endpoint: ``/health``, ``/metrics`` and the REST API (``/api/v1/``)."""
 
     listen: str = DEFAULT_LISTEN
-    tokens: tuple[str, ...] = ()
-    """Bearer tokens of the REST API (a later release); /health and /metrics need none."""
+    tokens: tuple[ApiToken, ...] = ()
+    """Bearer tokens of the REST API; /health and /metrics need none."""
     max_connections: int = 100
     """Connections open at once; a new one beyond is answered 503 and closed at once."""
     request_timeout: float = 10.0
@@ -528,6 +543,19 @@ def _secret_errors(document: Document, env: Mapping[str, str]) -> list[RuleError
     return errors
 
 
+def _tokens(raw: Iterable[Any], env: Mapping[str, str]) -> tuple[ApiToken, ...]:
+    """``http.tokens``: a plain entry may do everything, under the name ``token-N``."""
+    out = []
+    for number, entry in enumerate(raw, 1):
+        if isinstance(entry, dict):
+            scopes = frozenset(str(s) for s in entry.get("scopes") or SCOPES)
+            token = str(_resolve_secrets(entry["token"], env))
+            out.append(ApiToken(str(entry.get("name", f"token-{number}")), token, scopes))
+        else:
+            out.append(ApiToken(f"token-{number}", str(_resolve_secrets(entry, env))))
+    return tuple(out)
+
+
 def _resolve_secrets(value: Any, env: Mapping[str, str]) -> Any:
     if isinstance(value, str) and value.startswith("env:"):
         return env[value[4:]]
@@ -576,7 +604,7 @@ def _build(document: Document, env: Mapping[str, str]) -> Config:
         reload=bool(data.get("reload", defaults.reload)),
         http=HttpConfig(
             str(http.get("listen", DEFAULT_LISTEN)),
-            tuple(str(_resolve_secrets(t, env)) for t in http.get("tokens") or ()),
+            _tokens(http.get("tokens") or (), env),
             int(http.get("max_connections", HttpConfig.max_connections)),
             float(http.get("request_timeout", HttpConfig.request_timeout)),
         ),

@@ -394,6 +394,12 @@ class Service:
         await self.store.schedule_start(contact, number, flow, params or {}, at or self.clock.now())
         self.scheduler.wake()
 
+    def hand_over(self, rows: Sequence[OutboxRow]) -> None:
+        """Queue rows written ``sending`` outside a batch, their opt-outs checked in their
+        transaction (a message of the REST API)."""
+        self._add_pending(len(rows))
+        self.outbox.push(list(rows), marked=True)
+
     # --- processing ---------------------------------------------------------------------
 
     async def _process_loop(self) -> None:

@@ -360,6 +360,22 @@ _CAMPAIGNS = (
 # index covers them, so they are read from the index alone (about 8 times faster).
 _VOTES_TALLY = ("CREATE INDEX votes_tally ON votes (poll, choice)",)
 
+# The REST API's ``Idempotency-Key``s: the first answer to a key, per token, kept 24 hours.
+_IDEMPOTENCY = (
+    """
+    CREATE TABLE idempotency (
+        token TEXT NOT NULL,
+        key TEXT NOT NULL,
+        fingerprint TEXT NOT NULL,
+        status INTEGER NOT NULL,
+        answer TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (token, key)
+    )
+    """,
+    "CREATE INDEX idempotency_created ON idempotency (created_at)",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_initial", _INITIAL),
     Migration("0002_timer_ids_never_reused", _TIMERS_AUTOINCREMENT),
@@ -369,6 +385,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("0006_groups_out_of_fields", _GROUPS_OUT_OF_FIELDS),
     Migration("0007_campaigns", _CAMPAIGNS),
     Migration("0008_votes_tally", _VOTES_TALLY),
+    Migration("0009_idempotency", _IDEMPOTENCY),
 )
 """Every migration, in the order they apply. Append only: never edit or reorder one released."""
 

@@ -59,6 +59,7 @@ TABLES = (
     "held_parts",
     "campaigns",
     "campaign_recipients",
+    "idempotency",
     "migrations",
 )
 

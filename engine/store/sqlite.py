@@ -25,7 +25,7 @@ from typing import Any, Concatenate, Literal, ParamSpec, TypeVar, cast
 import aiosqlite
 
 from engine.core.clock import Clock, SystemClock
-from engine.core.messages import Address, Inbound
+from engine.core.messages import Address, Inbound, Outgoing
 from engine.core.model import Contact, Session
 from engine.core.records import (
     CampaignRow,
@@ -41,7 +41,7 @@ from engine.core.records import (
     Work,
 )
 from engine.errors import StoreError, StoreUnavailable
-from engine.store import campaigns, contacts, queries, reports
+from engine.store import api, campaigns, contacts, queries, reports
 from engine.store.codec import time_in
 from engine.store.files import create_private, make_private
 from engine.store.migrations import MIGRATIONS, Migration, apply_migrations
@@ -503,6 +503,27 @@ class SqliteStore:
         due: datetime,
     ) -> int:
         return await self._write(queries.schedule_start, contact, number, flow, params, due)
+
+    # --- the REST API (engine.web.api) -------------------------------------------------------
+
+    async def api_send(
+        self, message: Outgoing, now: datetime, idem: api.Idempotency | None
+    ) -> api.Answer:
+        """Write a message of the API to the outbox, with its idempotency key (``store.api``)."""
+        return await self._write(api.send, message, now, idem)
+
+    async def api_start(
+        self,
+        contact: Address,
+        number: Address,
+        flow: str,
+        params: dict[str, Any],
+        due: datetime,
+        now: datetime,
+        idem: api.Idempotency | None,
+    ) -> api.Answer:
+        """Schedule a flow's start for the API, with its idempotency key (``store.api``)."""
+        return await self._write(api.start, contact, number, flow, params, due, now, idem)
 
     # --- beyond the Protocol: reads for the CLI, the console and tests ------------------------
 

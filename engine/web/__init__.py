@@ -1,7 +1,8 @@
-"""Own the engine's HTTP endpoint (aiohttp): ``/health`` and ``/metrics`` now, the REST API later.
+"""Own the engine's HTTP endpoint (aiohttp): ``/health``, ``/metrics`` and the REST API.
 
-Both endpoints answer without a token, so ``http.listen`` is on loopback (127.0.0.1:8080) by
-default; the REST API of a later release will require one of ``http.tokens``.
+``/health`` and ``/metrics`` answer without a token, so ``http.listen`` is on loopback
+(127.0.0.1:8080) by default; the REST API (``/api/v1/``, engine.web.api) requires one of
+``http.tokens``.
 """
 
 from engine.web.health import health_report

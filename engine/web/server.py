@@ -1,4 +1,4 @@
-"""Own the aiohttp server of ``/health`` and ``/metrics``.
+"""Own the aiohttp server of ``/health``, ``/metrics`` and the REST API (``engine.web.api``).
 
 ``GET /health``: the health report as JSON, 200 when ``ok``, 503 when ``degraded``.
 ``GET /metrics``: the Prometheus text exposition format 0.0.4, made off the event loop.
@@ -17,6 +17,7 @@ from aiohttp import web
 from engine.config import Config, HttpConfig, is_loopback, parse_listen
 from engine.errors import ConfigError
 from engine.service import Service
+from engine.web.api import Api
 from engine.web.health import RulesStatus, health_report
 from engine.web.limits import Limits
 
@@ -47,6 +48,7 @@ class HttpEndpoint:
         self.app = web.Application(middlewares=[self.limits.middleware])
         self.app.router.add_get("/health", self.health)
         self.app.router.add_get("/metrics", self.metrics)
+        Api(service, config).add_to(self.app)
         self._runner: web.AppRunner | None = None
         self._server: asyncio.Server | None = None
 
@@ -107,6 +109,7 @@ async def start_http(
     host, port = parse_listen(config.http.listen)
     await endpoint.start(host, port)
     log.info("http: /health and /metrics on %s", endpoint.url)
+    log.info("http: the REST API on %s/api/v1/ (%d tokens)", endpoint.url, len(config.http.tokens))
     if not is_loopback(host):
         log.warning(
             "http listens on %s, reachable from the network: /health and /metrics have no "

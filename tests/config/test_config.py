@@ -67,7 +67,10 @@ numbers:
     assert config.rules == "/srv/rules"
     assert config.timezone == "Europe/Paris"
     assert config.reload is True
-    assert config.http.tokens == ("s3cret", "plain-token")
+    assert [t.token for t in config.http.tokens] == ["s3cret", "plain-token"]
+    assert [t.name for t in config.http.tokens] == ["token-1", "token-2"]
+    assert all(t.scopes == {"send", "read", "inbox", "admin"} for t in config.http.tokens)
+    assert "s3cret" not in repr(config)
     assert (config.http.host, config.http.port) == ("::1", 9090)
     assert config.log == LogConfig("json", "WARNING")
     assert config.connectors["console"].options == {"listen": "127.0.0.1:2777"}
@@ -330,3 +333,22 @@ def test_a_jsonl_connector_may_listen_on_ipv6(tmp_path: Path) -> None:
     (console,) = build_transports(load_config(path, {})).values()
     assert isinstance(console, JsonLinesTransport)
     assert (console.host, console.port) == ("::1", 2777)
+
+
+def test_api_tokens_with_scopes(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "http:\n  tokens:\n    - {name: crm, token: env:CRM_TOKEN, scopes: [send, read]}\n",
+    )
+    config = load_config(path, {"CRM_TOKEN": "t0k3n"})
+    (token,) = config.http.tokens
+    assert (token.name, token.token, token.scopes) == ("crm", "t0k3n", {"send", "read"})
+
+
+def test_an_api_token_with_an_unknown_scope_is_refused_without_its_secret(tmp_path: Path) -> None:
+    path = write(tmp_path, "http:\n  tokens:\n    - {name: crm, token: s3cret, scopes: [fly]}\n")
+    with pytest.raises(ConfigFileError) as caught:
+        load_config(path, {})
+    first = caught.value.errors[0]
+    assert "must be one of send, read, inbox, admin, not 'fly'" in first.message
+    assert "s3cret" not in first.message

@@ -1,0 +1,112 @@
+"""Own the REST API's writes: a message sent through it and a flow started through it, each in
+one transaction with its ``Idempotency-Key`` (table ``idempotency``: the first answer to a key,
+per token, kept 24 hours; older ones are deleted by the next keyed write).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from engine.core.messages import Address, Outgoing
+from engine.core.records import OutboxRow
+from engine.store.codec import dumps, loads, time_in
+from engine.store.queries import _next_id, is_opted_out, schedule_start
+
+__all__ = ["Answer", "Idempotency", "KeyReused", "OptedOut", "send", "start"]
+
+
+@dataclass(frozen=True)
+class Idempotency:
+    """A request's ``Idempotency-Key``: whose (token name), the key, what the request said."""
+
+    token: str
+    key: str
+    fingerprint: str
+    since: datetime
+    """Answers remembered before this instant are forgotten."""
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the API answers: a status and a JSON body; ``row``: the message to hand over."""
+
+    status: int
+    body: dict[str, Any]
+    replayed: bool = False
+    row: OutboxRow | None = field(default=None, compare=False)
+
+
+class KeyReused(Exception):
+    """The ``Idempotency-Key`` was used for another request."""
+
+
+class OptedOut(Exception):
+    """The recipient opted out of the sending number."""
+
+
+def _remembered(conn: sqlite3.Connection, idem: Idempotency) -> Answer | None:
+    conn.execute("DELETE FROM idempotency WHERE created_at < ?", (time_in(idem.since),))
+    row = conn.execute(
+        "SELECT fingerprint, status, answer FROM idempotency WHERE token = ? AND key = ?",
+        (idem.token, idem.key),
+    ).fetchone()
+    if row is None:
+        return None
+    if row[0] != idem.fingerprint:
+        raise KeyReused(idem.key)
+    return Answer(int(row[1]), loads(row[2]), replayed=True)
+
+
+def _remember(conn: sqlite3.Connection, idem: Idempotency | None, answer: Answer, now: str) -> None:
+    if idem is not None:
+        conn.execute(
+            "INSERT INTO idempotency (token, key, fingerprint, status, answer, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (idem.token, idem.key, idem.fingerprint, answer.status, dumps(answer.body), now),
+        )
+
+
+def send(
+    conn: sqlite3.Connection, message: Outgoing, now: datetime, idem: Idempotency | None
+) -> Answer:
+    """Write ``message`` (kind ``api``) to the outbox, ``sending``: the caller hands it over once
+    this commits. Raises ``OptedOut`` (nothing written) if its recipient opted out."""
+    if idem is not None and (found := _remembered(conn, idem)) is not None:
+        return found
+    if is_opted_out(conn, message.recipient, message.sender):
+        raise OptedOut(message.recipient)
+    outbox_id = _next_id(conn, "outbox") + 1
+    at = time_in(now)
+    conn.execute(
+        "INSERT INTO outbox (id, created_at, contact, recipient, sender, text, kind, status,"
+        " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'sending', ?)",
+        (outbox_id, at, message.recipient, message.recipient, message.sender, message.text,
+         message.kind, at),
+    )  # fmt: skip
+    row = OutboxRow(outbox_id, message, now, "sending", 0, message.recipient)
+    answer = Answer(202, {"id": outbox_id, "status": "sending"}, row=row)
+    _remember(conn, idem, answer, at)
+    return answer
+
+
+def start(
+    conn: sqlite3.Connection,
+    contact: Address,
+    number: Address,
+    flow: str,
+    params: dict[str, Any],
+    due: datetime,
+    now: datetime,
+    idem: Idempotency | None,
+) -> Answer:
+    """Schedule ``flow`` for ``contact`` at ``due`` (a durable ``start`` timer)."""
+    if idem is not None and (found := _remembered(conn, idem)) is not None:
+        return found
+    schedule_start(conn, contact, number, flow, params, due)
+    body = {"flow": flow, "contact": contact, "due": due.isoformat()}
+    answer = Answer(202, body)
+    _remember(conn, idem, answer, time_in(now))
+    return answer

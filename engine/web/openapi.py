@@ -1,0 +1,238 @@
+"""Own the REST API's models and their OpenAPI 3.1 document.
+
+The request and response models are the dataclasses here: ``schema_of`` turns one into JSON
+Schema (2020-12), which both validates the requests (``engine.web.api.parse``, with jsonschema)
+and goes into the document (``openapi``, served at ``GET /api/v1/openapi.json``), so the document
+cannot drift from the code. ``ROUTES`` lists the routes; the API registers exactly these.
+"""
+
+from __future__ import annotations
+
+import types
+from collections.abc import Callable, Sequence
+from dataclasses import MISSING, dataclass, field, fields, is_dataclass
+from typing import Any, Union, get_args, get_origin, get_type_hints
+
+from engine import __version__
+
+__all__ = [
+    "PHONE",
+    "PREFIX",
+    "PROBLEM_TYPE",
+    "ROUTES",
+    "TITLES",
+    "FieldError",
+    "Problem",
+    "Route",
+    "SendMessage",
+    "Sent",
+    "StartFlow",
+    "Started",
+    "openapi",
+    "schema_of",
+]
+
+PREFIX = "/api/v1"
+ADDRESS = r"^(\+[1-9][0-9]{6,14}|[0-9]{3,8})$"
+PROBLEM_TYPE = "application/problem+json"
+
+
+def meta(description: str, **schema: Any) -> dict[str, Any]:
+    """A field's JSON Schema keywords (``json``: its name in JSON, when not the field's)."""
+    return {"description": description, **schema}
+
+
+PHONE = "an E.164 number (+33612345678) or a short code (36111)"
+
+
+@dataclass(frozen=True)
+class SendMessage:
+    """A text message to send now."""
+
+    to: str = field(metadata=meta(f"The recipient: {PHONE}", pattern=ADDRESS))
+    text: str = field(
+        metadata=meta("The text: at most settings.max_reply_parts SMS parts", minLength=1)
+    )
+    sender: str | None = field(
+        default=None,
+        metadata=meta(
+            "A configured number to send from (default: the first one)", json="from",
+            pattern=ADDRESS,
+        ),
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class StartFlow:
+    """A flow to start for a contact, now or at a given time."""
+
+    contact: str = field(metadata=meta(f"The contact: {PHONE}", pattern=ADDRESS))
+    number: str | None = field(
+        default=None, metadata=meta("The configured number the flow runs on (default: the first)")
+    )
+    params: dict[str, Any] | None = field(
+        default=None, metadata=meta('Values the flow reads, like {"appt": {"at": "…"}}')
+    )
+    at: str | None = field(
+        default=None, metadata=meta("When to start (ISO 8601 with an offset); now if absent",
+                                    format="date-time")
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Sent:
+    """A message written to the outbox and being handed to its connector."""
+
+    id: int = field(metadata=meta("The outbox id"))
+    status: str = field(metadata=meta("sending"))
+
+
+@dataclass(frozen=True)
+class Started:
+    """A flow start scheduled (durable: it survives a restart)."""
+
+    flow: str = field(metadata=meta("The flow's id"))
+    contact: str = field(metadata=meta("The contact"))
+    due: str = field(metadata=meta("When it starts", format="date-time"))
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One invalid part of a request."""
+
+    pointer: str = field(metadata=meta("JSON Pointer to the field (RFC 6901)"))
+    detail: str = field(metadata=meta("What is wrong with it"))
+
+
+@dataclass(frozen=True)
+class Problem:
+    """An error, as an RFC 9457 problem document (application/problem+json)."""
+
+    type: str = field(metadata=meta("A URI naming the kind of problem"))
+    title: str = field(metadata=meta("The kind of problem, for people"))
+    status: int = field(metadata=meta("The HTTP status"))
+    detail: str = field(metadata=meta("This occurrence, for people"))
+    errors: list[FieldError] | None = field(default=None, metadata=meta("The invalid fields"))
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    path: str
+    handler: str
+    summary: str
+    scope: str | None = None
+    request: type | None = None
+    response: type | None = None
+    status: int = 200
+    idempotent: bool = False
+    errors: tuple[int, ...] = ()
+
+
+ROUTES = (
+    Route("POST", "/messages", "send", "Send a text message", "send", SendMessage, Sent, 202,
+          True, (400, 401, 403, 409, 413, 422)),
+    Route("POST", "/flows/{flow}/start", "start", "Start a flow (its id or a schedule name) "
+          "for a contact", "send", StartFlow, Started, 202, True, (400, 401, 403, 404, 413, 422)),
+    Route("GET", "/openapi.json", "document", "This OpenAPI document"),
+)  # fmt: skip
+
+
+# --- models to JSON Schema ---------------------------------------------------------------------
+
+
+def _type_schema(hint: Any, ref: Callable[[type], dict[str, Any]]) -> dict[str, Any]:
+    origin, args = get_origin(hint), get_args(hint)
+    if origin in (Union, types.UnionType):
+        (inner,) = [a for a in args if a is not type(None)]
+        schema = _type_schema(inner, ref)
+        return {"anyOf": [schema, {"type": "null"}]} if "$ref" in schema else {
+            **schema, "type": [schema["type"], "null"]}  # fmt: skip
+    if origin is list:
+        return {"type": "array", "items": _type_schema(args[0], ref)}
+    if origin is dict or hint is dict:
+        return {"type": "object"}
+    if is_dataclass(hint):
+        return ref(hint)  # type: ignore[arg-type]
+    names = {str: "string", int: "integer", bool: "boolean", float: "number"}
+    return {"type": names[hint]}
+
+
+def schema_of(model: type, ref: Callable[[type], dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The JSON Schema (2020-12) of a model dataclass; nested models through ``ref``."""
+    refer = ref or (lambda cls: schema_of(cls))
+    hints = get_type_hints(model)
+    properties: dict[str, Any] = {}
+    required: list[str] = []
+    for item in fields(model):
+        extra = {k: v for k, v in item.metadata.items() if k != "json"}
+        name = item.metadata.get("json", item.name)
+        properties[name] = {**_type_schema(hints[item.name], refer), **extra}
+        if item.default is MISSING and item.default_factory is MISSING:
+            required.append(name)
+    return {
+        "title": model.__name__,
+        "description": (model.__doc__ or "").strip(),
+        "type": "object",
+        "properties": properties,
+        "required": required,
+        "additionalProperties": False,
+    }
+
+
+def openapi(routes: Sequence[Route] = ROUTES) -> dict[str, Any]:
+    """The OpenAPI 3.1 document of ``routes``, their models under ``components.schemas``."""
+    schemas: dict[str, Any] = {}
+
+    def ref(model: type) -> dict[str, Any]:
+        if model.__name__ not in schemas:
+            schemas[model.__name__] = {}
+            schemas[model.__name__] = schema_of(model, ref)
+        return {"$ref": f"#/components/schemas/{model.__name__}"}
+
+    problem = {PROBLEM_TYPE: {"schema": ref(Problem)}}
+    paths: dict[str, Any] = {}
+    for route in routes:
+        name = route.handler
+        operation: dict[str, Any] = {"operationId": name, "summary": route.summary}
+        parameters = [
+            {"name": part[1:-1], "in": "path", "required": True, "schema": {"type": "string"}}
+            for part in route.path.split("/")
+            if part.startswith("{")
+        ]
+        if route.idempotent:
+            parameters.append({
+                "name": "Idempotency-Key", "in": "header", "required": False,
+                "description": "The same key and body within 24 hours get the first answer",
+                "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+            })  # fmt: skip
+        if parameters:
+            operation["parameters"] = parameters
+        if route.request is not None:
+            content = {"application/json": {"schema": ref(route.request)}}
+            operation["requestBody"] = {"required": True, "content": content}
+        ok: dict[str, Any] = {"description": route.summary}
+        ok["content"] = {"application/json": {"schema": ref(route.response) if route.response
+                                              else {"type": "object"}}}  # fmt: skip
+        responses = {str(route.status): ok}
+        for status in route.errors:
+            responses[str(status)] = {"description": TITLES[status], "content": problem}
+        operation["responses"] = responses
+        operation["security"] = [{"bearer": [route.scope]}] if route.scope else []
+        paths.setdefault(PREFIX + route.path, {})[route.method.lower()] = operation
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "twoway REST API", "version": __version__},
+        "paths": paths,
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        },
+    }
+
+
+TITLES = {
+    400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found",
+    405: "Method not allowed", 409: "Conflict", 413: "Request body too large",
+    422: "Unprocessable request", 500: "Internal error", 503: "Unavailable",
+}  # fmt: skip
