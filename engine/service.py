@@ -554,19 +554,9 @@ class Service:
                 tallies=tallies,
             )
             return _safe_step(ruleset, session, inp, now), now
-        if isinstance(work, Launch):
-            inp = Input(
-                "start",
-                contact,
-                work.number,
-                flow=work.flow,
-                params=work.params,
-                session_id=self.ids.new("s"),
-                recent_replies=conversation.recent_replies,
-            )
-            return _safe_step(ruleset, session, inp, now), now
-        at = min(work.due, now)
-        if work.kind == "session":
+        # A campaign's recipient starts its flow like a due start timer, now.
+        at = now if isinstance(work, Launch) else min(work.due, now)
+        if isinstance(work, Timer) and work.kind == "session":
             if session is None or session.id != work.session_id or not _due(session, at):
                 return Sprint(session=None), at  # stale: the session moved on or ended
             inp = Input(

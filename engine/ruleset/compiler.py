@@ -306,18 +306,20 @@ class _Builder:
     def check(self) -> list[RuleError]:
         errors = list(self.errors)
         claims: dict[tuple[str, ...], list[_Claim]] = {}
+        polls = {p.id: p for p in self.polls}
         for src, sc, flow in self._compilers:
             _check_graph(src, sc, flow)
             _check_keywords(src, flow, claims)
-            _check_votes(src, flow, {p.id for p in self.polls})
-            src.check_names(KNOWN_ROOTS)
-            self.tallied |= src.check_polls({p.id: p for p in self.polls})
-            errors.extend(src.errors)
+            _check_votes(src, flow, set(polls))
         flows = {flow.id: flow for flow in self.flows}
         names = {campaign.id for _, campaign in self.campaigns}
         for src, campaign in self.campaigns:
             check_campaign(src, campaign, flows, names, self.settings)
+        # What every file's expressions read, flows and campaigns alike: near-miss names, and
+        # the polls whose counts they read (checked, and read for each batch).
+        for src in [src for src, _, _ in self._compilers] + [src for src, _ in self.campaigns]:
             src.check_names(KNOWN_ROOTS)
+            self.tallied |= src.check_polls(polls)
             errors.extend(src.errors)
         return errors
 

@@ -219,3 +219,29 @@ async def test_a_reminder_due_in_quiet_hours_waits_for_the_morning(tmp_path: Pat
         assert [text for _, text in await tick(harness)] == [
             "Rappel : répondez OUI pour confirmer."
         ]
+
+
+POLL = """
+poll: Sondage
+trigger: {keyword: VOTE}
+number: "36111"
+choices: {A: Oui, B: Non}
+"""
+
+TALLY_CAMPAIGN = """
+campaign: Relance du sondage
+audience: {group: clients}
+number: "36111"
+kind: transactional
+say: "Déjà {poll.sondage.total} votes. Répondez VOTE A ou VOTE B."
+"""
+
+
+async def test_a_campaign_s_first_message_reads_the_poll_counts(tmp_path: Path) -> None:
+    ruleset = rules(tmp_path, settings=SETTINGS, sondage=POLL, relance=TALLY_CAMPAIGN)
+    clock = FixedClock(MONDAY_8AM)
+    async with Harness(ruleset, db=str(tmp_path / "t.db"), clock=clock) as harness:
+        await harness.send(PHONES[5], NUMBER, "VOTE A")
+        await harness.send(PHONES[6], NUMBER, "VOTE B")
+        await start_campaign(harness, ruleset, "relance", PHONES[:1])
+        assert await tick(harness) == [(PHONES[0], "Déjà 2 votes. Répondez VOTE A ou VOTE B.")]
