@@ -6,12 +6,10 @@ from pathlib import Path
 
 import click
 
-from engine.cli.ops import config_or_exit, fail, run_on_store, store_or_exit
-from engine.cli.results import _ruleset, _write_private
+from engine.cli.ops import run_on_store
+from engine.cli.results import source, source_options, write_private
 from engine.core.clock import SystemClock
 from engine.report import DEFAULT_TITLE, gather, render_html
-from engine.results import select
-from engine.store import MEMORY
 
 __all__ = ["report_command"]
 
@@ -26,23 +24,7 @@ __all__ = ["report_command"]
     help="Write the report to this HTML file (mode 0600), replacing it if it exists.",
 )
 @click.option("--title", default=DEFAULT_TITLE, show_default=True, help="The report's title.")
-@click.option(
-    "--rules",
-    "rules_path",
-    type=click.Path(path_type=Path),
-    help="The rule folder, for titles, choices and questions; overrides the configuration's.",
-)
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="The deployment file (twoway.yaml): its store and its rules.",
-)
-@click.option(
-    "--db",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="The store (SQLite file) to read, instead of the configuration's.",
-)
+@source_options
 def report_command(
     names: tuple[str, ...],
     html_path: Path,
@@ -59,18 +41,14 @@ def report_command(
     per campaign its funnel; and the messages received over time, in the rule set's time
     zone. The page is self-contained: it loads nothing, runs no script, and opens offline.
     """
-    config = config_or_exit(config_path)
-    store = store_or_exit(config, db, memory=f"no store at {MEMORY}")
-    ruleset = _ruleset(rules_path or config.rules_path(), config.timezone)
-    try:
-        flows, campaigns = select(ruleset, names)
-    except KeyError as exc:
-        fail(str(exc.args[0]))
+    read = source(names, rules_path, config_path, db)
     now = SystemClock().now()
     report = run_on_store(
-        store,
-        lambda opened: gather(opened, ruleset, flows, now=now, title=title, campaigns=campaigns),
+        read.store,
+        lambda opened: gather(
+            opened, read.ruleset, read.flows, now=now, title=title, campaigns=read.campaigns
+        ),
     )
     page = render_html(report)
-    _write_private(html_path, lambda handle: handle.write(page.encode("utf-8")))
+    write_private(html_path, lambda handle: handle.write(page.encode("utf-8")))
     click.echo(f"report written to {html_path}", err=True)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any, TypeVar
 
 import click
 
@@ -29,35 +30,74 @@ from engine.ruleset.ruleset import RuleSet
 from engine.store import MEMORY, SqliteStore
 from engine.store.files import open_private
 
-__all__ = ["results_command"]
+__all__ = ["Source", "results_command", "source_options", "write_private"]
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _ruleset(path: Path, timezone: str | None) -> RuleSet:
-    compiled = compile_rules(path, timezone=timezone)
+def source_options(command: F) -> F:
+    """``--rules``, ``--config`` and ``--db``: where `results` and `report` read from."""
+    command = click.option(
+        "--db",
+        type=click.Path(path_type=Path, dir_okay=False),
+        help="The store (SQLite file) to read, instead of the configuration's.",
+    )(command)
+    command = click.option(
+        "--config",
+        "config_path",
+        type=click.Path(path_type=Path, dir_okay=False),
+        help="The deployment file (twoway.yaml): its store and its rules.",
+    )(command)
+    return click.option(
+        "--rules",
+        "rules_path",
+        type=click.Path(path_type=Path),
+        help="The rule folder, for titles, choices and questions; overrides the configuration's.",
+    )(command)
+
+
+@dataclass(frozen=True)
+class Source:
+    """What a results command reads: the store, the rules, and what NAME... selects of them
+    (None: all of them)."""
+
+    store: str
+    ruleset: RuleSet
+    flows: list[str] | None
+    campaigns: list[str] | None
+
+
+def source(
+    names: tuple[str, ...], rules_path: Path | None, config_path: Path | None, db: Path | None
+) -> Source:
+    """The store and rules of the options of ``source_options``; exit 1 with one line when
+    they cannot be read or a NAME is unknown."""
+    config = config_or_exit(config_path)
+    store = store_or_exit(config, db, memory=f"no store at {MEMORY}")
+    compiled = compile_rules(rules_path or config.rules_path(), timezone=config.timezone)
     if compiled.ruleset is None:
         click.echo(render_all(compiled.errors, compiled.sources), err=True, nl=False)
         sys.exit(1)
-    return compiled.ruleset
-
-
-def _compute(
-    store_path: str, ruleset: RuleSet, names: tuple[str, ...]
-) -> tuple[list[Result], list[CampaignResult]]:
-    """The results and the campaigns ``names`` selects (all of them when there are none)."""
     try:
-        flows, campaigns = select(ruleset, names)
+        flows, campaigns = select(compiled.ruleset, names)
     except KeyError as exc:
         fail(str(exc.args[0]))
+    return Source(store, compiled.ruleset, flows, campaigns)
+
+
+def _compute(read: Source) -> tuple[list[Result], list[CampaignResult]]:
+    """The results and the campaigns selected."""
+    ruleset, flows, campaigns = read.ruleset, read.flows, read.campaigns
 
     async def work(store: SqliteStore) -> tuple[list[Result], list[CampaignResult]]:
         results = [] if flows == [] else await compute_results(store, ruleset, flows or ())
         started = [] if campaigns == [] else await compute_campaigns(store, campaigns)
         return results, started
 
-    return run_on_store(store_path, work)
+    return run_on_store(read.store, work)
 
 
-def _write_private(target: Path, write: Callable[[IO[bytes]], object]) -> None:
+def write_private(target: Path, write: Callable[[IO[bytes]], object]) -> None:
     """Write ``target`` with mode 0600 (it holds phone numbers), replacing it if it exists."""
     try:
         with os.fdopen(open_private(target), "wb") as handle:
@@ -83,23 +123,7 @@ def _write_private(target: Path, write: Callable[[IO[bytes]], object]) -> None:
     type=click.Path(path_type=Path, dir_okay=False),
     help="Write to this file (mode 0600: it holds phone numbers) instead of the terminal.",
 )
-@click.option(
-    "--rules",
-    "rules_path",
-    type=click.Path(path_type=Path),
-    help="The rule folder, for titles, choices and questions; overrides the configuration's.",
-)
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="The deployment file (twoway.yaml): its store and its rules.",
-)
-@click.option(
-    "--db",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="The store (SQLite file) to read, instead of the configuration's.",
-)
+@source_options
 def results_command(
     names: tuple[str, ...],
     format_: str,
@@ -117,13 +141,10 @@ def results_command(
     """
     if format_ == "xlsx" and output is None:
         fail("--format xlsx writes a file: give --output FILE.xlsx")
-    config = config_or_exit(config_path)
-    store = store_or_exit(config, db, memory=f"no store at {MEMORY}")
-    ruleset = _ruleset(rules_path or config.rules_path(), config.timezone)
-    results, campaigns = _compute(store, ruleset, names)
+    results, campaigns = _compute(source(names, rules_path, config_path, db))
     if format_ == "xlsx":
         assert output is not None
-        _write_private(output, lambda handle: write_xlsx(results, handle, campaigns))
+        write_private(output, lambda handle: write_xlsx(results, handle, campaigns))
         click.echo(f"results written to {output}", err=True)
         return
     render = {"table": render_table, "csv": render_csv, "json": render_json}[format_]
@@ -131,5 +152,5 @@ def results_command(
     if output is None:
         click.echo(text, nl=False)
         return
-    _write_private(output, lambda handle: handle.write(text.encode("utf-8")))
+    write_private(output, lambda handle: handle.write(text.encode("utf-8")))
     click.echo(f"results written to {output}", err=True)
