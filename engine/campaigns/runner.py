@@ -25,7 +25,7 @@ from engine.errors import StoreUnavailable
 from engine.logs import Repeated
 from engine.types import Store
 
-__all__ = ["DEFAULT_RATE", "TICK", "CampaignLoop"]
+__all__ = ["DEFAULT_RATE", "TICK", "CampaignLoop", "campaign_rate"]
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +41,13 @@ BURST = 0.25
 
 DEFAULT_RATE = 20.0
 """Messages per second of a campaign when neither it nor its number sets a throughput."""
+
+
+def campaign_rate(throughput: float | None, limit: float | None) -> float:
+    """A campaign's messages per second: its ``throughput``, never above its number's
+    ``limit``; the number's when it sets none, ``DEFAULT_RATE`` when neither does."""
+    rate = throughput or limit or DEFAULT_RATE
+    return min(rate, limit) if limit else rate
 
 
 class Launcher(Protocol):
@@ -111,9 +118,7 @@ class CampaignLoop:
         return window.next_allowed(now, zone)
 
     def rate(self, campaign: CampaignRow) -> float:
-        limit = self.limits.get(campaign.number)
-        rate = campaign.throughput or limit or DEFAULT_RATE
-        return min(rate, limit) if limit else rate
+        return campaign_rate(campaign.throughput, self.limits.get(campaign.number))
 
     async def tick(self) -> int:
         """One look: returns how many recipients were taken."""

@@ -19,7 +19,7 @@ import click
 
 from engine.campaigns.plan import Candidate, Plan, make_plan, pace
 from engine.campaigns.preview import preview
-from engine.campaigns.runner import DEFAULT_RATE
+from engine.campaigns.runner import campaign_rate
 from engine.cli.campaign_views import (
     local_time,
     preview_dict,
@@ -78,12 +78,9 @@ class _Context:
         return found
 
     def rate(self, campaign: Campaign | CampaignRow) -> float:
-        number = next(
-            (n for n in self.config.numbers.values() if n.address == campaign.number), None
-        )
-        limit = number.throughput if number is not None else None
-        rate = campaign.throughput or limit or DEFAULT_RATE
-        return min(rate, limit) if limit else rate
+        numbers = self.config.numbers.values()
+        limit = next((n.throughput for n in numbers if n.address == campaign.number), None)
+        return campaign_rate(campaign.throughput, limit)
 
 
 def _context(config_path: Path | None, db: Path | None, *, exists: bool = False) -> _Context:
