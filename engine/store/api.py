@@ -13,7 +13,7 @@ from typing import Any
 from engine.core.messages import Address, Outgoing
 from engine.core.records import OutboxRow
 from engine.store.codec import dumps, loads, time_in
-from engine.store.queries import _next_id, is_opted_out, schedule_start
+from engine.store.queries import _next_id, insert_outbox, is_opted_out, schedule_start
 
 __all__ = ["Answer", "Idempotency", "KeyReused", "OptedOut", "send", "start"]
 
@@ -80,12 +80,10 @@ def send(
         raise OptedOut(message.recipient)
     outbox_id = _next_id(conn, "outbox") + 1
     at = time_in(now)
-    conn.execute(
-        "INSERT INTO outbox (id, created_at, contact, recipient, sender, text, kind, status,"
-        " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'sending', ?)",
-        (outbox_id, at, message.recipient, message.recipient, message.sender, message.text,
-         message.kind, at),
-    )  # fmt: skip
+    sender, recipient = message.sender, message.recipient
+    written = (outbox_id, at, recipient, recipient, sender, message.text, message.kind,
+               "sending", None, at, None, None, None, None)  # fmt: skip
+    insert_outbox(conn, [written])
     row = OutboxRow(outbox_id, message, now, "sending", 0, message.recipient)
     answer = Answer(202, {"id": outbox_id, "status": "sending"}, row=row)
     _remember(conn, idem, answer, at)

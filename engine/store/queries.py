@@ -644,13 +644,7 @@ def commit(
         " VALUES (?, ?, ?, ?, ?, ?)",
         answers,
     )
-    _many(
-        conn,
-        "INSERT INTO outbox (id, created_at, contact, recipient, sender, text, kind, status,"
-        " last_error, updated_at, inbound_id, session_id, campaign, hold_until)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        outbox,
-    )
+    insert_outbox(conn, outbox)
     campaigns.mark_started(conn, steps, first_rows)
     campaigns.attribute(conn, steps)
     _many(
@@ -660,6 +654,18 @@ def commit(
         inbox,
     )
     return queued
+
+
+def insert_outbox(conn: sqlite3.Connection, rows: Sequence[Row]) -> None:
+    """Write outbox rows: (id, created_at, contact, recipient, sender, text, kind, status,
+    last_error, updated_at, inbound_id, session_id, campaign, hold_until)."""
+    _many(
+        conn,
+        "INSERT INTO outbox (id, created_at, contact, recipient, sender, text, kind, status,"
+        " last_error, updated_at, inbound_id, session_id, campaign, hold_until)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
 
 
 def process(
