@@ -27,13 +27,19 @@ from engine.cli.campaign_views import (
     print_status,
     status_dict,
 )
-from engine.cli.ops import config_or_exit, fail, gc_paused, run_on_store, store_or_exit
+from engine.cli.ops import (
+    config_or_exit,
+    fail,
+    gc_paused,
+    ruleset_or_exit,
+    run_on_store,
+    store_or_exit,
+)
 from engine.config import Config
 from engine.contacts import PhoneReader, TableError, plan_import, read_table
 from engine.core.clock import Clock, SystemClock
 from engine.core.fileclock import ENV, ClockFileError, from_environment
 from engine.core.records import CampaignRow
-from engine.errors import render_all
 from engine.ruleset.campaigns import Campaign
 from engine.ruleset.compiler import compile_rules
 from engine.ruleset.model import Settings
@@ -87,11 +93,8 @@ def _context(config_path: Path | None, db: Path | None, *, exists: bool = False)
     config = config_or_exit(config_path)
     memory = "the store is :memory:, a campaign would not be kept; give --db FILE"
     store = store_or_exit(config, db, memory=memory, exists=exists)
-    compiled = compile_rules(config.rules_path(), timezone=config.timezone)
-    if compiled.ruleset is None:
-        click.echo(render_all(compiled.errors, compiled.sources), err=True, nl=False)
-        sys.exit(1)
-    return _Context(config, store, compiled.ruleset, command_clock())
+    ruleset = ruleset_or_exit(compile_rules(config.rules_path(), timezone=config.timezone))
+    return _Context(config, store, ruleset, command_clock())
 
 
 def command_clock() -> Clock:

@@ -18,10 +18,10 @@ from typing import Any
 import click
 import yaml
 
+from engine.cli.ops import ruleset_or_exit
 from engine.core.clock import OffsetClock
 from engine.core.messages import Outgoing, normalize_address
 from engine.dsl import DslError, parse_duration
-from engine.errors import render_all
 from engine.resources import default_rules_dir
 from engine.ruleset.compiler import compile_files, find_rule_files, rule_sets
 from engine.ruleset.conversations import DEFAULT_FROM
@@ -98,11 +98,7 @@ def chat_command(
         names = ", ".join(map(str, folders))
         click.echo(f"error: no rule files in {names}{hint}", err=True)
         sys.exit(1)
-    compiled = compile_files(files)
-    if compiled.ruleset is None:
-        click.echo(render_all(compiled.errors, compiled.sources), err=True, nl=False)
-        sys.exit(1)
-    ruleset = compiled.ruleset
+    ruleset = ruleset_or_exit(compile_files(files))
     number = normalize_address(recipient) if recipient else default_number(ruleset)
     phone = normalize_address(sender)
     recorder = _Recorder(phone, number) if record else None

@@ -20,6 +20,8 @@ import click
 from engine.config import Config, check_config, parse_listen
 from engine.core.clock import Clock
 from engine.errors import StoreError, render_all
+from engine.ruleset.compiler import Compiled
+from engine.ruleset.ruleset import RuleSet
 from engine.store import MEMORY, SqliteStore
 from engine.store.files import create_private
 
@@ -47,6 +49,14 @@ def config_or_exit(path: Path | None) -> Config:
         click.echo(render_all(fatal or errors, sources), nl=False, err=True)
         sys.exit(1)
     return config
+
+
+def ruleset_or_exit(compiled: Compiled) -> RuleSet:
+    """The compiled rule set, or exit 1 with every error at file:line:col on stderr."""
+    if compiled.ruleset is None:
+        click.echo(render_all(compiled.errors, compiled.sources), err=True, nl=False)
+        sys.exit(1)
+    return compiled.ruleset
 
 
 def fail(message: str) -> NoReturn:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,8 +10,7 @@ from typing import IO, Any, TypeVar
 
 import click
 
-from engine.cli.ops import config_or_exit, fail, run_on_store, store_or_exit
-from engine.errors import render_all
+from engine.cli.ops import config_or_exit, fail, ruleset_or_exit, run_on_store, store_or_exit
 from engine.results import (
     FORMATS,
     CampaignResult,
@@ -74,15 +72,14 @@ def source(
     they cannot be read or a NAME is unknown."""
     config = config_or_exit(config_path)
     store = store_or_exit(config, db, memory=f"no store at {MEMORY}")
-    compiled = compile_rules(rules_path or config.rules_path(), timezone=config.timezone)
-    if compiled.ruleset is None:
-        click.echo(render_all(compiled.errors, compiled.sources), err=True, nl=False)
-        sys.exit(1)
+    ruleset = ruleset_or_exit(
+        compile_rules(rules_path or config.rules_path(), timezone=config.timezone)
+    )
     try:
-        flows, campaigns = select(compiled.ruleset, names)
+        flows, campaigns = select(ruleset, names)
     except KeyError as exc:
         fail(str(exc.args[0]))
-    return Source(store, compiled.ruleset, flows, campaigns)
+    return Source(store, ruleset, flows, campaigns)
 
 
 def _compute(read: Source) -> tuple[list[Result], list[CampaignResult]]:
