@@ -10,9 +10,11 @@ from jsonschema import Draft202012Validator
 from engine.config import Config
 from engine.web import HttpEndpoint
 from engine.web.api import ProblemError, parse
-from engine.web.openapi import PREFIX, ROUTES, SendMessage, StartFlow, openapi, schema_of
+from engine.web.api.messages import SendMessage, StartFlow
+from engine.web.api.routes import ROUTES
+from engine.web.api.schema import PREFIX, openapi, schema_of
 
-DOCUMENT = openapi()
+DOCUMENT = openapi(ROUTES)
 
 
 def _refs(value: Any) -> list[str]:

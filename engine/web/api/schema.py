@@ -1,33 +1,31 @@
-"""Own the REST API's models and their OpenAPI 3.1 document.
+"""Own the REST API's OpenAPI 3.1 document and how a model becomes JSON Schema.
 
-The request and response models are the dataclasses here: ``schema_of`` turns one into JSON
-Schema (2020-12), which both validates the requests (``engine.web.api.parse``, with jsonschema)
-and goes into the document (``openapi``, served at ``GET /api/v1/openapi.json``), so the document
-cannot drift from the code. ``ROUTES`` lists the routes; the API registers exactly these.
+The request and response models are dataclasses beside their handlers (``messages``, ``inbox``,
+…): ``schema_of`` turns one into JSON Schema (2020-12), which both validates the requests
+(``problems.parse``, with jsonschema) and goes into the document (``openapi``, served at
+``GET /api/v1/openapi.json``), so the document cannot drift from the code. A ``Route`` names
+its handler, scope and models; ``routes.ROUTES`` lists them and the API registers exactly those.
 """
 
 from __future__ import annotations
 
 import types
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import MISSING, dataclass, field, fields, is_dataclass
 from typing import Any, Union, get_args, get_origin, get_type_hints
 
 from engine import __version__
 
 __all__ = [
+    "ADDRESS",
     "PHONE",
     "PREFIX",
     "PROBLEM_TYPE",
-    "ROUTES",
     "TITLES",
     "FieldError",
     "Problem",
     "Route",
-    "SendMessage",
-    "Sent",
-    "StartFlow",
-    "Started",
+    "meta",
     "openapi",
     "schema_of",
 ]
@@ -43,57 +41,6 @@ def meta(description: str, **schema: Any) -> dict[str, Any]:
 
 
 PHONE = "an E.164 number (+33612345678) or a short code (36111)"
-
-
-@dataclass(frozen=True)
-class SendMessage:
-    """A text message to send now."""
-
-    to: str = field(metadata=meta(f"The recipient: {PHONE}", pattern=ADDRESS))
-    text: str = field(
-        metadata=meta("The text: at most settings.max_reply_parts SMS parts", minLength=1)
-    )
-    sender: str | None = field(
-        default=None,
-        metadata=meta(
-            "A configured number to send from (default: the first one)", json="from",
-            pattern=ADDRESS,
-        ),
-    )  # fmt: skip
-
-
-@dataclass(frozen=True)
-class StartFlow:
-    """A flow to start for a contact, now or at a given time."""
-
-    contact: str = field(metadata=meta(f"The contact: {PHONE}", pattern=ADDRESS))
-    number: str | None = field(
-        default=None, metadata=meta("The configured number the flow runs on (default: the first)")
-    )
-    params: dict[str, Any] | None = field(
-        default=None, metadata=meta('Values the flow reads, like {"appt": {"at": "…"}}')
-    )
-    at: str | None = field(
-        default=None, metadata=meta("When to start (ISO 8601 with an offset); now if absent",
-                                    format="date-time")
-    )  # fmt: skip
-
-
-@dataclass(frozen=True)
-class Sent:
-    """A message written to the outbox and being handed to its connector."""
-
-    id: int = field(metadata=meta("The outbox id"))
-    status: str = field(metadata=meta("sending"))
-
-
-@dataclass(frozen=True)
-class Started:
-    """A flow start scheduled (durable: it survives a restart)."""
-
-    flow: str = field(metadata=meta("The flow's id"))
-    contact: str = field(metadata=meta("The contact"))
-    due: str = field(metadata=meta("When it starts", format="date-time"))
 
 
 @dataclass(frozen=True)
@@ -119,7 +66,7 @@ class Problem:
 class Route:
     method: str
     path: str
-    handler: str
+    handler: Callable[..., Awaitable[Any]]
     summary: str
     scope: str | None = None
     request: type | None = None
@@ -127,15 +74,6 @@ class Route:
     status: int = 200
     idempotent: bool = False
     errors: tuple[int, ...] = ()
-
-
-ROUTES = (
-    Route("POST", "/messages", "send", "Send a text message", "send", SendMessage, Sent, 202,
-          True, (400, 401, 403, 409, 413, 422)),
-    Route("POST", "/flows/{flow}/start", "start", "Start a flow (its id or a schedule name) "
-          "for a contact", "send", StartFlow, Started, 202, True, (400, 401, 403, 404, 413, 422)),
-    Route("GET", "/openapi.json", "document", "This OpenAPI document"),
-)  # fmt: skip
 
 
 # --- models to JSON Schema ---------------------------------------------------------------------
@@ -180,7 +118,7 @@ def schema_of(model: type, ref: Callable[[type], dict[str, Any]] | None = None) 
     }
 
 
-def openapi(routes: Sequence[Route] = ROUTES) -> dict[str, Any]:
+def openapi(routes: Sequence[Route]) -> dict[str, Any]:
     """The OpenAPI 3.1 document of ``routes``, their models under ``components.schemas``."""
     schemas: dict[str, Any] = {}
 
@@ -193,7 +131,7 @@ def openapi(routes: Sequence[Route] = ROUTES) -> dict[str, Any]:
     problem = {PROBLEM_TYPE: {"schema": ref(Problem)}}
     paths: dict[str, Any] = {}
     for route in routes:
-        name = route.handler
+        name = route.handler.__name__
         operation: dict[str, Any] = {"operationId": name, "summary": route.summary}
         parameters = [
             {"name": part[1:-1], "in": "path", "required": True, "schema": {"type": "string"}}
