@@ -552,6 +552,7 @@ class Service:
                 session_id=self.ids.new("s"),
                 recent_replies=conversation.recent_replies,
                 tallies=tallies,
+                held=conversation.held,
             )
             return _safe_step(ruleset, session, inp, now), now
         # A campaign's recipient starts its flow like a due start timer, now.
@@ -685,4 +686,5 @@ def _advance(conversation: Conversation, sprint: Sprint, number: Address) -> Con
         Contact(contact.phone, fields, groups, opted, votes),
         session,
         conversation.recent_replies + replies,
+        sprint.handoff if sprint.held else conversation.held,
     )

@@ -155,6 +155,7 @@ _NOTES = {
     "unhandled": "no rule answered: the message is in the inbox for a person",
     "unmatched": "the waiting flow did not understand: the message is in the inbox",
     "handoff": "handed to the {team} team",
+    "held": "the {team} team has this conversation: the message joins its thread, unanswered",
     "ignored": "ignored ({reason})",
     "reply_limited": "reply limit reached ({limit} per window): nothing sent",
     "retries_exhausted": "no valid answer after the retries",

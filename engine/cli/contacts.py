@@ -193,6 +193,7 @@ _FORGOTTEN = (
     ("events", "event"),
     ("timers", "timer"),
     ("inbox", "inbox row"),
+    ("threads", "inbox thread"),
     ("held parts", "held message part"),
 )
 

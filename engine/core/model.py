@@ -93,6 +93,9 @@ class Input:
     this step's own votes not yet included: the runtime adds them as it records them. Only the
     polls of ``RuleSet.tallied`` are there; the caller reads them in the transaction of the
     step and counts the votes of the earlier steps of its batch."""
+    held: str | None = None
+    """The team a hand-off gave this conversation to, while it holds it (open or assigned):
+    a message then goes to that team's thread, unanswered, compliance words aside."""
 
     @property
     def text(self) -> str:
@@ -140,5 +143,9 @@ class Sprint:
     answers: tuple[Answer, ...] = ()
     handoff: str | None = None
     """The team whose inbox this conversation goes to, if a person is needed."""
+    held: bool = False
+    """The hand-off holds the conversation: the rules answer it no more (compliance words
+    aside) until a person closes it or gives it back (``release``). An unmatched message goes
+    to the inbox (``handoff``) without holding anything."""
     flow: str | None = field(default=None)
     """The flow that handled the input (for history and metrics)."""

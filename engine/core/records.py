@@ -64,6 +64,8 @@ class Conversation:
     contact: Contact
     session: Session | None
     recent_replies: int = 0
+    held: str | None = None
+    """The team a hand-off gave the conversation to, while its thread is open or assigned."""
 
 
 @dataclass(frozen=True, slots=True)

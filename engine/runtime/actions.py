@@ -56,6 +56,7 @@ class Actions(Scratch):
                 self.answer(action)
             elif isinstance(action, Handoff):
                 self.handoff = action.team
+                self.held = True
                 self.emit("handoff", team=action.team)
             elif isinstance(action, Log):
                 text = self.render(action.text)

@@ -36,7 +36,7 @@ class Scratch:
 
     __slots__ = (
         "_contact_view", "_local_now", "_meaning", "answers", "contact_fields", "deadline",
-        "deadline_kind", "ended", "events", "flow", "groups", "handled_by", "handoff", "inp",
+        "deadline_kind", "ended", "events", "flow", "groups", "handled_by", "handoff", "held", "inp",
         "limited", "norm", "now", "opt", "outbound", "prior", "replies", "rest", "retries", "rs",
         "session_id", "started_at", "state", "steps", "text", "vars", "votes", "words",
     )  # fmt: skip
@@ -62,6 +62,7 @@ class Scratch:
         self.votes: list[Vote] = []
         self.answers: list[Answer] = []
         self.handoff: str | None = None
+        self.held = False
         self.opt: str | None = None
         self.replies = 0
         self.limited = False

@@ -1,7 +1,8 @@
 """Own the pure runtime step: ``step(RuleSet, Session | None, Input, now) -> Sprint``.
 
 No I/O here. The order of precedence for a message is the one documented in docs/rules.md:
-compliance keywords, the waiting session, keyword and pattern triggers, catch-alls, the inbox.
+compliance keywords, a hand-off that holds the conversation, the waiting session, keyword and
+pattern triggers, catch-alls, the inbox.
 """
 
 from __future__ import annotations
@@ -50,6 +51,10 @@ class _Run(Actions):
             return
         if inp.number in inp.contact.opted_out:
             self.emit("ignored", reason="opted_out")
+            return
+        if inp.held is not None:  # a person has the conversation: their thread, no answer
+            self.handoff, self.held = inp.held, True
+            self.emit("held", team=inp.held)
             return
         if self.prior is not None:
             match = self.trigger(interrupting=True)
@@ -313,5 +318,6 @@ class _Run(Actions):
             votes=tuple(self.votes),
             answers=tuple(self.answers),
             handoff=self.handoff,
+            held=self.held,
             flow=self.handled_by,
         )

@@ -98,6 +98,7 @@ _DELETED = (
     ("events", "DELETE FROM events WHERE contact = ?"),
     ("timers", "DELETE FROM timers WHERE contact = ?"),
     ("inbox", "DELETE FROM inbox WHERE contact = ?"),
+    ("threads", "DELETE FROM threads WHERE contact = ?"),
 )
 
 

@@ -376,6 +376,46 @@ _IDEMPOTENCY = (
     "CREATE INDEX idempotency_created ON idempotency (created_at)",
 )
 
+# The hand-off inbox as threads: one per conversation handed to people, ``open`` → ``assigned``
+# → ``closed`` or ``released`` (given back to the rules). A ``handoff`` thread holds the
+# conversation while open or assigned (the rules do not answer it); an ``unmatched`` one lists
+# messages nothing answered and holds nothing. Each inbox row (a message handed over) belongs to
+# its thread; a person's messages are outbox rows of kind ``agent`` with their ``author``. Open
+# inbox rows from before are gathered into ``unmatched`` threads: an upgrade silences no one.
+_THREADS = (
+    """
+    CREATE TABLE threads (
+        id INTEGER PRIMARY KEY,
+        contact TEXT NOT NULL,
+        number TEXT NOT NULL,
+        team TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('handoff', 'unmatched')),
+        status TEXT NOT NULL CHECK (status IN ('open', 'assigned', 'closed', 'released')),
+        assigned_to TEXT,
+        opened_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        closed_at TEXT,
+        closed_by TEXT
+    )
+    """,
+    "CREATE UNIQUE INDEX threads_active ON threads (contact, number)"
+    " WHERE status IN ('open', 'assigned')",
+    "CREATE INDEX threads_status ON threads (status, id)",
+    "ALTER TABLE inbox ADD COLUMN thread_id INTEGER REFERENCES threads (id)",
+    "CREATE INDEX inbox_thread ON inbox (thread_id)",
+    "ALTER TABLE outbox ADD COLUMN author TEXT",
+    """
+    INSERT INTO threads (contact, number, team, kind, status, opened_at, updated_at)
+    SELECT contact, number, MIN(team), 'unmatched', 'open', MIN(at), MAX(at)
+    FROM inbox WHERE status = 'open' GROUP BY contact, number
+    """,
+    """
+    UPDATE inbox SET thread_id = (SELECT t.id FROM threads t
+        WHERE t.contact = inbox.contact AND t.number = inbox.number)
+    WHERE status = 'open'
+    """,
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_initial", _INITIAL),
     Migration("0002_timer_ids_never_reused", _TIMERS_AUTOINCREMENT),
@@ -386,6 +426,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("0007_campaigns", _CAMPAIGNS),
     Migration("0008_votes_tally", _VOTES_TALLY),
     Migration("0009_idempotency", _IDEMPOTENCY),
+    Migration("0010_threads", _THREADS),
 )
 """Every migration, in the order they apply. Append only: never edit or reorder one released."""
 

@@ -32,7 +32,7 @@ from engine.core.records import (
     Work,
     conversation_key,
 )
-from engine.store import campaigns
+from engine.store import campaigns, threads
 from engine.store.codec import content_key, dumps, fingerprint, loads, time_in, time_out
 from engine.store.sql import select_in
 
@@ -55,6 +55,7 @@ TABLES = (
     "answers",
     "timers",
     "inbox",
+    "threads",
     "receipts",
     "held_parts",
     "campaigns",
@@ -401,10 +402,11 @@ def load(
     )
     for contact, sender, count in select_in(conn, sql, phones, (time_in(replies_since),)):
         replies[(contact, sender)] = count
+    held = threads.holding(conn, phones)
     result: dict[Key, Conversation] = {}
     for key in keys:
         contact = known.get(key[0]) or Contact(phone=key[0])
-        result[key] = Conversation(contact, sessions.get(key), replies.get(key, 0))
+        result[key] = Conversation(contact, sessions.get(key), replies.get(key, 0), held.get(key))
     return result
 
 
@@ -475,7 +477,7 @@ def commit(
     votes: list[Row] = []
     answers: list[Row] = []
     outbox: list[Row] = []
-    inbox: list[Row] = []
+    inbox: list[threads.HandedOver] = []
     queued: list[OutboxRow] = []
     first_rows: dict[int, int] = {}
     outbox_id = _next_id(conn, "outbox")
@@ -565,7 +567,8 @@ def commit(
                 )
         if sprint.handoff is not None:
             inbox.append(
-                (at, step.contact, step.number, sprint.handoff, step.inbound_id, session_id)
+                threads.HandedOver(at, step.contact, step.number, sprint.handoff, sprint.held,
+                                   step.inbound_id, session_id)  # fmt: skip
             )
 
     _many(conn, "UPDATE inbound SET status = 'processed', processed_at = ? WHERE id = ?", processed)
@@ -647,12 +650,7 @@ def commit(
     insert_outbox(conn, outbox)
     campaigns.mark_started(conn, steps, first_rows)
     campaigns.attribute(conn, steps)
-    _many(
-        conn,
-        "INSERT INTO inbox (at, contact, number, team, inbound_id, session_id)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
-        inbox,
-    )
+    threads.hand_over(conn, inbox)
     return queued
 
 

@@ -1,0 +1,181 @@
+"""Own the hand-off inbox's reads and a person's acts: the threads page by page, a thread's
+messages, assigning, closing and releasing a thread, and a person's reply in it (the model is in
+``engine.store.threads``).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+from engine.core.messages import Address, Outgoing
+from engine.core.records import OutboxRow
+from engine.store.codec import time_in, time_out
+from engine.store.queries import _next_id, insert_outbox, is_opted_out
+from engine.store.threads import ACTIVE, COLUMNS, Thread, thread_of
+
+__all__ = [
+    "OptedOutContact",
+    "ThreadClosed",
+    "ThreadMessage",
+    "ThreadPage",
+    "act",
+    "messages",
+    "page",
+    "reply",
+    "thread",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadMessage:
+    """One message of a thread: the contact's (``in``) or one sent to them (``out``)."""
+
+    id: int
+    direction: Literal["in", "out"]
+    at: datetime
+    text: str
+    kind: str
+    """``message`` for the contact's; the outbox kind (``reply``, ``agent``…) for ours."""
+    author: str | None
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadPage:
+    threads: list[Thread]
+    next_after: int | None
+    """The id to pass as ``after`` for the next page, or None on the last one."""
+
+
+class ThreadClosed(Exception):
+    """The thread is closed or released: nothing more can be done in it."""
+
+
+def page(
+    conn: sqlite3.Connection,
+    *,
+    status: Sequence[str] = ACTIVE,
+    team: str | None = None,
+    assigned_to: str | None = None,
+    contact: Address | None = None,
+    after: int = 0,
+    limit: int = 100,
+) -> ThreadPage:
+    """Threads in ``status``, oldest first, ``limit`` of them after the id ``after``."""
+    where = [f"status IN ({', '.join('?' for _ in status)})", "id > ?"]
+    params: list[Any] = [*status, after]
+    for column, value in (("team", team), ("assigned_to", assigned_to), ("contact", contact)):
+        if value is not None:  # constant column names; every value bound
+            where.append(f"{column} = ?")
+            params.append(value)
+    sql = f"SELECT {COLUMNS} FROM threads WHERE {' AND '.join(where)} ORDER BY id LIMIT ?"
+    rows = conn.execute(sql, (*params, limit + 1)).fetchall()
+    found = [thread_of(row) for row in rows[:limit]]
+    return ThreadPage(found, found[-1].id if len(rows) > limit else None)
+
+
+def thread(conn: sqlite3.Connection, thread_id: int) -> Thread | None:
+    row = conn.execute(f"SELECT {COLUMNS} FROM threads WHERE id = ?", (thread_id,)).fetchone()
+    return None if row is None else thread_of(row)
+
+
+def messages(conn: sqlite3.Connection, found: Thread) -> list[ThreadMessage]:
+    """The conversation's messages from the thread's opening to its end, in time order.
+
+    The message that opened it is received a moment before the thread is written: the window
+    starts at the first inbox row's inbound message when there is one."""
+    first = conn.execute(
+        "SELECT MIN(i.received_at) FROM inbox b JOIN inbound i ON i.id = b.inbound_id"
+        " WHERE b.thread_id = ?",
+        (found.id,),
+    ).fetchone()[0]
+    start = min(first, time_in(found.opened_at)) if first else time_in(found.opened_at)
+    end = time_in(found.closed_at) if found.closed_at is not None else "9999"
+    inbound = conn.execute(
+        "SELECT id, received_at, text FROM inbound WHERE sender = ? AND recipient = ?"
+        " AND received_at >= ? AND received_at <= ?",
+        (found.contact, found.number, start, end),
+    ).fetchall()
+    outbound = conn.execute(
+        "SELECT id, created_at, text, kind, author, status FROM outbox WHERE contact = ?"
+        " AND sender = ? AND created_at >= ? AND created_at <= ?",
+        (found.contact, found.number, start, end),
+    ).fetchall()
+    result = [ThreadMessage(r[0], "in", time_out(r[1]), r[2], "message", None, "received")
+              for r in inbound]  # fmt: skip
+    result += [ThreadMessage(r[0], "out", time_out(r[1]), r[2], r[3], r[4], r[5])
+               for r in outbound]  # fmt: skip
+    result.sort(key=lambda m: (m.at, m.direction == "out", m.id))
+    return result
+
+
+def _active_thread(conn: sqlite3.Connection, thread_id: int) -> Thread:
+    found = thread(conn, thread_id)
+    if found is None:
+        raise LookupError(thread_id)
+    if not found.active:
+        raise ThreadClosed(thread_id)
+    return found
+
+
+def act(
+    conn: sqlite3.Connection,
+    thread_id: int,
+    act: Literal["assign", "close", "release"],
+    by: str,
+    now: datetime,
+    to: str | None = None,
+) -> Thread:
+    """A person's act on an active thread: take it (``assign`` to ``to``), or end it (``close``,
+    or ``release`` to the rules). Raises LookupError (no such thread) or ThreadClosed."""
+    _active_thread(conn, thread_id)
+    at = time_in(now)
+    if act == "assign":
+        conn.execute(
+            "UPDATE threads SET status = 'assigned', assigned_to = ?, updated_at = ? WHERE id = ?",
+            (to, at, thread_id),
+        )
+    else:
+        status = "closed" if act == "close" else "released"
+        conn.execute(
+            "UPDATE threads SET status = ?, closed_at = ?, closed_by = ?, updated_at = ?"
+            " WHERE id = ?",
+            (status, at, by, at, thread_id),
+        )
+        conn.execute("UPDATE inbox SET status = 'closed' WHERE thread_id = ?", (thread_id,))
+    done = thread(conn, thread_id)
+    assert done is not None
+    return done
+
+
+class OptedOutContact(Exception):
+    """The contact opted out of the thread's number: a person cannot write to them."""
+
+
+def reply(
+    conn: sqlite3.Connection, thread_id: int, text: str, author: str, now: datetime
+) -> tuple[Thread, OutboxRow]:
+    """A person's message in an active thread, written ``sending`` (the caller hands it over
+    once this commits) from the conversation's number. The thread now holds the conversation
+    (an ``unmatched`` one becomes ``handoff``). Raises LookupError, ThreadClosed or
+    OptedOutContact (nothing written)."""
+    found = _active_thread(conn, thread_id)
+    if is_opted_out(conn, found.contact, found.number):
+        raise OptedOutContact(found.contact)
+    outbox_id = _next_id(conn, "outbox") + 1
+    at = time_in(now)
+    message = Outgoing(found.contact, found.number, text, "agent")
+    written = (outbox_id, at, found.contact, found.contact, found.number, text, "agent",
+               "sending", None, at, None, None, None, None)  # fmt: skip
+    insert_outbox(conn, [written])
+    conn.execute("UPDATE outbox SET author = ? WHERE id = ?", (author, outbox_id))
+    conn.execute(
+        "UPDATE threads SET kind = 'handoff', updated_at = ? WHERE id = ?", (at, thread_id)
+    )
+    done = thread(conn, thread_id)
+    assert done is not None
+    return done, OutboxRow(outbox_id, message, now, "sending", 0, found.contact)
