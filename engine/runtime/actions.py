@@ -28,6 +28,9 @@ from engine.runtime.answers import check_choice
 from engine.runtime.scratch import Scratch
 from engine.sms import count_parts
 
+UNHELD_TEAM = "inbox"
+"""The team of ``handoff: inbox`` and of messages nothing answered: it holds nothing."""
+
 __all__ = ["RESERVED", "Actions"]
 
 RESERVED = READ_ONLY
@@ -56,7 +59,8 @@ class Actions(Scratch):
                 self.answer(action)
             elif isinstance(action, Handoff):
                 self.handoff = action.team
-                self.held = True
+                # ``inbox`` is where unanswered messages go: listed for a person, held by none.
+                self.held = self.held or action.team != UNHELD_TEAM
                 self.emit("handoff", team=action.team)
             elif isinstance(action, Log):
                 text = self.render(action.text)

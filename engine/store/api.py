@@ -1,6 +1,7 @@
-"""Own the REST API's writes: a message sent through it and a flow started through it, each in
-one transaction with its ``Idempotency-Key`` (table ``idempotency``: the first answer to a key,
-per token, kept 24 hours; older ones are deleted by the next keyed write).
+"""Own the REST API's writes: a message sent through it, a flow started through it and a
+person's reply in an inbox thread, each in one transaction with its ``Idempotency-Key`` (table
+``idempotency``: the first answer to a key, per token, kept 24 hours; older ones are deleted by
+the next keyed write).
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ from typing import Any
 
 from engine.core.messages import Address, Outgoing
 from engine.core.records import OutboxRow
+from engine.store import inbox
 from engine.store.codec import dumps, loads, time_in
 from engine.store.queries import _next_id, insert_outbox, is_opted_out, schedule_start
 
-__all__ = ["Answer", "Idempotency", "KeyReused", "OptedOut", "send", "start"]
+__all__ = ["Answer", "Idempotency", "KeyReused", "OptedOut", "reply", "send", "start"]
 
 
 @dataclass(frozen=True)
@@ -106,5 +108,24 @@ def start(
     schedule_start(conn, contact, number, flow, params, due)
     body = {"flow": flow, "contact": contact, "due": due.isoformat()}
     answer = Answer(202, body)
+    _remember(conn, idem, answer, time_in(now))
+    return answer
+
+
+def reply(
+    conn: sqlite3.Connection,
+    thread_id: int,
+    text: str,
+    author: str,
+    now: datetime,
+    idem: Idempotency | None,
+) -> Answer:
+    """A person's reply in an inbox thread (``inbox.reply``: ``sending``, from the thread's
+    number); raises what it raises (LookupError, ThreadClosed, OptedOutContact)."""
+    if idem is not None and (found := _remembered(conn, idem)) is not None:
+        return found
+    thread, row = inbox.reply(conn, thread_id, text, author, now)
+    body = {"id": row.id, "status": "sending", "thread": thread.id}
+    answer = Answer(202, body, row=row)
     _remember(conn, idem, answer, time_in(now))
     return answer

@@ -404,6 +404,9 @@ _THREADS = (
     "ALTER TABLE inbox ADD COLUMN thread_id INTEGER REFERENCES threads (id)",
     "CREATE INDEX inbox_thread ON inbox (thread_id)",
     "ALTER TABLE outbox ADD COLUMN author TEXT",
+    # A thread's messages and the API's conversations read a conversation's messages in time.
+    "CREATE INDEX inbound_conversation ON inbound (sender, recipient, received_at)",
+    "CREATE INDEX outbox_conversation ON outbox (contact, sender, created_at)",
     """
     INSERT INTO threads (contact, number, team, kind, status, opened_at, updated_at)
     SELECT contact, number, MIN(team), 'unmatched', 'open', MIN(at), MAX(at)

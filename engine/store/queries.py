@@ -567,8 +567,15 @@ def commit(
                 )
         if sprint.handoff is not None:
             inbox.append(
-                threads.HandedOver(at, step.contact, step.number, sprint.handoff, sprint.held,
-                                   step.inbound_id, session_id)  # fmt: skip
+                threads.HandedOver(
+                    at,
+                    step.contact,
+                    step.number,
+                    sprint.handoff,
+                    sprint.held,
+                    step.inbound_id,
+                    session_id,
+                )
             )
 
     _many(conn, "UPDATE inbound SET status = 'processed', processed_at = ? WHERE id = ?", processed)

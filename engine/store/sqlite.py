@@ -305,6 +305,25 @@ class SqliteStore:
     ) -> T:
         return await self._call(queries.snapshot, fn, *args, **kwargs)
 
+    async def read(
+        self,
+        fn: Callable[Concatenate[sqlite3.Connection, P], T],
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> T:
+        """``fn(conn, …)`` of a store module (``engine.store.inbox``…) on a read snapshot."""
+        return await self._read(fn, *args, **kwargs)
+
+    async def write(
+        self,
+        fn: Callable[Concatenate[sqlite3.Connection, P], T],
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> T:
+        """``fn(conn, …)`` of a store module in one write transaction (``StoreUnavailable``
+        when the store cannot write)."""
+        return await self._write(fn, *args, **kwargs)
+
     def _now(self) -> str:
         return time_in(self._clock.now())
 

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from aiohttp import web
 
-from engine.web.api import messages
+from engine.web.api import conversations, inbox, messages
 from engine.web.api.schema import Route, openapi
 
 if TYPE_CHECKING:
@@ -21,5 +21,7 @@ async def document(api: Api, request: web.Request) -> web.Response:
 
 ROUTES: tuple[Route, ...] = (
     *messages.ROUTES,
+    *inbox.ROUTES,
+    *conversations.ROUTES,
     Route("GET", "/openapi.json", document, "This OpenAPI document"),
 )

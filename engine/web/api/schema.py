@@ -74,6 +74,8 @@ class Route:
     status: int = 200
     idempotent: bool = False
     errors: tuple[int, ...] = ()
+    query: type | None = None
+    """The model of the query parameters (each field one parameter), if it takes any."""
 
 
 # --- models to JSON Schema ---------------------------------------------------------------------
@@ -138,6 +140,14 @@ def openapi(routes: Sequence[Route]) -> dict[str, Any]:
             for part in route.path.split("/")
             if part.startswith("{")
         ]
+        if route.query is not None:
+            schema = schema_of(route.query, ref)
+            for name, item in schema["properties"].items():
+                described = {k: v for k, v in item.items() if k != "description"}
+                parameters.append({
+                    "name": name, "in": "query", "required": name in schema["required"],
+                    "description": item.get("description", ""), "schema": described,
+                })  # fmt: skip
         if route.idempotent:
             parameters.append({
                 "name": "Idempotency-Key", "in": "header", "required": False,
@@ -148,7 +158,8 @@ def openapi(routes: Sequence[Route]) -> dict[str, Any]:
             operation["parameters"] = parameters
         if route.request is not None:
             content = {"application/json": {"schema": ref(route.request)}}
-            operation["requestBody"] = {"required": True, "content": content}
+            needed = bool(schema_of(route.request)["required"])  # all optional: may be left out
+            operation["requestBody"] = {"required": needed, "content": content}
         ok: dict[str, Any] = {"description": route.summary}
         ok["content"] = {"application/json": {"schema": ref(route.response) if route.response
                                               else {"type": "object"}}}  # fmt: skip
