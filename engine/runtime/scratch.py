@@ -36,9 +36,9 @@ class Scratch:
 
     __slots__ = (
         "_contact_view", "_local_now", "_meaning", "answers", "contact_fields", "deadline",
-        "deadline_kind", "ended", "events", "flow", "groups", "handled_by", "handoff", "held", "inp",
-        "limited", "norm", "now", "opt", "outbound", "prior", "replies", "rest", "retries", "rs",
-        "session_id", "started_at", "state", "steps", "text", "vars", "votes", "words",
+        "deadline_kind", "ended", "events", "flow", "groups", "handled_by", "handoff", "held",
+        "inp", "limited", "norm", "now", "opt", "outbound", "prior", "replies", "rest", "retries",
+        "rs", "session_id", "started_at", "state", "steps", "text", "vars", "votes", "words",
     )  # fmt: skip
 
     def __init__(self, rs: RuleSet, session: Session | None, inp: Input, now: datetime) -> None:
