@@ -71,7 +71,10 @@ class Api:
             if exc.status < 400:
                 raise
             detail = f"{request.method} {request.path}: {exc.reason.lower()}"
-            return ProblemError(exc.status, detail).response()
+            response = ProblemError(exc.status, detail).response()
+            if "Allow" in exc.headers:  # a 405 says which methods are (RFC 9110)
+                response.headers["Allow"] = exc.headers["Allow"]
+            return response
         except StoreUnavailable:
             return ProblemError(503, "the store cannot write now; try again later").response()
         except Exception:
