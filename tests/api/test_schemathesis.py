@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 import requests
 import schemathesis
-from schemathesis import checks
 from hypothesis import HealthCheck, settings
+from schemathesis import checks
 
 from engine.web.api.routes import ROUTES
 from engine.web.api.schema import openapi
-from tests.support.engine_process import HOST, REPO, STARTUP_TIMEOUT, http_address, write_config
+from tests.support.engine_process import REPO, STARTUP_TIMEOUT, http_address, write_config
 from tests.support.jsonl_peer import free_port
 
 TOKEN = "fuzz-5ecret-t0ken"
@@ -51,8 +51,8 @@ def engine_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                 time.sleep(0.05)
         # Something to read: a conversation, and an unanswered message's thread.
         headers = {"Authorization": f"Bearer {TOKEN}"}
-        sent = requests.post(url + "/api/v1/messages", headers=headers, timeout=10,
-                             json={"to": "+33612345678", "from": "36111", "text": "Hello"})  # fmt: skip
+        hello = {"to": "+33612345678", "from": "36111", "text": "Hello"}
+        sent = requests.post(url + "/api/v1/messages", headers=headers, timeout=10, json=hello)
         assert sent.status_code == 202, sent.text
         yield url
     finally:
