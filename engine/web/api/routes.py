@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from aiohttp import web
 
-from engine.web.api import messages
+from engine.web.api import campaigns, contacts, messages, results, rules
 from engine.web.api.schema import Route, openapi
 
 if TYPE_CHECKING:
@@ -21,5 +21,9 @@ async def document(api: Api, request: web.Request) -> web.Response:
 
 ROUTES: tuple[Route, ...] = (
     *messages.ROUTES,
+    *contacts.ROUTES,
+    *campaigns.ROUTES,
+    *results.ROUTES,
+    *rules.ROUTES,
     Route("GET", "/openapi.json", document, "This OpenAPI document"),
 )
