@@ -15,6 +15,7 @@ from engine.store.codec import dumps, loads
 from engine.store.sql import select_in
 
 __all__ = [
+    "FORGOTTEN",
     "ContactRow",
     "all_contacts",
     "contacts_page",
@@ -26,6 +27,9 @@ __all__ = [
 
 ContactRow = tuple[str, Mapping[str, Any], Sequence[str]]
 """(phone, fields, groups)."""
+
+FORGOTTEN = "contact forgotten"
+"""Why ``forget_contact`` suppresses a reply still waiting (its ``last_error``)."""
 
 
 def import_contacts(

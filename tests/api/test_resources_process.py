@@ -157,6 +157,8 @@ async def test_contacts_import_list_read_change_and_forget(api: Api) -> None:
     assert page["next"] == ALICE
     _, rest = await api.call("GET", f"/contacts?limit=1&after=%2B{ALICE[1:]}", token=READER)
     assert [c["phone"] for c in rest["contacts"]] == [BOB] and rest["next"] is None
+    _, unescaped = await api.call("GET", f"/contacts?limit=1&after={ALICE}", token=READER)
+    assert unescaped == rest  # a "+" not written %2B arrives as a space: still the same page
     _, grouped = await api.call("GET", "/contacts?group=clients")
     assert len(grouped["contacts"]) == 2
     _, none = await api.call("GET", "/contacts?group=nobody")
@@ -214,6 +216,10 @@ async def test_bad_contact_requests_are_problems_never_5xx(api: Api) -> None:
     assert status == 400 and "no phone column" in problem["detail"]
     status, problem = await api.call("POST", "/contacts/import", data=b"phone\nabc\n", headers=csv)
     assert status == 422 and "row 2" in problem["detail"]
+    xlsx = {"Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+    status, problem = await api.call("POST", "/contacts/import", data=b"PK\x03\x04junk",
+                                     headers=xlsx)  # fmt: skip
+    assert status == 400 and "XLSX" in problem["detail"]
     json_body = {"Content-Type": "application/json"}
     assert (await api.call("POST", "/contacts/import", data=b"{}", headers=json_body))[0] == 415
     assert (await api.call("POST", "/contacts/import?country=ZZ", data=b"phone\n", headers=csv))[

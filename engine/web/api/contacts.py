@@ -14,6 +14,7 @@ import phonenumbers
 from aiohttp import web
 
 from engine.contacts import ImportPlan, PhoneReader, TableError, parse_table, plan_import
+from engine.store.contacts import FORGOTTEN
 from engine.web.api.base import reply
 from engine.web.api.params import LIMIT, path_phone, query
 from engine.web.api.problems import ProblemError, parse
@@ -28,8 +29,6 @@ MAX_IMPORT = 20 * 1024 * 1024
 """Bytes of an imported file (the other bodies: ``MAX_BODY``)."""
 CSV = "text/csv"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FORGET_REASON = "contact forgotten"
-"""Why a reply still waiting is suppressed: the words of ``twoway contacts forget``."""
 
 AFTER = Query("after", "The cursor: the last phone of the previous page (its `next`)",
               {"type": "string", "minLength": 1})  # fmt: skip
@@ -125,6 +124,8 @@ class Imported:
 async def list_contacts(api: Api, request: web.Request) -> web.Response:
     limit: int = query(request, LIMIT)
     after: str | None = query(request, AFTER)
+    if after is not None and after.startswith(" "):  # a "+" not written %2B: a space
+        after = "+" + after[1:]
     group: str | None = query(request, GROUP)
     rows = await api.store().contacts_page(after, limit + 1, group)
     page = [ContactItem(phone, dict(fields), list(groups)) for phone, fields, groups in rows]
@@ -167,7 +168,7 @@ async def patch_contact(api: Api, request: web.Request) -> web.Response:
 
 async def forget_contact(api: Api, request: web.Request) -> web.Response:
     phone = path_phone(request)
-    done = await api.store().forget_contact(phone, FORGET_REASON)
+    done = await api.store().forget_contact(phone, FORGOTTEN)
     if not any(done.values()):
         raise ProblemError(404, f"the store keeps nothing of {phone}",
                            kind="urn:twoway:unknown-contact")  # fmt: skip
