@@ -142,6 +142,7 @@ class Reloader:
             "last_compile_seconds": self.last_compile_seconds,
             "last_error": self.errors,
             "last_error_count": len(self.rule_errors),
+            "last_errors": [_one_line(error) for error in self.rule_errors],
             "failed_at": _iso(self.failed_at),
         }
 
@@ -285,3 +286,9 @@ class Reloader:
 
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
+
+
+def _one_line(error: RuleError) -> str:
+    """``file:line:col: error[E###]: message`` (no source line, no caret)."""
+    where = f"{error.span}: " if error.span else ""
+    return f"{where}error[{error.code}]: {error.message}"

@@ -101,10 +101,12 @@ def _tally_share(phones: Sequence[str]) -> _Tally:
     return _tally(*_JOB[:2], phones, _JOB[2])
 
 
-def _render(ruleset: RuleSet, plan: Plan, phones: list[str], now: datetime) -> _Tally:
+def _render(
+    ruleset: RuleSet, plan: Plan, phones: list[str], now: datetime, parallel: bool
+) -> _Tally:
     """Every recipient's first message rendered by the runtime: on every core for a large
     campaign (forked workers, each a contiguous share, so the samples stay the first ones)."""
-    workers = min(os.cpu_count() or 1, MAX_WORKERS)
+    workers = min(os.cpu_count() or 1, MAX_WORKERS) if parallel else 1
     if len(phones) < PARALLEL_FROM or workers < 2 or "fork" not in mp.get_all_start_methods():
         return _tally(ruleset, plan, phones, now)
     global _JOB
@@ -122,8 +124,12 @@ def _render(ruleset: RuleSet, plan: Plan, phones: list[str], now: datetime) -> _
     return whole
 
 
-def preview(ruleset: RuleSet, plan: Plan, now: datetime, rate: float | None) -> Preview:
-    tally = _render(ruleset, plan, [r.phone for r in plan.waiting], now)
+def preview(
+    ruleset: RuleSet, plan: Plan, now: datetime, rate: float | None, *, parallel: bool = True
+) -> Preview:
+    """What ``plan`` sends: samples, encodings, parts, first and last message. ``parallel``
+    False: in this process only (a running engine must not fork: its threads hold locks)."""
+    tally = _render(ruleset, plan, [r.phone for r in plan.waiting], now, parallel)
     first, last = pace((r.due for r in plan.waiting if r.due is not None), rate)
     return Preview(
         plan=plan,

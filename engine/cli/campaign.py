@@ -17,16 +17,17 @@ from typing import Any, TypeVar
 
 import click
 
-from engine.campaigns.plan import Candidate, Plan, make_plan, pace
+from engine.campaigns.control import change_status, plan_campaign, rate_of, record_start
+from engine.campaigns.plan import Plan
 from engine.campaigns.preview import preview
-from engine.campaigns.runner import campaign_rate
-from engine.cli.campaign_views import (
+from engine.campaigns.views import (
+    list_rows,
     local_time,
     preview_dict,
-    print_preview,
-    print_status,
+    started_dict,
     status_dict,
 )
+from engine.cli.campaign_views import print_preview, print_status
 from engine.cli.ops import (
     config_or_exit,
     fail,
@@ -36,10 +37,10 @@ from engine.cli.ops import (
     store_or_exit,
 )
 from engine.config import Config
-from engine.contacts import PhoneReader, TableError, plan_import, read_table
+from engine.contacts import PhoneReader, TableError
 from engine.core.clock import Clock, SystemClock
 from engine.core.fileclock import ENV, ClockFileError, from_environment
-from engine.core.records import CampaignRow
+from engine.core.records import CampaignRow, CampaignState
 from engine.ruleset.campaigns import Campaign
 from engine.ruleset.compiler import compile_rules
 from engine.ruleset.model import Settings
@@ -84,9 +85,7 @@ class _Context:
         return found
 
     def rate(self, campaign: Campaign | CampaignRow) -> float:
-        numbers = self.config.numbers.values()
-        limit = next((n.throughput for n in numbers if n.address == campaign.number), None)
-        return campaign_rate(campaign.throughput, limit)
+        return rate_of(campaign, self.config.numbers.values())
 
 
 def _context(config_path: Path | None, db: Path | None, *, exists: bool = False) -> _Context:
@@ -123,41 +122,12 @@ def _options(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 async def _plan(ctx: _Context, campaign: Campaign, store: SqliteStore) -> Plan:
-    audience = campaign.audience
-    refused: list[tuple[str, str]] = []
-    duplicates = 0
-    candidates: list[Candidate] = []
-    if audience.group is not None:
-        for phone, fields, groups in await store.all_contacts(audience.group):
-            candidates.append(Candidate(phone, fields, tuple(groups)))
-    elif audience.file is not None:
-        try:
-            table = read_table(audience.file)
-        except TableError as exc:
-            fail(str(exc))
-        imported = plan_import(table, PhoneReader(ctx.config.country), audience.file.name)
-        refused = [(r.value, f"invalid number ({r.reason})") for r in imported.refused]
-        duplicates = len(table.rows) - len(imported.refused) - len(imported.records)
-        for record in imported.records.values():
-            fields = dict(record.fields)
-            candidates.append(Candidate(record.phone, fields, tuple(record.groups), fields))
-    else:
-        assert audience.not_replied is not None
-        earlier = await store.not_replied(audience.not_replied, audience.after)
-        known = {p: (f, g) for p, f, g in await store.all_contacts(None)} if earlier else {}
-        for phone, params in earlier:
-            fields, groups = known.get(phone, ({}, ()))
-            candidates.append(Candidate(phone, fields, tuple(groups), params))
-    return make_plan(
-        campaign,
-        ctx.ruleset.settings,
-        candidates,
-        opted_out=await store.opted_out_of(campaign.number),
-        now=ctx.clock.now(),
-        country=ctx.config.country,
-        refused=refused,
-        duplicates=duplicates,
-    )
+    try:
+        return await plan_campaign(
+            store, ctx.ruleset, campaign, ctx.config.country, ctx.clock.now()
+        )
+    except TableError as exc:
+        fail(str(exc))
 
 
 # --- output ----------------------------------------------------------------------------------
@@ -181,31 +151,7 @@ def list_command(config_path: Path | None, db: Path | None, as_json: bool) -> No
     """The campaigns of the rules, and where each stands."""
     ctx = _context(config_path, db)
     stored = {row.name: row for row in ctx.run(lambda s: s.all_campaigns())}
-    rows = []
-    for name, campaign in sorted(ctx.ruleset.campaigns.items()):
-        row = stored.get(name)
-        rows.append(
-            {
-                "campaign": name,
-                "title": campaign.title,
-                "kind": campaign.kind,
-                "audience": campaign.audience.describe(),
-                "status": row.status if row else "not started",
-                "recipients": row.recipients if row else None,
-            }
-        )
-    for name, row in sorted(stored.items()):
-        if name not in ctx.ruleset.campaigns:
-            rows.append(
-                {
-                    "campaign": name,
-                    "title": row.title,
-                    "kind": row.kind,
-                    "audience": "(file removed)",
-                    "status": row.status,
-                    "recipients": row.recipients,
-                }
-            )
+    rows = list_rows(ctx.ruleset.campaigns, stored)
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
@@ -297,25 +243,9 @@ def start_command(
         if not sys.stdin.isatty():
             fail(f"{count:,} recipients: run it again with --yes to start")
         click.confirm(f"Send campaign {name} to {count:,} recipients?", abort=True)
-    if campaign.audience.file:
-        imported = [(p, dict(c.fields), list(c.groups)) for p, c in plan.candidates.items()]
-    else:
-        imported = []
 
     async def start(store: SqliteStore) -> int | None:
-        if imported:
-            await store.import_contacts(imported)
-        return await store.create_campaign(
-            name=name,
-            title=campaign.title,
-            number=campaign.number,
-            flow=campaign.flow,
-            kind=campaign.kind,
-            throughput=ctx.rate(campaign),
-            window=campaign.window(ctx.ruleset.settings),
-            recipients=plan.recipients,
-            ruleset_version=ctx.ruleset.version,
-        )
+        return await record_start(store, ctx.ruleset, plan, ctx.rate(campaign))
 
     if ctx.run(start) is None:
         fail(f"campaign {name} was started meanwhile")
@@ -323,42 +253,28 @@ def start_command(
 
 
 def _say_started(ctx: _Context, plan: Plan, as_json: bool) -> None:
-    campaign = plan.campaign
-    first, last = pace((r.due for r in plan.waiting if r.due is not None), ctx.rate(campaign))
-    count, excluded = len(plan.waiting), sum(plan.excluded.values())
+    shown = started_dict(plan, ctx.rate(plan.campaign))
     if as_json:
-        audience = campaign.audience.file
-        shown = {
-            "campaign": campaign.id,
-            "recipients": count,
-            "excluded": dict(plan.excluded),
-            "first": first.isoformat() if first else None,
-            "last": last.isoformat() if last else None,
-            "contacts_from": str(audience) if audience else None,
-        }
         click.echo(json.dumps(shown, ensure_ascii=False))
         return
+    excluded = sum(plan.excluded.values())
+    first = datetime.fromisoformat(shown["first"]) if shown["first"] else None
+    last = datetime.fromisoformat(shown["last"]) if shown["last"] else None
     click.echo(
-        f"started {campaign.id}: {count:,} recipients, {excluded:,} excluded; "
+        f"started {shown['campaign']}: {shown['recipients']:,} recipients, {excluded:,} excluded; "
         f"first message {ctx.local(first)}, last about {ctx.local(last)}"
     )
 
 
-def _change(name: str, config_path: Path | None, db: Path | None, want: str, as_json: bool) -> None:
+def _change(
+    name: str, config_path: Path | None, db: Path | None, want: CampaignState, as_json: bool
+) -> None:
     ctx = _context(config_path, db, exists=True)
-    allowed = {"paused": ("running",), "running": ("paused",), "cancelled": ("running", "paused")}
-
-    async def work(store: SqliteStore) -> CampaignRow | None:
-        row = await store.campaign(name)
-        if row is not None and row.status in allowed[want]:
-            await store.set_campaign_status(name, want)  # type: ignore[arg-type]
-        return row
-
-    row = ctx.run(work)
-    if row is None:
+    change = ctx.run(lambda store: change_status(store, name, want))
+    if change.before is None:
         fail(f"campaign {name} was never started")
-    if row.status not in allowed[want]:
-        fail(f"campaign {name} is {row.status}; it cannot be {want}")
+    if not change.done:
+        fail(f"campaign {name} is {change.before.status}; it cannot be {want}")
     if as_json:
         click.echo(json.dumps({"campaign": name, "status": want}))
         return

@@ -1,45 +1,18 @@
-"""Own how `twoway campaign` shows a preview and a status: a page for people, JSON for scripts."""
+"""Own how `twoway campaign` shows a preview and a status to people (the JSON of scripts and of
+the REST API: ``engine.campaigns.views``)."""
 
 from __future__ import annotations
 
 import sys
-from datetime import datetime
-from typing import Any
 
 import click
 
 from engine.campaigns.preview import Preview
-from engine.core.quiet import UTC_ZONE, zone_named
+from engine.campaigns.views import local_time
 from engine.ruleset.model import Settings
 from engine.store.campaigns import CampaignStatus
 
-__all__ = ["local_time", "preview_dict", "print_preview", "print_status", "status_dict"]
-
-
-def local_time(settings: Settings, moment: datetime | None) -> str:
-    if moment is None:
-        return "-"
-    zone = zone_named(settings.timezone) or UTC_ZONE
-    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S %Z")
-
-
-def preview_dict(settings: Settings, shown: Preview) -> dict[str, Any]:
-    plan = shown.plan
-    return {
-        "campaign": plan.campaign.id,
-        "title": plan.campaign.title,
-        "recipients": len(plan.waiting),
-        "excluded": dict(plan.excluded),
-        "samples": [{"phone": p, "text": t} for p, t in shown.samples],
-        "encodings": dict(shown.encodings),
-        "parts_per_message": {"min": shown.parts_min, "max": shown.parts_max},
-        "parts_total": shown.parts_total,
-        "silent": shown.silent,
-        "throughput": shown.rate,
-        "first": shown.first.isoformat() if shown.first else None,
-        "last": shown.last.isoformat() if shown.last else None,
-        "quiet_hours": (w.describe() if (w := plan.campaign.window(settings)) else None),
-    }
+__all__ = ["print_preview", "print_status"]
 
 
 def print_preview(settings: Settings, shown: Preview) -> None:
@@ -70,30 +43,6 @@ def print_preview(settings: Settings, shown: Preview) -> None:
     click.echo(f"  quiet hours  {window.describe() if window else 'none'}")
     click.echo(f"  first        {local_time(settings, shown.first)}")
     click.echo(f"  last         {local_time(settings, shown.last)}")
-
-
-def status_dict(settings: Settings, status: CampaignStatus) -> dict[str, Any]:
-    row = status.campaign
-    return {
-        "campaign": row.name,
-        "title": row.title,
-        "status": row.status,
-        "recipients": row.recipients,
-        "queued": status.queued,
-        "held": status.held,
-        "held_until": status.held_until.isoformat() if status.held_until else None,
-        "started": status.started,
-        "sent": status.sent,
-        "delivered": status.delivered,
-        "failed": status.failed,
-        "replied": status.replied,
-        "opted_out": status.opted_out,
-        "skipped": dict(status.skipped),
-        "excluded": dict(status.excluded),
-        "cancelled": status.cancelled,
-        "started_at": row.created_at.isoformat(),
-        "finished_at": row.finished_at.isoformat() if row.finished_at else None,
-    }
 
 
 def print_status(settings: Settings, status: CampaignStatus) -> None:

@@ -20,6 +20,7 @@ from engine.contacts import (
 )
 from engine.contacts.records import Refused
 from engine.core.messages import normalize_address
+from engine.store.contacts import FORGOTTEN
 from engine.store.files import open_private
 
 __all__ = ["contacts_group"]
@@ -216,7 +217,7 @@ def forget_command(
     """
     config, store_path = _setup(config_path, db, exists=True)
     e164 = _country(config, country).e164(phone) or normalize_address(phone)
-    done = run_on_store(store_path, lambda store: store.forget_contact(e164, "contact forgotten"))
+    done = run_on_store(store_path, lambda store: store.forget_contact(e164, FORGOTTEN))
     removed = [
         f"{done[key]} {word}{'s' if done[key] != 1 else ''}"
         for key, word in _FORGOTTEN

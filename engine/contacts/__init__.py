@@ -8,7 +8,7 @@ by number, and the rows it refuses; ``write_table`` writes contacts back to CSV 
 from __future__ import annotations
 
 from engine.contacts.export import export_rows, write_table
-from engine.contacts.files import Table, TableError, read_table
+from engine.contacts.files import Table, TableError, parse_table, read_table
 from engine.contacts.records import ImportPlan, PhoneReader, Record, Refused, plan_import
 
 __all__ = [
@@ -19,6 +19,7 @@ __all__ = [
     "Table",
     "TableError",
     "export_rows",
+    "parse_table",
     "plan_import",
     "read_table",
     "write_table",

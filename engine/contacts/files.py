@@ -15,7 +15,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Table", "TableError", "read_table"]
+__all__ = ["Table", "TableError", "parse_table", "read_table"]
 
 _ZIP = b"PK\x03\x04"
 _OLE = b"\xd0\xcf\x11\xe0"
@@ -44,6 +44,12 @@ def read_table(path: Path) -> Table:
         data = path.read_bytes()
     except OSError as exc:
         raise TableError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    return parse_table(data, path)
+
+
+def parse_table(data: bytes, path: Path) -> Table:
+    """The table in ``data``, the content of a file named ``path`` (its suffix says XLSX, or
+    the first bytes do; the name is in the errors): the same reading as ``read_table``."""
     suffix = path.suffix.lower()
     if data.startswith(_OLE) or suffix == ".xls":
         raise TableError(f"{path} is an old .xls workbook: save it as .xlsx or CSV first")

@@ -14,10 +14,22 @@ from typing import Any
 from engine.store.codec import dumps, loads
 from engine.store.sql import select_in
 
-__all__ = ["ContactRow", "all_contacts", "forget_contact", "import_contacts", "import_opt_outs"]
+__all__ = [
+    "FORGOTTEN",
+    "ContactRow",
+    "all_contacts",
+    "contacts_page",
+    "forget_contact",
+    "import_contacts",
+    "import_opt_outs",
+    "patch_contact",
+]
 
 ContactRow = tuple[str, Mapping[str, Any], Sequence[str]]
 """(phone, fields, groups)."""
+
+FORGOTTEN = "contact forgotten"
+"""Why ``forget_contact`` suppresses a reply still waiting (its ``last_error``)."""
 
 
 def import_contacts(
@@ -66,6 +78,45 @@ def all_contacts(conn: sqlite3.Connection, group: str | None) -> list[ContactRow
         if group is None or group in names:
             found.append((phone, loads(fields), list(names)))
     return found
+
+
+def contacts_page(
+    conn: sqlite3.Connection, after: str | None, limit: int, group: str | None
+) -> list[ContactRow]:
+    """At most ``limit`` contacts (of ``group``, when given) whose phone sorts after
+    ``after``, by phone: one page of a listing that never skips or repeats one."""
+    sql = "SELECT phone, fields, groups FROM contacts WHERE phone > ?"
+    params: list[Any] = [after or ""]
+    if group is not None:
+        sql += " AND EXISTS (SELECT 1 FROM json_each(contacts.groups) WHERE json_each.value = ?)"
+        params.append(group)
+    params.append(limit)
+    rows = conn.execute(sql + " ORDER BY phone LIMIT ?", params)
+    return [(phone, loads(fields), list(loads(groups))) for phone, fields, groups in rows]
+
+
+def patch_contact(
+    conn: sqlite3.Connection,
+    phone: str,
+    fields: Mapping[str, Any],
+    add: Sequence[str],
+    remove: Sequence[str],
+    now: str,
+) -> bool:
+    """Merge ``fields`` into the contact's (a None value removes that field), add the groups
+    ``add`` and take out those of ``remove``; False (nothing written) when it is unknown."""
+    row = conn.execute("SELECT fields, groups FROM contacts WHERE phone = ?", (phone,)).fetchone()
+    if row is None:
+        return False
+    merged = {**loads(row[0]), **fields}
+    kept = {name: value for name, value in merged.items() if value is not None}
+    groups = [g for g in loads(row[1]) if g not in remove]
+    groups += [g for g in dict.fromkeys(add) if g not in groups and g not in remove]
+    conn.execute(
+        "UPDATE contacts SET fields = ?, groups = ?, updated_at = ? WHERE phone = ?",
+        (dumps(kept), dumps(sorted(groups)), now, phone),
+    )
+    return True
 
 
 def import_opt_outs(

@@ -625,6 +625,18 @@ class SqliteStore:
         """Every contact, or those of ``group``, by phone."""
         return await self._read(contacts.all_contacts, group)
 
+    async def contacts_page(
+        self, after: str | None, limit: int, group: str | None = None
+    ) -> list[contacts.ContactRow]:
+        """A page of contacts by phone, after ``after`` (the REST API's cursor)."""
+        return await self._read(contacts.contacts_page, after, limit, group)
+
+    async def patch_contact(
+        self, phone: Address, fields: Mapping[str, Any], add: Sequence[str], remove: Sequence[str]
+    ) -> bool:
+        """Merge fields (None removes one), add and remove groups; False when unknown."""
+        return await self._write(contacts.patch_contact, phone, fields, add, remove, self._now())
+
     async def import_opt_outs(
         self, phones: Sequence[Address], numbers: Sequence[Address], reason: str
     ) -> tuple[int, int]:

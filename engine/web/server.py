@@ -48,7 +48,7 @@ class HttpEndpoint:
         self.app = web.Application(middlewares=[self.limits.middleware])
         self.app.router.add_get("/health", self.health)
         self.app.router.add_get("/metrics", self.metrics)
-        Api(service, config).add_to(self.app)
+        Api(service, config, reloader).add_to(self.app)
         self._runner: web.AppRunner | None = None
         self._server: asyncio.Server | None = None
 

@@ -84,3 +84,31 @@ def test_an_invalid_request_names_each_field(body: Any, pointers: set[str]) -> N
 
 class _Service:
     """A stand-in: HttpEndpoint reads nothing of its service until a request comes."""
+
+
+def test_maps_unions_and_any_become_json_schema() -> None:
+    schemas = DOCUMENT["components"]["schemas"]
+    flow = schemas["FlowResult"]["properties"]
+    assert flow["ended_by"]["additionalProperties"] == {"type": "integer"}
+    assert flow["kind"]["enum"] == ["flow"]
+    results = schemas["Results"]["properties"]["results"]["items"]
+    assert {ref["$ref"].rsplit("/", 1)[1] for ref in results["anyOf"]} == {
+        "PollResult", "SurveyResult", "FlowResult"
+    }  # fmt: skip
+    assert schemas["Count"]["properties"]["value"] == {"description": "The answer"}
+    progress = schemas["CampaignDetail"]["properties"]["progress"]
+    assert progress["anyOf"] == [{"$ref": "#/components/schemas/Progress"}, {"type": "null"}]
+
+
+def test_query_parameters_and_file_bodies_are_documented() -> None:
+    listing = DOCUMENT["paths"][PREFIX + "/contacts"]["get"]
+    limit = next(p for p in listing["parameters"] if p["name"] == "limit")
+    assert limit["in"] == "query" and limit["schema"]["maximum"] == 500
+    upload = DOCUMENT["paths"][PREFIX + "/contacts"]["post"]
+    assert set(upload["requestBody"]["content"]) == {
+        "text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    }  # fmt: skip
+    group = next(p for p in upload["parameters"] if p["name"] == "group")
+    assert group["schema"]["type"] == "array" and group["explode"] is True
+    assert {"409", "404"} <= set(DOCUMENT["paths"][PREFIX + "/campaigns/{name}/start"]["post"]
+                                 ["responses"])  # fmt: skip

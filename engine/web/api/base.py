@@ -22,13 +22,15 @@ from aiohttp import web
 from engine.config import ApiToken, Config
 from engine.core.messages import normalize_address
 from engine.errors import StoreUnavailable
+from engine.ruleset.ruleset import RuleSet
 from engine.service import Service
 from engine.store import SqliteStore
 from engine.store.api import Answer, Idempotency, KeyReused
 from engine.web.api.problems import ProblemError, invalid
-from engine.web.api.schema import PREFIX, Route
+from engine.web.api.schema import PREFIX, Route, dump
+from engine.web.health import RulesStatus
 
-__all__ = ["MAX_BODY", "Api"]
+__all__ = ["MAX_BODY", "Api", "reply"]
 
 log = logging.getLogger(__name__)
 
@@ -45,9 +47,13 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 class Api:
     """The ``/api/v1/`` routes of one engine, added to its aiohttp application."""
 
-    def __init__(self, service: Service, config: Config | None) -> None:
+    def __init__(
+        self, service: Service, config: Config | None, reloader: RulesStatus | None = None
+    ) -> None:
         self.service = service
         self.config = config
+        self.reloader = reloader
+        """What reloads the rules (``engine.reload.Reloader``), when one does: ``GET /rules``."""
         self.tokens: tuple[ApiToken, ...] = config.http.tokens if config is not None else ()
         self.numbers = list(config.numbers) if config is not None else []
 
@@ -83,10 +89,16 @@ class Api:
 
     def _guard(self, route: Route) -> Handler:
         handler = route.handler
+        known = {query.name for query in route.query}
 
         async def guarded(request: web.Request) -> web.StreamResponse:
             if route.scope is not None:
                 request["token"] = self.authorize(request, route.scope)
+            if unknown := sorted(set(request.query) - known):
+                takes = ", ".join(sorted(known)) or "none"
+                raise ProblemError(400, f"unknown query parameter(s): {', '.join(unknown)} "
+                                   f"(this route takes: {takes})",
+                                   kind="urn:twoway:invalid-request")  # fmt: skip
             response: web.StreamResponse = await handler(self, request)
             return response
 
@@ -107,14 +119,21 @@ class Api:
             raise ProblemError(403, f"token '{found.name}' does not have the scope '{scope}'")
         return found
 
+    async def raw_body(self, request: web.Request, most: int = MAX_BODY) -> bytes:
+        """The body's bytes; 413 past ``most`` (read no further)."""
+        if (request.content_length or 0) > most:
+            raise ProblemError(413, f"the body is over {most} bytes")
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in request.content.iter_chunked(64 * 1024):
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > most:
+                raise ProblemError(413, f"the body is over {most} bytes")
+        return b"".join(chunks)
+
     async def body(self, request: web.Request) -> Any:
-        if (request.content_length or 0) > MAX_BODY:
-            raise ProblemError(413, f"the body is over {MAX_BODY} bytes")
-        raw = b""
-        async for chunk in request.content.iter_chunked(16 * 1024):
-            raw += chunk
-            if len(raw) > MAX_BODY:
-                raise ProblemError(413, f"the body is over {MAX_BODY} bytes")
+        raw = await self.raw_body(request)
         try:
             return json.loads(raw.decode("utf-8"))
         except UnicodeDecodeError:
@@ -145,6 +164,10 @@ class Api:
             raise invalid([(pointer, f"{number} is not a configured number ({known})")])
         return number
 
+    def ruleset(self) -> RuleSet:
+        """The rule set serving now (a reload swaps it)."""
+        return self.service.ruleset
+
     def store(self) -> SqliteStore:
         store = self.service.store
         if not isinstance(store, SqliteStore) or not self.service.accepting:
@@ -161,3 +184,8 @@ class Api:
             self.service.hand_over([answer.row])
         headers = {"Idempotent-Replayed": "true"} if answer.replayed else {}
         return web.json_response(answer.body, status=answer.status, headers=headers)
+
+
+def reply(body: Any, status: int = 200) -> web.Response:
+    """``body`` (a response model, or a list of them) as JSON."""
+    return web.json_response(dump(body), status=status)

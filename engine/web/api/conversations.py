@@ -13,8 +13,9 @@ from aiohttp import web
 
 from engine.core.messages import normalize_address
 from engine.store import conversations as store
-from engine.web.api.problems import ProblemError, invalid, parse_query
-from engine.web.api.schema import ADDRESS, Route, meta
+from engine.web.api.params import LIMIT, path_phone, query
+from engine.web.api.problems import invalid
+from engine.web.api.schema import ADDRESS, Query, Route, meta
 
 if TYPE_CHECKING:
     from engine.web.api.base import Api
@@ -24,19 +25,17 @@ __all__ = ["ROUTES", "ConversationPage", "MessagePage"]
 SEPARATOR = "|"
 
 
-@dataclass(frozen=True)
-class ConversationQuery:
-    """Which conversations to list."""
-
-    contact: str | None = field(default=None, metadata=meta("Only this contact", pattern=ADDRESS))
-    number: str | None = field(default=None, metadata=meta("Only this number", pattern=ADDRESS))
-    flow: str | None = field(default=None, metadata=meta("Only those in this flow (its id) now"))
-    state: str | None = field(default=None, metadata=meta("Only those in this state now"))
-    team: str | None = field(default=None, metadata=meta("Only those this team holds now"))
-    after: str | None = field(default=None, metadata=meta("A page's `next`: the page after it"))
-    limit: int | None = field(
-        default=None, metadata=meta("Conversations per page (default 50)", minimum=1, maximum=500)
-    )
+CONTACT = Query("contact", "Only this contact", {"type": "string", "pattern": ADDRESS})
+NUMBER = Query("number", "Only this number", {"type": "string", "pattern": ADDRESS})
+FLOW = Query("flow", "Only the conversations in this flow (its id) now", {"type": "string"})
+STATE = Query("state", "Only the conversations in this state now", {"type": "string"})
+TEAM = Query("team", "Only the conversations this team holds now", {"type": "string"})
+AFTER = Query("after", "A page's `next`: the page after it", {"type": "string"})
+OF_NUMBER = Query(
+    "number", "The conversation's number (default: the first configured)",
+    {"type": "string", "pattern": ADDRESS},
+)  # fmt: skip
+BEFORE = Query("before", "A page's `next`: the older messages", {"type": "string"})
 
 
 @dataclass(frozen=True)
@@ -62,21 +61,6 @@ class ConversationPage:
 
     conversations: list[ConversationView] = field(metadata=meta("The conversations"))
     next: str | None = field(metadata=meta("`after` for the next page; null on the last"))
-
-
-@dataclass(frozen=True)
-class MessageQuery:
-    """Which of the conversation's messages."""
-
-    number: str | None = field(
-        default=None,
-        metadata=meta("The conversation's number (default: the first configured)",
-                      pattern=ADDRESS),
-    )  # fmt: skip
-    before: str | None = field(default=None, metadata=meta("A page's `next`: older messages"))
-    limit: int | None = field(
-        default=None, metadata=meta("Messages per page (default 50)", minimum=1, maximum=500)
-    )
 
 
 @dataclass(frozen=True)
@@ -124,12 +108,12 @@ def _before(cursor: str | None) -> tuple[datetime, str, int] | None:
 
 
 async def list_conversations(api: Api, request: web.Request) -> web.Response:
-    query: ConversationQuery = parse_query(ConversationQuery, request.query)
+    contact, number = query(request, CONTACT), query(request, NUMBER)
     wanted = store.ConversationFilter(
-        contact=normalize_address(query.contact) if query.contact else None,
-        number=normalize_address(query.number) if query.number else None,
-        flow=query.flow, state=query.state, team=query.team, after=_after(query.after),
-        limit=query.limit or 50,
+        contact=normalize_address(contact) if contact else None,
+        number=normalize_address(number) if number else None,
+        flow=query(request, FLOW), state=query(request, STATE), team=query(request, TEAM),
+        after=_after(query(request, AFTER)), limit=query(request, LIMIT),
     )  # fmt: skip
     found = await api.store().read(store.conversations, wanted)
     listed = [
@@ -143,15 +127,10 @@ async def list_conversations(api: Api, request: web.Request) -> web.Response:
 
 
 async def list_messages(api: Api, request: web.Request) -> web.Response:
-    given = request.match_info["contact"]
-    contact = normalize_address(given)
-    if not contact or len(contact) > 16:
-        raise ProblemError(404, f"no conversation with {given!r}",
-                           kind="urn:twoway:unknown-contact")  # fmt: skip
-    query: MessageQuery = parse_query(MessageQuery, request.query)
-    number = api.number(query.number, "/number")
-    before = _before(query.before)
-    found = await api.store().read(store.messages, contact, number, before, query.limit or 50)
+    contact = path_phone(request, "contact")
+    number = api.number(query(request, OF_NUMBER), "/number")
+    before = _before(query(request, BEFORE))
+    found = await api.store().read(store.messages, contact, number, before, query(request, LIMIT))
     listed = [
         {"id": m.id, "direction": m.direction, "at": m.at.isoformat(), "text": m.text,
          "kind": m.kind, "status": m.status, "author": m.author}
@@ -166,8 +145,9 @@ async def list_messages(api: Api, request: web.Request) -> web.Response:
 
 ROUTES = (
     Route("GET", "/conversations", list_conversations, "List conversations", "read", None,
-          ConversationPage, errors=(400, 401, 403), query=ConversationQuery),
+          ConversationPage, errors=(400, 401, 403),
+          query=(CONTACT, NUMBER, FLOW, STATE, TEAM, AFTER, LIMIT)),
     Route("GET", "/conversations/{contact}/messages", list_messages, "A conversation's "
-          "messages, newest first", "read", None, MessagePage, errors=(400, 401, 403, 404),
-          query=MessageQuery),
+          "messages, newest first", "read", None, MessagePage, errors=(400, 401, 403),
+          query=(OF_NUMBER, BEFORE, LIMIT)),
 )  # fmt: skip

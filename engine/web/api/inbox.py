@@ -11,13 +11,14 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from aiohttp import web
 
-from engine.core.messages import unicode_problem
+from engine.core.messages import normalize_address, unicode_problem
 from engine.sms import count_parts
 from engine.store import api as store_api
 from engine.store import inbox
 from engine.store.threads import ACTIVE, Thread
-from engine.web.api.problems import ProblemError, invalid, parse, parse_query
-from engine.web.api.schema import ADDRESS, Route, meta
+from engine.web.api.params import LIMIT, query
+from engine.web.api.problems import ProblemError, invalid, parse
+from engine.web.api.schema import ADDRESS, Query, Route, meta
 
 if TYPE_CHECKING:
     from engine.web.api.base import Api
@@ -27,26 +28,18 @@ __all__ = ["ROUTES", "InboxPage", "ThreadDetail", "ThreadView", "author_of"]
 STATUSES = ("open", "assigned", "closed", "released", "active", "all")
 
 
-@dataclass(frozen=True)
-class InboxQuery:
-    """Which threads to list."""
-
-    status: str | None = field(
-        default=None,
-        metadata=meta("active (open or assigned; the default), open, assigned, closed, released "
-                      "or all", enum=list(STATUSES)),
-    )  # fmt: skip
-    team: str | None = field(default=None, metadata=meta("Only this team's threads"))
-    assigned_to: str | None = field(default=None, metadata=meta("Only threads assigned to"))
-    contact: str | None = field(
-        default=None, metadata=meta("Only this contact's threads", pattern=ADDRESS)
-    )
-    after: int | None = field(
-        default=None, metadata=meta("The page after this thread id (a page's `next`)", minimum=0)
-    )
-    limit: int | None = field(
-        default=None, metadata=meta("Threads per page (default 50)", minimum=1, maximum=500)
-    )
+STATUS = Query(
+    "status",
+    "active (open or assigned; the default), open, assigned, closed, released or all",
+    {"type": "string", "enum": list(STATUSES), "default": "active"},
+)
+TEAM = Query("team", "Only this team's threads", {"type": "string"})
+ASSIGNED_TO = Query("assigned_to", "Only the threads this person took", {"type": "string"})
+CONTACT = Query("contact", "Only this contact's threads", {"type": "string", "pattern": ADDRESS})
+AFTER = Query(
+    "after", "The page after this thread id (a page's `next`)",
+    {"type": "integer", "minimum": 0, "maximum": 2**62, "default": 0},
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -158,14 +151,16 @@ def _closed(thread_id: int) -> ProblemError:
 
 
 async def list_threads(api: Api, request: web.Request) -> web.Response:
-    query: InboxQuery = parse_query(InboxQuery, request.query)
-    status = query.status or "active"
+    status = query(request, STATUS)
     statuses = {"active": ACTIVE, "all": ("open", "assigned", "closed", "released")}.get(
         status, (status,)
     )
+    contact = query(request, CONTACT)
     found = await api.store().read(
-        inbox.page, status=statuses, team=query.team, assigned_to=query.assigned_to,
-        contact=query.contact, after=query.after or 0, limit=query.limit or 50,
+        inbox.page, status=statuses, team=query(request, TEAM),
+        assigned_to=query(request, ASSIGNED_TO),
+        contact=normalize_address(contact) if contact else None,
+        after=query(request, AFTER), limit=query(request, LIMIT),
     )  # fmt: skip
     return web.json_response(
         {"threads": [view(t) for t in found.threads], "next": found.next_after}
@@ -241,7 +236,7 @@ async def reply_in_thread(api: Api, request: web.Request) -> web.Response:
 _ACT = (400, 401, 403, 404, 409, 413)
 ROUTES = (
     Route("GET", "/inbox", list_threads, "List the inbox's threads", "inbox", None, InboxPage,
-          errors=(400, 401, 403), query=InboxQuery),
+          errors=(400, 401, 403), query=(STATUS, TEAM, ASSIGNED_TO, CONTACT, AFTER, LIMIT)),
     Route("GET", "/inbox/{id}", show_thread, "A thread and its messages", "inbox", None,
           ThreadDetail, errors=(401, 403, 404)),
     Route("POST", "/inbox/{id}/assign", assign_thread, "Take a thread (or give it to someone)",

@@ -4,16 +4,15 @@ validates a JSON body against its model's JSON Schema and names every invalid fi
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import fields
-from typing import Any, get_args, get_type_hints
+from typing import Any
 
 from aiohttp import web
 from jsonschema import Draft202012Validator
 
 from engine.web.api.schema import PHONE, PROBLEM_TYPE, TITLES, schema_of
 
-__all__ = ["ProblemError", "invalid", "parse", "parse_query"]
+__all__ = ["ProblemError", "invalid", "parse"]
 
 
 class ProblemError(Exception):
@@ -66,31 +65,3 @@ def parse(model: type[Any], data: Any) -> Any:
     if errors:
         raise invalid([_field_error(e) for e in errors])
     return model(**{f.name: data.get(f.metadata.get("json", f.name)) for f in fields(model)})
-
-
-def parse_query(model: type[Any], query: Mapping[str, str]) -> Any:
-    """The query string as ``model`` (integers read as such), or ProblemError 400 naming every
-    invalid or unknown parameter."""
-    hints = get_type_hints(model)
-    data: dict[str, Any] = {}
-    errors: list[tuple[str, str]] = []
-    for name in query:
-        if len(query.getall(name)) > 1 if hasattr(query, "getall") else False:
-            errors.append((f"/{name}", "is given more than once"))
-        value = query[name]
-        wanted = hints.get(name)
-        if wanted is not None and int in (*get_args(wanted), wanted):
-            try:
-                data[name] = int(value)
-            except ValueError:
-                errors.append((f"/{name}", "must be an integer"))
-                continue
-        else:
-            data[name] = value
-    if errors:
-        raise invalid(errors)
-    try:
-        return parse(model, data)
-    except ProblemError as problem:  # name them as what they are: query parameters
-        problem.detail = problem.detail.replace("invalid request", "invalid query parameter")
-        raise

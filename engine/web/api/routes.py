@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from aiohttp import web
 
-from engine.web.api import conversations, inbox, messages
+from engine.web.api import campaigns, contacts, conversations, inbox, messages, results, rules
 from engine.web.api.schema import Route, openapi
 
 if TYPE_CHECKING:
@@ -23,5 +23,9 @@ ROUTES: tuple[Route, ...] = (
     *messages.ROUTES,
     *inbox.ROUTES,
     *conversations.ROUTES,
+    *contacts.ROUTES,
+    *campaigns.ROUTES,
+    *results.ROUTES,
+    *rules.ROUTES,
     Route("GET", "/openapi.json", document, "This OpenAPI document"),
 )

@@ -12,6 +12,7 @@ from __future__ import annotations
 import types
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import MISSING, dataclass, field, fields, is_dataclass
+from datetime import date, datetime
 from typing import Any, Union, get_args, get_origin, get_type_hints
 
 from engine import __version__
@@ -24,7 +25,9 @@ __all__ = [
     "TITLES",
     "FieldError",
     "Problem",
+    "Query",
     "Route",
+    "dump",
     "meta",
     "openapi",
     "schema_of",
@@ -63,6 +66,17 @@ class Problem:
 
 
 @dataclass(frozen=True)
+class Query:
+    """A query parameter: its JSON Schema both documents it and checks it (``params.query``)."""
+
+    name: str
+    description: str
+    schema: dict[str, Any]
+    many: bool = False
+    """Repeatable (``?group=a&group=b``): its values as a list."""
+
+
+@dataclass(frozen=True)
 class Route:
     method: str
     path: str
@@ -74,8 +88,9 @@ class Route:
     status: int = 200
     idempotent: bool = False
     errors: tuple[int, ...] = ()
-    query: type | None = None
-    """The model of the query parameters (each field one parameter), if it takes any."""
+    query: tuple[Query, ...] = ()
+    upload: tuple[str, ...] = ()
+    """The media types of a body that is a file, not JSON (``request`` is None then)."""
 
 
 # --- models to JSON Schema ---------------------------------------------------------------------
@@ -83,13 +98,20 @@ class Route:
 
 def _type_schema(hint: Any, ref: Callable[[type], dict[str, Any]]) -> dict[str, Any]:
     origin, args = get_origin(hint), get_args(hint)
+    if hint is Any:
+        return {}
     if origin in (Union, types.UnionType):
-        (inner,) = [a for a in args if a is not type(None)]
-        schema = _type_schema(inner, ref)
-        return {"anyOf": [schema, {"type": "null"}]} if "$ref" in schema else {
-            **schema, "type": [schema["type"], "null"]}  # fmt: skip
+        inner = [a for a in args if a is not type(None)]
+        if len(inner) > 1:  # models of several kinds: each says which by a field of its own
+            return {"anyOf": [_type_schema(a, ref) for a in inner]}
+        schema = _type_schema(inner[0], ref)
+        if "type" not in schema:
+            return {"anyOf": [schema, {"type": "null"}]} if schema else schema
+        return {**schema, "type": [schema["type"], "null"]}
     if origin is list:
         return {"type": "array", "items": _type_schema(args[0], ref)}
+    if origin is dict and args and args[1] is not Any:
+        return {"type": "object", "additionalProperties": _type_schema(args[1], ref)}
     if origin is dict or hint is dict:
         return {"type": "object"}
     if is_dataclass(hint):
@@ -120,6 +142,20 @@ def schema_of(model: type, ref: Callable[[type], dict[str, Any]] | None = None) 
     }
 
 
+def dump(value: Any) -> Any:
+    """A model (or a list, a dict of them) as the JSON its schema describes: fields by their
+    JSON names, times in ISO 8601."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.metadata.get("json", f.name): dump(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, list | tuple):
+        return [dump(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): dump(item) for key, item in value.items()}
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
 def openapi(routes: Sequence[Route]) -> dict[str, Any]:
     """The OpenAPI 3.1 document of ``routes``, their models under ``components.schemas``."""
     schemas: dict[str, Any] = {}
@@ -140,26 +176,23 @@ def openapi(routes: Sequence[Route]) -> dict[str, Any]:
             for part in route.path.split("/")
             if part.startswith("{")
         ]
-        if route.query is not None:
-            schema = schema_of(route.query, ref)
-            for name, item in schema["properties"].items():
-                described = {k: v for k, v in item.items() if k != "description"}
-                parameters.append({
-                    "name": name, "in": "query", "required": name in schema["required"],
-                    "description": item.get("description", ""), "schema": described,
-                })  # fmt: skip
         if route.idempotent:
             parameters.append({
                 "name": "Idempotency-Key", "in": "header", "required": False,
                 "description": "The same key and body within 24 hours get the first answer",
                 "schema": {"type": "string", "minLength": 1, "maxLength": 255},
             })  # fmt: skip
+        parameters += [_query_parameter(q) for q in route.query]
         if parameters:
             operation["parameters"] = parameters
         if route.request is not None:
             content = {"application/json": {"schema": ref(route.request)}}
             needed = bool(schema_of(route.request)["required"])  # all optional: may be left out
             operation["requestBody"] = {"required": needed, "content": content}
+        if route.upload:
+            content = {media: {"schema": {"type": "string", "contentMediaType": media}}
+                       for media in route.upload}  # fmt: skip
+            operation["requestBody"] = {"required": True, "content": content}
         ok: dict[str, Any] = {"description": route.summary}
         ok["content"] = {"application/json": {"schema": ref(route.response) if route.response
                                               else {"type": "object"}}}  # fmt: skip
@@ -180,8 +213,18 @@ def openapi(routes: Sequence[Route]) -> dict[str, Any]:
     }
 
 
+def _query_parameter(query: Query) -> dict[str, Any]:
+    schema = {"type": "array", "items": query.schema} if query.many else query.schema
+    parameter = {"name": query.name, "in": "query", "required": False,
+                 "description": query.description, "schema": schema}  # fmt: skip
+    if query.many:
+        parameter.update(style="form", explode=True)
+    return parameter
+
+
 TITLES = {
     400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found",
     405: "Method not allowed", 409: "Conflict", 413: "Request body too large",
+    415: "Unsupported media type",
     422: "Unprocessable request", 500: "Internal error", 503: "Unavailable",
 }  # fmt: skip
