@@ -139,9 +139,7 @@ async def api(tmp_path: Path) -> AsyncIterator[Api]:
 
 async def _import(api: Api, csv: str = CSV, query: str = "?group=clients") -> dict[str, Any]:
     headers = {"Content-Type": "text/csv"}
-    status, body = await api.call(
-        "POST", "/contacts" + query, data=csv.encode(), headers=headers
-    )
+    status, body = await api.call("POST", "/contacts" + query, data=csv.encode(), headers=headers)
     assert status == 200, body
     return dict(body)
 
@@ -222,9 +220,7 @@ async def test_bad_contact_requests_are_problems_never_5xx(api: Api) -> None:
     assert status == 400 and "XLSX" in problem["detail"]
     json_body = {"Content-Type": "application/json"}
     assert (await api.call("POST", "/contacts", data=b"{}", headers=json_body))[0] == 415
-    assert (await api.call("POST", "/contacts?country=ZZ", data=b"phone\n", headers=csv))[
-        0
-    ] == 400
+    assert (await api.call("POST", "/contacts?country=ZZ", data=b"phone\n", headers=csv))[0] == 400
     big = b"phone\n" + b"0612345678\n" * (2 * 1024 * 1024)  # 22 MB
     assert (await api.call("POST", "/contacts", data=big, headers=csv))[0] == 413
 
