@@ -246,6 +246,12 @@ class Metrics:
             buckets=LATENCY_BUCKETS,
             registry=r,
         )
+        self.notifications = _counter(
+            r, "notifications",
+            "Event notifications posted, by event and outcome: sent (answered 2xx), retried "
+            "(an attempt failed; tried again later), failed (given up).",
+            "event", "outcome",
+        )  # fmt: skip
         self.reloads = _counter(
             r, "rules_reloads", "Reloads of the rule files, by outcome (ok, error).", "outcome"
         )
@@ -346,6 +352,10 @@ class Metrics:
                 self.rules_loaded_now(version)
         else:
             self.rules_errors = errors or "the rules could not be reloaded"
+
+    def notified(self, event: str, outcome: str) -> None:
+        """A post of a notification of ``event`` ended: sent, retried or failed."""
+        self.notifications.labels(event, outcome).inc()
 
     # --- messages -----------------------------------------------------------------------
 

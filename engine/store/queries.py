@@ -18,6 +18,7 @@ from typing import Any, Concatenate, Literal, ParamSpec, TypeVar, cast
 from engine.core.groups import groups_of
 from engine.core.messages import Address, Inbound, Outgoing
 from engine.core.model import Contact, Session
+from engine.core.notices import NONE, Subscriptions
 from engine.core.records import (
     CampaignRow,
     Conversation,
@@ -32,7 +33,7 @@ from engine.core.records import (
     Work,
     conversation_key,
 )
-from engine.store import campaigns
+from engine.store import campaigns, notices
 from engine.store.codec import content_key, dumps, fingerprint, loads, time_in, time_out
 from engine.store.sql import select_in
 
@@ -60,6 +61,7 @@ TABLES = (
     "campaigns",
     "campaign_recipients",
     "idempotency",
+    "notifications",
     "migrations",
 )
 
@@ -442,13 +444,17 @@ def _session_row(session: Session, status: str, ended_at: str | None, ruleset_ve
 
 
 def commit(
-    conn: sqlite3.Connection, steps: Sequence[Step], sending: bool = False
+    conn: sqlite3.Connection,
+    steps: Sequence[Step],
+    sending: bool = False,
+    notify: Subscriptions = NONE,
 ) -> list[OutboxRow]:
     """Write every step of the batch, in order; return the outbox rows queued for sending.
 
     With ``sending``, those rows are written ``sending`` at once: the caller hands them over
     as soon as this transaction commits (their opt-outs were checked inside it), which saves
-    the outbox a transaction of its own.
+    the outbox a transaction of its own. The notifications ``notify`` asks for (hand-offs,
+    opt-outs, unmatched texts) are written with them (``notices.from_steps``).
     """
     if not steps:
         return []
@@ -478,7 +484,9 @@ def commit(
     inbox: list[Row] = []
     queued: list[OutboxRow] = []
     first_rows: dict[int, int] = {}
+    inbox_ids: dict[int, int] = {}
     outbox_id = _next_id(conn, "outbox")
+    inbox_id = _next_id(conn, "inbox") if any(s.sprint.handoff for s in steps) else 0
     ready: OutboxStatus = "sending" if sending else "queued"
 
     for index, step in enumerate(steps):
@@ -564,8 +572,18 @@ def commit(
                     OutboxRow(outbox_id, message, step.at, ready, 0, step.contact, step.campaign)
                 )
         if sprint.handoff is not None:
+            inbox_id += 1
+            inbox_ids[index] = inbox_id
             inbox.append(
-                (at, step.contact, step.number, sprint.handoff, step.inbound_id, session_id)
+                (
+                    inbox_id,
+                    at,
+                    step.contact,
+                    step.number,
+                    sprint.handoff,
+                    step.inbound_id,
+                    session_id,
+                )
             )
 
     _many(conn, "UPDATE inbound SET status = 'processed', processed_at = ? WHERE id = ?", processed)
@@ -649,10 +667,11 @@ def commit(
     campaigns.attribute(conn, steps)
     _many(
         conn,
-        "INSERT INTO inbox (at, contact, number, team, inbound_id, session_id)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO inbox (id, at, contact, number, team, inbound_id, session_id)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
         inbox,
     )
+    notices.from_steps(conn, notify, steps, inbox_ids)
     return queued
 
 
@@ -674,16 +693,18 @@ def process(
     decide: Decide,
     replies_since: datetime,
     polls: Collection[str] = (),
+    notify: Subscriptions = NONE,
 ) -> tuple[list[Step], list[OutboxRow]]:
     """Load the conversations of ``work`` and the tallies of ``polls``, let ``decide`` step
-    them, commit the steps: the loaded state cannot change between the load and the commit.
-    Returns the steps and the outbox rows, written ``sending``."""
+    them, commit the steps (and the notifications ``notify`` asks for): the loaded state
+    cannot change between the load and the commit. Returns the steps and the outbox rows,
+    written ``sending``."""
     if not work:
         return [], []
     keys = list(dict.fromkeys(conversation_key(item) for item in work))
     counted = tallies(conn, polls) if polls else {}
     steps = decide(load(conn, keys, replies_since), work, counted)
-    return steps, commit(conn, steps, sending=True)
+    return steps, commit(conn, steps, sending=True, notify=notify)
 
 
 def launch(
@@ -695,11 +716,14 @@ def launch(
     decide: Decide,
     replies_since: datetime,
     polls: Collection[str] = (),
+    notify: Subscriptions = NONE,
 ) -> tuple[list[Step], list[OutboxRow]]:
     """Take up to ``most`` due recipients of ``campaign`` and start them, in one transaction:
-    a recipient is marked started by the transaction that writes its first message."""
-    work = campaigns.take(conn, campaign, most, now, cap)
-    return process(conn, work, decide, replies_since, polls)
+    a recipient is marked started by the transaction that writes its first message. A
+    campaign left with nobody to start is done: its ``campaign_finished`` notification is
+    written by the transaction that says so."""
+    work = campaigns.take(conn, campaign, most, now, cap, notify)
+    return process(conn, work, decide, replies_since, polls, notify)
 
 
 def release_held(conn: sqlite3.Connection, now: datetime, limit: int) -> list[OutboxRow]:
@@ -738,12 +762,12 @@ def handle(
     decide: Decide,
     replies_since: datetime,
     polls: Collection[str] = (),
+    notify: Subscriptions = NONE,
 ) -> Handled:
     """Receive ``messages`` and process the fresh ones, in one transaction (one fsync)."""
     received = receive(conn, messages)
-    steps, rows = process(
-        conn, [r.message for r in received if not r.duplicate], decide, replies_since, polls
-    )
+    fresh = [r.message for r in received if not r.duplicate]
+    steps, rows = process(conn, fresh, decide, replies_since, polls, notify)
     return Handled(received, steps, rows)
 
 
