@@ -82,14 +82,14 @@ def from_steps(
     events = []
     for index, kind, data in wanted:
         step = steps[index]
-        if kind != "opt_out":
-            data["text"] = texts.get(step.inbound_id)
+        data["text"] = texts.get(step.inbound_id)
         events.append((kind, time_in(step.at), data))
     return _insert(conn, subscriptions, events)
 
 
 def _facts(step: Step, inbox_id: int | None) -> list[tuple[str, dict[str, Any]]]:
-    """What of ``step`` may be notified: (event, data without the inbound text)."""
+    """What of ``step`` may be notified: (event, data without the inbound text). An opt-out's
+    ``word`` is the compliance keyword as the runtime read it (normalised: ``STOP``, ``ARRET``)."""
     sprint = step.sprint
     who = {"contact": step.contact, "number": step.number}
     facts: list[tuple[str, dict[str, Any]]] = []
@@ -100,7 +100,8 @@ def _facts(step: Step, inbox_id: int | None) -> list[tuple[str, dict[str, Any]]]
         elif event.type in UNMATCHED:
             facts.append(("unmatched", {**who, "inbox_id": inbox_id}))
         elif event.type == "opted_out" and sprint.opt == "out":
-            facts.append(("opt_out", {**who, "word": event.data.get("keyword")}))
+            word = str(event.data.get("keyword") or "").upper()
+            facts.append(("opt_out", {**who, "word": word}))
     return facts
 
 
