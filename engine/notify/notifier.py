@@ -108,12 +108,17 @@ class Notifier:
         """Start posting (the store must be open): what a previous run left goes first."""
         if self._task is not None:
             return
-        self._session = aiohttp.ClientSession(
-            timeout=aiohttp.ClientTimeout(total=self.timeout),
-            headers={"User-Agent": f"twoway/{__version__}"},
-        )
+        await self.open()
         self._unsubscribe = self.clock.subscribe(self.wake)
         self._task = asyncio.create_task(self.run(), name="twoway-notify")
+
+    async def open(self) -> None:
+        """Open the HTTP session without the loop (a test then calls ``round`` itself)."""
+        if self._session is None:
+            self._session = aiohttp.ClientSession(
+                timeout=aiohttp.ClientTimeout(total=self.timeout),
+                headers={"User-Agent": f"twoway/{__version__}"},
+            )
 
     async def stop(self) -> None:
         """Stop posting; a post in flight is abandoned (its row stays pending)."""
