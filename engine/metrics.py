@@ -13,6 +13,8 @@ What is measured:
   what ``track`` was given when a page is made;
 - reloads of the rules and their outcome (``reload(ok, errors)``), and the text of the last
   failed reload, shown by ``/health`` until a reload succeeds.
+- posts of event notifications by event and outcome (``notified``: sent, retried, failed); the
+  notifications waiting are the ``notifications`` queue depth (with ``notify:`` only).
 
 Labels are bounded: ``number`` is one of the allowed numbers (the configured ones) and
 ``connector`` one of the allowed connectors (the configured ones, else the tracked service's),

@@ -214,7 +214,9 @@ class Notifier:
         except TimeoutError:
             return f"no answer within {self.timeout:g} s"
         except aiohttp.ClientError as exc:
-            return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+            text = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+            # an error may quote the URL: never its user, password or query string
+            return text.replace(subscriber.url, shown(subscriber.url))
 
     def _outcome(self, row: Notification, error: str | None) -> Outcome:
         where = shown(row.target)
