@@ -190,7 +190,8 @@ async def test_a_receiver_that_is_down_gets_the_notification_later(
         await running.send("m1", "+33600000001", "AGENT")
 
         def tried() -> bool:
-            return running.rows("SELECT attempts FROM notifications") == [(1,)]
+            rows = running.rows("SELECT attempts FROM notifications")
+            return len(rows) == 1 and rows[0][0] >= 1
 
         await running.until(tried, "the first attempt was not recorded")
         assert receiver.delivered() == []
@@ -203,10 +204,11 @@ async def test_a_receiver_that_is_down_gets_the_notification_later(
         await receiver.wait_for(lambda: len(receiver.delivered("handoff")) == 1)
         (post,) = receiver.delivered()
         assert post.json["data"]["team"] == "support" and _signed(post)
-        if down == "answers 500":
-            assert [p.json["id"] for p in receiver.posts] == [post.json["id"]] * 2
+        if down == "answers 500":  # the same id at every attempt: the receiver dedupes by it
+            assert len(receiver.posts) >= 2
+            assert {p.json["id"] for p in receiver.posts} == {post.json["id"]}
         await running.until(
-            lambda: running.rows("SELECT status, attempts FROM notifications") == [("sent", 1)],
+            lambda: running.rows("SELECT status FROM notifications") == [("sent",)],
             "the delivery was not recorded",
         )
     assert_clean(running.engine.log())
