@@ -9,6 +9,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+from engine.config import load_config
 from engine.core.clock import FixedClock
 from engine.core.notices import Subscriber, Subscriptions
 from engine.notify import Notifier, sign, verify
@@ -64,3 +65,15 @@ async def test_the_documented_recipe_verifies_a_real_notification(tmp_path: Path
     assert verify(SECRET, post.body, stale, now=then)
     assert not verify_twoway(SECRET, post.body, stale)
     assert not verify_twoway(SECRET, post.body, "v1=" + header.split("v1=")[1])
+
+
+def test_the_documented_configuration_is_valid(tmp_path: Path) -> None:
+    text = (REPO / "docs" / "operations.md").read_text(encoding="utf-8")
+    section = text.split("## Event notifications", 1)[1].split("\n## ", 1)[0]
+    example = re.findall(r"```yaml\n(.*?)```", section, re.S)[0]
+    path = tmp_path / "twoway.yaml"
+    path.write_text(example, encoding="utf-8")
+    env = {"CRM_WEBHOOK_SECRET": "crm", "OPS_WEBHOOK_SECRET": "ops"}
+    crm, ops = load_config(path, env).notify
+    assert crm.events == {"handoff", "opt_out", "unmatched", "campaign_finished"}
+    assert (crm.secret, ops.secret, ops.events) == ("crm", "ops", {"rules_failed"})
