@@ -12,6 +12,10 @@ empty, new messages are only committed at intake and queued behind it, and if pr
 at intake fails for any reason but the store's, its messages are committed alone and queued, so
 a message that trips a bug is still acknowledged and kept (the processor logs it).
 
+Event notifications (``notify:``) are rows the store writes in those same transactions; the
+notifier (``engine.notify``), started and stopped with the service, posts them and is woken
+after a batch that may have written some.
+
 Ordering: every batch is loaded, stepped and written inside one store call, and the store runs
 its calls one after the other, so two messages of one contact never race; inside a batch each
 conversation's state is carried from one message to the next.

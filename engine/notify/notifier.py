@@ -191,9 +191,9 @@ class Notifier:
 
     async def _post(self, row: Notification) -> str | None:
         """Post ``row``; None when its subscriber answered 2xx, else what went wrong."""
-        subscriber = self.subscribers.get(row.target)
+        subscriber = self._subscriber(row)
         if subscriber is None:
-            return "no longer in notify: of twoway.yaml"
+            return f"no longer subscribed to {row.type} in notify: of twoway.yaml"
         session = self._session
         if session is None:
             return "the notifier is stopped"
@@ -218,6 +218,11 @@ class Notifier:
             # an error may quote the URL: never its user, password or query string
             return text.replace(subscriber.url, shown(subscriber.url))
 
+    def _subscriber(self, row: Notification) -> Subscriber | None:
+        """Who ``row`` goes to, if they are still subscribed to its event."""
+        subscriber = self.subscribers.get(row.target)
+        return subscriber if subscriber is not None and row.type in subscriber.events else None
+
     def _outcome(self, row: Notification, error: str | None) -> Outcome:
         where = shown(row.target)
         if error is None:
@@ -226,7 +231,7 @@ class Notifier:
         now = self.clock.now()
         attempts = row.attempts + 1
         last = row.at + timedelta(seconds=self.backoff.give_up)
-        if now >= last or row.target not in self.subscribers:
+        if now >= last or self._subscriber(row) is None:
             log.error(
                 "notification %s (%s) to %s given up after %d attempt(s): %s",
                 row.event_id,

@@ -124,7 +124,7 @@ async def test_a_running_notifier_delivers_what_is_recorded(
         await store.close()
 
 
-async def test_a_subscriber_removed_from_the_configuration_is_given_up_at_once(
+async def test_a_subscriber_or_event_removed_from_the_configuration_is_given_up_at_once(
     tmp_path: Path, receiver: Receiver
 ) -> None:
     clock = FixedClock(NOW)
@@ -132,10 +132,15 @@ async def test_a_subscriber_removed_from_the_configuration_is_given_up_at_once(
     store = SqliteStore(tmp_path / "t.db", clock=clock, notify=Subscriptions.of([gone]))
     await store.open()
     await store.add_notification("handoff", NOW, {})
-    notifier = Notifier(store, [], clock=clock)
+    await store.add_notification("handoff", NOW, {})
+    # the one configured now: the same URL, without handoff
+    still = Subscriber(receiver.url, frozenset({"opt_out"}), SECRET)
+    store.notify = Subscriptions.of([gone, Subscriber(receiver.url, frozenset({"handoff"}), "")])
+    await store.add_notification("handoff", NOW, {})
+    notifier = Notifier(store, [still], clock=clock)
     await notifier.open()
     try:
-        assert await notifier.round() == 1
+        assert await notifier.round() == 4
         assert await store.pending_notifications() == 0
         assert receiver.posts == []
     finally:
