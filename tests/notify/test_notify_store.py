@@ -4,6 +4,7 @@ the notifier records of them."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import sqlite3
 from datetime import UTC, datetime, timedelta
@@ -176,3 +177,52 @@ async def test_a_finished_campaign_writes_its_notification_in_the_same_transacti
             "skipped": 0,
             "excluded": 0,
         }
+
+
+async def test_a_finished_campaign_is_posted_by_the_engine(tmp_path: Path) -> None:
+    from engine.core.ids import SequentialIds
+    from engine.notify import Notifier, verify
+    from engine.service import Service
+    from tests.campaigns.test_campaign_loop import (
+        CAMPAIGN,
+        MONDAY_8AM,
+        SETTINGS,
+        SURVEY,
+        rules,
+        start_campaign,
+        tick,
+    )
+    from tests.notify.receiver import Receiver
+
+    receiver = await Receiver().start()
+    subscriber = Subscriber(receiver.url, frozenset({"campaign_finished"}), "campaign-secret")
+    ruleset = rules(tmp_path, settings=SETTINGS, avis=SURVEY, janvier=CAMPAIGN)
+    clock = FixedClock(MONDAY_8AM)
+    harness = Harness(ruleset, db=str(tmp_path / "t.db"), clock=clock)
+    harness.store.notify = Subscriptions.of([subscriber])
+    harness.service = Service(
+        ruleset,
+        harness.store,
+        {"loopback": harness.transport},
+        clock=clock,
+        ids=SequentialIds(),
+        auto_timers=False,
+        notifier=Notifier(harness.store, [subscriber], clock=clock),
+    )
+    try:
+        async with harness:
+            await start_campaign(harness, ruleset, "janvier", ["+33612340001"])
+            for _ in range(5):
+                await tick(harness)
+                clock.advance(timedelta(seconds=1))
+            await receiver.wait_for(lambda: len(receiver.delivered()) == 1)
+            async with asyncio.timeout(30):  # recorded, then counted: /health's figure
+                while harness.service.depths()["notifications"] != 0:
+                    await asyncio.sleep(0.01)
+    finally:
+        await receiver.stop()
+    (post,) = receiver.delivered()
+    assert post.json["type"] == "campaign_finished"
+    assert post.json["data"]["campaign"] == "janvier"
+    assert post.json["data"]["started"] == 1
+    assert verify("campaign-secret", post.body, post.headers["X-Twoway-Signature"])
