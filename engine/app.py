@@ -6,15 +6,17 @@ import asyncio
 import logging
 import os
 import signal
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from engine.config import Config, parse_listen
 from engine.core.clock import Clock, SystemClock
 from engine.core.fileclock import FileClock
-from engine.errors import ConfigError
+from engine.core.notices import Subscriptions
+from engine.errors import ConfigError, RuleError
 from engine.logs import Repeated
 from engine.metrics import Metrics
+from engine.notify import Notifier
 from engine.reload import Reloader
 from engine.ruleset.compiler import compile_rules
 from engine.service import Service
@@ -88,14 +90,20 @@ def build_service(config: Config, clock: Clock | None = None) -> Service:
     ruleset = compile_rules(config.rules_path(), timezone=config.timezone).raise_for_errors()
     routes = {n.address: n.connector for n in config.numbers.values()}
     throughput = {n.address: n.throughput for n in config.numbers.values() if n.throughput}
+    store = SqliteStore(config.store, clock=clock, notify=Subscriptions.of(config.notify))
+    metrics = Metrics(numbers=config.numbers, connectors=config.connectors)
+    notifier = None
+    if config.notify:
+        notifier = Notifier(store, config.notify, clock=clock, metrics=metrics)
     return Service(
         ruleset,
-        SqliteStore(config.store, clock=clock),
+        store,
         build_transports(config, clock),
         routes=routes,
         throughput=throughput,
         clock=clock,
-        metrics=Metrics(numbers=config.numbers, connectors=config.connectors),
+        metrics=metrics,
+        notifier=notifier,
     )
 
 
@@ -104,9 +112,28 @@ def build_reloader(config: Config, service: Service) -> Reloader | None:
     the configuration says ``reload: false``."""
     if not config.reload:
         return None
+    notifier = service.notifier
     return Reloader(
-        config.rules_path(), service, timezone=config.timezone, on_reload=service.metrics.reload
+        config.rules_path(),
+        service,
+        timezone=config.timezone,
+        on_reload=service.metrics.reload,
+        on_failed=rules_failed(notifier, service) if notifier is not None else None,
     )
+
+
+def rules_failed(
+    notifier: Notifier, service: Service
+) -> Callable[[Sequence[RuleError]], Awaitable[None]]:
+    """What a failed reload tells subscribers of ``rules_failed``: each error as a line
+    (``file:line:col: error[E…]: message``) and the rules version still serving."""
+
+    async def tell(errors: Sequence[RuleError]) -> None:
+        lines = [f"{e.span}: error[{e.code}]: {e.message}" if e.span else e.message for e in errors]
+        data = {"errors": lines, "serving": service.ruleset.version}
+        await notifier.record("rules_failed", data)
+
+    return tell
 
 
 LoopHandler = Callable[[asyncio.AbstractEventLoop, dict[str, Any]], None]

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.core.messages import normalize_address
+from engine.core.notices import Subscriber
 from engine.errors import ConfigError, RuleError, did_you_mean, render_all
 from engine.resources import default_rules_dir
 from engine.ruleset.loader import Document, JsonPath, load_path, normalise
@@ -130,6 +131,8 @@ class Config:
         }
     )
     numbers: dict[str, NumberConfig] = field(default_factory=dict)
+    notify: tuple[Subscriber, ...] = ()
+    """Who gets event notifications (``notify:``), their secrets read from the environment."""
     source: str | None = None
 
     def rules_path(self) -> Path:
@@ -341,6 +344,7 @@ def _cross_errors(document: Document, found: list[RuleError]) -> list[RuleError]
             what = value if written else f"{value} (the default listen)"
             message = f"{what} is where {other} listens already: one address, one listener"
             add(path, message, "give each its own port", key=not written)
+    out.extend(e for e in _notify_errors(document) if _free(e, taken))
     if connectors is None:
         names = list(Config().connectors)
     numbers = data.get("numbers")
@@ -359,6 +363,28 @@ def _cross_errors(document: Document, found: list[RuleError]) -> list[RuleError]
                     hint,
                 )
     return out
+
+
+def _notify_errors(document: Document) -> list[RuleError]:
+    """A URL listed twice in ``notify:`` (the store knows a subscriber by its URL)."""
+    entries = document.data.get("notify")
+    errors: list[RuleError] = []
+    urls: set[str] = set()
+    for index, entry in enumerate(entries if isinstance(entries, list) else ()):
+        url = entry.get("url") if isinstance(entry, dict) else None
+        if not isinstance(url, str):
+            continue
+        if url in urls:
+            errors.append(
+                RuleError(
+                    "E203",
+                    f"{url} is in notify: twice",
+                    document.span(("notify", index, "url")),
+                    "list each URL once, with all the events it takes in its events:",
+                )
+            )
+        urls.add(url)
+    return errors
 
 
 def _free(error: RuleError, taken: set[tuple[int, int]]) -> bool:
@@ -513,6 +539,8 @@ def _secret_paths(document: Document) -> list[tuple[JsonPath, str]]:
             if key != "type":
                 walk(value, ("connectors", name, key))
     walk((data.get("http") or {}).get("tokens"), ("http", "tokens"))
+    for index, entry in enumerate(data.get("notify") or ()):
+        walk((entry or {}).get("secret"), ("notify", index, "secret"))
     return found
 
 
@@ -611,5 +639,13 @@ def _build(document: Document, env: Mapping[str, str]) -> Config:
         log=LogConfig(str(log.get("format", "text")), level.upper() if level else None),
         connectors=connectors,
         numbers=numbers,
+        notify=tuple(
+            Subscriber(
+                str(entry["url"]),
+                frozenset(str(e) for e in entry["events"]),
+                str(_resolve_secrets(entry["secret"], env)),
+            )
+            for entry in data.get("notify") or ()
+        ),
         source=str(file),
     )

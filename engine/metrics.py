@@ -13,6 +13,8 @@ What is measured:
   what ``track`` was given when a page is made;
 - reloads of the rules and their outcome (``reload(ok, errors)``), and the text of the last
   failed reload, shown by ``/health`` until a reload succeeds.
+- posts of event notifications by event and outcome (``notified``: sent, retried, failed); the
+  notifications waiting are the ``notifications`` queue depth (with ``notify:`` only).
 
 Labels are bounded: ``number`` is one of the allowed numbers (the configured ones) and
 ``connector`` one of the allowed connectors (the configured ones, else the tracked service's),
@@ -246,6 +248,12 @@ class Metrics:
             buckets=LATENCY_BUCKETS,
             registry=r,
         )
+        self.notifications = _counter(
+            r, "notifications",
+            "Event notifications posted, by event and outcome: sent (answered 2xx), retried "
+            "(an attempt failed; tried again later), failed (given up).",
+            "event", "outcome",
+        )  # fmt: skip
         self.reloads = _counter(
             r, "rules_reloads", "Reloads of the rule files, by outcome (ok, error).", "outcome"
         )
@@ -346,6 +354,10 @@ class Metrics:
                 self.rules_loaded_now(version)
         else:
             self.rules_errors = errors or "the rules could not be reloaded"
+
+    def notified(self, event: str, outcome: str) -> None:
+        """A post of a notification of ``event`` ended: sent, retried or failed."""
+        self.notifications.labels(event, outcome).inc()
 
     # --- messages -----------------------------------------------------------------------
 

@@ -20,7 +20,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
@@ -84,10 +84,14 @@ class Reloader:
         clock: Clock | None = None,
         compiler: Callable[..., Compiled] = compile_rules,
         on_reload: Callable[[bool, str | None, str | None], None] | None = None,
+        on_failed: Callable[[Sequence[RuleError]], Awaitable[None]] | None = None,
     ) -> None:
         self.path = Path(path)
         self.on_reload = on_reload
         """Told (ok, rendered errors, version) after every compile, e.g. ``Metrics.reload``."""
+        self.on_failed = on_failed
+        """Awaited with the errors of a compile that failed (the ``rules_failed``
+        notification)."""
         self.target = target
         self.timezone = timezone
         self.debounce_ms = debounce_ms
@@ -231,9 +235,19 @@ class Reloader:
             self.last_changed = tuple(changed)
             try:
                 files = ", ".join(self.last_changed) or str(self.path)
-                return self._apply(await self._compiled(), files)
+                ok = self._apply(await self._compiled(), files)
+                if not ok and self.on_failed is not None:
+                    await self._tell_failed()
+                return ok
             finally:
                 self._progress.set()
+
+    async def _tell_failed(self) -> None:
+        assert self.on_failed is not None
+        try:
+            await self.on_failed(self.rule_errors)
+        except Exception:
+            log.exception("hot reload: telling of the failed reload failed")
 
     async def _compiled(self) -> Compiled:
         started = time.perf_counter()

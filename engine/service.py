@@ -12,6 +12,10 @@ empty, new messages are only committed at intake and queued behind it, and if pr
 at intake fails for any reason but the store's, its messages are committed alone and queued, so
 a message that trips a bug is still acknowledged and kept (the processor logs it).
 
+Event notifications (``notify:``) are rows the store writes in those same transactions; the
+notifier (``engine.notify``), started and stopped with the service, posts them and is woken
+after a batch that may have written some.
+
 Ordering: every batch is loaded, stepped and written inside one store call, and the store runs
 its calls one after the other, so two messages of one contact never race; inside a batch each
 conversation's state is carried from one message to the next.
@@ -50,6 +54,7 @@ from engine.core.records import (
 from engine.errors import InvalidMessage, StoreError, StoreUnavailable
 from engine.logs import Repeated
 from engine.metrics import Metrics
+from engine.notify import Notifier
 from engine.outbox import Outbox
 from engine.ruleset.ruleset import RuleSet
 from engine.runtime import step
@@ -82,6 +87,7 @@ class Service:
         batch: int = 500,
         auto_timers: bool = True,
         metrics: Metrics | None = None,
+        notifier: Notifier | None = None,
     ) -> None:
         if not transports:
             raise ValueError("a service needs at least one transport")
@@ -94,6 +100,8 @@ class Service:
         self.metrics = metrics or Metrics()
         self.metrics.track(self)
         self.metrics.rules_loaded_now(ruleset.version)
+        self.notifier = notifier
+        """Posts the event notifications the store writes (None: no ``notify:``)."""
         self.outbox = Outbox(
             store,
             self.transports,
@@ -130,6 +138,8 @@ class Service:
     async def start(self) -> None:
         """Recover what a previous run left, then start the loops and the transports."""
         await self.store.open()
+        if self.notifier is not None:
+            await self.notifier.start()
         for message in await _every_row(self.store.pending_inbound):
             self._enqueue([message])
         await self.campaigns.load()
@@ -177,6 +187,8 @@ class Service:
         await asyncio.gather(*self._tasks, return_exceptions=True)
         if before_store_close is not None:
             await before_store_close()
+        if self.notifier is not None:
+            await self.notifier.stop()
         await self.store.close()
 
     async def idle(self) -> None:
@@ -193,12 +205,16 @@ class Service:
         return self._accepting
 
     def depths(self) -> dict[str, int]:
-        """Messages waiting: to be committed, to be processed, to be handed to a transport."""
-        return {
+        """Messages waiting: to be committed, to be processed, to be handed to a transport;
+        with ``notify:``, the notifications waiting to be delivered."""
+        depths = {
             "intake": len(self._intake),
             "work": len(self._work),
             "outbox": self.outbox.waiting,
         }
+        if self.notifier is not None:
+            depths["notifications"] = self.notifier.pending
+        return depths
 
     @property
     def store_problem(self) -> str | None:
@@ -466,6 +482,8 @@ class Service:
             polls=ruleset.tallied,
         )
         self._processed([], steps, rows)
+        if len(steps) < most and self.notifier is not None:
+            self.notifier.wake()  # the campaign may have finished: its notification is written
         return len(steps)
 
     def _hold_row(self, row: OutboxRow) -> datetime | None:
@@ -495,6 +513,8 @@ class Service:
             self._finished(len(batch))
         if any(s.sprint.opt == "out" for s in steps):
             self.outbox.opt_outs_changed()
+        if self.notifier is not None and any(_notable(s) for s in steps):
+            self.notifier.wake()
         self.outbox.push(rows, marked=True)
         if any(s.sprint.session is not None for s in steps):
             self.scheduler.wake()
@@ -601,6 +621,12 @@ def _hold(
     if not window.quiet(now.astimezone(zone)):
         return None
     return window.next_allowed(now, zone)
+
+
+def _notable(step: Step) -> bool:
+    """Whether the store may have written a notification for ``step``: a hand-off or an
+    unmatched text (both go to the inbox), or an opt-out."""
+    return step.sprint.handoff is not None or step.sprint.opt == "out"
 
 
 def _safe_step(ruleset: RuleSet, session: Session | None, inp: Input, now: datetime) -> Sprint:

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from engine.core.messages import Address, Inbound, Outgoing
+from engine.core.notices import Notification, Outcome
 from engine.core.records import (
     CampaignRow,
     Conversation,
@@ -24,6 +25,7 @@ from engine.core.records import (
 __all__ = [
     "InboundHandler",
     "LinkStats",
+    "NotificationStore",
     "PartStore",
     "Receipt",
     "ReceiptHandler",
@@ -115,6 +117,19 @@ class Store(Protocol):
         params: dict[str, Any],
         due: datetime,
     ) -> int: ...
+
+
+class NotificationStore(Protocol):
+    """What the notifier reads and writes of the store (``engine.notify``)."""
+
+    async def add_notification(self, type_: str, at: datetime, data: Any) -> int:
+        """Write event ``type_`` for its subscribers, in a transaction of its own."""
+        ...
+
+    async def notifications_due(self, now: datetime, limit: int = 100) -> list[Notification]: ...
+    async def next_notification_due(self) -> datetime | None: ...
+    async def pending_notifications(self) -> int: ...
+    async def record_notifications(self, outcomes: Sequence[Outcome]) -> None: ...
 
 
 class SendResult(Protocol):

@@ -28,6 +28,7 @@ RANKS = {
     "campaigns": 5,
     "scheduler": 5,
     "outbox": 5,
+    "notify": 5,
     "config": 5,
     "reload": 5,
     "service": 6,

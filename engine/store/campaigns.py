@@ -16,8 +16,10 @@ from datetime import datetime, time, timedelta
 from typing import Any, NamedTuple
 
 from engine.core.model import EMPTY
+from engine.core.notices import NONE, Subscriptions
 from engine.core.quiet import UTC_ZONE, QuietHours, zone_named
 from engine.core.records import CampaignRow, CampaignState, Launch, Step
+from engine.store import notices
 from engine.store.codec import dumps, loads, time_in, time_out
 from engine.store.sql import select_in
 
@@ -29,6 +31,7 @@ __all__ = [
     "campaign_named",
     "counts",
     "create",
+    "finished",
     "mark_started",
     "running",
     "set_status",
@@ -224,12 +227,13 @@ def take(
     most: int,
     now: datetime,
     cap: tuple[int, timedelta] | None,
+    notify: Subscriptions = NONE,
 ) -> list[Launch]:
     """Up to ``most`` recipients of ``campaign`` due by ``now`` to start now, in due order.
 
     Those whose quiet hours hold now wait until they end; those opted out of its number since it
     started, or over the marketing ``cap``, are skipped with the reason. A campaign left with no
-    one waiting is done."""
+    one waiting is done, and its ``campaign_finished`` notifications are written with that."""
     launches: list[Launch] = []
     while len(launches) < most:
         size = max(most, 200)
@@ -247,7 +251,28 @@ def take(
             break
     if not launches and next_due(conn, campaign.id) is None:
         set_status(conn, campaign.name, "done", now)
+        if notify.targets("campaign_finished"):
+            notices.add(conn, notify, "campaign_finished", now, finished(conn, campaign, now))
     return launches
+
+
+def finished(conn: sqlite3.Connection, campaign: CampaignRow, now: datetime) -> dict[str, Any]:
+    """The data of a ``campaign_finished`` notification: the campaign and where its recipients
+    ended (messages may still be on their way: ``sent`` counts those handed over by now)."""
+    status = counts(conn, campaign, now)
+    return {
+        "campaign": campaign.name,
+        "title": campaign.title,
+        "number": campaign.number,
+        "recipients": campaign.recipients,
+        "started": status.started,
+        "sent": status.sent,
+        "failed": status.failed,
+        "replied": status.replied,
+        "opted_out": status.opted_out,
+        "skipped": sum(status.skipped.values()),
+        "excluded": sum(status.excluded.values()),
+    }
 
 
 def _sort(

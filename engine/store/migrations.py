@@ -419,6 +419,26 @@ _THREADS = (
     """,
 )
 
+# Event notifications (``notify:``): one row per event and subscriber, written in the
+# transaction of what caused it; the notifier posts the pending ones when ``next_at`` is due.
+_NOTIFICATIONS = (
+    """
+    CREATE TABLE notifications (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        target TEXT NOT NULL,
+        type TEXT NOT NULL,
+        at TEXT NOT NULL,
+        data TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sent', 'failed')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_at TEXT,
+        last_error TEXT,
+        done_at TEXT
+    )
+    """,
+    "CREATE INDEX notifications_due ON notifications (next_at, id) WHERE status = 'pending'",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_initial", _INITIAL),
     Migration("0002_timer_ids_never_reused", _TIMERS_AUTOINCREMENT),
@@ -430,6 +450,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("0008_votes_tally", _VOTES_TALLY),
     Migration("0009_idempotency", _IDEMPOTENCY),
     Migration("0010_threads", _THREADS),
+    Migration("0011_notifications", _NOTIFICATIONS),
 )
 """Every migration, in the order they apply. Append only: never edit or reorder one released."""
 

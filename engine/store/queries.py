@@ -18,6 +18,7 @@ from typing import Any, Concatenate, Literal, ParamSpec, TypeVar, cast
 from engine.core.groups import groups_of
 from engine.core.messages import Address, Inbound, Outgoing
 from engine.core.model import Contact, Session
+from engine.core.notices import NONE, Subscriptions
 from engine.core.records import (
     CampaignRow,
     Conversation,
@@ -32,7 +33,7 @@ from engine.core.records import (
     Work,
     conversation_key,
 )
-from engine.store import campaigns, threads
+from engine.store import campaigns, notices, threads
 from engine.store.codec import content_key, dumps, fingerprint, loads, time_in, time_out
 from engine.store.sql import select_in
 
@@ -61,6 +62,7 @@ TABLES = (
     "campaigns",
     "campaign_recipients",
     "idempotency",
+    "notifications",
     "migrations",
 )
 
@@ -444,13 +446,17 @@ def _session_row(session: Session, status: str, ended_at: str | None, ruleset_ve
 
 
 def commit(
-    conn: sqlite3.Connection, steps: Sequence[Step], sending: bool = False
+    conn: sqlite3.Connection,
+    steps: Sequence[Step],
+    sending: bool = False,
+    notify: Subscriptions = NONE,
 ) -> list[OutboxRow]:
     """Write every step of the batch, in order; return the outbox rows queued for sending.
 
     With ``sending``, those rows are written ``sending`` at once: the caller hands them over
     as soon as this transaction commits (their opt-outs were checked inside it), which saves
-    the outbox a transaction of its own.
+    the outbox a transaction of its own. The notifications ``notify`` asks for (hand-offs,
+    opt-outs, unmatched texts) are written with them (``notices.from_steps``).
     """
     if not steps:
         return []
@@ -480,7 +486,9 @@ def commit(
     inbox: list[threads.HandedOver] = []
     queued: list[OutboxRow] = []
     first_rows: dict[int, int] = {}
+    inbox_ids: dict[int, int] = {}
     outbox_id = _next_id(conn, "outbox")
+    inbox_id = _next_id(conn, "inbox") if any(s.sprint.handoff for s in steps) else 0
     ready: OutboxStatus = "sending" if sending else "queued"
 
     for index, step in enumerate(steps):
@@ -566,8 +574,11 @@ def commit(
                     OutboxRow(outbox_id, message, step.at, ready, 0, step.contact, step.campaign)
                 )
         if sprint.handoff is not None:
+            inbox_id += 1
+            inbox_ids[index] = inbox_id
             inbox.append(
                 threads.HandedOver(
+                    inbox_id,
                     at,
                     step.contact,
                     step.number,
@@ -658,6 +669,7 @@ def commit(
     campaigns.mark_started(conn, steps, first_rows)
     campaigns.attribute(conn, steps)
     threads.hand_over(conn, inbox)
+    notices.from_steps(conn, notify, steps, inbox_ids)
     return queued
 
 
@@ -679,16 +691,18 @@ def process(
     decide: Decide,
     replies_since: datetime,
     polls: Collection[str] = (),
+    notify: Subscriptions = NONE,
 ) -> tuple[list[Step], list[OutboxRow]]:
     """Load the conversations of ``work`` and the tallies of ``polls``, let ``decide`` step
-    them, commit the steps: the loaded state cannot change between the load and the commit.
-    Returns the steps and the outbox rows, written ``sending``."""
+    them, commit the steps (and the notifications ``notify`` asks for): the loaded state
+    cannot change between the load and the commit. Returns the steps and the outbox rows,
+    written ``sending``."""
     if not work:
         return [], []
     keys = list(dict.fromkeys(conversation_key(item) for item in work))
     counted = tallies(conn, polls) if polls else {}
     steps = decide(load(conn, keys, replies_since), work, counted)
-    return steps, commit(conn, steps, sending=True)
+    return steps, commit(conn, steps, sending=True, notify=notify)
 
 
 def launch(
@@ -700,11 +714,14 @@ def launch(
     decide: Decide,
     replies_since: datetime,
     polls: Collection[str] = (),
+    notify: Subscriptions = NONE,
 ) -> tuple[list[Step], list[OutboxRow]]:
     """Take up to ``most`` due recipients of ``campaign`` and start them, in one transaction:
-    a recipient is marked started by the transaction that writes its first message."""
-    work = campaigns.take(conn, campaign, most, now, cap)
-    return process(conn, work, decide, replies_since, polls)
+    a recipient is marked started by the transaction that writes its first message. A
+    campaign left with nobody to start is done: its ``campaign_finished`` notification is
+    written by the transaction that says so."""
+    work = campaigns.take(conn, campaign, most, now, cap, notify)
+    return process(conn, work, decide, replies_since, polls, notify)
 
 
 def release_held(conn: sqlite3.Connection, now: datetime, limit: int) -> list[OutboxRow]:
@@ -743,12 +760,12 @@ def handle(
     decide: Decide,
     replies_since: datetime,
     polls: Collection[str] = (),
+    notify: Subscriptions = NONE,
 ) -> Handled:
     """Receive ``messages`` and process the fresh ones, in one transaction (one fsync)."""
     received = receive(conn, messages)
-    steps, rows = process(
-        conn, [r.message for r in received if not r.duplicate], decide, replies_since, polls
-    )
+    fresh = [r.message for r in received if not r.duplicate]
+    steps, rows = process(conn, fresh, decide, replies_since, polls, notify)
     return Handled(received, steps, rows)
 
 

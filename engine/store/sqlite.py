@@ -27,6 +27,7 @@ import aiosqlite
 from engine.core.clock import Clock, SystemClock
 from engine.core.messages import Address, Inbound, Outgoing
 from engine.core.model import Contact, Session
+from engine.core.notices import NONE, Notification, Outcome, Subscriptions
 from engine.core.records import (
     CampaignRow,
     CampaignState,
@@ -41,7 +42,7 @@ from engine.core.records import (
     Work,
 )
 from engine.errors import StoreError, StoreUnavailable
-from engine.store import api, campaigns, contacts, queries, reports
+from engine.store import api, campaigns, contacts, notices, queries, reports
 from engine.store.codec import time_in
 from engine.store.files import create_private, make_private
 from engine.store.migrations import MIGRATIONS, Migration, apply_migrations
@@ -73,6 +74,7 @@ class SqliteStore:
         synchronous: Synchronous = "FULL",
         busy_timeout_ms: int = 5_000,
         migrations: Sequence[Migration] = MIGRATIONS,
+        notify: Subscriptions = NONE,
     ) -> None:
         if synchronous not in ("FULL", "NORMAL"):
             raise ValueError(f"synchronous must be FULL or NORMAL, not {synchronous!r}")
@@ -82,6 +84,8 @@ class SqliteStore:
         self._synchronous = synchronous
         self._busy_timeout_ms = int(busy_timeout_ms)
         self._migrations = tuple(migrations)
+        self.notify = notify
+        """Who subscribed to which event (``notify:``): the notifications the store writes."""
         self._db: aiosqlite.Connection | None = None
         self._raw: sqlite3.Connection | None = None
         self._marks: list[queries.SentMarks] = []
@@ -347,7 +351,7 @@ class SqliteStore:
     async def commit(self, steps: Sequence[Step]) -> list[OutboxRow]:
         if not steps:
             return []
-        return await self._write(queries.commit, steps)
+        return await self._write(queries.commit, steps, False, self.notify)
 
     async def process(
         self,
@@ -360,7 +364,7 @@ class SqliteStore:
         """Load, decide and commit ``work`` in one transaction; see ``queries.process``."""
         if not work:
             return [], []
-        return await self._write(queries.process, work, decide, replies_since, polls)
+        return await self._write(queries.process, work, decide, replies_since, polls, self.notify)
 
     async def handle(
         self,
@@ -374,7 +378,9 @@ class SqliteStore:
         the messages may be acknowledged and the returned rows handed over."""
         if not messages:
             return Handled([], [], [])
-        return await self._write(queries.handle, messages, decide, replies_since, polls)
+        return await self._write(
+            queries.handle, messages, decide, replies_since, polls, self.notify
+        )
 
     async def hold_parts(self, parts: Sequence[HeldPart], *, forget_before: datetime) -> None:
         """Keep the parts of long messages not whole yet (see ``HeldPart``); committed with
@@ -442,6 +448,28 @@ class SqliteStore:
     async def is_opted_out(self, contact: Address, number: Address) -> bool:
         return await self._read(queries.is_opted_out, contact, number)
 
+    # --- notifications ------------------------------------------------------------------------
+
+    async def add_notification(self, type_: str, at: datetime, data: Any) -> int:
+        """Write event ``type_`` for its subscribers in a transaction of its own (a failed
+        reload); return how many rows."""
+        if not self.notify.targets(type_):
+            return 0
+        return await self._write(notices.add, self.notify, type_, at, data)
+
+    async def notifications_due(self, now: datetime, limit: int = 100) -> list[Notification]:
+        return await self._read(notices.due, now, limit)
+
+    async def next_notification_due(self) -> datetime | None:
+        return await self._read(notices.next_due)
+
+    async def pending_notifications(self) -> int:
+        return await self._read(notices.pending)
+
+    async def record_notifications(self, outcomes: Sequence[Outcome]) -> None:
+        if outcomes:
+            await self._write(notices.record, outcomes, self._clock.now())
+
     # --- campaigns ----------------------------------------------------------------------------
 
     async def running_campaigns(self) -> list[CampaignRow]:
@@ -461,7 +489,7 @@ class SqliteStore:
         """Start up to ``most`` due recipients of ``campaign`` in one transaction; see
         ``queries.launch``."""
         return await self._write(
-            queries.launch, campaign, most, now, cap, decide, replies_since, polls
+            queries.launch, campaign, most, now, cap, decide, replies_since, polls, self.notify
         )
 
     async def release_held(self, now: datetime, limit: int = 1_000) -> list[OutboxRow]:

@@ -42,6 +42,8 @@ COLUMNS = (
 class HandedOver:
     """One step that handed its conversation to people (written by the batch's commit)."""
 
+    id: int
+    """The inbox row's id (the commit numbers them: its notifications name them)."""
     at: str
     contact: Address
     number: Address
@@ -124,8 +126,8 @@ def hand_over(conn: sqlite3.Connection, items: Sequence[HandedOver]) -> None:
             else:
                 conn.execute("UPDATE threads SET updated_at = ? WHERE id = ?", (item.at, thread_id))
         conn.execute(
-            "INSERT INTO inbox (at, contact, number, team, inbound_id, session_id, thread_id)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (item.at, item.contact, item.number, item.team, item.inbound_id, item.session_id,
-             thread_id),
+            "INSERT INTO inbox (id, at, contact, number, team, inbound_id, session_id,"
+            " thread_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (item.id, item.at, item.contact, item.number, item.team, item.inbound_id,
+             item.session_id, thread_id),
         )  # fmt: skip
