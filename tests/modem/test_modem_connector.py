@@ -77,7 +77,7 @@ async def test_ring_and_cmti_inside_a_command_s_answer(tmp_path: Path) -> None:
             index = emulator.store(modem_pdu.deliver(PHONE, "HOURS"))
             emulator.interleave_next("RING", f'+CMTI: "SM",{index}', where="before_final")
             assert transport.details()["registration"] == "home"
-            await transport._signal()  # any command: the lines come inside its answer
+            await transport._startup.signal()  # any command: the lines come inside its answer
             await until(lambda: [m.text for m in received] == ["HOURS"], "read")
             await until(lambda: sent(emulator, "ATH") != [], "hung up")
             await until(lambda: emulator.stored() == [], "deleted")
