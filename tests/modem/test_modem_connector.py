@@ -97,11 +97,49 @@ async def test_a_modem_that_stops_answering_comes_back(tmp_path: Path) -> None:
             await until(lambda: transport.state == "up", "ready")
             emulator.hang()
             await until(lambda: transport.state != "up", "noticed")
-            assert "no answer" in (transport.link_error or "")
+            assert (transport.link_error or "").startswith("modem not answering (")
+            assert "no answer in 1 s" in (transport.link_error or "")
+            seen = len(emulator.commands)
             emulator.revive()
+            emulator.reboot()  # it lost its settings meanwhile: echo on, indications off
             emulator.deliver(modem_pdu.deliver(PHONE, "HOURS"), indication=None)
             await until(lambda: [m.text for m in received] == ["HOURS"], "found by the sweep")
+            assert transport.state == "up" and transport.link_error is None
+            # Reset (ATZ), then started again from the beginning.
+            after = [line for _, line in emulator.commands[seen:]]
+            start = after.index("ATZ")
+            assert after[start + 1 : start + 3] == ["AT", "ATE0"]
+            assert emulator.cnmi[1] == 1 and not emulator.echo
+        finally:
+            await transport.aclose()
+
+
+async def test_a_full_storage_shows_in_health_until_it_is_swept(tmp_path: Path) -> None:
+    with ModemEmulator(tmp_path, capacity=4) as emulator:
+        gate = asyncio.Event()
+        received: list[Inbound] = []
+
+        async def take(message: Inbound) -> None:
+            await gate.wait()  # the commits wait: the storage stays full meanwhile
+            received.append(message)
+
+        transport = ModemTransport("gsm", ModemSettings(str(emulator.path), SIM))
+        await transport.start(take)
+        try:
+            await until(lambda: len(sent(emulator, "AT+CSQ")) >= 2, "started and swept once")
+            phones = [f"+3369900010{n}" for n in range(6)]
+            for phone in phones[:4]:
+                emulator.store(modem_pdu.deliver(phone, "HOURS"))
+            for phone in phones[4:]:  # refused: +CMS ERROR: 322 said by the modem
+                emulator.deliver(modem_pdu.deliver(phone, "HOURS"))
+            await until(lambda: transport.details()["last_error"] == "SIM storage full", "full")
+            await until(lambda: len(sent(emulator, "AT+CMGL")) >= 2, "swept at once")
             assert transport.state == "up"
+            gate.set()
+            await until(lambda: len(received) == 6, "every message taken")
+            assert sorted(m.sender for m in received) == phones
+            await until(lambda: emulator.stored() == [], "the storage emptied")
+            await until(lambda: transport.details()["last_error"] is None, "no longer full")
         finally:
             await transport.aclose()
 
