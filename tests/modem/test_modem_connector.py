@@ -9,6 +9,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import pytest
+
 from engine.config import check_config
 from engine.core.messages import Inbound
 from engine.transports.modem.settings import ModemSettings
@@ -112,6 +114,27 @@ async def test_a_modem_that_stops_answering_comes_back(tmp_path: Path) -> None:
             assert emulator.cnmi[1] == 1 and not emulator.echo
         finally:
             await transport.aclose()
+
+
+async def test_a_cnma_refused_is_noted_once_and_messages_still_taken(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    with ModemEmulator(tmp_path) as emulator:
+        emulator.phase2_only = True  # AT+CSMS=1 refused: +CNMA is answered +CMS ERROR: 340
+        emulator.direct_delivery = True
+        async with connector(emulator) as (transport, received):
+            await until(lambda: transport.state == "up", "ready")
+            emulator.deliver(modem_pdu.deliver(PHONE, "HOURS"))
+            await until(lambda: len(sent(emulator, "AT+CNMA")) == 1, "acknowledged")
+            emulator.deliver(modem_pdu.deliver(PHONE, "VOTE A"))
+            await until(lambda: len(sent(emulator, "AT+CNMA")) == 2, "acknowledged")
+            assert [m.text for m in received] == ["HOURS", "VOTE A"]
+            refused = [n for n in transport.details()["notes"] if n.startswith("AT+CNMA")]
+            assert refused == [
+                "AT+CNMA refused (AT+CNMA: +CMS ERROR: 340); messages are not acknowledged"
+            ]
+            assert transport.state == "up"
+    assert sum("AT+CNMA refused" in r.getMessage() for r in caplog.records) == 1
 
 
 async def test_a_full_storage_shows_in_health_until_it_is_swept(tmp_path: Path) -> None:

@@ -1,16 +1,26 @@
 """A real ``twoway run`` over the emulated modem when the modem is less kind: it hands messages
 over directly (``+CMT``, to be acknowledged with ``AT+CNMA``) and the engine is killed before the
 acknowledgement; a long message handed over part by part with a kill in between; a SIM storage
-full with messages the network keeps waiting."""
+full with messages the network keeps waiting; a message sent in parts, whose parts' status
+reports come after a restart."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from engine.sms.pdu import decode
 from tests.support import modem_pdu
 from tests.support.jsonl_client import assert_clean
 from tests.support.modem import ModemEmulator
-from tests.support.modem_engine import HOURS_REPLY, PHONE, SIM, VOTE_REPLY, WAIT, running
+from tests.support.modem_engine import (
+    HOURS_REPLY,
+    PHONE,
+    SIM,
+    VOTE_REPLY,
+    WAIT,
+    Running,
+    running,
+)
 
 
 def direct(modem: ModemEmulator) -> None:
@@ -104,3 +114,36 @@ async def test_a_full_sim_is_swept_and_every_waiting_message_answered(tmp_path: 
         modem = await run.health()
         assert (modem["state"], modem["last_error"]) == ("up", None)
     assert_clean(run.engine.log())
+
+
+async def test_a_long_message_is_delivered_only_when_every_part_is(tmp_path: Path) -> None:
+    long = "Votre rendez-vous est confirmé. " * 12  # 384 characters: three parts
+    short = "Your parcel arrives today, between 9:00 and 12:00. " * 4  # two parts
+    async with running(tmp_path) as run:
+        first = await run.send(PHONE, long)
+        parts = run.modem.wait_for_submit(3, WAIT)
+        assert [decode(p.pdu).concat.total for p in parts] == [3, 3, 3]  # type: ignore[union-attr]
+        await run.until(lambda: status(run, first) == ("sent", None), "sent")
+        run.engine.kill()  # the reports come after a restart
+        await run.engine.wait(WAIT)
+        await run.restart()
+        report = run.modem.status_report
+        report(modem_pdu.status_report(parts[2].mr, PHONE, status=0x00))  # the last part first
+        report(modem_pdu.status_report(parts[0].mr, PHONE, status=0x00))
+        await run.until(lambda: len(run.rows("SELECT id FROM receipts")) == 2, "two reports")
+        assert status(run, first) == ("sent", None)  # one part still on its way
+        report(modem_pdu.status_report(parts[1].mr, PHONE, status=0x00))
+        await run.until(lambda: status(run, first) == ("delivered", None), "every part")
+
+        second = await run.send(PHONE, short)
+        parts = run.modem.wait_for_submit(5, WAIT)[3:]
+        await run.until(lambda: status(run, second) == ("sent", None), "sent")
+        report(modem_pdu.status_report(parts[1].mr, PHONE, status=0x00))  # the last: delivered
+        report(modem_pdu.status_report(parts[0].mr, PHONE, status=0x41))  # the first failed
+        await run.until(lambda: status(run, second) == ("undeliverable", "41"), "one part failed")
+    assert_clean(run.engine.log())
+
+
+def status(run: Running, row: int) -> tuple[str, str | None]:
+    found = run.rows("SELECT status, delivery_error FROM outbox WHERE id = ?", row)
+    return (found[0][0], found[0][1]) if found else ("missing", None)

@@ -167,6 +167,9 @@ class ModemEmulator:
         self.direct_delivery = False
         """Mode: every message is handed over with ``+CMT`` (as with ``AT+CNMI`` <mt> 2, which
         some modems use whatever the host asks), never stored with ``+CMTI``."""
+        self.phase2_only = False
+        """Mode: ``AT+CSMS=1`` refused (``+CMS ERROR: 303``), so no ``+CNMA`` is expected and
+        one is answered ``+CMS ERROR: 340``."""
         self.redelivered: list[str] = []
         """PDUs the network sent again (missed acknowledgement, storage full)."""
 
@@ -803,6 +806,8 @@ class ModemEmulator:
             info.append(f"+CSMS: {self._state.csms},1,1,1")
         elif s == "=?":
             info.append("+CSMS: (0-1)")
+        elif s == "=" and a and a[0] == "1" and self.phase2_only:
+            return "+CMS ERROR: 303"
         elif s == "=" and a and a[0] in ("0", "1"):
             self._state.csms = int(a[0])
             info.append("+CSMS: 1,1,1")

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import aiohttp
+
 from engine.sms.pdu import Submit, decode
 from tests.support.engine_process import HOST, REPO, Engine, http_address
 from tests.support.jsonl_peer import free_port, wait_for_port
@@ -26,6 +28,8 @@ PHONE = "+33699000001"
 WAIT = 30.0
 """Seconds a hung test may wait at most (a bound, not a timing)."""
 
+TOKEN = "modem-test-t0ken"
+"""The REST API's token in these tests' twoway.yaml."""
 VOTE_REPLY = "Thanks! Your vote for Moonlight Drive is counted."
 HOURS_REPLY = "We are open Monday to Friday, 9:00-18:00, and Saturday 10:00-16:00."
 
@@ -63,6 +67,20 @@ class Running:
         found: dict[str, Any] = json.loads(await get(host, port, "/health"))["connectors"]["gsm"]
         return found
 
+    async def send(self, to: str, text: str) -> int:
+        """``POST /api/v1/messages`` from the modem's number; the outbox row's id."""
+        host, port = http_address(self.engine.config)
+        url = f"http://{host}:{port}/api/v1/messages"
+        headers = {"Authorization": f"Bearer {TOKEN}"}
+        body = {"to": to, "from": SIM, "text": text}
+        async with (
+            aiohttp.ClientSession() as session,
+            session.post(url, json=body, headers=headers) as answer,
+        ):
+            assert answer.status == 202, await answer.text()
+            row: int = (await answer.json())["id"]
+            return row
+
     async def restart(self) -> None:
         """Launch the engine again (after a kill) and wait until it listens."""
         proc = await self.engine.launch()
@@ -92,7 +110,7 @@ async def running(
     config.write_text(
         f"store: {tmp_path / 'twoway.db'}\n"
         f"rules: {rules_with_the_modem(tmp_path / 'rules')}\n"
-        f'http: {{listen: "{HOST}:{free_port()}"}}\n'
+        f'http: {{listen: "{HOST}:{free_port()}", tokens: [{{name: test, token: {TOKEN}}}]}}\n'
         "connectors:\n"
         f"  gsm: {{type: modem, port: {emulator.path}, baudrate: 115200}}\n"
         "numbers:\n"

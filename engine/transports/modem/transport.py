@@ -9,7 +9,7 @@ the store) and then acknowledged with ``AT+CNMA``; without it the network sends 
 the same id recognises. A full storage (``AT+CPMS``, ``+CMS ERROR: 322``, ``^SMMEMFULL``) is swept
 at once. A command left unanswered resets the modem (``ATZ``) and starts it again. Outbound:
 ``AT+CMGS`` per part (the one splitter cuts the text), status reports requested and matched by
-their message reference.
+their message reference; a message in parts is delivered once every part's report says so.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from collections.abc import Coroutine
 from typing import Any
 
 from engine.core.clock import Clock, SystemClock
-from engine.core.messages import Inbound, Outgoing
+from engine.core.messages import Inbound, Outgoing, ProviderId, SentParts
 from engine.errors import TransportError
 from engine.logs import Repeated
 from engine.sms import decode as decode_payload
@@ -411,7 +411,7 @@ class ModemTransport(TransportBase):
 
     # --- outbound --------------------------------------------------------------------------------
 
-    async def send(self, message: Outgoing, reference: int) -> str | None:
+    async def send(self, message: Outgoing, reference: int) -> ProviderId | None:
         if not self._ready.is_set():
             raise TransportError(
                 f"modem {self.name} is not ready: {self.status.last_error or 'starting'}",
@@ -441,8 +441,10 @@ class ModemTransport(TransportBase):
             mr = line.split(":", 1)[1].strip() if line else ""
             if mr.isdigit():
                 references.append(int(mr))
-        # A long message is matched by its last part's reference.
-        return _external(message.recipient, references[-1]) if references else None
+        ids = tuple(_external(message.recipient, mr) for mr in references)
+        if len(ids) > 1:  # a report per part: delivered once every part is
+            return SentParts(ids)
+        return ids[0] if ids else None
 
 
 def _external(recipient: str, reference: int) -> str:
