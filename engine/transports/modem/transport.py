@@ -112,9 +112,6 @@ class ModemTransport(TransportBase):
     ) -> None:
         await super().start(on_inbound, on_receipt, parts=parts)
         self._loop = asyncio.get_running_loop()
-        if self.parts is not None:
-            for group in await self._parts.restore(self.parts):
-                await self._commit(group)  # its last part was held, not the message
         self._port.start()
         self._task = asyncio.create_task(self._supervise())
 
@@ -224,7 +221,18 @@ class ModemTransport(TransportBase):
 
     # --- supervision -----------------------------------------------------------------------------
 
+    async def _restore(self) -> None:
+        """Take back the parts handed over directly and held when the connector stopped."""
+        if self.parts is None:
+            return
+        try:
+            for group in await self._parts.restore(self.parts):
+                await self._commit(group)  # its last part was held, not the message
+        except Exception:  # the parts stay held; the next start tries again
+            log.exception("modem %s: the parts held before the restart", self.name)
+
     async def _supervise(self) -> None:
+        await self._restore()
         while True:
             await self._opened.wait()
             try:
