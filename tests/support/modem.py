@@ -334,6 +334,7 @@ class ModemEmulator:
                 while view:
                     try:
                         n = os.write(master, view)
+                        self._wrote(n)
                     except BlockingIOError:
                         select.select([], [master], [], 0.1)
                         if stop.is_set():
@@ -342,6 +343,13 @@ class ModemEmulator:
                     except OSError:
                         return
                     view = view[n:]
+
+    def _wrote(self, n: int) -> None:
+        """Hook: ``n`` bytes were put on the line just now (the writer thread; a bench's)."""
+
+    def _arrived(self, n: int) -> None:
+        """Hook: ``n`` bytes from the host arrived just now, before the line's pace is applied
+        (the reader thread; a bench's)."""
 
     def unsolicited(self, line: str) -> None:
         """Put an unsolicited result code on the line now (``RING``, ``+CREG: 0``, ``^RSSI: 9``),
@@ -584,6 +592,7 @@ class ModemEmulator:
                 return
             try:
                 data = os.read(master, 4096)
+                self._arrived(len(data))
             except BlockingIOError:
                 continue
             except OSError:  # no slave open any more: keep waiting for the next open
