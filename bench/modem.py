@@ -66,8 +66,8 @@ class TracedModem(ModemEmulator):
         """(time, ``w``: bytes put on the line to the host | ``a``: bytes from the host arrived)."""
         self._traffic_lock = threading.Lock()
 
-    def _wrote(self, n: int) -> None:
-        self.turns.append((time.monotonic(), "w"))
+    def _wrote(self, n: int, at: float) -> None:
+        self.turns.append((at, "w"))  # the time before the write: the host reads after it
 
     def _arrived(self, n: int) -> None:
         self.turns.append((time.monotonic(), "a"))
@@ -76,7 +76,7 @@ class TracedModem(ModemEmulator):
         """The host's turns in ``[start, end]``: from the modem's last byte of an answer (or
         of +CMTI, or the prompt) on the line to the first byte of the host's next command."""
         gaps, last_write = [], None
-        for at, kind in list(self.turns):
+        for at, kind in sorted(self.turns):
             if not start <= at <= end:
                 continue
             if kind == "w":

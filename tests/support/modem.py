@@ -333,8 +333,9 @@ class ModemEmulator:
                 view = memoryview(chunk)
                 while view:
                     try:
+                        at = time.monotonic()
                         n = os.write(master, view)
-                        self._wrote(n)
+                        self._wrote(n, at)
                     except BlockingIOError:
                         select.select([], [master], [], 0.1)
                         if stop.is_set():
@@ -344,8 +345,8 @@ class ModemEmulator:
                         return
                     view = view[n:]
 
-    def _wrote(self, n: int) -> None:
-        """Hook: ``n`` bytes were put on the line just now (the writer thread; a bench's)."""
+    def _wrote(self, n: int, at: float) -> None:
+        """Hook: ``n`` bytes were put on the line at ``at`` (the writer thread; a bench's)."""
 
     def _arrived(self, n: int) -> None:
         """Hook: ``n`` bytes from the host arrived just now, before the line's pace is applied
