@@ -38,6 +38,14 @@ class Piece:
 
 
 @dataclass(slots=True)
+class Done:
+    """A message committed lately: when (``time.monotonic``), and its parts' PDUs by number."""
+
+    at: float
+    pdus: dict[int, str] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
 class Group:
     """The parts of one long message seen so far."""
 
@@ -69,17 +77,16 @@ class Reassembly:
         self.timeout = timeout
         self.window = window
         self.groups: dict[Key, Group] = {}
-        self._done: dict[Key, tuple[float, dict[int, str]]] = {}
-        """Messages committed lately: when, and their parts' PDUs by number."""
+        self._done: dict[Key, Done] = {}
 
     def again(self, piece: Piece) -> bool:
         """Whether ``piece`` is a part of a message committed lately, sent again."""
         key = piece.deliver.part_key
         assert key is not None and piece.deliver.concat is not None
         done = self._done.get(key)
-        if done is None or self.clock.monotonic() - done[0] > self.window:
+        if done is None or self.clock.monotonic() - done.at > self.window:
             return False
-        return done[1].get(piece.deliver.concat.number) == piece.pdu
+        return done.pdus.get(piece.deliver.concat.number) == piece.pdu
 
     def add(self, piece: Piece) -> Group | None:
         """Take a part; the group when it makes its message whole (no longer kept then)."""
@@ -93,8 +100,8 @@ class Reassembly:
 
     def committed(self, group: Group) -> None:
         now = self.clock.monotonic()
-        self._done = {k: v for k, v in self._done.items() if now - v[0] <= self.window}
-        self._done[group.key] = (now, {n: p.pdu for n, p in group.pieces.items()})
+        self._done = {k: v for k, v in self._done.items() if now - v.at <= self.window}
+        self._done[group.key] = Done(now, {n: p.pdu for n, p in group.pieces.items()})
 
     def expired(self) -> list[Group]:
         """The groups waiting longer than ``timeout``, to be committed as they are."""
@@ -133,8 +140,8 @@ class Reassembly:
                 continue
             piece = Piece(None, pdu, found)
             if held.done_at is not None:
-                seen = self._done.setdefault(found.part_key, (self.clock.monotonic(), {}))
-                seen[1][held.number] = pdu
+                seen = self._done.setdefault(found.part_key, Done(self.clock.monotonic()))
+                seen.pdus[held.number] = pdu
                 continue
             group_done = self.add(piece)
             if group_done is not None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from engine.transports.modem.at import AtError, AtReply
 from engine.transports.modem.settings import ModemSettings
 
-__all__ = ["STORAGE_FULL", "ModemStatus", "Startup", "registration", "storage_use"]
+__all__ = ["STORAGE_FULL", "ModemStatus", "Startup", "Storage", "registration", "storage_use"]
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +24,21 @@ STORAGE_FULL = "SIM storage full"
 NOT_ANSWERING = "modem not answering"
 
 Command = Callable[[str], Awaitable[AtReply]]
+
+
+@dataclass(frozen=True, slots=True)
+class Storage:
+    """The message storage the connector reads (``AT+CPMS``): messages in it, and room for."""
+
+    used: int
+    total: int
+
+    @property
+    def full(self) -> bool:
+        return self.total > 0 and self.used >= self.total
+
+    def __str__(self) -> str:
+        return f"{self.used}/{self.total}"
 
 
 @dataclass
@@ -35,7 +50,7 @@ class ModemStatus:
     signal: int | None = None
     operator: str | None = None
     last_error: str | None = None
-    storage: tuple[int, int] | None = None
+    storage: Storage | None = None
     """Messages in the storage the connector reads, and its capacity (``AT+CPMS``)."""
     notes: list[str] = field(default_factory=list)
     """Commands the modem refused at start, and what was done instead."""
@@ -97,7 +112,7 @@ class Startup:
         if reply is not None:
             self.status.storage = storage_use(reply.lines)
 
-    async def storage(self) -> tuple[int, int] | None:
+    async def storage(self) -> Storage | None:
         """Messages stored and the capacity (``AT+CPMS?``), None when the modem cannot say."""
         reply = await self.optional("AT+CPMS?", "storage use unknown")
         self.status.storage = storage_use(reply.lines) if reply is not None else None
@@ -150,14 +165,14 @@ class Startup:
             self.status.signal = int(rssi) if rssi.isdigit() and rssi != "99" else None
 
 
-def storage_use(lines: tuple[str, ...]) -> tuple[int, int] | None:
-    """(used, total) of the first storage of ``+CPMS: "SM",3,20,…`` or ``+CPMS: 3,20,…``."""
+def storage_use(lines: tuple[str, ...]) -> Storage | None:
+    """Use of the first storage of ``+CPMS: "SM",3,20,…`` or ``+CPMS: 3,20,…``."""
     for line in lines:
         if not line.startswith("+CPMS:"):
             continue
         numbers = [f.strip() for f in line.split(":", 1)[1].split(",") if f.strip().isdigit()]
         if len(numbers) >= 2:
-            return int(numbers[0]), int(numbers[1])
+            return Storage(int(numbers[0]), int(numbers[1]))
     return None
 
 

@@ -136,7 +136,7 @@ class ModemTransport(TransportBase):
             "registration": self.status.registration,
             "signal": self.status.signal,
             "operator": self.status.operator,
-            "storage": f"{storage[0]}/{storage[1]}" if storage else None,
+            "storage": str(storage) if storage else None,
             "last_error": self.status.last_error,
             "notes": list(self.status.notes),
         }
@@ -251,9 +251,8 @@ class ModemTransport(TransportBase):
             if self._repeated.clear("init") or "answer" in self._repeated:
                 log.info("modem %s: started again", self.name)
             self._repeated.clear("answer")
-            use = self.status.storage
-            if use is not None and use[1] > 0 and use[0] >= use[1]:
-                self._full(f"AT+CPMS: {use[0]} of {use[1]} used")
+            if self.status.storage is not None and self.status.storage.full:
+                self._full(f"AT+CPMS: {self.status.storage} used")
             await self._watch()
 
     async def _watch(self) -> None:
@@ -293,13 +292,13 @@ class ModemTransport(TransportBase):
 
     async def _check_storage(self) -> None:
         use = await self._startup.storage()
-        if use is not None and use[1] > 0 and use[0] >= use[1]:
-            self._full(f"AT+CPMS: {use[0]} of {use[1]} used")
+        if use is not None and use.full:
+            self._full(f"AT+CPMS: {use} used")
         elif self._storage_full and use is not None:
             self._storage_full = False
             if self.status.last_error == STORAGE_FULL:
                 self.status.last_error = None
-            log.info("modem %s: storage freed (%d of %d used)", self.name, *use)
+            log.info("modem %s: storage freed (%s used)", self.name, use)
 
     # --- inbound ---------------------------------------------------------------------------------
 
