@@ -137,6 +137,24 @@ async def test_a_cnma_refused_is_noted_once_and_messages_still_taken(
     assert sum("AT+CNMA refused" in r.getMessage() for r in caplog.records) == 1
 
 
+@pytest.mark.parametrize(
+    "line", ['^SMMEMFULL: "SM"', '+CIEV: "MESSAGE",1', '+CIEV: "SMSFULL",1', "+CMS ERROR: 322"]
+)
+async def test_a_memory_full_indication_sweeps_at_once(
+    tmp_path: Path, line: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    with ModemEmulator(tmp_path) as emulator:
+        async with connector(emulator) as (transport, received):
+            await until(lambda: len(sent(emulator, "AT+CSQ")) >= 2, "started and swept once")
+            emulator.deliver(modem_pdu.deliver(PHONE, "HOURS"), indication=None)  # unsaid
+            emulator.unsolicited(line)
+            await until(lambda: [m.text for m in received] == ["HOURS"], "swept at once")
+            await until(lambda: emulator.stored() == [], "deleted")
+            assert f"SIM storage full ({line})" in caplog.text
+            # AT+CPMS after the sweep shows room: the error is gone
+            await until(lambda: transport.details()["last_error"] is None, "not full")
+
+
 async def test_a_full_storage_shows_in_health_until_it_is_swept(tmp_path: Path) -> None:
     with ModemEmulator(tmp_path, capacity=4) as emulator:
         gate = asyncio.Event()
