@@ -18,7 +18,10 @@ arriving at the emulator. Line time: the bytes that crossed the line in that win
 the emulator's side of the pty, both directions) x 10 / 115200. The engine's share is latency -
 line time (target: <= 5 ms p99). The breakdown splits each exchange at the arrival of each AT
 command (``+CMTI`` -> ``AT+CMGR`` -> ``AT+CMGD`` -> ``AT+CMGS`` -> Ctrl-Z), each segment with the
-line time of the bytes it carries and what is left (the host's own time). Timings are printed,
+line time of the bytes it carries and what is left. That rest also holds the emulator's own
+time (its threads pace every byte in Python, in this process): the engine's own time is timed
+apart, on the pty, as the host's turns: from the modem's last byte of +CMTI, of an answer or of
+the prompt put on the line to the first byte of the host's next command. Timings are printed,
 not judged; a missing or wrong reply exits non-zero.
 """
 
@@ -59,7 +62,29 @@ class TracedModem(ModemEmulator):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.traffic: list[tuple[float, str, int]] = []
+        self.turns: list[tuple[float, str]] = []
+        """(time, ``w``: bytes put on the line to the host | ``a``: bytes from the host arrived)."""
         self._traffic_lock = threading.Lock()
+
+    def _wrote(self, n: int, at: float) -> None:
+        self.turns.append((at, "w"))  # the time before the write: the host reads after it
+
+    def _arrived(self, n: int) -> None:
+        self.turns.append((time.monotonic(), "a"))
+
+    def turnarounds(self, start: float, end: float) -> list[float]:
+        """The host's turns in ``[start, end]``: from the modem's last byte of an answer (or
+        of +CMTI, or the prompt) on the line to the first byte of the host's next command."""
+        gaps, last_write = [], None
+        for at, kind in sorted(self.turns):
+            if not start <= at <= end:
+                continue
+            if kind == "w":
+                last_write = at
+            elif last_write is not None:
+                gaps.append(at - last_write)
+                last_write = None
+        return gaps
 
     def _emit(self, data: bytes | str, delay: float = 0.0) -> None:
         with self._traffic_lock:
@@ -125,6 +150,7 @@ def _exchange(modem: TracedModem, n: int) -> dict[str, object]:
             o, i = modem.between(a + 1e-9 if name != SEGMENTS[0] else a, b)
             segments[name] = (b - a, _line(o + i))
     return {
+        "turns": modem.turnarounds(start, sent.at),
         "latency": latency,
         "out": out,
         "in": into,
@@ -231,12 +257,32 @@ async def run(args: argparse.Namespace, workdir: Path) -> int:
         f" exchange (median) = {waited * IDLE_READ * 1000:.0f} ms"
     )
     print(f"engine's share less those idle reads: {_ms(rest)}")
+    _print_turns(results)
     ok = all(r["ok"] for r in results) and len(results) == args.messages
     print(
         f"verify: {sum(1 for r in results if r['ok'])} / {args.messages} replies right;"
         f" {'OK' if ok else 'MISMATCH'}"
     )
     return 0 if ok else 1
+
+
+TURNS = ("+CMTI -> AT+CMGR", "AT+CMGR's answer -> AT+CMGD", "OK -> AT+CMGS", "prompt -> PDU")
+
+
+def _print_turns(results: list[dict[str, object]]) -> None:
+    """The engine's own time, without the emulator's: the host's turns, timed on the pty."""
+    turns = [list(r["turns"]) for r in results]  # type: ignore[call-overload]
+    whole = [t for t in turns if len(t) == len(TURNS)]
+    if not whole:
+        print("host turns: not found")
+        return
+    print(
+        f"the engine's own time (host turns: the modem's last byte on the line -> the host's next"
+        f" byte, {len(TURNS)} per exchange, {len(whole)} / {len(results)} exchanges):"
+        f" {_ms([sum(t) for t in whole])}"
+    )
+    for n, name in enumerate(TURNS):
+        print(f"  {name}: {_ms([t[n] for t in whole])}")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from engine.core.clock import Clock, SystemClock
+from engine.core.messages import ProviderId
 from engine.core.records import OutboxRow
 from engine.errors import StoreUnavailable, TransportError
 from engine.logs import Repeated
@@ -277,7 +278,7 @@ class Outbox:
                     continue
                 batch = [self.queue.popleft() for _ in range(min(room, len(self.queue)))]
                 self._unsettled += len(batch)
-                sent: list[tuple[int, str | None]] = []
+                sent: list[tuple[int, ProviderId | None]] = []
                 try:
                     sent = await self.hand_over(batch)
                 except StoreUnavailable as exc:
@@ -306,7 +307,7 @@ class Outbox:
             await self.store.mark_sent(sent)
             self.done(len(sent))
 
-    async def _record(self, sent: list[tuple[int, str | None]]) -> None:
+    async def _record(self, sent: list[tuple[int, ProviderId | None]]) -> None:
         try:
             await self.store.mark_sent(sent)
         except Exception:
@@ -323,7 +324,7 @@ class Outbox:
         self._unsettled -= count
         self._settled.set()
 
-    async def hand_over(self, batch: list[OutboxRow]) -> list[tuple[int, str | None]]:
+    async def hand_over(self, batch: list[OutboxRow]) -> list[tuple[int, ProviderId | None]]:
         """Hand ``batch`` to the transports; return ``(row id, provider id)`` of each row they
         accepted (recording them is the caller's: ``store.mark_sent``, then ``done``)."""
         ready: list[OutboxRow] = []
@@ -414,7 +415,7 @@ class Outbox:
         log.info("%d messages handed over before the restart were already delivered", len(have))
         return [row for row in rows if row.id not in have]
 
-    async def send_one(self, row: OutboxRow) -> tuple[bool, str | None]:
+    async def send_one(self, row: OutboxRow) -> tuple[bool, ProviderId | None]:
         route = self.route(row.message.sender)
         if row.campaign is not None and (paced := self._campaign_limiter(row.campaign)):
             await paced.acquire()

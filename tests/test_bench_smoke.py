@@ -69,6 +69,8 @@ MODEM_LABELS = (
     "+CMTI -> AT+CMGR:",
     "AT+CMGS -> Ctrl-Z:",
     "idle-read granularity:",
+    "the engine's own time (host turns:",
+    "AT+CMGR's answer -> AT+CMGD:",
     "verify: 10 / 10 replies right; OK",
 )
 

@@ -7,7 +7,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 
-__all__ = ["MAX_TEXT", "Address", "Inbound", "Outgoing", "normalize_address", "unicode_problem"]
+__all__ = [
+    "MAX_TEXT",
+    "Address",
+    "Inbound",
+    "Outgoing",
+    "ProviderId",
+    "SentParts",
+    "normalize_address",
+    "unicode_problem",
+]
 
 Address = str
 """An E.164 number (``+33612345678``), a short code (``36111``) or an alphanumeric sender."""
@@ -94,3 +103,21 @@ class Outgoing:
     text: str
     kind: str = "reply"
     """``reply`` (to the contact), ``send`` (to another number) or ``compliance`` (STOP/HELP)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SentParts:
+    """What a transport answers for a message it sent as parts that each get a status report of
+    their own (a modem): the provider id of each part, in order. The message is ``delivered``
+    once every part is, and takes the outcome of the first part that failed for good."""
+
+    ids: tuple[str, ...]
+
+    @property
+    def last(self) -> str:
+        """The id the outbox row keeps (the message's, as a transport without parts says it)."""
+        return self.ids[-1]
+
+
+ProviderId = str | SentParts
+"""What a transport's ``send`` answers: the provider's id of the message, or of its parts."""

@@ -439,6 +439,23 @@ _NOTIFICATIONS = (
     "CREATE INDEX notifications_due ON notifications (next_at, id) WHERE status = 'pending'",
 )
 
+# A message a modem sent in parts gets a status report per part: the provider id and outcome of
+# each part, so that the message is delivered only once every part is (and fails with the first
+# part that fails), also when the reports come after a restart.
+_OUTBOX_PARTS = (
+    """
+    CREATE TABLE outbox_parts (
+        outbox_id INTEGER NOT NULL,
+        part INTEGER NOT NULL,
+        external_id TEXT NOT NULL,
+        status TEXT,
+        error TEXT,
+        PRIMARY KEY (outbox_id, part)
+    ) WITHOUT ROWID
+    """,
+    "CREATE INDEX outbox_parts_external_id ON outbox_parts (external_id)",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_initial", _INITIAL),
     Migration("0002_timer_ids_never_reused", _TIMERS_AUTOINCREMENT),
@@ -451,6 +468,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("0009_idempotency", _IDEMPOTENCY),
     Migration("0010_threads", _THREADS),
     Migration("0011_notifications", _NOTIFICATIONS),
+    Migration("0012_outbox_parts", _OUTBOX_PARTS),
 )
 """Every migration, in the order they apply. Append only: never edit or reorder one released."""
 

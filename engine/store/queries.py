@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any, Concatenate, Literal, ParamSpec, TypeVar, cast
 
 from engine.core.groups import groups_of
-from engine.core.messages import Address, Inbound, Outgoing
+from engine.core.messages import Address, Inbound, Outgoing, ProviderId, SentParts
 from engine.core.model import Contact, Session
 from engine.core.notices import NONE, Subscriptions
 from engine.core.records import (
@@ -59,6 +59,7 @@ TABLES = (
     "threads",
     "receipts",
     "held_parts",
+    "outbox_parts",
     "campaigns",
     "campaign_recipients",
     "idempotency",
@@ -83,7 +84,7 @@ def transaction(
     return write(conn, (), body, *args, **kwargs)
 
 
-SentMarks = tuple[tuple[tuple[int, str | None], ...], str]
+SentMarks = tuple[tuple[tuple[int, ProviderId | None], ...], str]
 """``mark_sent`` results waiting to be written, with the time they were reported."""
 
 
@@ -824,17 +825,30 @@ def mark_sending(conn: sqlite3.Connection, ids: Sequence[int], now: str) -> None
 
 
 def mark_sent(
-    conn: sqlite3.Connection, results: Sequence[tuple[int, str | None]], now: str
+    conn: sqlite3.Connection, results: Sequence[tuple[int, ProviderId | None]], now: str
 ) -> None:
     # A row whose receipt was already applied (a re-send after a restart) keeps its outcome.
     conn.executemany(
         "UPDATE outbox SET status = CASE WHEN delivered_at IS NULL THEN 'sent' ELSE status END,"
         " attempts = attempts + 1, sent_at = ?, updated_at = ?,"
         " external_id = COALESCE(?, external_id), last_error = NULL WHERE id = ?",
-        [(now, now, external_id, outbox_id) for outbox_id, external_id in results],
+        [(now, now, _row_id(external_id), outbox_id) for outbox_id, external_id in results],
     )
+    long = [(outbox_id, ids) for outbox_id, ids in results if isinstance(ids, SentParts)]
+    if long:  # a message sent again has parts of new ids
+        conn.executemany("DELETE FROM outbox_parts WHERE outbox_id = ?", [(o,) for o, _ in long])
+        _many(
+            conn,
+            "INSERT INTO outbox_parts (outbox_id, part, external_id) VALUES (?, ?, ?)",
+            [(o, n, part) for o, ids in long for n, part in enumerate(ids.ids, 1)],
+        )
     # Receipts that arrived before this commit recorded the SMSC id: apply them now.
-    pairs = [(external_id, outbox_id) for outbox_id, external_id in results if external_id]
+    pairs = [
+        (external_id, outbox_id)
+        for outbox_id, sent in results
+        for external_id in (sent.ids if isinstance(sent, SentParts) else (sent,))
+        if external_id
+    ]
     if (
         not pairs
         or not conn.execute("SELECT 1 FROM receipts WHERE outbox_id IS NULL LIMIT 1").fetchone()
@@ -847,7 +861,7 @@ def mark_sent(
             (external_id,),
         ).fetchall()
         for status, error in early:
-            _apply_receipt(conn, outbox_id, status, error, now)
+            _apply_part_or_receipt(conn, outbox_id, external_id, status, error, now)
         if early:
             conn.execute(
                 "UPDATE receipts SET outbox_id = ? WHERE external_id = ? AND outbox_id IS NULL",
@@ -875,8 +889,11 @@ def mark_delivery(
 ) -> bool:
     """Record a delivery receipt and apply it to its outbox row; False when no row has the id
     yet (it is applied when ``mark_sent`` records that id)."""
+    # the latest message with that id, or with a part of that id (a modem's ids wrap)
     row = conn.execute(
-        "SELECT id FROM outbox WHERE external_id = ? ORDER BY id DESC LIMIT 1", (external_id,)
+        "SELECT MAX(id) FROM (SELECT MAX(id) AS id FROM outbox WHERE external_id = ?"
+        " UNION ALL SELECT MAX(outbox_id) FROM outbox_parts WHERE external_id = ?)",
+        (external_id, external_id),
     ).fetchone()
     outbox_id = row[0] if row else None
     conn.execute(
@@ -884,8 +901,46 @@ def mark_delivery(
         (external_id, status, error, now, outbox_id),
     )
     if outbox_id is not None:
-        _apply_receipt(conn, outbox_id, status, error, now)
+        _apply_part_or_receipt(conn, outbox_id, external_id, status, error, now)
     return outbox_id is not None
+
+
+def _row_id(sent: ProviderId | None) -> str | None:
+    """The id the outbox row keeps: a message sent in parts keeps its last part's."""
+    return sent.last if isinstance(sent, SentParts) else sent
+
+
+def _apply_part_or_receipt(
+    conn: sqlite3.Connection,
+    outbox_id: int,
+    external_id: str,
+    status: str,
+    error: str | None,
+    now: str,
+) -> None:
+    """Apply a receipt to its row, or to one part of a row sent in parts: the row is delivered
+    once every part is, and takes the outcome of the first part that failed for good."""
+    part = conn.execute(
+        "SELECT part FROM outbox_parts WHERE outbox_id = ? AND external_id = ?",
+        (outbox_id, external_id),
+    ).fetchone()
+    if part is None:
+        _apply_receipt(conn, outbox_id, status, error, now)
+        return
+    if status not in RECEIPT_FINAL:
+        return  # en route: kept in receipts, nothing changes
+    conn.execute(
+        "UPDATE outbox_parts SET status = ?, error = ? WHERE outbox_id = ? AND part = ?",
+        (status, error, outbox_id, part[0]),
+    )
+    states = conn.execute(
+        "SELECT status, error FROM outbox_parts WHERE outbox_id = ? ORDER BY part", (outbox_id,)
+    ).fetchall()
+    failed = [(s, e) for s, e in states if s is not None and s != "delivered"]
+    if failed:
+        _apply_receipt(conn, outbox_id, failed[0][0], failed[0][1], now)
+    elif all(s == "delivered" for s, _ in states):
+        _apply_receipt(conn, outbox_id, "delivered", None, now)
 
 
 def mark_deliveries(

@@ -25,7 +25,7 @@ from typing import Any, Concatenate, Literal, ParamSpec, TypeVar, cast
 import aiosqlite
 
 from engine.core.clock import Clock, SystemClock
-from engine.core.messages import Address, Inbound, Outgoing
+from engine.core.messages import Address, Inbound, Outgoing, ProviderId
 from engine.core.model import Contact, Session
 from engine.core.notices import NONE, Notification, Outcome, Subscriptions
 from engine.core.records import (
@@ -406,7 +406,7 @@ class SqliteStore:
         if ids:
             await self._write(queries.mark_sending, ids, self._now())
 
-    async def mark_sent(self, results: Sequence[tuple[int, str | None]]) -> None:
+    async def mark_sent(self, results: Sequence[tuple[int, ProviderId | None]]) -> None:
         """Record that the transport accepted these rows (``(row id, provider id)``).
 
         Returns once committed, but the rows ride in the next write transaction (a batch of

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from types import TracebackType
 
-from engine.core.messages import Outgoing
+from engine.core.messages import Outgoing, ProviderId
 from engine.types import InboundHandler, LinkStats, PartStore, ReceiptHandler
 
 __all__ = ["TransportBase"]
@@ -47,7 +47,7 @@ class TransportBase:
         self.on_receipt = on_receipt
         self.parts = parts
 
-    async def send(self, message: Outgoing, reference: int) -> str | None:
+    async def send(self, message: Outgoing, reference: int) -> ProviderId | None:
         raise NotImplementedError
 
     def link_stats(self) -> list[LinkStats]:

@@ -327,9 +327,34 @@ def test_storage_full(modem: ModemEmulator, port: serial.Serial) -> None:
     assert read_until(port, b"\r\n+CMS ERROR: 322\r\n") == b"\r\n+CMS ERROR: 322\r\n"
     assert modem.rejected == [fresh]
     assert at(port, 'AT+CPMS="SM","SM","SM"') == b"\r\n+CPMS: 20,20,20,20,20,20\r\n\r\nOK\r\n"
-    assert at(port, "AT+CMGD=7") == b"\r\nOK\r\n"
-    assert modem.deliver(fresh) == 7
-    read_until(port, b'\r\n+CMTI: "SM",7\r\n')
+    assert at(port, "AT+CNMI=2,1,0,0,0") == b"\r\nOK\r\n"
+    # A delete frees a slot: the network sends again what it could not deliver.
+    port.write(b"AT+CMGD=7\r")
+    assert read_until(port, b'+CMTI: "SM",7\r\n') == b'\r\nOK\r\n\r\n+CMTI: "SM",7\r\n'
+    assert (modem.rejected, modem.redelivered, modem.storage[7].pdu) == ([], [fresh], fresh)
+
+
+def test_a_cmt_left_without_cnma_comes_again_once_routing_is_back(tmp_path: Path) -> None:
+    with (
+        ModemEmulator(tmp_path, cnma_timeout=BOUND) as modem,
+        serial.serial_for_url(str(modem.path), baudrate=115200, timeout=0.2) as port,
+    ):
+        quiet(port)
+        modem.direct_delivery = True
+        assert at(port, "AT+CSMS=1") == b"\r\n+CSMS: 1,1,1\r\n\r\nOK\r\n"
+        assert at(port, "AT+CNMI=2,1,0,1,0") == b"\r\nOK\r\n"
+        pdu = modem_pdu.deliver(SENDER, "again")
+        assert modem.deliver(pdu) is None  # handed over, not stored
+        read_until(port, pdu.encode() + b"\r\n")
+        modem.reboot()  # reset before the acknowledgement: the network keeps the message
+        assert modem.cnma_missed == [pdu]
+        quiet(port)
+        assert at(port, "AT+CSMS=1") == b"\r\n+CSMS: 1,1,1\r\n\r\nOK\r\n"
+        port.write(b"AT+CNMI=2,1,0,1,0\r")
+        got = read_until(port, pdu.encode() + b"\r\n")
+        assert got == f"\r\nOK\r\n\r\n+CMT: ,{modem_pdu.tpdu_length(pdu)}\r\n{pdu}\r\n".encode()
+        assert at(port, "AT+CNMA") == b"\r\nOK\r\n"
+        assert (modem.redelivered, modem.cnma_acked) == ([pdu], [pdu])
 
 
 def test_a_hung_modem_reads_but_answers_nothing_until_revived(

@@ -9,6 +9,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import pytest
+
 from engine.config import check_config
 from engine.core.messages import Inbound
 from engine.transports.modem.settings import ModemSettings
@@ -77,7 +79,7 @@ async def test_ring_and_cmti_inside_a_command_s_answer(tmp_path: Path) -> None:
             index = emulator.store(modem_pdu.deliver(PHONE, "HOURS"))
             emulator.interleave_next("RING", f'+CMTI: "SM",{index}', where="before_final")
             assert transport.details()["registration"] == "home"
-            await transport._signal()  # any command: the lines come inside its answer
+            await transport._startup.signal()  # any command: the lines come inside its answer
             await until(lambda: [m.text for m in received] == ["HOURS"], "read")
             await until(lambda: sent(emulator, "ATH") != [], "hung up")
             await until(lambda: emulator.stored() == [], "deleted")
@@ -97,11 +99,88 @@ async def test_a_modem_that_stops_answering_comes_back(tmp_path: Path) -> None:
             await until(lambda: transport.state == "up", "ready")
             emulator.hang()
             await until(lambda: transport.state != "up", "noticed")
-            assert "no answer" in (transport.link_error or "")
+            assert (transport.link_error or "").startswith("modem not answering (")
+            assert "no answer in 1 s" in (transport.link_error or "")
+            seen = len(emulator.commands)
             emulator.revive()
+            emulator.reboot()  # it lost its settings meanwhile: echo on, indications off
             emulator.deliver(modem_pdu.deliver(PHONE, "HOURS"), indication=None)
             await until(lambda: [m.text for m in received] == ["HOURS"], "found by the sweep")
+            assert transport.state == "up" and transport.link_error is None
+            # Reset (ATZ), then started again from the beginning.
+            after = [line for _, line in emulator.commands[seen:]]
+            start = after.index("ATZ")
+            assert after[start + 1 : start + 3] == ["AT", "ATE0"]
+            assert emulator.cnmi[1] == 1 and not emulator.echo
+        finally:
+            await transport.aclose()
+
+
+async def test_a_cnma_refused_is_noted_once_and_messages_still_taken(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    with ModemEmulator(tmp_path) as emulator:
+        emulator.phase2_only = True  # AT+CSMS=1 refused: +CNMA is answered +CMS ERROR: 340
+        emulator.direct_delivery = True
+        async with connector(emulator) as (transport, received):
+            await until(lambda: transport.state == "up", "ready")
+            emulator.deliver(modem_pdu.deliver(PHONE, "HOURS"))
+            await until(lambda: len(sent(emulator, "AT+CNMA")) == 1, "acknowledged")
+            emulator.deliver(modem_pdu.deliver(PHONE, "VOTE A"))
+            await until(lambda: len(sent(emulator, "AT+CNMA")) == 2, "acknowledged")
+            assert [m.text for m in received] == ["HOURS", "VOTE A"]
+            refused = [n for n in transport.details()["notes"] if n.startswith("AT+CNMA")]
+            assert refused == [
+                "AT+CNMA refused (AT+CNMA: +CMS ERROR: 340); messages are not acknowledged"
+            ]
             assert transport.state == "up"
+    assert sum("AT+CNMA refused" in r.getMessage() for r in caplog.records) == 1
+
+
+@pytest.mark.parametrize(
+    "line", ['^SMMEMFULL: "SM"', '+CIEV: "MESSAGE",1', '+CIEV: "SMSFULL",1', "+CMS ERROR: 322"]
+)
+async def test_a_memory_full_indication_sweeps_at_once(
+    tmp_path: Path, line: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    with ModemEmulator(tmp_path) as emulator:
+        async with connector(emulator) as (transport, received):
+            await until(lambda: len(sent(emulator, "AT+CSQ")) >= 2, "started and swept once")
+            emulator.deliver(modem_pdu.deliver(PHONE, "HOURS"), indication=None)  # unsaid
+            emulator.unsolicited(line)
+            await until(lambda: [m.text for m in received] == ["HOURS"], "swept at once")
+            await until(lambda: emulator.stored() == [], "deleted")
+            assert f"SIM storage full ({line})" in caplog.text
+            # AT+CPMS after the sweep shows room: the error is gone
+            await until(lambda: transport.details()["last_error"] is None, "not full")
+
+
+async def test_a_full_storage_shows_in_health_until_it_is_swept(tmp_path: Path) -> None:
+    with ModemEmulator(tmp_path, capacity=4) as emulator:
+        gate = asyncio.Event()
+        received: list[Inbound] = []
+
+        async def take(message: Inbound) -> None:
+            await gate.wait()  # the commits wait: the storage stays full meanwhile
+            received.append(message)
+
+        transport = ModemTransport("gsm", ModemSettings(str(emulator.path), SIM))
+        await transport.start(take)
+        try:
+            await until(lambda: len(sent(emulator, "AT+CSQ")) >= 2, "started and swept once")
+            phones = [f"+3369900010{n}" for n in range(6)]
+            for phone in phones[:4]:
+                emulator.store(modem_pdu.deliver(phone, "HOURS"))
+            for phone in phones[4:]:  # refused: +CMS ERROR: 322 said by the modem
+                emulator.deliver(modem_pdu.deliver(phone, "HOURS"))
+            await until(lambda: transport.details()["last_error"] == "SIM storage full", "full")
+            await until(lambda: len(sent(emulator, "AT+CMGL")) >= 2, "swept at once")
+            assert transport.state == "up"
+            gate.set()
+            await until(lambda: len(received) == 6, "every message taken")
+            assert sorted(m.sender for m in received) == phones
+            await until(lambda: emulator.stored() == [], "the storage emptied")
+            await until(lambda: transport.details()["last_error"] is None, "no longer full")
         finally:
             await transport.aclose()
 

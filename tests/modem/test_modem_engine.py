@@ -5,93 +5,16 @@ a long message in parts out of order is one message, and a port that vanishes lo
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
-import shutil
-import sqlite3
-from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from engine.sms.pdu import Submit, decode
 from tests.support import modem_pdu
-from tests.support.engine_process import HOST, REPO, Engine, http_address
+from tests.support.engine_process import http_address
 from tests.support.jsonl_client import assert_clean
-from tests.support.jsonl_peer import free_port, wait_for_port
-from tests.support.modem import ModemEmulator
-
-SIM = "+33612345678"
-PHONE = "+33699000001"
-WAIT = 30.0
-"""Seconds a hung test may wait at most (a bound, not a timing)."""
-
-VOTE_REPLY = "Thanks! Your vote for Moonlight Drive is counted."
-HOURS_REPLY = "We are open Monday to Friday, 9:00-18:00, and Saturday 10:00-16:00."
-
-
-@dataclass
-class Running:
-    engine: Engine
-    modem: ModemEmulator
-    db: Path
-
-    def rows(self, sql: str, *args: Any) -> list[tuple[Any, ...]]:
-        with contextlib.closing(sqlite3.connect(self.db)) as conn:
-            return list(conn.execute(sql, args))
-
-    async def until(self, done: Callable[[], bool], what: str) -> None:
-        async with asyncio.timeout(WAIT):
-            while not done():
-                await asyncio.sleep(0.05)  # polls the store a process writes; bounded
-        assert done(), what
-
-    def replies(self, n: int) -> list[str]:
-        """The texts of the first ``n`` messages the engine sent through the modem."""
-        sent = self.modem.wait_for_submit(n, WAIT)
-        texts = []
-        for item in sent[:n]:
-            found = decode(item.pdu)
-            assert isinstance(found, Submit) and found.recipient == PHONE
-            texts.append(found.text)
-        return texts
-
-
-def rules_with_the_modem(target: Path) -> Path:
-    """The demo rules, the poll listing the modem's number beside the short code."""
-    shutil.copytree(REPO / "rules", target)
-    contest = target / "contest.yaml"
-    text = contest.read_text(encoding="utf-8")
-    contest.write_text(text.replace('number: "36111"', f'number: ["36111", "{SIM}"]'), "utf-8")
-    return target
-
-
-@contextlib.asynccontextmanager
-async def running(tmp_path: Path, **modem: Any) -> AsyncIterator[Running]:
-    emulator = ModemEmulator(tmp_path, **modem).start()
-    config = tmp_path / "twoway.yaml"
-    config.write_text(
-        f"store: {tmp_path / 'twoway.db'}\n"
-        f"rules: {rules_with_the_modem(tmp_path / 'rules')}\n"
-        f'http: {{listen: "{HOST}:{free_port()}"}}\n'
-        "connectors:\n"
-        f"  gsm: {{type: modem, port: {emulator.path}, baudrate: 115200}}\n"
-        "numbers:\n"
-        f'  "{SIM}": {{connector: gsm, kind: long_code, throughput: 10/s}}\n',
-        encoding="utf-8",
-    )
-    engine = Engine(tmp_path, config)
-    try:
-        proc = await engine.launch()
-        host, port = http_address(config)
-        await wait_for_port(host, port, WAIT, lambda: proc.returncode is None)
-        emulator.wait_for_command(lambda line: line.startswith("AT+CNMI"), timeout=WAIT)
-        yield Running(engine, emulator, tmp_path / "twoway.db")
-    finally:
-        await engine.cleanup()
-        emulator.close()
+from tests.support.jsonl_peer import wait_for_port
+from tests.support.modem_engine import HOURS_REPLY, PHONE, SIM, VOTE_REPLY, WAIT, get, running
 
 
 async def test_vote_and_hours_are_answered_and_the_replies_delivered(tmp_path: Path) -> None:
@@ -117,7 +40,7 @@ async def test_vote_and_hours_are_answered_and_the_replies_delivered(tmp_path: P
             (PHONE, SIM, "HOURS"),
         ]
         host, port = http_address(run.engine.config)
-        health = json.loads(await _get(host, port, "/health"))
+        health = json.loads(await get(host, port, "/health"))
         modem = health["connectors"]["gsm"]
         assert (modem["state"], modem["pin"], modem["registration"], modem["signal"]) == (
             "up",
@@ -125,17 +48,9 @@ async def test_vote_and_hours_are_answered_and_the_replies_delivered(tmp_path: P
             "home",
             20,
         )
-        page = await _get(host, port, "/metrics")
+        page = await get(host, port, "/metrics")
         assert f'twoway_link_signal{{connector="gsm",link="{run.modem.path}"}} 20.0' in page
     assert_clean(run.engine.log())
-
-
-async def _get(host: str, port: int, path: str) -> str:
-    reader, writer = await asyncio.open_connection(host, port)
-    writer.write(f"GET {path} HTTP/1.0\r\nHost: {host}\r\n\r\n".encode())
-    data = await reader.read()
-    writer.close()
-    return data.decode().split("\r\n\r\n", 1)[1]
 
 
 async def test_a_three_part_message_out_of_order_is_one_message(tmp_path: Path) -> None:

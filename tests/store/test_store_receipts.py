@@ -8,6 +8,7 @@ from pathlib import Path
 
 from store_helpers import ALICE, reply, step
 
+from engine.core.messages import SentParts
 from engine.core.model import Sprint
 from engine.core.records import OutboxRow
 from engine.store import SqliteStore
@@ -98,3 +99,31 @@ def test_the_migration_keeps_outbox_rows(tmp_path: Path) -> None:
     ).fetchall() == [("hi", "sent", "x1", None)]
     conn.execute("UPDATE outbox SET status = 'undeliverable'")
     conn.close()
+
+
+async def test_a_message_sent_in_parts_is_delivered_once_every_part_is(store: SqliteStore) -> None:
+    a, b, c = await _queue(store, "a", "b", "c")
+    await store.mark_sending([a.id, b.id, c.id])
+    # a report of c's first part before c's send is recorded
+    assert await store.mark_delivery("+1#7", "undeliverable", "41") is False
+    await store.mark_sent(
+        [
+            (a.id, SentParts(("+1#1", "+1#2", "+1#3"))),
+            (b.id, SentParts(("+1#4", "+1#5"))),
+            (c.id, SentParts(("+1#7", "+1#8"))),
+        ]
+    )
+    for part in ("+1#3", "+1#1"):  # the last part's report does not decide
+        assert await store.mark_delivery(part, "delivered", None) is True
+    await store.mark_delivery("+1#2", "sent", None)  # en route
+    await store.mark_delivery("+1#5", "delivered", None)
+    await store.mark_delivery("+1#4", "expired", "27")
+    assert await _delivery(store) == [
+        ("sent", None, False),
+        ("expired", "27", True),  # a part failed: the message failed
+        ("undeliverable", "41", True),  # the early report applied to its part
+    ]
+    await store.mark_delivery("+1#2", "delivered", None)
+    assert (await _delivery(store))[0] == ("delivered", None, True)
+    ids = await store._read(lambda conn: conn.execute("SELECT external_id FROM outbox").fetchall())
+    assert ids == [("+1#3",), ("+1#5",), ("+1#8",)]  # the row keeps its last part's id

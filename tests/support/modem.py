@@ -12,7 +12,11 @@ Scripting (any thread, also from asyncio tests): :meth:`deliver`, :meth:`status_
 :meth:`wait_for_submit`, :attr:`commands`, :meth:`wait_for_command`, :meth:`wait_for_cnma`.
 Fault switches: :attr:`reset_restores_echo`, :meth:`interleave_next`, :meth:`fill_storage`,
 :meth:`hang` / :meth:`revive`, :meth:`unplug` / :meth:`replug`, :meth:`fail_next_send`,
-``baudrate=`` (a slow line), ``send_delay=`` (network latency of a send).
+``baudrate=`` (a slow line), ``send_delay=`` (network latency of a send). The network's side:
+a ``+CMT`` left without ``AT+CNMA`` (its time ran out, or the modem was reset) is sent again once
+the host turns routing back on (``AT+CNMI``), and a message refused for a full storage once a
+delete frees a slot; :attr:`direct_delivery` makes a modem that hands every message over
+(``+CMT``) instead of storing it.
 
 One reader thread parses what the host writes; one writer thread puts replies on the line (paced
 at ``baudrate`` when given), so scripting never blocks on the line. Waits are event-based; every
@@ -160,6 +164,15 @@ class ModemEmulator:
         self.manufacturer, self.model, self.revision = "huawei", "E3372", "22.328.62.00.00"
         self.imei, self.imsi = "867530901234567", "208011234567890"
 
+        self.direct_delivery = False
+        """Mode: every message is handed over with ``+CMT`` (as with ``AT+CNMI`` <mt> 2, which
+        some modems use whatever the host asks), never stored with ``+CMTI``."""
+        self.phase2_only = False
+        """Mode: ``AT+CSMS=1`` refused (``+CMS ERROR: 303``), so no ``+CNMA`` is expected and
+        one is answered ``+CMS ERROR: 340``."""
+        self.redelivered: list[str] = []
+        """PDUs the network sent again (missed acknowledgement, storage full)."""
+
         self.reset_restores_echo = True
         """Fault switch (on by default, as real modems): ``ATZ``, a reboot or a replug bring echo
         back even after ``ATE0``. False makes a friendlier modem that keeps ``ATE0``."""
@@ -180,6 +193,8 @@ class ModemEmulator:
         self._send_errors: list[int] = []
         self._pending: _Pending | None = None
         self._last_pending: _Pending | None = None
+        self._unacked: list[str] = []  # +CMT missed: the network sends them again
+        self._after: list[Callable[[], None]] = []  # run after the current command's answer
         self._hung = False
         self._hang_on: str | None = None
         self._plugged = False
@@ -276,6 +291,10 @@ class ModemEmulator:
 
     def _power_cycle(self) -> None:
         with self._lock:
+            if self._pending is not None:  # a reset loses a +CMT not acknowledged yet
+                pending, self._pending = self._pending, None
+                pending.timer.cancel()
+                self._miss(pending)
             self._power_cycle_settings()
             if self.pin and self.sim_state == "READY":
                 self.sim_state = "SIM PIN"
@@ -314,7 +333,9 @@ class ModemEmulator:
                 view = memoryview(chunk)
                 while view:
                     try:
+                        at = time.monotonic()
                         n = os.write(master, view)
+                        self._wrote(n, at)
                     except BlockingIOError:
                         select.select([], [master], [], 0.1)
                         if stop.is_set():
@@ -323,6 +344,13 @@ class ModemEmulator:
                     except OSError:
                         return
                     view = view[n:]
+
+    def _wrote(self, n: int, at: float) -> None:
+        """Hook: ``n`` bytes were put on the line at ``at`` (the writer thread; a bench's)."""
+
+    def _arrived(self, n: int) -> None:
+        """Hook: ``n`` bytes from the host arrived just now, before the line's pace is applied
+        (the reader thread; a bench's)."""
 
     def unsolicited(self, line: str) -> None:
         """Put an unsolicited result code on the line now (``RING``, ``+CREG: 0``, ``^RSSI: 9``),
@@ -360,6 +388,12 @@ class ModemEmulator:
             while self.store(pdu_hex, 1) is not None:
                 pass
 
+    def network_holds(self, pdu_hex: str) -> None:
+        """A message the network could not deliver earlier (the storage was full) and sends
+        again once a delete frees a slot; nothing is said on the line now."""
+        with self._lock:
+            self.rejected.append(pdu_hex.upper())
+
     def deliver(
         self, pdu_hex: str, *, indication: str | None = "cmti", interleave: bool = False
     ) -> int | None:
@@ -381,6 +415,8 @@ class ModemEmulator:
             if indication == "auto":
                 mt = self._state.cnmi[1]
                 indication = {0: None, 1: "cmti"}.get(mt, "cmt")
+            if self.direct_delivery and indication == "cmti":
+                indication = "cmt"
             if indication == "cmt":
                 self._direct(f"+CMT: ,{tpdu_length(pdu_hex)}\r\n{pdu_hex}", interleave)
                 if self._state.csms == 1:
@@ -437,6 +473,8 @@ class ModemEmulator:
 
     def _miss(self, pending: _Pending) -> None:
         self.cnma_missed.append(pending.pdu)
+        if _is_deliver(pending.pdu):
+            self._unacked.append(pending.pdu)
         pending.done.set()
         with self._cond:
             self._cond.notify_all()
@@ -555,6 +593,7 @@ class ModemEmulator:
                 return
             try:
                 data = os.read(master, 4096)
+                self._arrived(len(data))
             except BlockingIOError:
                 continue
             except OSError:  # no slave open any more: keep waiting for the next open
@@ -631,6 +670,9 @@ class ModemEmulator:
             if final != "OK":
                 break
         self._answer(info, final)
+        after, self._after = self._after, []
+        for work in after:
+            work()
 
     def _answer(self, info: list[str], final: str, delay: float = 0.0) -> None:
         if info:
@@ -774,6 +816,8 @@ class ModemEmulator:
             info.append(f"+CSMS: {self._state.csms},1,1,1")
         elif s == "=?":
             info.append("+CSMS: (0-1)")
+        elif s == "=" and a and a[0] == "1" and self.phase2_only:
+            return "+CMS ERROR: 303"
         elif s == "=" and a and a[0] in ("0", "1"):
             self._state.csms = int(a[0])
             info.append("+CSMS: 1,1,1")
@@ -806,6 +850,8 @@ class ModemEmulator:
                 if x:
                     values[i] = int(x)
             self._state.cnmi = (values[0], values[1], values[2], values[3], values[4])
+            if values[1] != 0 and self._unacked:
+                self._after.append(self._send_unacked_again)
         else:
             return "+CMS ERROR: 302"
         return "OK"
@@ -915,13 +961,33 @@ class ModemEmulator:
             if not self.first_index <= index < self.first_index + self.capacity:
                 return "+CMS ERROR: 321"
             self.storage.pop(index, None)
+            self._memory_available()
             return "OK"
         doomed = {1: {1}, 2: {1, 3}, 3: {1, 2, 3}, 4: {0, 1, 2, 3}}.get(flag)
         if doomed is None:
             return "+CMS ERROR: 302"
         for i in [i for i, e in self.storage.items() if e.stat in doomed]:
             del self.storage[i]
+        self._memory_available()
         return "OK"
+
+    def _memory_available(self) -> None:
+        """A delete freed a slot: the modem tells the network (RP-SMMA), which sends again what
+        it could not deliver for a full storage."""
+        if self.rejected and self._free_index() is not None:
+            self._after.append(self._send_rejected_again)
+
+    def _send_rejected_again(self) -> None:
+        again, self.rejected = self.rejected, []
+        for pdu in again:
+            self.redelivered.append(pdu)
+            self.deliver(pdu, indication="auto")
+
+    def _send_unacked_again(self) -> None:
+        again, self._unacked = self._unacked, []
+        for pdu in again:
+            self.redelivered.append(pdu)
+            self.deliver(pdu, indication="auto")
 
     # ----------------------------------------------------------------------- sending
 
@@ -978,6 +1044,15 @@ class ModemEmulator:
         """The storage, by index."""
         with self._lock:
             return sorted(self.storage.items())
+
+
+def _is_deliver(pdu_hex: str) -> bool:
+    """Whether a PDU (SMSC field first) is an SMS-DELIVER (not a status report)."""
+    try:
+        data = bytes.fromhex(pdu_hex)
+        return data[1 + data[0]] & 3 == 0
+    except (ValueError, IndexError):
+        return False
 
 
 def _split_commands(body: str) -> list[str]:

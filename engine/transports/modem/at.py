@@ -31,7 +31,9 @@ ESC = b"\x1b"
 FINAL_OK = "OK"
 TWO_LINE = ("+CMT:", "+CDS:")
 """Unsolicited results followed by a PDU line."""
-UNSOLICITED = ("+CMTI:", "+CDSI:", "RING", "+CREG:", "+CGREG:", "+CUSD:", "+CLIP:", "NO CARRIER")
+UNSOLICITED = (
+    "+CMTI:", "+CDSI:", "RING", "+CREG:", "+CGREG:", "+CUSD:", "+CLIP:", "+CIEV:", "NO CARRIER"
+)  # fmt: skip
 
 
 class AtError(Exception):

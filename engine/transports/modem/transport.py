@@ -4,8 +4,12 @@ Inbound: ``+CMTI`` (or a sweep with ``AT+CMGL``, for an indication that was miss
 → the service commits the message → ``AT+CMGD``. The SIM keeps a message until it is committed,
 so it is the store of the parts of a long message too, and a crash between the commit and the
 delete finds it again at the next sweep: its id (sender, SC timestamp, reference, text) makes it a
-duplicate, answered once. Outbound: ``AT+CMGS`` per part (the one splitter cuts the text), status
-reports requested and matched by their message reference.
+duplicate, answered once. A message handed over directly (``+CMT``) is committed (a part: held in
+the store) and then acknowledged with ``AT+CNMA``; without it the network sends it again, which
+the same id recognises. A full storage (``AT+CPMS``, ``+CMS ERROR: 322``, ``^SMMEMFULL``) is swept
+at once. A command left unanswered resets the modem (``ATZ``) and starts it again. Outbound:
+``AT+CMGS`` per part (the one splitter cuts the text), status reports requested and matched by
+their message reference; a message in parts is delivered once every part's report says so.
 """
 
 from __future__ import annotations
@@ -16,18 +20,25 @@ import contextlib
 import hashlib
 import logging
 from collections.abc import Coroutine
-from dataclasses import dataclass, field
 from typing import Any
 
 from engine.core.clock import Clock, SystemClock
-from engine.core.messages import Inbound, Outgoing
+from engine.core.messages import Inbound, Outgoing, ProviderId, SentParts
 from engine.errors import TransportError
 from engine.logs import Repeated
 from engine.sms import decode as decode_payload
 from engine.sms.pdu import Deliver, PduError, StatusReport, decode, encode_submit
 from engine.transports.base import TransportBase
 from engine.transports.modem.at import AtError, AtPort, AtReply
+from engine.transports.modem.parts import Group, Piece, Reassembly
 from engine.transports.modem.settings import ModemSettings
+from engine.transports.modem.startup import (
+    NOT_ANSWERING,
+    STORAGE_FULL,
+    ModemStatus,
+    Startup,
+    registration,
+)
 from engine.types import InboundHandler, LinkStats, PartStore, ReceiptHandler
 
 __all__ = ["ModemTransport"]
@@ -37,28 +48,11 @@ log = logging.getLogger(__name__)
 PERMANENT_CMS = frozenset({1, 8, 10, 21, 27, 28, 29, 30, 50, 96, 97, 98, 99, 111, 127, 304, 305})
 """``+CMS ERROR`` codes that sending again will not cure (TS 27.005 §3.2.5, 24.011 E-2)."""
 
+MEMORY_FULL = 322
+"""``+CMS ERROR: 322``: the storage is full (TS 27.005 §3.2.5)."""
+
 OUTCOMES = {"delivered": "delivered", "failed": "undeliverable", "pending": "sent"}
 """A status report's outcome → the outbox status it means."""
-
-
-@dataclass(slots=True)
-class _Parts:
-    started: float
-    pieces: dict[int, tuple[int, Deliver]] = field(default_factory=dict)
-    """Part number → (SIM index, the part)."""
-
-
-@dataclass
-class ModemStatus:
-    """What ``/health`` and ``twoway status`` show of the modem."""
-
-    pin: str = "unknown"
-    registration: str = "unknown"
-    signal: int | None = None
-    operator: str | None = None
-    last_error: str | None = None
-    notes: list[str] = field(default_factory=list)
-    """Commands the modem refused at start, and what was done instead."""
 
 
 class ModemTransport(TransportBase):
@@ -77,17 +71,23 @@ class ModemTransport(TransportBase):
         self._port = port or AtPort(
             settings.port, settings.baudrate, self._unsolicited, self._port_state
         )
+        self._startup = Startup(name, settings, self.status, self._at)
+        self._parts = Reassembly(name, self.clock, settings.reassembly_timeout)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._ready = asyncio.Event()
         self._opened = asyncio.Event()
+        self._wake = asyncio.Event()
+        """Sweep now: the port was lost, the modem stopped answering, or its storage is full."""
         self._task: asyncio.Task[None] | None = None
         self._reading: set[int] = set()
-        self._groups: dict[tuple[str, int, int], _Parts] = {}
         self._connects = 0
         self._errors: dict[str, int] = {}
         """Problems by kind: ``link_lost`` (the port failed), ``timeout`` (no answer),
         ``send_failed`` (a ``+CMS ERROR`` on a send)."""
-        self._pin_refused = False
+        self._reset = False
+        """The modem stopped answering: ``ATZ`` before it is started again."""
+        self._storage_full = False
+        self._cnma_refused = False
         self._repeated = Repeated(log)
 
     # --- life cycle ----------------------------------------------------------------------------
@@ -96,7 +96,8 @@ class ModemTransport(TransportBase):
     def state(self) -> str:
         if self._ready.is_set():
             return "up"
-        return "connecting" if self.on_inbound is not None and not self._pin_refused else "down"
+        refused = self._startup.pin_refused
+        return "connecting" if self.on_inbound is not None and not refused else "down"
 
     @property
     def link_error(self) -> str | None:
@@ -127,6 +128,7 @@ class ModemTransport(TransportBase):
 
     def details(self) -> dict[str, Any]:
         """The modem as ``/health`` and ``twoway status`` show it (no secret: never the PIN)."""
+        storage = self.status.storage
         return {
             "port": self.settings.port,
             "number": self.settings.number,
@@ -134,6 +136,8 @@ class ModemTransport(TransportBase):
             "registration": self.status.registration,
             "signal": self.status.signal,
             "operator": self.status.operator,
+            "storage": str(storage) if storage else None,
+            "last_error": self.status.last_error,
             "notes": list(self.status.notes),
         }
 
@@ -178,26 +182,23 @@ class ModemTransport(TransportBase):
             self._count("link_lost")
         self._opened.clear()
         self._ready.clear()
+        self._wake.set()
         self.status.last_error = why
         self._repeated.warning("port", "modem %s: %s", self.name, why)
 
     def _on_unsolicited(self, line: str, pdu: str | None) -> None:
-        if line.startswith("+CMTI:"):
+        if line.startswith(("+CMTI:", "+CDSI:")):
             index = _index(line)
             if index is not None:
                 self._spawn(self._read(index))
-        elif line.startswith("+CDS:") and pdu:
-            self._spawn(self._take_pdu(pdu, None))
-        elif line.startswith("+CDSI:"):
-            index = _index(line)
-            if index is not None:
-                self._spawn(self._read(index))
-        elif line.startswith("+CMT:") and pdu:
-            self._spawn(self._take_pdu(pdu, None, acknowledge=True))
+        elif line.startswith(("+CMT:", "+CDS:")) and pdu:
+            self._spawn(self._handed_over(pdu))
         elif line.startswith("RING"):
             self._spawn(self._at("ATH"))
         elif line.startswith("+CREG:"):
-            self.status.registration = _registration(line.split(":", 1)[1].split(",")[-1])
+            self.status.registration = registration(line.split(":", 1)[1].split(",")[-1])
+        elif _storage_full(line):
+            self._full(line)
 
     def _spawn(self, work: Coroutine[Any, Any, object]) -> None:
         task = asyncio.ensure_future(work)
@@ -209,123 +210,95 @@ class ModemTransport(TransportBase):
         future = self._port.command(
             command, timeout=timeout or self.settings.command_timeout, pdu=pdu
         )
-        return await asyncio.wrap_future(future)
+        try:
+            return await asyncio.wrap_future(future)
+        except AtError as exc:
+            if exc.kind == "timeout":
+                self._not_answering(exc)
+            elif exc.kind == "cms" and exc.code == MEMORY_FULL:
+                self._full(str(exc))
+            raise
 
-    # --- start-up --------------------------------------------------------------------------------
+    # --- supervision -----------------------------------------------------------------------------
+
+    async def _restore(self) -> None:
+        """Take back the parts handed over directly and held when the connector stopped."""
+        if self.parts is None:
+            return
+        try:
+            for group in await self._parts.restore(self.parts):
+                await self._commit(group)  # its last part was held, not the message
+        except Exception:  # the parts stay held; the next start tries again
+            log.exception("modem %s: the parts held before the restart", self.name)
 
     async def _supervise(self) -> None:
+        await self._restore()
         while True:
             await self._opened.wait()
             try:
-                await self._initialise()
+                await self._startup.run(reset=self._reset)
             except AtError as exc:
-                self.status.last_error = str(exc)
+                if exc.kind != "timeout":  # a time-out says "modem not answering" already
+                    self.status.last_error = str(exc)
                 self._repeated.warning("init", "modem %s: cannot start: %s", self.name, exc)
-                if self._pin_refused:
+                if self._startup.pin_refused:
                     return  # a refused PIN is never sent again: three would lock the SIM
                 await asyncio.sleep(2.0)
                 continue
+            self._reset = False
             self._ready.set()
             self.status.last_error = None
-            self._repeated.clear("init")
-            while self._ready.is_set():
-                try:
-                    await self._sweep()
-                    await self._signal()
-                except AtError as exc:
-                    if exc.kind == "timeout":
-                        self._count("timeout")
-                    if exc.kind in ("closed", "timeout"):
-                        self._ready.clear()
-                        self.status.last_error = str(exc)
-                        break
-                await self._sleep_or_lost(self.settings.sweep)
+            if self._repeated.clear("init") or "answer" in self._repeated:
+                log.info("modem %s: started again", self.name)
+            self._repeated.clear("answer")
+            if self.status.storage is not None and self.status.storage.full:
+                self._full(f"AT+CPMS: {self.status.storage} used")
+            await self._watch()
 
-    async def _sleep_or_lost(self, seconds: float) -> None:
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._lost(), seconds)
+    async def _watch(self) -> None:
+        """Sweep the storage every ``sweep`` seconds, or at once when woken, while ready."""
+        while self._ready.is_set():
+            self._wake.clear()
+            try:
+                await self._sweep()
+                await self._check_storage()
+                await self._startup.signal()
+            except AtError as exc:
+                if exc.kind == "closed":
+                    self._ready.clear()
+                    self.status.last_error = str(exc)
+                    return
+            if self._ready.is_set():
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), self.settings.sweep)
 
-    async def _lost(self) -> None:
-        while self._opened.is_set():
-            await asyncio.sleep(0.2)
+    def _not_answering(self, exc: AtError) -> None:
+        """A command went unanswered: the modem is reset and started again."""
+        self._count("timeout")
+        self._reset = True
+        self._ready.clear()
+        self._wake.set()
+        self.status.last_error = f"{NOT_ANSWERING} ({exc})"
+        self._repeated.warning("answer", "modem %s: %s; resetting it (ATZ)", self.name, exc)
 
-    async def _optional(self, command: str, note: str) -> AtReply | None:
-        """A command some modems refuse: noted, and the start goes on."""
-        try:
-            return await self._at(command)
-        except AtError as exc:
-            if exc.kind in ("closed", "timeout"):
-                raise
-            self.status.notes.append(f"{command} refused ({exc}); {note}")
-            log.warning("modem %s: %s refused (%s); %s", self.name, command, exc, note)
-            return None
+    def _full(self, why: str) -> None:
+        """The storage is full: swept at once; the link's last error says so until it is not."""
+        if not self._storage_full:
+            log.warning("modem %s: %s (%s): sweeping it", self.name, STORAGE_FULL, why)
+        self._storage_full = True
+        if self.status.last_error is None:
+            self.status.last_error = STORAGE_FULL
+        self._wake.set()
 
-    async def _initialise(self) -> None:
-        self.status.notes.clear()
-        await self._at("AT")
-        await self._at("ATE0")
-        await self._optional("AT+CMEE=1", "errors are plain ERROR")
-        await self._pin()
-        await self._at("AT+CMGF=0")
-        if await self._optional('AT+CPMS="SM","SM","SM"', "the modem's own storage") is None:
-            await self._optional('AT+CPMS="ME","ME","ME"', "its default storage")
-        if await self._optional("AT+CNMI=2,1,0,1,0", "new messages found by the sweep") is None:
-            await self._optional("AT+CNMI=1,1,0,1,0", "new messages found by the sweep")
-        if self.settings.smsc:
-            await self._optional(f'AT+CSCA="{self.settings.smsc}",145', "the SIM's SMSC")
-        reply = await self._optional("AT+CREG?", "registration unknown")
-        if reply is not None and reply.lines:
-            self.status.registration = _registration(reply.lines[0].split(",")[-1])
-        await self._signal()
-        reply = await self._optional("AT+COPS?", "operator unknown")
-        if reply is not None and reply.lines and '"' in reply.lines[0]:
-            self.status.operator = reply.lines[0].split('"')[1]
-
-    async def _pin(self) -> None:
-        reply = await self._optional("AT+CPIN?", "the SIM is taken as ready")
-        state = reply.lines[0].split(":", 1)[1].strip() if reply and reply.lines else "READY"
-        self.status.pin = state
-        if state == "READY":
-            return
-        if state != "SIM PIN" or not self.settings.pin or self._pin_refused:
-            self._pin_refused = True
-            raise AtError("cme", "AT+CPIN?", text=f"the SIM asks for {state}: set it up by hand")
-        left = await self._pin_tries()
-        if left is not None and left < 3:
-            # A try was spent already (by an earlier run, or by hand): the PIN we have may be
-            # the wrong one, and the SIM locks at the third failure. A person decides.
-            self._pin_refused = True
-            self.status.pin = f"SIM PIN ({left} tries left: not sent)"
-            raise AtError("cme", "AT+CPIN", text=f"the SIM has {left} PIN tries left: not sent")
-        try:
-            await self._at(f'AT+CPIN="{self.settings.pin}"')
-        except AtError as exc:
-            if exc.kind in ("cme", "error"):
-                self._pin_refused = True
-                self.status.pin = "PIN refused"
-                raise AtError("cme", "AT+CPIN", exc.code, "the SIM refused the PIN") from None
-            raise
-        self.status.pin = "READY"
-
-    async def _pin_tries(self) -> int | None:
-        """PIN tries left (``AT+CPINR``, 3GPP 27.007), or None when the modem cannot say."""
-        try:
-            reply = await self._at('AT+CPINR="SIM PIN"')
-        except AtError as exc:
-            if exc.kind in ("closed", "timeout"):
-                raise
-            return None
-        for line in reply.lines:
-            fields = line.split(":", 1)[-1].split(",")
-            if len(fields) >= 2 and fields[1].strip().isdigit():
-                return int(fields[1].strip())
-        return None
-
-    async def _signal(self) -> None:
-        reply = await self._optional("AT+CSQ", "signal unknown")
-        if reply is not None and reply.lines:
-            rssi = reply.lines[0].split(":", 1)[1].split(",")[0].strip()
-            self.status.signal = int(rssi) if rssi.isdigit() and rssi != "99" else None
+    async def _check_storage(self) -> None:
+        use = await self._startup.storage()
+        if use is not None and use.full:
+            self._full(f"AT+CPMS: {use} used")
+        elif self._storage_full and use is not None:
+            self._storage_full = False
+            if self.status.last_error == STORAGE_FULL:
+                self.status.last_error = None
+            log.info("modem %s: storage freed (%s used)", self.name, use)
 
     # --- inbound ---------------------------------------------------------------------------------
 
@@ -336,7 +309,8 @@ class ModemTransport(TransportBase):
             index = _index(header)
             if index is not None and index not in self._reading:
                 await self._take_pdu(pdu, index)
-        await self._expire_parts()
+        for group in self._parts.expired():
+            await self._commit(group)
 
     async def _read(
         self, index: int, reading: concurrent.futures.Future[AtReply] | None = None
@@ -354,48 +328,52 @@ class ModemTransport(TransportBase):
         finally:
             self._reading.discard(index)
 
-    async def _take_pdu(self, pdu: str, index: int | None, *, acknowledge: bool = False) -> None:
+    async def _handed_over(self, pdu: str) -> None:
+        """A ``+CMT`` or ``+CDS``: committed, then acknowledged (``AT+CNMA``)."""
+        await self._take_pdu(pdu, None)
+        try:
+            await self._at("AT+CNMA")
+        except AtError as exc:
+            if exc.kind in ("closed", "timeout"):
+                raise
+            if not self._cnma_refused:  # the modem wants none (+CSMS: 0): said once
+                self._cnma_refused = True
+                self._startup.note(f"AT+CNMA refused ({exc}); messages are not acknowledged")
+
+    async def _take_pdu(self, pdu: str, index: int | None) -> None:
+        """A PDU read at ``index`` (None: handed over directly): committed, then deleted."""
         try:
             found = decode(pdu)
         except PduError as exc:
             log.warning(
                 "modem %s: an unreadable PDU at index %s is deleted: %s", self.name, index, exc
             )
-            if index is not None:
-                await self._delete([index])
+            found = None
+        if isinstance(found, Deliver):
+            await self._take_deliver(Piece(index, pdu.upper(), found))
             return
         if isinstance(found, StatusReport):
             await self._report(found)
-            if index is not None:
-                await self._delete([index])
-            return
-        if not isinstance(found, Deliver):
-            if index is not None:
-                await self._delete([index])
-            return
-        key = found.part_key
-        if key is None or found.concat is None:
-            await self._commit([found], [index] if index is not None else [])
-        else:
-            group = self._groups.setdefault(key, _Parts(self.clock.monotonic()))
-            group.pieces[found.concat.number] = (index if index is not None else -1, found)
-            if len(group.pieces) == found.concat.total:
-                del self._groups[key]
-                ordered = [group.pieces[n] for n in sorted(group.pieces)]
-                await self._commit([p for _, p in ordered], [i for i, _ in ordered if i >= 0])
-        if acknowledge:
-            with contextlib.suppress(AtError):
-                await self._at("AT+CNMA")
+        if index is not None:
+            await self._delete([index])
 
-    async def _expire_parts(self) -> None:
-        now = self.clock.monotonic()
-        for key, group in list(self._groups.items()):
-            if now - group.started >= self.settings.reassembly_timeout:
-                del self._groups[key]
-                ordered = [group.pieces[n] for n in sorted(group.pieces)]
-                await self._commit([p for _, p in ordered], [i for i, _ in ordered if i >= 0])
+    async def _take_deliver(self, piece: Piece) -> None:
+        key = piece.deliver.part_key
+        if key is None or piece.deliver.concat is None:
+            await self._commit(Group(("", 0, 1), 0.0, {1: piece}))
+            return
+        if piece.index is None:
+            if self._parts.again(piece):
+                return  # its message is committed: the acknowledgement was lost
+            if self.parts is not None:
+                await self._parts.hold(self.parts, piece)  # then it may be acknowledged
+        group = self._parts.add(piece)
+        if group is not None:
+            await self._commit(group)
 
-    async def _commit(self, parts: list[Deliver], indexes: list[int]) -> None:
+    async def _commit(self, group: Group) -> None:
+        pieces = group.ordered()
+        parts = [p.deliver for p in pieces]
         first = parts[0]
         if len(parts) == 1:
             text = first.text
@@ -412,10 +390,13 @@ class ModemTransport(TransportBase):
             received_at=self.clock.now(),
             transport=self.name,
             external_id=f"{first.sender}|{stamp}|{ref}|{digest}",
+            parts=group.name if first.concat and group.held and self.parts else None,
         )
         assert self.on_inbound is not None
         await self.on_inbound(message)  # committed (or recognised as a re-delivery) when it returns
-        await self._delete(indexes)
+        if first.concat is not None:
+            self._parts.committed(group)
+        await self._delete([p.index for p in pieces if p.index is not None])
 
     async def _delete(self, indexes: list[int]) -> None:
         for index in indexes:
@@ -437,7 +418,7 @@ class ModemTransport(TransportBase):
 
     # --- outbound --------------------------------------------------------------------------------
 
-    async def send(self, message: Outgoing, reference: int) -> str | None:
+    async def send(self, message: Outgoing, reference: int) -> ProviderId | None:
         if not self._ready.is_set():
             raise TransportError(
                 f"modem {self.name} is not ready: {self.status.last_error or 'starting'}",
@@ -459,20 +440,37 @@ class ModemTransport(TransportBase):
                     f"AT+CMGS={pdu.length}", pdu=pdu.hex, timeout=self.settings.send_timeout
                 )
             except AtError as exc:
-                self._count("timeout" if exc.kind == "timeout" else "send_failed")
+                if exc.kind != "timeout":
+                    self._count("send_failed")
                 permanent = exc.kind == "cms" and exc.code in PERMANENT_CMS
                 raise TransportError(f"modem {self.name}: {exc}", transient=not permanent) from exc
             line = next((x for x in reply.lines if x.startswith("+CMGS:")), "")
             mr = line.split(":", 1)[1].strip() if line else ""
             if mr.isdigit():
                 references.append(int(mr))
-        # A long message is matched by its last part's reference.
-        return _external(message.recipient, references[-1]) if references else None
+        ids = tuple(_external(message.recipient, mr) for mr in references)
+        if len(ids) > 1:  # a report per part: delivered once every part is
+            return SentParts(ids)
+        return ids[0] if ids else None
 
 
 def _external(recipient: str, reference: int) -> str:
     """The provider id of a sent message: its recipient and TP-MR (what a status report says)."""
     return f"{recipient}#{reference}"
+
+
+def _storage_full(line: str) -> bool:
+    """``+CMS ERROR: 322`` said by itself, Huawei's ``^SMMEMFULL``, ``+CIEV: "MESSAGE",1`` or
+    ``+CIEV: "SMSFULL",1`` (the indicators some modems report)."""
+    upper = line.upper()
+    if upper.startswith("+CMS ERROR:"):
+        return upper.split(":", 1)[1].strip() == str(MEMORY_FULL)
+    if upper.startswith("^SMMEMFULL"):
+        return True
+    if upper.startswith("+CIEV:"):
+        fields = [f.strip().strip('"') for f in upper.split(":", 1)[1].split(",")]
+        return len(fields) >= 2 and fields[0] in ("MESSAGE", "SMSFULL") and fields[1] == "1"
+    return False
 
 
 def _index(line: str) -> int | None:
@@ -483,17 +481,6 @@ def _index(line: str) -> int | None:
         if value.isdigit():
             return int(value)
     return None
-
-
-def _registration(value: str) -> str:
-    return {
-        "0": "not registered",
-        "1": "home",
-        "2": "searching",
-        "3": "denied",
-        "4": "unknown",
-        "5": "roaming",
-    }.get(value.strip(), "unknown")
 
 
 def _log_failure(task: asyncio.Future[object]) -> None:
