@@ -9,6 +9,7 @@ never a header.
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import re
@@ -89,14 +90,13 @@ class ProviderClient:
 
     async def open(self) -> None:
         s = self.settings
-        auth = None
         headers = dict(s.headers)
         if s.auth is not None and s.auth.bearer:
             headers["Authorization"] = f"Bearer {s.auth.bearer}"
         elif s.auth is not None and s.auth.username is not None:
-            auth = aiohttp.BasicAuth(s.auth.username, s.auth.password)
+            pair = f"{s.auth.username}:{s.auth.password}".encode()
+            headers["Authorization"] = "Basic " + base64.b64encode(pair).decode()
         self._session = aiohttp.ClientSession(
-            auth=auth,
             headers=headers,
             timeout=aiohttp.ClientTimeout(total=s.timeout),
             connector=aiohttp.TCPConnector(limit=s.max_in_flight),
