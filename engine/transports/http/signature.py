@@ -8,9 +8,16 @@ import base64
 import hashlib
 import hmac
 from collections.abc import Sequence
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import SplitResult, parse_qsl, urlsplit
 
-__all__ = ["GENERIC_HEADER", "TWILIO_HEADER", "hmac_signature", "twilio_signature", "verify"]
+__all__ = [
+    "GENERIC_HEADER",
+    "TWILIO_HEADER",
+    "hmac_signature",
+    "twilio_signature",
+    "url_variants",
+    "verify",
+]
 
 TWILIO_HEADER = "X-Twilio-Signature"
 GENERIC_HEADER = "X-Twoway-Signature"
@@ -34,6 +41,29 @@ def twilio_signature(token: str, url: str, params: Sequence[tuple[str, str]]) ->
 def hmac_signature(secret: str, body: bytes) -> str:
     """``sha256=`` and the hex HMAC-SHA256 of the raw body with the shared secret."""
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+_PORTS = {"http": 80, "https": 443}
+
+
+def url_variants(url: str) -> list[str]:
+    """The URLs Twilio may have signed for ``url``: as written, without its port, and with the
+    scheme's own port added (Twilio's validators accept each; a proxy may add or drop it)."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return [url]
+    host = parts.netloc.rpartition(":")[0] if port is not None else parts.netloc
+    variants = [url, _with_netloc(parts, host)]
+    default = _PORTS.get(parts.scheme)
+    if port is None and default is not None:
+        variants.append(_with_netloc(parts, f"{host}:{default}"))
+    return list(dict.fromkeys(variants))
+
+
+def _with_netloc(parts: SplitResult, netloc: str) -> str:
+    return parts._replace(netloc=netloc).geturl()
 
 
 def _same(given: str, expected: str) -> bool:
@@ -64,5 +94,8 @@ def verify(
         query = dict(parse_qsl(urlsplit(url).query))
         if query.get("bodySHA256") != hashlib.sha256(body).hexdigest():
             return False
-        return _same(given, twilio_signature(secret, url, ()))
-    return _same(given, twilio_signature(secret, url, form))
+    params = form or ()
+    found = False
+    for variant in url_variants(url):  # each compared: the time does not tell which matched
+        found |= _same(given, twilio_signature(secret, variant, params))
+    return found
