@@ -60,6 +60,15 @@ HOURS = "We are open Monday to Friday, 9:00-18:00, and Saturday 10:00-16:00."
 WAIT = 60.0
 
 
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_of(pid: int) -> float:
+    """CPU seconds (user + system) a process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICK
+
+
 @dataclass
 class Figures:
     label: str
@@ -67,6 +76,10 @@ class Figures:
     replies: int
     seconds: float
     latencies: list[float]
+    engine_cpu: float = 0.0
+    """CPU seconds of the engine process per second of the run."""
+    bench_cpu: float = 0.0
+    """The same for this process (the posting client and the fake provider)."""
 
     @property
     def rate(self) -> float:
@@ -195,7 +208,8 @@ def line(figures: Figures) -> str:
     return (
         f"{figures.rate:8,.0f} replies/s   p50 {figures.percentile(0.5):6.1f} ms   "
         f"p99 {figures.percentile(0.99):6.1f} ms   max {max(figures.latencies) * 1000:6.1f} ms   "
-        f"({figures.replies:,} replies in {figures.seconds:.1f} s)"
+        f"({figures.replies:,} replies in {figures.seconds:.1f} s; CPU: engine "
+        f"{figures.engine_cpu:.0%}, bench {figures.bench_cpu:.0%})"
     )
 
 
@@ -204,10 +218,16 @@ async def series(args: argparse.Namespace, callbacks: bool) -> list[Figures]:
     for kind in ("paced", "flat"):
         with tempfile.TemporaryDirectory(prefix="twoway-bench-http-") as tmp:
             async with Run(Path(tmp), callbacks) as run:
+                assert run.engine is not None and run.engine.proc is not None
+                pid = run.engine.proc.pid
+                engine0, bench0, wall0 = cpu_of(pid), time.process_time(), time.monotonic()
                 if kind == "paced":
                     figures = await paced(run, args.rate, args.seconds)
                 else:
                     figures = await flat_out(run, args.in_flight, args.seconds, args.warm_up)
+                wall = time.monotonic() - wall0
+                figures.engine_cpu = (cpu_of(pid) - engine0) / wall
+                figures.bench_cpu = (time.process_time() - bench0) / wall
                 if run.callbacks:  # every reply's status posted back: wait for the last marks
                     await run.provider.wait_for(
                         lambda r=run: _delivered(Path(tmp)) >= r.acked, WAIT
@@ -219,12 +239,18 @@ async def series(args: argparse.Namespace, callbacks: bool) -> list[Figures]:
 
 def _delivered(workdir: Path) -> int:
     with sqlite3.connect(f"file:{workdir / 'twoway.db'}?mode=ro", uri=True) as conn:
-        return int(conn.execute("SELECT count(*) FROM outbox WHERE status = 'delivered'").fetchone()[0])
+        return int(
+            conn.execute("SELECT count(*) FROM outbox WHERE status = 'delivered'").fetchone()[0]
+        )
 
 
 async def main(args: argparse.Namespace) -> None:
-    print(f"twoway http connector benchmark: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}")
-    print(f"offered {args.rate:g}/s for {args.seconds:g} s; flat out with {args.in_flight} in flight")
+    print(
+        f"twoway http connector benchmark: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}"
+    )
+    print(
+        f"offered {args.rate:g}/s for {args.seconds:g} s; flat out with {args.in_flight} in flight"
+    )
     for callbacks in (False, True):
         print(f"== status callbacks {'on' if callbacks else 'off'}")
         for figures in await series(args, callbacks):
