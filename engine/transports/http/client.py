@@ -15,7 +15,7 @@ import logging
 import re
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import aiohttp
 
@@ -115,10 +115,15 @@ class ProviderClient:
         values = {"to": message.recipient, "from": message.sender, "text": message.text,
                   "reference": str(reference)}  # fmt: skip
         body = render(s.template, values)
-        sent: dict[str, Any] = {"json": body} if s.body == "json" else {"data": body}
-        headers = {"Idempotency-Key": str(reference)}
+        if s.body == "json":
+            data = json.dumps(body, ensure_ascii=False).encode()
+            kind = "application/json"
+        else:
+            data = urlencode({k: str(v) for k, v in body.items()}).encode()
+            kind = "application/x-www-form-urlencoded"
+        headers = {"Idempotency-Key": str(reference), "Content-Type": kind}
         try:
-            async with self._session.request(s.method, s.url, headers=headers, **sent) as answer:
+            async with self._session.request(s.method, s.url, headers=headers, data=data) as answer:
                 status = answer.status
                 text = await answer.text(errors="replace")
         except (aiohttp.ClientError, TimeoutError, OSError) as exc:
