@@ -1,11 +1,14 @@
 """Benchmark twoway over the http connector: MO -> reply through a real engine process and the
 fake provider of ``tests/support/fake_provider.py``.
 
+(Not ``bench/http.py``: a script's folder comes first on ``sys.path``, and a file named
+``http.py`` there would hide the standard library's ``http`` package from every bench script.)
+
 Run from the repository root::
 
-    python bench/http.py                 # 500/s paced and flat out, 10 s each, callbacks off/on
-    python bench/http.py --quick         # smoke run (a few s); tests/test_bench_smoke.py runs it
-    python bench/http.py --rate 800 --seconds 20 --in-flight 64
+    python bench/http_connector.py           # 500/s paced, flat out: 10 s each, callbacks off/on
+    python bench/http_connector.py --quick   # smoke run (a few s): tests/test_bench_smoke.py
+    python bench/http_connector.py --rate 800 --seconds 20 --in-flight 64
 
 For each run, a fresh ``twoway run`` process (the default ``rules/``, a SQLite file store, one
 ``type: http`` connector with ``preset: twilio``) takes Twilio-signed form posts of ``HOURS`` from
@@ -28,25 +31,20 @@ match exits 1.
 
 from __future__ import annotations
 
+import argparse
+import asyncio
+import os
+import sqlite3
 import sys
+import tempfile
+import time
+from dataclasses import dataclass
 from pathlib import Path
 
-# Run as ``python bench/http.py``, this file's folder comes first on sys.path and its name
-# would hide the standard library's ``http`` package (which aiohttp imports): drop the folder.
-HERE = Path(__file__).resolve().parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
-ROOT = HERE.parent
+import aiohttp
+
+ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-
-import argparse  # noqa: E402
-import asyncio  # noqa: E402
-import os  # noqa: E402
-import sqlite3  # noqa: E402
-import tempfile  # noqa: E402
-import time  # noqa: E402
-from dataclasses import dataclass  # noqa: E402
-
-import aiohttp  # noqa: E402
 
 from tests.support.engine_process import Engine, http_address  # noqa: E402
 from tests.support.fake_provider import (  # noqa: E402
