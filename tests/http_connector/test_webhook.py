@@ -119,6 +119,12 @@ async def test_generic_signature_is_required_when_a_secret_is_set(rig: Rig) -> N
     assert rig.rows("SELECT count(*) FROM inbound") == [(0,)]
 
 
+async def test_a_post_with_a_status_and_a_text_is_an_mo(rig: Rig) -> None:
+    assert (await rig.post("gen", {**MO, "status": "received"}))[0] == 200
+    assert rig.rows("SELECT external_id, text FROM inbound") == [("m-1", "HOURS")]
+    assert rig.rows("SELECT count(*) FROM receipts") == [(0,)]
+
+
 async def test_a_re_post_is_taken_once_and_an_id_reused_for_another_text_is_409(rig: Rig) -> None:
     for _ in range(3):
         assert (await rig.post("gen", MO))[0] == 200

@@ -69,7 +69,10 @@ twilio_mos = st.fixed_dictionaries(
         "To": phones,
         "Body": st.text(st.characters(blacklist_categories=("Cs",)), max_size=40),
     },
-    optional={"NumSegments": st.sampled_from(["1", "2"]), "MessageStatus": st.just("")},
+    optional={
+        "NumSegments": st.sampled_from(["1", "2"]),
+        "MessageStatus": st.sampled_from(["", "received"]),
+    },
 )
 generic_mos = st.fixed_dictionaries(
     {"id": sids | st.integers(0, 50), "from": phones, "to": phones, "text": st.text(max_size=40)},
@@ -124,8 +127,10 @@ def expected_mo(connector: str, data: dict[str, Any] | None) -> str | None:
     """The provider id an MO acknowledged with a 200 must be stored under, or None (a report)."""
     if data is None:
         return None
-    id_key, status_key = ("MessageSid", "MessageStatus") if connector == "tw" else ("id", "status")
-    if data.get(status_key) not in (None, ""):
+    tw = connector == "tw"
+    id_key, status_key, text_key = ("MessageSid", "MessageStatus", "Body") if tw else (
+        "id", "status", "text")  # fmt: skip
+    if data.get(status_key) not in (None, "") and data.get(text_key) is None:
         return None
     value = data.get(id_key)
     return str(value) if value is not None else "?missing"

@@ -173,7 +173,8 @@ class FakeProvider:
         self, url: str, sid: str, sender: str, to: str, text: str, **kw: Any
     ) -> tuple[int, str]:
         params = {"MessageSid": sid, "SmsSid": sid, "AccountSid": self.account, "From": sender,
-                  "To": to, "Body": text, "NumSegments": "1", "NumMedia": "0"}  # fmt: skip
+                  "To": to, "Body": text, "NumSegments": "1", "NumMedia": "0",
+                  "SmsStatus": "received"}  # fmt: skip
         return await self.post_form(url, params, **kw)
 
     async def post_status(self, url: str, sid: str, status: str) -> int:

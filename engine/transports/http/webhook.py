@@ -179,7 +179,7 @@ class Webhook:
         try:
             post = await read_post(request)
             self._check_signature(request, post)
-            if _lookup(post.data, self.settings.fields.status) not in (None, ""):
+            if self.is_report(post.data):
                 await self._report(post.data)
             else:
                 await self._mo(post.data)
@@ -187,6 +187,12 @@ class Webhook:
             return error.response()
         content_type, body = self.settings.answer
         return web.Response(text=body, content_type=content_type)
+
+    def is_report(self, data: dict[str, Any]) -> bool:
+        """A delivery report has a status and no text (Twilio's MO webhooks may carry a status,
+        ``received``, beside their ``Body``); anything else is an MO."""
+        names = self.settings.fields
+        return _lookup(data, names.status) not in (None, "") and _lookup(data, names.text) is None
 
     def signed_url(self, request: web.Request) -> str:
         """The URL the provider signed: ``public_url`` (with the request's query), else the
