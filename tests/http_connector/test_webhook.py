@@ -223,5 +223,19 @@ async def test_the_client_tells_temporary_from_permanent_errors(tmp_path: Path) 
         with pytest.raises(TransportError) as caught:
             await dead.send(message, 2)
         assert caught.value.transient and "could not be reached" in str(caught.value)
+        assert dead.problem == str(caught.value)
     finally:
         await dead.close()
+
+
+async def test_health_says_the_connector_is_down_while_its_api_does_not_answer(rig: Rig) -> None:
+    transport = rig.service.transports["gen"]
+    assert transport.state == "up"
+    await rig.provider.aclose()  # the provider's API is gone
+    assert (await rig.post("gen", MO))[0] == 200  # MOs are still taken
+    await rig.provider.wait_for(lambda: transport.state == "down", timeout=10)
+    async with rig.session.get(f"{rig.endpoint.url}/health") as answer:
+        health = await answer.json()
+    assert answer.status == 503
+    assert health["connectors"]["gen"]["state"] == "down"
+    assert "could not be reached" in health["connectors"]["gen"]["error"]

@@ -87,6 +87,8 @@ class ProviderClient:
         self.host = urlsplit(settings.url).netloc.rpartition("@")[2]
         self._session: aiohttp.ClientSession | None = None
         self._repeated = Repeated(log)
+        self.problem: str | None = None
+        """Why the last request got no answer at all (refused, timed out), until one does."""
 
     async def open(self) -> None:
         s = self.settings
@@ -128,10 +130,9 @@ class ProviderClient:
                 text = await answer.text(errors="replace")
         except (aiohttp.ClientError, TimeoutError, OSError) as exc:
             reason = type(exc).__name__ if isinstance(exc, TimeoutError) else str(exc)
-            raise TransportError(
-                f"{self.host} could not be reached: {reason or type(exc).__name__}",
-                transient=True,
-            ) from None
+            self.problem = f"{self.host} could not be reached: {reason or type(exc).__name__}"
+            raise TransportError(self.problem, transient=True) from None
+        self.problem = None
         if codes_match(status, s.success):
             return self._read_id(text)
         words = _provider_words(text)

@@ -38,6 +38,17 @@ class HttpTransport(TransportBase):
         self.webhook = Webhook(self.name, settings.inbound, self.clock, self._commit, self._record)
         self._receipts: Batcher[Receipt] = Batcher(self._write_receipts)
 
+    @property
+    def state(self) -> str:
+        """``down`` while the provider's API does not answer at all (refused, timed out)."""
+        if self.on_inbound is None or self.client.problem is not None:
+            return "down"
+        return "up"
+
+    @property
+    def link_error(self) -> str | None:
+        return self.client.problem
+
     async def start(
         self,
         on_inbound: InboundHandler,
