@@ -13,6 +13,7 @@ from typing import Any
 
 import aiohttp
 import pytest
+import yarl
 
 from engine.core.messages import Outgoing
 from engine.errors import StoreUnavailable, TransportError
@@ -123,6 +124,40 @@ async def test_a_post_with_a_status_and_a_text_is_an_mo(rig: Rig) -> None:
     assert (await rig.post("gen", {**MO, "status": "received"}))[0] == 200
     assert rig.rows("SELECT external_id, text FROM inbound") == [("m-1", "HOURS")]
     assert rig.rows("SELECT count(*) FROM receipts") == [(0,)]
+
+
+async def test_a_twilio_post_is_checked_against_the_url_with_its_raw_query(tmp_path: Path) -> None:
+    from tests.support.fake_provider import AUTH_TOKEN, twilio_signature
+
+    port = free_port()
+    for public in (None, "https://sms.example.com:8443/hooks/tw"):
+        options = {"preset": "twilio", "account_sid": "AC1", "auth_token": AUTH_TOKEN}
+        if public:
+            options["public_url"] = public
+        transport = HttpTransport("tw", http_settings(options))
+        service = Service(
+            compile_rules(REPO / "rules").raise_for_errors(),
+            SqliteStore(str(tmp_path / f"q{bool(public)}.db")),
+            {"tw": transport},
+        )
+        endpoint = HttpEndpoint(service)
+        await service.start()
+        await endpoint.start(HOST, port)
+        try:
+            query = "?name=a%20b&x=%2B1"
+            seen = f"http://{HOST}:{port}/hooks/tw{query}"
+            signed_url = (public + query) if public else seen
+            params = {"MessageSid": "SMq", "From": "+33600000001", "To": "36111", "Body": "hi"}
+            good = twilio_signature(AUTH_TOKEN, signed_url, params)
+            async with aiohttp.ClientSession() as session:
+                for signature, expected in ((good, 200), ("bad", 403)):
+                    headers = {"X-Twilio-Signature": signature}
+                    url = yarl.URL(seen, encoded=True)
+                    async with session.post(url, data=params, headers=headers) as answer:
+                        assert answer.status == expected, (public, await answer.text())
+        finally:
+            await endpoint.stop()
+            await service.stop(drain_timeout=0.5)
 
 
 async def test_a_re_post_is_taken_once_and_an_id_reused_for_another_text_is_409(rig: Rig) -> None:

@@ -199,8 +199,8 @@ class Webhook:
         URL as this server saw it."""
         public = self.settings.public_url
         if public is None:
-            return str(request.url)
-        query = request.query_string
+            return f"{request.scheme}://{request.host}{request.raw_path}"
+        query = request.raw_path.partition("?")[2]  # as sent, percent-escapes and all
         return f"{public}?{query}" if query else public
 
     def _check_signature(self, request: web.Request, post: Post) -> None:
