@@ -207,6 +207,21 @@ async def test_the_store_down_is_503_and_nothing_acknowledged(
     assert rig.rows("SELECT count(*) FROM inbound") == [(1,)]
 
 
+async def test_a_failure_nobody_foresaw_is_a_500_without_traceback(
+    rig: Rig, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def broken(message: Any) -> Any:
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setattr(rig.service.transports["gen"].webhook, "commit", broken)
+    for _ in range(2):
+        status, problem = await rig.post("gen", MO)
+        assert status == 500 and "Traceback" not in json.dumps(problem)
+        assert problem["detail"] == "the post could not be handled; see the engine's log"
+    logged = [r for r in caplog.records if r.exc_info]
+    assert len(logged) == 1  # once a minute at most
+
+
 async def test_a_stopping_engine_answers_503(rig: Rig) -> None:
     await rig.service.stop(drain_timeout=1.0)
     status, problem = await rig.post("gen", MO)

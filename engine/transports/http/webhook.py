@@ -6,7 +6,8 @@ Every refusal is an RFC 9457 problem document naming what is wrong: 400 a body o
 cannot be taken, 403 a bad signature (nothing is stored), 409 a provider id already used for
 another message, 413 a body over 64 KiB, 415 a content type that is neither form nor JSON, 503
 the store cannot write or the engine is stopping (the provider retries). A bad body is never a
-5xx; the signature's secret never appears in a log or an answer.
+5xx: only a failure nobody foresaw (a bug) is a 500, whose traceback is logged (once a minute
+at most), never answered. The signature's secret never appears in a log or an answer.
 """
 
 from __future__ import annotations
@@ -185,6 +186,11 @@ class Webhook:
                 await self._mo(post.data)
         except HookError as error:
             return error.response()
+        except Exception as exc:  # a bug, not the post: its traceback once a minute at most
+            if self._repeated.error("bug", "http %s: a webhook post failed: %r", self.name, exc):
+                log.error("http %s: where the webhook post failed", self.name, exc_info=True)
+            detail = "the post could not be handled; see the engine's log"
+            return HookError(500, detail).response()
         content_type, body = self.settings.answer
         return web.Response(text=body, content_type=content_type)
 
