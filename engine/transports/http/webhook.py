@@ -28,6 +28,7 @@ from engine.errors import InvalidMessage, StoreError
 from engine.logs import Repeated
 from engine.transports.http import settings as hs
 from engine.transports.http.signature import GENERIC_HEADER, TWILIO_HEADER, verify
+from engine.types import Receipt
 
 __all__ = ["MAX_BODY", "MAX_ID", "HookError", "Post", "Webhook", "read_post"]
 
@@ -158,7 +159,7 @@ def _kind(value: Any) -> str:
 
 
 Commit = Callable[[Inbound], Awaitable[object]]
-Record = Callable[[tuple[str, str, str | None]], Awaitable[None]]
+Record = Callable[[Receipt], Awaitable[None]]
 
 
 class Webhook:
