@@ -61,7 +61,7 @@ def test_what_a_twilio_or_generic_connector_lacks(tmp_path: Path) -> None:
         tmp_path,
         """\
 connectors:
-  twilio: {type: http, preset: twilio, status_callback: true}
+  twilio: {type: http, preset: twilio, status_callback: true, base_url: api.twilio.com}
   generic: {type: http, secret: s, fields: {id: msg_id}}
   urls: {type: http, public_url: "sms.example.com", outbound: {url: "ftp://x", success: [99]}}
   typo: {type: http, preset: twillio, outbund: {}}
@@ -69,6 +69,7 @@ connectors:
     )
     assert "preset twilio needs 'account_sid' and 'auth_token'" in text
     assert "status_callback needs public_url" in text
+    assert "base_url must be an http:// or https:// URL, not 'api.twilio.com'" in text
     assert "twoway.yaml:3:3: error[E203]: an http connector needs outbound.url" in text
     assert "public_url must be an http:// or https:// URL, not 'sms.example.com'" in text
     assert "outbound.url must be an http:// or https:// URL, not 'ftp://x'" in text

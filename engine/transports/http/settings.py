@@ -205,12 +205,14 @@ def option_problems(options: Mapping[str, Any]) -> list[tuple[tuple[str, ...], s
                 "add outbound: {url: https://api.example.com/v1/messages}",
             )
         )
-    for key, value in (("public_url", options.get("public_url")), ("outbound.url", url)):
+    urls = (
+        (("public_url",), options.get("public_url"), "sms.example.com/hooks/NAME"),
+        (("outbound", "url"), url, "api.example.com/v1/messages"),
+        (("base_url",), options.get("base_url"), "api.twilio.com"),
+    )
+    for where, value, example in urls:
         if isinstance(value, str) and value and not _is_http_url(value):
-            hooks = key == "public_url"
-            example = "sms.example.com/hooks/NAME" if hooks else "api.example.com/v1/messages"
-            where = ("public_url",) if hooks else ("outbound", "url")
-            message = f"{key} must be an http:// or https:// URL, not '{value}'"
+            message = f"{'.'.join(where)} must be an http:// or https:// URL, not '{value}'"
             problems.append((where, message, f"write it like https://{example}"))
     return problems
 
