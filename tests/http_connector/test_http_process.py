@@ -109,6 +109,12 @@ async def test_a_bad_signature_is_refused_and_nothing_is_stored(setup: Setup) ->
     ):
         assert r.status == 403
     assert other.messages == []
+    async with aiohttp.ClientSession() as session:
+        metrics_url = setup.hook.replace("/hooks/tw", "/metrics")
+        async with session.get(metrics_url) as answer:
+            page = await answer.text()
+    refused = [line for line in page.splitlines() if 'kind="webhook_signature"' in line]
+    assert len(refused) == 1 and refused[0].endswith(" 3.0"), refused
     assert setup.rows("SELECT count(*) FROM inbound") == [(0,)]
     assert setup.rows("SELECT count(*) FROM receipts") == [(0,)]
     assert setup.rows("SELECT count(*) FROM outbox") == [(0,)]

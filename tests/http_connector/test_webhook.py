@@ -114,6 +114,8 @@ async def test_generic_json_mo_reply_and_report(rig: Rig) -> None:
 
 async def test_generic_signature_is_required_when_a_secret_is_set(rig: Rig) -> None:
     assert (await rig.post("gen", MO, secret=None))[0] == 403
+    (link,) = rig.service.transports["gen"].link_stats()
+    assert link.errors == {"webhook_signature": 1}
     status, problem = await rig.post("gen", MO, secret="guess")
     assert status == 403 and SECRET not in json.dumps(problem)
     assert problem["detail"] == "the X-Twoway-Signature header does not sign this request"
@@ -264,6 +266,7 @@ async def test_the_client_tells_temporary_from_permanent_errors(tmp_path: Path) 
             assert caught.value.transient is transient and words in str(caught.value)
         assert await client.send(message, 1) == await client.send(message, 1)  # one key, one id
         assert len(provider.messages) == 1 and provider.keys[-1] == "1"
+        assert client.errors == {"temporary": 2, "permanent": 1} and client.in_flight == 0
     finally:
         await client.close()
         await provider.aclose()

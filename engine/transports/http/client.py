@@ -13,6 +13,7 @@ import base64
 import json
 import logging
 import re
+from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -89,6 +90,9 @@ class ProviderClient:
         self._repeated = Repeated(log)
         self.problem: str | None = None
         """Why the last request got no answer at all (refused, timed out), until one does."""
+        self.in_flight = 0
+        self.errors: Counter[str] = Counter()
+        """``unreachable``, ``temporary`` and ``permanent`` failures since the start."""
 
     async def open(self) -> None:
         s = self.settings
@@ -124,6 +128,7 @@ class ProviderClient:
             data = urlencode({k: str(v) for k, v in body.items()}).encode()
             kind = "application/x-www-form-urlencoded"
         headers = {"Idempotency-Key": str(reference), "Content-Type": kind}
+        self.in_flight += 1
         try:
             async with self._session.request(s.method, s.url, headers=headers, data=data) as answer:
                 status = answer.status
@@ -131,12 +136,16 @@ class ProviderClient:
         except (aiohttp.ClientError, TimeoutError, OSError) as exc:
             reason = type(exc).__name__ if isinstance(exc, TimeoutError) else str(exc)
             self.problem = f"{self.host} could not be reached: {reason or type(exc).__name__}"
+            self.errors["unreachable"] += 1
             raise TransportError(self.problem, transient=True) from None
+        finally:
+            self.in_flight -= 1
         self.problem = None
         if codes_match(status, s.success):
             return self._read_id(text)
         words = _provider_words(text)
         transient = codes_match(status, s.temporary)
+        self.errors["temporary" if transient else "permanent"] += 1
         raise TransportError(f"{self.host} answered {status}: {words}", transient=transient)
 
     def _read_id(self, text: str) -> str | None:

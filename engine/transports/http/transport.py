@@ -22,7 +22,7 @@ from engine.transports.batching import Batcher
 from engine.transports.http.client import ProviderClient
 from engine.transports.http.settings import HttpSettings
 from engine.transports.http.webhook import Webhook
-from engine.types import InboundHandler, PartStore, Receipt, ReceiptHandler
+from engine.types import InboundHandler, LinkStats, PartStore, Receipt, ReceiptHandler
 
 __all__ = ["HttpTransport"]
 
@@ -77,6 +77,13 @@ class HttpTransport(TransportBase):
     async def _write_receipts(self, receipts: Sequence[Receipt]) -> None:
         if self.on_receipt is not None:
             await self.on_receipt(receipts)
+
+    def link_stats(self) -> list[LinkStats]:
+        """One link, the provider: requests in flight, the API's failures and the webhook's
+        refusals by kind (``twoway_link_errors_total``)."""
+        errors = {**self.client.errors, **self.webhook.refused}
+        up = self.state == "up"
+        return [LinkStats(self.name, up, self.client.in_flight, connects=1, errors=errors)]
 
     async def send(self, message: Outgoing, reference: int) -> str | None:
         return await self.client.send(message, reference)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -158,6 +159,9 @@ def _kind(value: Any) -> str:
     )
 
 
+_KINDS = {403: "webhook_signature", 500: "webhook_failed", 503: "webhook_unavailable"}
+"""The kind of a refused post by its status (``/metrics``); any other is ``webhook_invalid``."""
+
 Commit = Callable[[Inbound], Awaitable[object]]
 Record = Callable[[Receipt], Awaitable[None]]
 
@@ -176,8 +180,16 @@ class Webhook:
         self.record = record
         """Records one delivery report (batched with the others); returns once durable."""
         self._repeated = Repeated(log)
+        self.refused: Counter[str] = Counter()
+        """Posts refused since the start, by kind (``webhook_signature``, …)."""
 
     async def handle(self, request: web.Request) -> web.Response:
+        response = await self._handle(request)
+        if response.status >= 300:
+            self.refused[_KINDS.get(response.status, "webhook_invalid")] += 1
+        return response
+
+    async def _handle(self, request: web.Request) -> web.Response:
         try:
             post = await read_post(request)
             self._check_signature(request, post)
