@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
@@ -133,6 +133,7 @@ def http_settings(options: Mapping[str, Any]) -> HttpSettings:
         str(names["status"]),
         str(names["error"]),
     )
+    signature: Literal["twilio", "hmac", "none"]
     if preset == "twilio":
         signature, secret = "twilio", str(merged.get("auth_token") or "") or None
     else:
@@ -142,7 +143,7 @@ def http_settings(options: Mapping[str, Any]) -> HttpSettings:
     inbound = Inbound(
         fields_,
         dict(merged["statuses"]),
-        signature,  # type: ignore[arg-type]
+        signature,
         secret,
         str(merged["public_url"]) if merged.get("public_url") else None,
         (str(answer[0]), str(answer[1])),
@@ -164,12 +165,8 @@ def http_settings(options: Mapping[str, Any]) -> HttpSettings:
     if preset == "twilio" and merged.get("status_callback") and inbound.public_url:
         template = dict(outbound.template)
         template.setdefault("StatusCallback", inbound.public_url)
-        outbound = Outbound(**{**_as_dict(outbound), "template": template})
+        outbound = replace(outbound, template=template)
     return HttpSettings(preset, inbound, outbound)
-
-
-def _as_dict(outbound: Outbound) -> dict[str, Any]:
-    return {name: getattr(outbound, name) for name in Outbound.__dataclass_fields__}
 
 
 def option_problems(options: Mapping[str, Any]) -> list[tuple[tuple[str, ...], str, str]]:
