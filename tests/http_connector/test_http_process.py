@@ -5,6 +5,9 @@ nothing, and a provider's errors are retried or fail the row as they should."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
 import sqlite3
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -50,6 +53,11 @@ async def setup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterato
     log = engine.log()
     assert_clean(log)
     assert AUTH_TOKEN not in log
+
+
+def hmac_signature(secret: str, body: bytes) -> str:
+    """The generic preset's X-Twoway-Signature, as docs/operations.md describes it."""
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
 async def wait_rows(setup: Setup, sql: str, expected: Any, timeout: float = 20.0) -> None:
@@ -157,3 +165,46 @@ async def test_provider_errors_temporary_are_retried_permanent_fail_the_row(setu
     ((_, error),) = setup.rows(sql)
     assert "400" in error and "The 'To' number is not valid" in error and AUTH_TOKEN not in error
     assert len(provider.messages) == 1
+
+
+async def test_a_generic_connector_json_in_and_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The generic preset in a real process: a JSON MO signed with X-Twoway-Signature, the reply
+    POSTed as JSON with its reference and Idempotency-Key, a JSON report marks it delivered."""
+    monkeypatch.setenv("TWILIO_AUTH_TOKEN", AUTH_TOKEN)
+    monkeypatch.setenv("PARTNER_SECRET", "partner-5ecret")
+    provider = FakeProvider()
+    await provider.start()
+    partner = {"type": "http", "preset": "generic", "secret": "env:PARTNER_SECRET",
+               "outbound": {"url": provider.url + "/v1/messages"}}  # fmt: skip
+    config, hook = write_http_config(tmp_path, REPO / "rules", provider, more={"gen": partner})
+    hook = hook.replace("/hooks/tw", "/hooks/gen")
+    engine = Engine(tmp_path, config)
+    setup = Setup(engine, provider, hook, tmp_path / "twoway.db")
+    mo = {"id": "g-1", "from": CONTACT, "to": "36112", "text": "hours"}
+    body = json.dumps(mo).encode()
+    headers = {"Content-Type": "application/json",
+               "X-Twoway-Signature": hmac_signature("partner-5ecret", body)}  # fmt: skip
+    try:
+        await engine.start(http_address(config)[1])
+        async with aiohttp.ClientSession() as session:
+            async with session.post(hook, data=body, headers=headers) as answer:
+                assert answer.status == 200 and await answer.json() == {"status": "ok"}
+            await provider.wait_for(lambda: len(provider.messages) == 1)
+            (taken,) = provider.messages
+            assert (taken.to, taken.sender, taken.text) == (CONTACT, "36112", HOURS)
+            (row_id,) = setup.rows("SELECT id FROM outbox")[0]
+            assert taken.key == taken.reference == str(row_id)
+            await wait_rows(setup, "SELECT external_id FROM outbox", [(taken.sid,)])
+            report = json.dumps({"id": taken.sid, "status": "delivered"}).encode()
+            headers["X-Twoway-Signature"] = hmac_signature("partner-5ecret", report)
+            async with session.post(hook, data=report, headers=headers) as answer:
+                assert answer.status == 200
+        assert setup.rows("SELECT status FROM outbox") == [("delivered",)]
+    finally:
+        await engine.cleanup()
+        await provider.aclose()
+    log = engine.log()
+    assert_clean(log)
+    assert "partner-5ecret" not in log

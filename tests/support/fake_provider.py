@@ -51,6 +51,8 @@ class Taken:
     sender: str
     text: str
     at: float
+    reference: str | None = None
+    """The ``reference`` field of a generic JSON send."""
 
 
 @dataclass
@@ -146,9 +148,11 @@ class FakeProvider:
         if (refusal := self._refusal(request)) is not None:
             return refusal
         body = await request.json()
-        taken, _ = self._take(
+        taken, new = self._take(
             request.headers.get("Idempotency-Key"), body["to"], body["from"], body["text"]
         )
+        if new:
+            taken.reference = body.get("reference")
         return web.json_response({"id": taken.sid}, status=200)
 
     def _later(self, work: Any) -> None:
@@ -213,10 +217,12 @@ def write_http_config(
     http_port: int | None = None,
     status_callback: bool = True,
     extra: dict[str, Any] | None = None,
+    more: dict[str, dict[str, Any]] | None = None,
 ) -> tuple[Path, str]:
     """A twoway.yaml with one twilio-preset http connector ``name`` sending to ``provider``;
     the auth token read from ``TWILIO_AUTH_TOKEN`` (set it). Return the file and the webhook's
-    URL (also its ``public_url``)."""
+    URL (also its ``public_url``). ``more``: other connectors, each with a number of its own
+    (``36112``, ``36113``, …)."""
     port = http_port or free_port()
     hook = f"http://{HOST}:{port}/hooks/{name}"
     connector = {
@@ -229,13 +235,15 @@ def write_http_config(
         "status_callback": status_callback,
         **(extra or {}),
     }
-    config = {
+    config: dict[str, Any] = {
         "store": str(workdir / "twoway.db"),
         "rules": str(rules),
         "http": {"listen": f"{HOST}:{port}", "max_connections": 1000},
-        "connectors": {name: connector},
+        "connectors": {name: connector, **(more or {})},
         "numbers": {"36111": {"connector": name, "kind": "short_code"}},
     }
+    for number, other in enumerate(more or {}, 36112):
+        config["numbers"][str(number)] = {"connector": other, "kind": "short_code"}
     path = workdir / "twoway.yaml"
     path.write_text(json.dumps(config, indent=2), encoding="utf-8")  # JSON is YAML
     return path, hook
