@@ -162,6 +162,24 @@ async def test_a_twilio_post_is_checked_against_the_url_with_its_raw_query(tmp_p
             await service.stop(drain_timeout=0.5)
 
 
+async def test_a_chunked_body_is_read_up_to_the_limit(rig: Rig) -> None:
+    async def chunks(data: bytes) -> Any:
+        for start in range(0, len(data), 1000):
+            yield data[start : start + 1000]
+
+    body = json.dumps(MO).encode()
+    headers = {"Content-Type": "application/json",
+               "X-Twoway-Signature": hmac_signature(SECRET, body)}  # fmt: skip
+    async with rig.session.post(rig.url("gen"), data=chunks(body), headers=headers) as r:
+        assert r.status == 200
+    big = b"[" + b"1," * 40_000 + b"1]"
+    async with rig.session.post(rig.url("gen"), data=chunks(big), headers=headers) as r:
+        assert r.status == 413
+    async with rig.session.post(rig.url("gen"), data=big, headers=headers) as r:
+        assert r.status == 413
+    assert rig.rows("SELECT count(*) FROM inbound") == [(1,)]
+
+
 async def test_a_re_post_is_taken_once_and_an_id_reused_for_another_text_is_409(rig: Rig) -> None:
     for _ in range(3):
         assert (await rig.post("gen", MO))[0] == 200

@@ -78,13 +78,17 @@ class Post:
 
 async def read_post(request: web.Request) -> Post:
     """The body as a form or a JSON object, or HookError (413, 415, 400)."""
-    if (request.content_length or 0) > MAX_BODY:
+    length = request.content_length
+    if (length or 0) > MAX_BODY:
         raise HookError(413, f"the body is over {MAX_BODY} bytes")
-    raw = b""
-    async for chunk in request.content.iter_chunked(16 * 1024):
-        raw += chunk
-        if len(raw) > MAX_BODY:
-            raise HookError(413, f"the body is over {MAX_BODY} bytes")
+    if length is not None:  # the usual case: a length the server reads no further than
+        raw = await request.read()
+    else:  # chunked: read it up to the limit
+        raw = b""
+        async for chunk in request.content.iter_chunked(16 * 1024):
+            raw += chunk
+            if len(raw) > MAX_BODY:
+                raise HookError(413, f"the body is over {MAX_BODY} bytes")
     kind = request.content_type
     if kind == "application/x-www-form-urlencoded":
         try:
