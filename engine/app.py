@@ -21,6 +21,7 @@ from engine.reload import Reloader
 from engine.ruleset.compiler import compile_rules
 from engine.service import Service
 from engine.store import SqliteStore
+from engine.transports.http import HttpTransport, http_settings
 from engine.transports.jsonl import JsonLinesTransport
 from engine.transports.jsonl import Limits as JsonlLimits
 from engine.transports.loopback import LoopbackTransport
@@ -76,6 +77,9 @@ def build_transports(config: Config, clock: Clock | None = None) -> dict[str, Tr
             number = own[0] if own else name  # the check requires exactly one
             options = connector.options
             transports[name] = ModemTransport(name, modem_settings(options, number), clock=clock)
+        elif connector.type == "http":
+            hooks = http_settings(connector.options)
+            transports[name] = HttpTransport(name, hooks, clock=clock)
         else:
             transports[name] = LoopbackTransport(name)
     return transports
@@ -264,6 +268,14 @@ async def _serve(config: Config, service: Service, http: StartHttp | None) -> No
         elif isinstance(transport, SmppTransport):
             s = transport.settings
             log.info("connector %s: SMPP %s to %s:%s", name, s.bind, s.host, s.port)
+        elif isinstance(transport, HttpTransport):
+            log.info(
+                "connector %s: http (%s), webhook at /hooks/%s, sending to %s",
+                name,
+                transport.settings.preset,
+                name,
+                transport.client.host,
+            )
     await stop.wait()
     log.info("shutting down: draining work in progress")
     if reloader is not None:

@@ -28,6 +28,7 @@ from engine.errors import ConfigError, RuleError, did_you_mean, render_all
 from engine.resources import default_rules_dir
 from engine.ruleset.loader import Document, JsonPath, load_path, normalise
 from engine.ruleset.schema import validate
+from engine.transports.http.settings import option_problems as http_problems
 from engine.transports.smpp.settings import option_problems
 
 __all__ = [
@@ -47,7 +48,7 @@ __all__ = [
 
 _RATE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*/\s*(s|sec|second|m|min|minute)\s*$")
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-CONNECTOR_TYPES = ("loopback", "jsonl", "smpp", "modem")
+CONNECTOR_TYPES = ("loopback", "jsonl", "smpp", "modem", "http")
 """The connector types this release can run (the schema also knows those still to come)."""
 
 DEFAULT_LISTEN = "127.0.0.1:8080"
@@ -216,6 +217,7 @@ def check_config(
         return None, errors, sources
     if errors:
         errors.extend(_smpp_errors(document, env))
+        errors.extend(_http_errors(document, errors))
         rules = document.data.get("rules")
         rules = rules if isinstance(rules, str) and rules else Config.rules
         return _build(Document(document.file, "", {"rules": rules}, {}), env), errors, sources
@@ -224,6 +226,7 @@ def check_config(
         unset = {value[4:]: "" for _, value in _secret_paths(document)}
         env = {**unset, **env}
     errors.extend(_smpp_errors(document, env))
+    errors.extend(_http_errors(document, errors))
     return _build(document, env), errors, sources
 
 
@@ -465,6 +468,24 @@ def _smpp_errors(document: Document, env: Mapping[str, str]) -> list[RuleError]:
                 message += f" (read from {secret[key]})"
             span = document.span(("connectors", name, key))
             errors.append(RuleError("E203", message, span, hint))
+    return errors
+
+
+def _http_errors(document: Document, found: list[RuleError]) -> list[RuleError]:
+    """What an ``http`` connector cannot work with (a Twilio one without its account, a generic
+    one without ``outbound.url``, a URL that is none), at the key; places that already have an
+    error are left alone. Secrets are not read: only whether they are written."""
+    taken = {(e.span.line, e.span.col) for e in found if e.span is not None}
+    errors = []
+    connectors = document.data.get("connectors")
+    for name, raw in connectors.items() if isinstance(connectors, dict) else ():
+        if not isinstance(raw, dict) or raw.get("type") != "http":
+            continue
+        for path, message, hint in http_problems(raw):
+            span = document.span(("connectors", name, *path))  # else the nearest key written
+            error = RuleError("E203", message, span, hint)
+            if _free(error, taken):
+                errors.append(error)
     return errors
 
 

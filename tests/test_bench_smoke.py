@@ -79,3 +79,22 @@ def test_bench_modem_quick() -> None:
     """``bench/modem.py --quick``: a real engine over the emulated modem at 115200 baud, ten MOs
     one after the other, every reply checked; no timing."""
     run_quick("modem.py", MODEM_LABELS, timeout=120)
+
+
+HTTP_LABELS = (
+    "twoway http connector benchmark:",
+    "== status callbacks off",
+    "paced 100/s; verify: 100 / 100 processed, outbox sent",
+    "flat out, 10 posts in flight; verify:",
+    "== status callbacks on",
+    "paced 100/s; verify: 100 / 100 processed, outbox delivered",
+    "replies/s   p50",
+    "verify: OK",
+)
+
+
+def test_bench_http_quick() -> None:
+    """``bench/http_connector.py --quick``: a real engine with a twilio-preset http connector
+    against the fake provider, a second paced and a second flat out, callbacks off and on;
+    every count checked in the database, no timing."""
+    run_quick("http_connector.py", HTTP_LABELS, timeout=120)

@@ -17,6 +17,8 @@ from aiohttp import web
 from engine.config import Config, HttpConfig, is_loopback, parse_listen
 from engine.errors import ConfigError
 from engine.service import Service
+from engine.transports.http import HttpTransport
+from engine.transports.http.webhook import HookError
 from engine.web.api import Api
 from engine.web.health import RulesStatus, health_report
 from engine.web.limits import Limits
@@ -48,6 +50,7 @@ class HttpEndpoint:
         self.app = web.Application(middlewares=[self.limits.middleware])
         self.app.router.add_get("/health", self.health)
         self.app.router.add_get("/metrics", self.metrics)
+        self.app.router.add_post("/hooks/{connector}", self.hook)
         Api(service, config, reloader).add_to(self.app)
         self._runner: web.AppRunner | None = None
         self._server: asyncio.Server | None = None
@@ -95,6 +98,14 @@ class HttpEndpoint:
             status=200 if report["status"] == "ok" else 503,
             dumps=lambda value: json.dumps(value, indent=2, ensure_ascii=False) + "\n",
         )
+
+    async def hook(self, request: web.Request) -> web.Response:
+        """The webhook of an http connector (no bearer token: the provider signs its posts)."""
+        name = request.match_info["connector"]
+        transport = self.service.transports.get(name)
+        if not isinstance(transport, HttpTransport):
+            return HookError(404, f"no http connector named '{name}'").response()
+        return await transport.handle(request)
 
     async def metrics(self, request: web.Request) -> web.Response:
         body = await self.service.metrics.exposition()

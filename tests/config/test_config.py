@@ -175,7 +175,7 @@ reload: yes
     )
 
 
-def test_a_connector_of_a_later_release_and_a_port_out_of_range(tmp_path: Path) -> None:
+def test_an_http_connector_without_its_url_and_a_port_out_of_range(tmp_path: Path) -> None:
     path = write(
         tmp_path,
         """\
@@ -191,11 +191,12 @@ connectors:
         "  |                                  ^^^^^^^^^^^^^^^^^\n"
         "  = hint: pick a port up to 65535\n"
         "\n"
-        "twoway.yaml:3:19: error[E203]: connector type 'http' is not available in this release\n"
+        "twoway.yaml:3:3: error[E203]: an http connector needs outbound.url: where its "
+        "messages are sent\n"
         "  |\n"
         "3 |   partner: {type: http}\n"
-        "  |                   ^^^^\n"
-        "  = hint: available: loopback, jsonl, smpp, modem\n"
+        "  |   ^^^^^^^\n"
+        "  = hint: add outbound: {url: https://api.example.com/v1/messages}\n"
         "\n"
         "2 errors found\n"
     )
