@@ -94,7 +94,7 @@ HTTP_LABELS = (
 
 
 def test_bench_http_quick() -> None:
-    """``bench/http.py --quick`` (which runs bench/http_connector.py): a real engine with a twilio-preset http connector
-    against the fake provider, a second paced and a second flat out, callbacks off and on;
-    every count checked in the database, no timing."""
+    """``bench/http.py --quick`` (it runs bench/http_connector.py): a real engine with a
+    twilio-preset http connector against the fake provider, a second paced and a second flat
+    out, callbacks off and on; every count checked in the database, no timing."""
     run_quick("http.py", HTTP_LABELS, timeout=120)

@@ -216,6 +216,11 @@ async def test_inbox_routes_need_the_inbox_scope_and_name_bad_input(desk: Desk) 
         "query parameter status='pending': must be one of open, assigned, closed, released, "
         "active, all"
     )
+    status, problem = await desk.call("GET", "/api/v1/inbox", params={"limt": "5"})
+    assert status == 400 and problem["detail"] == (
+        "unknown query parameter(s): limt (this route takes: after, assigned_to, contact, limit, "
+        "status, team)"
+    )
     status, problem = await desk.call("GET", "/api/v1/inbox/9999")
     assert status == 404 and problem["detail"] == "no inbox thread 9999"
     status, problem = await desk.call("POST", "/api/v1/inbox/abc/close")

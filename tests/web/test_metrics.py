@@ -70,6 +70,7 @@ def test_the_engine_metrics_parse_and_name_every_family() -> None:
         "twoway_rules_reloads": "counter",
         "twoway_rules_info": "gauge",
         "twoway_rules_loaded_timestamp_seconds": "gauge",
+        "twoway_notifications": "counter",
     }
     assert "_created" not in page
     assert sample(page, "twoway_rules_reloads_total", outcome="ok") == 1
