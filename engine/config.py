@@ -86,6 +86,14 @@ class ApiToken:
 
 
 @dataclass(frozen=True)
+class TlsFiles:
+    """A PEM certificate (its chain after it) and its private key, as ``http.tls`` names them."""
+
+    cert: str
+    key: str
+
+
+@dataclass(frozen=True)
 class HttpConfig:
     """The HTTP endpoint: ``/health``, ``/metrics`` and the REST API (``/api/v1/``)."""
 
@@ -96,6 +104,8 @@ class HttpConfig:
     """Connections open at once; a new one beyond is answered 503 and closed at once."""
     request_timeout: float = 10.0
     """Seconds a connection has to send a whole request (and stays open idle after one)."""
+    tls: TlsFiles | None = None
+    """Serve HTTPS with this certificate and key (``http.tls``); None: plain HTTP."""
 
     @property
     def host(self) -> str:
@@ -471,6 +481,15 @@ def _smpp_errors(document: Document, env: Mapping[str, str]) -> list[RuleError]:
     return errors
 
 
+def _tls(raw: Any, base: Path) -> TlsFiles | None:
+    """``http.tls``'s files, relative to the configuration's folder."""
+    if not isinstance(raw, dict):
+        return None
+    cert, key = Path(str(raw["cert"])), Path(str(raw["key"]))
+    return TlsFiles(str(cert if cert.is_absolute() else base / cert),
+                    str(key if key.is_absolute() else base / key))  # fmt: skip
+
+
 def _http_errors(document: Document, found: list[RuleError]) -> list[RuleError]:
     """What an ``http`` connector cannot work with (a Twilio one without its account, a generic
     one without ``outbound.url``, a URL that is none), at the key; places that already have an
@@ -656,6 +675,7 @@ def _build(document: Document, env: Mapping[str, str]) -> Config:
             _tokens(http.get("tokens") or (), env),
             int(http.get("max_connections", HttpConfig.max_connections)),
             float(http.get("request_timeout", HttpConfig.request_timeout)),
+            _tls(http.get("tls"), base),
         ),
         log=LogConfig(str(log.get("format", "text")), level.upper() if level else None),
         connectors=connectors,

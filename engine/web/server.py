@@ -10,11 +10,12 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import ssl
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from engine.config import Config, HttpConfig, is_loopback, parse_listen
+from engine.config import Config, HttpConfig, TlsFiles, is_loopback, parse_listen
 from engine.errors import ConfigError
 from engine.service import Service
 from engine.transports.http import HttpTransport
@@ -46,6 +47,7 @@ class HttpEndpoint:
         self.host = "127.0.0.1"
         self.port = 0
         http = config.http if config is not None else HttpConfig()
+        self.tls = http.tls
         self.limits = Limits(http.max_connections, http.request_timeout)
         self.app = web.Application(middlewares=[self.limits.middleware])
         self.app.router.add_get("/health", self.health)
@@ -58,9 +60,11 @@ class HttpEndpoint:
     @property
     def url(self) -> str:
         host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"http://{host}:{self.port}"
+        scheme = "https" if self.tls is not None else "http"
+        return f"{scheme}://{host}:{self.port}"
 
     async def start(self, host: str = "127.0.0.1", port: int = 8080) -> None:
+        context = tls_context(self.tls) if self.tls is not None else None
         runner = web.AppRunner(
             self.app,
             access_log=None,
@@ -72,7 +76,9 @@ class HttpEndpoint:
         assert runner.server is not None
         factory = self.limits.wrap(runner.server)
         try:
-            server = await asyncio.get_running_loop().create_server(factory, host, port)
+            server = await asyncio.get_running_loop().create_server(
+                factory, host, port, ssl=context
+            )
         except OSError as exc:
             await runner.cleanup()
             raise ConfigError(
@@ -110,6 +116,30 @@ class HttpEndpoint:
     async def metrics(self, request: web.Request) -> web.Response:
         body = await self.service.metrics.exposition()
         return web.Response(body=body, headers={"Content-Type": METRICS_CONTENT_TYPE})
+
+
+def tls_context(files: TlsFiles) -> ssl.SSLContext:
+    """The server side of ``http.tls``: TLS 1.2 or later, the certificate and its key; a file
+    that cannot be read or that does not match is a ConfigError naming it."""
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    for name in (files.cert, files.key):
+        try:
+            with open(name, "rb"):
+                pass
+        except FileNotFoundError:
+            raise ConfigError(f"http.tls: cannot read {name}: no such file") from None
+        except OSError as exc:
+            reason = (exc.strerror or str(exc)).lower()
+            raise ConfigError(f"http.tls: cannot read {name}: {reason}") from None
+    try:
+        context.load_cert_chain(files.cert, files.key)
+    except (ssl.SSLError, OSError) as exc:
+        raise ConfigError(
+            f"http.tls: {files.cert} and {files.key} are not a PEM certificate and its "
+            f"private key ({getattr(exc, 'reason', None) or exc})"
+        ) from None
+    return context
 
 
 async def start_http(
