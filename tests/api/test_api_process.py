@@ -161,3 +161,50 @@ async def test_the_openapi_document_needs_no_token(api: Api) -> None:
     assert status == 200 and content_type.startswith("application/json")
     assert document["openapi"] == "3.1.0"
     assert {"/api/v1/messages", "/api/v1/flows/{flow}/start"} <= set(document["paths"])
+
+
+async def test_the_clinic_example_s_reminder_started_through_the_api(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The clinic's `rappels` schedule, started for one patient with its parameters: the patient
+    gets the reminder from the clinic's number, and their OUI confirms it."""
+    monkeypatch.setenv("CRM_TOKEN", TOKEN)
+    port = free_port()
+    tokens = [{"name": "booking", "token": "env:CRM_TOKEN", "scopes": ["send"]}]
+    config = write_config(tmp_path, REPO / "examples" / "clinic", "phones", port,
+                          http={"tokens": tokens})  # fmt: skip
+    config.write_text(
+        config.read_text(encoding="utf-8")
+        + 'numbers:\n  "+33757000200": {connector: phones, kind: long_code}\n',
+        encoding="utf-8",
+    )
+    engine, client = Engine(tmp_path, config), Client()
+    try:
+        await engine.start(port)
+        await client.connect(port)
+        host, http = http_address(config)
+        async with aiohttp.ClientSession() as session:
+            api = Api(f"http://{host}:{http}", client, engine, session)
+            params = {"rdv": "2027-01-08T14:30:00+01:00", "medecin": "Dr Roux"}
+            body = {"contact": "+33612345678", "number": "+33757000200", "params": params}
+            status, _, started = await api.call("POST", "/api/v1/flows/rappels/start", json=body)
+            assert status == 202, started
+            await client.wait_for(lambda: len(client.mts()) == 1)
+            (mt,) = client.mts()
+            assert (mt["to"], mt["from"]) == ("+33612345678", "+33757000200")
+            assert mt["text"] == (
+                "Cabinet Pasteur : bonjour Madame, Monsieur, RDV avec Dr Roux le 08/01 à 14:30. "
+                "Répondez OUI pour confirmer, NON pour annuler, DEPLACER pour changer l'heure."
+            )
+            client.send({"type": "mo", "id": "oui-1", "from": "+33612345678",
+                         "to": "+33757000200", "text": "Oui"})  # fmt: skip
+            assert (await client.answer("oui-1"))["type"] == "ack"
+            await client.wait_for(lambda: len(client.mts()) == 2)
+            assert client.mts()[1]["text"] == (
+                "Merci, votre rendez-vous du 08/01 à 14:30 est confirmé. À bientôt !"
+            )
+    finally:
+        with contextlib.suppress(Exception):
+            await client.aclose()
+        await engine.cleanup()
+    assert_clean(engine.log())
