@@ -42,6 +42,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import aiohttp
+import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -56,6 +57,7 @@ from tests.support.fake_provider import (  # noqa: E402
 
 HOURS = "We are open Monday to Friday, 9:00-18:00, and Saturday 10:00-16:00."
 WAIT = 60.0
+API_TOKEN = "bench-api-t0ken"
 
 
 TICK = os.sysconf("SC_CLK_TCK")
@@ -78,6 +80,8 @@ class Figures:
     """CPU seconds of the engine process per second of the run."""
     bench_cpu: float = 0.0
     """The same for this process (the posting client and the fake provider)."""
+    reads: str = ""
+    """The API reads' figures, for the run that measured them."""
 
     @property
     def rate(self) -> float:
@@ -111,6 +115,9 @@ class Run:
         config, self.hook = write_http_config(
             self.workdir, rules, self.provider, status_callback=self.callbacks
         )
+        settings = yaml.safe_load(config.read_text(encoding="utf-8"))
+        settings.setdefault("http", {})["tokens"] = [API_TOKEN]  # for the API reads
+        config.write_text(yaml.safe_dump(settings), encoding="utf-8")
         self.engine = Engine(self.workdir, config)
         await self.engine.start(http_address(config)[1])
         self.session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=512))
@@ -202,6 +209,35 @@ def verify(workdir: Path, run: Run) -> str:
     return f"{run.acked:,} / {run.acked:,} processed, outbox {wanted}"
 
 
+async def api_reads(run: Run, count: int) -> str:
+    """The latency of ``GET /api/v1/conversations`` (50 a page) over the store the run filled:
+    ``count`` reads, each page after the last (from the start again at the end), one at a time."""
+    assert run.session is not None and run.engine is not None
+    host, port = http_address(run.engine.config)
+    url = f"http://{host}:{port}/api/v1/conversations"
+    headers = {"Authorization": f"Bearer {API_TOKEN}"}
+    took: list[float] = []
+    after: str | None = None
+    pages = 0
+    for _ in range(count):
+        params = {"limit": "50", **({"after": after} if after else {})}
+        started = time.perf_counter()
+        async with run.session.get(url, params=params, headers=headers) as response:
+            assert response.status == 200, await response.text()
+            page = await response.json()
+        took.append(time.perf_counter() - started)
+        after = page["next"]
+        pages += 1 if page["conversations"] else 0
+    with sqlite3.connect(f"file:{run.workdir / 'twoway.db'}?mode=ro", uri=True) as conn:
+        stored = conn.execute("SELECT count(*) FROM inbound").fetchone()[0]
+    figures = Figures("api", len(took), len(took), sum(took), took)
+    return (
+        f"API GET /api/v1/conversations?limit=50 ({stored:,} messages in the store, "
+        f"{count} reads one at a time): p50 {figures.percentile(0.5):.1f} ms   "
+        f"p99 {figures.percentile(0.99):.1f} ms   max {max(took) * 1000:.1f} ms"
+    )
+
+
 def line(figures: Figures) -> str:
     return (
         f"{figures.rate:8,.0f} replies/s   p50 {figures.percentile(0.5):6.1f} ms   "
@@ -226,6 +262,9 @@ async def series(args: argparse.Namespace, callbacks: bool) -> list[Figures]:
                 wall = time.monotonic() - wall0
                 figures.engine_cpu = (cpu_of(pid) - engine0) / wall
                 figures.bench_cpu = (time.process_time() - bench0) / wall
+                if kind == "flat" and not callbacks:  # the fullest store: read it through the API
+                    await run.drain()
+                    figures.reads = await api_reads(run, args.reads)
                 if run.callbacks:  # every reply's status posted back: wait for the last marks
                     await run.provider.wait_for(
                         lambda r=run: _delivered(Path(tmp)) >= r.acked, WAIT
@@ -254,6 +293,8 @@ async def main(args: argparse.Namespace) -> None:
         for figures in await series(args, callbacks):
             print(f"{figures.label}")
             print(f"  {line(figures)}")
+            if figures.reads:
+                print(figures.reads)
     print("verify: OK")
 
 
@@ -263,9 +304,11 @@ if __name__ == "__main__":
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--in-flight", type=int, default=50)
     parser.add_argument("--warm-up", type=float, default=1.0)
+    parser.add_argument("--reads", type=int, default=200, help="API reads timed")
     parser.add_argument("--quick", action="store_true", help="a few seconds, tiny load")
     arguments = parser.parse_args()
     if arguments.quick:
         arguments.rate, arguments.seconds, arguments.in_flight = 100.0, 1.0, 10
         arguments.warm_up = 0.5
+        arguments.reads = 20
     asyncio.run(main(arguments))
