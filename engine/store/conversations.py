@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from engine.core.messages import Address
@@ -75,53 +75,88 @@ class MessagePage:
     next_before: tuple[datetime, str, int] | None
 
 
-_PAIRS = """
-    SELECT contact, number, MAX(last) AS last FROM (
-        SELECT sender AS contact, recipient AS number, MAX(received_at) AS last
-        FROM inbound GROUP BY sender, recipient
-        UNION ALL
-        SELECT contact, sender, MAX(created_at) FROM outbox GROUP BY contact, sender
-    ) GROUP BY contact, number
-"""
+def _keys(conn: sqlite3.Connection, wanted: ConversationFilter) -> list[tuple[str, str]]:
+    """The (contact, number) of the page, walked along an index from ``after``: the active
+    sessions when filtered by flow or state, the active threads by team, else the distinct
+    pairs of the inbound and outbox indexes (both in (contact, number) order)."""
+    after = wanted.after or ("", "")
+    more = wanted.limit + 1
+    exact = [(name, value) for name, value in (("contact", wanted.contact),
+             ("number", wanted.number)) if value is not None]  # fmt: skip
+    if wanted.flow is not None or wanted.state is not None or wanted.team is not None:
+        by_session = wanted.flow is not None or wanted.state is not None
+        where = ["s.status = 'active'"] if by_session else []
+        params: list[Any] = []
+        for column, value in (("s.flow", wanted.flow), ("s.state", wanted.state),
+                              ("t.team", wanted.team)):  # fmt: skip
+            if value is not None:  # constant column names; every value bound
+                where.append(f"{column} = ?")
+                params.append(value)
+        driver = "s" if by_session else "t"
+        where += [f"{driver}.{name} = ?" for name, _ in exact]
+        params += [value for _, value in exact]
+        join = (
+            "sessions s LEFT JOIN threads t ON t.contact = s.contact AND t.number = s.number"
+            " AND t.status IN ('open', 'assigned')"
+            if driver == "s" else "threads t"
+        )  # fmt: skip
+        if driver == "t":
+            where.append("t.status IN ('open', 'assigned')")
+        sql = (
+            f"SELECT {driver}.contact, {driver}.number FROM {join} WHERE {' AND '.join(where)}"
+            f" AND ({driver}.contact, {driver}.number) > (?, ?)"
+            f" ORDER BY {driver}.contact, {driver}.number LIMIT ?"
+        )
+        return [(r[0], r[1]) for r in conn.execute(sql, (*params, *after, more))]
+    inbound = " AND ".join(
+        ["(sender, recipient) > (?, ?)"]
+        + [f"{'sender' if name == 'contact' else 'recipient'} = ?" for name, _ in exact]
+    )
+    outbox = " AND ".join(
+        ["(contact, sender) > (?, ?)"]
+        + [f"{'contact' if name == 'contact' else 'sender'} = ?" for name, _ in exact]
+    )
+    values = [value for _, value in exact]
+    sql = (
+        "SELECT contact, number FROM ("
+        f" SELECT * FROM (SELECT DISTINCT sender AS contact, recipient AS number FROM inbound"
+        f" WHERE {inbound} ORDER BY sender, recipient LIMIT ?)"
+        " UNION"
+        f" SELECT * FROM (SELECT DISTINCT contact, sender FROM outbox"
+        f" WHERE {outbox} ORDER BY contact, sender LIMIT ?)"
+        ") ORDER BY contact, number LIMIT ?"
+    )
+    params = [*after, *values, more, *after, *values, more, more]
+    return [(r[0], r[1]) for r in conn.execute(sql, params)]
 
 
 def conversations(conn: sqlite3.Connection, wanted: ConversationFilter) -> ConversationPage:
-    """A page of conversations matching ``wanted``, ordered by contact and number."""
-    where: list[str] = []
-    params: list[Any] = []
-    for column, value in (
-        ("c.contact", wanted.contact), ("c.number", wanted.number), ("s.flow", wanted.flow),
-        ("s.state", wanted.state), ("t.team", wanted.team),
-    ):  # fmt: skip
-        if value is not None:  # constant column names; every value bound
-            where.append(f"{column} = ?")
-            params.append(value)
-    if wanted.after is not None:
-        where.append("(c.contact, c.number) > (?, ?)")
-        params.extend(wanted.after)
-    sql = (
-        f"SELECT c.contact, c.number, c.last, s.flow, s.state, t.team, t.id, t.kind"
-        f" FROM ({_PAIRS}) c"
-        " LEFT JOIN sessions s ON s.contact = c.contact AND s.number = c.number"
-        " AND s.status = 'active'"
-        " LEFT JOIN threads t ON t.contact = c.contact AND t.number = c.number"
-        " AND t.status IN ('open', 'assigned')"
-        + (" WHERE " + " AND ".join(where) if where else "")
-        + " ORDER BY c.contact, c.number LIMIT ?"
-    )
-    rows = conn.execute(sql, (*params, wanted.limit + 1)).fetchall()
-    found = [_conversation(conn, row) for row in rows[: wanted.limit]]
-    more = len(rows) > wanted.limit
+    """A page of conversations matching ``wanted``, ordered by contact and number: each read by
+    its keys (the last message's time and text, the active session, the active thread)."""
+    keys = _keys(conn, wanted)
+    found = [_conversation(conn, contact, number) for contact, number in keys[: wanted.limit]]
+    more = len(keys) > wanted.limit
     return ConversationPage(found, (found[-1].contact, found[-1].number) if more else None)
 
 
-def _conversation(conn: sqlite3.Connection, row: tuple[Any, ...]) -> ConversationRow:
-    contact, number, last = row[0], row[1], row[2]
+def _conversation(conn: sqlite3.Connection, contact: Address, number: Address) -> ConversationRow:
     latest = _page(conn, contact, number, None, 1)
-    text, direction = (latest[0].text, latest[0].direction) if latest else ("", "in")
+    session = conn.execute(
+        "SELECT flow, state FROM sessions WHERE contact = ? AND number = ? AND status = 'active'",
+        (contact, number),
+    ).fetchone() or (None, None)
+    thread = conn.execute(
+        "SELECT team, id, kind FROM threads WHERE contact = ? AND number = ?"
+        " AND status IN ('open', 'assigned')",
+        (contact, number),
+    ).fetchone() or (None, None, None)
+    if latest:
+        last_at, text, direction = latest[0].at, latest[0].text, latest[0].direction
+    else:  # a session or thread with no message yet (a flow started, nothing sent so far)
+        last_at, text, direction = datetime.min.replace(tzinfo=UTC), "", "in"
     return ConversationRow(
-        contact, number, time_out(last), text, direction, row[3], row[4], row[5], row[6],
-        row[7] == "handoff",
+        contact, number, last_at, text, direction, session[0], session[1], thread[0], thread[1],
+        thread[2] == "handoff",
     )  # fmt: skip
 
 
