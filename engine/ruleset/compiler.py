@@ -171,7 +171,7 @@ def compile_files(files: Sequence[Path], *, timezone: str | None = None) -> Comp
         errors.extend(schema_errors)
         if not schema_errors:
             documents.append(document)
-    builder = _Builder()
+    builder = _Builder(_language(documents))
     for document in documents:
         if not is_test_file(Path(document.file)):
             builder.add(document)
@@ -198,6 +198,15 @@ def compile_files(files: Sequence[Path], *, timezone: str | None = None) -> Comp
     return Compiled(ruleset, [], sources, documents, reply_warnings(ruleset))
 
 
+def _language(documents: Sequence[Document]) -> str:
+    """The rule set's ``settings.language``, read before any form is compiled with it."""
+    for document in documents:
+        settings = document.data.get("settings") if isinstance(document.data, dict) else None
+        if isinstance(settings, dict) and isinstance(settings.get("language"), str):
+            return str(settings["language"])
+    return "en"
+
+
 def _replace_timezone(settings: Settings, timezone: str) -> Settings:
     from dataclasses import replace
 
@@ -207,7 +216,9 @@ def _replace_timezone(settings: Settings, timezone: str) -> Settings:
 class _Builder:
     """Collect flows across files, then run the checks that need the whole rule set."""
 
-    def __init__(self) -> None:
+    def __init__(self, language: str = "en") -> None:
+        self.language = language
+        """``settings.language``: the built-in texts of polls and surveys are written in it."""
         self.flows: list[Flow] = []
         self.polls: list[Poll] = []
         self.campaigns: list[tuple[Source, Campaign]] = []
@@ -244,10 +255,10 @@ class _Builder:
         if form == "autoreply":
             flow = compile_autoreply(src, sc, order)
         elif form == "poll":
-            flow, poll = compile_poll(src, sc, order)
+            flow, poll = compile_poll(src, sc, order, self.language)
             self.polls.append(poll)
         elif form == "survey":
-            flow = compile_survey(src, sc, order)
+            flow = compile_survey(src, sc, order, self.language)
         else:
             flow = compile_flow(src, sc, order)
         self.flows.append(flow)

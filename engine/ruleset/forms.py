@@ -9,6 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 from engine.dsl import compile_template, normalize
+from engine.ruleset.catalog import or_list, text
 from engine.ruleset.model import (
     END,
     STAY,
@@ -42,10 +43,6 @@ def choice_index(choices: dict[str, str]) -> dict[str, str]:
     for key in choices:
         index[normalize(str(key))] = key
     return index
-
-
-def _or_list(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
 
 
 def compile_autoreply(src: Source, sc: StateCompiler, order: int) -> Flow:
@@ -90,7 +87,9 @@ def compile_autoreply(src: Source, sc: StateCompiler, order: int) -> Flow:
     )
 
 
-def compile_poll(src: Source, sc: StateCompiler, order: int) -> tuple[Flow, Poll]:
+def compile_poll(
+    src: Source, sc: StateCompiler, order: int, language: str = "en"
+) -> tuple[Flow, Poll]:
     data = src.doc.data
     choices = {str(k): str(v) for k, v in data["choices"].items()}
     index = choice_index(choices)
@@ -106,22 +105,20 @@ def compile_poll(src: Source, sc: StateCompiler, order: int) -> tuple[Flow, Poll
         change="allowed" if data.get("change") == "allowed" else "refused",
         opens=src.moment(("opens",)) if "opens" in data else None,
         closes=src.moment(("closes",)) if "closes" in data else None,
-        reply=messages["reply"]
-        or compile_template("Thank you, your vote for {choice.label} is counted."),
-        already_voted=messages["already_voted"]
-        or compile_template(
-            "You have already voted for {vote.label}. Only one vote per number counts."
-        ),
-        changed=messages["changed"] or compile_template("Your vote is now for {choice.label}."),
-        closed=messages["closed"] or compile_template("Sorry, voting is closed."),
-        not_open=messages["not_open"] or compile_template("Sorry, voting has not opened yet."),
+        reply=messages["reply"] or compile_template(text("vote.counted", language)),
+        already_voted=messages["already_voted"] or compile_template(text("vote.already", language)),
+        changed=messages["changed"] or compile_template(text("vote.changed", language)),
+        closed=messages["closed"] or compile_template(text("vote.closed", language)),
+        not_open=messages["not_open"] or compile_template(text("vote.not_open", language)),
         index=index,
         where={key: src.span((key,), key=True) for key in messages if key in data},
     )
     record = (RecordVote(poll.id, compile_template("{choice}")),)
-    listing = _or_list(keys)
-    ask = messages["ask"] or compile_template(_escape(f"Which one? Reply {listing}."))
-    invalid = messages["invalid"] or compile_template(_escape(f"Please reply {listing}."))
+    listing = or_list(keys, language)
+    ask = messages["ask"] or compile_template(text("choice.ask", language, choices=listing))
+    invalid = messages["invalid"] or compile_template(
+        text("choice.invalid", language, choices=listing)
+    )
     assert poll.closed is not None and poll.not_open is not None
     at = poll.where.get
     state = State(
@@ -162,14 +159,7 @@ def compile_poll(src: Source, sc: StateCompiler, order: int) -> tuple[Flow, Poll
     return flow, poll
 
 
-_DEFAULT_INVALID = {
-    "yes_no": "Please reply YES or NO.",
-    "date": "Please reply with a date, like 24/12/2026.",
-    "text": "Please reply with a few words.",
-}
-
-
-def compile_survey(src: Source, sc: StateCompiler, order: int) -> Flow:
+def compile_survey(src: Source, sc: StateCompiler, order: int, language: str = "en") -> Flow:
     data = src.doc.data
     questions: list[dict[str, Any]] = data["questions"]
     retries = int(data.get("retries", 2))
@@ -189,7 +179,7 @@ def compile_survey(src: Source, sc: StateCompiler, order: int) -> Flow:
         invalid = (
             src.template((*path, "invalid"))
             if "invalid" in question
-            else compile_template(_escape(_invalid_text(question)))
+            else compile_template(_invalid_text(question, language))
         )
         say_invalid = (Say(invalid, src.span((*path, "invalid"), key=True)),) if invalid else ()
         route: tuple[Case, ...] = ()
@@ -237,21 +227,18 @@ def _answer_test(question: dict[str, Any]) -> AnswerTest:
     )
 
 
-def _invalid_text(question: dict[str, Any]) -> str:
+def _invalid_text(question: dict[str, Any], language: str) -> str:
+    """The template source a survey re-asks with when its question has no ``invalid:``."""
     kind = question.get("type", "text")
     if kind == "number":
         low, high = question.get("min"), question.get("max")
         if low is not None and high is not None:
-            return f"Please reply with a number from {low} to {high}."
-        return "Please reply with a number."
+            return text("answer.number_between", language, low=low, high=high)
+        return text("answer.number", language)
     if kind == "choice":
-        return f"Please reply {_or_list([str(k) for k in question.get('choices') or {}])}."
-    return _DEFAULT_INVALID[kind]
-
-
-def _escape(text: str) -> str:
-    """Escape braces so generated text is never read as a template."""
-    return text.replace("{", "{{").replace("}", "}}")
+        listing = or_list([str(k) for k in question.get("choices") or {}], language)
+        return text("choice.invalid", language, choices=listing)
+    return text(f"answer.{kind}", language)
 
 
 def compile_flow(src: Source, sc: StateCompiler, order: int) -> Flow:
