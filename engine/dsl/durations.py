@@ -1,4 +1,5 @@
-"""Own durations as rule files write them: ``90s``, ``15m``, ``24h``, ``2d``, ``1w``, ``1h30m``."""
+"""Own durations as rule files write them: ``90s``, ``15m``, ``24h``, ``2d``, ``1w``, ``1h30m``,
+``2 hours``, ``2 heures``, ``1h30``."""
 
 from __future__ import annotations
 
@@ -9,24 +10,53 @@ from engine.dsl.errors import DslError
 
 __all__ = ["parse_duration"]
 
-_HINT = "write a number and a unit: 90s, 15m, 24h, 2d, 1w"
-_WHOLE = re.compile(r"\s*(?:[0-9]+\s*[smhdw]\s*)+", re.IGNORECASE)
-_PART = re.compile(r"([0-9]+)\s*([smhdw])", re.IGNORECASE)
+_HINT = "write a number and a unit: 90s, 15m, 24h, 2d, 1w (or 2 hours, 2 heures, 1h30)"
+_UNITS = {
+    "s": ("s", "sec", "secs", "second", "seconds", "seconde", "secondes"),
+    "m": ("m", "min", "mins", "minute", "minutes"),
+    "h": ("h", "hr", "hrs", "hour", "hours", "heure", "heures"),
+    "d": ("d", "day", "days", "j", "jour", "jours"),
+    "w": ("w", "wk", "week", "weeks", "sem", "semaine", "semaines"),
+}
+_UNIT = {word: unit for unit, words in _UNITS.items() for word in words}
+_WORDS = "|".join(sorted(_UNIT, key=len, reverse=True))
+_PART = re.compile(rf"([0-9]+)\s*({_WORDS})(?![^\W\d_])", re.IGNORECASE)
+_SEPARATOR = re.compile(r"\s*(?:,|\band\b|\bet\b)?\s*", re.IGNORECASE)
+_HOUR_MINUTES = re.compile(r"\s*([0-9]+)\s*h\s*([0-9]{1,2})\s*", re.IGNORECASE)
 _SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+def _seconds(text: str) -> int | None:
+    """The seconds ``text`` adds up to, or None when it is not a duration."""
+    if (short := _HOUR_MINUTES.fullmatch(text)) is not None:  # 1h30: French for 1h30m
+        return int(short[1]) * 3600 + int(short[2]) * 60
+    rest, total, parts = text.strip(), 0, 0
+    while rest:
+        if parts:  # between parts: spaces, a comma, "and" or "et"
+            gap = _SEPARATOR.match(rest)
+            rest = rest[gap.end() :] if gap is not None else rest
+        part = _PART.match(rest)
+        if part is None:
+            return None
+        total += int(part[1]) * _SECONDS[_UNIT[part[2].lower()]]
+        rest, parts = rest[part.end() :].lstrip(), parts + 1
+    return total if parts else None
 
 
 def parse_duration(source: str) -> dt.timedelta:
     """Return the duration written in ``source``, or raise DslError E206.
 
-    Parts add up (``1d 12h`` is 36 hours); units are s, m, h, d and w; zero is refused.
+    Parts add up (``1d 12h``, ``1 day and 12 hours``, ``1 jour et 12 heures`` are 36 hours);
+    units are s, m, h, d and w, or their words in English or French (``2 heures``, ``30
+    minutes``, ``3 jours``, ``1 semaine``); ``1h30`` is 90 minutes; zero is refused.
 
     >>> parse_duration("1h30m")
     datetime.timedelta(seconds=5400)
     """
     text = source if isinstance(source, str) else str(source)
-    if _WHOLE.fullmatch(text) is None:
+    seconds = _seconds(text)
+    if seconds is None:
         raise DslError("E206", f"invalid duration '{text}'", length=max(1, len(text)), hint=_HINT)
-    seconds = sum(int(count) * _SECONDS[unit.lower()] for count, unit in _PART.findall(text))
     if seconds <= 0:
         raise DslError(
             "E206", "a duration must be longer than zero", length=max(1, len(text)), hint=_HINT

@@ -15,7 +15,6 @@ E205 no form (or two), E206 invalid duration.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 from typing import Any
@@ -124,27 +123,6 @@ def _show(value: Any) -> str:
     if len(first) > 40 or first != text:
         first = first[:40] + "…"
     return f"'{first}'"
-
-
-_UNIT_WORDS = {
-    "s": "s", "sec": "s", "secs": "s", "second": "s", "seconds": "s",
-    "m": "m", "min": "m", "mins": "m", "minute": "m", "minutes": "m",
-    "h": "h", "hr": "h", "hrs": "h", "hour": "h", "hours": "h",
-    "d": "d", "day": "d", "days": "d",
-    "w": "w", "wk": "w", "week": "w", "weeks": "w",
-}  # fmt: skip
-
-
-def _duration_guess(text: str) -> str | None:
-    """'1 day' -> '1d', '2 hours 30 min' -> '2h30m'; None when it is not that simple."""
-    parts = re.findall(r"(\d+)\s*([A-Za-z]+)", text)
-    rest = re.sub(r"(\d+)\s*([A-Za-z]+)|[\s,]|and", "", text)
-    if not parts or rest:
-        return None
-    units = [_UNIT_WORDS.get(unit.lower()) for _, unit in parts]
-    if None in units:
-        return None
-    return "".join(f"{number}{unit}" for (number, _), unit in zip(parts, units, strict=True))
 
 
 def _expected(schema: Mapping[str, Any], types: Any) -> str:
@@ -419,8 +397,7 @@ class _Report:
             hint = guess or schema.get("x-hint")
         elif validator == "pattern":
             message = f"{subject} must be {_expected(schema, 'string')}, not {shown}"
-            guess = _duration_guess(str(instance)) if code == "E206" else None
-            hint = f"write it as {guess}" if guess else schema.get("x-hint")
+            hint = schema.get("x-hint")
         elif validator in ("minItems", "minProperties"):
             message = f"{subject} must not be empty"
             example = schema.get("x-example")

@@ -433,17 +433,21 @@ def test_bad_duration() -> None:
     text += "    timeout: {after: tomorrow, then: end}\n"
     assert one(text) == RuleError(
         "E206",
-        "'after' must be a duration like 90s, 15m, 24h or 2d, not 'tomorrow'",
+        "'after' must be a duration like 90s, 15m, 24h, 2d or 2 heures, not 'tomorrow'",
         Span(F, 5, 22, 8),
-        "a duration is a number followed by s, m, h, d or w, e.g. 90s, 24h or 1h30m",
+        "a duration is a number followed by s, m, h, d or w (or hours, heures, jours…), e.g. 90s,"
+        " 24h, 1h30m or 2 heures",
     )
 
 
 @pytest.mark.parametrize(
     ("value", "hint"),
     [
-        ("1 day", "write it as 1d"),
-        ("2 hours 30 minutes", "write it as 2h30m"),
+        (
+            "1 month",
+            "a duration is a number followed by s, m, h, d or w (or hours, heures, "
+            "jours…), e.g. 90s, 24h, 1h30m or 2 heures",
+        ),
         ("90", "add a unit: 90s, 90m, 90h or 90d"),
     ],
 )
@@ -452,7 +456,11 @@ def test_bad_duration_hints(value: str, hint: str) -> None:
     assert (error.code, error.hint) == ("E206", hint)
 
 
-@pytest.mark.parametrize("value", ["90s", "15m", "24h", "2d", "1w", "1h30m", "1h 30m"])
+@pytest.mark.parametrize(
+    "value",
+    ["90s", "15m", "24h", "2d", "1w", "1h30m", "1h 30m", "1 day", "2 hours 30 minutes",
+     "2 heures", "1 jour et 12 heures", "1h30"],
+)  # fmt: skip
 def test_good_durations(value: str) -> None:
     assert check(f"settings:\n  session_expiry: {value}\n") == []
 
@@ -473,17 +481,27 @@ def test_every_error_is_reported_in_file_order() -> None:
         "        end: yes\n"
         "      - keyword: NO\n"
         "        goto: 3\n"
-        "    timeout: {after: 1 day}\n"
+        "    timeout: {after: 1 month}\n"
         "  cancel:\n"
         "    set: {appt.status: cancelled}\n"
         "    ned: true\n"
     )
     assert summary(check(text)) == [
-        ("E206", "'expire' must be a duration like 90s, 15m, 24h or 2d, not 'soon'", 2, 9),
+        (
+            "E206",
+            "'expire' must be a duration like 90s, 15m, 24h, 2d or 2 heures, not 'soon'",
+            2,
+            9,
+        ),
         ("E204", "unknown action 'sned'", 8, 9),
         ("E203", "'end' must be true or false, not 'yes'", 9, 14),
         ("E203", "'goto' must be the name of a state, not 3", 11, 15),
-        ("E206", "'after' must be a duration like 90s, 15m, 24h or 2d, not '1 day'", 12, 22),
+        (
+            "E206",
+            "'after' must be a duration like 90s, 15m, 24h, 2d or 2 heures, not '1 month'",
+            12,
+            22,
+        ),
         ("E204", "unknown action 'ned'", 15, 5),
     ]
 
@@ -512,7 +530,7 @@ def test_a_test_file_holds_only_tests() -> None:
 def test_test_steps() -> None:
     text = (
         "flow: F\nstates: {a: {end: true}}\ntests:\n  - name: t\n    steps:\n"
-        "      - send: hi\n        wait: 1h\n      - wait: 25 hours\n      - start: a\n"
+        "      - send: hi\n        wait: 1h\n      - wait: 25 years\n      - start: a\n"
         "        params: {x: 1}\n        expect: [a, /b/]\n"
     )
     assert summary(check(text)) == [
@@ -523,7 +541,12 @@ def test_test_steps() -> None:
             7,
             9,
         ),
-        ("E206", "'wait' must be a duration like 90s, 15m, 24h or 2d, not '25 hours'", 8, 15),
+        (
+            "E206",
+            "'wait' must be a duration like 90s, 15m, 24h, 2d or 2 heures, not '25 years'",
+            8,
+            15,
+        ),
     ]
 
 
