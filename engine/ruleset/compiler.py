@@ -30,7 +30,7 @@ from engine.ruleset.loader import Document, load_path, source_text
 from engine.ruleset.model import KNOWN_ROOTS, Flow, Poll, Settings
 from engine.ruleset.ruleset import RuleSet
 from engine.ruleset.schema import validate
-from engine.ruleset.source import Source
+from engine.ruleset.source import Source, setting_written
 from engine.ruleset.states import StateCompiler
 from engine.ruleset.warnings import reply_warnings
 
@@ -171,7 +171,10 @@ def compile_files(files: Sequence[Path], *, timezone: str | None = None) -> Comp
         errors.extend(schema_errors)
         if not schema_errors:
             documents.append(document)
-    builder = _Builder(_language(documents))
+    builder = _Builder(
+        setting_written(documents, "language") or "en",
+        timezone or setting_written(documents, "timezone"),
+    )
     for document in documents:
         if not is_test_file(Path(document.file)):
             builder.add(document)
@@ -198,15 +201,6 @@ def compile_files(files: Sequence[Path], *, timezone: str | None = None) -> Comp
     return Compiled(ruleset, [], sources, documents, reply_warnings(ruleset))
 
 
-def _language(documents: Sequence[Document]) -> str:
-    """The rule set's ``settings.language``, read before any form is compiled with it."""
-    for document in documents:
-        settings = document.data.get("settings") if isinstance(document.data, dict) else None
-        if isinstance(settings, dict) and isinstance(settings.get("language"), str):
-            return str(settings["language"])
-    return "en"
-
-
 def _replace_timezone(settings: Settings, timezone: str) -> Settings:
     from dataclasses import replace
 
@@ -216,9 +210,11 @@ def _replace_timezone(settings: Settings, timezone: str) -> Settings:
 class _Builder:
     """Collect flows across files, then run the checks that need the whole rule set."""
 
-    def __init__(self, language: str = "en") -> None:
+    def __init__(self, language: str = "en", zone: str | None = None) -> None:
         self.language = language
         """``settings.language``: the built-in texts of polls and surveys are written in it."""
+        self.zone = zone
+        """``settings.timezone``: dates written without an offset are read in it."""
         self.flows: list[Flow] = []
         self.polls: list[Poll] = []
         self.campaigns: list[tuple[Source, Campaign]] = []
@@ -235,7 +231,7 @@ class _Builder:
         self._order = 0
 
     def add(self, document: Document) -> None:
-        src = Source(document)
+        src = Source(document, self.zone)
         data = document.data
         form = next(key for key in FORMS if key in data)
         if form == "settings":

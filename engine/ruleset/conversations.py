@@ -17,8 +17,10 @@ from engine.core.messages import normalize_address
 from engine.dsl import DslError, parse_duration
 from engine.errors import RuleError, Span, did_you_mean
 from engine.ruleset.loader import Document, load_path, source_text
+from engine.ruleset.moments import MomentError, read_moment
 from engine.ruleset.ruleset import RuleSet
 from engine.ruleset.schema import validate
+from engine.ruleset.source import setting_written
 
 __all__ = ["ConversationTest", "Expect", "TestStep", "check_tests", "load_tests", "tests_of"]
 
@@ -79,7 +81,9 @@ class ConversationTest:
     steps: tuple[TestStep, ...]
 
 
-def tests_of(document: Document, errors: list[RuleError]) -> list[ConversationTest]:
+def tests_of(
+    document: Document, errors: list[RuleError], zone: str | None = None
+) -> list[ConversationTest]:
     """Return the tests of a parsed rule or test file; append problems to ``errors``."""
     data = document.data
     if not isinstance(data, dict) or "tests" not in data:
@@ -92,14 +96,14 @@ def tests_of(document: Document, errors: list[RuleError]) -> list[ConversationTe
         return []
     found: list[ConversationTest] = []
     for index, item in enumerate(raw):
-        test = _test(document, ("tests", index), item, errors)
+        test = _test(document, ("tests", index), item, errors, zone)
         if test is not None:
             found.append(test)
     return found
 
 
 def _test(
-    doc: Document, path: tuple[Any, ...], item: Any, errors: list[RuleError]
+    doc: Document, path: tuple[Any, ...], item: Any, errors: list[RuleError], zone: str | None
 ) -> ConversationTest | None:
     def fail(message: str, where: Sequence[Any], hint: str | None = None) -> None:
         errors.append(RuleError("E501", message, doc.span(where), hint))
@@ -110,12 +114,9 @@ def _test(
     now = DEFAULT_START
     if "now" in item:
         try:
-            now = datetime.fromisoformat(str(item["now"]))
-        except ValueError:
-            fail(f"'{item['now']}' is not a date and time", (*path, "now"))
-            return None
-        if now.tzinfo is None:
-            fail("'now' needs a time zone", (*path, "now"), "like 2026-12-01T10:00:00+01:00")
+            now = read_moment(str(item["now"]), zone)
+        except MomentError as wrong:
+            fail(wrong.message, (*path, "now"), wrong.hint)
             return None
     steps = _steps(doc, path, item["steps"], fail)
     contact = dict(item.get("contact") or {})
@@ -206,11 +207,12 @@ def load_tests(
     errors: list[RuleError] = []
     sources: dict[str, str] = {}
     tests: list[ConversationTest] = []
+    zone = setting_written(documents, "timezone")
     if only is not None:
         files = [only]
     else:
         for document in documents:
-            tests.extend(tests_of(document, errors))
+            tests.extend(tests_of(document, errors, zone))
         files = (
             []
             if folder.is_file()
@@ -226,5 +228,5 @@ def load_tests(
         schema_errors = validate(loaded)
         errors.extend(schema_errors)
         if not schema_errors:
-            tests.extend(tests_of(loaded, errors))
+            tests.extend(tests_of(loaded, errors, zone))
     return tests, errors, sources

@@ -21,6 +21,7 @@ from engine.dsl.compiler import NamePath
 from engine.errors import RuleError, Span, did_you_mean
 from engine.ruleset.loader import Document
 from engine.ruleset.model import Poll
+from engine.ruleset.moments import MomentError, read_moment
 
 __all__ = ["Path", "Source"]
 
@@ -30,8 +31,10 @@ Path = tuple[str | int, ...]
 class Source:
     """One rule file being compiled: it reads values by path and collects errors with spans."""
 
-    def __init__(self, document: Document) -> None:
+    def __init__(self, document: Document, zone: str | None = None) -> None:
         self.doc = document
+        self.zone = zone
+        """``settings.timezone``: a date and time written without an offset is read there."""
         self.errors: list[RuleError] = []
         self.reads: list[tuple[str, tuple[str | int, ...], str]] = []
         """(root name, path of the string, the string) for every name an expression reads."""
@@ -157,27 +160,14 @@ class Source:
             return None
 
     def moment(self, path: Sequence[str | int]) -> datetime | None:
-        """Parse an ISO 8601 date-time that carries its time zone."""
+        """An ISO 8601 date and time, read in ``settings.timezone`` when it has no offset
+        (``moments.read_moment``); None after an E207."""
         raw = _text(self.get(path))
         try:
-            value = datetime.fromisoformat(raw)
-        except ValueError:
-            self.error(
-                "E207",
-                f"'{raw}' is not a date and time",
-                path,
-                hint="write it in ISO 8601 with its time zone, like 2026-12-24T20:00:00+01:00",
-            )
+            return read_moment(raw, self.zone)
+        except MomentError as problem:
+            self.error("E207", problem.message, path, hint=problem.hint)
             return None
-        if value.tzinfo is None:
-            self.error(
-                "E207",
-                f"'{raw}' has no time zone",
-                path,
-                hint="add the offset, like 2026-12-24T20:00:00+01:00, or Z for UTC",
-            )
-            return None
-        return value
 
 
 _POLL_FIELDS = {"leader": ("key", "label", "count"), "count": None, "total": (), "title": ()}
@@ -223,3 +213,13 @@ def _text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
+
+
+def setting_written(documents: Sequence[Document], key: str) -> str | None:
+    """``settings.<key>`` as the rule set's settings file writes it (read before the files
+    are compiled: forms write their built-in texts in the language, dates in the zone)."""
+    for document in documents:
+        settings = document.data.get("settings") if isinstance(document.data, dict) else None
+        if isinstance(settings, dict) and isinstance(settings.get(key), str):
+            return str(settings[key])
+    return None
