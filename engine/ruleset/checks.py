@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from engine.dsl import normalize
-from engine.errors import did_you_mean
+from engine.errors import Span, did_you_mean
 from engine.ruleset.compliance import compliance
 from engine.ruleset.model import Flow
 from engine.ruleset.source import Source
@@ -110,7 +110,7 @@ class Claim:
     words: tuple[str, ...]
     numbers: frozenset[str] | None
     file: str
-    span: Any
+    span: Span
 
 
 def _overlap(a: frozenset[str] | None, b: frozenset[str] | None) -> bool:
@@ -122,7 +122,8 @@ def check_keywords(src: Source, flow: Flow, claims: dict[tuple[str, ...], list[C
     paths = _keyword_paths(src, flow)
     for trigger in flow.triggers:
         for words in trigger.keywords:
-            path = paths.get(words, ())
+            written = paths.get(words, [])
+            path = written.pop(0) if len(written) > 1 else (written[0] if written else ())
             taken = compliance(" ".join(words))
             if taken is not None:
                 action = {
@@ -142,19 +143,32 @@ def check_keywords(src: Source, flow: Flow, claims: dict[tuple[str, ...], list[C
             earlier = claims.setdefault(words, [])
             clash = next((c for c in earlier if _overlap(c.numbers, trigger.numbers)), None)
             if clash is not None:
-                src.error(
-                    "E404",
-                    f"keyword '{' '.join(words).upper()}' is already used by {clash.file}",
-                    path,
-                    hint=f"first claimed at {clash.span}; give one of them another keyword "
-                    "or a different 'number'",
-                )
+                _claimed_twice(src, words, path, clash)
                 continue
             earlier.append(Claim(words, trigger.numbers, src.file, src.span(path)))
 
 
-def _keyword_paths(src: Source, flow: Flow) -> dict[tuple[str, ...], tuple[Any, ...]]:
-    """Map each keyword of a file (as normalised words) to where it is first written."""
+def _claimed_twice(
+    src: Source, words: tuple[str, ...], path: tuple[Any, ...], clash: Claim
+) -> None:
+    """Report the keyword written at ``path`` (the repeat) that ``clash`` claimed first (E404)."""
+    keyword = " ".join(words).upper()
+    if clash.file == src.file:
+        message = f"keyword '{keyword}' is already used in this file, at line {clash.span.line}"
+    else:
+        message = f"keyword '{keyword}' is already used by {clash.file}"
+    src.error(
+        "E404",
+        message,
+        path,
+        hint=f"first claimed at {clash.span}; give one of them another keyword "
+        "or a different 'number'",
+    )
+
+
+def _keyword_paths(src: Source, flow: Flow) -> dict[tuple[str, ...], list[tuple[Any, ...]]]:
+    """Map each keyword of a file (as normalised words) to where it is written, in the order
+    of the file: once per trigger or entry that has it (a trigger lists each keyword once)."""
     data = src.doc.data
     bases: list[tuple[Any, ...]] = []
     if flow.kind == "autoreply":
@@ -164,17 +178,21 @@ def _keyword_paths(src: Source, flow: Flow) -> dict[tuple[str, ...], tuple[Any, 
         bases = (
             [("trigger", i) for i in range(len(trig))] if isinstance(trig, list) else [("trigger",)]
         )
-    found: dict[tuple[str, ...], tuple[Any, ...]] = {}
+    found: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
     for base in bases:
         node = src.get(base)
         if not isinstance(node, dict) or "keyword" not in node:
             continue
         value = node["keyword"]
         items = list(enumerate(value)) if isinstance(value, list) else [(None, value)]
+        here: set[tuple[str, ...]] = set()
         for i, item in items:
             words = tuple(normalize(str(item)).split())
+            if not words or words in here:
+                continue
+            here.add(words)
             where = (*base, "keyword") if i is None else (*base, "keyword", i)
-            found.setdefault(words, where)
+            found.setdefault(words, []).append(where)
     return found
 
 
