@@ -19,16 +19,27 @@ from engine.ruleset.states import StateCompiler
 __all__ = ["Claim", "check_graph", "check_keywords", "check_votes"]
 
 
-def check_graph(src: Source, sc: StateCompiler, flow: Flow) -> None:
+def _check_targets(src: Source, sc: StateCompiler, flow: Flow) -> set[str]:
+    """Report links to no state (E401); return the states the misspelt ones were meant for,
+    whose E402 would only repeat the E401."""
     names = list(flow.states)
+    meant: set[str] = set()
     for target, path in sc.gotos:
         if target not in flow.states and target != "stay":
+            hint = did_you_mean(target, names)
+            meant.update(n for n in names if hint == f"did you mean '{n}'?")
             src.error(
                 "E401",
                 f"no state named '{target}'",
                 path,
-                hint=did_you_mean(target, names) or f"states here: {', '.join(names)}",
+                hint=hint or f"states here: {', '.join(names)}",
             )
+    return meant
+
+
+def check_graph(src: Source, sc: StateCompiler, flow: Flow) -> None:
+    names = list(flow.states)
+    meant = _check_targets(src, sc, flow)
     if flow.kind != "flow":
         return
     data = src.doc.data
@@ -59,13 +70,14 @@ def check_graph(src: Source, sc: StateCompiler, flow: Flow) -> None:
         seen.add(name)
         todo.extend(edges[name])
     for name in names:
-        if name not in seen:
+        if name not in seen and name not in meant:
             src.error(
                 "E402",
                 f"state '{name}' can never be reached",
                 ("states", name),
                 key=True,
-                hint=f"no 'goto' leads to it from the start state '{flow.start}'",
+                hint=f"no 'goto' or 'then' on the way from the start state '{flow.start}' "
+                "leads to it",
             )
 
 

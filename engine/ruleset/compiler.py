@@ -31,6 +31,7 @@ from engine.ruleset.ruleset import RuleSet
 from engine.ruleset.schema import validate
 from engine.ruleset.source import Source
 from engine.ruleset.states import StateCompiler
+from engine.ruleset.sweep import sweep
 from engine.ruleset.warnings import reply_warnings
 
 __all__ = [
@@ -170,6 +171,8 @@ def compile_files(files: Sequence[Path], *, timezone: str | None = None) -> Comp
         errors.extend(schema_errors)
         if not schema_errors:
             documents.append(document)
+        elif not is_test_file(file):
+            errors.extend(sweep(document))  # its expressions' errors too, in the same run
     builder = _Builder()
     for document in documents:
         if not is_test_file(Path(document.file)):
@@ -177,6 +180,9 @@ def compile_files(files: Sequence[Path], *, timezone: str | None = None) -> Comp
     errors.extend(builder.check())
     for document in documents:
         sources.setdefault(document.file, document.text)
+    # A value shared through a YAML anchor is compiled at each of its uses, and its errors point
+    # at the anchor's definition: report each once.
+    errors = list(dict.fromkeys(errors))
     if errors:
         return Compiled(None, errors, sources, documents)
     digest = hashlib.sha256()
