@@ -27,6 +27,7 @@ from engine.ruleset.forms import (
 )
 from engine.ruleset.loader import Document, load_path, source_text
 from engine.ruleset.model import KNOWN_ROOTS, Flow, Poll, Settings
+from engine.ruleset.names import check_flow_names
 from engine.ruleset.ruleset import RuleSet
 from engine.ruleset.schema import validate
 from engine.ruleset.source import Source
@@ -184,7 +185,7 @@ def compile_files(files: Sequence[Path], *, timezone: str | None = None) -> Comp
     # at the anchor's definition: report each once.
     errors = list(dict.fromkeys(errors))
     if errors:
-        return Compiled(None, errors, sources, documents)
+        return Compiled(None, errors, sources, documents, builder.warnings)
     digest = hashlib.sha256()
     for name in sorted(sources):
         digest.update(name.encode() + b"\0" + sources[name].encode() + b"\0")
@@ -200,7 +201,8 @@ def compile_files(files: Sequence[Path], *, timezone: str | None = None) -> Comp
         campaigns=[campaign for _, campaign in builder.campaigns],
         tallied=builder.tallied,
     )
-    return Compiled(ruleset, [], sources, documents, reply_warnings(ruleset))
+    warnings = builder.warnings + reply_warnings(ruleset)
+    return Compiled(ruleset, [], sources, documents, warnings)
 
 
 def _replace_timezone(settings: Settings, timezone: str) -> Settings:
@@ -222,6 +224,8 @@ class _Builder:
             opt_in=DEFAULT_TEXTS["opt_in"],
         )
         self.errors: list[RuleError] = []
+        self.warnings: list[RuleError] = []
+        """What `twoway check` warns about (W301), whether or not the rule set compiles."""
         self._settings_file: str | None = None
         self._compilers: list[tuple[Source, StateCompiler, Flow]] = []
         self.tallied: set[str] = set()
@@ -320,6 +324,11 @@ class _Builder:
         names = {campaign.id for _, campaign in self.campaigns}
         for src, campaign in self.campaigns:
             check_campaign(src, campaign, flows, names, self.settings)
+        started = {campaign.flow for _, campaign in self.campaigns}
+        for src, _, flow in self._compilers:
+            scheduled = any(trigger.kind == "schedule" for trigger in flow.triggers)
+            parameters = scheduled or flow.id in started
+            self.warnings.extend(check_flow_names(src, flow, parameters=parameters))
         # What every file's expressions read, flows and campaigns alike: near-miss names, and
         # the polls whose counts they read (checked, and read for each batch).
         for src in [src for src, _, _ in self._compilers] + [src for src, _ in self.campaigns]:

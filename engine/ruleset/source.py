@@ -20,9 +20,9 @@ from engine.dsl import (
 from engine.dsl.compiler import NamePath
 from engine.errors import RuleError, Span, did_you_mean
 from engine.ruleset.loader import Document
-from engine.ruleset.model import Poll
+from engine.ruleset.model import INTENT_WORDS, Poll
 
-__all__ = ["Path", "Source"]
+__all__ = ["Path", "Source", "intent_hint"]
 
 Path = tuple[str | int, ...]
 
@@ -38,7 +38,7 @@ class Source:
         self.defines: set[str] = set()
         """Root names this file defines: pattern captures and ``set`` targets."""
         self.paths: list[tuple[NamePath, tuple[str | int, ...], str]] = []
-        """The ``poll.…`` names the file's expressions read, with the path of their string."""
+        """Every dotted name the file's expressions read, with the path of their string."""
 
     @property
     def file(self) -> str:
@@ -114,7 +114,7 @@ class Source:
         for name, path, source in self.reads:
             if name in known or name in self.defines:
                 continue
-            hint = did_you_mean(name, known)
+            hint = intent_hint(name) or did_you_mean(name, known)
             if hint is None:
                 continue
             match = re.search(rf"(?<![\w.]){re.escape(name)}\b", source)
@@ -131,6 +131,8 @@ class Source:
         read: set[str] = set()
         for name, path, source in self.paths:
             parts = name.path
+            if parts[0] != "poll":
+                continue
             poll = polls.get(parts[1]) if len(parts) > 1 else None
             problem = _poll_problem(parts, poll, polls)
             if problem is None:
@@ -217,6 +219,17 @@ def _poll_problem(
         options = ", ".join(f"{'.'.join(parts[:3])}.{b}" for b in below) if below else ""
         return "E305", f"unknown name '{whole}'", f"write {options or '.'.join(parts[:3])}"
     return None
+
+
+def intent_hint(word: str) -> str | None:
+    """The hint for ``oui``, ``non``, ``aide``…: the intent name meant, or None."""
+    intent = INTENT_WORDS.get(word.casefold())
+    if intent is None:
+        return None
+    return (
+        f"did you mean '{intent}'? it is true when the message means {intent}, in English, "
+        "French, Spanish or German"
+    )
 
 
 def _text(value: Any) -> str:
