@@ -26,6 +26,9 @@ __all__ = ["Path", "Source", "intent_hint"]
 
 Path = tuple[str | int, ...]
 
+_CAPTURE = re.compile(r"\{\s*([^\W\d]\w*)")
+"""The names a pattern captures, as written (``{qty:number}``), read even when it is wrong."""
+
 
 class Source:
     """One rule file being compiled: it reads values by path and collects errors with spans."""
@@ -94,10 +97,13 @@ class Source:
         return condition
 
     def pattern(self, path: Sequence[str | int]) -> Pattern | None:
+        text = _text(self.get(path))
         try:
-            pattern = compile_pattern(_text(self.get(path)))
+            pattern = compile_pattern(text)
         except DslError as exc:
             self._dsl_error(exc, path)
+            # its captures are meant: the names read from them are no mistake of their own
+            self.defines.update(_CAPTURE.findall(text))
             return None
         self.defines.update(pattern.captures)
         return pattern
