@@ -2,13 +2,15 @@
 
 - E305, an unknown attribute of an object twoway gives: ``{choice.lable}`` (a choice has ``key``
   and ``label``), ``now.huor``, ``answers.scroe`` in a survey without that question;
-- E305, a one-word condition that reads a name the flow never sets (``when: oui``): it is never
-  true; an intent in another language gets the intent's name (``oui`` → ``yes``);
 - E305, a name one typo away from a variable the flow sets or captures (``apt`` for ``appt``);
-- W301, a name the flow never sets nor captures: it can only come from the parameters given when
-  the flow is started, so it is a warning (``twoway check --strict`` makes it an error), and only
-  for a flow no schedule or campaign starts with parameters — or when another name the flow reads
-  is one typo away (``{apt.at}`` beside ``{appt.at}``).
+- E305, a one-word condition (``when: peutetre``) that reads a variable a flow nothing starts
+  with parameters never sets: it is never true (``oui`` and ``non`` are Source.check_names's:
+  they get the intent meant);
+- W301, a name the flow never sets nor captures that may still be a parameter given when the
+  flow starts: in a flow no schedule or campaign starts (only the API or a test can give it), or
+  one typo away from another name the flow reads (``{apt.at}`` beside ``{appt.at}``), or a
+  one-word condition in a flow started with parameters. ``twoway check --strict`` makes it an
+  error.
 """
 
 from __future__ import annotations
@@ -53,7 +55,8 @@ def check_flow_names(src: Source, flow: Flow, *, parameters: bool) -> list[RuleE
             continue
         if read.root in KNOWN_ROOTS:
             _attribute(src, read, questions)
-        elif did_you_mean(read.root, KNOWN_ROOTS) is None:  # else Source.check_names says it
+        elif not (intent_hint(read.root) or did_you_mean(read.root, KNOWN_ROOTS)):
+            # (a near miss of twoway's names, oui or non: Source.check_names says it)
             warning = _unset(src, read, set(unset), counts, parameters)
             if warning is not None:
                 warnings.append(warning)
@@ -85,30 +88,30 @@ def _attribute(src: Source, read: Read, questions: list[str] | None) -> None:
 def _unset(
     src: Source, read: Read, unset: set[str], counts: Counter[str], parameters: bool
 ) -> RuleError | None:
-    """Report a name the flow never sets: an error when it cannot be right, else a warning."""
+    """Report a name the flow never sets: an error when it cannot be right (E305), a warning
+    when it can only be right as a parameter given when the flow starts (W301)."""
     root = read.root
     near_set = did_you_mean(root, src.defines)
     bare = read.path[-1] in _CONDITION_KEYS and read.source.strip() == root
-    if bare or near_set is not None:
-        hint = (
-            intent_hint(root)
-            or near_set
-            or f"a condition of one word reads a variable, and this flow never sets '{root}': "
-            f"it is never true; to look for the word in the message, write text ~ /\\b{root}\\b/i"
-        )
-        src.errors.append(
-            RuleError("E305", f"unknown name '{root}'", _span(src, read, False), hint)
-        )
+    never = f"it is never true; to look for the word in the message, write text ~ /\\b{root}\\b/i"
+    word = f"a condition of one word reads a variable, and this flow never sets '{root}': {never}"
+    if near_set or (bare and not parameters):
+        hint = near_set or word
+        span = _span(src, read, False)
+        src.errors.append(RuleError("E305", f"unknown name '{root}'", span, hint))
         return None
     likely = [
         n for n in unset if n != root and did_you_mean(root, [n]) and counts[n] >= counts[root]
     ]
-    if not likely and parameters:
+    if not (likely or bare) and parameters:
         return None
-    hint = (
-        f"did you mean '{likely[0]}'? " if likely else ""
-    ) + "set it, capture it in a pattern or start the flow with it as a parameter: read while "
-    hint += "it is missing, it is an error event"
+    if bare:
+        hint = f"unless the flow is started with '{root}' as a parameter, {never}"
+    else:
+        hint = (f"did you mean '{likely[0]}'? " if likely else "") + (
+            "set it, capture it in a pattern or start the flow with it as a parameter: read "
+            "while it is missing, it is an error event"
+        )
     message = f"'{root}' is set nowhere in this flow"
     return RuleError("W301", message, _span(src, read, False), hint)
 

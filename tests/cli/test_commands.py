@@ -54,7 +54,7 @@ def test_check_strict_makes_warnings_errors(monkeypatch: pytest.MonkeyPatch) -> 
     strict = CliRunner().invoke(cli, ["check", "--strict", case])
     assert strict.exit_code == 1
     assert "error[W301]: 'apt' is set nowhere in this flow" in strict.output
-    assert strict.output.endswith("2 errors found\n")
+    assert strict.output.endswith("3 errors found\n")
     assert "ok:" not in strict.output
     assert (
         CliRunner().invoke(cli, ["check", "--strict", "rules"]).output == "ok: 5 files, 4 flows\n"
