@@ -328,7 +328,7 @@ class _Builder:
         for src, _, flow in self._compilers:
             scheduled = any(trigger.kind == "schedule" for trigger in flow.triggers)
             parameters = scheduled or flow.id in started
-            self.warnings.extend(check_flow_names(src, flow, parameters=parameters))
+            self.warnings.extend(check_flow_names(src, flow.kind, parameters=parameters))
         # What every file's expressions read, flows and campaigns alike: near-miss names, and
         # the polls whose counts they read (checked, and read for each batch).
         for src in [src for src, _, _ in self._compilers] + [src for src, _ in self.campaigns]:

@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 from engine.dsl.compiler import DATETIME_FIELDS, NamePath
 from engine.errors import RuleError, Span, did_you_mean
-from engine.ruleset.model import KNOWN_ROOTS, Flow
+from engine.ruleset.model import KNOWN_ROOTS
 from engine.ruleset.source import Path, Source, intent_hint
 
 __all__ = ["Read", "check_flow_names"]
@@ -41,12 +41,12 @@ class Read(NamedTuple):
         return self.name.path[0]
 
 
-def check_flow_names(src: Source, flow: Flow, *, parameters: bool) -> list[RuleError]:
-    """Report the names of ``flow`` that cannot be read when it runs (errors go to ``src``);
-    return the warnings. ``parameters``: something starts the flow with parameters (a schedule
-    trigger, a campaign)."""
+def check_flow_names(src: Source, kind: str, *, parameters: bool) -> list[RuleError]:
+    """Report the names the flow of ``src`` (its form: ``kind``) cannot read when it runs
+    (errors go to ``src``); return the warnings. ``parameters``: something starts the flow with
+    parameters (a schedule trigger, a campaign)."""
     reads = [Read(*item) for item in src.paths]
-    questions = _questions(src) if flow.kind == "survey" else None
+    questions = _questions(src) if kind == "survey" else None
     warnings: list[RuleError] = []
     counts = Counter(read.root for read in reads)
     unset = [r.root for r in reads if r.root not in KNOWN_ROOTS and r.root not in src.defines]

@@ -13,6 +13,7 @@ from typing import Any
 from engine.errors import RuleError, did_you_mean
 from engine.ruleset.loader import Document
 from engine.ruleset.model import KNOWN_ROOTS
+from engine.ruleset.names import check_flow_names
 from engine.ruleset.source import Path, Source
 
 __all__ = ["sweep"]
@@ -57,6 +58,9 @@ def sweep(document: Document) -> list[RuleError]:
         if key != "tests":
             _visit(src, (key,), key, value)
     src.check_names(KNOWN_ROOTS)
+    form = next((key for key in ("autoreply", "poll", "survey", "flow") if key in data), None)
+    if form is not None:  # its errors; who starts the flow is not known here: maybe with params
+        check_flow_names(src, form, parameters=True)
     states = data.get("states")
     if "flow" in data and isinstance(states, dict):
         _links(src, ("states",), states, [str(name) for name in states])
@@ -92,6 +96,7 @@ def _visit(src: Source, path: Path, key: Any, value: Any) -> None:
         return
     if key == "set":
         for target, item in value.items():
+            src.defines.add(str(target).split(".")[0])
             if isinstance(item, _SCALARS) and not isinstance(item, bool):
                 src.template((*path, target))
         return
