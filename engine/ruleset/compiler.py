@@ -201,7 +201,7 @@ def compile_files(files: Sequence[Path], *, timezone: str | None = None) -> Comp
         campaigns=[campaign for _, campaign in builder.campaigns],
         tallied=builder.tallied,
     )
-    warnings = builder.warnings + reply_warnings(ruleset)
+    warnings = list(dict.fromkeys(builder.warnings + reply_warnings(ruleset)))  # anchors: once
     return Compiled(ruleset, [], sources, documents, warnings)
 
 
