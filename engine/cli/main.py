@@ -44,17 +44,20 @@ def cli() -> None:
     is_flag=True,
     help="With --config and no PATH: check the deployment file only, not its rules.",
 )
-def check_command(paths: tuple[Path, ...], config_path: Path | None, no_rules: bool) -> None:
+@click.option("--strict", is_flag=True, help="Warnings are errors: exit 1 on any.")
+def check_command(
+    paths: tuple[Path, ...], config_path: Path | None, no_rules: bool, strict: bool
+) -> None:
     """Check rule files and their tests, or a deployment file; print every error with
     file:line:col.
 
     With --config FILE and no PATH, the rules FILE points to are checked too.
-    Exit 0 when everything is right (warnings are printed, and do not fail), 1 otherwise.
+    Exit 0 when everything is right (warnings are printed, and do not fail unless --strict),
+    1 otherwise.
     """
     errors: list[RuleError] = []
     warnings: list[RuleError] = []
     sources: dict[str, str] = {}
-    flows = files = campaigns = 0
     checked = ""
     if not paths and config_path is None:
         raise click.UsageError("give the rule folders to check, or --config twoway.yaml")
@@ -67,6 +70,33 @@ def check_command(paths: tuple[Path, ...], config_path: Path | None, no_rules: b
         checked = f"{config_path}, "
         if config is not None and not paths and not no_rules:
             paths = (config.rules_path(),)
+    flows, files, campaigns = _check_rules(paths, errors, warnings, sources)
+    if strict:
+        errors, warnings = errors + warnings, []
+    if warnings:
+        click.echo(render_warnings(warnings, sources))
+    if errors:
+        click.echo(render_all(errors, sources), nl=False)
+        sys.exit(1)
+    if config_path is not None and not paths:
+        click.echo(f"ok: {config_path}")
+        return
+    counted = f"{campaigns} campaign{'s' if campaigns != 1 else ''}" if campaigns else ""
+    click.echo(
+        f"ok: {checked}{files} file{'s' if files != 1 else ''}, "
+        f"{flows} flow{'s' if flows != 1 else ''}" + (f", {counted}" if counted else "")
+    )
+
+
+def _check_rules(
+    paths: tuple[Path, ...],
+    errors: list[RuleError],
+    warnings: list[RuleError],
+    sources: dict[str, str],
+) -> tuple[int, int, int]:
+    """Compile the rule sets under ``paths`` and their tests, adding what is found to
+    ``errors``, ``warnings`` and ``sources``; return the flows, files and campaigns counted."""
+    flows = files = campaigns = 0
     for path in paths:
         if not path.exists():
             errors.append(
@@ -95,19 +125,7 @@ def check_command(paths: tuple[Path, ...], config_path: Path | None, no_rules: b
                 flows += len(set(ruleset.flows) - set(ruleset.campaigns))
                 campaigns += len(ruleset.campaigns)
                 files += len(ruleset.files)
-    if warnings:
-        click.echo(render_warnings(warnings, sources))
-    if errors:
-        click.echo(render_all(errors, sources), nl=False)
-        sys.exit(1)
-    if config_path is not None and not paths:
-        click.echo(f"ok: {config_path}")
-        return
-    counted = f"{campaigns} campaign{'s' if campaigns != 1 else ''}" if campaigns else ""
-    click.echo(
-        f"ok: {checked}{files} file{'s' if files != 1 else ''}, "
-        f"{flows} flow{'s' if flows != 1 else ''}" + (f", {counted}" if counted else "")
-    )
+    return flows, files, campaigns
 
 
 @cli.command("run")

@@ -23,6 +23,7 @@ from engine.dsl.values import arithmetic, contains, describe, equals, negate, or
 from engine.errors import did_you_mean
 
 __all__ = [
+    "DATETIME_FIELDS",
     "PATH_ROOTS",
     "REGEX_TIMEOUT",
     "STRAY_ERRORS",
@@ -36,7 +37,7 @@ __all__ = [
 Evaluator = Callable[[Mapping[str, Any]], Any]
 
 PATH_ROOTS = frozenset({"poll"})
-"""Roots whose whole dotted names are recorded (``Template.paths``, ``Condition.paths``)."""
+"""Roots whose names are more than their root: ``poll.<id>.…`` reads the counts of a poll."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +62,8 @@ _DATETIME_FIELDS: dict[str, Callable[[dt.datetime], Any]] = {
     "isoweekday": dt.datetime.isoweekday,
     "date": lambda value: value.date().isoformat(),
 }
+DATETIME_FIELDS = frozenset(_DATETIME_FIELDS)
+"""The fields of a date and time an expression may read (``now.hour``)."""
 _DATE_FIELDS: dict[str, Callable[[dt.date], Any]] = {
     "year": lambda value: value.year,
     "month": lambda value: value.month,
@@ -195,7 +198,7 @@ class Compiler:
         self.allowed = allowed
         self.roots: set[str] = set()
         self.paths: list[NamePath] = []
-        """Every dotted name read under a root of ``PATH_ROOTS`` (``poll.contest.total``), with
+        """Every dotted name read (``poll.contest.total``, ``choice.label``, ``appt.at``), with
         where it is written: the rule-set compiler checks what the DSL cannot know."""
 
     # --- template expressions --------------------------------------------------------------------
@@ -283,8 +286,7 @@ class Compiler:
                 hint=self._name_hint(root),
             )
         self.roots.add(root)
-        if root in PATH_ROOTS:
-            self.paths.append(NamePath(path, node.offset, node.length))
+        self.paths.append(NamePath(path, node.offset, node.length))
         rest = path[1:]
 
         def lookup(ctx: Mapping[str, Any]) -> Any:

@@ -21,7 +21,7 @@ class Condition:
     names: frozenset[str]
     _function: Evaluator = field(repr=False, compare=False)
     paths: tuple[NamePath, ...] = field(repr=False, compare=False, default=())
-    """The ``poll.…`` names it reads, with their offsets."""
+    """Every dotted name it reads, with its offset in ``source``."""
 
     def evaluate(self, ctx: Mapping[str, Any]) -> bool:
         """Return whether the condition holds in ``ctx``; raise EvalError if it cannot say."""

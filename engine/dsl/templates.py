@@ -36,7 +36,7 @@ class Template:
     expressions: tuple[str, ...] = field(repr=False, compare=False, default=())
     """The text of each ``{expression}``, in order."""
     paths: tuple[NamePath, ...] = field(repr=False, compare=False, default=())
-    """The ``poll.…`` names it reads, with their offsets in ``source``."""
+    """Every dotted name it reads, with its offset in ``source``."""
 
     def render(self, ctx: Mapping[str, Any]) -> str:
         """Return the text of the template in ``ctx``; raise EvalError if a part cannot be read."""

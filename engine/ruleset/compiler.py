@@ -15,10 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from engine.core.quiet import parse_quiet_hours
-from engine.dsl import normalize
-from engine.errors import RuleError, RuleErrors, did_you_mean
+from engine.errors import RuleError, RuleErrors
 from engine.ruleset.campaigns import Campaign, check_campaign, compile_campaign
-from engine.ruleset.compliance import compliance
+from engine.ruleset.checks import Claim, check_graph, check_keywords, check_votes
 from engine.ruleset.forms import (
     choice_index,
     compile_autoreply,
@@ -28,10 +27,12 @@ from engine.ruleset.forms import (
 )
 from engine.ruleset.loader import Document, load_path, source_text
 from engine.ruleset.model import KNOWN_ROOTS, Flow, Poll, Settings
+from engine.ruleset.names import check_flow_names
 from engine.ruleset.ruleset import RuleSet
 from engine.ruleset.schema import validate
 from engine.ruleset.source import Source, setting_written
 from engine.ruleset.states import StateCompiler
+from engine.ruleset.sweep import sweep
 from engine.ruleset.warnings import reply_warnings
 
 __all__ = [
@@ -171,6 +172,8 @@ def compile_files(files: Sequence[Path], *, timezone: str | None = None) -> Comp
         errors.extend(schema_errors)
         if not schema_errors:
             documents.append(document)
+        elif not is_test_file(file):
+            errors.extend(sweep(document))  # its expressions' errors too, in the same run
     builder = _Builder(
         setting_written(documents, "language") or "en",
         timezone or setting_written(documents, "timezone"),
@@ -181,8 +184,11 @@ def compile_files(files: Sequence[Path], *, timezone: str | None = None) -> Comp
     errors.extend(builder.check())
     for document in documents:
         sources.setdefault(document.file, document.text)
+    # A value shared through a YAML anchor is compiled at each of its uses, and its errors point
+    # at the anchor's definition: report each once.
+    errors = list(dict.fromkeys(errors))
     if errors:
-        return Compiled(None, errors, sources, documents)
+        return Compiled(None, errors, sources, documents, builder.warnings)
     digest = hashlib.sha256()
     for name in sorted(sources):
         digest.update(name.encode() + b"\0" + sources[name].encode() + b"\0")
@@ -198,7 +204,8 @@ def compile_files(files: Sequence[Path], *, timezone: str | None = None) -> Comp
         campaigns=[campaign for _, campaign in builder.campaigns],
         tallied=builder.tallied,
     )
-    return Compiled(ruleset, [], sources, documents, reply_warnings(ruleset))
+    warnings = list(dict.fromkeys(builder.warnings + reply_warnings(ruleset)))  # anchors: once
+    return Compiled(ruleset, [], sources, documents, warnings)
 
 
 def _replace_timezone(settings: Settings, timezone: str) -> Settings:
@@ -224,6 +231,8 @@ class _Builder:
             opt_in=DEFAULT_TEXTS["opt_in"],
         )
         self.errors: list[RuleError] = []
+        self.warnings: list[RuleError] = []
+        """What `twoway check` warns about (W301), whether or not the rule set compiles."""
         self._settings_file: str | None = None
         self._compilers: list[tuple[Source, StateCompiler, Flow]] = []
         self.tallied: set[str] = set()
@@ -312,16 +321,21 @@ class _Builder:
 
     def check(self) -> list[RuleError]:
         errors = list(self.errors)
-        claims: dict[tuple[str, ...], list[_Claim]] = {}
+        claims: dict[tuple[str, ...], list[Claim]] = {}
         polls = {p.id: p for p in self.polls}
         for src, sc, flow in self._compilers:
-            _check_graph(src, sc, flow)
-            _check_keywords(src, flow, claims)
-            _check_votes(src, flow, set(polls))
+            check_graph(src, sc, flow)
+            check_keywords(src, flow, claims)
+            check_votes(src, flow, set(polls))
         flows = {flow.id: flow for flow in self.flows}
         names = {campaign.id for _, campaign in self.campaigns}
         for src, campaign in self.campaigns:
             check_campaign(src, campaign, flows, names, self.settings)
+        started = {campaign.flow for _, campaign in self.campaigns}
+        for src, _, flow in self._compilers:
+            scheduled = any(trigger.kind == "schedule" for trigger in flow.triggers)
+            parameters = scheduled or flow.id in started
+            self.warnings.extend(check_flow_names(src, flow.kind, parameters=parameters))
         # What every file's expressions read, flows and campaigns alike: near-miss names, and
         # the polls whose counts they read (checked, and read for each batch).
         for src in [src for src, _, _ in self._compilers] + [src for src, _ in self.campaigns]:
@@ -338,189 +352,3 @@ def _cap(text: str) -> tuple[int, timedelta]:
     """``2/week`` → (2, one week); the schema has checked the form."""
     count, _, period = text.partition("/")
     return int(count), _PERIODS[period.strip()]
-
-
-def _check_graph(src: Source, sc: StateCompiler, flow: Flow) -> None:
-    names = list(flow.states)
-    for target, path in sc.gotos:
-        if target not in flow.states and target != "stay":
-            src.error(
-                "E401",
-                f"no state named '{target}'",
-                path,
-                hint=did_you_mean(target, names) or f"states here: {', '.join(names)}",
-            )
-    if flow.kind != "flow":
-        return
-    data = src.doc.data
-    edges: dict[str, set[str]] = {name: set() for name in names}
-    for name, state in flow.states.items():
-        exits = [state.then] if state.then else []
-        if state.wait is not None:
-            for case in (*state.wait.cases, state.wait.otherwise):
-                exits += [case.then, case.exhausted]
-            if state.wait.timeout is not None:
-                exits.append(state.wait.timeout.then)
-        edges[name] = {g.state for g in exits if g and g.state in flow.states}
-        raw = data["states"][name] or {}
-        if state.wait is None and state.then is None and "goto" not in raw:
-            src.error(
-                "E403",
-                f"state '{name}' has no way out",
-                ("states", name),
-                key=True,
-                hint="end it with 'wait:', 'goto: <state>' or 'end: true'",
-            )
-    _check_loops(src, flow)
-    seen, todo = set(), [flow.start]
-    while todo:
-        name = todo.pop()
-        if name in seen or name not in edges:
-            continue
-        seen.add(name)
-        todo.extend(edges[name])
-    for name in names:
-        if name not in seen:
-            src.error(
-                "E402",
-                f"state '{name}' can never be reached",
-                ("states", name),
-                key=True,
-                hint=f"no 'goto' leads to it from the start state '{flow.start}'",
-            )
-
-
-def _check_loops(src: Source, flow: Flow) -> None:
-    """Report a cycle of states that goes round without any wait (E408).
-
-    Entering such a cycle runs its actions again and again in one step (every ``say`` a new SMS)
-    until the step cap ends the session. Only plain ``goto`` between states without ``wait`` can
-    do that: a state that waits stops the step, so a cycle through one is a conversation.
-    """
-    following: dict[str, str] = {}
-    for name_, state in flow.states.items():
-        if state.wait is None and state.then is not None and state.then.state in flow.states:
-            following[name_] = state.then.state
-    done: set[str] = set()
-    for first in flow.states:
-        path: list[str] = []
-        name: str | None = first
-        while name is not None and name not in done and name not in path:
-            path.append(name)
-            name = following.get(name)
-        if name is not None and name in path:
-            cycle = [*path[path.index(name) :], name]
-            closer = path[-1]
-            message = (
-                f"state '{name}' goes to itself without waiting"
-                if len(cycle) == 2
-                else f"states {' → '.join(repr(n) for n in cycle)} loop without waiting"
-            )
-            src.error(
-                "E408",
-                message,
-                ("states", closer, "goto"),
-                hint="each turn sends its messages again at once; give one of these states "
-                "a 'wait:' (with a 'timeout:' for a reminder), or end the loop with 'end: true'",
-            )
-        done.update(path)
-
-
-@dataclass(frozen=True)
-class _Claim:
-    words: tuple[str, ...]
-    numbers: frozenset[str] | None
-    file: str
-    span: Any
-
-
-def _overlap(a: frozenset[str] | None, b: frozenset[str] | None) -> bool:
-    return a is None or b is None or bool(a & b)
-
-
-def _check_keywords(src: Source, flow: Flow, claims: dict[tuple[str, ...], list[_Claim]]) -> None:
-    """Report a keyword claimed twice on the same number (the second could never answer)."""
-    paths = _keyword_paths(src, flow)
-    for trigger in flow.triggers:
-        for words in trigger.keywords:
-            path = paths.get(words, ())
-            taken = compliance(" ".join(words))
-            if taken is not None:
-                action = {
-                    "stop": "opts the contact out",
-                    "start": "opts the contact in",
-                    "help": "answers the help text",
-                }[taken[0]]
-                src.error(
-                    "E407",
-                    f"keyword '{' '.join(words).upper()}' is a compliance word: it {action} "
-                    "before any rule runs",
-                    path,
-                    hint="choose another keyword (ANNULER, RESTART…) or a longer phrase "
-                    f"('{' '.join(words).upper()} ORDER')",
-                )
-                continue
-            earlier = claims.setdefault(words, [])
-            clash = next((c for c in earlier if _overlap(c.numbers, trigger.numbers)), None)
-            if clash is not None:
-                src.error(
-                    "E404",
-                    f"keyword '{' '.join(words).upper()}' is already used by {clash.file}",
-                    path,
-                    hint=f"first claimed at {clash.span}; give one of them another keyword "
-                    "or a different 'number'",
-                )
-                continue
-            earlier.append(_Claim(words, trigger.numbers, src.file, src.span(path)))
-
-
-def _keyword_paths(src: Source, flow: Flow) -> dict[tuple[str, ...], tuple[Any, ...]]:
-    """Map each keyword of a file (as normalised words) to where it is first written."""
-    data = src.doc.data
-    bases: list[tuple[Any, ...]] = []
-    if flow.kind == "autoreply":
-        bases = [("autoreply", i) for i in range(len(data["autoreply"]))]
-    elif "trigger" in data:
-        trig = data["trigger"]
-        bases = (
-            [("trigger", i) for i in range(len(trig))] if isinstance(trig, list) else [("trigger",)]
-        )
-    found: dict[tuple[str, ...], tuple[Any, ...]] = {}
-    for base in bases:
-        node = src.get(base)
-        if not isinstance(node, dict) or "keyword" not in node:
-            continue
-        value = node["keyword"]
-        items = list(enumerate(value)) if isinstance(value, list) else [(None, value)]
-        for i, item in items:
-            words = tuple(normalize(str(item)).split())
-            where = (*base, "keyword") if i is None else (*base, "keyword", i)
-            found.setdefault(words, where)
-    return found
-
-
-def _check_votes(src: Source, flow: Flow, polls: set[str]) -> None:
-    if flow.kind != "flow":
-        return
-    for name, state in src.doc.data["states"].items():
-        _vote_refs(src, ("states", name), state, polls)
-
-
-def _vote_refs(src: Source, path: tuple[Any, ...], node: Any, polls: set[str]) -> None:
-    if isinstance(node, dict):
-        vote = node.get("vote")
-        if isinstance(vote, dict) and str(vote.get("poll")) not in polls:
-            poll = str(vote.get("poll"))
-            src.error(
-                "E406",
-                f"no poll named '{poll}'",
-                (*path, "vote", "poll"),
-                hint=did_you_mean(poll, polls)
-                or "a poll is defined by a file with 'poll:'; its id is the file name",
-            )
-        for key, value in node.items():
-            if key != "vote":
-                _vote_refs(src, (*path, key), value, polls)
-    elif isinstance(node, list):
-        for i, value in enumerate(node):
-            _vote_refs(src, (*path, i), value, polls)

@@ -17,6 +17,7 @@ from engine.errors import Span
 
 __all__ = [
     "END",
+    "INTENT_WORDS",
     "KNOWN_ROOTS",
     "READ_ONLY",
     "STAY",
@@ -54,6 +55,23 @@ READ_ONLY = frozenset(
 
 KNOWN_ROOTS = READ_ONLY | {"answers", "choice", "vote"}
 """Names twoway itself provides; a name one typo away from these is reported (E305)."""
+
+INTENT_WORDS = {
+    "oui": "yes",
+    "si": "yes",
+    "ja": "yes",
+    "ok": "yes",
+    "okay": "yes",
+    "non": "no",
+    "nein": "no",
+    "nee": "no",
+    "aide": "help",
+    "ayuda": "help",
+    "hilfe": "help",
+    "arret": "stop",
+    "stopp": "stop",
+}
+"""Words of other languages analysts write for the intent names (``when: oui`` for ``yes``)."""
 
 
 # --- transitions --------------------------------------------------------------------------

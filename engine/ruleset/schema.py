@@ -322,6 +322,11 @@ class _Report:
         names = list(allowed)
         kind = self.kind(schema, path)
         hint = did_you_mean(key, names) or f"allowed in {kind}: {', '.join(names)}"
+        if key == "then" and "goto" in names:
+            target = self.source((*path, key))
+            way = "'end: true' to end here" if target == "end" else f"'goto: {target}'"
+            hint = f"write {way}; 'then:' is the way on of an 'otherwise:' with 'retries' and "
+            hint += "of a 'timeout:'"
         span = self.key_span((*path, key))
         if schema.get("x-actions"):
             self.add(_UNKNOWN, "E204", f"unknown action '{key}'", span, hint)

@@ -20,12 +20,15 @@ from engine.dsl import (
 from engine.dsl.compiler import NamePath
 from engine.errors import RuleError, Span, did_you_mean
 from engine.ruleset.loader import Document
-from engine.ruleset.model import Poll
+from engine.ruleset.model import INTENT_WORDS, Poll
 from engine.ruleset.moments import MomentError, read_moment
 
-__all__ = ["Path", "Source"]
+__all__ = ["Path", "Source", "intent_hint"]
 
 Path = tuple[str | int, ...]
+
+_CAPTURE = re.compile(r"\{\s*([^\W\d]\w*)")
+"""The names a pattern captures, as written (``{qty:number}``), read even when it is wrong."""
 
 
 class Source:
@@ -41,7 +44,7 @@ class Source:
         self.defines: set[str] = set()
         """Root names this file defines: pattern captures and ``set`` targets."""
         self.paths: list[tuple[NamePath, tuple[str | int, ...], str]] = []
-        """The ``poll.…`` names the file's expressions read, with the path of their string."""
+        """Every dotted name the file's expressions read, with the path of their string."""
 
     @property
     def file(self) -> str:
@@ -97,10 +100,13 @@ class Source:
         return condition
 
     def pattern(self, path: Sequence[str | int]) -> Pattern | None:
+        text = _text(self.get(path))
         try:
-            pattern = compile_pattern(_text(self.get(path)))
+            pattern = compile_pattern(text)
         except DslError as exc:
             self._dsl_error(exc, path)
+            # its captures are meant: the names read from them are no mistake of their own
+            self.defines.update(_CAPTURE.findall(text))
             return None
         self.defines.update(pattern.captures)
         return pattern
@@ -117,7 +123,7 @@ class Source:
         for name, path, source in self.reads:
             if name in known or name in self.defines:
                 continue
-            hint = did_you_mean(name, known)
+            hint = intent_hint(name) or did_you_mean(name, known)
             if hint is None:
                 continue
             match = re.search(rf"(?<![\w.]){re.escape(name)}\b", source)
@@ -134,6 +140,8 @@ class Source:
         read: set[str] = set()
         for name, path, source in self.paths:
             parts = name.path
+            if parts[0] != "poll":
+                continue
             poll = polls.get(parts[1]) if len(parts) > 1 else None
             problem = _poll_problem(parts, poll, polls)
             if problem is None:
@@ -207,6 +215,17 @@ def _poll_problem(
         options = ", ".join(f"{'.'.join(parts[:3])}.{b}" for b in below) if below else ""
         return "E305", f"unknown name '{whole}'", f"write {options or '.'.join(parts[:3])}"
     return None
+
+
+def intent_hint(word: str) -> str | None:
+    """The hint for ``oui``, ``non``, ``aide``…: the intent name meant, or None."""
+    intent = INTENT_WORDS.get(word.casefold())
+    if intent is None:
+        return None
+    return (
+        f"did you mean '{intent}'? it is true when the message means {intent}, in English, "
+        "French, Spanish or German"
+    )
 
 
 def _text(value: Any) -> str:

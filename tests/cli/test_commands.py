@@ -44,6 +44,23 @@ def test_check_a_path_that_does_not_exist() -> None:
     )
 
 
+def test_check_strict_makes_warnings_errors(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A warning (W301) is printed and `check` succeeds; with --strict it is an error."""
+    monkeypatch.chdir(REPO)
+    case = "tests/rules/broken/W301_variable_set_nowhere"
+    relaxed = CliRunner().invoke(cli, ["check", case])
+    assert relaxed.exit_code == 0
+    assert "warning[W301]: 'apt' is set nowhere in this flow" in relaxed.output
+    strict = CliRunner().invoke(cli, ["check", "--strict", case])
+    assert strict.exit_code == 1
+    assert "error[W301]: 'apt' is set nowhere in this flow" in strict.output
+    assert strict.output.endswith("3 errors found\n")
+    assert "ok:" not in strict.output
+    assert (
+        CliRunner().invoke(cli, ["check", "--strict", "rules"]).output == "ok: 5 files, 4 flows\n"
+    )
+
+
 def test_chat_vote_is_accepted_then_refused_and_stored_once(tmp_path: Path) -> None:
     db = tmp_path / "v.db"
     result = twoway(

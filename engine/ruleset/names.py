@@ -1,0 +1,121 @@
+"""Own the checks of the names a flow's expressions read, beyond what the DSL can know alone.
+
+- E305, an unknown attribute of an object twoway gives: ``{choice.lable}`` (a choice has ``key``
+  and ``label``), ``now.huor``, ``answers.scroe`` in a survey without that question;
+- E305, a name one typo away from a variable the flow sets or captures (``apt`` for ``appt``);
+- E305, a one-word condition (``when: peutetre``) that reads a variable a flow nothing starts
+  with parameters never sets: it is never true (``oui`` and ``non`` are Source.check_names's:
+  they get the intent meant);
+- W301, a name the flow never sets nor captures that may still be a parameter given when the
+  flow starts: in a flow no schedule or campaign starts (only the API or a test can give it), or
+  one typo away from another name the flow reads (``{apt.at}`` beside ``{appt.at}``), or a
+  one-word condition in a flow started with parameters. ``twoway check --strict`` makes it an
+  error.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import NamedTuple
+
+from engine.dsl.compiler import DATETIME_FIELDS, NamePath
+from engine.errors import RuleError, Span, did_you_mean
+from engine.ruleset.model import KNOWN_ROOTS
+from engine.ruleset.source import Path, Source, intent_hint
+
+__all__ = ["Read", "check_flow_names"]
+
+_ATTRIBUTES = {"choice": ("key", "label"), "vote": ("key", "label"), "now": DATETIME_FIELDS}
+_CONDITION_KEYS = ("when", "skip_if")
+
+
+class Read(NamedTuple):
+    """One dotted name an expression of the file reads, and where."""
+
+    name: NamePath
+    path: Path
+    source: str
+
+    @property
+    def root(self) -> str:
+        return self.name.path[0]
+
+
+def check_flow_names(src: Source, kind: str, *, parameters: bool) -> list[RuleError]:
+    """Report the names the flow of ``src`` (its form: ``kind``) cannot read when it runs
+    (errors go to ``src``); return the warnings. ``parameters``: something starts the flow with
+    parameters (a schedule trigger, a campaign)."""
+    reads = [Read(*item) for item in src.paths]
+    questions = _questions(src) if kind == "survey" else None
+    warnings: list[RuleError] = []
+    counts = Counter(read.root for read in reads)
+    unset = [r.root for r in reads if r.root not in KNOWN_ROOTS and r.root not in src.defines]
+    for read in reads:
+        if read.root in src.defines:
+            continue
+        if read.root in KNOWN_ROOTS:
+            _attribute(src, read, questions)
+        elif not (intent_hint(read.root) or did_you_mean(read.root, KNOWN_ROOTS)):
+            # (a near miss of twoway's names, oui or non: Source.check_names says it)
+            warning = _unset(src, read, set(unset), counts, parameters)
+            if warning is not None:
+                warnings.append(warning)
+    return list(dict.fromkeys(warnings))
+
+
+def _span(src: Source, read: Read, whole: bool) -> Span:
+    length = read.name.length if whole else len(read.root)
+    try:
+        return src.doc.locate(read.path, read.name.offset, max(1, length))
+    except (KeyError, IndexError, ValueError):
+        return src.span(read.path)
+
+
+def _attribute(src: Source, read: Read, questions: list[str] | None) -> None:
+    """Report ``choice.lable``, ``now.huor`` or ``answers.<no question>`` (E305)."""
+    parts = read.name.path
+    known = list(_ATTRIBUTES.get(read.root, ())) or (questions if read.root == "answers" else None)
+    if known is None or len(parts) < 2 or parts[1] in known:
+        return
+    written = [f"{read.root}.{k}" for k in sorted(known)]
+    hint = did_you_mean(".".join(parts[:2]), written) or (
+        f"{read.root} has {', '.join(written)}" if written else "this survey has no questions"
+    )
+    message = f"unknown name '{'.'.join(parts[:2])}'"
+    src.errors.append(RuleError("E305", message, _span(src, read, True), hint))
+
+
+def _unset(
+    src: Source, read: Read, unset: set[str], counts: Counter[str], parameters: bool
+) -> RuleError | None:
+    """Report a name the flow never sets: an error when it cannot be right (E305), a warning
+    when it can only be right as a parameter given when the flow starts (W301)."""
+    root = read.root
+    near_set = did_you_mean(root, src.defines)
+    bare = read.path[-1] in _CONDITION_KEYS and read.source.strip() == root
+    never = f"it is never true; to look for the word in the message, write text ~ /\\b{root}\\b/i"
+    word = f"a condition of one word reads a variable, and this flow never sets '{root}': {never}"
+    if near_set or (bare and not parameters):
+        hint = near_set or word
+        span = _span(src, read, False)
+        src.errors.append(RuleError("E305", f"unknown name '{root}'", span, hint))
+        return None
+    likely = [
+        n for n in unset if n != root and did_you_mean(root, [n]) and counts[n] >= counts[root]
+    ]
+    if not (likely or bare) and parameters:
+        return None
+    if bare:
+        hint = f"unless the flow is started with '{root}' as a parameter, {never}"
+    else:
+        hint = (f"did you mean '{likely[0]}'? " if likely else "") + (
+            "set it, capture it in a pattern or start the flow with it as a parameter: read "
+            "while it is missing, it is an error event"
+        )
+    message = f"'{root}' is set nowhere in this flow"
+    return RuleError("W301", message, _span(src, read, False), hint)
+
+
+def _questions(src: Source) -> list[str]:
+    questions = src.doc.data.get("questions") or []
+    return [str(q["id"]) for q in questions if isinstance(q, dict) and "id" in q]
