@@ -91,6 +91,11 @@ def chat_command(
     number = normalize_address(recipient) if recipient else default_number(ruleset)
     phone = normalize_address(sender)
     recorder = Recorder(phone, number, now) if record else None
+    if record and db != ":memory:" and Path(db).exists():
+        click.echo(
+            f"warning: the recorded test starts from an empty store, without what {db} holds",
+            err=True,
+        )
     interactive = sys.stdin.isatty()
     refused = 0
     with contextlib.suppress(KeyboardInterrupt):

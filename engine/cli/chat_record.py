@@ -8,6 +8,7 @@ the test's ``contact:``, set before its first step.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ import click
 import yaml
 
 from engine.core.messages import Outgoing
+from engine.ruleset.loader import load
 
 __all__ = ["Recorder", "duration_text"]
 
@@ -31,6 +33,31 @@ def duration_text(delta: timedelta) -> str:
     return " ".join(parts) or "1s"
 
 
+class _Quoted(yaml.SafeDumper):
+    """Write every text in double quotes: read back exactly, whatever YAML would make of it."""
+
+
+_Quoted.add_representer(
+    str, lambda dumper, text: dumper.represent_scalar("tag:yaml.org,2002:str", text, style='"')
+)
+
+
+def _expected(text: str) -> str:
+    """A reply as ``expect`` reads it: a text written ``/…/`` is a regex, so match it whole."""
+    if len(text) >= 2 and text.startswith("/") and text.endswith("/"):
+        return f"/^{re.escape(text)}$/"
+    return text
+
+
+def _dump(data: dict[str, Any], file: str) -> str:
+    """YAML that twoway's own reader reads back as ``data`` (plain where it can be)."""
+    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+    document, errors = load(file, text)
+    if errors or document is None or document.data != data:
+        text = yaml.dump(data, Dumper=_Quoted, allow_unicode=True, sort_keys=False)
+    return text
+
+
 class Recorder:
     """Collect a chat as a conversation test (``--record``)."""
 
@@ -41,10 +68,13 @@ class Recorder:
 
     def add(self, kind: str, value: Any, sent: list[Outgoing], phone: str, **extra: Any) -> None:
         step: dict[str, Any] = {kind: value, **extra}
-        if phone != self.sender:
+        if phone != self.sender and kind != "wait":
             step["from"] = phone
         expected: list[Any] = [
-            m.text if m.recipient == phone else {"to": m.recipient, "text": m.text} for m in sent
+            _expected(m.text)
+            if m.recipient == phone
+            else {"to": m.recipient, "text": _expected(m.text)}
+            for m in sent
         ]
         step["expect"] = expected[0] if len(expected) == 1 else expected
         self.steps.append(step)
@@ -75,7 +105,4 @@ class Recorder:
         if self.contact:
             test["contact"] = self.contact
         test["steps"] = self.steps
-        path.write_text(
-            yaml.safe_dump({"tests": [test]}, allow_unicode=True, sort_keys=False),
-            encoding="utf-8",
-        )
+        path.write_text(_dump({"tests": [test]}, str(path)), encoding="utf-8")

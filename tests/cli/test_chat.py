@@ -402,3 +402,35 @@ def test_a_recorded_chat_refuses_to_go_back_in_time(rules: Path) -> None:
     assert result.returncode == 1
     assert "error: a recorded chat cannot go back in time" in result.stderr
     assert twoway("test", str(recorded)).returncode == 0
+
+
+def test_a_recorded_chat_replays_texts_yaml_would_misread(tmp_path: Path) -> None:
+    (tmp_path / "echo.yaml").write_text('autoreply:\n  - otherwise: "{text}"\n', encoding="utf-8")
+    recorded = tmp_path / "echo.test.yaml"
+    stdin = "0o17\n1e3\nyes\n//^x$/\n"
+    result = twoway("chat", "--record", str(recorded), str(tmp_path), stdin=stdin)
+    assert result.stdout.splitlines() == [
+        "> 0o17",
+        "< 0o17",
+        "> 1e3",
+        "< 1e3",
+        "> yes",
+        "< yes",
+        "> /^x$/",
+        "< /^x$/",
+    ]
+    ran = twoway("test", "-v", str(recorded))
+    assert ran.returncode == 0, ran.stdout
+    assert "      > 0o17" in ran.stdout.splitlines()
+
+
+def test_recording_over_a_db_file_warns_that_the_test_starts_empty(
+    rules: Path, tmp_path: Path
+) -> None:
+    db = tmp_path / "chat.db"
+    twoway("chat", "--db", str(db), str(rules), stdin="HEURE\n")
+    recorded = tmp_path / "r.test.yaml"
+    result = twoway("chat", "--db", str(db), "--record", str(recorded), str(rules), stdin="HEURE\n")
+    assert f"warning: the recorded test starts from an empty store, without what {db} holds" in (
+        result.stderr
+    )
