@@ -187,6 +187,8 @@ _NOTES = {
     "retries_exhausted": "no valid answer after the retries",
     "error": "rule error: {message}",
     "keyword_corrected": "read '{typed}' as the keyword '{keyword}'",
+    "session_expired": "the {flow} session expired (it waited in {state})",
+    "log": "log: {text}",
 }
 
 

@@ -434,3 +434,43 @@ def test_recording_over_a_db_file_warns_that_the_test_starts_empty(
     assert f"warning: the recorded test starts from an empty store, without what {db} holds" in (
         result.stderr
     )
+
+
+def test_every_command_on_a_terminal(rules: Path) -> None:
+    out, err = on_a_terminal(
+        "--now",
+        "2026-12-01T09:00",
+        str(rules),
+        lines=[
+            "/help",
+            '/start rappels medecin="Dr Roux" quand=mardi contact.name=Alice',
+            "/state",
+            "/wait 23h",
+            "/now 2026-12-02T09:00",
+            "/from +33611111111",
+            "HEURE",
+            "/quit",
+            "HEURE",
+        ],
+    )
+    assert "Traceback" not in err
+    assert "/help for commands" in err
+    lines = out.splitlines()
+    assert lines[: len(HELP.splitlines())] == [f"  {line}" for line in HELP.splitlines()]
+    rest = lines[len(HELP.splitlines()) :]
+    assert rest == [
+        "< Bonjour Alice, rendez-vous avec Dr Roux le mardi.",
+        "  now: 2026-12-01T09:00:00+01:00",
+        "  you are +15550000001, texting 36000",
+        "  session: rappels.rappel",
+        '  variables: {"medecin": "Dr Roux", "quand": "mardi"}',
+        "  deadline: 2026-12-02T09:00:00+01:00 (timeout)",
+        '  contact: {"name": "Alice"}',
+        "  groups: none",
+        "  opted out of: none",
+        "  votes: none",
+        "  now: 2026-12-02T09:00:00+01:00",
+        "< Rappel : rendez-vous avec Dr Roux.",
+        "  you are +33611111111, texting 36000",
+        "< Il est 02/12/2026 09:00:00.",
+    ]
