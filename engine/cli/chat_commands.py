@@ -77,8 +77,11 @@ class Chat:
 
 
 def parse_time(text: str, zone: ZoneInfo) -> datetime:
-    """Read an ISO 8601 time; one without an offset is in ``zone``. Raise ValueError."""
-    when = datetime.fromisoformat(text.strip())
+    """Read an ISO 8601 time, to the second; one without an offset is in ``zone``.
+
+    Raise ValueError. Whole seconds keep a recorded chat's ``now:`` and waits exact.
+    """
+    when = datetime.fromisoformat(text.strip()).replace(microsecond=0)
     return when if when.tzinfo is not None else when.replace(tzinfo=zone)
 
 
