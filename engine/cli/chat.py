@@ -1,9 +1,12 @@
 """Own `twoway chat`: talk to rules as a phone would, interactively or line by line from a pipe.
 
-From a pipe: one inbound message per line; each outbound message is printed as one line starting
-with ``< `` (a newline inside a message printed as ``\\n``) and nothing else; diagnostics go to
-stderr. On a terminal, ``/wait 25h``, ``/start FLOW key=value…`` and ``/quit``
-are commands.
+A line starting with ``/`` is a command (`engine.cli.chat_commands`; ``//`` sends a text that
+starts with ``/``), any other line is a message. From a pipe, stdout is the transcript: each
+line read is echoed first (``> text`` for a message, ``~ /command`` for a command), then each
+message the engine sent, one line starting with ``< `` (a newline inside it printed as ``\\n``),
+and what a command shows, indented; diagnostics and refused commands go to stderr, and the exit
+status is 1 when a command was refused. The chat's clock stands still: it is the time the chat
+started (or ``--now``) and moves only with ``/wait`` and ``/now``, as a test's does.
 """
 
 from __future__ import annotations
@@ -11,17 +14,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sys
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from zoneinfo import ZoneInfo
 
 import click
-import yaml
 
+from engine.cli.chat_commands import Chat, parse_time, run_command
+from engine.cli.chat_record import Recorder
 from engine.cli.ops import ruleset_or_exit
-from engine.core.clock import OffsetClock
-from engine.core.messages import Outgoing, normalize_address
-from engine.dsl import DslError, parse_duration
+from engine.core.clock import FixedClock
+from engine.core.messages import normalize_address
 from engine.resources import default_rules_dir
 from engine.ruleset.compiler import compile_files, find_rule_files, rule_sets
 from engine.ruleset.conversations import DEFAULT_FROM
@@ -29,36 +32,6 @@ from engine.ruleset.ruleset import RuleSet
 from engine.testing import Harness, default_number
 
 __all__ = ["chat_command"]
-
-
-def _line(message: Outgoing) -> str:
-    return "< " + message.text.replace("\\", "\\\\").replace("\n", "\\n")
-
-
-class _Recorder:
-    """Collect a chat as a conversation test (``--record``)."""
-
-    def __init__(self, sender: str, recipient: str) -> None:
-        self.sender, self.recipient = sender, recipient
-        self.steps: list[dict[str, Any]] = []
-
-    def add(self, kind: str, value: Any, sent: list[Outgoing], **extra: Any) -> None:
-        step: dict[str, Any] = {kind: value, **extra}
-        texts = [m.text for m in sent]
-        step["expect"] = texts[0] if len(texts) == 1 else texts
-        self.steps.append(step)
-
-    def write(self, path: Path) -> None:
-        test = {
-            "name": f"recorded chat with {self.recipient}",
-            "from": self.sender,
-            "to": self.recipient,
-            "steps": self.steps,
-        }
-        path.write_text(
-            yaml.safe_dump({"tests": [test]}, allow_unicode=True, sort_keys=False),
-            encoding="utf-8",
-        )
 
 
 @click.command("chat")
@@ -83,12 +56,27 @@ class _Recorder:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the conversation as a test file when the chat ends.",
 )
+@click.option(
+    "--now",
+    "start",
+    default=None,
+    metavar="TIME",
+    help="The time the chat starts at (ISO 8601; without an offset, in the rules' timezone). "
+    "Default: the current time.",
+)
 def chat_command(
-    paths: tuple[Path, ...], sender: str, recipient: str | None, db: str, record: Path | None
+    paths: tuple[Path, ...],
+    sender: str,
+    recipient: str | None,
+    db: str,
+    record: Path | None,
+    start: str | None,
 ) -> None:
     """Talk to the rules in PATHS as a phone would.
 
-    Without PATHS: ./rules, or the demo rules shipped with twoway when there is none.
+    Without PATHS: ./rules, or the demo rules shipped with twoway when there is none. A line
+    starting with / is a command (/help lists them), any other line a message; from a pipe,
+    each line is echoed ("> " a message, "~ " a command) before the replies ("< ").
     """
     folders = paths or (Path("rules") if Path("rules").exists() else default_rules_dir(),)
     files = [f for p in folders if p.exists() for f in find_rule_files(p)]
@@ -99,34 +87,58 @@ def chat_command(
         click.echo(f"error: no rule files in {names}{hint}", err=True)
         sys.exit(1)
     ruleset = ruleset_or_exit(compile_files(files))
+    now = _start_time(start, ZoneInfo(ruleset.settings.timezone))
     number = normalize_address(recipient) if recipient else default_number(ruleset)
     phone = normalize_address(sender)
-    recorder = _Recorder(phone, number) if record else None
+    recorder = Recorder(phone, number, now) if record else None
+    if record and db != ":memory:" and Path(db).exists():
+        click.echo(
+            f"warning: the recorded test starts from an empty store, without what {db} holds",
+            err=True,
+        )
     interactive = sys.stdin.isatty()
+    refused = 0
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(_chat(ruleset, db, phone, number, recorder, interactive))
+        refused = asyncio.run(_chat(ruleset, db, now, phone, number, recorder, interactive))
     if recorder is not None and record is not None:
         recorder.write(record)
         click.echo(f"recorded {len(recorder.steps)} steps to {record}", err=True)
+    if refused and not interactive:
+        sys.exit(1)
+
+
+def _start_time(text: str | None, zone: ZoneInfo) -> datetime:
+    if text is None:
+        return datetime.now(UTC).replace(microsecond=0).astimezone(zone)
+    try:
+        return parse_time(text, zone)
+    except ValueError:
+        raise click.BadParameter(
+            f"'{text}' is not a date and time (like 2026-12-03T09:00:00+01:00)",
+            param_hint="--now",
+        ) from None
 
 
 async def _chat(
     ruleset: RuleSet,
     db: str,
+    now: datetime,
     phone: str,
     number: str,
-    recorder: _Recorder | None,
+    recorder: Recorder | None,
     interactive: bool,
-) -> None:
-    clock = OffsetClock()
+) -> int:
+    """Run the chat until stdin ends or /quit; return how many commands were refused."""
+    clock = FixedClock(now)
     async with Harness(ruleset, db=db, clock=clock) as harness:
         await harness.service.run_due_timers()
         harness.transport.take()
+        chat = Chat(harness, clock, phone, number, recorder, interactive)
         if interactive:
             click.echo(
                 f"You are {phone}, texting {number}. /help for commands, Ctrl-D to quit.", err=True
             )
-        notes = _Diagnostics(harness, phone, interactive)
+        notes = _Diagnostics(chat)
         await notes.show()
         loop = asyncio.get_running_loop()
         while True:
@@ -135,20 +147,34 @@ async def _chat(
             raw = await loop.run_in_executor(None, sys.stdin.readline)
             if not raw:
                 break
-            text = raw.rstrip("\r\n")
-            if interactive and text.startswith("/"):
-                if not await _command(harness, text, phone, number, recorder):
-                    break
-                await notes.show()
-                continue
-            if not text.strip() and not interactive:
-                continue
-            sent = await harness.send(phone, number, text)
-            sent += await harness.advance(timedelta())
-            _print(sent, interactive)
+            if not await _line(chat, raw.rstrip("\r\n")):
+                break
             await notes.show()
-            if recorder is not None:
-                recorder.add("send", text, sent)
+            sys.stdout.flush()
+        return chat.refused
+
+
+async def _line(chat: Chat, text: str) -> bool:
+    """Act on one line read: a command or a message. Return False when the chat should end."""
+    if not text.strip() and not chat.interactive:
+        return True
+    command = text.startswith("/") and not text.startswith("//")
+    if text.startswith("//"):
+        text = text[1:]
+    if not chat.interactive:
+        click.echo(f"~ {text.strip()}" if command else f"> {_escaped(text)}")
+    if command:
+        return await run_command(chat, text)
+    sent = await chat.harness.send(chat.phone, chat.number, text)
+    sent += await chat.harness.advance(timedelta())
+    chat.show(sent)
+    if chat.recorder is not None:
+        chat.recorder.add("send", text, sent, chat.phone)
+    return True
+
+
+def _escaped(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("\n", "\\n")
 
 
 _NOTES = {
@@ -161,83 +187,33 @@ _NOTES = {
     "retries_exhausted": "no valid answer after the retries",
     "error": "rule error: {message}",
     "keyword_corrected": "read '{typed}' as the keyword '{keyword}'",
+    "session_expired": "the {flow} session expired (it waited in {state})",
+    "log": "log: {text}",
 }
 
 
 class _Diagnostics:
     """Explain on stderr what the engine did without a reply: inbox, handoff, rule errors."""
 
-    def __init__(self, harness: Harness, phone: str, interactive: bool) -> None:
-        self.harness, self.phone, self.interactive = harness, phone, interactive
+    def __init__(self, chat: Chat) -> None:
+        self.chat = chat
         self.seen = 0
 
     async def show(self) -> None:
-        events = [
-            e for e in await self.harness.store.events(contact=self.phone) if e["id"] > self.seen
-        ]
+        interactive = self.chat.interactive
+        events = await self.chat.harness.store.events(contact=self.chat.phone)
         for event in events:
+            if event["id"] <= self.seen:
+                continue
             self.seen = max(self.seen, event["id"])
             note = _NOTES.get(event["type"])
-            if note is None or (not self.interactive and event["type"] != "error"):
+            if note is None or (not interactive and event["type"] != "error"):
                 continue
             try:
                 text = note.format(**event["data"])
             except (KeyError, IndexError):
                 text = note
-            if self.interactive:
+            if interactive:
                 click.echo(click.style(f"  · {text}", dim=True), err=True)
             else:
                 click.echo(f"warning: {text}", err=True)
-
-
-def _print(sent: list[Outgoing], interactive: bool) -> None:
-    for message in sent:
-        if interactive:
-            prefix = (
-                ""
-                if message.kind == "reply" or message.kind == "compliance"
-                else (f"(to {message.recipient}) ")
-            )
-            click.echo(click.style("< ", fg="green") + prefix + message.text)
-        else:
-            click.echo(_line(message))
-    sys.stdout.flush()
-
-
-async def _command(
-    harness: Harness, line: str, phone: str, number: str, recorder: _Recorder | None
-) -> bool:
-    name, _, arg = line[1:].partition(" ")
-    if name in ("quit", "q", "exit"):
-        return False
-    if name == "wait":
-        try:
-            delta = parse_duration(arg or "0s")
-        except DslError as exc:
-            click.echo(f"error: {exc.message} ({exc.hint})", err=True)
-            return True
-        sent = await harness.advance(delta)
-        _print(sent, True)
-        if recorder is not None:
-            recorder.add("wait", arg, sent)
-    elif name == "start":
-        flow, *pairs = arg.split()
-        params: dict[str, Any] = {}
-        for pair in pairs:
-            key, _, value = pair.partition("=")
-            _set_dotted(params, key, value)
-        sent = await harness.start_flow(phone, number, flow, params)
-        _print(sent, True)
-        if recorder is not None:
-            recorder.add("start", flow, sent, params=params)
-    else:
-        click.echo("commands: /wait 25h · /start FLOW key=value … · /quit", err=True)
-    return True
-
-
-def _set_dotted(target: dict[str, Any], key: str, value: Any) -> None:
-    head, _, rest = key.partition(".")
-    if rest:
-        _set_dotted(target.setdefault(head, {}), rest, value)
-    else:
-        target[head] = value

@@ -68,7 +68,9 @@ def test_chat_vote_is_accepted_then_refused_and_stored_once(tmp_path: Path) -> N
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
+        "> VOTE A",
         "< Thanks! Your vote for Moonlight Drive is counted.",
+        "> VOTE B",
         "< You already voted for Moonlight Drive. Only one vote per number counts.",
     ]
     with sqlite3.connect(db) as conn:
@@ -80,9 +82,13 @@ def test_chat_stop_silences_until_start() -> None:
     result = twoway("chat", "--from", "+33600000002", RULES, stdin="STOP\nVOTE A\nSTART\nVOTE A\n")
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
+        "> STOP",
         "< ACME Music: you are unsubscribed and will get no more messages. "
         "Reply START to subscribe again.",
+        "> VOTE A",
+        "> START",
         "< ACME Music: you are subscribed again. Reply STOP to unsubscribe.",
+        "> VOTE A",
         "< Thanks! Your vote for Moonlight Drive is counted.",
     ]
 
@@ -90,7 +96,7 @@ def test_chat_stop_silences_until_start() -> None:
 @pytest.mark.parametrize("word", ["ARRÊT", "arret", "Arret", "stop", "STOP SMS"])
 def test_chat_french_and_english_stop_words(word: str) -> None:
     result = twoway("chat", "--from", "+33600000003", RULES, stdin=f"{word}\nHOURS\n")
-    lines = result.stdout.splitlines()
+    lines = [line for line in result.stdout.splitlines() if line.startswith("< ")]
     assert len(lines) == 1, lines
     assert "unsubscribed" in lines[0] or "désinscrit" in lines[0]
 
@@ -100,7 +106,7 @@ def test_chat_persists_across_runs_with_a_db(tmp_path: Path) -> None:
     first = twoway("chat", "--db", db, RULES, stdin="STOP\n")
     assert "unsubscribed" in first.stdout
     second = twoway("chat", "--db", db, RULES, stdin="VOTE A\n")
-    assert second.stdout == ""
+    assert second.stdout == "> VOTE A\n"
 
 
 def test_chat_prints_newlines_inside_a_message_escaped(tmp_path: Path) -> None:
@@ -110,7 +116,7 @@ def test_chat_prints_newlines_inside_a_message_escaped(tmp_path: Path) -> None:
         'autoreply:\n  - keyword: MENU\n    reply: "1. Pizza\\n2. Pasta"\n', encoding="utf-8"
     )
     result = twoway("chat", str(rules), stdin="menu\n")
-    assert result.stdout == "< 1. Pizza\\n2. Pasta\n"
+    assert result.stdout == "> menu\n< 1. Pizza\\n2. Pasta\n"
 
 
 def test_chat_refuses_broken_rules_with_the_errors_on_stderr(tmp_path: Path) -> None:

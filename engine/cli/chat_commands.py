@@ -1,0 +1,275 @@
+"""Own the slash commands of `twoway chat`: /start, /wait, /now, /from, /state, /help, /quit.
+
+They work the same on a terminal and from a pipe. ``/start`` reads its arguments as a shell
+would (``medecin="Dr Roux"`` is one value, the quotes removed); every value is text;
+``contact.x=…`` sets the contact's field ``x`` (``contact.groups=a,b`` its groups) instead of a
+flow parameter. A refused command prints ``error: …`` on stderr and changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import shlex
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import click
+
+from engine.cli.chat_record import Recorder, duration_text
+from engine.core.clock import FixedClock
+from engine.core.groups import parse_groups
+from engine.core.messages import Outgoing, normalize_address
+from engine.dsl import DslError, parse_duration
+from engine.errors import did_you_mean
+from engine.testing import Harness
+
+__all__ = ["HELP", "Chat", "parse_time", "run_command"]
+
+HELP = """\
+/start FLOW [key=value …]  start a flow (or a schedule) for you; contact.x=… sets your field x
+/wait DURATION             move the clock (25h, 1d 2h, 90s): the timers that fall due fire
+/now [TIME]                show the clock, or set it (ISO 8601; without an offset, in the
+                           rules' timezone): moving forward fires the timers that fall due
+/from [NUMBER]             show the phone you text from, or switch to another one
+/state                     your session (flow, state, variables, deadline) and contact
+/help                      this list
+/quit                      end the chat (Ctrl-D does too)
+//text                     send "/text" as a message"""
+
+
+@dataclass
+class Chat:
+    """One chat: the engine it talks to, who talks, and what prints its replies."""
+
+    harness: Harness
+    clock: FixedClock
+    phone: str
+    number: str
+    recorder: Recorder | None
+    interactive: bool
+    refused: int = 0
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.harness.service.ruleset.settings.timezone)
+
+    def refuse(self, message: str, *more: str) -> None:
+        self.refused += 1
+        click.echo(f"error: {message}", err=True)
+        for line in more:
+            click.echo(f"  {line}", err=True)
+
+    def show(self, sent: list[Outgoing]) -> None:
+        """Print the messages the engine sent, one line each, prefixed ``< ``."""
+        for message in sent:
+            to = "" if message.recipient == self.phone else f"(to {message.recipient}) "
+            if self.interactive:
+                click.echo(click.style("< ", fg="green") + to + message.text)
+            else:
+                text = message.text.replace("\\", "\\\\").replace("\n", "\\n")
+                click.echo(f"< {to}{text}")
+
+    def info(self, line: str) -> None:
+        """Print what a command shows (``/state``, ``/now``), indented under it."""
+        click.echo(f"  {line}")
+
+
+def parse_time(text: str, zone: ZoneInfo) -> datetime:
+    """Read an ISO 8601 time, to the second; one without an offset is in ``zone``.
+
+    Raise ValueError. Whole seconds keep a recorded chat's ``now:`` and waits exact.
+    """
+    when = datetime.fromisoformat(text.strip()).replace(microsecond=0)
+    return when if when.tzinfo is not None else when.replace(tzinfo=zone)
+
+
+async def run_command(chat: Chat, line: str) -> bool:
+    """Run one ``/command`` line; return False when the chat should end."""
+    name, _, arg = line[1:].strip().partition(" ")
+    arg = arg.strip()
+    if name in ("quit", "q", "exit"):
+        return False
+    handler = _COMMANDS.get(name)
+    if handler is None:
+        chat.refuse(f"no command /{name}", *HELP.splitlines())
+    else:
+        await handler(chat, arg)
+    return True
+
+
+async def _help(chat: Chat, arg: str) -> None:
+    for line in HELP.splitlines():
+        chat.info(line)
+
+
+async def _wait(chat: Chat, arg: str) -> None:
+    if not arg:
+        chat.refuse("usage: /wait DURATION (like 25h, 1d 2h, 90s)")
+        return
+    try:
+        delta = parse_duration(arg)
+    except DslError as exc:
+        chat.refuse(f"{exc.message} ({exc.hint})")
+        return
+    sent = await chat.harness.advance(delta)
+    chat.show(sent)
+    if chat.recorder is not None:
+        chat.recorder.add("wait", arg, sent, chat.phone)
+
+
+async def _now(chat: Chat, arg: str) -> None:
+    if not arg:
+        chat.info(f"now: {chat.clock.now().astimezone(chat.zone).isoformat()}")
+        return
+    try:
+        when = parse_time(arg, chat.zone)
+    except ValueError:
+        chat.refuse(
+            f"'{arg}' is not a date and time",
+            "usage: /now 2026-12-03T09:00:00+01:00 (or without an offset, in the rules' timezone)",
+        )
+        return
+    delta = when - chat.clock.now()
+    if delta < timedelta() and chat.recorder is not None:
+        chat.refuse("a recorded chat cannot go back in time (a test's clock only moves forward)")
+        return
+    if delta < timedelta():
+        chat.clock.set(when)
+        chat.info(f"now: {when.isoformat()}")
+        return
+    sent = await chat.harness.advance(delta)
+    chat.info(f"now: {when.isoformat()}")
+    chat.show(sent)
+    if chat.recorder is not None and delta >= timedelta(seconds=1):
+        chat.recorder.add("wait", duration_text(delta), sent, chat.phone)
+
+
+async def _from(chat: Chat, arg: str) -> None:
+    if not arg:
+        chat.info(f"you are {chat.phone}, texting {chat.number}")
+        return
+    chat.phone = normalize_address(arg)
+    chat.info(f"you are {chat.phone}, texting {chat.number}")
+
+
+def _startable(chat: Chat) -> list[str]:
+    flows = chat.harness.service.ruleset.flows.values()
+    schedules = {t.schedule for f in flows for t in f.triggers if t.schedule}
+    return sorted(schedules | set(chat.harness.service.ruleset.flows))
+
+
+def _set_dotted(target: dict[str, Any], key: str, value: Any) -> None:
+    head, _, rest = key.partition(".")
+    if rest:
+        inner = target.setdefault(head, {})
+        if not isinstance(inner, dict):
+            inner = target[head] = {}
+        _set_dotted(inner, rest, value)
+    else:
+        target[head] = value
+
+
+def _arguments(chat: Chat, arg: str) -> tuple[str, dict[str, Any], dict[str, Any]] | None:
+    """Read ``FLOW key=value …``: (flow, params, contact fields), or None once refused."""
+    usage = "usage: /start FLOW [key=value …]"
+    flows = "flows you can start: " + (", ".join(_startable(chat)) or "none")
+    try:
+        words = shlex.split(arg)
+    except ValueError as exc:
+        chat.refuse(f"cannot read the arguments: {exc}", usage)
+        return None
+    if not words:
+        chat.refuse(usage, flows)
+        return None
+    flow = words[0]
+    params: dict[str, Any] = {}
+    contact: dict[str, Any] = {}
+    if chat.harness.service.ruleset.schedule_flow(flow) is None:
+        hint = did_you_mean(flow, _startable(chat))
+        chat.refuse(f"no flow or schedule named '{flow}'" + (f": {hint}" if hint else ""), flows)
+        return None
+    for word in words[1:]:
+        key, equals, value = word.partition("=")
+        if not equals or not key or key.startswith(".") or key.endswith(".") or ".." in key:
+            chat.refuse(f"'{word}' is not key=value", usage)
+            return None
+        if key.startswith("contact."):
+            _set_dotted(contact, key.removeprefix("contact."), value)
+        else:
+            _set_dotted(params, key, value)
+    return flow, params, contact
+
+
+async def _set_contact(chat: Chat, fields: dict[str, Any]) -> bool:
+    fields = dict(fields)
+    groups = fields.pop("groups", None)
+    store = chat.harness.store
+    if groups is not None:
+        names, problem = parse_groups(groups)
+        if problem is not None:
+            chat.refuse(f"contact.groups: {problem}")
+            return False
+        await store.save_contact(chat.phone, groups=names)
+    if fields:
+        await store.set_contact_fields(chat.phone, fields, chat.clock.now())
+    return True
+
+
+async def _start(chat: Chat, arg: str) -> None:
+    read = _arguments(chat, arg)
+    if read is None:
+        return
+    flow, params, contact = read
+    if contact and not await _set_contact(chat, contact):
+        return
+    if contact and chat.recorder is not None:
+        chat.recorder.set_contact(chat.phone, contact)
+    sent = await chat.harness.start_flow(chat.phone, chat.number, flow, params)
+    chat.show(sent)
+    if chat.recorder is not None:
+        extra = {"params": params} if params else {}
+        chat.recorder.add("start", flow, sent, chat.phone, **extra)
+
+
+def _when(value: datetime | None, zone: ZoneInfo) -> str:
+    return "none" if value is None else value.astimezone(zone).isoformat()
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str, sort_keys=True)
+
+
+async def _state(chat: Chat, arg: str) -> None:
+    store, zone = chat.harness.store, chat.zone
+    chat.info(f"now: {_when(chat.clock.now(), zone)}")
+    chat.info(f"you are {chat.phone}, texting {chat.number}")
+    session = await store.session(chat.phone, chat.number)
+    if session is None:
+        chat.info("session: none")
+    else:
+        chat.info(f"session: {session.flow}.{session.state}")
+        chat.info(f"variables: {_json(dict(session.vars))}")
+        kind = f" ({session.deadline_kind})" if session.deadline_kind else ""
+        chat.info(f"deadline: {_when(session.deadline, zone)}{kind}")
+    contact = await store.contact(chat.phone)
+    fields = {} if contact is None else dict(contact.fields)
+    chat.info(f"contact: {_json(fields)}")
+    groups = () if contact is None else contact.groups
+    chat.info(f"groups: {', '.join(groups) or 'none'}")
+    outs = sorted(contact.opted_out) if contact is not None else []
+    chat.info(f"opted out of: {', '.join(outs) or 'none'}")
+    votes = {} if contact is None else dict(contact.votes)
+    chat.info(f"votes: {_json(votes) if votes else 'none'}")
+
+
+_COMMANDS = {
+    "help": _help,
+    "?": _help,
+    "wait": _wait,
+    "now": _now,
+    "from": _from,
+    "start": _start,
+    "state": _state,
+}
