@@ -23,6 +23,7 @@ from engine.core.groups import parse_groups
 from engine.core.messages import Outgoing, normalize_address
 from engine.dsl import DslError, parse_duration
 from engine.errors import did_you_mean
+from engine.ruleset.moments import read_moment
 from engine.testing import Harness
 
 __all__ = ["HELP", "Chat", "parse_time", "run_command"]
@@ -77,12 +78,13 @@ class Chat:
 
 
 def parse_time(text: str, zone: ZoneInfo) -> datetime:
-    """Read an ISO 8601 time, to the second; one without an offset is in ``zone``.
+    """Read an ISO 8601 time, to the second, as a rule file's (``moments.read_moment``): one
+    without an offset is in ``zone``, unless the clocks skip or repeat that hour there.
 
-    Raise ValueError. Whole seconds keep a recorded chat's ``now:`` and waits exact.
+    Raise ValueError (a MomentError saying how to write it). Whole seconds keep a recorded
+    chat's ``now:`` and waits exact.
     """
-    when = datetime.fromisoformat(text.strip()).replace(microsecond=0)
-    return when if when.tzinfo is not None else when.replace(tzinfo=zone)
+    return read_moment(text.strip(), zone.key).replace(microsecond=0)
 
 
 async def run_command(chat: Chat, line: str) -> bool:

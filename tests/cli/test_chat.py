@@ -314,12 +314,12 @@ def test_state_shows_the_session_and_the_contact(rules: Path) -> None:
 
 
 def test_wait_still_moves_the_clock_and_refuses_a_bad_duration(rules: Path) -> None:
-    stdin = "/start rappels medecin=Roux quand=mardi\n/wait\n/wait 2 days\n/wait 1d\n"
+    stdin = "/start rappels medecin=Roux quand=mardi\n/wait\n/wait 2 months\n/wait 1d\n"
     result = twoway("chat", str(rules), stdin=stdin)
     assert result.stdout.splitlines()[-2:] == ["~ /wait 1d", "< Rappel : rendez-vous avec Roux."]
     errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
     assert errors[0] == "error: usage: /wait DURATION (like 25h, 1d 2h, 90s)"
-    assert errors[1].startswith("error: invalid duration '2 days'")
+    assert errors[1].startswith("error: invalid duration '2 months'")
 
 
 def test_help_lists_every_command(rules: Path) -> None:
