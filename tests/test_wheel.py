@@ -94,7 +94,7 @@ def test_wheel_ships_schemas_grammar_and_rules_and_runs_from_them(tmp_path: Path
         cwd=work,
         check=False,
     )
-    assert chat.stdout == "< Thanks! Your vote for Paper Planes is counted.\n"
+    assert chat.stdout == "> VOTE B\n< Thanks! Your vote for Paper Planes is counted.\n"
     # the report's template is found in the installed package
     store = work / "twoway.db"
     create = (
