@@ -15,6 +15,7 @@ import pytest
 import yaml
 
 from engine.cli.chat_commands import _COMMANDS, HELP
+from tests.support.cli import twoway
 
 REPO = Path(__file__).resolve().parents[2]
 RULES = str(REPO / "rules")
@@ -42,18 +43,6 @@ autoreply:
   - keyword: HEURE
     reply: "Il est {now|date('%d/%m/%Y %H:%M:%S')}."
 """
-
-
-def twoway(*args: str, stdin: str = "", cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "engine", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        timeout=60,
-        check=False,
-    )
 
 
 @pytest.fixture

@@ -3,29 +3,16 @@
 from __future__ import annotations
 
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from engine.cli.main import cli
+from tests.support.cli import twoway
 
 REPO = Path(__file__).resolve().parents[2]
 RULES = str(REPO / "rules")
-
-
-def twoway(*args: str, stdin: str = "", cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "engine", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        timeout=60,
-        check=False,
-    )
 
 
 def test_check_the_default_rules() -> None:
