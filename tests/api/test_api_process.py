@@ -3,7 +3,6 @@ messages it sends arrive as ``mt`` frames on a jsonl client."""
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,9 +11,9 @@ from typing import Any
 import aiohttp
 import pytest
 
-from tests.support.engine_process import REPO, Engine, http_address, write_config
-from tests.support.jsonl_client import Client, assert_clean
-from tests.support.jsonl_peer import free_port
+from tests.support.api_engine import serving
+from tests.support.engine_process import REPO, Engine
+from tests.support.jsonl_client import Client
 
 TOKEN = "crm-5ecret-t0ken"
 READER = "reader-5ecret-t0ken"
@@ -45,27 +44,12 @@ class Api:
 @pytest.fixture
 async def api(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Api]:
     monkeypatch.setenv("CRM_TOKEN", TOKEN)
-    port = free_port()
     tokens = [
         {"name": "crm", "token": "env:CRM_TOKEN", "scopes": ["send", "read"]},
         {"name": "reader", "token": READER, "scopes": ["read"]},
     ]
-    config = write_config(tmp_path, REPO / "rules", "console", port, http={"tokens": tokens})
-    engine = Engine(tmp_path, config)
-    client = Client()
-    try:
-        await engine.start(port)
-        await client.connect(port)
-        host, http = http_address(config)
-        async with aiohttp.ClientSession() as session:
-            yield Api(f"http://{host}:{http}", client, engine, session)
-    finally:
-        with contextlib.suppress(Exception):
-            await client.aclose()
-        await engine.cleanup()
-    log = engine.log()
-    assert_clean(log)
-    assert TOKEN not in log and READER not in log
+    async with serving(tmp_path, REPO / "rules", tokens, secrets=(TOKEN, READER)) as running:
+        yield Api(running.url, running.client, running.engine, running.session)
 
 
 def _problem(status: int, content_type: str, body: Any, expected: int) -> None:
@@ -169,42 +153,29 @@ async def test_the_clinic_example_s_reminder_started_through_the_api(
     """The clinic's `rappels` schedule, started for one patient with its parameters: the patient
     gets the reminder from the clinic's number, and their OUI confirms it."""
     monkeypatch.setenv("CRM_TOKEN", TOKEN)
-    port = free_port()
     tokens = [{"name": "booking", "token": "env:CRM_TOKEN", "scopes": ["send"]}]
-    config = write_config(tmp_path, REPO / "examples" / "clinic", "phones", port,
-                          http={"tokens": tokens})  # fmt: skip
-    config.write_text(
-        config.read_text(encoding="utf-8")
-        + 'numbers:\n  "+33757000200": {connector: phones, kind: long_code}\n',
-        encoding="utf-8",
-    )
-    engine, client = Engine(tmp_path, config), Client()
-    try:
-        await engine.start(port)
-        await client.connect(port)
-        host, http = http_address(config)
-        async with aiohttp.ClientSession() as session:
-            api = Api(f"http://{host}:{http}", client, engine, session)
-            params = {"rdv": "2027-01-08T14:30:00+01:00", "medecin": "Dr Roux"}
-            body = {"contact": "+33612345678", "number": "+33757000200", "params": params}
-            status, _, started = await api.call("POST", "/api/v1/flows/rappels/start", json=body)
-            assert status == 202, started
-            await client.wait_for(lambda: len(client.mts()) == 1)
-            (mt,) = client.mts()
-            assert (mt["to"], mt["from"]) == ("+33612345678", "+33757000200")
-            assert mt["text"] == (
-                "Cabinet Pasteur : bonjour Madame, Monsieur, RDV avec Dr Roux le 08/01 à 14:30. "
-                "Répondez OUI pour confirmer, NON pour annuler, DEPLACER pour changer l'heure."
-            )
-            client.send({"type": "mo", "id": "oui-1", "from": "+33612345678",
-                         "to": "+33757000200", "text": "Oui"})  # fmt: skip
-            assert (await client.answer("oui-1"))["type"] == "ack"
-            await client.wait_for(lambda: len(client.mts()) == 2)
-            assert client.mts()[1]["text"] == (
-                "Merci, votre rendez-vous du 08/01 à 14:30 est confirmé. À bientôt !"
-            )
-    finally:
-        with contextlib.suppress(Exception):
-            await client.aclose()
-        await engine.cleanup()
-    assert_clean(engine.log())
+    more = 'numbers:\n  "+33757000200": {connector: phones, kind: long_code}\n'
+    clinic = REPO / "examples" / "clinic"
+    async with serving(tmp_path, clinic, tokens, more=more, connector="phones") as running:
+        api, client = (
+            Api(running.url, running.client, running.engine, running.session),
+            running.client,
+        )
+        params = {"rdv": "2027-01-08T14:30:00+01:00", "medecin": "Dr Roux"}
+        body = {"contact": "+33612345678", "number": "+33757000200", "params": params}
+        status, _, started = await api.call("POST", "/api/v1/flows/rappels/start", json=body)
+        assert status == 202, started
+        await client.wait_for(lambda: len(client.mts()) == 1)
+        (mt,) = client.mts()
+        assert (mt["to"], mt["from"]) == ("+33612345678", "+33757000200")
+        assert mt["text"] == (
+            "Cabinet Pasteur : bonjour Madame, Monsieur, RDV avec Dr Roux le 08/01 à 14:30. "
+            "Répondez OUI pour confirmer, NON pour annuler, DEPLACER pour changer l'heure."
+        )
+        client.send({"type": "mo", "id": "oui-1", "from": "+33612345678",
+                     "to": "+33757000200", "text": "Oui"})  # fmt: skip
+        assert (await client.answer("oui-1"))["type"] == "ack"
+        await client.wait_for(lambda: len(client.mts()) == 2)
+        assert client.mts()[1]["text"] == (
+            "Merci, votre rendez-vous du 08/01 à 14:30 est confirmé. À bientôt !"
+        )

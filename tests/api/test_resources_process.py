@@ -5,7 +5,6 @@ document gives its route, and what the API writes is what the ``twoway`` command
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import io
 import json
 import os
@@ -26,9 +25,9 @@ from openpyxl import Workbook
 
 from engine.web.api.routes import ROUTES
 from engine.web.api.schema import PREFIX, openapi
-from tests.support.engine_process import REPO, Engine, http_address, write_config
-from tests.support.jsonl_client import Client, assert_clean, mo
-from tests.support.jsonl_peer import free_port
+from tests.support.api_engine import serving
+from tests.support.engine_process import REPO, Engine
+from tests.support.jsonl_client import Client, mo
 
 ADMIN = "admin-5ecret-t0ken"
 READER = "reader-5ecret-t0ken"
@@ -116,25 +115,11 @@ async def api(tmp_path: Path) -> AsyncIterator[Api]:
     shutil.copytree(REPO / "rules", rules)
     for name, text in CAMPAIGNS.items():
         (rules / f"{name}.yaml").write_text(textwrap.dedent(text), encoding="utf-8")
-    port = free_port()
     tokens = [ADMIN, {"name": "reader", "token": READER, "scopes": ["read"]}]
-    config = write_config(tmp_path, rules, "console", port, http={"tokens": tokens})
-    config.write_text(config.read_text(encoding="utf-8") + "country: FR\n", encoding="utf-8")
-    engine = Engine(tmp_path, config)
-    client = Client()
-    try:
-        await engine.start(port)
-        await client.connect(port)
-        host, http = http_address(config)
-        async with aiohttp.ClientSession() as session:
-            yield Api(f"http://{host}:{http}", client, engine, session, tmp_path)
-    finally:
-        with contextlib.suppress(Exception):
-            await client.aclose()
-        await engine.cleanup()
-    log = engine.log()
-    assert_clean(log)
-    assert ADMIN not in log and READER not in log
+    async with serving(
+        tmp_path, rules, tokens, more="country: FR\n", secrets=(ADMIN, READER)
+    ) as running:
+        yield Api(running.url, running.client, running.engine, running.session, tmp_path)
 
 
 async def _import(api: Api, csv: str = CSV, query: str = "?group=clients") -> dict[str, Any]:
