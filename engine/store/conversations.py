@@ -24,6 +24,7 @@ __all__ = [
     "MessageRow",
     "conversations",
     "messages",
+    "window",
 ]
 
 
@@ -167,21 +168,39 @@ def _page(
     before: tuple[datetime, str, int] | None,
     limit: int,
 ) -> list[MessageRow]:
-    cursor = ""
-    params: list[Any] = [contact, number, contact, number]
+    """Newest first, older than ``before``, ``limit`` of them."""
+    where, params = "", []
     if before is not None:
-        cursor = " WHERE (at, direction, id) < (?, ?, ?)"
-        params.extend((time_in(before[0]), before[1], before[2]))
+        where = " WHERE (at, direction, id) < (?, ?, ?)"
+        params = [time_in(before[0]), before[1], before[2]]
+    order = " ORDER BY at DESC, direction DESC, id DESC LIMIT ?"
+    return _select(conn, contact, number, where + order, [*params, limit])
+
+
+def window(
+    conn: sqlite3.Connection, contact: Address, number: Address, since: str, until: str | None
+) -> list[MessageRow]:
+    """The conversation's messages from ``since`` to ``until`` (stored times; None: now),
+    oldest first (an inbox thread's)."""
+    where = " WHERE at >= ?" + (" AND at <= ?" if until is not None else "")
+    params: list[Any] = [since, *([until] if until is not None else [])]
+    return _select(conn, contact, number, where + " ORDER BY at, direction, id", params)
+
+
+def _select(
+    conn: sqlite3.Connection, contact: Address, number: Address, rest: str, params: list[Any]
+) -> list[MessageRow]:
+    """Both directions of one conversation as ``MessageRow``s; ``rest``: a constant WHERE and
+    ORDER BY over (id, direction, at), its values in ``params``."""
     sql = (
         "SELECT id, direction, at, text, kind, status, author FROM ("
         " SELECT id, 'in' AS direction, received_at AS at, text, 'message' AS kind,"
         " 'received' AS status, NULL AS author FROM inbound WHERE sender = ? AND recipient = ?"
         " UNION ALL"
         " SELECT id, 'out', created_at, text, kind, status, author FROM outbox"
-        " WHERE contact = ? AND sender = ?)"
-        f"{cursor} ORDER BY at DESC, direction DESC, id DESC LIMIT ?"
+        " WHERE contact = ? AND sender = ?)" + rest
     )
-    rows = conn.execute(sql, (*params, limit)).fetchall()
+    rows = conn.execute(sql, (contact, number, contact, number, *params)).fetchall()
     return [MessageRow(r[0], r[1], time_out(r[2]), r[3], r[4], r[5], r[6]) for r in rows]
 
 

@@ -13,14 +13,14 @@ from typing import Any, Literal
 
 from engine.core.messages import Address, Outgoing
 from engine.core.records import OutboxRow
-from engine.store.codec import time_in, time_out
+from engine.store.codec import time_in
+from engine.store.conversations import MessageRow, window
 from engine.store.queries import _next_id, insert_outbox, is_opted_out
 from engine.store.threads import ACTIVE, COLUMNS, Thread, thread_of
 
 __all__ = [
     "OptedOutContact",
     "ThreadClosed",
-    "ThreadMessage",
     "ThreadPage",
     "act",
     "messages",
@@ -28,20 +28,6 @@ __all__ = [
     "reply",
     "thread",
 ]
-
-
-@dataclass(frozen=True, slots=True)
-class ThreadMessage:
-    """One message of a thread: the contact's (``in``) or one sent to them (``out``)."""
-
-    id: int
-    direction: Literal["in", "out"]
-    at: datetime
-    text: str
-    kind: str
-    """``message`` for the contact's; the outbox kind (``reply``, ``agent``…) for ours."""
-    author: str | None
-    status: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +69,7 @@ def thread(conn: sqlite3.Connection, thread_id: int) -> Thread | None:
     return None if row is None else thread_of(row)
 
 
-def messages(conn: sqlite3.Connection, found: Thread) -> list[ThreadMessage]:
+def messages(conn: sqlite3.Connection, found: Thread) -> list[MessageRow]:
     """The conversation's messages from the thread's opening to its end, in time order.
 
     The message that opened it is received a moment before the thread is written: the window
@@ -94,23 +80,8 @@ def messages(conn: sqlite3.Connection, found: Thread) -> list[ThreadMessage]:
         (found.id,),
     ).fetchone()[0]
     start = min(first, time_in(found.opened_at)) if first else time_in(found.opened_at)
-    end = time_in(found.closed_at) if found.closed_at is not None else "9999"
-    inbound = conn.execute(
-        "SELECT id, received_at, text FROM inbound WHERE sender = ? AND recipient = ?"
-        " AND received_at >= ? AND received_at <= ?",
-        (found.contact, found.number, start, end),
-    ).fetchall()
-    outbound = conn.execute(
-        "SELECT id, created_at, text, kind, author, status FROM outbox WHERE contact = ?"
-        " AND sender = ? AND created_at >= ? AND created_at <= ?",
-        (found.contact, found.number, start, end),
-    ).fetchall()
-    result = [ThreadMessage(r[0], "in", time_out(r[1]), r[2], "message", None, "received")
-              for r in inbound]  # fmt: skip
-    result += [ThreadMessage(r[0], "out", time_out(r[1]), r[2], r[3], r[4], r[5])
-               for r in outbound]  # fmt: skip
-    result.sort(key=lambda m: (m.at, m.direction == "out", m.id))
-    return result
+    until = time_in(found.closed_at) if found.closed_at is not None else None
+    return window(conn, found.contact, found.number, start, until)
 
 
 def _active_thread(conn: sqlite3.Connection, thread_id: int) -> Thread:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
@@ -20,7 +20,7 @@ from engine.web.api.schema import ADDRESS, Query, Route, meta
 if TYPE_CHECKING:
     from engine.web.api.base import Api
 
-__all__ = ["ROUTES", "ConversationPage", "MessagePage"]
+__all__ = ["ROUTES", "ConversationPage", "MessagePage", "MessageView", "message_view"]
 
 SEPARATOR = "|"
 
@@ -85,6 +85,15 @@ class MessagePage:
     next: str | None = field(metadata=meta("`before` for the next (older) page; null on the last"))
 
 
+def message_view(message: store.MessageRow) -> dict[str, Any]:
+    """A stored message as ``MessageView`` (a conversation's page, an inbox thread)."""
+    return {
+        "id": message.id, "direction": message.direction, "at": message.at.isoformat(),
+        "text": message.text, "kind": message.kind, "status": message.status,
+        "author": message.author,
+    }  # fmt: skip
+
+
 def _after(cursor: str | None) -> tuple[str, str] | None:
     if cursor is None:
         return None
@@ -131,11 +140,7 @@ async def list_messages(api: Api, request: web.Request) -> web.Response:
     number = api.number(query(request, OF_NUMBER), "/number")
     before = _before(query(request, BEFORE))
     found = await api.store().read(store.messages, contact, number, before, query(request, LIMIT))
-    listed = [
-        {"id": m.id, "direction": m.direction, "at": m.at.isoformat(), "text": m.text,
-         "kind": m.kind, "status": m.status, "author": m.author}
-        for m in found.messages
-    ]  # fmt: skip
+    listed = [message_view(m) for m in found.messages]
     cursor = found.next_before
     following = (
         SEPARATOR.join((cursor[0].isoformat(), cursor[1], str(cursor[2]))) if cursor else None

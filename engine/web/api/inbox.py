@@ -16,6 +16,7 @@ from engine.sms import count_parts
 from engine.store import api as store_api
 from engine.store import inbox
 from engine.store.threads import ACTIVE, Thread
+from engine.web.api.conversations import MessageView, message_view
 from engine.web.api.params import LIMIT, query
 from engine.web.api.problems import ProblemError, invalid, parse
 from engine.web.api.schema import ADDRESS, Query, Route, meta
@@ -72,25 +73,11 @@ class InboxPage:
 
 
 @dataclass(frozen=True)
-class ThreadMessageView:
-    """One message of a thread."""
-
-    id: int = field(metadata=meta("The inbound id (in) or the outbox id (out)"))
-    direction: str = field(metadata=meta("in: the contact's; out: sent to them",
-                                         enum=["in", "out"]))  # fmt: skip
-    at: str = field(metadata=meta("When received or written", format="date-time"))
-    text: str = field(metadata=meta("The text"))
-    kind: str = field(metadata=meta("message (in); reply, agent, send, api… (out)"))
-    author: str | None = field(metadata=meta("Who wrote a person's message (token:NAME)"))
-    status: str = field(metadata=meta("received (in); the outbox status (out)"))
-
-
-@dataclass(frozen=True)
 class ThreadDetail:
     """A thread and its messages, from its opening to its end."""
 
     thread: ThreadView = field(metadata=meta("The thread"))
-    messages: list[ThreadMessageView] = field(metadata=meta("Its messages, oldest first"))
+    messages: list[MessageView] = field(metadata=meta("Its messages, oldest first"))
 
 
 @dataclass(frozen=True)
@@ -174,11 +161,7 @@ async def show_thread(api: Api, request: web.Request) -> web.Response:
     if found is None:
         raise _unknown(thread_id)
     messages = await store.read(inbox.messages, found)
-    listed = [
-        {"id": m.id, "direction": m.direction, "at": m.at.isoformat(), "text": m.text,
-         "kind": m.kind, "author": m.author, "status": m.status}
-        for m in messages
-    ]  # fmt: skip
+    listed = [message_view(m) for m in messages]
     return web.json_response({"thread": view(found), "messages": listed})
 
 
