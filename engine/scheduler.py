@@ -10,7 +10,7 @@ import asyncio
 import contextlib
 from collections.abc import Callable
 
-from engine.core.clock import Clock
+from engine.core.clock import Clock, sleep_or_wake
 from engine.core.records import Timer
 from engine.types import Store
 
@@ -57,14 +57,4 @@ class Scheduler:
             await self._sleep(delay)
 
     async def _sleep(self, delay: float | None) -> None:
-        """Until ``wake``, the clock's ``delay`` seconds (a test clock may run faster, and its
-        jumps end the sleep), or ``MAX_SLEEP`` real seconds, whichever comes first."""
-        waits: list[asyncio.Future[object]] = [asyncio.ensure_future(self._wake.wait())]
-        if delay is not None:
-            waits.append(asyncio.ensure_future(self.clock.sleep(delay)))
-        try:
-            await asyncio.wait(waits, timeout=MAX_SLEEP, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            for wait in waits:
-                wait.cancel()
-            await asyncio.gather(*waits, return_exceptions=True)
+        await sleep_or_wake(self.clock, self._wake, delay, MAX_SLEEP)

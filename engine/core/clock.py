@@ -22,7 +22,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
-__all__ = ["Clock", "FixedClock", "Moves", "OffsetClock", "SystemClock"]
+__all__ = ["Clock", "FixedClock", "Moves", "OffsetClock", "SystemClock", "sleep_or_wake"]
 
 Unsubscribe = Callable[[], None]
 
@@ -161,3 +161,21 @@ class OffsetClock:
         self._jumped += max(0.0, delta.total_seconds())
         self._moves.moved()
         return self.now()
+
+
+async def sleep_or_wake(
+    clock: Clock, wake: asyncio.Event, delay: float | None, most: float
+) -> None:
+    """Until ``wake`` is set, ``delay`` seconds of ``clock`` pass (a test clock may run faster,
+    and its jumps end the sleep), or ``most`` real seconds, whichever comes first: the sleep
+    of the loops that wait for what is due (the scheduler, the notifier)."""
+    waits: list[asyncio.Future[object]] = [asyncio.ensure_future(wake.wait())]
+    if delay is not None:
+        waits.append(asyncio.ensure_future(clock.sleep(delay)))
+    try:
+        await asyncio.wait(waits, timeout=most, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for wait in waits:
+            wait.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.gather(*waits, return_exceptions=True)

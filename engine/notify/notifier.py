@@ -13,7 +13,6 @@ store is its only link to it. The back-off is measured on the engine's clock, so
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -24,7 +23,7 @@ from urllib.parse import urlsplit
 import aiohttp
 
 from engine import __version__
-from engine.core.clock import Clock, SystemClock
+from engine.core.clock import Clock, SystemClock, sleep_or_wake
 from engine.core.notices import Notification, Outcome, Subscriber
 from engine.errors import StoreError
 from engine.logs import Repeated
@@ -254,15 +253,4 @@ class Notifier:
         return (row.id, "pending", after, error)
 
     async def _sleep(self, delay: float | None) -> None:
-        """Until ``wake``, the clock's ``delay`` seconds (a jump of a test clock ends it), or
-        ``MAX_SLEEP`` real seconds, whichever comes first."""
-        waits: list[asyncio.Future[object]] = [asyncio.ensure_future(self._wake.wait())]
-        if delay is not None:
-            waits.append(asyncio.ensure_future(self.clock.sleep(delay)))
-        try:
-            await asyncio.wait(waits, timeout=MAX_SLEEP, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            for wait in waits:
-                wait.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await asyncio.gather(*waits, return_exceptions=True)
+        await sleep_or_wake(self.clock, self._wake, delay, MAX_SLEEP)
