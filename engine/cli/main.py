@@ -194,7 +194,10 @@ def _test_clock() -> FileClock | None:
 
 @cli.command("functions")
 @click.argument("name", required=False)
-def functions_command(name: str | None) -> None:
+@click.option(
+    "--markdown", is_flag=True, help="Print the whole reference as Markdown (docs/functions.md)."
+)
+def functions_command(name: str | None, markdown: bool) -> None:
     """List the functions conditions and templates can call, with examples.
 
     With NAME, show that function's whole documentation.
@@ -202,8 +205,12 @@ def functions_command(name: str | None) -> None:
     import inspect
 
     from engine.dsl import FUNCTIONS
+    from engine.dsl.reference import markdown as reference
     from engine.errors import did_you_mean
 
+    if markdown:
+        click.echo(reference(), nl=False)
+        return
     if name is not None and name not in FUNCTIONS:
         hint = did_you_mean(name, FUNCTIONS) or "run `twoway functions` for the list"
         click.echo(f"error: no function named '{name}' ({hint})", err=True)

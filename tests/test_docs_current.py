@@ -1,0 +1,64 @@
+"""Docs that cannot go stale: the function reference is what ``twoway functions --markdown``
+writes from the functions' docstrings; every command of ``twoway`` (and every subcommand) is in
+the README's table; every rule-file key of the schema and every function is in the docs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from engine.cli.main import cli
+from engine.dsl import FUNCTIONS
+from engine.dsl.reference import markdown
+
+REPO = Path(__file__).resolve().parents[1]
+README = (REPO / "README.md").read_text(encoding="utf-8")
+RULES = (REPO / "docs" / "rules.md").read_text(encoding="utf-8")
+REFERENCE = REPO / "docs" / "functions.md"
+
+
+def _commands(command: click.Command, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    if isinstance(command, click.Group):
+        return [found for name, sub in sorted(command.commands.items())
+                for found in _commands(sub, (*path, name))]  # fmt: skip
+    return [path]
+
+
+def test_the_function_reference_is_the_one_the_docstrings_write() -> None:
+    assert REFERENCE.read_text(encoding="utf-8") == markdown(), (
+        "docs/functions.md is stale: run twoway functions --markdown > docs/functions.md"
+    )
+    assert "docs/functions.md" in RULES
+
+
+def test_every_command_is_in_the_readme_table() -> None:
+    rows = [line for line in README.splitlines() if line.startswith("| `twoway ")]
+    for path in _commands(cli):
+        group, *sub = path
+        row = [r for r in rows if r.startswith(f"| `twoway {group}")]
+        assert row, f"twoway {group} is missing from the README's command table"
+        if sub:
+            assert any(f"{sub[0]}" in r for r in row), f"twoway {' '.join(path)} is missing"
+
+
+def test_every_rule_file_key_and_function_is_in_the_docs() -> None:
+    schema = json.loads((REPO / "schemas" / "rules.schema.json").read_text(encoding="utf-8"))
+    keys: set[str] = set()
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            keys.update(node.get("properties") or {})
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(schema)
+    docs = RULES + README
+    missing = sorted(key for key in keys if f"`{key}" not in docs and f"{key}:" not in docs)
+    assert missing == [], f"rule-file keys not in docs/rules.md: {missing}"
+    reference = REFERENCE.read_text(encoding="utf-8")
+    assert [name for name in FUNCTIONS if f"`{name}(" not in reference] == []
