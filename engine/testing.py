@@ -215,14 +215,14 @@ async def _checks(harness: Harness, step: TestStep, contact: str, number: str) -
             problems.append(f"vote in {poll} is {have!r}, expected {want!r}")
     if "answers" in check:
         given: dict[str, Any] = {}
-        for flow in harness.service.ruleset.flows.values():
-            if flow.kind == "survey":
-                for row in await store.answers(flow.id):
-                    if row["contact"] == contact:
-                        given[row["question"]] = row["value"]
+        for flow in harness.service.ruleset.flows.values():  # surveys, and any `answer:`
+            for row in await store.answers(flow.id):
+                if row["contact"] == contact:
+                    given[row["question"]] = row["value"]
         for question, want in check["answers"].items():
-            if not _same(want, given.get(question)):
-                problems.append(f"answer {question} is {given.get(question)!r}, expected {want!r}")
+            have = given.get(question)
+            if not (_none(want) and have is None) and not _same(want, have):
+                problems.append(f"answer {question} is {have!r}, expected {want!r}")
     if "handoff" in check:
         rows = await store.inbox(status=None)
         fresh = [
