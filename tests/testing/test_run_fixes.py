@@ -115,7 +115,9 @@ def test_an_integer_rating_refuses_a_decimal(tmp_path: Path) -> None:
             expect: "Would you come again? YES or NO"
             check: {answers: {score: 4}}
     """
-    _twoway_test(tmp_path, rating=SURVEY.replace("retries: 1", "retries: 3") + textwrap.dedent(tests))
+    _twoway_test(
+        tmp_path, rating=SURVEY.replace("retries: 1", "retries: 3") + textwrap.dedent(tests)
+    )
 
 
 def test_a_question_with_decimals_or_decimal_bounds_takes_a_decimal(tmp_path: Path) -> None:
