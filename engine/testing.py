@@ -177,6 +177,22 @@ def _group_check(want: Any, have: tuple[str, ...]) -> list[str]:
     return [f"contact.groups is {list(have)!r}, expected {want!r}"]
 
 
+async def _answer_checks(harness: Harness, wanted: dict[str, Any], contact: str) -> list[str]:
+    """Compare ``check: answers`` with the answers the contact gave, to a survey or to any
+    flow's ``answer:`` (the last one per question); ``none``: no answer."""
+    given: dict[str, Any] = {}
+    for flow in harness.service.ruleset.flows.values():
+        for row in await harness.store.answers(flow.id):
+            if row["contact"] == contact:
+                given[row["question"]] = row["value"]
+    problems = []
+    for question, want in wanted.items():
+        have = given.get(question)
+        if not (_none(want) and have is None) and not _same(want, have):
+            problems.append(f"answer {question} is {have!r}, expected {want!r}")
+    return problems
+
+
 async def _last_inbox(harness: Harness) -> int:
     rows = await harness.store.inbox(status=None)
     return max((row["id"] for row in rows), default=0)
@@ -214,15 +230,7 @@ async def _checks(harness: Harness, step: TestStep, contact: str, number: str) -
         if not (_none(want) and have is None) and not _same(want, have):
             problems.append(f"vote in {poll} is {have!r}, expected {want!r}")
     if "answers" in check:
-        given: dict[str, Any] = {}
-        for flow in harness.service.ruleset.flows.values():
-            if flow.kind == "survey":
-                for row in await store.answers(flow.id):
-                    if row["contact"] == contact:
-                        given[row["question"]] = row["value"]
-        for question, want in check["answers"].items():
-            if not _same(want, given.get(question)):
-                problems.append(f"answer {question} is {given.get(question)!r}, expected {want!r}")
+        problems.extend(await _answer_checks(harness, check["answers"], contact))
     if "handoff" in check:
         rows = await store.inbox(status=None)
         fresh = [

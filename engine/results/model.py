@@ -70,7 +70,8 @@ class SurveyResult:
 @dataclass(frozen=True, slots=True)
 class FlowResult:
     """A flow: sessions started, how the ended ones ended (reason → count), the sessions still
-    active, and the hand-offs to a person."""
+    active, the hand-offs to a person, and the answers its ``answer:`` actions recorded (each
+    question's distribution, most frequent first, questions in the order first answered)."""
 
     name: str
     title: str
@@ -78,6 +79,7 @@ class FlowResult:
     ended_by: tuple[tuple[str, int], ...]
     active: int
     handoffs: int
+    answers: tuple[tuple[str, tuple[tuple[Any, int], ...]], ...] = ()
 
 
 Result = PollResult | SurveyResult | FlowResult
@@ -172,7 +174,7 @@ async def compute_results(
         elif flow.kind == "survey":
             results.append(await _survey(store, ruleset, flow, events))
         else:
-            results.append(await _flow(flow, events))
+            results.append(await _flow(store, flow, events))
     return results
 
 
@@ -256,13 +258,7 @@ async def _survey(
         )
         for session, event in started.items()
     )
-    distributions = []
-    for question in questions:
-        counts = Counter(
-            _hashable(dict(r.answers)[question]) for r in respondents if question in dict(r.answers)
-        )
-        ordered = sorted(counts.items(), key=_most_first)
-        distributions.append((question, tuple(ordered)))
+    distributions = _distributions(questions, [dict(r.answers) for r in respondents])
     completed = sum(1 for r in respondents if r.completed is not None)
     return SurveyResult(
         name=flow.id,
@@ -270,8 +266,19 @@ async def _survey(
         questions=questions,
         respondents=respondents,
         completion_rate=completed / len(respondents) if respondents else 0.0,
-        distributions=tuple(distributions),
+        distributions=distributions,
     )
+
+
+def _distributions(
+    questions: Sequence[str], answers: Sequence[dict[str, Any]]
+) -> tuple[tuple[str, tuple[tuple[Any, int], ...]], ...]:
+    """Each question's answers (one dict per session), most frequent first."""
+    found = []
+    for question in questions:
+        counts = Counter(_hashable(given[question]) for given in answers if question in given)
+        found.append((question, tuple(sorted(counts.items(), key=_most_first))))
+    return tuple(found)
 
 
 def _most_first(item: tuple[Any, int]) -> tuple[int, int, float, str]:
@@ -288,7 +295,11 @@ def _hashable(value: Any) -> Any:
     return value
 
 
-async def _flow(flow: Flow, events: _Events) -> FlowResult:
+async def _flow(store: SqliteStore, flow: Flow, events: _Events) -> FlowResult:
+    given: dict[str, dict[str, Any]] = {}  # session → question → its last answer
+    for row in await store.answers(flow.id):
+        given.setdefault(row["session_id"], {})[row["question"]] = row["value"]
+    questions = tuple(dict.fromkeys(q for answers in given.values() for q in answers))
     started = len(await events.of("flow_started", flow.id))
     reasons = Counter(
         str(e["data"].get("reason")) for e in await events.of("session_ended", flow.id)
@@ -302,4 +313,5 @@ async def _flow(flow: Flow, events: _Events) -> FlowResult:
         ended_by=tuple(sorted(reasons.items(), key=lambda item: (-item[1], item[0]))),
         active=max(started - ended, 0),
         handoffs=handoffs,
+        answers=_distributions(questions, list(given.values())),
     )

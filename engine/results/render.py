@@ -118,7 +118,16 @@ def _flow_blocks(flow: FlowResult) -> list[Block]:
             ((flow.started, flow.active, flow.handoffs),),
         ),
         Block("sessions ended by", ("reason", "sessions"), flow.ended_by),
+        *_answer_blocks(flow),
     ]
+
+
+def _answer_blocks(flow: FlowResult) -> list[Block]:
+    """The answers a flow's ``answer:`` recorded, when it has any."""
+    if not flow.answers:
+        return []
+    rows = tuple((q, value, n) for q, counts in flow.answers for value, n in counts)
+    return [Block("answers per question", ("question", "value", "count"), rows)]
 
 
 def campaign_block(campaigns: Sequence[CampaignResult]) -> Block:
@@ -248,6 +257,9 @@ def _json_of(result: Result) -> dict[str, Any]:
         "ended_by": dict(result.ended_by),
         "active": result.active,
         "handoffs": result.handoffs,
+        "answers": {
+            q: [{"value": v, "count": n} for v, n in counts] for q, counts in result.answers
+        },
     }
 
 

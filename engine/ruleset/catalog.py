@@ -1,5 +1,6 @@
 """Own the built-in texts twoway writes when a rule file gives none (a poll's confirmations and
-questions, a survey's re-asks), in every language it speaks: one catalogue (the console will
+questions, a survey's re-asks and the
+question it gives up), in every language it speaks: one catalogue (the console will
 read it too). The rule set's ``settings.language`` chooses; a language it lacks reads English.
 
 A text may hold template expressions (``{choice.label}``): it is template source. Values given
@@ -49,6 +50,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "answer.number": {
         "en": "Please reply with a number.",
         "fr": "Merci de répondre par un nombre.",
+    },
+    "survey.gave_up": {
+        "en": "Sorry, we could not understand your answer; let's move on.",
+        "fr": "Désolé, nous n'avons pas compris votre réponse ; passons à la suite.",
     },
     "or": {"en": "or", "fr": "ou"},
 }

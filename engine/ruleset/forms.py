@@ -166,6 +166,7 @@ def compile_survey(src: Source, sc: StateCompiler, order: int, language: str = "
     timeout = src.duration(("timeout",)) if "timeout" in data else None
     names = [f"q_{q['id']}" for q in questions] + ["done"]
     states: dict[str, State] = {}
+    gave_up = _gave_up(src, language)
     first = Goto(names[0])
     intro = src.template(("intro",)) if "intro" in data else None
     states["start"] = State(
@@ -174,6 +175,7 @@ def compile_survey(src: Source, sc: StateCompiler, order: int, language: str = "
     for i, question in enumerate(questions):
         path = ("questions", i)
         following = Goto(names[i + 1])
+        given_up = f"gave_up_{question['id']}"
         test = _answer_test(question)
         ask = src.template((*path, "ask"))
         invalid = (
@@ -194,10 +196,12 @@ def compile_survey(src: Source, sc: StateCompiler, order: int, language: str = "
             route=route,
             wait=Wait(
                 cases=(Case(test, record, following),),
-                otherwise=Case(None, say_invalid, STAY, retries, following),
+                otherwise=Case(None, say_invalid, STAY, retries, Goto(given_up)),
                 timeout=Timeout(timeout, (), END) if timeout else None,
             ),
         )
+        # After its retries, a question is given up aloud, and the survey goes on.
+        states[given_up] = State(given_up, (gave_up,), (), None, following)
     outro = src.template(("outro",)) if "outro" in data else None
     states["done"] = State(
         "done", (Say(outro, src.span(("outro",), key=True)),) if outro else (), (), None, END
@@ -216,15 +220,34 @@ def compile_survey(src: Source, sc: StateCompiler, order: int, language: str = "
     )
 
 
+def _gave_up(src: Source, language: str) -> Say:
+    """What a survey says when it gives up a question: its ``gave_up:``, else the built-in text."""
+    if "gave_up" in src.doc.data:
+        written = src.template(("gave_up",))
+        if written is not None:
+            return Say(written, src.span(("gave_up",), key=True))
+    return Say(compile_template(text("survey.gave_up", language)))
+
+
 def _answer_test(question: dict[str, Any]) -> AnswerTest:
     kind = question.get("type", "text")
     choices = {str(k): str(v) for k, v in (question.get("choices") or {}).items()}
+    low, high = question.get("min"), question.get("max")
     return AnswerTest(
         type=kind,
-        minimum=question.get("min"),
-        maximum=question.get("max"),
+        minimum=low,
+        maximum=high,
         choices=choice_index(choices) if choices else {},
+        integer=_integer(question, low, high),
     )
+
+
+def _integer(question: dict[str, Any], low: Any, high: Any) -> bool:
+    """Whether a number question takes whole numbers only: as ``decimals:`` says, else when
+    both its bounds are written as whole numbers (a 1 to 5 rating)."""
+    if "decimals" in question:
+        return question["decimals"] is not True
+    return all(isinstance(bound, int) and not isinstance(bound, bool) for bound in (low, high))
 
 
 def _invalid_text(question: dict[str, Any], language: str) -> str:

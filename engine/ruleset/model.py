@@ -191,6 +191,8 @@ class AnswerTest:
     minimum: float | None = None
     maximum: float | None = None
     choices: Mapping[str, str] = field(default_factory=dict)
+    integer: bool = False
+    """A ``number`` question that takes whole numbers only: ``4,5`` and ``4.5`` are invalid."""
 
 
 Test = Condition | Pattern | tuple[tuple[str, ...], ...] | ChoiceTest | AnswerTest | PollGate | None

@@ -4,11 +4,12 @@ logs."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from engine.core.groups import groups_of, parse_groups
 from engine.core.messages import Outgoing, normalize_address
-from engine.core.model import Answer, Vote
+from engine.core.model import Answer, Input, Session, Vote
 from engine.dsl import Template
 from engine.errors import Span
 from engine.ruleset.model import (
@@ -24,6 +25,7 @@ from engine.ruleset.model import (
     SetVars,
     Tag,
 )
+from engine.ruleset.ruleset import RuleSet
 from engine.runtime.answers import check_choice
 from engine.runtime.scratch import Scratch
 from engine.sms import count_parts
@@ -39,7 +41,12 @@ RESERVED = READ_ONLY
 class Actions(Scratch):
     """The actions of states, cases and timeouts, run against the scratchpad."""
 
-    __slots__ = ()
+    __slots__ = ("unsaid",)
+
+    def __init__(self, rs: RuleSet, session: Session | None, inp: Input, now: datetime) -> None:
+        super().__init__(rs, session, inp, now)
+        self.unsaid: Say | None = None
+        """The last ``say`` of this step that could not be written (its template failed)."""
 
     def run_actions(self, actions: tuple[Any, ...]) -> None:
         for action in actions:
@@ -47,6 +54,8 @@ class Actions(Scratch):
                 text = self.render(action.text)
                 if text is not None:
                     self.reply(text, where=action.where)
+                else:
+                    self.unsaid = action
             elif isinstance(action, SetVars):
                 self.set_vars(action)
             elif isinstance(action, Send):

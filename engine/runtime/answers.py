@@ -53,6 +53,8 @@ def _check_number(test: AnswerTest, text: str) -> tuple[bool, Any]:
     if len(numbers) != 1:
         return False, None
     raw = numbers[0].replace(",", ".")
+    if test.integer and "." in raw:  # "4,5" is 4.5 in French, 45 in English: no whole number
+        return False, None
     value: float | int = float(raw) if "." in raw else int(raw)
     if test.minimum is not None and value < test.minimum:
         return False, value

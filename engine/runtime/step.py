@@ -62,6 +62,11 @@ class _Run(Actions):
                 self.end_session("interrupted")
                 self.start(match)
                 return
+            match = self.own_poll_trigger()
+            if match is not None:
+                self.end_session("restarted")
+                self.start(match)
+                return
             if self.on_wait():
                 return
         match = self.trigger()
@@ -84,6 +89,15 @@ class _Run(Actions):
             pattern = trigger.pattern.source if trigger.pattern is not None else None
             self.eval_error(exc, pattern=pattern, flow=trigger.flow)
         return found
+
+    def own_poll_trigger(self) -> TriggerMatch | None:
+        """A poll's own trigger sent again while it waits for the choice (``VOTE B``, ``VOTE``):
+        read as that trigger, not as an invalid choice."""
+        flow = self.flow
+        if flow is None or flow.kind != "poll":
+            return None
+        match = self.trigger()
+        return match if match is not None and match.trigger.flow == flow.id else None
 
     def on_compliance(self, action: str, language: str | None) -> None:
         inp = self.inp
@@ -175,7 +189,19 @@ class _Run(Actions):
         self.started_at = self.now
         self.handled_by = flow.id
         self.emit("flow_started", flow=flow.id, state=state)
+        self.unsaid = None
         self.enter(state)
+        unsaid = self.unsaid
+        if unsaid is not None and self.flow is not None:
+            # Waiting for an answer to a message never sent would take the next "oui" for one.
+            self.emit(
+                "error",
+                message=f"the first message of flow '{flow.id}' could not be written: "
+                "the session ends",
+                rule=str(unsaid.where) if unsaid.where is not None else flow.id,
+                flow=flow.id,
+            )
+            self.end_session("start_failed")
 
     def end_session(self, reason: str) -> None:
         """End the live session, if any, recording why."""

@@ -198,7 +198,7 @@ def test_survey_answers_are_typed_and_recorded(rules):
         survey: S
         trigger: {keyword: SURVEY}
         questions:
-          - {id: n, ask: "n?", type: number, min: 1, max: 5}
+          - {id: n, ask: "n?", type: number, min: 1, max: 5, decimals: true}
           - {id: when, ask: "date?", type: date}
           - {id: pick, ask: "pick?", type: choice, choices: {R: Red, G: Green}}
         outro: "done {answers.n} {answers.when} {answers.pick}"

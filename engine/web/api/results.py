@@ -91,7 +91,7 @@ class SurveyResult:
 
 @dataclass(frozen=True)
 class FlowResult:
-    """A flow: sessions started, how they ended, still active, hand-offs."""
+    """A flow: sessions started, how they ended, still active, hand-offs, answers recorded."""
 
     kind: str = field(metadata=meta("flow", enum=["flow"]))
     name: str = field(metadata=meta("The flow's name"))
@@ -100,6 +100,9 @@ class FlowResult:
     ended_by: dict[str, int] = field(metadata=meta("Reason → sessions ended so"))
     active: int = field(metadata=meta("Sessions still active"))
     handoffs: int = field(metadata=meta("Hand-offs to a person"))
+    answers: dict[str, list[Count]] = field(
+        metadata=meta("Question → the answers its answer: actions recorded, most frequent first")
+    )
 
 
 @dataclass(frozen=True)
