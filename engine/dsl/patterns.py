@@ -15,7 +15,8 @@ are ignored. Captures (``{name}`` alone is a word):
 - ``phone``: an optional "+" and 6 to 15 digits, with spaces, dashes, dots or parentheses between
   them, returned as "+33612345678";
 - ``digits``: a run of digits 0-9, returned as text with its leading zeros ("007");
-  ``digits(5)`` exactly 5 digits, ``digits(5,8)`` 5 to 8 (a longer run does not match);
+  ``digits(5)`` exactly 5 digits, ``digits(5,8)`` 5 to 8 (a longer run does not match, nor
+  a decimal number such as "12.5");
 - ``A|B|C``: one of the alternatives (each may be several words), returned as written in the
   pattern.
 """
@@ -186,7 +187,8 @@ def _compile(source: str) -> Pattern:
             pieces.append(f"{_JOIN}({options}){_END}")
             converters.append(_choice_converter(MappingProxyType(by_folded)))
         elif element.kind == "digits":
-            pieces.append(f"{_JOIN}([0-9]{element.length}){_END}")
+            # "12.5" is a number, not the digits 12 followed by other words
+            pieces.append(f"{_JOIN}([0-9]{element.length})(?![.,][0-9]){_END}")
             converters.append(_convert_word)
         else:
             pieces.append(_JOIN + _CAPTURE_REGEX[element.kind])
