@@ -258,6 +258,8 @@ class Trigger:
     interrupt: bool = False
     guard: Condition | None = None
     """A ``when`` beside a ``match``: checked after the pattern matched, with its captures."""
+    params: tuple[tuple[str, str], ...] | None = None
+    """A schedule's declared parameters, (dotted name, type); None when it declares none."""
     order: int = 0
     """Position in the rule set (file order, then entry order): the author's order decides."""
 

@@ -322,5 +322,18 @@ class StateCompiler:
                 if pattern is not None:
                     found.append(Trigger(kind="match", pattern=pattern, **common))
             elif "schedule" in item:
-                found.append(Trigger(kind="schedule", schedule=str(item["schedule"]), **common))
+                params = item.get("params")
+                declared = (
+                    tuple((str(k), str(v)) for k, v in params.items())
+                    if isinstance(params, Mapping)
+                    else None
+                )
+                found.append(
+                    Trigger(
+                        kind="schedule",
+                        schedule=str(item["schedule"]),
+                        params=declared,
+                        **common,
+                    )
+                )
         return tuple(found)

@@ -16,6 +16,7 @@ from engine.dsl import EvalError
 from engine.dsl.budget import message_budget
 from engine.ruleset.compliance import compliance
 from engine.ruleset.model import END, Flow, Goto, State, Trigger
+from engine.ruleset.params import param_problems
 from engine.ruleset.ruleset import RuleSet, TriggerMatch
 from engine.runtime.actions import RESERVED, Actions
 
@@ -192,9 +193,28 @@ class _Run(Actions):
         if inp.number in inp.contact.opted_out:
             self.emit("ignored", reason="opted_out", flow=flow.id)
             return
+        problems = self.param_problems(flow)
+        if problems:
+            self.emit(
+                "error",
+                message=f"the flow '{flow.id}' was not started: {'; '.join(problems)}",
+                flow=flow.id,
+            )
+            return
         if self.prior is not None:
             self.end_session("interrupted")
         self.begin(flow, flow.start, dict(inp.params))
+
+    def param_problems(self, flow: Flow) -> list[str]:
+        """What is wrong with the start's parameters for the schedule's declared ``params``."""
+        name = self.inp.flow or ""
+        schedules = [t for t in flow.triggers if t.kind == "schedule" and t.params is not None]
+        trigger = next((t for t in schedules if t.schedule == name), None)
+        if trigger is None and schedules and name == flow.id:
+            trigger = schedules[0]
+        if trigger is None or trigger.params is None:
+            return []
+        return param_problems(trigger.params, self.inp.params)
 
     # --- sessions -----------------------------------------------------------------------
 

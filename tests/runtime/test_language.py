@@ -73,3 +73,45 @@ def test_choose_reads_the_trigger_captures(rules):
     )
     assert texts(message(rs, "TABLE 8", now=NOW)) == ["large table"]
     assert texts(message(rs, "TABLE 2", now=NOW)) == ["small table"]
+
+
+REMINDER = """
+flow: Reminder
+trigger: {schedule: rappels, params: {appt.at: datetime, seats: number}}
+states:
+  remind:
+    say: "{appt.at|date('%d/%m')} for {seats}"
+    end: true
+"""
+
+
+def _start(rs, params):
+    from engine.core.model import Contact, Input
+    from engine.runtime import step
+    from tests.runtime.conftest import NUMBER, PHONE
+
+    inp = Input("start", Contact(PHONE), NUMBER, flow="rappels", params=params, session_id="s_2")
+    return step(rs, None, inp, NOW)
+
+
+def test_a_start_with_the_declared_parameters_runs(rules):
+    rs = rules(reminder=REMINDER)
+    sprint = _start(rs, {"appt": {"at": "2026-01-08T13:30:00Z"}, "seats": 2})
+    assert texts(sprint) == ["08/01 for 2"]
+    assert texts(_start(rs, {"appt": {"at": "2026-01-08T13:30:00Z"}, "seats": "3"})) == [
+        "08/01 for 3"
+    ]
+
+
+def test_a_start_missing_or_mistyping_a_declared_parameter_is_refused(rules):
+    rs = rules(reminder=REMINDER)
+    sprint = _start(rs, {"appt": {"at": "2026-01-08"}, "seats": "many"})
+    assert texts(sprint) == [] and sprint.session is None
+    (error,) = [e for e in sprint.events if e.type == "error"]
+    assert error.data["message"] == (
+        "the flow 'reminder' was not started: the parameter 'appt.at' must be a date and time "
+        "(2026-12-03T10:00:00+01:00), not '2026-01-08'; the parameter 'seats' must be a number, "
+        "not 'many'"
+    )
+    sprint = _start(rs, {})
+    assert "the parameter 'appt.at' (datetime) is missing" in sprint.events[-1].data["message"]

@@ -1,5 +1,5 @@
 """The rule-language additions of issue 12 (match + when, interrupt on autoreply entries,
-fall_through, digits captures, choose) as conversation tests: tests/testing/language is a rule
+fall_through, digits captures, choose, a schedule's declared params) as conversation tests: tests/testing/language is a rule
 set whose ``tests:`` run through ``twoway test``, and it checks clean."""
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ TESTS = [
     "confirm.yaml: an interrupting FAQ entry answers while a flow waits, which keeps waiting",
     "faq.yaml: a guard decides between two entries with the same pattern",
     "faq.yaml: digits captures keep leading zeros and their length",
+    "reminder.yaml: a start with the declared parameters runs",
+    "reminder.yaml: a start missing or mistyping a declared parameter is refused",
     "welcome.yaml: choose takes the first true case",
     "welcome.yaml: choose goes to another state",
     "welcome.yaml: choose's otherwise",
