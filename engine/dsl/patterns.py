@@ -14,6 +14,9 @@ are ignored. Captures (``{name}`` alone is a word):
   date does not match;
 - ``phone``: an optional "+" and 6 to 15 digits, with spaces, dashes, dots or parentheses between
   them, returned as "+33612345678";
+- ``digits``: a run of digits 0-9, returned as text with its leading zeros ("007");
+  ``digits(5)`` exactly 5 digits, ``digits(5,8)`` 5 to 8 (a longer run does not match, nor
+  a decimal number such as "12.5");
 - ``A|B|C``: one of the alternatives (each may be several words), returned as written in the
   pattern.
 """
@@ -38,7 +41,10 @@ from engine.errors import did_you_mean
 
 __all__ = ["CAPTURE_TYPES", "Pattern", "compile_pattern"]
 
-CAPTURE_TYPES = ("word", "number", "text", "date", "phone")
+CAPTURE_TYPES = ("word", "number", "text", "date", "phone", "digits")
+_DIGITS = re.compile(r"digits\s*\(\s*(\d+)\s*(?:,\s*(\d+)\s*)?\)", re.IGNORECASE)
+"""``digits(5)`` or ``digits(5,8)``: a digits capture with its length (the source is short)."""
+_MAX_DIGITS = 64
 
 # What separates words, as text.is_separator() says: punctuation, spaces, controls, ASCII symbols.
 _SEPARATOR_CLASS = r"\p{P}\p{Z}\p{Cc}\p{Cf}\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f"
@@ -74,6 +80,8 @@ class _Capture:
     offset: int
     # The alternatives of a choice capture, as written in the pattern.
     alternatives: tuple[str, ...] = ()
+    # The regex quantifier of a digits capture: "+" or "{5,8}".
+    length: str = "+"
 
 
 _Converter = Callable[[str, str], Any]
@@ -178,6 +186,10 @@ def _compile(source: str) -> Pattern:
             )
             pieces.append(f"{_JOIN}({options}){_END}")
             converters.append(_choice_converter(MappingProxyType(by_folded)))
+        elif element.kind == "digits":
+            # "12.5" is a number, not the digits 12 followed by other words
+            pieces.append(f"{_JOIN}([0-9]{element.length})(?![.,][0-9]){_END}")
+            converters.append(_convert_word)
         else:
             pieces.append(_JOIN + _CAPTURE_REGEX[element.kind])
             converters.append(_CONVERTERS[element.kind])
@@ -327,10 +339,13 @@ def _capture(source: str, start: int, end: int) -> _Capture:
             "missing capture type",
             offset=start + len(name_part) + 1,
             length=1,
-            hint="write a type after ':' (word, number, text, date, phone) or alternatives A|B|C",
+            hint="write a type after ':' (word, number, text, date, phone, digits) or "
+            "alternatives A|B|C",
         )
     if kind.lower() in CAPTURE_TYPES:
         return _Capture(name, kind.lower(), name_offset)
+    if kind.lower().startswith("digits"):
+        return _Capture(name, "digits", name_offset, length=_digits_length(kind, kind_offset))
     suggestion = did_you_mean(kind, CAPTURE_TYPES)
     raise DslError(
         "E303",
@@ -338,5 +353,23 @@ def _capture(source: str, start: int, end: int) -> _Capture:
         offset=kind_offset,
         length=len(kind),
         hint=suggestion
-        or "capture types are word, number, text, date and phone, or alternatives like A|B|C",
+        or "capture types are word, number, text, date, phone and digits, or alternatives like "
+        "A|B|C",
     )
+
+
+def _digits_length(kind: str, offset: int) -> str:
+    """The regex quantifier of ``digits(N)`` or ``digits(MIN,MAX)``, or raise E303."""
+    found = _DIGITS.fullmatch(kind)
+    low = int(found.group(1)) if found else 0
+    high = int(found.group(2)) if found and found.group(2) is not None else low
+    if found is None or not 1 <= low <= high <= _MAX_DIGITS:
+        raise DslError(
+            "E303",
+            f"bad digits capture '{kind}'",
+            offset=offset,
+            length=len(kind),
+            hint="write digits, digits(N) or digits(MIN,MAX) with 1 <= MIN <= MAX <= "
+            f"{_MAX_DIGITS}, like {{code:digits(5,8)}}",
+        )
+    return f"{{{low}}}" if low == high else f"{{{low},{high}}}"

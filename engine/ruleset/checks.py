@@ -51,9 +51,10 @@ def check_graph(src: Source, sc: StateCompiler, flow: Flow) -> None:
                 exits += [case.then, case.exhausted]
             if state.wait.timeout is not None:
                 exits.append(state.wait.timeout.then)
+        exits += [case.then for case in state.choose]
         edges[name] = {g.state for g in exits if g and g.state in flow.states}
         raw = data["states"][name] or {}
-        if state.wait is None and state.then is None and "goto" not in raw:
+        if state.wait is None and state.then is None and not state.choose and "goto" not in raw:
             src.error(
                 "E403",
                 f"state '{name}' has no way out",

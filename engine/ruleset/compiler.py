@@ -27,7 +27,7 @@ from engine.ruleset.forms import (
 )
 from engine.ruleset.loader import Document, load_path, source_text
 from engine.ruleset.model import KNOWN_ROOTS, Flow, Poll, Settings
-from engine.ruleset.names import check_flow_names
+from engine.ruleset.names import check_flow_names, declared
 from engine.ruleset.ruleset import RuleSet
 from engine.ruleset.schema import validate
 from engine.ruleset.source import Source, setting_written
@@ -335,7 +335,9 @@ class _Builder:
         for src, _, flow in self._compilers:
             scheduled = any(trigger.kind == "schedule" for trigger in flow.triggers)
             parameters = scheduled or flow.id in started
-            self.warnings.extend(check_flow_names(src, flow.kind, parameters=parameters))
+            self.warnings.extend(
+                check_flow_names(src, flow.kind, parameters=parameters, declared=declared(flow))
+            )
         # What every file's expressions read, flows and campaigns alike: near-miss names, and
         # the polls whose counts they read (checked, and read for each batch).
         for src in [src for src, _, _ in self._compilers] + [src for src, _ in self.campaigns]:

@@ -57,6 +57,7 @@ def compile_autoreply(src: Source, sc: StateCompiler, order: int) -> Flow:
             "flow": sc.flow_id,
             "state": name,
             "numbers": scope,
+            "interrupt": entry.get("interrupt") is True,
             "order": order + index,
         }
         if "otherwise" in entry:
@@ -69,8 +70,9 @@ def compile_autoreply(src: Source, sc: StateCompiler, order: int) -> Flow:
             triggers.append(Trigger(kind="keyword", keywords=keywords(entry["keyword"]), **common))
         elif "match" in entry:
             pattern = src.pattern((*path, "match"))
+            guard = src.condition((*path, "when")) if "when" in entry else None
             if pattern is not None:
-                triggers.append(Trigger(kind="match", pattern=pattern, **common))
+                triggers.append(Trigger(kind="match", pattern=pattern, guard=guard, **common))
         elif "when" in entry:
             condition = src.condition((*path, "when"))
             if condition is not None:

@@ -227,6 +227,8 @@ class Wait:
     timeout: Timeout | None = None
     implicit_otherwise: bool = False
     """True when the author wrote no ``otherwise``: unmatched messages go to the inbox."""
+    fall_through: bool = False
+    """``fall_through: true``: a message no case matches goes to the other rules first."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,6 +239,8 @@ class State:
     """Cases tried on entry, before the actions, against the message that led here."""
     wait: Wait | None = None
     then: Goto | None = None
+    choose: tuple[Case, ...] = ()
+    """``choose:`` cases tried after the actions, without waiting; the last is the otherwise."""
 
 
 # --- flows, triggers, polls ---------------------------------------------------------------
@@ -254,6 +258,10 @@ class Trigger:
     schedule: str | None = None
     numbers: frozenset[str] | None = None
     interrupt: bool = False
+    guard: Condition | None = None
+    """A ``when`` beside a ``match``: checked after the pattern matched, with its captures."""
+    params: tuple[tuple[str, str], ...] | None = None
+    """A schedule's declared parameters, (dotted name, type); None when it declares none."""
     order: int = 0
     """Position in the rule set (file order, then entry order): the author's order decides."""
 

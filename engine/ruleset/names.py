@@ -20,10 +20,11 @@ from typing import NamedTuple
 
 from engine.dsl.compiler import DATETIME_FIELDS, NamePath
 from engine.errors import RuleError, Span, did_you_mean
-from engine.ruleset.model import KNOWN_ROOTS
+from engine.ruleset.model import KNOWN_ROOTS, Flow
+from engine.ruleset.params import covers
 from engine.ruleset.source import Path, Source, intent_hint
 
-__all__ = ["Read", "check_flow_names"]
+__all__ = ["Read", "check_flow_names", "declared"]
 
 _ATTRIBUTES = {"choice": ("key", "label"), "vote": ("key", "label"), "now": DATETIME_FIELDS}
 _CONDITION_KEYS = ("when", "skip_if")
@@ -41,11 +42,22 @@ class Read(NamedTuple):
         return self.name.path[0]
 
 
-def check_flow_names(src: Source, kind: str, *, parameters: bool) -> list[RuleError]:
+def declared(flow: Flow) -> tuple[str, ...] | None:
+    """The parameter names the flow's schedule triggers declare (``params:``), or None."""
+    found = [t.params for t in flow.triggers if t.kind == "schedule" and t.params is not None]
+    return tuple(name for params in found for name, _ in params) if found else None
+
+
+def check_flow_names(
+    src: Source, kind: str, *, parameters: bool, declared: tuple[str, ...] | None = None
+) -> list[RuleError]:
     """Report the names the flow of ``src`` (its form: ``kind``) cannot read when it runs
     (errors go to ``src``); return the warnings. ``parameters``: something starts the flow with
-    parameters (a schedule trigger, a campaign)."""
+    parameters (a schedule trigger, a campaign); ``declared``: the parameters its schedule
+    declares, when it does (reading another one is then an error)."""
     reads = [Read(*item) for item in src.paths]
+    if declared is not None:
+        reads = [read for read in reads if not _undeclared(src, read, declared)]
     questions = _questions(src) if kind == "survey" else None
     warnings: list[RuleError] = []
     counts = Counter(read.root for read in reads)
@@ -61,6 +73,22 @@ def check_flow_names(src: Source, kind: str, *, parameters: bool) -> list[RuleEr
             if warning is not None:
                 warnings.append(warning)
     return list(dict.fromkeys(warnings))
+
+
+def _undeclared(src: Source, read: Read, declared: tuple[str, ...]) -> bool:
+    """Report a read of a parameter the schedule does not declare (E305); return whether it was.
+
+    A name the flow sets or captures itself is not a parameter; nor is one twoway gives."""
+    name = ".".join(read.name.path)
+    if read.root in KNOWN_ROOTS or read.root in src.defines or covers(declared, name):
+        return False
+    if intent_hint(read.root) or did_you_mean(read.root, KNOWN_ROOTS):
+        return False  # oui, non, a near miss of twoway's names: Source.check_names says it
+    near = did_you_mean(name, list(declared))
+    hint = near or f"declare it in the schedule's params (declared: {', '.join(declared)})"
+    message = f"'{name}' is not a declared parameter of this flow"
+    src.errors.append(RuleError("E305", message, _span(src, read, True), hint))
+    return True
 
 
 def _span(src: Source, read: Read, whole: bool) -> Span:

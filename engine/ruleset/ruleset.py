@@ -8,7 +8,7 @@ catch-alls are tried in order.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -116,11 +116,13 @@ class RuleSet:
         *,
         interrupting: bool = False,
         problems: list[tuple[EvalError, Trigger]] | None = None,
+        accept: Callable[[Trigger, Mapping[str, Any]], bool] | None = None,
     ) -> TriggerMatch | None:
         """Return the keyword or pattern trigger for a message (precedence level 3), if any.
 
         A pattern that cannot be matched (out of time) does not match; it is added to
-        ``problems`` when given."""
+        ``problems`` when given. ``accept`` checks a pattern trigger's ``when`` guard with its
+        captures: when it says no, the next trigger is tried."""
         if not words:
             return None
         first = words[0]
@@ -147,7 +149,9 @@ class RuleSet:
                 if problems is not None:
                     problems.append((exc, trigger))
                 continue
-            if captures is not None:
+            if captures is not None and (
+                trigger.guard is None or accept is None or accept(trigger, captures)
+            ):
                 return TriggerMatch(trigger, captures, "")
         if self.settings.typo_tolerance and not interrupting:
             return self._forgive_typo(words, text, number)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from engine.core.groups import group_problem, groups_of
@@ -237,7 +238,61 @@ class StateCompiler:
         if "wait" in data:
             timeout_path = (*path, "timeout") if "timeout" in data else None
             wait = self.wait((*path, "wait"), timeout_path)
-        return State(name, self.actions(path), (), wait, self.exit_of(path))
+            if data.get("fall_through") is True:
+                wait = replace(wait, fall_through=True)
+        elif "fall_through" in data:
+            self.src.error(
+                "E411",
+                "'fall_through' without 'wait'",
+                (*path, "fall_through"),
+                key=True,
+                hint="fall_through says what a waiting state does with a message no case "
+                "matches; add 'wait:' or remove it",
+            )
+        choose = self.choose((*path, "choose")) if "choose" in data else ()
+        clash = [key for key in ("wait", "goto", "end") if key in data]
+        if choose and clash:
+            self.src.error(
+                "E412",
+                f"a state has 'choose' or '{clash[0]}', not both",
+                (*path, clash[0]),
+                key=True,
+                hint="each choose case says where to go with its own goto or end",
+            )
+        return State(name, self.actions(path), (), wait, self.exit_of(path), choose)
+
+    def choose(self, path: Path) -> tuple[Case, ...]:
+        """Compile ``choose:``: its ``when`` cases, then its otherwise (every one must leave)."""
+        cases: list[Case] = []
+        otherwise: Case | None = None
+        for index, data in enumerate(self.src.get(path)):
+            here = (*path, index, "otherwise") if "otherwise" in data else (*path, index)
+            exit_ = self.exit_of(here) if isinstance(self.src.get(here), Mapping) else None
+            if exit_ is None:
+                self.src.error(
+                    "E412",
+                    "a choose case must say where to go",
+                    here,
+                    key=True,
+                    hint="add 'goto: <state>' or 'end: true' to it",
+                )
+                exit_ = END
+            test = None if "otherwise" in data else self.src.condition((*path, index, "when"))
+            case = Case(test, self.actions(here), exit_)
+            if "otherwise" in data:
+                otherwise = case
+            elif test is not None:
+                cases.append(case)
+        if otherwise is None:
+            self.src.error(
+                "E412",
+                "'choose' has no otherwise",
+                path,
+                key=True,
+                hint="add '- otherwise: {goto: <state>}' for when no case is true",
+            )
+            otherwise = Case(None, (), END)
+        return (*cases, otherwise)
 
     # --- triggers -----------------------------------------------------------------------
 
@@ -251,11 +306,13 @@ class StateCompiler:
             here = (*path, index) if isinstance(value, list) else path
             scope = numbers(item.get("number")) if "number" in item else default_numbers
             interrupt = bool(item.get("interrupt", False))
+            guard = self.src.condition((*here, "when")) if "when" in item else None
             common: dict[str, Any] = {
                 "flow": self.flow_id,
                 "state": state,
                 "numbers": scope,
                 "interrupt": interrupt,
+                "guard": guard,
                 "order": order + index,
             }
             if "keyword" in item:
@@ -265,5 +322,18 @@ class StateCompiler:
                 if pattern is not None:
                     found.append(Trigger(kind="match", pattern=pattern, **common))
             elif "schedule" in item:
-                found.append(Trigger(kind="schedule", schedule=str(item["schedule"]), **common))
+                params = item.get("params")
+                declared = (
+                    tuple((str(k), str(v)) for k, v in params.items())
+                    if isinstance(params, Mapping)
+                    else None
+                )
+                found.append(
+                    Trigger(
+                        kind="schedule",
+                        schedule=str(item["schedule"]),
+                        params=declared,
+                        **common,
+                    )
+                )
         return tuple(found)

@@ -128,7 +128,7 @@ def _replies(flow: Flow) -> Iterator[tuple[Template, Span]]:
 
 
 def _cases(state: State) -> list[Case]:
-    cases = list(state.route)
+    cases = [*state.route, *state.choose]
     if state.wait is not None:
         cases += [*state.wait.cases, state.wait.otherwise]
     return cases

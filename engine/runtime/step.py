@@ -7,14 +7,16 @@ pattern triggers, catch-alls, the inbox.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from engine.core.model import Input, Session, Sprint
 from engine.dsl import EvalError
 from engine.dsl.budget import message_budget
 from engine.ruleset.compliance import compliance
 from engine.ruleset.model import END, Flow, Goto, State, Trigger
+from engine.ruleset.params import param_problems
 from engine.ruleset.ruleset import RuleSet, TriggerMatch
 from engine.runtime.actions import RESERVED, Actions
 
@@ -59,31 +61,66 @@ class _Run(Actions):
         if self.prior is not None:
             match = self.trigger(interrupting=True)
             if match is not None:
-                self.end_session("interrupted")
-                self.start(match)
+                self.take_over(match)
                 return
             match = self.own_poll_trigger()
             if match is not None:
                 self.end_session("restarted")
                 self.start(match)
                 return
-            if self.on_wait():
+            outcome = self.on_wait()
+            if outcome == "taken":
                 return
+            if outcome == "fall":  # ``fall_through``: the other rules first, then otherwise
+                if not self.answer_by_rules(aside=True):
+                    self.on_unmatched()
+                return
+        if not self.answer_by_rules(aside=False):
+            self.handoff = "inbox"
+            self.emit("unhandled")
+
+    def answer_by_rules(self, *, aside: bool) -> bool:
+        """Offer the message to the triggers, then the catch-alls; return whether one took it.
+
+        ``aside``: a session waits (``fall_through``), and keeps waiting unless a flow starts."""
         match = self.trigger()
-        if match is not None:
+        if match is None:
+            for trigger in self.rs.catchalls(self.inp.number):
+                if trigger.condition is None or self.condition(trigger.condition):
+                    match = TriggerMatch(trigger, {}, "")
+                    break
+        if match is None:
+            return False
+        if aside:
+            self.take_over(match)
+        else:
+            self.start(match)
+        return True
+
+    def take_over(self, match: TriggerMatch) -> None:
+        """A rule answers while a session waits: an autoreply entry answers aside, and the
+        session keeps waiting; any other flow ends the session and starts."""
+        flow = self.rs.flows[match.trigger.flow]
+        if flow.kind != "autoreply":
+            self.end_session("interrupted")
             self.start(match)
             return
-        for trigger in self.rs.catchalls(inp.number):
-            if trigger.condition is None or self.condition(trigger.condition):
-                self.start(TriggerMatch(trigger, {}, ""))
-                return
-        self.handoff = "inbox"
-        self.emit("unhandled")
+        state = flow.states[match.trigger.state]
+        kept, self.vars = self.vars, {**self.vars, **match.captures}
+        self.rest = match.rest
+        self.emit("answered_aside", flow=flow.id, entry=state.name)
+        self.run_actions(state.actions)
+        self.vars = kept  # the waiting session's variables stay as they were
 
     def trigger(self, *, interrupting: bool = False) -> TriggerMatch | None:
         problems: list[tuple[EvalError, Trigger]] = []
         found = self.rs.find_trigger(
-            self.words, self.text, self.inp.number, interrupting=interrupting, problems=problems
+            self.words,
+            self.text,
+            self.inp.number,
+            interrupting=interrupting,
+            problems=problems,
+            accept=self.guard_holds,
         )
         for exc, trigger in problems:
             pattern = trigger.pattern.source if trigger.pattern is not None else None
@@ -98,6 +135,10 @@ class _Run(Actions):
             return None
         match = self.trigger()
         return match if match is not None and match.trigger.flow == flow.id else None
+
+    def guard_holds(self, trigger: Trigger, captures: Mapping[str, Any]) -> bool:
+        """A trigger's ``when`` beside its ``match``, read with the pattern's captures."""
+        return trigger.guard is None or self.condition(trigger.guard, **captures)
 
     def on_compliance(self, action: str, language: str | None) -> None:
         inp = self.inp
@@ -166,9 +207,28 @@ class _Run(Actions):
         if inp.number in inp.contact.opted_out:
             self.emit("ignored", reason="opted_out", flow=flow.id)
             return
+        problems = self.param_problems(flow)
+        if problems:
+            self.emit(
+                "error",
+                message=f"the flow '{flow.id}' was not started: {'; '.join(problems)}",
+                flow=flow.id,
+            )
+            return
         if self.prior is not None:
             self.end_session("interrupted")
         self.begin(flow, flow.start, dict(inp.params))
+
+    def param_problems(self, flow: Flow) -> list[str]:
+        """What is wrong with the start's parameters for the schedule's declared ``params``."""
+        name = self.inp.flow or ""
+        schedules = [t for t in flow.triggers if t.kind == "schedule" and t.params is not None]
+        trigger = next((t for t in schedules if t.schedule == name), None)
+        if trigger is None and schedules and name == flow.id:
+            trigger = schedules[0]
+        if trigger is None or trigger.params is None:
+            return []
+        return param_problems(trigger.params, self.inp.params)
 
     # --- sessions -----------------------------------------------------------------------
 
@@ -214,8 +274,10 @@ class _Run(Actions):
         self.deadline = None
         self.deadline_kind = None
 
-    def on_wait(self) -> bool:
-        """Offer the message to the waiting session; return True when it took it."""
+    def on_wait(self) -> Literal["taken", "gone", "fall"]:
+        """Offer the message to the waiting session: ``taken``; ``gone`` when its state no
+        longer exists (the session ended); ``fall`` when no case matched and the wait falls
+        through to the other rules."""
         flow, name = self.flow, self.state
         state = flow.states.get(name) if flow is not None and name is not None else None
         if state is None or state.wait is None:
@@ -225,30 +287,38 @@ class _Run(Actions):
                 "no longer exists in the rules; the session ends",
             )
             self.end_session("state_vanished")
-            return False
-        wait = state.wait
-        for case in wait.cases:
+            return "gone"
+        for case in state.wait.cases:
             captures = self.match(case)
             if captures is not None:
                 self.vars.update(captures)
                 self.run_actions(case.actions)
                 self.retries = 0
                 self.transition(case.then, staying=True)
-                return True
-        other = wait.otherwise
-        if wait.implicit_otherwise:
+                return "taken"
+        if state.wait.fall_through:
+            return "fall"
+        self.on_unmatched()
+        return "taken"
+
+    def on_unmatched(self) -> None:
+        """No case of the waiting state took the message: its otherwise (or the inbox)."""
+        assert self.flow is not None and self.state is not None
+        state = self.flow.states[self.state]
+        assert state.wait is not None
+        other = state.wait.otherwise
+        if state.wait.implicit_otherwise:
             self.handoff = "inbox"
             self.emit("unmatched", state=state.name)
             self.transition(other.then, staying=True)
-            return True
+            return
         if other.retries is not None and self.retries >= other.retries:
             self.emit("retries_exhausted", state=state.name)
             self.transition(other.exhausted)
-            return True
+            return
         self.retries += 1
         self.run_actions(other.actions)
         self.transition(other.then, staying=True)
-        return True
 
     def transition(self, goto: Goto, *, staying: bool = False) -> None:
         if goto.is_end:
@@ -291,6 +361,8 @@ class _Run(Actions):
                     break
             if routed is None:
                 self.run_actions(state.actions)
+                routed = self.choose(state)
+            if routed is None:
                 if state.wait is not None:
                     self.wait(flow, state)
                     return
@@ -299,6 +371,15 @@ class _Run(Actions):
                 self.end_session("completed")
                 return
             target = routed.state
+
+    def choose(self, state: State) -> Goto | None:
+        """Run the first ``choose`` case whose condition holds; return where it leads."""
+        for case in state.choose:
+            captures = self.match(case)
+            if captures is not None:
+                self.run_actions(case.actions)
+                return case.then
+        return None
 
     def wait(self, flow: Flow, state: State) -> None:
         assert state.wait is not None

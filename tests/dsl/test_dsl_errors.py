@@ -71,9 +71,10 @@ CASES: list[tuple[Callable[[str], Any], str, tuple[str, str, int, int, str | Non
     (compile_pattern, "VOTE {}", ("E303", "empty capture", 5, 2, "a capture is written {name:type}, like {product:word}")),
     (compile_pattern, "VOTE {:word}", ("E303", "missing capture name", 6, 1, "name the capture before ':', like {product:word}")),
     (compile_pattern, "VOTE {2x:word}", ("E303", "invalid capture name '2x'", 6, 2, "a capture name starts with a letter and has letters, digits and _ only")),
-    (compile_pattern, "VOTE {n:}", ("E303", "missing capture type", 8, 1, "write a type after ':' (word, number, text, date, phone) or alternatives A|B|C")),
+    (compile_pattern, "VOTE {n:}", ("E303", "missing capture type", 8, 1, "write a type after ':' (word, number, text, date, phone, digits) or alternatives A|B|C")),
     (compile_pattern, "RATE {n: nubmer}", ("E303", "unknown capture type 'nubmer'", 9, 6, "did you mean 'number'?")),
-    (compile_pattern, "RATE {n:integer}", ("E303", "unknown capture type 'integer'", 8, 7, "capture types are word, number, text, date and phone, or alternatives like A|B|C")),
+    (compile_pattern, "RATE {n:integer}", ("E303", "unknown capture type 'integer'", 8, 7, "capture types are word, number, text, date, phone and digits, or alternatives like A|B|C")),
+    (compile_pattern, "CODE {n:digits(8,5)}", ("E303", "bad digits capture 'digits(8,5)'", 8, 11, "write digits, digits(N) or digits(MIN,MAX) with 1 <= MIN <= MAX <= 64, like {code:digits(5,8)}")),
     (compile_pattern, "VOTE {c:A||B}", ("E303", "empty alternative", 8, 4, "separate alternatives with one '|', like {choice:A|B|C}")),
     (compile_pattern, "{x:word} and { x :number}", ("E303", "duplicate capture name 'x'", 15, 1, "give each capture its own name")),
     # E304: unknown function

@@ -237,3 +237,15 @@ def test_timeout_is_an_eval_error() -> None:
         "the pattern 'A {x:word}' ran out of time; the other regexes of this message count "
         "as no match"
     )
+
+
+def test_digits_captures_keep_leading_zeros_as_text() -> None:
+    assert compile_pattern("CODE {n:digits(5,8)}").match("code 00123") == {"n": "00123"}
+    assert compile_pattern("CODE {n:digits(5,8)}").match("code 12345678") == {"n": "12345678"}
+    assert compile_pattern("CODE {n:digits(5,8)}").match("code 0012") is None
+    assert compile_pattern("CODE {n:digits(5,8)}").match("code 123456789") is None
+    assert compile_pattern("{n:digits}").match("007 please") == {"n": "007"}
+    assert compile_pattern("{n:digits(5)}").match("01234") == {"n": "01234"}
+    assert compile_pattern("{n:digits(5)}").match("012345") is None
+    assert compile_pattern("{n:digits(5)}").match("0123a") is None
+    assert compile_pattern("{n:digits}").match("12.5") is None

@@ -180,7 +180,7 @@ def test_unknown_action_without_a_close_match_lists_the_state_keys() -> None:
     assert (error.code, error.message) == ("E204", "unknown action 'retires'")
     assert error.hint == (
         "allowed in a state: say, reply, send, set, vote, answer, handoff, log, tag, untag, wait, "
-        "goto, end, timeout"
+        "fall_through, choose, goto, end, timeout"
     )
 
 
@@ -580,3 +580,28 @@ def test_broken_file_renders_as_expected(path: Path, monkeypatch: pytest.MonkeyP
 def test_validate_takes_a_document() -> None:
     document = Document(F, "flow: F\n", {"flow": "F", "states": {"a": {"end": True}}}, {})
     assert validate(document) == []
+
+
+# --- issue 12: guards, interrupt, fall_through, choose --------------------------------------------
+
+
+def test_a_when_guard_goes_with_a_match_entry_not_a_keyword_entry() -> None:
+    assert check("autoreply:\n  - match: 'ORDER {n:number}'\n    when: 'n > 0'\n") == []
+    error = one("autoreply:\n  - keyword: HOURS\n    when: 'now.hour < 18'\n    reply: x\n")
+    assert (error.code, error.message) == ("E204", "unknown action 'when'")
+
+
+def test_interrupt_is_for_keyword_and_match_entries() -> None:
+    assert check("autoreply:\n  - keyword: HOURS\n    interrupt: true\n    reply: x\n") == []
+    error = one("autoreply:\n  - when: 'text ~ /x/'\n    interrupt: true\n    reply: x\n")
+    assert (error.code, error.message) == ("E204", "unknown action 'interrupt'")
+
+
+def test_a_match_trigger_takes_a_guard_and_a_state_takes_choose_and_fall_through() -> None:
+    text = (
+        "flow: F\ntrigger: {match: 'ORDER {n:number}', when: 'n > 0'}\nstates:\n"
+        "  a:\n    choose:\n      - when: 'n > 5'\n        goto: b\n"
+        "      - otherwise: {say: small, goto: b}\n"
+        "  b:\n    wait: [{when: yes, end: true}]\n    fall_through: true\n"
+    )
+    assert check(text) == []
