@@ -1,6 +1,7 @@
 """The rule-language additions of issue 12 (match + when, interrupt on autoreply entries,
-fall_through, digits captures, choose, a schedule's declared params) as conversation tests: tests/testing/language is a rule
-set whose ``tests:`` run through ``twoway test``, and it checks clean."""
+fall_through, digits captures, choose, a schedule's declared params) as conversation tests:
+tests/testing/language is a rule set whose ``tests:`` run through ``twoway test``, and it
+checks clean."""
 
 from __future__ import annotations
 
