@@ -58,6 +58,7 @@ def compile_autoreply(src: Source, sc: StateCompiler, order: int) -> Flow:
             "state": name,
             "numbers": scope,
             "order": order + index,
+            "where": src.span(path),
         }
         if "otherwise" in entry:
             case = sc.otherwise((*path, "otherwise"))
@@ -193,7 +194,7 @@ def compile_survey(src: Source, sc: StateCompiler, order: int, language: str = "
             actions=(Say(ask, src.span((*path, "ask"), key=True)),) if ask else (),
             route=route,
             wait=Wait(
-                cases=(Case(test, record, following),),
+                cases=(Case(test, record, following, where=src.span(path)),),
                 otherwise=Case(None, say_invalid, STAY, retries, following),
                 timeout=Timeout(timeout, (), END) if timeout else None,
             ),

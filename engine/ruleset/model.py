@@ -207,6 +207,8 @@ class Case:
     exhausted: Goto = END
     guard: Condition | None = None
     """A ``when`` beside a ``keyword`` or ``match``: checked after the test, with its captures."""
+    where: Span | None = None
+    """Where the case is written, to name it when a message is explained."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,6 +256,8 @@ class Trigger:
     interrupt: bool = False
     order: int = 0
     """Position in the rule set (file order, then entry order): the author's order decides."""
+    where: Span | None = None
+    """Where the trigger (or the autoreply entry) is written, to name it when explained."""
 
 
 @dataclass(frozen=True, slots=True)

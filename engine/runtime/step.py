@@ -13,10 +13,12 @@ from typing import Any
 from engine.core.model import Input, Session, Sprint
 from engine.dsl import EvalError
 from engine.dsl.budget import message_budget
+from engine.errors import Span
 from engine.ruleset.compliance import compliance
-from engine.ruleset.model import END, Flow, Goto, State, Trigger
+from engine.ruleset.model import END, Case, Flow, Goto, State, Trigger
 from engine.ruleset.ruleset import RuleSet, TriggerMatch
 from engine.runtime.actions import RESERVED, Actions
+from engine.runtime.why import describe, failure, located
 
 __all__ = ["RESERVED", "step"]
 
@@ -50,9 +52,11 @@ class _Run(Actions):
             self.on_compliance(*found)
             return
         if inp.number in inp.contact.opted_out:
+            self.decided("opted_out")
             self.emit("ignored", reason="opted_out")
             return
         if inp.held is not None:  # a person has the conversation: their thread, no answer
+            self.decided("held", team=inp.held)
             self.handoff, self.held = inp.held, True
             self.emit("held", team=inp.held)
             return
@@ -70,10 +74,36 @@ class _Run(Actions):
             return
         for trigger in self.rs.catchalls(inp.number):
             if trigger.condition is None or self.condition(trigger.condition):
-                self.start(TriggerMatch(trigger, {}, ""))
+                self.start(TriggerMatch(trigger, {}, ""), "catchall")
                 return
+            if inp.explain and trigger.condition is not None:
+                self.emit(
+                    "case_failed",
+                    rule=located(trigger.where),
+                    flow=trigger.flow,
+                    test=f"when: {trigger.condition.source}",
+                    reason="the condition is false",
+                )
+        self.decided("inbox")
         self.handoff = "inbox"
         self.emit("unhandled")
+
+    def decided(self, step: str, where: Span | None = None, **data: Any) -> None:
+        """With ``Input.explain``: say which step of the order of precedence took the message."""
+        if self.inp.explain:
+            self.emit("decided", step=step, rule=located(where), **data)
+
+    def case_failed(self, case: Case, state: str) -> None:
+        """With ``Input.explain``: say that ``case`` of ``state`` did not match, and why."""
+        passed = case.guard is not None and self.test(case.test) is not None
+        self.emit(
+            "case_failed",
+            rule=located(case.where),
+            flow=self.flow.id if self.flow is not None else None,
+            state=state,
+            test=describe(case.test),
+            reason=failure(case, passed),
+        )
 
     def trigger(self, *, interrupting: bool = False) -> TriggerMatch | None:
         problems: list[tuple[EvalError, Trigger]] = []
@@ -90,6 +120,7 @@ class _Run(Actions):
         settings = self.rs.settings
         lang = language or self.contact_view.get("language")
         opted_out = inp.number in inp.contact.opted_out
+        self.decided("compliance", action=action, keyword=self.norm)
         if action == "stop":
             self.end_session("opted_out")
             if opted_out:
@@ -158,10 +189,20 @@ class _Run(Actions):
 
     # --- sessions -----------------------------------------------------------------------
 
-    def start(self, match: TriggerMatch) -> None:
+    def start(self, match: TriggerMatch, why: str = "trigger") -> None:
         trigger = match.trigger
         flow = self.rs.flows[trigger.flow]
         self.rest = match.rest
+        if self.inp.explain:
+            why = "typo" if match.corrected is not None else why
+            self.decided(
+                why,
+                trigger.where,
+                flow=flow.id,
+                state=trigger.state,
+                kind=trigger.kind,
+                captures=dict(match.captures),
+            )
         if match.corrected is not None:
             typed, keyword = match.corrected
             self.emit("keyword_corrected", typed=typed, keyword=keyword)
@@ -203,13 +244,21 @@ class _Run(Actions):
         wait = state.wait
         for case in wait.cases:
             captures = self.match(case)
-            if captures is not None:
-                self.vars.update(captures)
-                self.run_actions(case.actions)
-                self.retries = 0
-                self.transition(case.then, staying=True)
-                return True
+            if captures is None:
+                if self.inp.explain:
+                    self.case_failed(case, state.name)
+                continue
+            if self.inp.explain:
+                self.decided(
+                    "wait", case.where, flow=self.flow_id, state=state.name, captures=captures
+                )
+            self.vars.update(captures)
+            self.run_actions(case.actions)
+            self.retries = 0
+            self.transition(case.then, staying=True)
+            return True
         other = wait.otherwise
+        self.decided("wait", other.where, flow=self.flow_id, state=state.name, otherwise=True)
         if wait.implicit_otherwise:
             self.handoff = "inbox"
             self.emit("unmatched", state=state.name)
@@ -223,6 +272,10 @@ class _Run(Actions):
         self.run_actions(other.actions)
         self.transition(other.then, staying=True)
         return True
+
+    @property
+    def flow_id(self) -> str | None:
+        return self.flow.id if self.flow is not None else None
 
     def transition(self, goto: Goto, *, staying: bool = False) -> None:
         if goto.is_end:
