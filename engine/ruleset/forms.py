@@ -140,8 +140,15 @@ def compile_poll(
             Case(ChoiceTest(index, use_rest=True), record, END),
         ),
         wait=Wait(
-            cases=(Case(ChoiceTest(index), record, END),),
-            otherwise=Case(None, (Say(invalid, at("invalid")),), STAY, retries=1, exhausted=END),
+            cases=(Case(ChoiceTest(index), record, END, where=src.span(("choices",))),),
+            otherwise=Case(
+                None,
+                (Say(invalid, at("invalid")),),
+                STAY,
+                retries=1,
+                exhausted=END,
+                where=at("invalid") or src.span(("choices",)),
+            ),
         ),
     )
     scope = numbers(data.get("number"))
@@ -195,7 +202,7 @@ def compile_survey(src: Source, sc: StateCompiler, order: int, language: str = "
             route=route,
             wait=Wait(
                 cases=(Case(test, record, following, where=src.span(path)),),
-                otherwise=Case(None, say_invalid, STAY, retries, following),
+                otherwise=Case(None, say_invalid, STAY, retries, following, where=src.span(path)),
                 timeout=Timeout(timeout, (), END) if timeout else None,
             ),
         )
