@@ -32,6 +32,8 @@ autoreply:
     reply: "Ouvert de 9h à 18h."
   - when: yes
     reply: "Merci, noté."
+  - match: "ECHO {said:text}"
+    reply: "{said}"
 """
 
 NOTE = """\
@@ -150,6 +152,15 @@ def test_a_trigger_and_a_ucs2_reply_in_parts(rules: Path) -> None:
     out = explain(str(rules), "--", "HORAIRES")
     assert "  UCS-2, 19 characters, 1 SMS part" not in out  # à is in GSM-7
     assert "  GSM-7, 19 characters, 1 SMS part" in out
+
+
+def test_a_ucs2_reply_in_two_parts_and_its_captures(rules: Path) -> None:
+    out = explain(str(rules), "--", "ECHO " + "Привет " * 12)
+    assert "decided by: trigger" in out
+    assert f"rule: {rules}/shop.yaml:7 (flow shop, state entry_3, match trigger)" in out
+    assert "captures: said='" + ("Привет " * 12).strip() + "'" in out
+    assert "  UCS-2, 83 characters, 2 SMS parts" in out
+    assert "cost: 2 SMS parts" in out
 
 
 def test_json(rules: Path) -> None:
