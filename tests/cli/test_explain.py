@@ -34,6 +34,9 @@ autoreply:
     reply: "Merci, noté."
   - match: "ECHO {said:text}"
     reply: "{said}"
+  - keyword: CONSEILLER
+    reply: "Un conseiller vous répond."
+    handoff: accueil
 """
 
 NOTE = """\
@@ -161,6 +164,14 @@ def test_a_ucs2_reply_in_two_parts_and_its_captures(rules: Path) -> None:
     assert "captures: said='" + ("Привет " * 12).strip() + "'" in out
     assert "  UCS-2, 83 characters, 2 SMS parts" in out
     assert "cost: 2 SMS parts" in out
+
+
+def test_a_held_conversation_is_named_with_its_team(rules: Path, tmp_path: Path) -> None:
+    db = tmp_path / "twoway.db"
+    waiting(rules, db, "36000", "CONSEILLER")
+    out = explain("--db", str(db), str(rules), "--", "HORAIRES")
+    assert "decided by: held hand-off (team accueil)" in out
+    assert "reply: (none)" in out
 
 
 def test_json(rules: Path) -> None:
