@@ -223,3 +223,26 @@ def test_every_event_the_runtime_emits_is_in_the_catalogue() -> None:
     emitted = _emitted()
     assert {"decided", "case_failed", "message_received", "error", "vote_refused"} <= emitted
     assert emitted - names == set()
+
+
+def test_production_steps_emit_no_explanation(rules: Path) -> None:
+    from engine.core.messages import Inbound
+    from engine.core.model import Contact, Input
+    from engine.runtime.step import step
+
+    ruleset = compile_files(find_rule_files(rules)).ruleset
+    assert ruleset is not None
+    at = datetime.fromisoformat(AT)
+    for explained in (False, True):
+        for text in ("bonjour", "HORAIRS", "STOP"):
+            inp = Input(
+                "message",
+                Contact(PHONE),
+                "36000",
+                message=Inbound(PHONE, "36000", text, at),
+                explain=explained,
+            )
+            types = {event.type for event in step(ruleset, None, inp, at).events}
+            assert ("decided" in types) is explained, text
+            if not explained:
+                assert "case_failed" not in types
