@@ -17,7 +17,10 @@ from click.testing import CliRunner
 
 from engine.cli.main import cli
 from engine.core.clock import FixedClock
+from engine.core.messages import Inbound
+from engine.core.model import Contact, Input
 from engine.ruleset.compiler import compile_files, find_rule_files
+from engine.runtime.step import step
 from engine.testing import Harness
 
 REPO = Path(__file__).resolve().parents[2]
@@ -226,10 +229,6 @@ def test_every_event_the_runtime_emits_is_in_the_catalogue() -> None:
 
 
 def test_production_steps_emit_no_explanation(rules: Path) -> None:
-    from engine.core.messages import Inbound
-    from engine.core.model import Contact, Input
-    from engine.runtime.step import step
-
     ruleset = compile_files(find_rule_files(rules)).ruleset
     assert ruleset is not None
     at = datetime.fromisoformat(AT)
