@@ -22,6 +22,7 @@ import click
 
 from engine.cli.chat_commands import Chat, parse_time, run_command
 from engine.cli.chat_record import Recorder
+from engine.cli.chat_why import before_sending
 from engine.cli.ops import ruleset_or_exit
 from engine.core.clock import FixedClock
 from engine.core.messages import normalize_address
@@ -165,6 +166,7 @@ async def _line(chat: Chat, text: str) -> bool:
         click.echo(f"~ {text.strip()}" if command else f"> {_escaped(text)}")
     if command:
         return await run_command(chat, text)
+    await before_sending(chat, text)
     sent = await chat.harness.send(chat.phone, chat.number, text)
     sent += await chat.harness.advance(timedelta())
     chat.show(sent)

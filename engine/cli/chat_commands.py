@@ -1,4 +1,5 @@
-"""Own the slash commands of `twoway chat`: /start, /wait, /now, /from, /state, /help, /quit.
+"""Own the slash commands of `twoway chat`: /start, /wait, /now, /from, /state, /why, /help,
+/quit.
 
 They work the same on a terminal and from a pipe. ``/start`` reads its arguments as a shell
 would (``medecin="Dr Roux"`` is one value, the quotes removed); every value is text;
@@ -18,6 +19,7 @@ from zoneinfo import ZoneInfo
 import click
 
 from engine.cli.chat_record import Recorder, duration_text
+from engine.cli.chat_why import Asked, why
 from engine.core.clock import FixedClock
 from engine.core.groups import parse_groups
 from engine.core.messages import Outgoing, normalize_address
@@ -35,6 +37,9 @@ HELP = """\
                            rules' timezone): moving forward fires the timers that fall due
 /from [NUMBER]             show the phone you text from, or switch to another one
 /state                     your session (flow, state, variables, deadline) and contact
+/why [TEXT]                why the last message got its answer (the precedence step, the
+                           rule's file:line, the cases tried, the replies' SMS parts), or
+                           what TEXT would do, without sending it
 /help                      this list
 /quit                      end the chat (Ctrl-D does too)
 //text                     send "/text" as a message"""
@@ -51,6 +56,8 @@ class Chat:
     recorder: Recorder | None
     interactive: bool
     refused: int = 0
+    asked: Asked | None = None
+    """The last message sent and the conversation before it, for ``/why``."""
 
     @property
     def zone(self) -> ZoneInfo:
@@ -274,4 +281,5 @@ _COMMANDS = {
     "from": _from,
     "start": _start,
     "state": _state,
+    "why": why,
 }

@@ -96,6 +96,9 @@ class Input:
     held: str | None = None
     """The team a hand-off gave this conversation to, while it holds it (open or assigned):
     a message then goes to that team's thread, unanswered, compliance words aside."""
+    explain: bool = False
+    """Emit ``decided`` and ``case_failed`` events telling why (``twoway explain``, ``/why``);
+    off in production."""
 
     @property
     def text(self) -> str:

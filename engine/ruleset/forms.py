@@ -59,6 +59,7 @@ def compile_autoreply(src: Source, sc: StateCompiler, order: int) -> Flow:
             "numbers": scope,
             "interrupt": entry.get("interrupt") is True,
             "order": order + index,
+            "where": src.span(path),
         }
         if "otherwise" in entry:
             case = sc.otherwise((*path, "otherwise"))
@@ -141,8 +142,15 @@ def compile_poll(
             Case(ChoiceTest(index, use_rest=True), record, END),
         ),
         wait=Wait(
-            cases=(Case(ChoiceTest(index), record, END),),
-            otherwise=Case(None, (Say(invalid, at("invalid")),), STAY, retries=1, exhausted=END),
+            cases=(Case(ChoiceTest(index), record, END, where=src.span(("choices",))),),
+            otherwise=Case(
+                None,
+                (Say(invalid, at("invalid")),),
+                STAY,
+                retries=1,
+                exhausted=END,
+                where=at("invalid") or src.span(("choices",)),
+            ),
         ),
     )
     scope = numbers(data.get("number"))
@@ -197,8 +205,10 @@ def compile_survey(src: Source, sc: StateCompiler, order: int, language: str = "
             actions=(Say(ask, src.span((*path, "ask"), key=True)),) if ask else (),
             route=route,
             wait=Wait(
-                cases=(Case(test, record, following),),
-                otherwise=Case(None, say_invalid, STAY, retries, Goto(given_up)),
+                cases=(Case(test, record, following, where=src.span(path)),),
+                otherwise=Case(
+                    None, say_invalid, STAY, retries, Goto(given_up), where=src.span(path)
+                ),
                 timeout=Timeout(timeout, (), END) if timeout else None,
             ),
         )

@@ -209,6 +209,8 @@ class Case:
     exhausted: Goto = END
     guard: Condition | None = None
     """A ``when`` beside a ``keyword`` or ``match``: checked after the test, with its captures."""
+    where: Span | None = None
+    """Where the case is written, to name it when a message is explained."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,6 +266,8 @@ class Trigger:
     """A schedule's declared parameters, (dotted name, type); None when it declares none."""
     order: int = 0
     """Position in the rule set (file order, then entry order): the author's order decides."""
+    where: Span | None = None
+    """Where the trigger (or the autoreply entry) is written, to name it when explained."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -193,13 +193,17 @@ class StateCompiler:
         guard = None
         if kind in ("keyword", "match") and "when" in data:
             guard = self.src.condition((*path, "when"))
-        return False, Case(test, self.actions(path), self.exit_of(path) or STAY, guard=guard)
+        where = self.src.span(path)
+        return False, Case(
+            test, self.actions(path), self.exit_of(path) or STAY, guard=guard, where=where
+        )
 
     def otherwise(self, path: Path) -> Case:
         value = self.src.get(path)
         if isinstance(value, str):
             text = self.src.template(path)
-            return Case(None, (Say(text, self.src.span(path, key=True)),) if text else (), STAY)
+            say = (Say(text, self.src.span(path, key=True)),) if text else ()
+            return Case(None, say, STAY, where=self.src.span(path, key=True))
         retries = value.get("retries")
         exhausted = self.goto((*path, "then")) if "then" in value else END
         return Case(
@@ -208,6 +212,7 @@ class StateCompiler:
             self.exit_of(path) or STAY,
             retries=int(retries) if retries is not None else None,
             exhausted=exhausted,
+            where=self.src.span(path, key=True),
         )
 
     def wait(self, path: Path, timeout_path: Path | None) -> Wait:
@@ -314,6 +319,7 @@ class StateCompiler:
                 "interrupt": interrupt,
                 "guard": guard,
                 "order": order + index,
+                "where": self.src.span(here),
             }
             if "keyword" in item:
                 found.append(Trigger(kind="keyword", keywords=keywords(item["keyword"]), **common))

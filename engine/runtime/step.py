@@ -14,11 +14,13 @@ from typing import Any, Literal
 from engine.core.model import Input, Session, Sprint
 from engine.dsl import EvalError
 from engine.dsl.budget import message_budget
+from engine.errors import Span
 from engine.ruleset.compliance import compliance
-from engine.ruleset.model import END, Flow, Goto, State, Trigger
+from engine.ruleset.model import END, Case, Flow, Goto, State, Trigger
 from engine.ruleset.params import param_problems
 from engine.ruleset.ruleset import RuleSet, TriggerMatch
 from engine.runtime.actions import RESERVED, Actions
+from engine.runtime.why import describe, failure, located
 
 __all__ = ["RESERVED", "step"]
 
@@ -52,9 +54,11 @@ class _Run(Actions):
             self.on_compliance(*found)
             return
         if inp.number in inp.contact.opted_out:
+            self.decided("opted_out")
             self.emit("ignored", reason="opted_out")
             return
         if inp.held is not None:  # a person has the conversation: their thread, no answer
+            self.decided("held", team=inp.held)
             self.handoff, self.held = inp.held, True
             self.emit("held", team=inp.held)
             return
@@ -66,7 +70,7 @@ class _Run(Actions):
             match = self.own_poll_trigger()
             if match is not None:
                 self.end_session("restarted")
-                self.start(match)
+                self.start(match, "restart")
                 return
             outcome = self.on_wait()
             if outcome == "taken":
@@ -76,6 +80,7 @@ class _Run(Actions):
                     self.on_unmatched()
                 return
         if not self.answer_by_rules(aside=False):
+            self.decided("inbox")
             self.handoff = "inbox"
             self.emit("unhandled")
 
@@ -83,19 +88,31 @@ class _Run(Actions):
         """Offer the message to the triggers, then the catch-alls; return whether one took it.
 
         ``aside``: a session waits (``fall_through``), and keeps waiting unless a flow starts."""
-        match = self.trigger()
+        match, why = self.trigger(), "trigger"
         if match is None:
-            for trigger in self.rs.catchalls(self.inp.number):
-                if trigger.condition is None or self.condition(trigger.condition):
-                    match = TriggerMatch(trigger, {}, "")
-                    break
+            match, why = self.catchall(), "catchall"
         if match is None:
             return False
         if aside:
             self.take_over(match)
         else:
-            self.start(match)
+            self.start(match, why)
         return True
+
+    def catchall(self) -> TriggerMatch | None:
+        """The first catch-all whose ``when`` holds (with ``explain``: each false one said)."""
+        for trigger in self.rs.catchalls(self.inp.number):
+            if trigger.condition is None or self.condition(trigger.condition):
+                return TriggerMatch(trigger, {}, "")
+            if self.inp.explain and trigger.condition is not None:
+                self.emit(
+                    "case_failed",
+                    rule=located(trigger.where),
+                    flow=trigger.flow,
+                    test=f"when: {trigger.condition.source}",
+                    reason="the condition is false",
+                )
+        return None
 
     def take_over(self, match: TriggerMatch) -> None:
         """A rule answers while a session waits: an autoreply entry answers aside, and the
@@ -106,11 +123,29 @@ class _Run(Actions):
             self.start(match)
             return
         state = flow.states[match.trigger.state]
+        self.decided("aside", match.trigger.where, flow=flow.id, captures=dict(match.captures))
         kept, self.vars = self.vars, {**self.vars, **match.captures}
         self.rest = match.rest
         self.emit("answered_aside", flow=flow.id, entry=state.name)
         self.run_actions(state.actions)
         self.vars = kept  # the waiting session's variables stay as they were
+
+    def decided(self, step: str, where: Span | None = None, **data: Any) -> None:
+        """With ``Input.explain``: say which step of the order of precedence took the message."""
+        if self.inp.explain:
+            self.emit("decided", step=step, rule=located(where), **data)
+
+    def case_failed(self, case: Case, state: str) -> None:
+        """With ``Input.explain``: say that ``case`` of ``state`` did not match, and why."""
+        passed = case.guard is not None and self.test(case.test) is not None
+        self.emit(
+            "case_failed",
+            rule=located(case.where),
+            flow=self.flow.id if self.flow is not None else None,
+            state=state,
+            test=describe(case.test),
+            reason=failure(case, passed),
+        )
 
     def trigger(self, *, interrupting: bool = False) -> TriggerMatch | None:
         problems: list[tuple[EvalError, Trigger]] = []
@@ -145,6 +180,7 @@ class _Run(Actions):
         settings = self.rs.settings
         lang = language or self.contact_view.get("language")
         opted_out = inp.number in inp.contact.opted_out
+        self.decided("compliance", action=action, keyword=self.norm)
         if action == "stop":
             self.end_session("opted_out")
             if opted_out:
@@ -232,10 +268,20 @@ class _Run(Actions):
 
     # --- sessions -----------------------------------------------------------------------
 
-    def start(self, match: TriggerMatch) -> None:
+    def start(self, match: TriggerMatch, why: str = "trigger") -> None:
         trigger = match.trigger
         flow = self.rs.flows[trigger.flow]
         self.rest = match.rest
+        if self.inp.explain:
+            why = "typo" if match.corrected is not None else why
+            self.decided(
+                why,
+                trigger.where,
+                flow=flow.id,
+                state=trigger.state,
+                kind=trigger.kind,
+                captures=dict(match.captures),
+            )
         if match.corrected is not None:
             typed, keyword = match.corrected
             self.emit("keyword_corrected", typed=typed, keyword=keyword)
@@ -290,12 +336,19 @@ class _Run(Actions):
             return "gone"
         for case in state.wait.cases:
             captures = self.match(case)
-            if captures is not None:
-                self.vars.update(captures)
-                self.run_actions(case.actions)
-                self.retries = 0
-                self.transition(case.then, staying=True)
-                return "taken"
+            if captures is None:
+                if self.inp.explain:
+                    self.case_failed(case, state.name)
+                continue
+            if self.inp.explain:
+                self.decided(
+                    "wait", case.where, flow=self.flow_id, state=state.name, captures=captures
+                )
+            self.vars.update(captures)
+            self.run_actions(case.actions)
+            self.retries = 0
+            self.transition(case.then, staying=True)
+            return "taken"
         if state.wait.fall_through:
             return "fall"
         self.on_unmatched()
@@ -307,6 +360,7 @@ class _Run(Actions):
         state = self.flow.states[self.state]
         assert state.wait is not None
         other = state.wait.otherwise
+        self.decided("wait", other.where, flow=self.flow_id, state=state.name, otherwise=True)
         if state.wait.implicit_otherwise:
             self.handoff = "inbox"
             self.emit("unmatched", state=state.name)
@@ -319,6 +373,10 @@ class _Run(Actions):
         self.retries += 1
         self.run_actions(other.actions)
         self.transition(other.then, staying=True)
+
+    @property
+    def flow_id(self) -> str | None:
+        return self.flow.id if self.flow is not None else None
 
     def transition(self, goto: Goto, *, staying: bool = False) -> None:
         if goto.is_end:
