@@ -88,6 +88,13 @@ def lint_warnings(ruleset: RuleSet, sources: Mapping[str, str]) -> list[RuleErro
             warning = _timeout_only(state)
             if warning is not None:
                 found.append(warning)
+    for poll in ruleset.polls.values():  # its ask and invalid are actions of its flow
+        for key in ("reply", "already_voted", "changed", "closed", "not_open"):
+            template, at = getattr(poll, key), poll.where.get(key)
+            if isinstance(template, Template) and at is not None:
+                warning = _ucs2(template, at, sources.get(at.file, ""))
+                if warning is not None:
+                    found.append(warning)
     found.extend(_shadowed(ruleset))
     return found
 
