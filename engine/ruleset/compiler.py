@@ -25,6 +25,7 @@ from engine.ruleset.forms import (
     compile_poll,
     compile_survey,
 )
+from engine.ruleset.lints import campaign_warning, lint_warnings, poll_warning
 from engine.ruleset.loader import Document, load_path, source_text
 from engine.ruleset.model import KNOWN_ROOTS, Flow, Poll, Settings
 from engine.ruleset.names import check_flow_names, declared
@@ -204,7 +205,9 @@ def compile_files(files: Sequence[Path], *, timezone: str | None = None) -> Comp
         campaigns=[campaign for _, campaign in builder.campaigns],
         tallied=builder.tallied,
     )
-    warnings = list(dict.fromkeys(builder.warnings + reply_warnings(ruleset)))  # anchors: once
+    found = builder.warnings + builder.lints + reply_warnings(ruleset)
+    found += lint_warnings(ruleset, sources)
+    warnings = list(dict.fromkeys(found))  # anchors: once
     return Compiled(ruleset, [], sources, documents, warnings)
 
 
@@ -233,6 +236,8 @@ class _Builder:
         self.errors: list[RuleError] = []
         self.warnings: list[RuleError] = []
         """What `twoway check` warns about (W301), whether or not the rule set compiles."""
+        self.lints: list[RuleError] = []
+        """The W404 and W405 warnings, printed only when the rule set compiles."""
         self._settings_file: str | None = None
         self._compilers: list[tuple[Source, StateCompiler, Flow]] = []
         self.tallied: set[str] = set()
@@ -327,10 +332,13 @@ class _Builder:
             check_graph(src, sc, flow)
             check_keywords(src, flow, claims)
             check_votes(src, flow, set(polls))
+            if flow.kind == "poll":
+                self.lints.extend(filter(None, [poll_warning(src)]))
         flows = {flow.id: flow for flow in self.flows}
         names = {campaign.id for _, campaign in self.campaigns}
         for src, campaign in self.campaigns:
             check_campaign(src, campaign, flows, names, self.settings)
+            self.lints.extend(filter(None, [campaign_warning(src, campaign, flows)]))
         started = {campaign.flow for _, campaign in self.campaigns}
         for src, _, flow in self._compilers:
             scheduled = any(trigger.kind == "schedule" for trigger in flow.triggers)
