@@ -76,3 +76,43 @@ def test_coverage_of_the_rules_and_the_examples() -> None:
     assert "1 of 11 states of rules not reached:" in result.stdout
     assert "  info.entry_2  rules/info.yaml:6" in result.stdout
     assert result.stdout.splitlines()[-1].startswith("coverage: ")
+
+
+def test_autoreply_entries_polls_and_survey_questions_are_states(tmp_path: Path) -> None:
+    """An entry is a state, a poll is one (`vote`, at `poll:`), a survey's questions are states
+    (`q_<id>`) and its generated `start`, `done` and `gave_up_<id>` are not counted."""
+    (tmp_path / "info.yaml").write_text(
+        'number: "36111"\n'
+        "autoreply:\n"
+        "  - keyword: HOURS\n"
+        '    reply: "9 to 5."\n'
+        "  - keyword: WHERE\n"
+        '    reply: "Paris."\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "poll.yaml").write_text(
+        'poll: Best song\nnumber: "36111"\ntrigger: {keyword: VOTE}\nchoices: {A: One, B: Two}\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "survey.yaml").write_text(
+        'survey: Feedback\nnumber: "36111"\ntrigger: {keyword: SURVEY}\nquestions:\n'
+        '  - id: score\n    ask: "Score?"\n    type: number\n'
+        '  - id: why\n    ask: "Why?"\n    type: text\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "all.test.yaml").write_text(
+        "tests:\n"
+        "  - name: hours\n    steps:\n      - send: HOURS\n        expect: 9 to 5.\n"
+        "  - name: votes\n    steps:\n      - send: VOTE A\n        expect: /One/\n"
+        "  - name: scores\n    steps:\n      - send: SURVEY\n        expect: Score?\n",
+        encoding="utf-8",
+    )
+    result = twoway("test", "--coverage", str(tmp_path))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.splitlines()[-5:] == [
+        f"2 of 5 states of {tmp_path} not reached:",
+        f"  info.entry_2  {tmp_path}/info.yaml:5",
+        f"  survey.q_why  {tmp_path}/survey.yaml:8",
+        "3 passed, 0 failed",
+        "coverage: 3 of 5 states reached (60%)",
+    ]
