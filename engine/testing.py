@@ -15,6 +15,7 @@ from engine.core.clock import Clock, FixedClock
 from engine.core.groups import parse_groups
 from engine.core.ids import IdSource, SequentialIds
 from engine.core.messages import Outgoing
+from engine.coverage import Reached, reached_states
 from engine.ruleset.conversations import ConversationTest, Expect, TestStep
 from engine.ruleset.ruleset import RuleSet
 from engine.service import Service
@@ -132,6 +133,8 @@ class TestResult:
     failure: TestFailure | None = None
     transcript: list[tuple[str, str]] = field(default_factory=list)
     """("> ", text) for messages in, ("< ", text) for messages out."""
+    reached: Reached = frozenset()
+    """The (flow, state) pairs the test entered (`twoway test --coverage`)."""
 
     @property
     def passed(self) -> bool:
@@ -289,4 +292,5 @@ async def run_test(ruleset: RuleSet, test: ConversationTest) -> TestResult:
             if not _all_match(step.expect, sent) or problems:
                 result.failure = TestFailure(step, index, step.expect, tuple(sent), tuple(problems))
                 break
+        result.reached = await reached_states(harness.store)
     return result

@@ -32,6 +32,7 @@ RANKS = {
     "config": 5,
     "reload": 5,
     "service": 6,
+    "coverage": 6,
     "testing": 7,
     "app": 7,
     "web": 8,

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from engine.coverage import CoverageState, coverable_states, missed, summary
 from engine.errors import render_all
 from engine.ruleset.compiler import compile_rules, rule_sets
 from engine.ruleset.conversations import check_tests, load_tests
@@ -19,13 +20,15 @@ __all__ = ["test_command"]
 @click.command("test")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("-v", "--verbose", is_flag=True, help="Print every conversation, passed or not.")
-def test_command(paths: tuple[Path, ...], verbose: bool) -> None:
+@click.option("--coverage", is_flag=True, help="List the states no test reached.")
+def test_command(paths: tuple[Path, ...], verbose: bool, coverage: bool) -> None:
     """Run the conversation tests of the rule sets in PATHS.
 
     Every folder holding rule files is a rule set; its tests are the `tests:` sections of its
     files and its `*.test.yaml` files.
     """
     passed = failed = 0
+    counted = [0, 0]  # states reached, states in all
     for target in rule_sets(paths):
         folder = target.rules
         compiled = compile_rules(folder)
@@ -39,11 +42,13 @@ def test_command(paths: tuple[Path, ...], verbose: bool) -> None:
             click.echo(render_all(errors, {**compiled.sources, **sources}), nl=False)
             failed += 1
             continue
+        states = coverable_states(compiled.ruleset, compiled.documents) if coverage else []
+        reached: set[tuple[str, str]] = set()
         if not tests:
             click.echo(f"no tests in {folder}")
-            continue
         for test in tests:
             result = asyncio.run(run_test(compiled.ruleset, test))
+            reached |= result.reached
             if result.passed:
                 passed += 1
                 click.echo(f"{click.style('PASS', fg='green')} {test.file}: {test.name}")
@@ -55,5 +60,24 @@ def test_command(paths: tuple[Path, ...], verbose: bool) -> None:
             if verbose or not result.passed:
                 for prefix, text in result.transcript:
                     click.echo(f"      {prefix}{text}")
+        if coverage:
+            unreached = missed(states, frozenset(reached))
+            _show_coverage(folder, states, unreached)
+            counted[0] += len(states) - len(unreached)
+            counted[1] += len(states)
     click.echo(f"{passed} passed, {failed} failed")
+    if coverage:
+        click.echo(summary(counted[0], counted[1]))
     sys.exit(1 if failed else 0)
+
+
+def _show_coverage(
+    folder: Path, states: list[CoverageState], unreached: list[CoverageState]
+) -> None:
+    """Print the states of one rule set that no test reached."""
+    if not unreached:
+        click.echo(f"all {len(states)} states of {folder} reached")
+        return
+    click.echo(f"{len(unreached)} of {len(states)} states of {folder} not reached:")
+    for state in unreached:
+        click.echo(f"  {state.flow}.{state.state}  {state.where.file}:{state.where.line}")

@@ -407,6 +407,7 @@ class _Run(Actions):
                 self.end_session("state_vanished")
                 return
             self.state = state.name
+            self.emit("state_entered", flow=flow.id, state=state.name)
             self.retries = 0
             target = None
             routed: Goto | None = None
