@@ -88,6 +88,7 @@ class Service:
         auto_timers: bool = True,
         metrics: Metrics | None = None,
         notifier: Notifier | None = None,
+        trace: bool = False,
     ) -> None:
         if not transports:
             raise ValueError("a service needs at least one transport")
@@ -97,6 +98,8 @@ class Service:
         self.clock = clock or SystemClock()
         self.ids = ids or RandomIds()
         self.batch = batch
+        self.trace = trace
+        """Steps emit ``state_entered`` (the harness of ``twoway test``; off in production)."""
         self.metrics = metrics or Metrics()
         self.metrics.track(self)
         self.metrics.rules_loaded_now(ruleset.version)
@@ -572,6 +575,7 @@ class Service:
                 session_id=self.ids.new("s"),
                 recent_replies=conversation.recent_replies,
                 tallies=tallies,
+                trace=self.trace,
                 held=conversation.held,
             )
             return _safe_step(ruleset, session, inp, now), now
@@ -587,6 +591,7 @@ class Service:
                 session_id=session.id,
                 recent_replies=conversation.recent_replies,
                 tallies=tallies,
+                trace=self.trace,
             )
             return _safe_step(ruleset, session, inp, at), at
         inp = Input(
@@ -598,6 +603,7 @@ class Service:
             session_id=self.ids.new("s"),
             recent_replies=conversation.recent_replies,
             tallies=tallies,
+            trace=self.trace,
         )
         return _safe_step(ruleset, session, inp, at), at
 

@@ -50,6 +50,7 @@ class Harness:
             clock=self.clock,
             ids=ids or SequentialIds(),
             auto_timers=auto_timers,
+            trace=True,  # state_entered events: the states a test reached (--coverage)
         )
 
     async def __aenter__(self) -> Harness:

@@ -99,6 +99,9 @@ class Input:
     explain: bool = False
     """Emit ``decided`` and ``case_failed`` events telling why (``twoway explain``, ``/why``);
     off in production."""
+    trace: bool = False
+    """Emit ``state_entered`` for every state entered (``twoway test --coverage``); off in
+    production, where it would be one more row per state for nothing."""
 
     @property
     def text(self) -> str:

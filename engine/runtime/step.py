@@ -407,7 +407,8 @@ class _Run(Actions):
                 self.end_session("state_vanished")
                 return
             self.state = state.name
-            self.emit("state_entered", flow=flow.id, state=state.name)
+            if self.inp.trace or self.inp.explain:
+                self.emit("state_entered", flow=flow.id, state=state.name)
             self.retries = 0
             target = None
             routed: Goto | None = None
