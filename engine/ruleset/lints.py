@@ -24,9 +24,10 @@ from typing import NamedTuple
 from engine.dsl import Template
 from engine.errors import RuleError, Span
 from engine.ruleset.campaigns import Campaign
-from engine.ruleset.model import Case, Flow, Say, Send, State, Trigger
+from engine.ruleset.model import Case, Flow, Say, State, Trigger
 from engine.ruleset.ruleset import RuleSet
 from engine.ruleset.source import Source
+from engine.ruleset.warnings import replies
 from engine.sms import GSM7_CHARS, count_parts
 
 __all__ = [
@@ -80,7 +81,7 @@ def lint_warnings(ruleset: RuleSet, sources: Mapping[str, str]) -> list[RuleErro
     """The W402, W403 and W406 warnings of a compiled rule set."""
     found: list[RuleError] = []
     for flow in ruleset.flows.values():
-        for template, where in _texts(flow):
+        for template, where in replies(flow):
             warning = _ucs2(template, where, sources.get(where.file, ""))
             if warning is not None:
                 found.append(warning)
@@ -134,13 +135,6 @@ def campaign_warning(
         'add "STOP to opt out" (or "ARRET pour vous désabonner"), or write kind: transactional '
         "for a message that is not marketing",
     )
-
-
-def _texts(flow: Flow) -> Iterator[tuple[Template, Span]]:
-    for state in flow.states.values():
-        for action in _actions(state):
-            if isinstance(action, Say | Send) and action.where is not None:
-                yield action.text, action.where
 
 
 def _ucs2(template: Template, where: Span, source: str) -> RuleError | None:
@@ -251,17 +245,3 @@ def _shadow_warning(pattern: Trigger, keyword: Trigger, first: str) -> RuleError
         "make the keyword longer (a phrase), start the pattern with another word, or write "
         "the keyword's rule as this pattern's",
     )
-
-
-def _actions(state: State) -> Iterator[Say | Send]:
-    cases = [*state.route, *state.choose]
-    actions = list(state.actions)
-    if state.wait is not None:
-        cases += [*state.wait.cases, state.wait.otherwise]
-        if state.wait.timeout is not None:
-            actions += state.wait.timeout.actions
-    for case in cases:
-        actions += case.actions
-    for action in actions:
-        if isinstance(action, Say | Send):
-            yield action

@@ -18,7 +18,7 @@ from engine.ruleset.model import Action, Case, Flow, Say, Send, SetVars, State
 from engine.ruleset.ruleset import RuleSet
 from engine.sms import count_parts
 
-__all__ = ["LONG", "copied", "render_warnings", "reply_warnings"]
+__all__ = ["LONG", "copied", "render_warnings", "replies", "reply_warnings"]
 
 LONG = frozenset({"text", "rest"})
 """Names that hold (part of) the message as typed, however long it is."""
@@ -37,7 +37,7 @@ def reply_warnings(ruleset: RuleSet) -> list[RuleError]:
     found: list[RuleError] = []
     for flow in ruleset.flows.values():
         long = _long_names(flow)
-        for template, where in _replies(flow):
+        for template, where in replies(flow):
             warning = _too_long(template, where, most, long)
             if warning is not None:
                 found.append(warning)
@@ -119,7 +119,7 @@ def _too_long(template: Template, where: Span, most: int, long: frozenset[str]) 
     )
 
 
-def _replies(flow: Flow) -> Iterator[tuple[Template, Span]]:
+def replies(flow: Flow) -> Iterator[tuple[Template, Span]]:
     """Every reply-like template of a flow that its file writes, with where it is written."""
     for state in flow.states.values():
         for action in _actions(state):
