@@ -20,10 +20,11 @@ from typing import Any
 from aiohttp import web
 
 from engine.config import ApiToken, Config
-from engine.core.messages import normalize_address
+from engine.core.messages import normalize_address, unicode_problem
 from engine.errors import StoreUnavailable
 from engine.ruleset.ruleset import RuleSet
 from engine.service import Service
+from engine.sms import count_parts
 from engine.store import SqliteStore
 from engine.store.api import Answer, Idempotency, KeyReused
 from engine.web.api.problems import ProblemError, invalid
@@ -152,6 +153,16 @@ class Api:
         since = self.service.clock.now() - KEEP_KEYS
         fingerprint = hashlib.sha256(text.encode()).hexdigest()
         return Idempotency(request["token"].name, key, fingerprint, since)
+
+    def text(self, text: str, pointer: str) -> None:
+        """A text a person or a system sends through the API: 400 naming ``pointer`` when it
+        holds what no SMS can carry, or needs more than ``settings.max_reply_parts`` parts."""
+        if problem := unicode_problem("text", text):
+            raise invalid([(pointer, problem)])
+        most = self.service.ruleset.settings.max_reply_parts
+        if count_parts(text, stop=most + 1) > most:
+            raise invalid([(pointer, f"needs more than {most} SMS parts "
+                                     "(settings.max_reply_parts)")])  # fmt: skip
 
     def number(self, given: str | None, pointer: str) -> str:
         if given is None:

@@ -11,14 +11,13 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from aiohttp import web
 
-from engine.core.messages import normalize_address, unicode_problem
-from engine.sms import count_parts
+from engine.core.messages import normalize_address
 from engine.store import api as store_api
 from engine.store import inbox
 from engine.store.threads import ACTIVE, Thread
 from engine.web.api.conversations import MessageView, message_view
 from engine.web.api.params import LIMIT, query
-from engine.web.api.problems import ProblemError, invalid, parse
+from engine.web.api.problems import ProblemError, parse
 from engine.web.api.schema import ADDRESS, Query, Route, meta
 
 if TYPE_CHECKING:
@@ -198,11 +197,7 @@ async def reply_in_thread(api: Api, request: web.Request) -> web.Response:
     data = await api.body(request)
     given: Reply = parse(Reply, data)
     idem = api.idempotency(request, data)
-    if problem := unicode_problem("text", given.text):
-        raise invalid([("/text", problem)])
-    most = api.service.ruleset.settings.max_reply_parts
-    if count_parts(given.text, stop=most + 1) > most:
-        raise invalid([("/text", f"needs more than {most} SMS parts (settings.max_reply_parts)")])
+    api.text(given.text, "/text")
     now = api.service.clock.now()
     write = api.store().write(store_api.reply, thread_id, given.text, author_of(request), now, idem)
     try:

@@ -10,8 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from engine.core.messages import Outgoing, normalize_address, unicode_problem
-from engine.sms import count_parts
+from engine.core.messages import Outgoing, normalize_address
 from engine.store.api import OptedOut
 from engine.web.api.problems import ProblemError, invalid, parse
 from engine.web.api.schema import ADDRESS, PHONE, Route, meta
@@ -78,12 +77,7 @@ async def send(api: Api, request: web.Request) -> web.Response:
     message: SendMessage = parse(SendMessage, data)
     idem = api.idempotency(request, data)
     sender = api.number(message.sender, "/from")
-    if problem := unicode_problem("text", message.text):
-        raise invalid([("/text", problem)])
-    most = api.service.ruleset.settings.max_reply_parts
-    if count_parts(message.text, stop=most + 1) > most:
-        raise invalid([("/text", f"needs more than {most} SMS parts "
-                                  "(settings.max_reply_parts)")])  # fmt: skip
+    api.text(message.text, "/text")
     outgoing = Outgoing(normalize_address(message.to), sender, message.text, "api")
     now = api.service.clock.now()
     store = api.store()
