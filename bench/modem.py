@@ -40,14 +40,14 @@ sys.path.insert(0, str(ROOT))
 
 from engine.sms.pdu import Submit, decode  # noqa: E402
 from tests.support import modem_pdu  # noqa: E402
-from tests.support.engine_process import HOST, Engine, http_address  # noqa: E402
-from tests.support.jsonl_peer import free_port, wait_for_port  # noqa: E402
+from tests.support.engine_process import Engine, http_address  # noqa: E402
+from tests.support.jsonl_peer import wait_for_port  # noqa: E402
 from tests.support.modem import ModemEmulator  # noqa: E402
+from tests.support.modem_engine import write_modem_config  # noqa: E402
 
 BAUD = 115200
 BITS = 10
 """Bits a byte takes on the line (start, 8 data, stop)."""
-SIM = "+33612345678"
 HOURS_REPLY = "We are open Monday to Friday, 9:00-18:00, and Saturday 10:00-16:00."
 TARGET = 0.005
 """What the engine may add to the line's time, p99, in seconds."""
@@ -169,16 +169,8 @@ def _loop(modem: TracedModem, count: int, warmup: int) -> list[dict[str, object]
 
 async def run(args: argparse.Namespace, workdir: Path) -> int:
     modem = TracedModem(workdir, baudrate=BAUD).start()
-    config = workdir / "twoway.yaml"
-    config.write_text(
-        f"store: {workdir / 'twoway.db'}\n"
-        f"rules: {ROOT / 'rules'}\n"
-        f'http: {{listen: "{HOST}:{free_port()}"}}\n'
-        "connectors:\n"
-        f"  gsm: {{type: modem, port: {modem.path}, baudrate: {BAUD}}}\n"
-        "numbers:\n"
-        f'  "{SIM}": {{connector: gsm, kind: long_code, throughput: 100/s}}\n',
-        encoding="utf-8",
+    config = write_modem_config(
+        workdir, ROOT / "rules", modem.path, baudrate=BAUD, throughput="100/s"
     )
     engine = Engine(workdir, config)
     try:

@@ -21,7 +21,10 @@ from tests.support.engine_process import HOST, REPO, Engine, http_address
 from tests.support.jsonl_peer import free_port, wait_for_port
 from tests.support.modem import ModemEmulator
 
-__all__ = ["HOURS_REPLY", "PHONE", "SIM", "VOTE_REPLY", "WAIT", "Running", "get", "running"]
+__all__ = [
+    "HOURS_REPLY", "PHONE", "SIM", "VOTE_REPLY", "WAIT", "Running", "get", "running",
+    "write_modem_config",
+]  # fmt: skip
 
 SIM = "+33612345678"
 PHONE = "+33699000001"
@@ -97,6 +100,31 @@ def rules_with_the_modem(target: Path) -> Path:
     return target
 
 
+def write_modem_config(
+    workdir: Path,
+    rules: Path,
+    port: str,
+    *,
+    baudrate: int = 115200,
+    throughput: str = "10/s",
+    http: str = "",
+) -> Path:
+    """A twoway.yaml with one modem connector ``gsm`` on ``port``, the SIM's number on it, and
+    HTTP on a free port (``http``: more keys of that section, like ``, tokens: [...]``)."""
+    config = workdir / "twoway.yaml"
+    config.write_text(
+        f"store: {workdir / 'twoway.db'}\n"
+        f"rules: {rules}\n"
+        f'http: {{listen: "{HOST}:{free_port()}"{http}}}\n'
+        "connectors:\n"
+        f"  gsm: {{type: modem, port: {port}, baudrate: {baudrate}}}\n"
+        "numbers:\n"
+        f'  "{SIM}": {{connector: gsm, kind: long_code, throughput: {throughput}}}\n',
+        encoding="utf-8",
+    )
+    return config
+
+
 @contextlib.asynccontextmanager
 async def running(
     tmp_path: Path, prepare: Callable[[ModemEmulator], object] | None = None, **modem: Any
@@ -106,17 +134,10 @@ async def running(
     emulator = ModemEmulator(tmp_path, **modem).start()
     if prepare is not None:
         prepare(emulator)
-    config = tmp_path / "twoway.yaml"
-    config.write_text(
-        f"store: {tmp_path / 'twoway.db'}\n"
-        f"rules: {rules_with_the_modem(tmp_path / 'rules')}\n"
-        f'http: {{listen: "{HOST}:{free_port()}", tokens: [{{name: test, token: {TOKEN}}}]}}\n'
-        "connectors:\n"
-        f"  gsm: {{type: modem, port: {emulator.path}, baudrate: 115200}}\n"
-        "numbers:\n"
-        f'  "{SIM}": {{connector: gsm, kind: long_code, throughput: 10/s}}\n',
-        encoding="utf-8",
-    )
+    config = write_modem_config(
+        tmp_path, rules_with_the_modem(tmp_path / "rules"), emulator.path,
+        http=f", tokens: [{{name: test, token: {TOKEN}}}]",
+    )  # fmt: skip
     engine = Engine(tmp_path, config)
     try:
         proc = await engine.launch()
