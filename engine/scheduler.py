@@ -7,10 +7,9 @@ this loop only decides *when* to look.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Callable
 
-from engine.core.clock import Clock, sleep_or_wake
+from engine.core.clock import Clock, sleep_or_wake, wait_set
 from engine.core.records import Timer
 from engine.types import Store
 
@@ -51,8 +50,7 @@ class Scheduler:
                 delay = max(0.0, (due - self.clock.now()).total_seconds())
             if delay == 0.0:
                 # Due timers are being processed; give the processor a moment.
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), SETTLE)
+                await wait_set(self._wake, SETTLE)
                 continue
             await self._sleep(delay)
 

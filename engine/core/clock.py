@@ -22,7 +22,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
-__all__ = ["Clock", "FixedClock", "Moves", "OffsetClock", "SystemClock", "sleep_or_wake"]
+__all__ = [
+    "Clock", "FixedClock", "Moves", "OffsetClock", "SystemClock", "sleep_or_wake", "wait_set"
+]  # fmt: skip
 
 Unsubscribe = Callable[[], None]
 
@@ -72,9 +74,7 @@ class Moves:
 
     async def wait(self, timeout: float | None) -> None:
         """Return after ``timeout`` real seconds (None: no limit), or once the clock moved."""
-        moved = self._moved
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(moved.wait(), timeout)
+        await wait_set(self._moved, timeout)
 
 
 class SystemClock:
@@ -161,6 +161,18 @@ class OffsetClock:
         self._jumped += max(0.0, delta.total_seconds())
         self._moves.moved()
         return self.now()
+
+
+async def wait_set(event: asyncio.Event, timeout: float | None) -> bool:
+    """Whether ``event`` is set within ``timeout`` real seconds (None: no limit).
+
+    Not ``asyncio.wait_for(event.wait(), …)``: on Python 3.11 that returns normally when the
+    task is cancelled just as the event is set, and a loop around it then never stops."""
+    if not event.is_set():
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(timeout):
+                await event.wait()
+    return event.is_set()
 
 
 async def sleep_or_wake(

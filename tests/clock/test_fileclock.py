@@ -167,6 +167,8 @@ async def test_a_sleep_is_real_seconds_over_speed_and_ends_when_the_file_changes
         async with asyncio.timeout(5):
             await clock.sleep(50)  # 50 ms of real time at x1000
         set_clock(path, T0, speed=1)
+        assert clock.check()  # read now, not at a poll that would end the sleep below
+        await settle()
         async with asyncio.timeout(5):  # an hour at x1: the change ends it
             sleeping = asyncio.create_task(clock.sleep(3600))
             await settle()

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from engine.config import check_config
-from engine.core.messages import Inbound
+from engine.core.messages import Inbound, Outgoing
+from engine.errors import TransportError
 from engine.transports.modem.settings import ModemSettings
 from engine.transports.modem.transport import ModemTransport
 from tests.support import modem_pdu
@@ -83,6 +84,31 @@ async def test_ring_and_cmti_inside_a_command_s_answer(tmp_path: Path) -> None:
             await until(lambda: [m.text for m in received] == ["HOURS"], "read")
             await until(lambda: sent(emulator, "ATH") != [], "hung up")
             await until(lambda: emulator.stored() == [], "deleted")
+
+
+async def test_a_storage_full_notice_inside_an_answer_is_not_its_answer(tmp_path: Path) -> None:
+    # A modem says +CMS ERROR: 322 by itself when an SMS finds the SIM full; said while a
+    # command is in flight it is that notice, and the command still gets its own OK.
+    with ModemEmulator(tmp_path) as emulator:
+        async with connector(emulator) as (transport, _):
+            await until(lambda: transport.state == "up", "ready")
+            emulator.interleave_next("+CMS ERROR: 322", where="after_echo")
+            emulator.interleave_next("+CMS ERROR: 322", where="before_final")
+            reply = await transport._at("AT+CSQ")
+            assert [line.split(":")[0] for line in reply.lines] == ["+CSQ"]
+            assert transport.details()["last_error"] == "SIM storage full"
+            # the next command gets its own answer, not the one left over
+            assert (await transport._at("AT+CPMS?")).lines[0].startswith("+CPMS:")
+
+
+async def test_a_command_answered_by_storage_full_fails_with_it(tmp_path: Path) -> None:
+    with ModemEmulator(tmp_path) as emulator:
+        async with connector(emulator) as (transport, _):
+            await until(lambda: transport.state == "up", "ready")
+            emulator.fail_next_send(322)
+            with pytest.raises(TransportError, match=r"\+CMS ERROR: 322"):
+                await transport.send(Outgoing(PHONE, SIM, "HOURS"), 1)
+            assert transport.state == "up"
 
 
 async def test_a_modem_that_stops_answering_comes_back(tmp_path: Path) -> None:

@@ -111,8 +111,9 @@ async def test_a_full_sim_is_swept_and_every_waiting_message_answered(tmp_path: 
         assert sorted(run.rows("SELECT sender FROM inbound")) == [(p,) for p in phones]
         # sent again as slots were freed (refused again while the SIM was still full)
         assert run.modem.rejected == [] and set(run.modem.redelivered) == set(waiting)
-        modem = await run.health()
-        assert (modem["state"], modem["last_error"]) == ("up", None)
+        # /health says full until the engine's next look at the storage (AT+CPMS?) after it
+        modem = await run.health_when(lambda m: m["last_error"] is None, "no longer full")
+        assert (modem["state"], modem["storage"]) == ("up", "0/4")
     assert_clean(run.engine.log())
 
 

@@ -53,6 +53,20 @@ class Running:
                 await asyncio.sleep(0.05)  # polls the store a process writes; bounded
         assert done(), what
 
+    async def health_when(
+        self, done: Callable[[dict[str, Any]], bool], what: str
+    ) -> dict[str, Any]:
+        """``/health``'s modem connector once ``done`` holds for it."""
+        modem = await self.health()
+        try:
+            async with asyncio.timeout(WAIT):
+                while not done(modem):
+                    await asyncio.sleep(0.05)  # polls what the engine process says; bounded
+                    modem = await self.health()
+        except TimeoutError:
+            raise AssertionError(f"{what}: /health still says {modem}") from None
+        return modem
+
     def replies(self, n: int, to: str | None = PHONE) -> list[str]:
         """The texts of the first ``n`` messages the engine sent through the modem (all to
         ``to``, unless None)."""

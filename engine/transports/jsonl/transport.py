@@ -18,7 +18,7 @@ import os
 import resource
 from typing import Any
 
-from engine.core.clock import Clock, SystemClock
+from engine.core.clock import Clock, SystemClock, wait_set
 from engine.core.messages import Inbound, Outgoing, normalize_address
 from engine.core.records import Received
 from engine.errors import TransportError
@@ -293,8 +293,7 @@ class JsonLinesTransport(TransportBase):
         if not self._usable() and not self._closing:
             # Right after a start (the outbox re-sends what a crash left) the peer has not
             # reconnected yet: wait for it rather than burn one of the row's attempts.
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._connected.wait(), self.ack_timeout)
+            await wait_set(self._connected, self.ack_timeout)
         usable = self._usable()
         if not usable:
             raise TransportError("no peer connected to the jsonl transport", transient=True)
@@ -339,8 +338,7 @@ class JsonLinesTransport(TransportBase):
                 remaining = deadline - loop.time()
                 if remaining <= 0:
                     return None
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._connected.wait(), remaining)
+                await wait_set(self._connected, remaining)
                 continue  # a peer came (and may already have left again): look again
             peer = min(usable, key=Connection.rank)
             query: asyncio.Future[set[int]] = loop.create_future()

@@ -1,13 +1,15 @@
 """Own a modem's serial line: one thread that writes AT commands and reads their answers.
 
-The thread is the only code that touches the port. A command goes in through ``command`` (from
-any thread: it returns a ``concurrent.futures.Future``), one at a time; its answer is the lines up
-to a final result (``OK``, ``ERROR``, ``+CME ERROR: n``, ``+CMS ERROR: n``). Unsolicited lines
-(``+CMTI``, ``+CMT`` and ``+CDS`` with the PDU line after them, ``RING``, ``+CREG: n``, vendor
-``^`` lines) may come at any time, even between a command's echo and its result: they go to
-``on_unsolicited``. ``AT+CMGS`` waits for the ``> `` prompt, which has no line ending, then
-writes the PDU and Ctrl-Z. A port that fails is closed and opened again every ``reopen`` seconds;
-a command in flight then fails with ``AtError("closed")``.
+The thread is the only code that touches the port. A command goes in through ``command`` (from any
+thread: it returns a ``concurrent.futures.Future``), one at a time; its answer is the lines up to a
+final result (``OK``, ``ERROR``, ``+CME ERROR: n``, ``+CMS ERROR: n``). Unsolicited lines
+(``+CMTI``, ``+CMT`` and ``+CDS`` with the PDU line after them, ``RING``, ``+CREG: n``, vendor ``^``
+lines) may come at any time, even between a command's echo and its result: they go to
+``on_unsolicited``. So may ``+CMS ERROR: 322`` (storage full), which looks like a final result: a
+command whose own final result follows it within ``NOTICE_GRACE`` takes that one. ``AT+CMGS`` waits
+for the ``> `` prompt, which has no line ending, then writes the PDU and Ctrl-Z. A port that fails
+is closed and opened again every ``reopen`` seconds; a command in flight then fails with
+``AtError("closed")``.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["AtError", "AtPort", "AtReply", "is_unsolicited"]
+__all__ = ["MEMORY_FULL", "AtError", "AtPort", "AtReply", "is_unsolicited"]
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +36,12 @@ TWO_LINE = ("+CMT:", "+CDS:")
 UNSOLICITED = (
     "+CMTI:", "+CDSI:", "RING", "+CREG:", "+CGREG:", "+CUSD:", "+CLIP:", "+CIEV:", "NO CARRIER"
 )  # fmt: skip
+
+
+MEMORY_FULL = 322
+"""``+CMS ERROR: 322``: the storage is full (TS 27.005 §3.2.5), an answer or said by itself."""
+NOTICE_GRACE = 1.0
+"""How long a command's own final result may follow a ``+CMS ERROR: 322`` inside its answer."""
 
 
 class AtError(Exception):
@@ -144,8 +152,8 @@ class AtPort:
                 except OSError as exc:
                     self._lost(exc)
                 continue
-            if request is None:
-                continue
+            if request is None or not request.future.set_running_or_notify_cancel():
+                continue  # the caller gave up waiting before it was sent: it is not sent
             try:
                 reply = self._exchange(request)
             except AtError as exc:
@@ -243,9 +251,13 @@ class AtPort:
         deadline = time.monotonic() + request.timeout
         self._write(command.encode("ascii") + b"\r")
         lines: list[str] = []
+        notice: AtError | None = None  # a +CMS ERROR: 322 that may have been said by itself
+        until = deadline  # with a notice: until its grace ends
         while True:
-            line = self._read_line(deadline, command)
+            line = self._read_line(until, command)
             if line is None:
+                if notice is not None:
+                    raise notice  # nothing else ended the command: the 322 was its answer
                 if request.pdu is not None and not lines:
                     self._write(ESC)  # leave the prompt, if it came late
                 why = f"{command}: no answer in {request.timeout:g} s"
@@ -265,7 +277,16 @@ class AtPort:
             if line.startswith(("+CME ERROR:", "+CMS ERROR:")):
                 kind = "cme" if line.startswith("+CME") else "cms"
                 code = _code(line.split(":", 1)[1])
-                raise AtError(kind, command, code, f"{command}: {line}")
+                error = AtError(kind, command, code, f"{command}: {line}")
+                if kind == "cms" and code == MEMORY_FULL:
+                    # A modem says it by itself when an SMS finds the storage full, and it may
+                    # come inside another command's answer: the command's own final result,
+                    # if one follows soon, is its answer (the 322 is the storage-full notice).
+                    self._unsolicited(line, deadline)
+                    notice = error
+                    until = min(deadline, time.monotonic() + NOTICE_GRACE)
+                    continue
+                raise error
             if is_unsolicited(line, command):
                 self._unsolicited(line, deadline)
                 continue

@@ -22,14 +22,14 @@ import logging
 from collections.abc import Coroutine
 from typing import Any
 
-from engine.core.clock import Clock, SystemClock
+from engine.core.clock import Clock, SystemClock, wait_set
 from engine.core.messages import Inbound, Outgoing, ProviderId, SentParts
 from engine.errors import TransportError
 from engine.logs import Repeated
 from engine.sms import decode as decode_payload
 from engine.sms.pdu import Deliver, PduError, StatusReport, decode, encode_submit
 from engine.transports.base import TransportBase
-from engine.transports.modem.at import AtError, AtPort, AtReply
+from engine.transports.modem.at import MEMORY_FULL, AtError, AtPort, AtReply
 from engine.transports.modem.parts import Group, Piece, Reassembly
 from engine.transports.modem.settings import ModemSettings
 from engine.transports.modem.startup import (
@@ -48,8 +48,6 @@ log = logging.getLogger(__name__)
 PERMANENT_CMS = frozenset({1, 8, 10, 21, 27, 28, 29, 30, 50, 96, 97, 98, 99, 111, 127, 304, 305})
 """``+CMS ERROR`` codes that sending again will not cure (TS 27.005 §3.2.5, 24.011 E-2)."""
 
-MEMORY_FULL = 322
-"""``+CMS ERROR: 322``: the storage is full (TS 27.005 §3.2.5)."""
 
 OUTCOMES = {"delivered": "delivered", "failed": "undeliverable", "pending": "sent"}
 """A status report's outcome → the outbox status it means."""
@@ -269,8 +267,7 @@ class ModemTransport(TransportBase):
                     self.status.last_error = str(exc)
                     return
             if self._ready.is_set():
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), self.settings.sweep)
+                await wait_set(self._wake, self.settings.sweep)
 
     def _not_answering(self, exc: AtError) -> None:
         """A command went unanswered: the modem is reset and started again."""

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from engine.core.clock import Clock, SystemClock
+from engine.core.clock import Clock, SystemClock, wait_set
 from engine.core.messages import Inbound, Outgoing, normalize_address
 from engine.core.records import HeldPart
 from engine.errors import InvalidMessage, StoreError, TransportError
@@ -306,11 +306,8 @@ class SmppTransport(TransportBase):
         async with self._window:
             while (pause := self._pause_until - time.monotonic()) > 0:
                 await asyncio.sleep(pause)
-            if not link.bound.is_set():
-                try:
-                    await asyncio.wait_for(link.bound.wait(), self.settings.bind_wait)
-                except TimeoutError as exc:
-                    raise TransportError("the SMPP link is not bound", transient=True) from exc
+            if not await wait_set(link.bound, self.settings.bind_wait):
+                raise TransportError("the SMPP link is not bound", transient=True)
             fields = {
                 **addressing,
                 "esm_class": esm_class(part),
