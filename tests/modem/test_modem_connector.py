@@ -111,6 +111,22 @@ async def test_a_command_answered_by_storage_full_fails_with_it(tmp_path: Path) 
             assert transport.state == "up"
 
 
+async def test_a_command_given_up_before_it_is_sent_is_not_sent(tmp_path: Path) -> None:
+    with ModemEmulator(tmp_path, send_delay=1.0) as emulator:
+        async with connector(emulator) as (transport, _):
+            await until(lambda: transport.state == "up", "ready")
+            sending = asyncio.create_task(transport.send(Outgoing(PHONE, SIM, "HOURS"), 1))
+            await emulator.wait_for_command_async(lambda line: line.startswith("AT+CMGS="))
+            given_up = asyncio.create_task(transport._at("AT+CGMI"))  # waits behind the send
+            await asyncio.sleep(0)
+            given_up.cancel()
+            assert await sending is not None  # the send's +CMGS came after its delay
+            # the port's thread goes on: the next command is answered, the cancelled one unsent
+            async with asyncio.timeout(WAIT):
+                assert (await transport._at("AT+CSQ")).lines[0].startswith("+CSQ:")
+            assert sent(emulator, "AT+CGMI") == []
+
+
 async def test_a_modem_that_stops_answering_comes_back(tmp_path: Path) -> None:
     with ModemEmulator(tmp_path) as emulator:
         settings = ModemSettings(str(emulator.path), SIM, command_timeout=1.0, sweep=0.5)
