@@ -14,16 +14,16 @@ wait for its reply's Ctrl-Z, then the next; each MO from another phone (an ident
 same phone within the same SMSC second would be a re-delivery).
 
 Latency: from ``time.monotonic()`` just before the emulator says ``+CMTI`` to the reply's Ctrl-Z
-arriving at the emulator. Line time: the bytes that crossed the line in that window (counted on
-the emulator's side of the pty, both directions) x 10 / 115200. The engine's share is latency -
-line time (target: <= 5 ms p99). The breakdown splits each exchange at the arrival of each AT
-command (``+CMTI`` -> ``AT+CMGR`` -> ``AT+CMGD`` -> ``AT+CMGS`` -> Ctrl-Z), each segment with the
-line time of the bytes it carries and what is left. That rest also holds the emulator's own
-time (its threads pace every byte in Python, in this process): the engine's own time is timed
-apart, on the pty, as the host's turns: from the modem's last byte of +CMTI, of an answer or of
-the prompt put on the line to the first byte of the host's next command. Timings are printed,
-not judged; a missing or wrong reply exits non-zero.
-"""
+arriving at the emulator. Line time: the bytes that crossed the line in that window (counted on the
+emulator's side of the pty, both directions) x 10 / 115200. The engine's share is latency - line
+time, an upper bound: it also holds the emulator's own time. The breakdown splits each exchange at
+the arrival of each AT command (``+CMTI`` -> ``AT+CMGR`` -> ``AT+CMGD`` -> ``AT+CMGS`` -> Ctrl-Z),
+each segment with the line time of the bytes it carries and what is left. That rest also holds the
+emulator's own time (its threads pace every byte in Python, in this process): the engine's own time
+is timed apart, on the pty, as the host's turns: from the modem's last byte of +CMTI, of an answer
+or of the prompt put on the line to the first byte of the host's next command (the emulator's
+reader waking counts against the engine). That sum is what the target judges (p99 <= 5 ms, printed
+as met or MISSED); a missing or wrong reply exits non-zero."""
 
 from __future__ import annotations
 
@@ -208,11 +208,9 @@ async def run(args: argparse.Namespace, workdir: Path) -> int:
         print(
             f"  {extra} exchange(s) also carried another command (the 30 s sweep: AT+CMGL, AT+CSQ)"
         )
-    p99 = _percentile(sorted(share), 0.99)
-    verdict = "met" if p99 <= TARGET else "MISSED"
     print(
-        f"engine's share = latency - line time: {_ms(share)}"
-        f" (target p99 <= {TARGET * 1000:.0f} ms: {verdict})"
+        f"latency - line time: {_ms(share)} (the engine, the pty, and the emulator's own threads"
+        " pacing each byte in this process; the engine's own time is timed apart below)"
     )
     print("breakdown per segment (median: elapsed / of which line time / beyond the line):")
     for name in SEGMENTS:
@@ -248,7 +246,7 @@ async def run(args: argparse.Namespace, workdir: Path) -> int:
         f" the rest of that read. Segments that waited it (beyond the line >= 50 ms): {waited} per"
         f" exchange (median) = {waited * IDLE_READ * 1000:.0f} ms"
     )
-    print(f"engine's share less those idle reads: {_ms(rest)}")
+    print(f"latency - line time, less those idle reads: {_ms(rest)}")
     _print_turns(results)
     ok = all(r["ok"] for r in results) and len(results) == args.messages
     print(
@@ -268,10 +266,12 @@ def _print_turns(results: list[dict[str, object]]) -> None:
     if not whole:
         print("host turns: not found")
         return
+    own = [sum(t) for t in whole]
+    verdict = "met" if _percentile(sorted(own), 0.99) <= TARGET else "MISSED"
     print(
         f"the engine's own time (host turns: the modem's last byte on the line -> the host's next"
         f" byte, {len(TURNS)} per exchange, {len(whole)} / {len(results)} exchanges):"
-        f" {_ms([sum(t) for t in whole])}"
+        f" {_ms(own)} (target: the engine adds p99 <= {TARGET * 1000:.0f} ms: {verdict})"
     )
     for n, name in enumerate(TURNS):
         print(f"  {name}: {_ms([t[n] for t in whole])}")

@@ -64,7 +64,7 @@ MODEM_LABELS = (
     "== modem MO -> reply:",
     "latency +CMTI -> reply Ctrl-Z:",
     "line time per exchange:",
-    "engine's share = latency - line time:",
+    "latency - line time:",
     "breakdown per segment",
     "+CMTI -> AT+CMGR:",
     "AT+CMGS -> Ctrl-Z:",
