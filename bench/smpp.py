@@ -90,6 +90,21 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / TICK
 
 
+def thread_cpu(pid: int) -> dict[str, float]:
+    """CPU seconds (user + system) of a live process's threads, summed by OS thread name
+    (``/proc/PID/task/TID/comm``: the engine names its hot path's threads, engine/osthreads.py)."""
+    totals: dict[str, float] = {}
+    with contextlib.suppress(OSError):
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            try:
+                name = (task / "comm").read_text().strip()
+                fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue  # the thread ended meanwhile
+            totals[name] = totals.get(name, 0.0) + (int(fields[11]) + int(fields[12])) / TICK
+    return totals
+
+
 def peak_rss_mb(pid: int) -> float:
     """The peak resident set (VmHWM) of a live process, in MB."""
     try:
@@ -191,6 +206,10 @@ class Outcome:
     result: Event
     cpu: dict[str, float] = field(default_factory=dict)
     """process -> CPU seconds during the run."""
+    threads: dict[str, float] = field(default_factory=dict)
+    """The engine's threads by OS name -> CPU seconds during the run (twoway only)."""
+    engines: tuple[str, ...] = ()
+    """The processes of ``cpu`` that are the system under test (not the SMSC)."""
     rss: dict[str, float] = field(default_factory=dict)
     """process -> peak RSS, MB."""
     verify: str = ""
@@ -203,6 +222,19 @@ class Outcome:
     def latency(self, key: str) -> float | None:
         value = self.result["latency_ms"].get(key)
         return None if value is None else float(value)
+
+    @property
+    def replies(self) -> int:
+        return int(self.result["replies"])
+
+    def per_reply_us(self, seconds: float) -> float | None:
+        """``seconds`` of CPU over the run, in microseconds per reply."""
+        return seconds / self.replies * 1e6 if self.replies else None
+
+    @property
+    def cpu_us(self) -> float | None:
+        """The system's CPU (all its processes and threads) per MO->reply, in microseconds."""
+        return self.per_reply_us(sum(self.cpu[name] for name in self.engines))
 
 
 def run_load(smsc: Node, args: argparse.Namespace, rate: float, label: str) -> Event:
@@ -305,10 +337,14 @@ def run_twoway(smsc: Node, port: int, args: argparse.Namespace, rate: float) -> 
         except BenchError as exc:
             raise BenchError(f"twoway did not bind: {exc}\n{_tail(log_path)}") from exc
         time.sleep(0.3)  # the loops start right after the bind
-        cpu0 = cpu_seconds(engine.pid)
+        cpu0, threads0 = cpu_seconds(engine.pid), thread_cpu(engine.pid)
         result = run_load(smsc, args, rate, label)
-        outcome = Outcome("twoway", rate, result)
+        outcome = Outcome("twoway", rate, result, engines=("engine",))
         outcome.cpu["engine"] = cpu_seconds(engine.pid) - cpu0
+        threads = thread_cpu(engine.pid)
+        outcome.threads = {
+            name: seconds - threads0.get(name, 0.0) for name, seconds in threads.items()
+        }
         outcome.cpu["smsc"] = float(result["smsc_cpu_s"])
         outcome.rss["engine"] = peak_rss_mb(engine.pid)
         code = stop_process(engine, 20)
@@ -372,7 +408,7 @@ def run_kannel(smsc: Node, port: int, args: argparse.Namespace, rate: float) -> 
             raise BenchError(f"Kannel did not come up: {exc}\n{tails}") from exc
         cpu0 = {box: cpu_seconds(proc.pid) for box, proc in boxes.items()}
         result = run_load(smsc, args, rate, label)
-        outcome = Outcome("kannel", rate, result)
+        outcome = Outcome("kannel", rate, result, engines=tuple(boxes))
         for box, proc in boxes.items():
             outcome.cpu[box] = cpu_seconds(proc.pid) - cpu0[box]
             outcome.rss[box] = peak_rss_mb(proc.pid)
@@ -473,7 +509,23 @@ def print_outcome(out: Outcome, stream: TextIO = sys.stdout) -> None:
         f"{float(r['drain_s'] or 0):.2f} s; held back by the SMSC windows {r['blocked']} times",
         file=stream,
     )
+    print(f"  {out.system} {load_name(out.load)}: {_cpu_line(out)}", file=stream)
     print(f"  verify {out.system} {load_name(out.load)}: {out.verify}", file=stream, flush=True)
+
+
+def _us(value: float | None) -> str:
+    return "-" if value is None else f"{value:,.0f} µs"
+
+
+def _cpu_line(out: Outcome) -> str:
+    """CPU per MO->reply: the whole system, then by process (Kannel) or by thread (twoway)."""
+    parts = {name: out.cpu[name] for name in out.engines}
+    if out.threads:
+        named = {n: s for n, s in out.threads.items() if n.startswith(("twoway", "smpp", "modem"))}
+        rest = out.cpu["engine"] - sum(named.values())
+        parts = {**dict(sorted(named.items())), "other threads": max(rest, 0.0)}
+    split = ", ".join(f"{name} {_us(out.per_reply_us(sec))}" for name, sec in parts.items())
+    return f"CPU per MO->reply {_us(out.cpu_us)} over {out.replies:,} replies ({split})"
 
 
 def print_summary(
@@ -495,6 +547,17 @@ def print_summary(
             p99t, p99k = t.latency("p99"), k.latency("p99")
             p99 = f"{p99t / p99k:.2f}x" if p99t is not None and p99k else "-"
             line += f"  {_cell(k):>26}  {ratio:>15.2f}x  {p99:>9}"
+        print(line)
+    print("CPU per MO->reply (all the system's processes and threads, utime+stime from /proc)")
+    for load in loads:
+        t = twoway.get(load)
+        if t is None:
+            continue
+        line = f"  {load_name(load):>8}  twoway {_us(t.cpu_us):>9}"
+        k = kannel.get(load)
+        if k is not None:
+            ratio = f"{t.cpu_us / k.cpu_us:.2f}x" if t.cpu_us is not None and k.cpu_us else "-"
+            line += f"  kannel {_us(k.cpu_us):>9}  ratio twoway/Kannel {ratio}"
         print(line)
     flat = twoway.get(0)
     paced = twoway.get(1000)

@@ -17,6 +17,7 @@ from engine.errors import ConfigError, RuleError
 from engine.logs import Repeated
 from engine.metrics import Metrics
 from engine.notify import Notifier
+from engine.osthreads import name_this_thread
 from engine.reload import Reloader
 from engine.ruleset.compiler import compile_rules
 from engine.service import Service
@@ -236,6 +237,7 @@ async def serve(
     started before it (then the process can exit, and systemd restart it). ``clock``: the wall
     clock unless given (``TWOWAY_TEST_CLOCK``: a ``FileClock``, watched while the engine runs).
     """
+    name_this_thread("twoway-loop")
     service = build_service(config, clock)
     if isinstance(clock, FileClock):
         clock.start()

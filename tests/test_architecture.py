@@ -14,6 +14,7 @@ RANKS = {
     "core": 0,
     "errors": 0,
     "resources": 0,
+    "osthreads": 0,
     "sms": 0,
     "types": 1,
     "logs": 1,

@@ -42,6 +42,7 @@ from engine.core.records import (
     Work,
 )
 from engine.errors import StoreError, StoreUnavailable
+from engine.osthreads import name_this_thread
 from engine.store import api, campaigns, contacts, notices, queries, reports
 from engine.store.codec import time_in
 from engine.store.files import create_private, make_private
@@ -174,6 +175,7 @@ class SqliteStore:
         await self.close()
 
     def _configure(self, conn: sqlite3.Connection) -> None:
+        name_this_thread("twoway-store")  # run in the connection's thread
         if not self.memory:
             mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
             if str(mode).lower() != "wal":

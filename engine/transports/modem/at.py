@@ -24,6 +24,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from engine.osthreads import name_this_thread
+
 __all__ = ["MEMORY_FULL", "AtError", "AtPort", "AtReply", "is_unsolicited"]
 
 log = logging.getLogger(__name__)
@@ -139,6 +141,7 @@ class AtPort:
     # --- the port's thread -------------------------------------------------------------------
 
     def _run(self) -> None:
+        name_this_thread("modem")
         while not self._stop.is_set():
             if self._port is None and not self._open():
                 self._fail_waiting("closed", "the port is not open")

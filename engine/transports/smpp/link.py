@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from engine.errors import TransportError
+from engine.osthreads import name_this_thread
 from engine.transports.smpp import pdu as codec
 from engine.transports.smpp.pdu import Pdu, PduError
 
@@ -205,6 +206,7 @@ class Link:
     # --- the thread -----------------------------------------------------------------------
 
     def _run(self) -> None:
+        name_this_thread(self._thread.name)
         attempt = 0
         while not self._closing:
             reason, bound = "the link ended", False
