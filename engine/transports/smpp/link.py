@@ -33,6 +33,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from smpplib import consts
+
 from engine.errors import TransportError
 from engine.osthreads import name_this_thread
 from engine.transports.smpp import pdu as codec
@@ -44,11 +46,7 @@ log = logging.getLogger(__name__)
 
 MAX_PDU = 65_536
 _UNBIND_WAIT = 2.0
-_ESME_ROK = 0x00
-_ESME_RINVCMDID = 0x03
-_ESME_RINVBNDSTS = 0x04
-_ESME_RX_T_APPN = 0x64
-_CREDENTIALS = {0x0D, 0x0E, 0x0F}  # ESME_RBINDFAIL, ESME_RINVPASWD, ESME_RINVSYSID
+_CREDENTIALS = {consts.SMPP_ESME_RBINDFAIL, consts.SMPP_ESME_RINVPASWD, consts.SMPP_ESME_RINVSYSID}
 _QUICKACK: int | None = getattr(socket, "TCP_QUICKACK", None)  # Linux only
 
 
@@ -298,7 +296,7 @@ class Link:
             for index, pdu in enumerate(pdus):
                 answer = pdu.command in (f"bind_{s.bind}_resp", "generic_nack")
                 if answer and pdu.sequence == sequence:
-                    if pdu.status != _ESME_ROK:
+                    if pdu.status != consts.SMPP_ESME_ROK:
                         hint = (
                             f" (check system_id {s.system_id!r} and the password)"
                             if pdu.status in _CREDENTIALS
@@ -445,13 +443,13 @@ class Link:
                 self._settle(future, TransportError(f"undecodable response: {exc}"))
             return
         # A request we can never read: refuse it for good, or the SMSC re-sends it forever.
-        status = 0x65  # ESME_RX_P_APPN
+        status = consts.SMPP_ESME_RX_P_APPN
         if command_id == codec.COMMAND_IDS["deliver_sm"]:
             self._send(codec.encode("deliver_sm_resp", sequence, status))
         elif command_id == codec.COMMAND_IDS["data_sm"]:
             self._send(codec.encode("data_sm_resp", sequence, status))
         else:
-            self._send(codec.encode("generic_nack", sequence, 0x02))  # ESME_RINVCMDLEN
+            self._send(codec.encode("generic_nack", sequence, consts.SMPP_ESME_RINVCMDLEN))
 
     def _handle(self, pdu: Pdu) -> None:
         command = pdu.command
@@ -474,7 +472,7 @@ class Link:
                 and self._enquiry[0] == pdu.sequence
             ):
                 self._enquiry = None
-            if pdu.status == _ESME_RINVBNDSTS and self._broken is None:
+            if pdu.status == consts.SMPP_ESME_RINVBNDSTS and self._broken is None:
                 # The SMSC no longer counts us bound (it restarted, or lost our session).
                 self._broken = f"the SMSC says we are not bound ({codec.describe(pdu.status)})"
             return
@@ -484,14 +482,16 @@ class Link:
             if self._bound_thread:
                 self._to_loop(self._on_request, self, self.generation, pdu)
             else:  # not bound yet: the SMSC must try again
-                self._send(codec.encode(f"{command}_resp", pdu.sequence, _ESME_RX_T_APPN))
+                self._send(
+                    codec.encode(f"{command}_resp", pdu.sequence, consts.SMPP_ESME_RX_T_APPN)
+                )
         elif command == "unbind":
             self._send(codec.encode("unbind_resp", pdu.sequence))
             self._broken = self._broken or "the SMSC unbound"  # after the PDUs read with it
         elif command == "alert_notification":
             log.info("smpp %s: alert_notification for %s", self.name, pdu.text_field("source_addr"))
         else:
-            self._send(codec.encode("generic_nack", pdu.sequence, _ESME_RINVCMDID))
+            self._send(codec.encode("generic_nack", pdu.sequence, consts.SMPP_ESME_RINVCMDID))
 
     def _commands_now(self) -> None:
         """Carry out the loop's commands; what they send leaves in one write."""
@@ -565,7 +565,7 @@ class Link:
                         return
                     if pdu.command in ("deliver_sm", "data_sm"):
                         answer = f"{pdu.command}_resp"
-                        self._send(codec.encode(answer, pdu.sequence, _ESME_RX_T_APPN))
+                        self._send(codec.encode(answer, pdu.sequence, consts.SMPP_ESME_RX_T_APPN))
                     elif pdu.command == "enquire_link":
                         self._send(codec.encode("enquire_link_resp", pdu.sequence))
         except (OSError, _Dropped, PduError) as exc:

@@ -31,6 +31,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from smpplib import consts
+
 from engine.core.clock import Clock, SystemClock, wait_set
 from engine.core.messages import Inbound, Outgoing, normalize_address
 from engine.core.records import HeldPart
@@ -62,8 +64,6 @@ log = logging.getLogger(__name__)
 ESME_ROK = 0x00
 ESME_RMSGQFUL = 0x14
 ESME_RTHROTTLED = 0x58
-ESME_RX_T_APPN = 0x64
-ESME_RX_P_APPN = 0x65
 
 _PARTS_REMEMBERED = 200_000
 _SHORT_MESSAGE_MAX = 254
@@ -355,11 +355,11 @@ class SmppTransport(TransportBase):
         task.add_done_callback(self._tasks.discard)
 
     async def _request(self, link: Link, generation: int, pdu: Pdu) -> None:
-        status = ESME_RX_T_APPN
+        status = consts.SMPP_ESME_RX_T_APPN
         try:
             status = await self._deliver(pdu)
         except InvalidMessage as exc:  # refused for good: sent again, it would fail again
-            status = ESME_RX_P_APPN
+            status = consts.SMPP_ESME_RX_P_APPN
             self._unreadable.warning("invalid", "smpp %s: inbound refused: %s", self.name, exc)
         except StoreError:
             pass  # a temporary error: the SMSC retries it (the service logs the store's state)
@@ -403,7 +403,7 @@ class SmppTransport(TransportBase):
                     sender,
                     pdu.damaged,
                 )
-                return ESME_RX_P_APPN
+                return int(consts.SMPP_ESME_RX_P_APPN)
             log.warning(
                 "smpp %s: an MO from %s taken on its mandatory fields: %s",
                 self.name,
