@@ -5,8 +5,6 @@ The public surface is small: compile rules, step the runtime, run the service.
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
 from engine.core import Contact, Event, Inbound, Input, Outgoing, Session, Sprint
 from engine.errors import RuleError, RuleErrors, TwowayError
 from engine.ruleset.compiler import compile_rules
@@ -14,6 +12,7 @@ from engine.ruleset.ruleset import RuleSet
 from engine.runtime import step
 from engine.service import Service
 from engine.store import SqliteStore
+from engine.version import __version__
 
 __all__ = [
     "Contact",

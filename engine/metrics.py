@@ -37,10 +37,10 @@ from typing import Protocol
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 
-from engine import __version__
 from engine.core.messages import Inbound
 from engine.core.records import OutboxRow, Received, Step
 from engine.types import LinkStats
+from engine.version import __version__
 
 __all__ = ["LATENCY_BUCKETS", "OTHER", "UP", "Metrics", "Observed"]
 

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import click
 
-from engine import __version__
 from engine.cli.campaign import campaign_group
 from engine.cli.chat import chat_command
 from engine.cli.contacts import contacts_group
@@ -22,6 +21,7 @@ from engine.errors import RuleError, TwowayError, render_all
 from engine.ruleset.compiler import compile_rules, rule_sets
 from engine.ruleset.conversations import check_tests, load_tests
 from engine.ruleset.warnings import render_warnings
+from engine.version import __version__
 
 __all__ = ["cli", "main"]
 

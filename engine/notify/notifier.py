@@ -22,7 +22,6 @@ from urllib.parse import urlsplit
 
 import aiohttp
 
-from engine import __version__
 from engine.core.clock import Clock, SystemClock, sleep_or_wake
 from engine.core.notices import Notification, Outcome, Subscriber
 from engine.errors import StoreError
@@ -30,6 +29,7 @@ from engine.logs import Repeated
 from engine.metrics import Metrics
 from engine.notify.signing import EVENT_HEADER, ID_HEADER, SIGNATURE_HEADER, body_of, sign
 from engine.types import NotificationStore
+from engine.version import __version__
 
 __all__ = ["MAX_SLEEP", "Backoff", "Notifier", "shown"]
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Protocol
 
-from engine import __version__
 from engine.config import Config
 from engine.core.fileclock import FileClock
 from engine.metrics import UP
 from engine.service import Service
+from engine.version import __version__
 
 __all__ = ["RulesStatus", "health_report"]
 

@@ -15,7 +15,7 @@ from dataclasses import MISSING, dataclass, field, fields, is_dataclass
 from datetime import date, datetime
 from typing import Any, Union, get_args, get_origin, get_type_hints
 
-from engine import __version__
+from engine.version import __version__
 
 __all__ = [
     "ADDRESS",
