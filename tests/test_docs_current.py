@@ -4,7 +4,9 @@ the README's table; every rule-file key of the schema and every function is in t
 
 from __future__ import annotations
 
+import ast
 import json
+import re
 from pathlib import Path
 
 import click
@@ -62,3 +64,38 @@ def test_every_rule_file_key_and_function_is_in_the_docs() -> None:
     assert missing == [], f"rule-file keys not in docs/rules.md: {missing}"
     reference = REFERENCE.read_text(encoding="utf-8")
     assert [name for name in FUNCTIONS if f"`{name}(" not in reference] == []
+
+
+def _names(path: Path) -> set[str]:
+    """The qualified names a module defines: functions, classes (with their methods and inner
+    functions) and module-level constants."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: set[str] = set()
+
+    def walk(node: ast.AST, prefix: str) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                found.add(prefix + child.name)
+                walk(child, f"{prefix}{child.name}.")
+
+    walk(tree, "")
+    for statement in tree.body:
+        targets = (
+            statement.targets
+            if isinstance(statement, ast.Assign)
+            else ([statement.target] if isinstance(statement, ast.AnnAssign) else [])
+        )
+        found.update(t.id for t in targets if isinstance(t, ast.Name))
+    return found
+
+
+def test_the_architecture_s_anchors_name_code_that_exists() -> None:
+    text = (REPO / "docs" / "architecture.md").read_text(encoding="utf-8")
+    assert not re.findall(r"engine/[\w/]+\.py:\d+", text), (
+        "line-number anchors go stale: write `path::Name`"
+    )
+    anchors = re.findall(r"`(engine/[\w/]+\.py)::([\w.]+)`", text)
+    assert len(anchors) >= 40
+    missing = [f"{path}::{name}" for path, name in anchors
+               if name not in _names(REPO / path)]  # fmt: skip
+    assert missing == [], f"docs/architecture.md names code that is gone: {missing}"
