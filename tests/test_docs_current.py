@@ -1,5 +1,6 @@
 """Docs that cannot go stale: the function reference is what ``twoway functions --markdown``
-writes from the functions' docstrings; every command of ``twoway`` (and every subcommand) is in
+writes from the functions' docstrings, the rule-file reference what ``twoway schema --markdown``
+writes from the schema; every command of ``twoway`` (and every subcommand) is in
 the README's table; every rule-file key of the schema and every function is in the docs."""
 
 from __future__ import annotations
@@ -12,11 +13,13 @@ import click
 from engine.cli.main import cli
 from engine.dsl import FUNCTIONS
 from engine.dsl.reference import markdown
+from engine.ruleset import reference as schema_reference
 
 REPO = Path(__file__).resolve().parents[1]
 README = (REPO / "README.md").read_text(encoding="utf-8")
 RULES = (REPO / "docs" / "rules.md").read_text(encoding="utf-8")
 REFERENCE = REPO / "docs" / "functions.md"
+RULE_FILES = REPO / "docs" / "rule-files.md"
 
 
 def _commands(command: click.Command, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
@@ -31,6 +34,14 @@ def test_the_function_reference_is_the_one_the_docstrings_write() -> None:
         "docs/functions.md is stale: run twoway functions --markdown > docs/functions.md"
     )
     assert "docs/functions.md" in RULES
+
+
+def test_the_rule_file_reference_is_the_one_the_schema_writes() -> None:
+    assert RULE_FILES.read_text(encoding="utf-8") == schema_reference.markdown("rules"), (
+        "docs/rule-files.md is stale: run twoway schema --markdown > docs/rule-files.md"
+    )
+    assert "rule-files.md" in RULES
+    assert "docs/rule-files.md" in README
 
 
 def test_every_command_is_in_the_readme_table() -> None:
