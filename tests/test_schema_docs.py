@@ -15,10 +15,11 @@ from jsonschema import Draft202012Validator
 from engine.cli.main import cli
 from engine.resources import load_schema
 from engine.ruleset.loader import load
-from engine.ruleset.reference import NAMES, Property, properties, schema
+from engine.ruleset.reference import NAMES, Property, properties, schema, text
 from engine.ruleset.schema import validate
 
 SCHEMAS = ("rules",)
+REPO = Path(__file__).resolve().parents[1]
 
 
 def _props(name: str) -> list[Property]:
@@ -117,3 +118,31 @@ def test_the_reference_lists_every_settings_key() -> None:
     text = reference.read_text(encoding="utf-8")
     settings = load_schema("rules")["$defs"]["settings"]["properties"]
     assert [key for key in settings if f"`settings.{key}`" not in text] == []
+
+
+def test_the_shipped_tests_schema_is_the_one_twoway_schema_prints() -> None:
+    shipped = Path(__file__).resolve().parents[1] / "schemas" / "tests.schema.json"
+    assert shipped.read_text(encoding="utf-8") == text("tests"), (
+        "schemas/tests.schema.json is stale: run twoway schema tests > schemas/tests.schema.json"
+    )
+
+
+@pytest.mark.parametrize(
+    "file",
+    sorted(p.relative_to(REPO).as_posix() for p in (REPO / "examples").glob("*/*.yaml")),
+)
+def test_an_example_names_its_schema_on_its_first_line(file: str) -> None:
+    first = (REPO / file).read_text(encoding="utf-8").splitlines()[0]
+    kind = "tests" if file.endswith(".test.yaml") else "rules"
+    assert first == f"# yaml-language-server: $schema=../../schemas/{kind}.schema.json"
+    assert (REPO / file).parent.joinpath(first.split("=", 1)[1]).resolve().is_file()
+
+
+@pytest.mark.parametrize(
+    "file", sorted(p.relative_to(REPO).as_posix() for p in REPO.glob("examples/*/*.test.yaml"))
+)
+def test_an_example_test_file_is_valid_for_the_tests_schema_alone(file: str) -> None:
+    document, errors = load(file, (REPO / file).read_text(encoding="utf-8"))
+    assert errors == [] and document is not None
+    found = [e.message for e in Draft202012Validator(schema("tests")).iter_errors(document.data)]
+    assert found == []
