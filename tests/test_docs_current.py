@@ -1,7 +1,8 @@
 """Docs that cannot go stale: the function reference is what ``twoway functions --markdown``
 writes from the functions' docstrings, the rule-file reference what ``twoway schema --markdown``
-writes from the schema; every command of ``twoway`` (and every subcommand) is in
-the README's table; every rule-file key of the schema and every function is in the docs."""
+writes from the schema (and the twoway.yaml reference from its own); every command of ``twoway``
+(and every subcommand) is in the README's table; every rule-file key of the schema and every
+function is in the docs."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ README = (REPO / "README.md").read_text(encoding="utf-8")
 RULES = (REPO / "docs" / "rules.md").read_text(encoding="utf-8")
 REFERENCE = REPO / "docs" / "functions.md"
 RULE_FILES = REPO / "docs" / "rule-files.md"
+CONFIG_REFERENCE = REPO / "docs" / "config-reference.md"
 
 
 def _commands(command: click.Command, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
@@ -42,6 +44,16 @@ def test_the_rule_file_reference_is_the_one_the_schema_writes() -> None:
     )
     assert "rule-files.md" in RULES
     assert "docs/rule-files.md" in README
+
+
+def test_the_deployment_file_reference_is_the_one_the_schema_writes() -> None:
+    written = schema_reference.markdown("config")
+    assert CONFIG_REFERENCE.read_text(encoding="utf-8") == written, (
+        "docs/config-reference.md is stale: "
+        "run twoway schema config --markdown > docs/config-reference.md"
+    )
+    operations = (REPO / "docs" / "operations.md").read_text(encoding="utf-8")
+    assert "config-reference.md" in operations
 
 
 def test_every_command_is_in_the_readme_table() -> None:

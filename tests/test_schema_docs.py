@@ -18,7 +18,7 @@ from engine.ruleset.loader import load
 from engine.ruleset.reference import NAMES, Property, properties, schema, text
 from engine.ruleset.schema import validate
 
-SCHEMAS = ("rules",)
+SCHEMAS = ("rules", "config")
 REPO = Path(__file__).resolve().parents[1]
 
 

@@ -3,8 +3,9 @@ rule-file reference (docs/rule-files.md) is written from them, so it cannot go s
 
 ``schema(name)`` is a schema as shipped (``rules``, ``config``) or derived (``tests``: the
 rule-file schema whose root is a conversation test file). ``properties`` walks every property a
-schema declares (the restated keys of ``if``/``then``/``else``/``not`` are not declarations), the
-walk tests/test_schema_docs.py checks for a description and examples. ``markdown`` writes the
+schema declares (the keys an ``if`` or a ``not`` tests, and a key ``then`` forbids with
+``{"not": {}}``, are not declarations), the walk tests/test_schema_docs.py checks for a
+description and examples. ``markdown`` writes the
 reference: one section per object of the schema, one row per key with its path, type,
 description, default (when the description states one) and first example.
 """
@@ -26,8 +27,8 @@ NAMES = ("rules", "config", "tests")
 """What ``twoway schema`` prints: a rule file, twoway.yaml, a ``*.test.yaml`` file."""
 
 _BASE = "https://twoway.dev/schemas/"
-_CONDITIONAL = ("if", "then", "else", "not")
-_DEFAULT = re.compile(r"\(default:? ([^):;]*)|Default: ([^.;]*)[.;]|default (\d\w*)")
+_CONDITIONAL = ("if", "not")
+_DEFAULT = re.compile(r"\(default:? ([^):;]*)|Default: (.*?)[.;](?:\s|$)|default (\d\w*)")
 
 # The sections of the rule-file reference, in the order a reader meets them.
 _ROOTS = {
@@ -87,11 +88,18 @@ def properties(node: object, pointer: str = "#") -> Iterator[Property]:
             continue
         if key == "properties" and isinstance(value, dict):
             for name, prop in value.items():
+                if _forbidden(prop):
+                    continue
                 where = f"{pointer}/properties/{_escape(name)}"
                 yield Property(where, name, prop)
                 yield from properties(prop, where)
         else:
             yield from properties(value, f"{pointer}/{_escape(key)}")
+
+
+def _forbidden(prop: dict[str, Any]) -> bool:
+    """Whether ``prop`` only forbids its key (``{"not": {}}`` and its message)."""
+    return {k: v for k, v in prop.items() if not k.startswith("x-")} == {"not": {}}
 
 
 def _escape(key: str) -> str:
@@ -116,7 +124,8 @@ each item of a list.
 # Deployment file reference (`twoway.yaml`)
 
 Every key of `twoway.yaml`, written from `schemas/config.schema.json` by
-`twoway schema config --markdown`; see [operations.md](operations.md) for how they are used.
+`twoway schema config --markdown > docs/config-reference.md`; a test fails when it differs. How
+they are used is told in [operations.md](operations.md#configuration).
 """,
 }
 
@@ -172,6 +181,9 @@ def _children(node: object, path: str) -> Iterator[tuple[object, str]]:
     for key in ("oneOf", "anyOf", "allOf"):
         for branch in node.get(key) or []:
             yield branch, path
+    for key in ("then", "else"):
+        if isinstance(node.get(key), dict):
+            yield node[key], path
     if isinstance(node.get("items"), dict):
         yield node["items"], f"{path}[]"
     if isinstance(node.get("additionalProperties"), dict):
@@ -181,17 +193,23 @@ def _children(node: object, path: str) -> Iterator[tuple[object, str]]:
 
 
 def _rows(node: dict[str, Any], prefix: str) -> list[tuple[str, dict[str, Any]]]:
-    """The keys of an object schema, its ``oneOf``/``anyOf`` branches' keys and the keys of its
-    inline objects (as ``key.sub``), in the order written."""
+    """The keys of an object schema, its branches' keys and the keys of its inline objects and
+    lists of objects (as ``key.sub``, ``key[].sub``), in the order written."""
     rows: list[tuple[str, dict[str, Any]]] = []
     for name, prop in (node.get("properties") or {}).items():
+        if _forbidden(prop):
+            continue
         rows.append((f"{prefix}{name}", prop))
         if "$ref" not in prop:
             rows += _rows(prop, f"{prefix}{name}.")
-    for key in ("oneOf", "anyOf"):
-        for branch in node.get(key) or []:
-            if "$ref" not in branch:
-                rows += _rows(branch, prefix)
+            items = prop.get("items")
+            if isinstance(items, dict) and "$ref" not in items:
+                rows += _rows(items, f"{prefix}{name}[].")
+    branches = [*(node.get("oneOf") or []), *(node.get("anyOf") or [])]
+    branches += [node[key] for key in ("then", "else") if isinstance(node.get(key), dict)]
+    for branch in branches:
+        if "$ref" not in branch:
+            rows += _rows(branch, prefix)
     return rows
 
 
