@@ -6,6 +6,7 @@ function is in the docs."""
 
 from __future__ import annotations
 
+import ast
 import json
 from pathlib import Path
 
@@ -85,3 +86,28 @@ def test_every_rule_file_key_and_function_is_in_the_docs() -> None:
     assert missing == [], f"rule-file keys not in docs/rules.md: {missing}"
     reference = REFERENCE.read_text(encoding="utf-8")
     assert [name for name in FUNCTIONS if f"`{name}(" not in reference] == []
+
+
+def _event_types() -> set[str]:
+    """Every event type the engine emits: ``….emit("type", …)`` and ``Event("type", …)``."""
+    found: set[str] = set()
+    for path in (REPO / "engine").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call) or not node.args:
+                continue
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            first = node.args[0]
+            is_text = isinstance(first, ast.Constant) and isinstance(first.value, str)
+            if name in ("emit", "Event") and is_text:
+                found.add(str(ast.literal_eval(first)))
+    return found
+
+
+def test_every_event_type_is_in_the_event_catalogue() -> None:
+    catalogue = RULES.split("## Event catalogue", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in catalogue.splitlines() if line.startswith("| `")]
+    events = _event_types()
+    assert len(events) >= 20, sorted(events)
+    missing = sorted(e for e in events if not any(f"`{e}`" in row.split("|")[1] for row in rows))
+    assert missing == [], f"event types missing from docs/rules.md's Event catalogue: {missing}"
