@@ -5,6 +5,7 @@ the YAML language server's modeline or hold a `$schema:` key."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ from jsonschema import Draft202012Validator
 from engine.cli.main import cli
 from engine.resources import load_schema
 from engine.ruleset.loader import load
-from engine.ruleset.reference import NAMES, Property, properties, schema, text
+from engine.ruleset.reference import NAMES, Property, markdown, properties, schema, text
 from engine.ruleset.schema import validate
 
 SCHEMAS = ("rules", "config")
@@ -146,3 +147,19 @@ def test_an_example_test_file_is_valid_for_the_tests_schema_alone(file: str) -> 
     assert errors == [] and document is not None
     found = [e.message for e in Draft202012Validator(schema("tests")).iter_errors(document.data)]
     assert found == []
+
+
+@pytest.mark.parametrize("name", SCHEMAS)
+def test_every_link_of_the_reference_leads_somewhere(name: str) -> None:
+    written = markdown(name)
+    anchors = set(re.findall(r'<a id="([^"]+)"></a>', written))
+    links = set(re.findall(r"\]\(#([^)]+)\)", written))
+    assert links and links <= anchors, sorted(links - anchors)
+
+
+@pytest.mark.parametrize("name", SCHEMAS)
+def test_the_reference_has_a_row_for_every_property(name: str) -> None:
+    written = markdown(name)
+    rows = {line.split("`")[1].rsplit(".", 1)[-1].removesuffix("[]")
+            for line in written.splitlines() if line.startswith("| `")}  # fmt: skip
+    assert sorted({p.name for p in _props(name)} - rows) == []
