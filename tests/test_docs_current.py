@@ -1,6 +1,8 @@
 """Docs that cannot go stale: the function reference is what ``twoway functions --markdown``
-writes from the functions' docstrings; every command of ``twoway`` (and every subcommand) is in
-the README's table; every rule-file key of the schema and every function is in the docs."""
+writes from the functions' docstrings, the rule-file reference what ``twoway schema --markdown``
+writes from the schema (and the twoway.yaml reference from its own); every command of ``twoway``
+(and every subcommand) is in the README's table; every rule-file key of the schema and every
+function is in the docs."""
 
 from __future__ import annotations
 
@@ -14,11 +16,14 @@ import click
 from engine.cli.main import cli
 from engine.dsl import FUNCTIONS
 from engine.dsl.reference import markdown
+from engine.ruleset import reference as schema_reference
 
 REPO = Path(__file__).resolve().parents[1]
 README = (REPO / "README.md").read_text(encoding="utf-8")
 RULES = (REPO / "docs" / "rules.md").read_text(encoding="utf-8")
 REFERENCE = REPO / "docs" / "functions.md"
+RULE_FILES = REPO / "docs" / "rule-files.md"
+CONFIG_REFERENCE = REPO / "docs" / "config-reference.md"
 
 
 def _commands(command: click.Command, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
@@ -33,6 +38,24 @@ def test_the_function_reference_is_the_one_the_docstrings_write() -> None:
         "docs/functions.md is stale: run twoway functions --markdown > docs/functions.md"
     )
     assert "docs/functions.md" in RULES
+
+
+def test_the_rule_file_reference_is_the_one_the_schema_writes() -> None:
+    assert RULE_FILES.read_text(encoding="utf-8") == schema_reference.markdown("rules"), (
+        "docs/rule-files.md is stale: run twoway schema --markdown > docs/rule-files.md"
+    )
+    assert "rule-files.md" in RULES
+    assert "docs/rule-files.md" in README
+
+
+def test_the_deployment_file_reference_is_the_one_the_schema_writes() -> None:
+    written = schema_reference.markdown("config")
+    assert CONFIG_REFERENCE.read_text(encoding="utf-8") == written, (
+        "docs/config-reference.md is stale: "
+        "run twoway schema config --markdown > docs/config-reference.md"
+    )
+    operations = (REPO / "docs" / "operations.md").read_text(encoding="utf-8")
+    assert "config-reference.md" in operations
 
 
 def test_every_command_is_in_the_readme_table() -> None:
@@ -99,3 +122,28 @@ def test_the_architecture_s_anchors_name_code_that_exists() -> None:
     missing = [f"{path}::{name}" for path, name in anchors
                if name not in _names(REPO / path)]  # fmt: skip
     assert missing == [], f"docs/architecture.md names code that is gone: {missing}"
+
+
+def _event_types() -> set[str]:
+    """Every event type the engine emits: ``….emit("type", …)`` and ``Event("type", …)``."""
+    found: set[str] = set()
+    for path in (REPO / "engine").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call) or not node.args:
+                continue
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            first = node.args[0]
+            is_text = isinstance(first, ast.Constant) and isinstance(first.value, str)
+            if name in ("emit", "Event") and is_text:
+                found.add(str(ast.literal_eval(first)))
+    return found
+
+
+def test_every_event_type_is_in_the_event_catalogue() -> None:
+    catalogue = RULES.split("## Event catalogue", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in catalogue.splitlines() if line.startswith("| `")]
+    events = _event_types()
+    assert len(events) >= 20, sorted(events)
+    missing = sorted(e for e in events if not any(f"`{e}`" in row.split("|")[1] for row in rows))
+    assert missing == [], f"event types missing from docs/rules.md's Event catalogue: {missing}"

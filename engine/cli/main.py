@@ -15,6 +15,7 @@ from engine.cli.explain import explain_command
 from engine.cli.ops import backup_command, status_command
 from engine.cli.report import report_command
 from engine.cli.results import results_command
+from engine.cli.schema import schema_command
 from engine.cli.testcmd import test_command
 from engine.core.fileclock import ENV, ClockFileError, FileClock, from_environment
 from engine.errors import RuleError, TwowayError, render_all
@@ -239,6 +240,7 @@ cli.add_command(contacts_group)
 cli.add_command(results_command)
 cli.add_command(campaign_group)
 cli.add_command(report_command)
+cli.add_command(schema_command)
 
 
 def main() -> None:

@@ -1,6 +1,7 @@
 """Run the ``twoway`` commands a page of the docs shows in ``console`` blocks and compare their
 output with the one the page prints: the tutorials and the examples' READMEs. A command is
-``$ twoway …``, optionally fed ``< FILE`` or ``printf '…' |``; a line ``…`` of the expected
+``$ twoway …``, optionally fed ``< FILE`` or ``printf '…' |``, or written ``> FILE`` (then it
+prints nothing); a line ``…`` of the expected
 output stands for any lines."""
 
 from __future__ import annotations
@@ -36,6 +37,11 @@ def run(folder: Path, command: str) -> str:
         command = piped[2]
     words = shlex.split(command)
     assert words[0] == "twoway", command
+    target = None
+    if ">" in words:
+        at = words.index(">")
+        target = folder / words[at + 1]
+        words = words[:at]
     if "<" in words:
         at = words.index("<")
         stdin = (folder / words[at + 1]).read_text(encoding="utf-8")
@@ -45,6 +51,9 @@ def run(folder: Path, command: str) -> str:
         cwd=folder, input=stdin, capture_output=True, text=True, timeout=60, check=False,
     )  # fmt: skip
     assert done.returncode == 0, (command, done.stdout, done.stderr)
+    if target is not None:
+        target.write_text(done.stdout, encoding="utf-8")
+        return ""
     return done.stdout
 
 
