@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from engine.core.clock import Clock, FixedClock
@@ -36,6 +37,7 @@ class Harness:
         clock: Clock | None = None,
         ids: IdSource | None = None,
         auto_timers: bool = False,
+        explain: bool = False,
     ) -> None:
         self.clock = clock or FixedClock()
         self._errors_seen = 0
@@ -51,6 +53,7 @@ class Harness:
             ids=ids or SequentialIds(),
             auto_timers=auto_timers,
             trace=True,  # state_entered events: the states a test reached (--coverage)
+            explain=explain,  # decided events: the rule that took each message (replay)
         )
 
     async def __aenter__(self) -> Harness:
@@ -80,6 +83,15 @@ class Harness:
         if advance is None:
             raise TypeError("this clock cannot be moved")
         advance(delta)
+        await self.service.run_due_timers()
+        return self.transport.take()
+
+    async def move_to(self, when: datetime) -> list[Outgoing]:
+        """Set a fixed clock to ``when`` and fire the timers that fall due by then."""
+        move = getattr(self.clock, "set", None)
+        if move is None:
+            raise TypeError("this clock cannot be moved")
+        move(when)
         await self.service.run_due_timers()
         return self.transport.take()
 
