@@ -71,5 +71,10 @@ def make_private(path: str | Path) -> None:
 
 def open_read_only(path: str | Path, timeout: float = 5.0) -> sqlite3.Connection:
     """A connection to the SQLite file ``path`` that cannot write it (``mode=ro``): what reads
-    a store another process may be running on (`twoway backup`, `explain --db`, `replay`)."""
-    return sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=timeout)
+    a store another process may be running on (`twoway backup`, `explain --db`, `replay`).
+
+    A store in use in WAL mode always has its ``-wal`` beside it (SQLite deletes it when the
+    last connection closes). Without one, nobody has the store open: it is read as immutable,
+    so that not even an empty ``-wal`` and a ``-shm`` are left beside it."""
+    mode = "ro" if Path(f"{path}-wal").exists() else "ro&immutable=1"
+    return sqlite3.connect(f"file:{path}?mode={mode}", uri=True, timeout=timeout)
