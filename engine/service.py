@@ -271,6 +271,14 @@ class Service:
         self._intake_ready.set()
         return await future
 
+    async def decide(self, message: Inbound) -> Sprint | None:
+        """Commit ``message`` and process it in one transaction like any batch, its replies left
+        queued in the store, never handed to a transport (the sandbox of `twoway replay`);
+        return its step's sprint (None: a duplicate, or the step could not be committed)."""
+        _check_inbound(message)
+        handled = await self._handle([message])
+        return handled.steps[0].sprint if handled is not None and handled.steps else None
+
     async def _intake_loop(self) -> None:
         while True:
             await self._intake_ready.wait()

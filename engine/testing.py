@@ -15,7 +15,8 @@ from typing import Any
 from engine.core.clock import Clock, FixedClock
 from engine.core.groups import parse_groups
 from engine.core.ids import IdSource, SequentialIds
-from engine.core.messages import Outgoing
+from engine.core.messages import Inbound, Outgoing
+from engine.core.model import Sprint
 from engine.coverage import Reached, reached_states
 from engine.ruleset.conversations import ConversationTest, Expect, TestStep
 from engine.ruleset.ruleset import RuleSet
@@ -41,6 +42,7 @@ class Harness:
     ) -> None:
         self.clock = clock or FixedClock()
         self._errors_seen = 0
+        self._decided = 0
         self.inbox_seen = 0
         """The last inbox row id seen by a test step (handoffs are checked per step)."""
         self.transport = LoopbackTransport()
@@ -68,6 +70,16 @@ class Harness:
         await self.transport.deliver(sender, recipient, text, self.clock.now())
         await self.service.idle()
         return self.transport.take()
+
+    async def decide(self, sender: str, recipient: str, text: str) -> Sprint | None:
+        """Commit and process one message now, its replies kept in the store and not sent;
+        return what its step decided (``Service.decide``)."""
+        self._decided += 1
+        at = self.clock.now()
+        return await self.service.decide(
+            Inbound(sender, recipient, text, at, transport=self.transport.name,
+                    external_id=f"decided-{at.timestamp():.6f}-{self._decided}")
+        )  # fmt: skip
 
     async def new_errors(self) -> list[str]:
         """Return the rule errors (runtime error events) recorded since the last call."""

@@ -14,12 +14,14 @@ replies are compared with those the store says were sent.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from engine.core.clock import FixedClock
 from engine.core.messages import Outgoing
+from engine.core.model import Sprint
 from engine.ruleset.ruleset import RuleSet
 from engine.store.contacts import ContactRow
 from engine.store.traffic import StoredInbound, StoredReply
@@ -82,15 +84,15 @@ async def replay(
             await harness.store.import_contacts(contacts)
         for message in traffic:
             await harness.move_to(message.at)  # what fell due in between is not compared
-            sent = await harness.send(message.phone, message.number, message.text)
+            sprint = await harness.decide(message.phone, message.number, message.text)
             if since is not None and message.at < since:
                 rebuilt += 1
                 continue
             replayed += 1
-            new = _replies(sent)
+            new = _replies(sprint.outbound if sprint is not None else ())
             if new != message.replies:
-                rule, step = await _decided(harness, message)
-                changed.append(Changed(message, new, rule, step))
+                decided = _decided(sprint)
+                changed.append(Changed(message, new, decided.get("rule"), decided.get("step")))
     conversations = len({(m.phone, m.number) for m in traffic})
     return Replayed(since, until, conversations, replayed, rebuilt, tuple(changed))
 
@@ -99,11 +101,7 @@ def _replies(sent: Sequence[Outgoing]) -> tuple[StoredReply, ...]:
     return tuple(StoredReply(m.recipient, m.text) for m in sent)
 
 
-async def _decided(harness: Harness, message: StoredInbound) -> tuple[str | None, str | None]:
-    """The rule and step of the ``decided`` event of the message just replayed (the last one
-    of its contact: the sandbox runs one message at a time)."""
-    events = await harness.store.events(contact=message.phone, type="decided")
-    if not events:
-        return None, None
-    data = events[-1]["data"]
-    return data.get("rule"), data.get("step")
+def _decided(sprint: Sprint | None) -> Mapping[str, Any]:
+    """The data of the step's ``decided`` event (the sandbox explains every message)."""
+    events = sprint.events if sprint is not None else ()
+    return next((e.data for e in events if e.type == "decided"), {})

@@ -15,10 +15,7 @@ from engine.core.messages import Address
 from engine.store.codec import time_in, time_out
 from engine.store.contacts import ContactRow, all_contacts
 
-__all__ = ["NOT_SENT", "StoredInbound", "StoredReply", "traffic", "traffic_contacts"]
-
-NOT_SENT = ("suppressed", "rejected")
-"""Outbox statuses of a row the engine wrote but chose not to send (an opt-out, a refusal)."""
+__all__ = ["StoredInbound", "StoredReply", "traffic", "traffic_contacts"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +28,10 @@ class StoredReply:
 
 @dataclass(frozen=True, slots=True)
 class StoredInbound:
-    """A processed inbound message and the replies it got (``outbox.inbound_id``)."""
+    """A processed inbound message and the replies the rules wrote for it: every outbox row
+    of the message (``outbox.inbound_id``), whatever became of it (a reply suppressed by an
+    opt-out that came before it left, or refused by the network, was still the rules' answer);
+    a person's answers from the inbox are not the rules' and have no ``inbound_id``."""
 
     id: int
     phone: Address
@@ -50,16 +50,15 @@ _TOUCHED = (
 def traffic(conn: sqlite3.Connection, since: datetime, until: datetime) -> list[StoredInbound]:
     """Every processed inbound message received before ``until`` of the conversations (phone ×
     number) that have one in [``since``, ``until``), from each conversation's first; oldest
-    first (received time, then id). Replies suppressed or rejected are left out: not sent."""
+    first (received time, then id)."""
     window = (time_in(since), time_in(until))
     replies: dict[int, list[StoredReply]] = {}
-    marks = ", ".join("?" for _ in NOT_SENT)
     for inbound_id, recipient, text in conn.execute(
         "SELECT o.inbound_id, o.recipient, o.text FROM outbox o"
         " JOIN inbound i ON i.id = o.inbound_id"
         f" WHERE (i.sender, i.recipient) IN ({_TOUCHED}) AND i.received_at < ?"
-        f" AND o.status NOT IN ({marks}) ORDER BY o.id",
-        (*window, window[1], *NOT_SENT),
+        " ORDER BY o.id",
+        (*window, window[1]),
     ):
         replies.setdefault(inbound_id, []).append(StoredReply(recipient, text))
     rows = conn.execute(
