@@ -272,8 +272,8 @@ class Service:
         return await future
 
     async def decide(self, message: Inbound) -> Sprint | None:
-        """Commit ``message`` and process it in one transaction like any batch, its replies left
-        queued in the store, never handed to a transport (the sandbox of `twoway replay`);
+        """Commit ``message`` and process it in one transaction like any batch, its replies
+        written in the store but never handed to a transport (the sandbox of `twoway replay`);
         return its step's sprint (None: a duplicate, or the step could not be committed)."""
         _check_inbound(message)
         handled = await self._handle([message])

@@ -72,7 +72,7 @@ class Harness:
         return self.transport.take()
 
     async def decide(self, sender: str, recipient: str, text: str) -> Sprint | None:
-        """Commit and process one message now, its replies kept in the store and not sent;
+        """Commit and process one message now, its replies written in the store, not sent;
         return what its step decided (``Service.decide``)."""
         self._decided += 1
         at = self.clock.now()

@@ -4,6 +4,7 @@ byte for byte as it was, the state at the window's start rebuilt, broken rules r
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import shutil
@@ -15,7 +16,9 @@ import pytest
 from click.testing import CliRunner, Result
 
 from engine.cli.main import cli
-from tests.support.recorded import Sent, record
+from engine.core.clock import FixedClock
+from engine.testing import Harness
+from tests.support.recorded import Sent, load_rules, record
 
 T0 = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 NOW = "2026-12-10T09:00:00+00:00"
@@ -222,3 +225,42 @@ def test_the_demo_rules_replay_their_own_traffic_unchanged(tmp_path: Path) -> No
     copy = shutil.copytree(rules, tmp_path / "rules")
     result = replay("--db", str(db), str(copy))
     assert result.exit_code == 0, result.output
+
+
+def test_timeouts_that_fell_due_between_messages_fire_first(tmp_path: Path) -> None:
+    """The demo survey times out after 24h: a "8" two days after SURVEY was not an answer, and
+    is not one in the replay either; with a 72h timeout it would have been."""
+    rules = Path(__file__).resolve().parents[2] / "rules"
+    db = tmp_path / "twoway.db"
+    record(rules, db, [Sent(A, "36111", "SURVEY", at(0)), Sent(A, "36111", "8", at(2))])
+    same = shutil.copytree(rules, tmp_path / "same")
+    result = replay("--db", str(db), "--json", str(same))
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["replayed"] == 2
+    longer = shutil.copytree(rules, tmp_path / "longer")
+    survey = longer / "survey.yaml"
+    survey.write_text(survey.read_text().replace("timeout: 24h", "timeout: 72h"))
+    result = replay("--db", str(db), "--json", str(longer))
+    assert result.exit_code == 1, result.output
+    (changed,) = json.loads(result.output)["changed"]
+    assert (changed["text"], changed["step"]) == ("8", "wait")
+    assert changed["new"] == [{"to": A, "text": "Was this your first visit to our shop? YES or NO"}]
+
+
+def test_the_sandbox_hands_nothing_to_a_transport(tmp_path: Path) -> None:
+    """``Harness.decide`` (``Service.decide``): the message is received and processed, its
+    reply is written in the sandbox's own store and no transport is given it."""
+    rules = load_rules(write_rules(tmp_path / "rules"))
+
+    async def run() -> tuple[list[str], list[str]]:
+        async with Harness(rules, clock=FixedClock(T0), explain=True) as harness:
+            sprint = await harness.decide(A, "36000", "HORAIRES")
+            assert sprint is not None
+            rows = await harness.store.outbox_rows(A)
+            assert harness.transport.sent == []
+            stored = [f"{r.status}: {r.message.text}" for r in rows]
+            return [m.text for m in sprint.outbound], stored
+
+    outbound, rows = asyncio.run(run())
+    assert outbound == ["Ouvert de 9h à 18h."]
+    assert rows == ["sending: Ouvert de 9h à 18h."]  # written, and left there
