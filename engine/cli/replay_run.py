@@ -82,9 +82,15 @@ async def replay(
     async with Harness(ruleset, clock=clock, explain=True) as harness:
         if contacts:
             await harness.store.import_contacts(contacts)
+        due: datetime | None = None  # no timer is due before (only steps make them here)
         for message in traffic:
-            await harness.move_to(message.at)  # what fell due in between is not compared
+            if due is not None and due <= message.at:
+                await harness.move_to(message.at)  # what fell due in between: not compared
+                due = await harness.store.next_timer_due()
+            else:
+                clock.set(message.at)
             sprint = await harness.decide(message.phone, message.number, message.text)
+            due = _earliest(due, sprint)
             if since is not None and message.at < since:
                 rebuilt += 1
                 continue
@@ -95,6 +101,15 @@ async def replay(
                 changed.append(Changed(message, new, decided.get("rule"), decided.get("step")))
     conversations = len({(m.phone, m.number) for m in traffic})
     return Replayed(since, until, conversations, replayed, rebuilt, tuple(changed))
+
+
+def _earliest(due: datetime | None, sprint: Sprint | None) -> datetime | None:
+    """The earliest a timer can fall due, once the step's session (if it waits with a
+    deadline) has its timer."""
+    session = sprint.session if sprint is not None else None
+    if session is None or session.deadline is None:
+        return due
+    return session.deadline if due is None else min(due, session.deadline)
 
 
 def _replies(sent: Sequence[Outgoing]) -> tuple[StoredReply, ...]:
