@@ -67,7 +67,9 @@ def replay_command(
     order, each message at its stored received time (timeouts falling due in between fire
     first). The store keeps a conversation's current session only, not its history: its state
     at the window's start is rebuilt by replaying its earlier stored messages through the same
-    rules first (not reported); contacts start with their stored fields and groups.
+    rules first (not reported); contacts start with their stored fields and groups as they
+    stand now. Flows started without a message (campaigns, schedules, the API) are not
+    replayed. The reply sent is every outbox row the rules wrote for the message.
 
     Prints, per message whose replies differ from those sent: time, phone, number, text, the
     reply sent, the new reply and the rule that decided (file:line); then the count per rule.
