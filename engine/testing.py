@@ -39,6 +39,7 @@ class Harness:
         ids: IdSource | None = None,
         auto_timers: bool = False,
         explain: bool = False,
+        trace: bool = True,
     ) -> None:
         self.clock = clock or FixedClock()
         self._errors_seen = 0
@@ -54,7 +55,7 @@ class Harness:
             clock=self.clock,
             ids=ids or SequentialIds(),
             auto_timers=auto_timers,
-            trace=True,  # state_entered events: the states a test reached (--coverage)
+            trace=trace,  # state_entered events: the states a test reached (--coverage)
             explain=explain,  # decided events: the rule that took each message (replay)
         )
 

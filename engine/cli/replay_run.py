@@ -79,7 +79,7 @@ async def replay(
     changed: list[Changed] = []
     replayed = rebuilt = 0
     clock = FixedClock(traffic[0].at if traffic else until)
-    async with Harness(ruleset, clock=clock, explain=True) as harness:
+    async with Harness(ruleset, clock=clock, explain=True, trace=False) as harness:
         if contacts:
             await harness.store.import_contacts(contacts)
         due: datetime | None = None  # no timer is due before (only steps make them here)
