@@ -89,6 +89,7 @@ class Service:
         metrics: Metrics | None = None,
         notifier: Notifier | None = None,
         trace: bool = False,
+        explain: bool = False,
     ) -> None:
         if not transports:
             raise ValueError("a service needs at least one transport")
@@ -100,6 +101,8 @@ class Service:
         self.batch = batch
         self.trace = trace
         """Steps emit ``state_entered`` (the harness of ``twoway test``; off in production)."""
+        self.explain = explain
+        """Messages' steps emit ``decided`` and ``case_failed`` (``twoway replay``'s sandbox)."""
         self.metrics = metrics or Metrics()
         self.metrics.track(self)
         self.metrics.rules_loaded_now(ruleset.version)
@@ -267,6 +270,14 @@ class Service:
         self._intake.append((message, future))
         self._intake_ready.set()
         return await future
+
+    async def decide(self, message: Inbound) -> Sprint | None:
+        """Commit ``message`` and process it in one transaction like any batch, its replies
+        written in the store but never handed to a transport (the sandbox of `twoway replay`);
+        return its step's sprint (None: a duplicate, or the step could not be committed)."""
+        _check_inbound(message)
+        handled = await self._handle([message])
+        return handled.steps[0].sprint if handled is not None and handled.steps else None
 
     async def _intake_loop(self) -> None:
         while True:
@@ -577,6 +588,7 @@ class Service:
                 tallies=tallies,
                 trace=self.trace,
                 held=conversation.held,
+                explain=self.explain,
             )
             return _safe_step(ruleset, session, inp, now), now
         # A campaign's recipient starts its flow like a due start timer, now.

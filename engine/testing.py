@@ -9,12 +9,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from engine.core.clock import Clock, FixedClock
 from engine.core.groups import parse_groups
 from engine.core.ids import IdSource, SequentialIds
-from engine.core.messages import Outgoing
+from engine.core.messages import Inbound, Outgoing
+from engine.core.model import Sprint
 from engine.coverage import Reached, reached_states
 from engine.ruleset.conversations import ConversationTest, Expect, TestStep
 from engine.ruleset.ruleset import RuleSet
@@ -36,9 +38,12 @@ class Harness:
         clock: Clock | None = None,
         ids: IdSource | None = None,
         auto_timers: bool = False,
+        explain: bool = False,
+        trace: bool = True,
     ) -> None:
         self.clock = clock or FixedClock()
         self._errors_seen = 0
+        self._decided = 0
         self.inbox_seen = 0
         """The last inbox row id seen by a test step (handoffs are checked per step)."""
         self.transport = LoopbackTransport()
@@ -50,7 +55,8 @@ class Harness:
             clock=self.clock,
             ids=ids or SequentialIds(),
             auto_timers=auto_timers,
-            trace=True,  # state_entered events: the states a test reached (--coverage)
+            trace=trace,  # state_entered events: the states a test reached (--coverage)
+            explain=explain,  # decided events: the rule that took each message (replay)
         )
 
     async def __aenter__(self) -> Harness:
@@ -66,6 +72,16 @@ class Harness:
         await self.service.idle()
         return self.transport.take()
 
+    async def decide(self, sender: str, recipient: str, text: str) -> Sprint | None:
+        """Commit and process one message now, its replies written in the store, not sent;
+        return what its step decided (``Service.decide``)."""
+        self._decided += 1
+        at = self.clock.now()
+        return await self.service.decide(
+            Inbound(sender, recipient, text, at, transport=self.transport.name,
+                    external_id=f"decided-{at.timestamp():.6f}-{self._decided}")
+        )  # fmt: skip
+
     async def new_errors(self) -> list[str]:
         """Return the rule errors (runtime error events) recorded since the last call."""
         events = await self.store.events(type="error")
@@ -80,6 +96,15 @@ class Harness:
         if advance is None:
             raise TypeError("this clock cannot be moved")
         advance(delta)
+        await self.service.run_due_timers()
+        return self.transport.take()
+
+    async def move_to(self, when: datetime) -> list[Outgoing]:
+        """Set a fixed clock to ``when`` and fire the timers that fall due by then."""
+        move = getattr(self.clock, "set", None)
+        if move is None:
+            raise TypeError("this clock cannot be moved")
+        move(when)
         await self.service.run_due_timers()
         return self.transport.take()
 

@@ -98,3 +98,20 @@ def test_bench_http_quick() -> None:
     twilio-preset http connector against the fake provider, a second paced and a second flat
     out, callbacks off and on; every count checked in the database, no timing."""
     run_quick("http.py", HTTP_LABELS, timeout=120)
+
+
+REPLAY_LABELS = (
+    "store filled: 500 messages",
+    "messages replayed: 500",
+    "messages reported: 100 (affected by the change: 100)",
+    "replay seconds:",
+    "replay messages/s:",
+    "target: under 10 s:",
+    "verify: OK",
+)
+
+
+def test_bench_replay_quick() -> None:
+    """``bench/replay.py --quick``: 500 messages through the engine, then a real `twoway replay`
+    with one changed reply; exactly the affected messages reported, the store unchanged."""
+    run_quick("replay.py", REPLAY_LABELS, timeout=120)

@@ -9,19 +9,17 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 
 import click
 
 from engine.cli.explain_run import explain, load_conversation
 from engine.cli.explain_view import as_json, lines
-from engine.cli.ops import ruleset_or_exit
+from engine.cli.ops import moment_or_now, ruleset_or_exit
 from engine.core.messages import normalize_address
 from engine.resources import default_rules_dir
 from engine.ruleset.compiler import compile_files, find_rule_files
 from engine.ruleset.conversations import DEFAULT_FROM
-from engine.ruleset.moments import MomentError, read_moment
 from engine.ruleset.ruleset import RuleSet
 from engine.testing import default_number
 
@@ -67,7 +65,7 @@ def explain_command(
     """
     *raw_paths, text = args
     ruleset = _ruleset([Path(p) for p in raw_paths])
-    when = _moment(at, ruleset)
+    when = moment_or_now(at, ruleset, "--at")
     number = normalize_address(recipient) if recipient else default_number(ruleset)
     phone = normalize_address(sender)
     conversation = asyncio.run(load_conversation(db, phone, number, ruleset, when))
@@ -90,12 +88,3 @@ def _ruleset(paths: list[Path]) -> RuleSet:
         click.echo(f"error: no rule files in {', '.join(map(str, folders))}", err=True)
         sys.exit(1)
     return ruleset_or_exit(compile_files(files))
-
-
-def _moment(text: str | None, ruleset: RuleSet) -> datetime:
-    if text is None:
-        return datetime.now(UTC).replace(microsecond=0)
-    try:
-        return read_moment(text.strip(), ruleset.settings.timezone)
-    except MomentError as exc:
-        raise click.BadParameter(f"{exc.message} ({exc.hint})", param_hint="--at") from None

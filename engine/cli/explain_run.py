@@ -23,6 +23,7 @@ from engine.ruleset.ruleset import RuleSet
 from engine.runtime.step import step
 from engine.sms import choose, count_parts
 from engine.store import SqliteStore
+from engine.store.files import open_read_only
 
 __all__ = ["Explanation", "Reply", "Tried", "explain", "load_conversation"]
 
@@ -126,7 +127,7 @@ async def load_conversation(
         return Conversation(Contact(phone=phone), None)
     with tempfile.TemporaryDirectory(prefix="twoway-explain-") as folder:
         copy = str(Path(folder) / "copy.db")
-        source = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+        source = open_read_only(db)
         try:
             target = sqlite3.connect(copy)
             with target:

@@ -1,4 +1,4 @@
-"""Own the `twoway` command: check, chat, explain, test and run."""
+"""Own the `twoway` command: check, chat, explain, replay, test and run."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from engine.cli.chat import chat_command
 from engine.cli.contacts import contacts_group
 from engine.cli.explain import explain_command
 from engine.cli.ops import backup_command, status_command
+from engine.cli.replay import replay_command
 from engine.cli.report import report_command
 from engine.cli.results import results_command
 from engine.cli.schema import schema_command
@@ -233,6 +234,7 @@ def functions_command(name: str | None, markdown: bool) -> None:
 
 cli.add_command(chat_command)
 cli.add_command(explain_command)
+cli.add_command(replay_command)
 cli.add_command(test_command)
 cli.add_command(status_command)
 cli.add_command(backup_command)

@@ -12,6 +12,7 @@ import sys
 import urllib.error
 import urllib.request
 from collections.abc import Awaitable, Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
@@ -21,9 +22,10 @@ from engine.config import Config, check_config, parse_listen
 from engine.core.clock import Clock
 from engine.errors import StoreError, render_all
 from engine.ruleset.compiler import Compiled
+from engine.ruleset.moments import MomentError, read_moment
 from engine.ruleset.ruleset import RuleSet
 from engine.store import MEMORY, SqliteStore
-from engine.store.files import create_private
+from engine.store.files import create_private, open_read_only
 
 __all__ = [
     "backup_command",
@@ -51,12 +53,23 @@ def config_or_exit(path: Path | None) -> Config:
     return config
 
 
-def ruleset_or_exit(compiled: Compiled) -> RuleSet:
-    """The compiled rule set, or exit 1 with every error at file:line:col on stderr."""
+def ruleset_or_exit(compiled: Compiled, code: int = 1) -> RuleSet:
+    """The compiled rule set, or exit ``code`` with every error at file:line:col on stderr."""
     if compiled.ruleset is None:
         click.echo(render_all(compiled.errors, compiled.sources), err=True, nl=False)
-        sys.exit(1)
+        sys.exit(code)
     return compiled.ruleset
+
+
+def moment_or_now(text: str | None, ruleset: RuleSet, option: str) -> datetime:
+    """The time ``option`` gives (ISO 8601; without an offset, in the rules' timezone), or now
+    (to the second) when it is not given; a usage error when it cannot be read."""
+    if text is None:
+        return datetime.now(UTC).replace(microsecond=0)
+    try:
+        return read_moment(text.strip(), ruleset.settings.timezone)
+    except MomentError as exc:
+        raise click.BadParameter(f"{exc.message} ({exc.hint})", param_hint=option) from None
 
 
 def fail(message: str) -> NoReturn:
@@ -232,7 +245,7 @@ def backup(source: Path, target: Path) -> int:
     partial = target.with_name(f".{target.name}.partial")
     partial.unlink(missing_ok=True)
     create_private(partial)  # a copy of every phone number: mode 0600, like the store
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=30)
+    src = open_read_only(source, timeout=30)
     try:
         dst = sqlite3.connect(partial)
         try:

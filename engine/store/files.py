@@ -10,10 +10,18 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import sqlite3
 import stat
 from pathlib import Path
 
-__all__ = ["PRIVATE", "SIDE_FILES", "create_private", "make_private", "open_private"]
+__all__ = [
+    "PRIVATE",
+    "SIDE_FILES",
+    "create_private",
+    "make_private",
+    "open_private",
+    "open_read_only",
+]
 
 log = logging.getLogger(__name__)
 
@@ -59,3 +67,14 @@ def make_private(path: str | Path) -> None:
                 )
             else:
                 log.info("%s was mode %o; now 0600 (the store is for its owner only)", name, mode)
+
+
+def open_read_only(path: str | Path, timeout: float = 5.0) -> sqlite3.Connection:
+    """A connection to the SQLite file ``path`` that cannot write it (``mode=ro``): what reads
+    a store another process may be running on (`twoway backup`, `explain --db`, `replay`).
+
+    A store in use in WAL mode always has its ``-wal`` beside it (SQLite deletes it when the
+    last connection closes). Without one, nobody has the store open: it is read as immutable,
+    so that not even an empty ``-wal`` and a ``-shm`` are left beside it."""
+    mode = "ro" if Path(f"{path}-wal").exists() else "ro&immutable=1"
+    return sqlite3.connect(f"file:{path}?mode={mode}", uri=True, timeout=timeout)
