@@ -105,6 +105,9 @@ class Service:
         self.metrics.rules_loaded_now(ruleset.version)
         self.notifier = notifier
         """Posts the event notifications the store writes (None: no ``notify:``)."""
+        self.inbox_listeners: list[Callable[[], None]] = []
+        """Called (on the loop) after a batch that handed a message to the inbox is committed:
+        the web console's live updates (``engine.web.console.live``)."""
         self.outbox = Outbox(
             store,
             self.transports,
@@ -518,6 +521,9 @@ class Service:
             self.outbox.opt_outs_changed()
         if self.notifier is not None and any(_notable(s) for s in steps):
             self.notifier.wake()
+        if self.inbox_listeners and any(s.sprint.handoff is not None for s in steps):
+            for listener in self.inbox_listeners:
+                listener()
         self.outbox.push(rows, marked=True)
         if any(s.sprint.session is not None for s in steps):
             self.scheduler.wake()
