@@ -1,17 +1,24 @@
-"""The web console's test helpers: rules whose messages fall to the inbox, and a visitor (an
-aiohttp session that keeps the console's cookies on 127.0.0.1) that logs in and posts forms
-with the page's CSRF token."""
+"""The web console's test helpers: rules whose messages fall to the inbox, a visitor (an aiohttp
+session that keeps the console's cookies on 127.0.0.1) that logs in and posts forms with the
+page's CSRF token, and the engine served from a thread of its own for the browser tests."""
 
 from __future__ import annotations
 
+import asyncio
 import re
+import threading
+from collections.abc import Coroutine
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import aiohttp
 from yarl import URL
 
-__all__ = ["NUMBER", "RULES", "Visitor", "csrf_of", "write_rules"]
+from tests.support.api_engine import Serving, serving
+
+__all__ = ["NUMBER", "RULES", "Background", "Visitor", "csrf_of", "write_rules"]
+
+T = TypeVar("T")
 
 NUMBER = "36111"
 RULES = """\
@@ -80,3 +87,31 @@ class Visitor:
     async def login(self, **fields: str) -> tuple[int, dict[str, str], str]:
         """Log in with ``name`` and ``password``, or ``token``; the answer to the POST."""
         return await self.form("/login", "/login", **fields)
+
+
+class Background:
+    """``serving`` (a real ``twoway run`` and its jsonl client) on an event loop in a thread of
+    its own, for the browser tests: playwright's sync API holds this thread's loop."""
+
+    def __init__(self, *args: Any, **kw: Any) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self._context = serving(*args, **kw)
+        self.serving: Serving | None = None
+
+    def call(self, work: Coroutine[Any, Any, T], timeout: float = 60) -> T:
+        """Run ``work`` on the engine's loop; its result."""
+        return asyncio.run_coroutine_threadsafe(work, self.loop).result(timeout)
+
+    def __enter__(self) -> Serving:
+        self.thread.start()
+        self.serving = self.call(self._context.__aenter__())
+        return self.serving
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            self.call(self._context.__aexit__(None, None, None))
+        finally:
+            self.loop.call_soon_threadsafe(self.loop.stop)
+            self.thread.join(10)
+            self.loop.close()
