@@ -294,3 +294,21 @@ def test_hash_password_writes_a_hash_that_the_configuration_takes(tmp_path: Path
         capture_output=True, text=True, timeout=60, check=False, cwd=REPO,
     )  # fmt: skip
     assert empty.returncode == 1 and "empty" in empty.stderr
+
+
+def test_the_session_cookie_is_secure_when_the_listener_speaks_tls() -> None:
+    from aiohttp import web
+
+    from engine.config import Config
+    from engine.web.api import Api
+    from engine.web.console import Console
+
+    for tls, secure in ((True, True), (False, False)):
+        console = Console(Api(object(), Config()), Config(), tls=tls, idle=10)  # type: ignore[arg-type]
+        response = web.Response()
+        console.set_cookie(response, "twoway_session", "x")
+        cookie = response.cookies["twoway_session"].OutputString()
+        flags = {flag.strip().lower() for flag in cookie.split(";")[1:]}
+        assert ("secure" in flags) is secure
+        assert {"httponly", "samesite=strict", "path=/"} <= flags
+        assert console.live.keepalive == 5  # half of http.request_timeout

@@ -70,8 +70,11 @@ class Console:
             app.router.add_route(method, path, self.guard(page, kind))
         app.router.add_get("/events", self.guard(self._events, "json"))
         app.router.add_static("/static/", STATIC, append_version=False)
-        self.service.inbox_listeners.append(self.live.publish)
+        app.on_startup.append(self._startup)  # the service is read once serving, not before
         app.on_shutdown.append(self._shutdown)
+
+    async def _startup(self, app: web.Application) -> None:
+        self.service.inbox_listeners.append(self.live.publish)
 
     async def _shutdown(self, app: web.Application) -> None:
         self.live.close()
