@@ -110,8 +110,10 @@ async def test_a_user_logs_in_with_a_cookie_that_scripts_and_other_sites_cannot_
 
 
 async def test_a_form_without_its_csrf_token_is_refused(desk: Serving, visitor: Visitor) -> None:
-    status, _, _ = await visitor.post("/login", {"name": "alice", "password": ALICE_PASSWORD})
-    assert status == 403  # the log-in form too
+    for csrf in ({}, {"csrf": "\0"}, {"csrf": ""}):  # the log-in form too (no cookie yet)
+        data = {"name": "alice", "password": ALICE_PASSWORD, **csrf}
+        status, _, _ = await visitor.post("/login", data)
+        assert status == 403, csrf
     await visitor.login(name="alice", password=ALICE_PASSWORD)
     await handed(desk, "m1", SUPPORT_PHONE, "HUMAN please")
     _, _, page = await visitor.get("/inbox")
@@ -230,6 +232,24 @@ async def test_the_event_stream_says_when_the_inbox_changes_and_keeps_alive(
         async with asyncio.timeout(15):  # request_timeout 10 s: a keep-alive every 5 s
             while b": keep-alive" not in seen:
                 seen += await stream.content.readuntil(b"\n\n")
+        # a person's act through the REST API is seen too
+        _, _, page = await visitor.get("/inbox")
+        (thread,) = thread_ids(page)
+        seen = b""
+        async with desk.session.post(
+            f"{desk.url}/api/v1/inbox/{thread}/assign", json={"to": "bob"},
+            headers={"Authorization": f"Bearer {TOKEN}"},
+        ) as taken:  # fmt: skip
+            assert taken.status == 200
+        async with asyncio.timeout(15):
+            while b"event: inbox" not in seen:
+                seen += await stream.content.readuntil(b"\n\n")
+        # a log-out ends the page's stream (at its next keep-alive at most)
+        status, _, _ = await visitor.form("/inbox", "/logout")
+        assert status == 303
+        async with asyncio.timeout(15):
+            while await stream.content.read(1024):
+                pass
 
 
 async def test_a_first_start_without_credentials_makes_a_private_token_and_a_link_that_works_once(

@@ -82,7 +82,8 @@ class Console:
             self.service.inbox_listeners.remove(self.live.publish)
 
     async def _events(self, console: Console, request: web.Request, session: Session) -> Any:
-        return await self.live.stream(request)
+        given = request.cookies.get(COOKIE)
+        return await self.live.stream(request, lambda: self.auth.sessions.alive(given))
 
     def guard(self, handler: Handler, kind: str = "page") -> Callable[[web.Request], Any]:
         """``handler`` behind the session (``kind``: ``page`` redirects to /login without one,

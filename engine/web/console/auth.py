@@ -105,6 +105,12 @@ class Sessions:
         found.seen = now
         return found
 
+    def alive(self, given: str | None) -> bool:
+        """Whether the session is still open (its last request not moved: an open event
+        stream does not keep a session alive)."""
+        found = self._open.get(_digest(given)) if given else None
+        return found is not None and self.clock() - found.seen <= self.idle
+
     def close(self, given: str | None) -> None:
         if given:
             self._open.pop(_digest(given), None)

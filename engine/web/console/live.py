@@ -4,13 +4,14 @@ Nothing polls: the service calls ``publish`` after it commits a batch that hande
 the inbox (``Service.inbox_listeners``), and the console after a person's act; each open stream
 then sends ``event: inbox``, and the page fetches what changed. A comment line is sent every
 ``keepalive`` seconds (half the HTTP idle time-out) so that neither the engine nor a proxy
-closes a quiet stream. Stopping the endpoint ends every stream.
+closes a quiet stream. Stopping the endpoint ends every stream, and a log-out its page's.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Callable
 
 from aiohttp import web
 
@@ -45,7 +46,11 @@ class Live:
             with contextlib.suppress(asyncio.QueueFull):
                 queue.put_nowait(None)
 
-    async def stream(self, request: web.Request) -> web.StreamResponse:
+    async def stream(
+        self, request: web.Request, alive: Callable[[], bool] = lambda: True
+    ) -> web.StreamResponse:
+        """The stream of one page, until the page goes, the endpoint stops, or ``alive`` says
+        its session ended (looked at with each event and keep-alive)."""
         response = web.StreamResponse(
             headers={
                 "Content-Type": "text/event-stream; charset=utf-8",
@@ -58,7 +63,7 @@ class Live:
         self._queues.add(queue)
         try:
             await response.write(b"retry: 2000\n: connected\n\n")
-            while not self.closing:
+            while not self.closing and alive():
                 try:
                     async with asyncio.timeout(self.keepalive):
                         event = await queue.get()

@@ -45,7 +45,8 @@ def login_post(console: Console) -> Route:
     async def handler(request: web.Request) -> web.StreamResponse:
         form = await request.post()
         fields = {k: v for k, v in form.items() if isinstance(v, str) and len(v) <= MAX_FIELD}
-        if not same(fields.get("csrf"), request.cookies.get(LOGIN_COOKIE) or "\0"):
+        expected = request.cookies.get(LOGIN_COOKIE)
+        if not expected or not same(fields.get("csrf"), expected):
             raise web.HTTPForbidden(text=NOTICES["csrf"] + "\n")
         person: Person | None = None
         if fields.get("token"):

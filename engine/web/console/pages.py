@@ -93,7 +93,7 @@ async def reply(console: Console, request: web.Request, session: Session) -> Any
         return see_other(back + "opted-out")
     if answer.row is not None:
         console.service.hand_over([answer.row])
-    console.live.publish()
+    console.service.inbox_changed()
     return see_other(back + "sent")
 
 
@@ -109,7 +109,7 @@ async def _act(
         await console.api.store().write(inbox.act, found.id, act, person.author, now, to)
     except inbox.ThreadClosed:
         return see_other(f"/threads/{found.id}?notice=thread-closed")
-    console.live.publish()
+    console.service.inbox_changed()
     done = {"assign": "assigned", "close": "closed", "release": "released"}[act]
     if act == "assign":
         return see_other(f"/threads/{found.id}?notice={done}")
