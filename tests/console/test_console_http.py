@@ -177,6 +177,12 @@ async def test_a_reply_reaches_the_contact_and_records_who_wrote_it(
         done = db.execute("SELECT assigned_to, status, closed_by FROM threads").fetchall()
     assert authors == [("user:alice",)]
     assert done == [("alice", "closed", "user:alice")]
+    _, _, page = await visitor.get("/inbox")
+    assert thread_ids(page) == []
+    _, _, page = await visitor.get("/archive")  # closed threads are archived
+    assert thread_ids(page) == [thread] and "by user:alice" in page
+    _, _, page = await visitor.get(f"/threads/{thread}")
+    assert "Hello, Alice here." in page and 'action="/threads/' not in page.split("<ol")[1]
     status, headers, _ = await visitor.form(
         f"/threads/{thread}", f"/threads/{thread}/reply", text="too late"
     )
@@ -189,6 +195,8 @@ async def test_a_reply_to_an_opted_out_contact_is_refused(desk: Serving, visitor
     await visitor.login(name="alice", password=ALICE_PASSWORD)
     _, _, page = await visitor.get("/inbox")
     (thread,) = thread_ids(page)
+    _, _, page = await visitor.get(f"/threads/{thread}")
+    assert "opted out of 36111" in page and "/reply" not in page  # no reply form
     status, headers, _ = await visitor.form(
         f"/threads/{thread}", f"/threads/{thread}/reply", text="Still there?"
     )

@@ -1,6 +1,7 @@
 """Own the console's inbox pages and a person's acts: the threads of the teams a person belongs
-to (an admin: all), newest first with their unread counts; a thread with its messages both ways
-and their delivery status; reply, assign to me, close, release to the rules; ``/count``.
+to (an admin: all), newest first with their unread counts, and the archive of ended ones; a
+thread with its messages both ways and their delivery status (and whether the contact opted
+out); reply, assign to me, close, release to the rules; ``/count``.
 
 Every read and act is the REST API's own store function (``engine.store.inbox``: ``page``,
 ``thread``, ``messages``, ``act``; ``engine.store.api.reply``), recorded with the person's
@@ -16,6 +17,7 @@ from aiohttp import web
 from engine.sms import choose, count_parts
 from engine.store import api as store_api
 from engine.store import inbox
+from engine.store.queries import is_opted_out
 from engine.store.threads import ACTIVE, Thread
 from engine.web.api.problems import ProblemError
 from engine.web.console.auth import Session
@@ -32,14 +34,19 @@ MAX_TEXT = 4096
 """Characters ``/count`` looks at (a reply is refused long before)."""
 
 
-async def threads_for(console: Console, session: Session) -> list[tuple[Thread, int]]:
-    """The active threads the person sees, newest first, each with its unread count."""
+ENDED = ("closed", "released")
+
+
+async def threads_for(
+    console: Console, session: Session, status: tuple[str, ...] = ACTIVE
+) -> list[tuple[Thread, int]]:
+    """The threads in ``status`` the person sees, newest first, each with its unread count."""
     store = console.api.store()
     person = session.person
     teams: list[str | None] = [None] if person.admin else [*sorted(person.teams)]
     found: dict[int, Thread] = {}
     for team in teams:
-        listed = await store.read(inbox.page, status=ACTIVE, team=team, limit=MOST)
+        listed = await store.read(inbox.page, status=status, team=team, limit=MOST)
         found.update((t.id, t) for t in listed.threads)
     ordered = sorted(found.values(), key=lambda t: (t.updated_at, t.id), reverse=True)
     counts = await store.read(inbox.unanswered, ordered)
@@ -48,12 +55,18 @@ async def threads_for(console: Console, session: Session) -> list[tuple[Thread, 
 
 async def inbox_page(console: Console, request: web.Request, session: Session) -> Any:
     threads = await threads_for(console, session)
-    return console.render(request, "inbox.html", session, threads=threads)
+    return console.render(request, "inbox.html", session, threads=threads, archive=False)
 
 
 async def inbox_rows(console: Console, request: web.Request, session: Session) -> Any:
     threads = await threads_for(console, session)
-    return console.render(request, "_rows.html", session, threads=threads)
+    return console.render(request, "_rows.html", session, threads=threads, archive=False)
+
+
+async def archive_page(console: Console, request: web.Request, session: Session) -> Any:
+    """The closed and released threads (the last ``MOST`` of each team)."""
+    threads = await threads_for(console, session, ENDED)
+    return console.render(request, "inbox.html", session, threads=threads, archive=True)
 
 
 async def _visible(console: Console, request: web.Request, session: Session) -> Thread:
@@ -68,9 +81,13 @@ async def _visible(console: Console, request: web.Request, session: Session) -> 
 
 async def thread_page(console: Console, request: web.Request, session: Session) -> Any:
     found = await _visible(console, request, session)
-    messages = await console.api.store().read(inbox.messages, found)
+    store = console.api.store()
+    messages = await store.read(inbox.messages, found)
     template = "_messages.html" if request.path.endswith("/messages") else "thread.html"
-    return console.render(request, template, session, thread=found, messages=messages)
+    opted_out = await store.read(is_opted_out, found.contact, found.number)
+    return console.render(
+        request, template, session, thread=found, messages=messages, opted_out=opted_out
+    )
 
 
 async def reply(console: Console, request: web.Request, session: Session) -> Any:
@@ -146,6 +163,7 @@ ROUTES: tuple[tuple[str, str, Handler, str], ...] = (
     ("GET", "/", home, "page"),
     ("GET", "/inbox", inbox_page, "page"),
     ("GET", "/inbox/rows", inbox_rows, "json"),
+    ("GET", "/archive", archive_page, "page"),
     ("GET", "/threads/{id}", thread_page, "page"),
     ("GET", "/threads/{id}/messages", thread_page, "json"),
     ("POST", "/threads/{id}/reply", reply, "page"),
