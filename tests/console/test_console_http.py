@@ -148,6 +148,10 @@ async def test_a_person_sees_their_teams_and_an_admin_sees_all(
         await carol.close()
     status, _, _ = await visitor.get(f"/threads/{reception}")
     assert status == 404
+    _, _, page = await visitor.get("/inbox", params={"phone": "0033 6 00 00 00 01"})
+    assert thread_ids(page) == [support]
+    _, _, page = await visitor.get("/inbox", params={"phone": RECEPTION_PHONE})
+    assert thread_ids(page) == []  # not alice's team
     status, _, _ = await visitor.form(f"/threads/{support}", f"/threads/{reception}/close")
     assert status == 404
 

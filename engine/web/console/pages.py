@@ -1,5 +1,6 @@
 """Own the console's inbox pages and a person's acts: the threads of the teams a person belongs
-to (an admin: all), newest first with their unread counts, and the archive of ended ones; a
+to (an admin: all), newest first with their unread counts, the archive of ended ones, a
+contact's threads found by their phone; a
 thread with its messages both ways and their delivery status (and whether the contact opted
 out); reply, assign to me, close, release to the rules; ``/count``.
 
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from aiohttp import web
 
+from engine.core.messages import normalize_address
 from engine.sms import choose, count_parts
 from engine.store import api as store_api
 from engine.store import inbox
@@ -38,15 +40,16 @@ ENDED = ("closed", "released")
 
 
 async def threads_for(
-    console: Console, session: Session, status: tuple[str, ...] = ACTIVE
+    console: Console, session: Session, status: tuple[str, ...] = ACTIVE, phone: str | None = None
 ) -> list[tuple[Thread, int]]:
-    """The threads in ``status`` the person sees, newest first, each with its unread count."""
+    """The threads in ``status`` (of the contact ``phone``) the person sees, newest first, each
+    with its unread count."""
     store = console.api.store()
     person = session.person
     teams: list[str | None] = [None] if person.admin else [*sorted(person.teams)]
     found: dict[int, Thread] = {}
     for team in teams:
-        listed = await store.read(inbox.page, status=status, team=team, limit=MOST)
+        listed = await store.read(inbox.page, status=status, team=team, contact=phone, limit=MOST)
         found.update((t.id, t) for t in listed.threads)
     ordered = sorted(found.values(), key=lambda t: (t.updated_at, t.id), reverse=True)
     counts = await store.read(inbox.unanswered, ordered)
@@ -54,8 +57,16 @@ async def threads_for(
 
 
 async def inbox_page(console: Console, request: web.Request, session: Session) -> Any:
-    threads = await threads_for(console, session)
-    return console.render(request, "inbox.html", session, threads=threads, archive=False)
+    """The active threads; with ``?phone=``, every thread of that contact (ended ones too)."""
+    given = request.query.get("phone", "").strip()[:64]
+    if given:
+        phone = normalize_address(given)
+        threads = await threads_for(console, session, ACTIVE + ENDED, phone)
+    else:
+        threads = await threads_for(console, session)
+    return console.render(
+        request, "inbox.html", session, threads=threads, archive=False, phone=given
+    )
 
 
 async def inbox_rows(console: Console, request: web.Request, session: Session) -> Any:
@@ -66,7 +77,7 @@ async def inbox_rows(console: Console, request: web.Request, session: Session) -
 async def archive_page(console: Console, request: web.Request, session: Session) -> Any:
     """The closed and released threads (the last ``MOST`` of each team)."""
     threads = await threads_for(console, session, ENDED)
-    return console.render(request, "inbox.html", session, threads=threads, archive=True)
+    return console.render(request, "inbox.html", session, threads=threads, archive=True, phone="")
 
 
 async def _visible(console: Console, request: web.Request, session: Session) -> Thread:
