@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import os
 import re
+import signal
 import sqlite3
 import stat
 import subprocess
@@ -344,3 +345,17 @@ def test_the_session_cookie_is_secure_when_the_listener_speaks_tls() -> None:
         assert ("secure" in flags) is secure
         assert {"httponly", "samesite=strict", "path=/"} <= flags
         assert console.live.keepalive == 5  # half of http.request_timeout
+
+
+async def test_an_open_event_stream_does_not_hold_up_a_graceful_stop(
+    desk: Serving, visitor: Visitor
+) -> None:
+    await visitor.login(name="carol", password=CAROL_PASSWORD)
+    async with visitor.session.get(visitor.url + "/events") as stream:
+        await asyncio.wait_for(stream.content.readuntil(b"\n\n"), 10)
+        assert desk.engine.proc is not None
+        desk.engine.proc.send_signal(signal.SIGTERM)
+        assert await desk.engine.wait(15) == 0
+        async with asyncio.timeout(5):
+            while await stream.content.read(1024):
+                pass
