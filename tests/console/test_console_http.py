@@ -359,3 +359,16 @@ async def test_an_open_event_stream_does_not_hold_up_a_graceful_stop(
         async with asyncio.timeout(5):
             while await stream.content.read(1024):
                 pass
+
+
+def test_a_token_file_that_cannot_be_written_leaves_the_engine_running(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from engine.config import Config
+    from engine.web.console.auth import Auth
+
+    (tmp_path / "file").write_text("", encoding="utf-8")
+    auth = Auth(Config(store=str(tmp_path / "file" / "twoway.db")))  # its folder is a file
+    auth.first_start(8080)
+    assert auth.tokens == () and auth.by_token("") is None
+    assert "cannot write or read" in caplog.text and "once=" not in caplog.text

@@ -158,11 +158,16 @@ class Auth:
                         "nobody can log in")  # fmt: skip
             return
         made = not path.exists()
-        if made:
-            token = secrets.token_urlsafe(32)
-            with os.fdopen(open_private(path), "w", encoding="utf-8") as file:
-                file.write(token + "\n")
-        token = path.read_text(encoding="utf-8").strip()
+        try:
+            token = _made_or_read(path, made)
+        except OSError as exc:  # a full disk, a read-only folder: the engine runs on
+            reason = (exc.strerror or str(exc)).lower()
+            log.warning("console: cannot write or read %s (%s): nobody can log in; set "
+                        "http.users or http.tokens", path, reason)  # fmt: skip
+            return
+        if not token:
+            log.warning("console: %s is empty: nobody can log in; remove it and restart", path)
+            return
         self.tokens = (ApiToken(CONSOLE_TOKEN, token, LOGIN_SCOPES),)
         if made:
             once = secrets.token_urlsafe(32)
@@ -202,6 +207,16 @@ class Auth:
     @staticmethod
     def _token_person(token: ApiToken) -> Person:
         return Person(token.name, f"token:{token.name}", frozenset(), True)
+
+
+def _made_or_read(path: Path, make: bool) -> str:
+    """The first start's token: written to ``path`` (mode 0600) if ``make``, else read."""
+    if make:
+        with os.fdopen(open_private(path), "w", encoding="utf-8") as file:
+            file.write(secrets.token_urlsafe(32) + "\n")
+    else:
+        os.chmod(path, 0o600)  # a copy restored with another mode
+    return path.read_text(encoding="utf-8").strip()
 
 
 _DECOY = "scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
