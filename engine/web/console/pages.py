@@ -1,12 +1,13 @@
 """Own the console's inbox pages and a person's acts: the threads of the teams a person belongs
 to (an admin: all), newest first with their unread counts, the archive of ended ones, a
-contact's threads found by their phone; a
-thread with its messages both ways and their delivery status (and whether the contact opted
-out); reply, assign to me, close, release to the rules; ``/count``.
+contact's threads found by their phone; a thread with its messages both ways and their delivery
+status, the conversation's flow and state (and whether the contact opted out); reply, assign to
+me, close, release to the rules; ``/count``.
 
 Every read and act is the REST API's own store function (``engine.store.inbox``: ``page``,
-``thread``, ``messages``, ``act``; ``engine.store.api.reply``), recorded with the person's
-``author`` (``user:NAME`` or ``token:NAME``); a reply is checked by the API's ``Api.text``.
+``thread``, ``messages``, ``act``; ``engine.store.api.reply``; ``engine.store.conversations``),
+recorded with the person's ``author`` (``user:NAME`` or ``token:NAME``); a reply is checked by
+the API's ``Api.text``.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from engine.core.messages import normalize_address
 from engine.sms import choose, count_parts
 from engine.store import api as store_api
 from engine.store import inbox
+from engine.store.conversations import ConversationFilter, conversations
 from engine.store.queries import is_opted_out
 from engine.store.threads import ACTIVE, Thread
 from engine.web.api.problems import ProblemError
@@ -96,9 +98,13 @@ async def thread_page(console: Console, request: web.Request, session: Session) 
     messages = await store.read(inbox.messages, found)
     template = "_messages.html" if request.path.endswith("/messages") else "thread.html"
     opted_out = await store.read(is_opted_out, found.contact, found.number)
+    wanted = ConversationFilter(contact=found.contact, number=found.number, limit=1)
+    page = await store.read(conversations, wanted)  # the API's read: its flow and state now
+    now = page.conversations[0] if page.conversations else None
     return console.render(
-        request, template, session, thread=found, messages=messages, opted_out=opted_out
-    )
+        request, template, session, thread=found, messages=messages, opted_out=opted_out,
+        conversation=now,
+    )  # fmt: skip
 
 
 async def reply(console: Console, request: web.Request, session: Session) -> Any:
