@@ -37,6 +37,7 @@ __all__ = [
     "Config",
     "ConfigFileError",
     "ConnectorConfig",
+    "ConsoleUser",
     "HttpConfig",
     "LogConfig",
     "NumberConfig",
@@ -86,6 +87,18 @@ class ApiToken:
 
 
 @dataclass(frozen=True)
+class ConsoleUser:
+    """A person of the web console (``http.users``): their name, the ``scrypt$…`` hash of their
+    password (``twoway hash-password``), the teams whose threads they see, and whether they are
+    an admin (who sees every team's)."""
+
+    name: str
+    password: str = field(repr=False)
+    teams: frozenset[str] = frozenset()
+    admin: bool = False
+
+
+@dataclass(frozen=True)
 class TlsFiles:
     """A PEM certificate (its chain after it) and its private key, as ``http.tls`` names them."""
 
@@ -106,6 +119,8 @@ class HttpConfig:
     """Seconds a connection has to send a whole request (and stays open idle after one)."""
     tls: TlsFiles | None = None
     """Serve HTTPS with this certificate and key (``http.tls``); None: plain HTTP."""
+    users: tuple[ConsoleUser, ...] = ()
+    """The people who log in to the web console with a name and a password."""
 
     @property
     def host(self) -> str:
@@ -624,6 +639,19 @@ def _tokens(raw: Iterable[Any], env: Mapping[str, str]) -> tuple[ApiToken, ...]:
     return tuple(out)
 
 
+def _users(raw: Iterable[Any]) -> tuple[ConsoleUser, ...]:
+    """``http.users``: the console's people (no team and not admin: they see no thread)."""
+    return tuple(
+        ConsoleUser(
+            str(user["name"]),
+            str(user["password"]),
+            frozenset(str(team) for team in user.get("teams") or ()),
+            bool(user.get("admin", False)),
+        )
+        for user in raw
+    )
+
+
 def _resolve_secrets(value: Any, env: Mapping[str, str]) -> Any:
     if isinstance(value, str) and value.startswith("env:"):
         return env[value[4:]]
@@ -676,6 +704,7 @@ def _build(document: Document, env: Mapping[str, str]) -> Config:
             int(http.get("max_connections", HttpConfig.max_connections)),
             float(http.get("request_timeout", HttpConfig.request_timeout)),
             _tls(http.get("tls"), base),
+            _users(http.get("users") or ()),
         ),
         log=LogConfig(str(log.get("format", "text")), level.upper() if level else None),
         connectors=connectors,

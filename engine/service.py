@@ -108,6 +108,10 @@ class Service:
         self.metrics.rules_loaded_now(ruleset.version)
         self.notifier = notifier
         """Posts the event notifications the store writes (None: no ``notify:``)."""
+        self.inbox_listeners: list[Callable[[], None]] = []
+        """Called (on the loop) by ``inbox_changed``: after a batch that handed a message to the
+        inbox is committed, and after a person's act; the web console's live updates
+        (``engine.web.console.live``)."""
         self.outbox = Outbox(
             store,
             self.transports,
@@ -424,6 +428,12 @@ class Service:
         await self.store.schedule_start(contact, number, flow, params or {}, at or self.clock.now())
         self.scheduler.wake()
 
+    def inbox_changed(self) -> None:
+        """Tell ``inbox_listeners`` that the inbox changed (a hand-off committed, a person's
+        act through the API or the console)."""
+        for listener in self.inbox_listeners:
+            listener()
+
     def hand_over(self, rows: Sequence[OutboxRow]) -> None:
         """Queue rows written ``sending`` outside a batch, their opt-outs checked in their
         transaction (a message of the REST API)."""
@@ -529,6 +539,8 @@ class Service:
             self.outbox.opt_outs_changed()
         if self.notifier is not None and any(_notable(s) for s in steps):
             self.notifier.wake()
+        if any(s.sprint.handoff is not None for s in steps):
+            self.inbox_changed()
         self.outbox.push(rows, marked=True)
         if any(s.sprint.session is not None for s in steps):
             self.scheduler.wake()

@@ -39,6 +39,9 @@ def test_wheel_ships_schemas_grammar_and_rules_and_runs_from_them(tmp_path: Path
     assert "engine/data/rules/contest.yaml" in names
     assert "engine/py.typed" in names
     assert "engine/report/templates/report.html.j2" in names
+    for console in ("templates/base.html", "templates/inbox.html", "templates/thread.html",
+                    "templates/login.html", "static/console.css", "static/console.js"):  # fmt: skip
+        assert f"engine/web/console/{console}" in names, console
 
     target = tmp_path / "site"
     subprocess.run(
@@ -119,3 +122,16 @@ def test_wheel_ships_schemas_grammar_and_rules_and_runs_from_them(tmp_path: Path
     )  # fmt: skip
     assert report.returncode == 0, report.stderr
     assert "Song of the year" in (work / "report.html").read_text(encoding="utf-8")
+    # the console's templates and static files are found in the installed package
+    console = subprocess.run(
+        [sys.executable, "-c",
+         "import engine.web.console as c; from jinja2 import Environment, PackageLoader\n"
+         "env = Environment(loader=PackageLoader('engine.web.console', 'templates'))\n"
+         "print(c.__file__); print((c.STATIC / 'console.css').is_file())\n"
+         "print('password' in env.get_template('login.html').render(person=None, csrf='', "
+         "notice=None, login_csrf='x'))"],
+        capture_output=True, text=True, env=env, cwd=work, check=False, timeout=60,
+    )  # fmt: skip
+    assert console.returncode == 0, console.stderr
+    where_console, css, login = console.stdout.splitlines()
+    assert where_console.startswith(str(target)) and (css, login) == ("True", "True")

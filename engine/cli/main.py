@@ -12,7 +12,7 @@ from engine.cli.campaign import campaign_group
 from engine.cli.chat import chat_command
 from engine.cli.contacts import contacts_group
 from engine.cli.explain import explain_command
-from engine.cli.ops import backup_command, status_command
+from engine.cli.ops import backup_command, hash_password_command, status_command
 from engine.cli.replay import replay_command
 from engine.cli.report import report_command
 from engine.cli.results import results_command
@@ -238,6 +238,7 @@ cli.add_command(replay_command)
 cli.add_command(test_command)
 cli.add_command(status_command)
 cli.add_command(backup_command)
+cli.add_command(hash_password_command)
 cli.add_command(contacts_group)
 cli.add_command(results_command)
 cli.add_command(campaign_group)

@@ -1,4 +1,5 @@
-"""Own the operator's commands: `twoway status` (ask a running engine) and `twoway backup`."""
+"""Own the operator's commands: `twoway status` (ask a running engine), `twoway backup` and
+`twoway hash-password` (a password of ``http.users``)."""
 
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ __all__ = [
     "backup_command",
     "config_or_exit",
     "fail",
+    "hash_password_command",
     "run_on_store",
     "status_command",
     "store_or_exit",
@@ -299,3 +301,21 @@ def backup_command(target: Path, config_path: Path | None, db: Path | None, forc
         click.echo(f"error: cannot back up {source} to {target}: {exc}", err=True)
         sys.exit(1)
     click.echo(f"backed up {source} to {target} ({size:,} bytes)")
+
+
+@click.command("hash-password")
+def hash_password_command() -> None:
+    """Print the scrypt$… hash of a password, for a user of http.users in twoway.yaml.
+
+    The password is asked twice at a terminal (not shown), or read from the first line of
+    standard input when it is a pipe. The hash has a salt of its own each time.
+    """
+    from engine.web.console.passwords import hash_password
+
+    if sys.stdin.isatty():
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    if not password:
+        fail("the password is empty")
+    click.echo(hash_password(password))

@@ -27,6 +27,7 @@ __all__ = [
     "page",
     "reply",
     "thread",
+    "unanswered",
 ]
 
 
@@ -62,6 +63,21 @@ def page(
     rows = conn.execute(sql, (*params, limit + 1)).fetchall()
     found = [thread_of(row) for row in rows[:limit]]
     return ThreadPage(found, found[-1].id if len(rows) > limit else None)
+
+
+def unanswered(conn: sqlite3.Connection, threads: Sequence[Thread]) -> dict[int, int]:
+    """Each thread's messages from the contact since a person last answered in it (all of
+    them when nobody has): the console's unread count."""
+    counts: dict[int, int] = {}
+    for found in threads:
+        row = conn.execute(
+            "SELECT COUNT(*) FROM inbox b WHERE b.thread_id = ? AND b.at > COALESCE("
+            "(SELECT MAX(o.created_at) FROM outbox o WHERE o.contact = ? AND o.sender = ?"
+            " AND o.kind = 'agent' AND o.created_at >= ?), '')",
+            (found.id, found.contact, found.number, time_in(found.opened_at)),
+        ).fetchone()
+        counts[found.id] = int(row[0])
+    return counts
 
 
 def thread(conn: sqlite3.Connection, thread_id: int) -> Thread | None:

@@ -1,4 +1,5 @@
-"""Own the aiohttp server of ``/health``, ``/metrics`` and the REST API (``engine.web.api``).
+"""Own the aiohttp server of ``/health``, ``/metrics``, the REST API (``engine.web.api``) and
+the web console (``engine.web.console``).
 
 ``GET /health``: the health report as JSON, 200 when ``ok``, 503 when ``degraded``.
 ``GET /metrics``: the Prometheus text exposition format 0.0.4, made off the event loop.
@@ -21,6 +22,7 @@ from engine.service import Service
 from engine.transports.http import HttpTransport
 from engine.transports.http.webhook import HookError
 from engine.web.api import Api
+from engine.web.console import Console
 from engine.web.health import RulesStatus, health_report
 from engine.web.limits import Limits
 
@@ -53,7 +55,10 @@ class HttpEndpoint:
         self.app.router.add_get("/health", self.health)
         self.app.router.add_get("/metrics", self.metrics)
         self.app.router.add_post("/hooks/{connector}", self.hook)
-        Api(service, config, reloader).add_to(self.app)
+        api = Api(service, config, reloader)
+        api.add_to(self.app)
+        self.console = Console(api, config, tls=self.tls is not None, idle=http.request_timeout)
+        self.console.add_to(self.app)
         self._runner: web.AppRunner | None = None
         self._server: asyncio.Server | None = None
 
@@ -151,6 +156,8 @@ async def start_http(
     await endpoint.start(host, port)
     log.info("http: /health and /metrics on %s", endpoint.url)
     log.info("http: the REST API on %s/api/v1/ (%d tokens)", endpoint.url, len(config.http.tokens))
+    log.info("http: the console on %s/ (%d users)", endpoint.url, len(config.http.users))
+    endpoint.console.auth.first_start(endpoint.port, "https" if endpoint.tls else "http")
     if not is_loopback(host):
         log.warning(
             "http listens on %s, reachable from the network: /health and /metrics have no "

@@ -35,11 +35,16 @@ async def serving(
     more: str = "",
     secrets: Sequence[str] = (),
     connector: str = "console",
+    users: Sequence[Any] = (),
 ) -> AsyncIterator[Serving]:
-    """Run the engine on ``rules`` with ``http.tokens``; ``more`` is appended to twoway.yaml
-    (``numbers:``, ``country:``); ``secrets`` must appear nowhere in its log."""
+    """Run the engine on ``rules`` with ``http.tokens`` (and ``http.users`` when given);
+    ``more`` is appended to twoway.yaml (``numbers:``, ``country:``); ``secrets`` must appear
+    nowhere in its log."""
     port = free_port()
-    config = write_config(workdir, rules, connector, port, http={"tokens": list(tokens)})
+    http: dict[str, Any] = {"tokens": list(tokens)}
+    if users:
+        http["users"] = list(users)
+    config = write_config(workdir, rules, connector, port, http=http)
     if more:
         config.write_text(config.read_text(encoding="utf-8") + more, encoding="utf-8")
     engine, client = Engine(workdir, config), Client()

@@ -175,6 +175,7 @@ async def _act(
         raise _unknown(thread_id) from None
     except inbox.ThreadClosed:
         raise _closed(thread_id) from None
+    api.service.inbox_changed()
     return web.json_response(view(done))
 
 
@@ -201,7 +202,9 @@ async def reply_in_thread(api: Api, request: web.Request) -> web.Response:
     now = api.service.clock.now()
     write = api.store().write(store_api.reply, thread_id, given.text, author_of(request), now, idem)
     try:
-        return await api.answer(request, write)
+        answered = await api.answer(request, write)
+        api.service.inbox_changed()
+        return answered
     except LookupError:
         raise _unknown(thread_id) from None
     except inbox.ThreadClosed:

@@ -1,0 +1,131 @@
+"""Own the web console on the HTTP listener: its routes, the session guard in front of every
+page, its templates (Jinja2, autoescaped) and its static files, all shipped in the package.
+
+``/login`` and ``/logout`` (``auth``), ``/`` and ``/inbox`` (the hand-off inbox), ``/threads/ID``
+and the acts in it (``pages``), ``/events`` (Server-Sent Events: ``live``), ``/count`` (a text's
+characters and SMS parts, by the engine's own splitter), ``/static/``. A page asked for without
+a session redirects to ``/login``; the event stream, ``/count`` and a POST answer 401. A POST
+without the session's CSRF token is refused with 403. The console reads and acts through the
+same store functions as the REST API (``engine.store.inbox``, ``engine.store.api``).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from engine.config import Config
+from engine.errors import StoreUnavailable
+from engine.web.api import Api
+from engine.web.api.problems import ProblemError
+from engine.web.console.auth import COOKIE, Auth, Session, same
+from engine.web.console.live import Live
+from engine.web.console.text import NOTICES, notice
+
+__all__ = ["Console", "Handler"]
+
+log = logging.getLogger(__name__)
+
+STATIC = Path(__file__).parent / "static"
+HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; "
+    "img-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+    "base-uri 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+    "X-Frame-Options": "DENY",
+}
+Handler = Callable[["Console", web.Request, Session], Awaitable[web.StreamResponse]]
+
+
+class Console:
+    """The console of one engine, added to its aiohttp application (``add_to``)."""
+
+    def __init__(self, api: Api, config: Config | None, *, tls: bool, idle: float) -> None:
+        self.api = api
+        self.service = api.service
+        self.auth = Auth(config)
+        self.secure = tls
+        self.live = Live(keepalive=max(1.0, idle / 2))
+        self.templates = Environment(
+            loader=PackageLoader("engine.web.console", "templates"),
+            autoescape=True,
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+
+    def add_to(self, app: web.Application) -> None:
+        from engine.web.console import login, pages  # they import Console: not at the top
+
+        for method, path, handler in login.ROUTES:
+            app.router.add_route(method, path, handler(self))
+        for method, path, page, kind in pages.ROUTES:
+            app.router.add_route(method, path, self.guard(page, kind))
+        app.router.add_get("/events", self.guard(self._events, "json"))
+        app.router.add_static("/static/", STATIC, append_version=False)
+        app.on_startup.append(self._startup)  # the service is read once serving, not before
+        app.on_shutdown.append(self._shutdown)
+
+    async def _startup(self, app: web.Application) -> None:
+        self.service.inbox_listeners.append(self.live.publish)
+
+    async def _shutdown(self, app: web.Application) -> None:
+        self.live.close()
+        if self.live.publish in self.service.inbox_listeners:
+            self.service.inbox_listeners.remove(self.live.publish)
+
+    async def _events(self, console: Console, request: web.Request, session: Session) -> Any:
+        given = request.cookies.get(COOKIE)
+        return await self.live.stream(request, lambda: self.auth.sessions.alive(given))
+
+    def guard(self, handler: Handler, kind: str = "page") -> Callable[[web.Request], Any]:
+        """``handler`` behind the session (``kind``: ``page`` redirects to /login without one,
+        ``json`` answers 401) and, for a POST, the session's CSRF token."""
+
+        async def guarded(request: web.Request) -> web.StreamResponse:
+            session = self.auth.sessions.get(request.cookies.get(COOKIE))
+            if session is None:
+                if kind == "page" and request.method == "GET":
+                    raise web.HTTPSeeOther("/login?notice=no-session", headers=HEADERS)
+                raise web.HTTPUnauthorized(text=NOTICES["no-session"] + "\n", headers=HEADERS)
+            if request.method == "POST":
+                form = await request.post()
+                given = form.get("csrf")
+                if not same(given if isinstance(given, str) else None, session.csrf):
+                    raise web.HTTPForbidden(text=NOTICES["csrf"] + "\n", headers=HEADERS)
+                request["form"] = form
+            try:
+                return await handler(self, request, session)
+            except (StoreUnavailable, ProblemError) as exc:
+                if isinstance(exc, ProblemError) and exc.status != 503:
+                    raise
+                return web.Response(status=503, text=NOTICES["unavailable"] + "\n")
+
+        return guarded
+
+    def render(
+        self, request: web.Request, name: str, session: Session | None, status: int = 200,
+        **values: Any,
+    ) -> web.Response:  # fmt: skip
+        """The template ``name`` with the person, their CSRF token and the page's notice."""
+        page = self.templates.get_template(name).render(
+            person=session.person if session is not None else None,
+            csrf=session.csrf if session is not None else "",
+            notice=notice(request.query.get("notice")),
+            **values,
+        )
+        return web.Response(
+            text=page, status=status, content_type="text/html", charset="utf-8", headers=HEADERS
+        )
+
+    def set_cookie(self, response: web.StreamResponse, name: str, value: str) -> None:
+        response.set_cookie(
+            name, value, path="/", httponly=True, samesite="Strict", secure=self.secure
+        )

@@ -1,0 +1,52 @@
+// twoway console: live updates by Server-Sent Events, and the reply's counter (asked of the
+// server: the engine's own splitter counts the parts, there is none here).
+"use strict";
+
+function refresh(url, target) {
+  return fetch(url, { credentials: "same-origin", cache: "no-store" })
+    .then((response) => {
+      if (response.status === 401) { window.location.assign("/login?notice=no-session"); return null; }
+      return response.ok ? response.text() : null;
+    })
+    .then((html) => { if (html !== null) { target.innerHTML = html; } })
+    .catch(() => {});
+}
+
+function live() {
+  const kind = document.body.dataset.live;
+  if (!kind || !window.EventSource) { return; }
+  const events = new EventSource("/events");
+  events.addEventListener("inbox", () => {
+    if (kind === "inbox") {
+      refresh("/inbox/rows", document.getElementById("threads"));
+    } else if (kind === "thread") {
+      const id = document.body.dataset.thread;
+      refresh("/threads/" + encodeURIComponent(id) + "/messages", document.getElementById("messages"));
+    }
+  });
+  events.addEventListener("open", () => { document.body.dataset.connected = "yes"; });
+}
+
+function counter() {
+  const text = document.getElementById("text");
+  const out = document.getElementById("counter");
+  if (!text || !out) { return; }
+  let timer = null;
+  let asked = 0;
+  const ask = () => {
+    const mine = ++asked;
+    fetch("/count?text=" + encodeURIComponent(text.value), { credentials: "same-origin", cache: "no-store" })
+      .then((response) => (response.ok ? response.json() : null))
+      .then((counted) => {
+        if (counted === null || mine !== asked) { return; }
+        const sms = counted.parts === 1 ? "1 SMS" : counted.parts + " SMS";
+        out.textContent = counted.characters + " characters · " + sms + " (" + counted.encoding + ")";
+        out.classList.toggle("over", counted.parts > counted.most);
+      })
+      .catch(() => {});
+  };
+  text.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(ask, 150); });
+  ask();
+}
+
+document.addEventListener("DOMContentLoaded", () => { live(); counter(); });
