@@ -7,7 +7,7 @@ A page is followed as a reader would, in one folder (``follow``):
   written to ``NAME`` in the folder;
 - in a ``console`` block, a line ``$ twoway …`` is a command, optionally fed ``< FILE`` or
   ``printf '…' |``; the text after ``  #`` on it is a comment. The lines up to the next command
-  are its expected output, where a line ``…`` stands for any lines;
+  are its expected output, where a line ``…`` (indented or not) stands for any lines;
 - a line ``# N minutes later`` (or hours, days) in a console block moves the clock of the
   commands that follow by that much. The examples' READMEs run on a test clock
   (``TWOWAY_TEST_CLOCK``) that starts at ``TRANSCRIPT_TIME``, the time their transcripts say they
@@ -99,11 +99,12 @@ def run(folder: Path, command: str, clock: Path | None = None) -> str:
 
 
 def matches(output: str, expected: str) -> bool:
-    """``output`` is ``expected``, where a line ``…`` of it stands for any lines; blank lines at
-    the end of ``output`` are not looked at (a page cannot show them)."""
+    """``output`` is ``expected``, where a line ``…`` of it (indented or not) stands for any lines;
+    blank lines at the end of ``output`` are not looked at (a page cannot show them)."""
     output = output.rstrip("\n") + "\n" if output.strip("\n") else ""
     pattern = "".join(
-        r"(?:.*\n)*?" if line == "…" else re.escape(line) + r"\n" for line in expected.splitlines()
+        r"(?:.*\n)*?" if line.strip() == "…" else re.escape(line) + r"\n"
+        for line in expected.splitlines()
     )
     return re.fullmatch(pattern, output) is not None
 
