@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+import engine.i18n as i18n
 from engine import __version__
 from engine.cli.campaign import campaign_group
 from engine.cli.chat import chat_command
@@ -28,8 +29,17 @@ __all__ = ["cli", "main"]
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="twoway")
-def cli() -> None:
+@click.option(
+    "--lang",
+    type=click.Choice(list(i18n.LANGUAGES)),
+    help="The language of messages (check's errors, summaries); else TWOWAY_LANG, else the "
+    "locale (LC_ALL, LC_MESSAGES, LANG: fr… is French), else English.",
+)
+@click.pass_context
+def cli(ctx: click.Context, lang: str | None) -> None:
     """twoway: two-way SMS conversations from YAML rule files."""
+    token = i18n.use(i18n.choose(lang))
+    ctx.call_on_close(lambda: i18n.reset(token))
 
 
 @cli.command("check")
@@ -61,7 +71,7 @@ def check_command(
     sources: dict[str, str] = {}
     checked = ""
     if not paths and config_path is None:
-        raise click.UsageError("give the rule folders to check, or --config twoway.yaml")
+        raise click.UsageError(i18n.say("check.no_paths"))
     if config_path is not None:
         from engine.config import check_config
 
@@ -80,13 +90,12 @@ def check_command(
         click.echo(render_all(errors, sources), nl=False)
         sys.exit(1)
     if config_path is not None and not paths:
-        click.echo(f"ok: {config_path}")
+        click.echo(i18n.say("check.ok", what=config_path))
         return
-    counted = f"{campaigns} campaign{'s' if campaigns != 1 else ''}" if campaigns else ""
-    click.echo(
-        f"ok: {checked}{files} file{'s' if files != 1 else ''}, "
-        f"{flows} flow{'s' if flows != 1 else ''}" + (f", {counted}" if counted else "")
-    )
+    counts = [i18n.plural("check.files", files), i18n.plural("check.flows", flows)]
+    if campaigns:
+        counts.append(i18n.plural("check.campaigns", campaigns))
+    click.echo(i18n.say("check.ok", what=checked + ", ".join(counts)))
 
 
 def _check_rules(
@@ -103,9 +112,9 @@ def _check_rules(
             errors.append(
                 RuleError(
                     "E100",
-                    f"no such file or folder: {path}",
+                    i18n.msg("E100.no_path", path=path),
                     None,
-                    "give the folder that holds your rule files, like rules/",
+                    i18n.msg("E100.no_path.hint"),
                 )
             )
             continue

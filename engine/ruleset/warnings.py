@@ -14,6 +14,7 @@ from collections.abc import Iterator, Mapping, Sequence
 
 from engine.dsl import Pattern, Template
 from engine.errors import RuleError, Span, render
+from engine.i18n import plural
 from engine.ruleset.model import Action, Case, Flow, Say, Send, SetVars, State
 from engine.ruleset.ruleset import RuleSet
 from engine.sms import count_parts
@@ -146,8 +147,6 @@ def render_warnings(warnings: Sequence[RuleError], sources: Mapping[str, str]) -
     """Render warnings as errors are (``file:line:col: warning[W401]: …``), and their count."""
     blocks = []
     for warning in sorted(warnings, key=RuleError.sort_key):
-        text = render(warning, sources)
-        blocks.append(text.replace(f"error[{warning.code}]", f"warning[{warning.code}]", 1))
-    count = len(warnings)
-    blocks.append(f"{count} warning{'s' if count != 1 else ''}")
+        blocks.append(render(warning, sources, kind="warning"))
+    blocks.append(plural("check.warnings", len(warnings)))
     return "\n\n".join(blocks) + "\n"
