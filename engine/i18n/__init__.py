@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from contextvars import ContextVar, Token
 
 from engine.i18n.check import CHECK
@@ -32,6 +32,7 @@ __all__ = [
     "Msg",
     "choose",
     "current",
+    "joined",
     "localize",
     "msg",
     "phrase",
@@ -101,24 +102,31 @@ class Msg(str):
     key: str
     values: dict[str, object]
     table: Mapping[str, Mapping[str, str]]
+    args: tuple[object, ...]
 
     def __new__(
-        cls, key: str, values: Mapping[str, object], table: Mapping[str, Mapping[str, str]]
+        cls,
+        key: str,
+        values: Mapping[str, object],
+        table: Mapping[str, Mapping[str, str]],
+        args: tuple[object, ...] = (),
     ) -> Msg:
         english = _fill(table[key]["en"], {k: str(v) for k, v in values.items()})
-        made = super().__new__(cls, english)
+        made = super().__new__(cls, english.format(*args) if args else english)
         made.key = key
         made.values = dict(values)
         made.table = table
+        made.args = args
         return made
 
     def written_in(self, language: str) -> str:
         texts = self.table[self.key]
         source = texts.get(language) or texts["en"]
-        return _fill(source, {k: localize(v, language) for k, v in self.values.items()})
+        written = _fill(source, {k: localize(v, language) for k, v in self.values.items()})
+        return written.format(*(localize(a, language) for a in self.args)) if self.args else written
 
 
-def msg(key: str, **values: object) -> Msg:
+def msg(key: str, /, **values: object) -> Msg:
     """The text ``key`` of the catalogue, ``values`` put in its ``{name}`` placeholders."""
     return Msg(key, values, CATALOGUE)
 
@@ -126,9 +134,23 @@ def msg(key: str, **values: object) -> Msg:
 _PHRASE_TABLE: dict[str, dict[str, str]] = {en: {"en": en, "fr": fr} for en, fr in PHRASES.items()}
 
 
-def phrase(english: str) -> str:
-    """``english`` as a ``Msg`` when ``PHRASES`` has it in French, else as it is."""
-    return Msg(english, {}, _PHRASE_TABLE) if english in _PHRASE_TABLE else english
+def phrase(english: str, *args: object) -> str:
+    """``english`` as a ``Msg`` when ``PHRASES`` has it in French, else as it is; ``args`` fill
+    its ``{0}``, ``{1}``."""
+    if english in _PHRASE_TABLE:
+        return Msg(english, {}, _PHRASE_TABLE, args)
+    return english.format(*args) if args else english
+
+
+def joined(items: Sequence[object], last: str = "and") -> str:
+    """``a, b and c`` (``a, b et c``); ``last="or"``: ``a, b or c`` (``a, b ou c``). Items that
+    are ``Msg`` are written in the language of the whole."""
+    if len(items) < 2:
+        return str(items[0]) if items else ""
+    head: object = items[0]
+    for item in items[1:-1]:
+        head = msg("list.comma", a=head, b=item)
+    return msg(f"list.{last}", first=head, last=items[-1])
 
 
 def localize(text: object, language: str | None = None) -> str:
@@ -139,7 +161,7 @@ def localize(text: object, language: str | None = None) -> str:
     return str(text)
 
 
-def say(key: str, **values: object) -> str:
+def say(key: str, /, **values: object) -> str:
     """The text ``key`` written now, in the language in use."""
     return localize(msg(key, **values))
 
