@@ -398,6 +398,7 @@ class _Report:
             shown = self.source(path)  # as written: +33600000001, not 33600000001
         validator = error.validator
         hint: str | None = None
+        message: str
         x_hint = schema.get("x-hint")
         if validator == "type":
             expected = _expected(schema, error.validator_value)
