@@ -144,4 +144,132 @@ CHECK: dict[str, dict[str, str]] = {
         "en": "add a unit: {n}s, {n}m, {n}h or {n}d",
         "fr": "ajoutez une unité : {n}s, {n}m, {n}h ou {n}d",
     },
+    # --- E4xx: the whole rule set ---------------------------------------------------------
+    "E401.no_state": {"en": "no state named '{name}'", "fr": "aucun état nommé '{name}'"},
+    "E401.states.hint": {"en": "states here: {names}", "fr": "états ici : {names}"},
+    "E402.unreachable": {
+        "en": "state '{name}' can never be reached",
+        "fr": "l'état '{name}' ne peut jamais être atteint",
+    },
+    "E402.hint": {
+        "en": "no 'goto' or 'then' on the way from the start state '{start}' leads to it",
+        "fr": "aucun 'goto' ni 'then' n'y mène depuis l'état de départ '{start}'",
+    },
+    "E403.no_way_out": {
+        "en": "state '{name}' has no way out",
+        "fr": "l'état '{name}' n'a pas de sortie",
+    },
+    "E403.hint": {
+        "en": "end it with 'wait:', 'goto: <state>' or 'end: true'",
+        "fr": "terminez-le par 'wait:', 'goto: <état>' ou 'end: true'",
+    },
+    "E404.same_file": {
+        "en": "keyword '{keyword}' is already used in this file, at line {line}",
+        "fr": "le mot-clé '{keyword}' est déjà utilisé dans ce fichier, ligne {line}",
+    },
+    "E404.other_file": {
+        "en": "keyword '{keyword}' is already used by {file}",
+        "fr": "le mot-clé '{keyword}' est déjà utilisé par {file}",
+    },
+    "E404.hint": {
+        "en": "first claimed at {where}; give one of them another keyword or a different 'number'",
+        "fr": "pris d'abord en {where} ; donnez à l'un d'eux un autre mot-clé ou un autre 'number'",
+    },
+    "E406.no_poll": {"en": "no poll named '{name}'", "fr": "aucun vote nommé '{name}'"},
+    "E406.hint": {
+        "en": "a poll is defined by a file with 'poll:'; its id is the file name",
+        "fr": "un vote est défini par un fichier avec 'poll:' ; son identifiant est le nom du "
+        "fichier",
+    },
+    "E407.stop": {
+        "en": "keyword '{keyword}' is a compliance word: it opts the contact out before any rule "
+        "runs",
+        "fr": "le mot-clé '{keyword}' est un mot réservé : il désinscrit le contact avant toute "
+        "règle",
+    },
+    "E407.start": {
+        "en": "keyword '{keyword}' is a compliance word: it opts the contact in before any rule "
+        "runs",
+        "fr": "le mot-clé '{keyword}' est un mot réservé : il réinscrit le contact avant toute "
+        "règle",
+    },
+    "E407.help": {
+        "en": "keyword '{keyword}' is a compliance word: it answers the help text before any "
+        "rule runs",
+        "fr": "le mot-clé '{keyword}' est un mot réservé : il répond le texte d'aide avant toute "
+        "règle",
+    },
+    "E407.hint": {
+        "en": "choose another keyword (ANNULER, RESTART…) or a longer phrase ('{keyword} ORDER')",
+        "fr": "choisissez un autre mot-clé (ANNULER, RESTART…) ou une expression plus longue "
+        "('{keyword} COMMANDE')",
+    },
+    "E408.itself": {
+        "en": "state '{name}' goes to itself without waiting",
+        "fr": "l'état '{name}' revient sur lui-même sans attendre",
+    },
+    "E408.loop": {
+        "en": "states {states} loop without waiting",
+        "fr": "les états {states} tournent en boucle sans attendre",
+    },
+    "E408.hint": {
+        "en": "each turn sends its messages again at once; give one of these states a 'wait:' "
+        "(with a 'timeout:' for a reminder), or end the loop with 'end: true'",
+        "fr": "chaque tour renvoie aussitôt ses messages ; donnez à l'un de ces états un 'wait:' "
+        "(avec un 'timeout:' pour une relance), ou terminez la boucle par 'end: true'",
+    },
+    # --- E3xx: names and expressions ----------------------------------------------------------
+    "write": {"en": "write {what}", "fr": "écrivez {what}"},
+    "E305.unknown": {"en": "unknown name '{name}'", "fr": "nom inconnu '{name}'"},
+    "E305.not_a_value": {"en": "'{name}' is not a value", "fr": "'{name}' n'est pas une valeur"},
+    "E305.choices.hint": {
+        "en": "choices of poll '{poll}': {choices}",
+        "fr": "choix du vote '{poll}' : {choices}",
+    },
+    "E305.intent.hint": {
+        "en": "did you mean '{intent}'? it is true when the message means {intent}, in English, "
+        "French, Spanish or German",
+        "fr": "vouliez-vous dire '{intent}' ? c'est vrai quand le message veut dire {intent}, en "
+        "anglais, français, espagnol ou allemand",
+    },
+    "E305.undeclared": {
+        "en": "'{name}' is not a declared parameter of this flow",
+        "fr": "'{name}' n'est pas un paramètre déclaré de ce parcours",
+    },
+    "E305.undeclared.hint": {
+        "en": "declare it in the schedule's params (declared: {names})",
+        "fr": "déclarez-le dans les params du schedule (déclarés : {names})",
+    },
+    "E305.attributes.hint": {"en": "{root} has {names}", "fr": "{root} a {names}"},
+    "E305.no_questions.hint": {
+        "en": "this survey has no questions",
+        "fr": "cette enquête n'a pas de questions",
+    },
+    "E305.never": {
+        "en": "it is never true; to look for the word in the message, write text ~ /\\b{root}\\b/i",
+        "fr": "elle n'est jamais vraie ; pour chercher le mot dans le message, écrivez "
+        "text ~ /\\b{root}\\b/i",
+    },
+    "E305.one_word.hint": {
+        "en": "a condition of one word reads a variable, and this flow never sets '{root}': "
+        "{never}",
+        "fr": "une condition d'un seul mot lit une variable, et ce parcours ne définit jamais "
+        "'{root}' : {never}",
+    },
+    "E406.polls.hint": {"en": "polls here: {names}", "fr": "votes ici : {names}"},
+    "W301.set_nowhere": {
+        "en": "'{root}' is set nowhere in this flow",
+        "fr": "'{root}' n'est défini nulle part dans ce parcours",
+    },
+    "W301.parameter.hint": {
+        "en": "unless the flow is started with '{root}' as a parameter, {never}",
+        "fr": "à moins que le parcours ne soit lancé avec '{root}' comme paramètre, {never}",
+    },
+    "W301.set.hint": {
+        "en": "{mean}set it, capture it in a pattern or start the flow with it as a parameter: "
+        "read while it is missing, it is an error event",
+        "fr": "{mean}définissez-le, capturez-le dans un motif ou lancez le parcours avec lui comme "
+        "paramètre : lu tant qu'il manque, c'est un événement d'erreur",
+    },
+    "W301.mean": {"en": "did you mean '{name}'? ", "fr": "vouliez-vous dire '{name}' ? "},
 }
