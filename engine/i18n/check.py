@@ -272,4 +272,96 @@ CHECK: dict[str, dict[str, str]] = {
         "paramètre : lu tant qu'il manque, c'est un événement d'erreur",
     },
     "W301.mean": {"en": "did you mean '{name}'? ", "fr": "vouliez-vous dire '{name}' ? "},
+    # --- E301, E302: conditions and template expressions ----------------------------------
+    "E301.empty": {"en": "empty condition", "fr": "condition vide"},
+    "E301.empty.hint": {
+        "en": "write a test, for example: answers.score >= 9",
+        "fr": "écrivez un test, par exemple : answers.score >= 9",
+    },
+    "dsl.cannot_read": {"en": "cannot read this: {error}", "fr": "illisible : {error}"},
+    "dsl.cannot_read_this": {"en": "cannot read this {what}", "fr": "illisible : {what}"},
+    "dsl.filter_name.hint": {
+        "en": "write the name of a filter after '|', like |upper",
+        "fr": "écrivez le nom d'un filtre après '|', comme |upper",
+    },
+    "dsl.name_after_dot.hint": {
+        "en": "write a name after '.', like contact.name",
+        "fr": "écrivez un nom après '.', comme contact.name",
+    },
+    "dsl.expected_name": {"en": "expected a name", "fr": "un nom est attendu"},
+    "dsl.expected_value": {
+        "en": "expected a value: {values}",
+        "fr": "une valeur est attendue : {values}",
+    },
+    "dsl.expected_value_or": {
+        "en": "expected a value ({values}) or {others}",
+        "fr": "une valeur ({values}) ou {others} est attendu",
+    },
+    "dsl.expected": {"en": "expected {what}", "fr": "attendu : {what}"},
+    "dsl.expected_one_of": {"en": "expected one of: {what}", "fr": "attendu, l'un de : {what}"},
+    "dsl.check_syntax.hint": {"en": "check the syntax here", "fr": "vérifiez la syntaxe ici"},
+    "dsl.token.name": {"en": "name '{value}'", "fr": "nom '{value}'"},
+    "dsl.token.number": {"en": "number {value}", "fr": "nombre {value}"},
+    "dsl.token.text": {"en": "text {value}", "fr": "texte {value}"},
+    "dsl.token.regex": {"en": "regex {value}", "fr": "regex {value}"},
+    "dsl.unexpected_char": {
+        "en": "unexpected character '{char}'",
+        "fr": "caractère inattendu '{char}'",
+    },
+    "dsl.unexpected": {"en": "unexpected {what}", "fr": "inattendu : {what}"},
+    "dsl.unexpected_end": {"en": "unexpected end of {what}", "fr": "fin inattendue : {what}"},
+    "dsl.unclosed_quote": {"en": "unclosed quote", "fr": "guillemet non fermé"},
+    "dsl.unclosed_quote.hint": {
+        "en": "end the text with a matching {quote}",
+        "fr": "terminez le texte par un {quote} assorti",
+    },
+    "dsl.unclosed_regex": {"en": "unclosed regex", "fr": "regex non fermée"},
+    "dsl.unclosed_regex.hint": {"en": "end the regex with '/'", "fr": "terminez la regex par '/'"},
+    "dsl.compare.hint": {"en": "use '==' to compare", "fr": "utilisez '==' pour comparer"},
+    "dsl.and.hint": {
+        "en": "use 'and' to combine tests",
+        "fr": "utilisez 'and' pour combiner des tests",
+    },
+    "dsl.or.hint": {
+        "en": "use 'or' to combine tests",
+        "fr": "utilisez 'or' pour combiner des tests",
+    },
+    "dsl.not.hint": {
+        "en": "use 'not' to negate, '!=' to compare or '!~' to test a regex",
+        "fr": "utilisez 'not' pour nier, '!=' pour comparer ou '!~' pour tester une regex",
+    },
+    "dsl.braces.hint": {
+        "en": "a condition is written without braces: answers.score >= 9",
+        "fr": "une condition s'écrit sans accolades : answers.score >= 9",
+    },
+    "dsl.filter_in_condition.hint": {
+        "en": "filters are for templates; in a condition, call the function: lower(x)",
+        "fr": "les filtres sont pour les modèles de texte ; dans une condition, appelez la "
+        "fonction : lower(x)",
+    },
+    "dsl.regex_place.hint": {
+        "en": "a regex /…/ can only follow '~' or '!~'",
+        "fr": "une regex /…/ ne peut suivre que '~' ou '!~'",
+    },
+    "dsl.chain.hint": {
+        "en": "comparisons do not chain: write a < b and b < c",
+        "fr": "les comparaisons ne s'enchaînent pas : écrivez a < b and b < c",
+    },
+    "dsl.contains.hint": {"en": "use 'in': 'word' in text", "fr": "utilisez 'in' : 'mot' in text"},
+    "dsl.close_paren.hint": {
+        "en": "add ')' to close the '('",
+        "fr": "ajoutez ')' pour fermer le '('",
+    },
+    "dsl.close_list.hint": {
+        "en": "add {closer} to close the list of values",
+        "fr": "ajoutez {closer} pour fermer la liste de valeurs",
+    },
+    "dsl.too_deep": {
+        "en": "expression is too deeply nested",
+        "fr": "l'expression est imbriquée trop profondément",
+    },
+    "dsl.too_deep.hint": {
+        "en": "split it into smaller conditions",
+        "fr": "découpez-la en conditions plus petites",
+    },
 }
