@@ -364,4 +364,79 @@ CHECK: dict[str, dict[str, str]] = {
         "en": "split it into smaller conditions",
         "fr": "découpez-la en conditions plus petites",
     },
+    # --- E303: patterns -----------------------------------------------------------------------
+    "E303.empty": {"en": "empty pattern", "fr": "motif vide"},
+    "E303.empty.hint": {
+        "en": "write words and captures, like VOTE {choice:A|B|C}",
+        "fr": "écrivez des mots et des captures, comme VOTE {choice:A|B|C}",
+    },
+    "E303.unmatched": {"en": "unmatched '}'", "fr": "'}' sans '{'"},
+    "E303.unmatched.hint": {
+        "en": "a capture is written {name:type}, like {choice:A|B|C}",
+        "fr": "une capture s'écrit {nom:type}, comme {choice:A|B|C}",
+    },
+    "E303.unclosed": {"en": "unclosed '{'", "fr": "'{' non fermée"},
+    "E303.unclosed.hint": {
+        "en": "close the capture with '}', like {product:word}",
+        "fr": "fermez la capture par '}', comme {produit:word}",
+    },
+    "E303.duplicate": {
+        "en": "duplicate capture name '{name}'",
+        "fr": "nom de capture '{name}' en double",
+    },
+    "E303.duplicate.hint": {
+        "en": "give each capture its own name",
+        "fr": "donnez à chaque capture son propre nom",
+    },
+    "E303.empty_capture": {"en": "empty capture", "fr": "capture vide"},
+    "E303.empty_capture.hint": {
+        "en": "a capture is written {name:type}, like {product:word}",
+        "fr": "une capture s'écrit {nom:type}, comme {produit:word}",
+    },
+    "E303.no_name": {"en": "missing capture name", "fr": "nom de capture manquant"},
+    "E303.no_name.hint": {
+        "en": "name the capture before ':', like {product:word}",
+        "fr": "nommez la capture avant ':', comme {produit:word}",
+    },
+    "E303.bad_name": {
+        "en": "invalid capture name '{name}'",
+        "fr": "nom de capture invalide '{name}'",
+    },
+    "E303.bad_name.hint": {
+        "en": "a capture name starts with a letter and has letters, digits and _ only",
+        "fr": "un nom de capture commence par une lettre et n'a que des lettres, des chiffres "
+        "et des _",
+    },
+    "E303.empty_alternative": {"en": "empty alternative", "fr": "alternative vide"},
+    "E303.empty_alternative.hint": {
+        "en": "separate alternatives with one '|', like {choice:A|B|C}",
+        "fr": "séparez les alternatives par un seul '|', comme {choice:A|B|C}",
+    },
+    "E303.no_type": {"en": "missing capture type", "fr": "type de capture manquant"},
+    "E303.no_type.hint": {
+        "en": "write a type after ':' (word, number, text, date, phone, digits) or alternatives "
+        "A|B|C",
+        "fr": "écrivez un type après ':' (word, number, text, date, phone, digits) ou des "
+        "alternatives A|B|C",
+    },
+    "E303.unknown_type": {
+        "en": "unknown capture type '{kind}'",
+        "fr": "type de capture inconnu '{kind}'",
+    },
+    "E303.types.hint": {
+        "en": "capture types are word, number, text, date, phone and digits, or alternatives like "
+        "A|B|C",
+        "fr": "les types de capture sont word, number, text, date, phone et digits, ou des "
+        "alternatives comme A|B|C",
+    },
+    "E303.digits": {
+        "en": "bad digits capture '{kind}'",
+        "fr": "capture digits incorrecte '{kind}'",
+    },
+    "E303.digits.hint": {
+        "en": "write digits, digits(N) or digits(MIN,MAX) with 1 <= MIN <= MAX <= {most}, like "
+        "{code:digits(5,8)}",
+        "fr": "écrivez digits, digits(N) ou digits(MIN,MAX) avec 1 <= MIN <= MAX <= {most}, comme "
+        "{code:digits(5,8)}",
+    },
 }
