@@ -439,4 +439,54 @@ CHECK: dict[str, dict[str, str]] = {
         "fr": "écrivez digits, digits(N) ou digits(MIN,MAX) avec 1 <= MIN <= MAX <= {most}, comme "
         "{code:digits(5,8)}",
     },
+    # --- E304–E308: functions, filters and regexes ----------------------------------------
+    "E304.unknown": {"en": "unknown function '{name}'", "fr": "fonction inconnue '{name}'"},
+    "E305.function.hint": {
+        "en": "'{name}' is a function: call it, as in {usage}",
+        "fr": "'{name}' est une fonction : appelez-la, comme dans {usage}",
+    },
+    "E305.available.hint": {
+        "en": "names available here: {names}",
+        "fr": "noms disponibles ici : {names}",
+    },
+    "E306.unknown": {"en": "unknown filter '{name}'", "fr": "filtre inconnu '{name}'"},
+    "E307.flag": {"en": "unknown regex flag '{flag}'", "fr": "option de regex inconnue '{flag}'"},
+    "E307.flag.hint": {
+        "en": "regex flags are i (ignore case), m (multi-line) and s (dot matches newline)",
+        "fr": "les options de regex sont i (ignorer la casse), m (multiligne) et s (le point "
+        "reconnaît le saut de ligne)",
+    },
+    "E307.at": {"en": " (at character {n} of the regex)", "fr": " (au caractère {n} de la regex)"},
+    "E307.invalid": {"en": "invalid regex: {error}", "fr": "regex invalide : {error}"},
+    "E307.invalid.hint": {
+        "en": "check the regex syntax{where}; escape special characters with a backslash",
+        "fr": "vérifiez la syntaxe de la regex{where} ; échappez les caractères spéciaux par une "
+        "barre oblique inverse",
+    },
+    "E308.filter": {
+        "en": "filter '{name}' takes {takes}, got {given}",
+        "fr": "le filtre '{name}' prend {takes}, pas {given}",
+    },
+    "E308.function": {
+        "en": "function '{name}' takes {takes}, got {given}",
+        "fr": "la fonction '{name}' prend {takes}, pas {given}",
+    },
+    "E308.none": {"en": "no arguments", "fr": "aucun argument"},
+    "E308.one": {"en": "{n} argument", "fr": "{n} argument"},
+    "E308.many": {"en": "{n} arguments", "fr": "{n} arguments"},
+    "E308.or": {"en": "{least} or {most} arguments", "fr": "{least} ou {most} arguments"},
+    "E308.to": {"en": "{least} to {most} arguments", "fr": "{least} à {most} arguments"},
+    "E302.empty": {"en": "empty '{}'", "fr": "'{}' vide"},
+    "E302.empty.hint": {
+        "en": "write a name between the braces, like {contact.name}, or '{{}}' for {}",
+        "fr": "écrivez un nom entre les accolades, comme {contact.name}, ou '{{}}' pour {}",
+    },
+    "E302.unmatched.hint": {
+        "en": "write '}}' for a literal brace, or open the expression with '{'",
+        "fr": "écrivez '}}' pour une accolade littérale, ou ouvrez l'expression par '{'",
+    },
+    "E302.unclosed.hint": {
+        "en": "close the expression with '}', or write '{{' for a literal brace",
+        "fr": "fermez l'expression par '}', ou écrivez '{{' pour une accolade littérale",
+    },
 }
