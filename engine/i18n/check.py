@@ -489,4 +489,47 @@ CHECK: dict[str, dict[str, str]] = {
         "en": "close the expression with '}', or write '{{' for a literal brace",
         "fr": "fermez l'expression par '}', ou écrivez '{{' pour une accolade littérale",
     },
+    # --- E206, E207: durations, dates and times ---------------------------------------------
+    "E206.hint": {
+        "en": "write a number and a unit: 90s, 15m, 24h, 2d, 1w (or 2 hours, 2 heures, 1h30)",
+        "fr": "écrivez un nombre et une unité : 90s, 15m, 24h, 2d, 1w (ou 2 heures, 2 hours, 1h30)",
+    },
+    "E206.invalid": {"en": "invalid duration '{text}'", "fr": "durée invalide '{text}'"},
+    "E206.zero": {
+        "en": "a duration must be longer than zero",
+        "fr": "une durée doit être plus longue que zéro",
+    },
+    "E206.too_long": {
+        "en": "duration '{text}' is too long",
+        "fr": "la durée '{text}' est trop longue",
+    },
+    "E207.not_a_date": {
+        "en": "'{raw}' is not a date and time",
+        "fr": "'{raw}' n'est pas une date et une heure",
+    },
+    "E207.not_a_date.hint": {
+        "en": "write it in ISO 8601, like 2026-12-24T20:00:00+01:00 (the offset may be left out "
+        "when settings.timezone is set)",
+        "fr": "écrivez-la en ISO 8601, comme 2026-12-24T20:00:00+01:00 (le décalage peut être "
+        "omis quand settings.timezone est défini)",
+    },
+    "E207.missing": {
+        "en": "'{raw}' does not exist in {zone} (the clocks change that night)",
+        "fr": "'{raw}' n'existe pas en {zone} (les horloges changent cette nuit-là)",
+    },
+    "E207.twice": {
+        "en": "'{raw}' happens twice in {zone} (the clocks change that night)",
+        "fr": "'{raw}' a lieu deux fois en {zone} (les horloges changent cette nuit-là)",
+    },
+    "E207.offset.hint": {
+        "en": "add the offset you mean, like {early} or {late}",
+        "fr": "ajoutez le décalage voulu, comme {early} ou {late}",
+    },
+    "E207.no_zone": {"en": "'{raw}' has no time zone", "fr": "'{raw}' n'a pas de fuseau horaire"},
+    "E207.no_zone.hint": {
+        "en": "add its offset ({written}+01:00 in Paris in winter, {written}+02:00 in summer), Z "
+        "for UTC, or set settings.timezone to read it there",
+        "fr": "ajoutez son décalage ({written}+01:00 à Paris en hiver, {written}+02:00 en été), Z "
+        "pour UTC, ou définissez settings.timezone pour la lire dans ce fuseau",
+    },
 }
