@@ -532,4 +532,173 @@ CHECK: dict[str, dict[str, str]] = {
         "fr": "ajoutez son décalage ({written}+01:00 à Paris en hiver, {written}+02:00 en été), Z "
         "pour UTC, ou définissez settings.timezone pour la lire dans ce fuseau",
     },
+    # --- E101–E104: reading a file --------------------------------------------------------
+    "E101.aliased": {
+        "en": "file too large or too deeply aliased",
+        "fr": "fichier trop grand ou aux alias trop imbriqués",
+    },
+    "E101.aliased.hint": {
+        "en": "a rule file may hold at most {most} values once its aliases (*name) are expanded",
+        "fr": "un fichier de règles peut contenir au plus {most} valeurs une fois ses alias "
+        "(*nom) développés",
+    },
+    "E101.deep": {"en": "file too deeply nested", "fr": "fichier trop profondément imbriqué"},
+    "E101.deep.hint": {
+        "en": "lists and maps may be nested at most {most} deep",
+        "fr": "les listes et dictionnaires peuvent être imbriqués sur {most} niveaux au plus",
+    },
+    "E101.self_alias": {
+        "en": "yaml alias refers to itself",
+        "fr": "un alias yaml renvoie à lui-même",
+    },
+    "E101.self_alias.hint": {
+        "en": "an anchor (&name) cannot be used (*name) inside its own value",
+        "fr": "une ancre (&nom) ne peut pas être utilisée (*nom) dans sa propre valeur",
+    },
+    "E101.tag_value": {
+        "en": "yaml tag '{tag}' does not fit the value '{text}'",
+        "fr": "le tag yaml '{tag}' ne convient pas à la valeur '{text}'",
+    },
+    "E101.tag_value.hint": {"en": "remove the tag", "fr": "retirez le tag"},
+    "E101.tag": {
+        "en": "yaml tag '{tag}' is not supported",
+        "fr": "le tag yaml '{tag}' n'est pas pris en charge",
+    },
+    "E101.tag.hint": {
+        "en": "remove the tag: rule files use plain YAML values (text, numbers, true/false)",
+        "fr": "retirez le tag : les fichiers de règles utilisent des valeurs YAML simples (texte, "
+        "nombres, true/false)",
+    },
+    "E101.merge": {
+        "en": "yaml merge '<<' needs a map or a list of maps",
+        "fr": "la fusion yaml '<<' requiert un dictionnaire ou une liste de dictionnaires",
+    },
+    "E101.merge.hint": {
+        "en": "write '<<: *name' where &name is a map",
+        "fr": "écrivez '<<: *nom' où &nom est un dictionnaire",
+    },
+    "E101.quote.hint": {
+        "en": "put quotes around text that contains ': '",
+        "fr": "mettez entre guillemets un texte qui contient ': '",
+    },
+    "E101.indent.hint": {
+        "en": "check the indentation: keys of the same map, and items of the same list, start in "
+        "the same column",
+        "fr": "vérifiez l'indentation : les clés d'un même dictionnaire, et les éléments d'une "
+        "même liste, commencent à la même colonne",
+    },
+    "E101.tabs.hint": {
+        "en": "indent with spaces, not tabs",
+        "fr": "indentez avec des espaces, pas des tabulations",
+    },
+    "E101.unclosed_quote.hint": {
+        "en": "this quote is never closed; add the closing quote",
+        "fr": "ce guillemet n'est jamais fermé ; ajoutez le guillemet fermant",
+    },
+    "E101.undefined_alias.hint": {
+        "en": "define the anchor with &name before using it with *name",
+        "fr": "définissez l'ancre avec &nom avant de l'utiliser avec *nom",
+    },
+    "E101.escape.hint": {
+        "en": "in double quotes write \\\\ for a backslash, or use single quotes",
+        "fr": "entre guillemets doubles, écrivez \\\\ pour une barre oblique inverse, ou utilisez "
+        "des guillemets simples",
+    },
+    "E101.colon.hint": {
+        "en": "a key needs ': ' after it; put quotes around text that goes on several lines",
+        "fr": "une clé doit être suivie de ': ' ; mettez entre guillemets un texte sur plusieurs "
+        "lignes",
+    },
+    "E101.document.hint": {
+        "en": "a rule file holds one document: remove the '---' line",
+        "fr": "un fichier de règles contient un seul document : retirez la ligne '---'",
+    },
+    "E101.token.hint": {
+        "en": "put quotes around text that starts with * & ! | > % @ or `",
+        "fr": "mettez entre guillemets un texte qui commence par * & ! | > % @ ou `",
+    },
+    "E101.starts_with.hint": {
+        "en": "put quotes around text that starts with {char}",
+        "fr": "mettez entre guillemets un texte qui commence par {char}",
+    },
+    "E101.bracket.hint": {
+        "en": "close the bracket, and put quotes around text that contains ',', '[' or '{'",
+        "fr": "fermez le crochet, et mettez entre guillemets un texte qui contient ',', '[' ou '{'",
+    },
+    "E101.context.hint": {
+        "en": "{context} that starts on line {line}",
+        "fr": "{context} (ligne {line})",
+    },
+    "E101.syntax": {
+        "en": "yaml syntax error: {problem}",
+        "fr": "erreur de syntaxe yaml : {problem}",
+    },
+    "E101.control.hint": {
+        "en": "remove this control character",
+        "fr": "retirez ce caractère de contrôle",
+    },
+    "E101.anchor_twice": {
+        "en": "anchor '&{name}' is defined twice",
+        "fr": "l'ancre '&{name}' est définie deux fois",
+    },
+    "E101.anchor_twice.hint": {
+        "en": "the first is at line {line}; give each anchor its own name",
+        "fr": "la première est ligne {line} ; donnez à chaque ancre son propre nom",
+    },
+    "E101.unreadable": {
+        "en": "cannot read the file: {reason}",
+        "fr": "impossible de lire le fichier : {reason}",
+    },
+    "E101.utf8": {
+        "en": "the file is not valid UTF-8: byte {byte} cannot be read",
+        "fr": "le fichier n'est pas en UTF-8 valide : l'octet {byte} est illisible",
+    },
+    "E101.utf8.hint": {"en": "save the file as UTF-8", "fr": "enregistrez le fichier en UTF-8"},
+    "E102.duplicate": {"en": "duplicate key '{name}'", "fr": "clé '{name}' en double"},
+    "E102.duplicate.hint": {
+        "en": "a key may appear only once in a mapping; the first is at line {line}",
+        "fr": "une clé ne peut apparaître qu'une fois dans un dictionnaire ; la première est "
+        "ligne {line}",
+    },
+    "E103.null_key": {
+        "en": "a key must be text, not null",
+        "fr": "une clé doit être du texte, pas null",
+    },
+    "E103.null_key.hint": {
+        "en": 'put quotes around the key if you mean the word: "null":',
+        "fr": 'mettez la clé entre guillemets si vous voulez dire le mot : "null":',
+    },
+    "E103.key": {
+        "en": "a key must be text, not {kind}",
+        "fr": "une clé doit être du texte, pas {kind}",
+    },
+    "E103.key.hint": {
+        "en": "keys are single words or texts",
+        "fr": "les clés sont des mots simples ou des textes",
+    },
+    "E103.not_a_mapping": {
+        "en": "a rule file must be a mapping with one of: {forms}",
+        "fr": "un fichier de règles doit être un dictionnaire avec l'une de ces clés : {forms}",
+    },
+    "E103.empty.hint": {
+        "en": "the file is empty; start it with a form, e.g. 'autoreply:'",
+        "fr": "le fichier est vide ; commencez-le par une forme, par exemple 'autoreply:'",
+    },
+    "E103.kind.hint": {
+        "en": "this file is {kind}; start it with a form key, e.g. 'autoreply:', and indent the "
+        "rest under it",
+        "fr": "ce fichier est {kind} ; commencez-le par une clé de forme, par exemple "
+        "'autoreply:', et indentez le reste en dessous",
+    },
+    "E104.too_large": {
+        "en": "the file is larger than {most} MiB, the most a rule file may be: it is not read",
+        "fr": "le fichier dépasse {most} Mio, la taille maximale d'un fichier de règles : il "
+        "n'est pas lu",
+    },
+    "E104.too_large.hint": {
+        "en": "a rule file this big is a mistake (a log or an export saved as .yaml?); split real "
+        "rules into several files",
+        "fr": "un fichier de règles aussi gros est une erreur (un journal ou un export enregistré "
+        "en .yaml ?) ; répartissez les vraies règles sur plusieurs fichiers",
+    },
 }

@@ -35,6 +35,7 @@ PHRASES: dict[str, str] = {
     "a whole number": "un nombre entier",
     "a number": "un nombre",
     "a list": "une liste",
+    "a single value": "une valeur seule",
     "empty": "vide",
     "an empty list": "une liste vide",
     "an empty map": "un dictionnaire vide",
