@@ -12,8 +12,8 @@ ROOT = Path(engine.__file__).parent
 # A module may import its own package and anything of a strictly lower rank.
 RANKS = {
     "core": 0,
-    "i18n": 0,
-    "errors": 1,
+    "i18n": -1,
+    "errors": 0,
     "resources": 0,
     "sms": 0,
     "types": 1,

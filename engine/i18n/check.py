@@ -701,4 +701,64 @@ CHECK: dict[str, dict[str, str]] = {
         "fr": "un fichier de règles aussi gros est une erreur (un journal ou un export enregistré "
         "en .yaml ?) ; répartissez les vraies règles sur plusieurs fichiers",
     },
+    # --- E410–E412: groups and states ---------------------------------------------------------
+    "E410.empty": {
+        "en": "a group name cannot be empty",
+        "fr": "un nom de groupe ne peut pas être vide",
+    },
+    "E410.separator": {
+        "en": "the group name '{name}' has a comma or a semicolon",
+        "fr": "le nom de groupe '{name}' contient une virgule ou un point-virgule",
+    },
+    "E410.space": {
+        "en": "the group name '{name}' starts or ends with a space",
+        "fr": "le nom de groupe '{name}' commence ou finit par une espace",
+    },
+    "E410.long": {
+        "en": "the group name '{name}…' is {length} characters long, more than {most}",
+        "fr": "le nom de groupe '{name}…' fait {length} caractères, plus de {most}",
+    },
+    "E410.hint": {
+        "en": "a group name is text without ',' or ';', at most 64 characters",
+        "fr": "un nom de groupe est un texte sans ',' ni ';', de 64 caractères au plus",
+    },
+    "E203.not_a_list": {
+        "en": "'{target}' must be text, a number or true/false, not a list",
+        "fr": "'{target}' doit être du texte, un nombre ou true/false, pas une liste",
+    },
+    "E203.not_a_list.hint": {
+        "en": "only {groups} takes a list (of group names)",
+        "fr": "seul {groups} prend une liste (de noms de groupe)",
+    },
+    "E411.fall_through": {
+        "en": "'fall_through' without 'wait'",
+        "fr": "'fall_through' sans 'wait'",
+    },
+    "E411.fall_through.hint": {
+        "en": "fall_through says what a waiting state does with a message no case matches; add "
+        "'wait:' or remove it",
+        "fr": "fall_through dit ce que fait un état en attente d'un message qu'aucun cas ne "
+        "reconnaît ; ajoutez 'wait:' ou retirez-le",
+    },
+    "E412.both": {
+        "en": "a state has 'choose' or '{key}', not both",
+        "fr": "un état a 'choose' ou '{key}', pas les deux",
+    },
+    "E412.both.hint": {
+        "en": "each choose case says where to go with its own goto or end",
+        "fr": "chaque cas de choose dit où aller avec son propre goto ou end",
+    },
+    "E412.where": {
+        "en": "a choose case must say where to go",
+        "fr": "un cas de choose doit dire où aller",
+    },
+    "E412.where.hint": {
+        "en": "add 'goto: <state>' or 'end: true' to it",
+        "fr": "ajoutez-lui 'goto: <état>' ou 'end: true'",
+    },
+    "E412.otherwise": {"en": "'choose' has no otherwise", "fr": "'choose' n'a pas d'otherwise"},
+    "E412.otherwise.hint": {
+        "en": "add '- otherwise: {goto: <state>}' for when no case is true",
+        "fr": "ajoutez '- otherwise: {goto: <état>}' pour quand aucun cas n'est vrai",
+    },
 }
