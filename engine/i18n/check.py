@@ -761,4 +761,72 @@ CHECK: dict[str, dict[str, str]] = {
         "en": "add '- otherwise: {goto: <state>}' for when no case is true",
         "fr": "ajoutez '- otherwise: {goto: <état>}' pour quand aucun cas n'est vrai",
     },
+    # --- E420–E427: campaigns -------------------------------------------------------------
+    "E420.start_or_say": {
+        "en": "a campaign needs either 'start' (a flow, survey or poll) or 'say' (a text)",
+        "fr": "une campagne requiert soit 'start' (un parcours, une enquête ou un vote), soit "
+        "'say' (un texte)",
+    },
+    "E420.hint": {
+        "en": 'write start: <flow name> or say: "your text"',
+        "fr": 'écrivez start: <nom du parcours> ou say: "votre texte"',
+    },
+    "E421.zero": {
+        "en": "a campaign's throughput must be above zero",
+        "fr": "le débit d'une campagne doit être supérieur à zéro",
+    },
+    "E423.one_of": {
+        "en": "an audience is one of: group, file, not_replied{has}",
+        "fr": "une audience est l'une de : group, file, not_replied{has}",
+    },
+    "E423.has": {"en": " (this one has {keys})", "fr": " (celle-ci a {keys})"},
+    "E423.hint": {
+        "en": "audience: {group: clients}, {file: clients.xlsx} or "
+        "{not_replied: alert-1, after: 30m}",
+        "fr": "audience: {group: clients}, {file: clients.xlsx} ou "
+        "{not_replied: alert-1, after: 30m}",
+    },
+    "E423.after": {"en": "'after' goes with 'not_replied'", "fr": "'after' va avec 'not_replied'"},
+    "E424.not_contacts": {
+        "en": "'{name}' is not a list of contacts",
+        "fr": "'{name}' n'est pas une liste de contacts",
+    },
+    "E424.not_contacts.hint": {
+        "en": "give a .csv or .xlsx file next to the rule file",
+        "fr": "donnez un fichier .csv ou .xlsx à côté du fichier de règles",
+    },
+    "E424.no_file": {
+        "en": "no file '{name}' next to the rules",
+        "fr": "aucun fichier '{name}' à côté des règles",
+    },
+    "E424.no_file.hint": {"en": "put it in {root}", "fr": "mettez-le dans {root}"},
+    "E425.no_flow": {
+        "en": "no flow, survey or poll named '{name}'",
+        "fr": "aucun parcours, enquête ou vote nommé '{name}'",
+    },
+    "E425.flows.hint": {"en": "flows here: {names}", "fr": "parcours ici : {names}"},
+    "E425.none.hint": {
+        "en": 'these rules have no flow, survey or poll yet; or write say: "a text"',
+        "fr": "ces règles n'ont encore ni parcours, ni enquête, ni vote ; ou écrivez "
+        'say: "un texte"',
+    },
+    "E426.no_campaign": {
+        "en": "no campaign named '{name}'",
+        "fr": "aucune campagne nommée '{name}'",
+    },
+    "E426.hint": {
+        "en": "name an earlier campaign by its file name",
+        "fr": "nommez une campagne précédente par son nom de fichier",
+    },
+    "E427.quiet": {
+        "en": "a marketing campaign needs quiet hours",
+        "fr": "une campagne marketing requiert des heures de silence",
+    },
+    "E427.hint": {
+        "en": "write quiet_hours: fr-marketing (or {from, to, days_off, holidays}) here or in "
+        "settings; kind: transactional or kind: alert for messages that must not wait",
+        "fr": "écrivez quiet_hours: fr-marketing (ou {from, to, days_off, holidays}) ici ou dans "
+        "settings ; kind: transactional ou kind: alert pour les messages qui ne doivent pas "
+        "attendre",
+    },
 }
