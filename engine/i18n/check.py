@@ -829,4 +829,34 @@ CHECK: dict[str, dict[str, str]] = {
         "settings ; kind: transactional ou kind: alert pour les messages qui ne doivent pas "
         "attendre",
     },
+    "E409.settings": {
+        "en": "only one file may hold settings",
+        "fr": "un seul fichier peut contenir les réglages",
+    },
+    "E409.hint": {"en": "merge it with {file}", "fr": "fusionnez-le avec {file}"},
+    # --- E501, E502: conversation tests ---------------------------------------------------
+    "E501.tests_list": {
+        "en": "'tests' must be a list of tests",
+        "fr": "'tests' doit être une liste de tests",
+    },
+    "E501.steps": {
+        "en": "a test needs 'steps', a list",
+        "fr": "un test requiert 'steps', une liste",
+    },
+    "E501.steps.hint": {
+        "en": "see docs/rules.md, Conversation tests",
+        "fr": "voyez docs/rules.md, Conversation tests",
+    },
+    "E501.one_kind": {
+        "en": "a step has exactly one of 'send', 'wait' or 'start'",
+        "fr": "une étape a exactement un de 'send', 'wait' ou 'start'",
+    },
+    "E502.no_flow": {
+        "en": "no flow or schedule named '{name}'",
+        "fr": "aucun parcours ni planification nommé '{name}'",
+    },
+    "E502.hint": {
+        "en": "schedules and flows here: {names}",
+        "fr": "planifications et parcours ici : {names}",
+    },
 }
