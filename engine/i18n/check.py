@@ -34,6 +34,7 @@ CHECK: dict[str, dict[str, str]] = {
         "fr": "donnez les dossiers de règles à vérifier, ou --config twoway.yaml",
     },
     "list.comma": {"en": "{a}, {b}", "fr": "{a}, {b}"},
+    "list.semicolon": {"en": "{a}; {b}", "fr": "{a} ; {b}"},
     "list.and": {"en": "{first} and {last}", "fr": "{first} et {last}"},
     "list.or": {"en": "{first} or {last}", "fr": "{first} ou {last}"},
     "did_you_mean": {"en": "did you mean '{name}'?", "fr": "vouliez-vous dire '{name}' ?"},
@@ -858,5 +859,84 @@ CHECK: dict[str, dict[str, str]] = {
     "E502.hint": {
         "en": "schedules and flows here: {names}",
         "fr": "planifications et parcours ici : {names}",
+    },
+    # --- W4xx: warnings -----------------------------------------------------------------------
+    "W401.too_long": {
+        "en": "this text alone takes {parts} SMS parts, more than settings.max_reply_parts "
+        "({most}): it is never sent",
+        "fr": "ce texte seul prend {parts} parties de SMS, plus que settings.max_reply_parts "
+        "({most}) : il n'est jamais envoyé",
+    },
+    "W401.too_long.hint": {
+        "en": "shorten it, or raise max_reply_parts in the settings file",
+        "fr": "raccourcissez-le, ou augmentez max_reply_parts dans le fichier de réglages",
+    },
+    "W401.copies": {
+        "en": "this text copies the message {count} times ({names}): a long message makes it "
+        "take more than settings.max_reply_parts ({most}) SMS parts, and then it is not sent",
+        "fr": "ce texte copie le message {count} fois ({names}) : un long message lui fait "
+        "prendre plus de settings.max_reply_parts ({most}) parties de SMS, et il n'est alors "
+        "pas envoyé",
+    },
+    "W401.copies.hint": {
+        "en": "copy the message once at most",
+        "fr": "copiez le message une fois au plus",
+    },
+    "W402.one": {
+        "en": "{names} makes this {length}-character text UCS-2: {parts} instead of {then}",
+        "fr": "{names} fait passer ce texte de {length} caractères en UCS-2 : {parts} au lieu "
+        "de {then}",
+    },
+    "W402.many": {
+        "en": "{names} make this {length}-character text UCS-2: {parts} instead of {then}",
+        "fr": "{names} font passer ce texte de {length} caractères en UCS-2 : {parts} au lieu "
+        "de {then}",
+    },
+    "W402.parts.one": {"en": "{n} SMS part", "fr": "{n} partie de SMS"},
+    "W402.parts.many": {"en": "{n} SMS parts", "fr": "{n} parties de SMS"},
+    "W402.outside": {"en": "outside GSM-7: {chars}", "fr": "hors GSM-7 : {chars}"},
+    "W402.at": {"en": "{name} at {where}{instead}", "fr": "{name} en {where}{instead}"},
+    "W402.instead": {"en": " (write {what})", "fr": " (écrivez {what})"},
+    "W403.shadowed": {
+        "en": "this pattern can never match: every message starting with '{word}' is taken by "
+        "the keyword '{word}' of flow '{flow}'{at}, as keywords are tried before patterns",
+        "fr": "ce motif ne peut jamais reconnaître de message : tout message commençant par "
+        "'{word}' est pris par le mot-clé '{word}' du parcours '{flow}'{at}, car les mots-clés "
+        "sont essayés avant les motifs",
+    },
+    "W403.hint": {
+        "en": "make the keyword longer (a phrase), start the pattern with another word, or write "
+        "the keyword's rule as this pattern's",
+        "fr": "allongez le mot-clé (une expression), commencez le motif par un autre mot, ou "
+        "écrivez la règle du mot-clé comme celle de ce motif",
+    },
+    "W404.no_close": {
+        "en": "this poll has no closing time: it takes votes forever",
+        "fr": "ce vote n'a pas d'heure de clôture : il accepte des votes indéfiniment",
+    },
+    "W404.hint": {
+        "en": "write closes: 2026-12-31T20:00 (and opens: when it should not start at once)",
+        "fr": "écrivez closes: 2026-12-31T20:00 (et opens: s'il ne doit pas commencer tout de "
+        "suite)",
+    },
+    "W405.no_opt_out": {
+        "en": "this marketing campaign's message does not say how to stop receiving them",
+        "fr": "le message de cette campagne marketing ne dit pas comment ne plus en recevoir",
+    },
+    "W405.hint": {
+        "en": 'add "STOP to opt out" (or "ARRET pour vous désabonner"), or write kind: '
+        "transactional for a message that is not marketing",
+        "fr": 'ajoutez "STOP pour vous désabonner" (ou "STOP to opt out"), ou écrivez kind: '
+        "transactional pour un message qui n'est pas du marketing",
+    },
+    "W406.timeout_only": {
+        "en": "state '{name}' is left only by its timeout: every case and the otherwise stay in "
+        "it, whatever the contact answers",
+        "fr": "l'état '{name}' n'est quitté que par son délai : chaque cas et l'otherwise y "
+        "restent, quoi que réponde le contact",
+    },
+    "W406.hint": {
+        "en": "lead a case (or the otherwise) to another state, or to end",
+        "fr": "menez un cas (ou l'otherwise) vers un autre état, ou vers la fin",
     },
 }

@@ -14,7 +14,7 @@ from collections.abc import Iterator, Mapping, Sequence
 
 from engine.dsl import Pattern, Template
 from engine.errors import RuleError, Span, render
-from engine.i18n import plural
+from engine.i18n import msg, plural
 from engine.ruleset.model import Action, Case, Flow, Say, Send, SetVars, State
 from engine.ruleset.ruleset import RuleSet
 from engine.sms import count_parts
@@ -102,21 +102,18 @@ def _too_long(template: Template, where: Span, most: int, long: frozenset[str]) 
     if parts > most:
         return RuleError(
             "W401",
-            f"this text alone takes {parts} SMS parts, more than settings.max_reply_parts "
-            f"({most}): it is never sent",
+            msg("W401.too_long", parts=parts, most=most),
             where,
-            "shorten it, or raise max_reply_parts in the settings file",
+            msg("W401.too_long.hint"),
         )
     copies = _copies(template, long)
     if len(copies) < 2:
         return None
     return RuleError(
         "W401",
-        f"this text copies the message {len(copies)} times ({', '.join(sorted(set(copies)))}): "
-        f"a long message makes it take more than settings.max_reply_parts ({most}) SMS parts, "
-        "and then it is not sent",
+        msg("W401.copies", count=len(copies), names=", ".join(sorted(set(copies))), most=most),
         where,
-        "copy the message once at most",
+        msg("W401.copies.hint"),
     )
 
 
