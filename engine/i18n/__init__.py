@@ -38,6 +38,7 @@ __all__ = [
     "phrase",
     "placeholders",
     "plural",
+    "reason",
     "reset",
     "say",
     "use",
@@ -172,3 +173,10 @@ def plural(stem: str, count: int, language: str | None = None) -> str:
     spoken = language or current()
     one = count in (0, 1) if spoken == "fr" else count == 1
     return localize(msg(f"{stem}.{'one' if one else 'other'}", count=count), spoken)
+
+
+def reason(exc: BaseException) -> str:
+    """What ``exc`` says: its ``Msg`` when it was raised with one (``str(exc)`` would be plain
+    English), else ``str(exc)``."""
+    said = exc.args[0] if len(exc.args) == 1 else None
+    return said if isinstance(said, Msg) else str(exc)

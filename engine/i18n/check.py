@@ -280,7 +280,7 @@ CHECK: dict[str, dict[str, str]] = {
         "fr": "écrivez un test, par exemple : answers.score >= 9",
     },
     "dsl.cannot_read": {"en": "cannot read this: {error}", "fr": "illisible : {error}"},
-    "dsl.cannot_read_this": {"en": "cannot read this {what}", "fr": "illisible : {what}"},
+    "dsl.cannot_read_this": {"en": "cannot read this {what}", "fr": "impossible de lire {what}"},
     "dsl.filter_name.hint": {
         "en": "write the name of a filter after '|', like |upper",
         "fr": "écrivez le nom d'un filtre après '|', comme |upper",
@@ -310,7 +310,7 @@ CHECK: dict[str, dict[str, str]] = {
         "fr": "caractère inattendu '{char}'",
     },
     "dsl.unexpected": {"en": "unexpected {what}", "fr": "inattendu : {what}"},
-    "dsl.unexpected_end": {"en": "unexpected end of {what}", "fr": "fin inattendue : {what}"},
+    "dsl.unexpected_end": {"en": "unexpected end of {what}", "fr": "fin inattendue de {what}"},
     "dsl.unclosed_quote": {"en": "unclosed quote", "fr": "guillemet non fermé"},
     "dsl.unclosed_quote.hint": {
         "en": "end the text with a matching {quote}",
@@ -938,5 +938,34 @@ CHECK: dict[str, dict[str, str]] = {
     "W406.hint": {
         "en": "lead a case (or the otherwise) to another state, or to end",
         "fr": "menez un cas (ou l'otherwise) vers un autre état, ou vers la fin",
+    },
+    # --- E422: quiet hours --------------------------------------------------------------------
+    "E422.time": {
+        "en": "'{key}' must be a time of day like \"20:00\", not '{text}'",
+        "fr": "'{key}' doit être une heure de la journée comme \"20:00\", pas '{text}'",
+    },
+    "E422.preset": {
+        "en": "no quiet-hours preset named '{name}' (presets: {presets})",
+        "fr": "aucun préréglage d'heures de silence nommé '{name}' (préréglages : {presets})",
+    },
+    "E422.shape": {
+        "en": "quiet hours are a preset's name or {from, to, days_off, holidays}",
+        "fr": "les heures de silence sont le nom d'un préréglage ou {from, to, days_off, holidays}",
+    },
+    "E422.both": {
+        "en": "give both 'from' and 'to', or neither",
+        "fr": "donnez 'from' et 'to', ou aucun des deux",
+    },
+    "E422.day": {
+        "en": "'{name}' is not a day of the week (monday … sunday)",
+        "fr": "'{name}' n'est pas un jour de la semaine (monday … sunday)",
+    },
+    "E422.calendar": {
+        "en": "no public holiday calendar for '{code}' (use a country code: FR)",
+        "fr": "aucun calendrier de jours fériés pour '{code}' (utilisez un code de pays : FR)",
+    },
+    "E422.subdivision": {
+        "en": "'{country}' has no subdivision '{subdivision}'",
+        "fr": "'{country}' n'a pas de subdivision '{subdivision}'",
     },
 }

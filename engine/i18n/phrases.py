@@ -39,13 +39,14 @@ PHRASES: dict[str, str] = {
     "empty": "vide",
     "an empty list": "une liste vide",
     "an empty map": "un dictionnaire vide",
+    "a name": "un nom",
     "a text in quotes": "un texte entre guillemets",
     "a regex /…/": "une regex /…/",
     "an operator": "un opérateur",
     "a filter '|name'": "un filtre '|nom'",
     "the end of the condition": "la fin de la condition",
-    "expression": "de l'expression",
-    "condition": "de la condition",
+    "expression": "l'expression",
+    "condition": "la condition",
     # --- x-expect: what a value must be ---------------------------------------------------
     "'flow.state', 'state' or none": "'flow.state', 'state' ou rien",
     "a cap like 2/week (per day, week or month)": (

@@ -15,7 +15,7 @@ from typing import Literal
 
 from engine.core.quiet import QuietHours, parse_quiet_hours
 from engine.errors import did_you_mean
-from engine.i18n import msg
+from engine.i18n import msg, reason
 from engine.ruleset.model import END, Flow, Say, Settings, State
 from engine.ruleset.source import Source
 
@@ -131,7 +131,7 @@ def compile_campaign(src: Source, campaign_id: str, root: Path) -> tuple[Campaig
         try:
             quiet = parse_quiet_hours(data["quiet_hours"])
         except ValueError as exc:
-            src.error("E422", str(exc), ("quiet_hours",))
+            src.error("E422", reason(exc), ("quiet_hours",))
     campaign = Campaign(
         id=campaign_id,
         title=str(data["campaign"]),

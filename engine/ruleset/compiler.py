@@ -16,7 +16,7 @@ from typing import Any
 
 from engine.core.quiet import parse_quiet_hours
 from engine.errors import RuleError, RuleErrors
-from engine.i18n import msg
+from engine.i18n import msg, reason
 from engine.ruleset.campaigns import Campaign, check_campaign, compile_campaign
 from engine.ruleset.checks import Claim, check_graph, check_keywords, check_votes
 from engine.ruleset.forms import (
@@ -322,7 +322,7 @@ class _Builder:
         try:
             return parse_quiet_hours(data["quiet_hours"])
         except ValueError as exc:
-            src.error("E422", str(exc), ("settings", "quiet_hours"))
+            src.error("E422", reason(exc), ("settings", "quiet_hours"))
             return None
 
     def check(self) -> list[RuleError]:
