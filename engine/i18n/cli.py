@@ -7,4 +7,68 @@ __all__ = ["CLI"]
 
 CLI: dict[str, dict[str, str]] = {
     "cli.error": {"en": "error: {message}", "fr": "erreur : {message}"},
+    # --- twoway test --------------------------------------------------------------------------
+    "test.pass": {"en": "PASS", "fr": "RÉUSSI"},
+    "test.fail": {"en": "FAIL", "fr": "ÉCHEC"},
+    "test.passed.one": {"en": "{count} passed", "fr": "{count} réussi"},
+    "test.passed.other": {"en": "{count} passed", "fr": "{count} réussis"},
+    "test.failed.one": {"en": "{count} failed", "fr": "{count} échoué"},
+    "test.failed.other": {"en": "{count} failed", "fr": "{count} échoués"},
+    "test.no_tests": {"en": "no tests in {folder}", "fr": "aucun test dans {folder}"},
+    "test.all_reached": {
+        "en": "all {count} states of {folder} reached",
+        "fr": "les {count} états de {folder} sont tous atteints",
+    },
+    "test.not_reached": {
+        "en": "{missed} of {count} states of {folder} not reached:",
+        "fr": "{missed} états sur {count} de {folder} non atteints :",
+    },
+    "test.coverage": {
+        "en": "coverage: {reached} of {total} states reached ({percent}%)",
+        "fr": "couverture : {reached} états atteints sur {total} ({percent} %)",
+    },
+    "test.rule_error": {"en": "rule error: {message}", "fr": "erreur de règle : {message}"},
+    "test.step": {"en": "step {n} ({what} {value})", "fr": "étape {n} ({what} {value})"},
+    "test.no_message": {"en": "(no message)", "fr": "(aucun message)"},
+    "test.expected": {"en": "expected: {want}", "fr": "attendu :  {want}"},
+    "test.got": {"en": "got:      {shown}", "fr": "obtenu :   {shown}"},
+    "test.to": {"en": " to {recipient}", "fr": " à {recipient}"},
+    "test.is_expected": {
+        "en": "{what} is {have}, expected {want}",
+        "fr": "{what} vaut {have}, {want} attendu",
+    },
+    "test.answer": {
+        "en": "answer {question} is {have}, expected {want}",
+        "fr": "la réponse {question} vaut {have}, {want} attendu",
+    },
+    "test.session_none": {
+        "en": "session is {have}, expected none",
+        "fr": "la session est {have}, aucune attendue",
+    },
+    "test.no_session": {
+        "en": "no session, expected {want}",
+        "fr": "aucune session, {want} attendue",
+    },
+    "test.session": {
+        "en": "session is {have}, expected {want}",
+        "fr": "la session est {have}, {want} attendue",
+    },
+    "test.variable": {
+        "en": "variable {name} is {have}, expected {want}",
+        "fr": "la variable {name} vaut {have}, {want} attendu",
+    },
+    "test.vote": {
+        "en": "vote in {poll} is {have}, expected {want}",
+        "fr": "le vote dans {poll} vaut {have}, {want} attendu",
+    },
+    "test.handed": {
+        "en": "handed to {teams}, expected no handoff",
+        "fr": "transmis à {teams}, aucune transmission attendue",
+    },
+    "test.but_to": {"en": " (but to {teams})", "fr": " (mais à {teams})"},
+    "test.not_handed": {"en": "not handed to {want}{also}", "fr": "non transmis à {want}{also}"},
+    "test.opted_out": {
+        "en": "opted out is {have}, expected {want}",
+        "fr": "désinscrit vaut {have}, {want} attendu",
+    },
 }
