@@ -176,7 +176,8 @@ def run_command(config_path: Path | None, log_level: str | None, log_format: str
         asyncio.run(serve(config, http=start_http, clock=clock))
     except TwowayError as exc:
         render = getattr(exc, "render", None)
-        click.echo(render() if render else f"error: {exc}", err=True, nl=render is None)
+        said = render() if render else i18n.say("cli.error", message=i18n.reason(exc))
+        click.echo(said, err=True, nl=render is None)
         sys.exit(1)
 
 
@@ -188,7 +189,7 @@ def _test_clock() -> FileClock | None:
     try:
         clock = from_environment()
     except ClockFileError as exc:
-        click.echo(f"error: {ENV}: {exc}", err=True)
+        click.echo(i18n.say("cli.error", message=f"{ENV}: {exc}"), err=True)
         sys.exit(2)
     if clock is None:
         return None
@@ -222,8 +223,9 @@ def functions_command(name: str | None, markdown: bool) -> None:
         click.echo(reference(), nl=False)
         return
     if name is not None and name not in FUNCTIONS:
-        hint = did_you_mean(name, FUNCTIONS) or "run `twoway functions` for the list"
-        click.echo(f"error: no function named '{name}' ({hint})", err=True)
+        hint = did_you_mean(name, FUNCTIONS) or i18n.msg("cli.functions.hint")
+        problem = i18n.msg("cli.no_function", name=name, hint=hint)
+        click.echo(i18n.say("cli.error", message=problem), err=True)
         sys.exit(1)
     for fname, function in FUNCTIONS.items():
         if name is not None and fname != name:

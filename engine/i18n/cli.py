@@ -71,4 +71,54 @@ CLI: dict[str, dict[str, str]] = {
         "en": "opted out is {have}, expected {want}",
         "fr": "désinscrit vaut {have}, {want} attendu",
     },
+    "cli.functions.hint": {
+        "en": "run `twoway functions` for the list",
+        "fr": "lancez `twoway functions` pour la liste",
+    },
+    "cli.no_function": {
+        "en": "no function named '{name}' ({hint})",
+        "fr": "aucune fonction nommée '{name}' ({hint})",
+    },
+    "cli.no_rule_files": {
+        "en": "no rule files in {names}{hint}",
+        "fr": "aucun fichier de règles dans {names}{hint}",
+    },
+    "cli.rule_sets_below": {
+        "en": " (rule sets below it: {names})",
+        "fr": " (jeux de règles en dessous : {names})",
+    },
+    "cli.explain.no_path": {
+        "en": "{path} does not exist (put the message last, after --)",
+        "fr": "{path} n'existe pas (mettez le message en dernier, après --)",
+    },
+    "cli.status.answered": {
+        "en": "{target} answered {code} {reason}",
+        "fr": "{target} a répondu {code} {reason}",
+    },
+    "cli.status.silent": {
+        "en": "twoway does not answer on {target}: {reason}",
+        "fr": "twoway ne répond pas sur {target} : {reason}",
+    },
+    "cli.status.silent.hint": {
+        "en": "the engine is not running (start it with `{run}`), or it listens elsewhere "
+        "(http.listen in twoway.yaml)",
+        "fr": "le moteur ne tourne pas (lancez-le avec `{run}`), ou il écoute ailleurs "
+        "(http.listen dans twoway.yaml)",
+    },
+    "cli.status.no_report": {
+        "en": "{target} did not answer a health report",
+        "fr": "{target} n'a pas répondu par un rapport de santé",
+    },
+    "cli.backup.exists": {
+        "en": "{target} exists; add --force to replace it",
+        "fr": "{target} existe ; ajoutez --force pour le remplacer",
+    },
+    "cli.backup.itself": {
+        "en": "the backup must not be the store itself",
+        "fr": "la sauvegarde ne doit pas être la base elle-même",
+    },
+    "cli.backup.failed": {
+        "en": "cannot back up {source} to {target}: {reason}",
+        "fr": "impossible de sauvegarder {source} vers {target} : {reason}",
+    },
 }
