@@ -466,13 +466,13 @@ CHECK: dict[str, dict[str, str]] = {
     },
     "E308.filter": {
         "en": "filter '{name}' takes {takes}, got {given}",
-        "fr": "le filtre '{name}' prend {takes}, pas {given}",
+        "fr": "le filtre '{name}' prend {takes}, il en a reçu {given}",
     },
     "E308.function": {
         "en": "function '{name}' takes {takes}, got {given}",
-        "fr": "la fonction '{name}' prend {takes}, pas {given}",
+        "fr": "la fonction '{name}' prend {takes}, elle en a reçu {given}",
     },
-    "E308.none": {"en": "no arguments", "fr": "aucun argument"},
+    "E308.none": {"en": "no arguments", "fr": "0 argument"},
     "E308.one": {"en": "{n} argument", "fr": "{n} argument"},
     "E308.many": {"en": "{n} arguments", "fr": "{n} arguments"},
     "E308.or": {"en": "{least} or {most} arguments", "fr": "{least} ou {most} arguments"},
