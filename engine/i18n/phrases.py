@@ -246,4 +246,145 @@ PHRASES: dict[str, str] = {
         "un vote par numéro de téléphone est le seul mode pour l'instant : écrivez "
         "once_per: contact"
     ),
+    # --- schemas/config.schema.json: x-kind, x-expect, x-hint -----------------------------------
+    "a connector": "un connecteur",
+    "a jsonl connector": "un connecteur jsonl",
+    "a loopback connector": "un connecteur loopback",
+    "a modem connector": "un connecteur modem",
+    "a notification subscriber": "un abonné aux notifications",
+    "a token": "un jeton",
+    "a value per kind of number": "une valeur par type de numéro",
+    "an http connector": "un connecteur http",
+    "an smpp connector": "un connecteur smpp",
+    "the API's authentication": "l'authentification de l'API",
+    "the configuration": "la configuration",
+    "the provider's REST API": "l'API REST du fournisseur",
+    "the provider's statuses": "les statuts du fournisseur",
+    "the webhook's fields": "les champs du webhook",
+    "1 to ask for delivery receipts, 0 for none": (
+        "1 pour demander des accusés de réception, 0 pour aucun"
+    ),
+    "MOs of one connection waiting for their ack before the engine stops reading it": (
+        "les MO d'une connexion en attente de leur ack avant que le moteur cesse de la lire"
+    ),
+    "Twilio's API root (https://api.twilio.com)": "la racine de l'API Twilio (https://api.twilio.com)",
+    "Twilio's auth token, or env:NAME to read it from the environment": (
+        "le jeton d'authentification Twilio, ou env:NOM pour le lire dans l'environnement"
+    ),
+    "a country code of two letters like FR": "un code de pays de deux lettres comme FR",
+    "a file path (or :memory:)": "un chemin de fichier (ou :memory:)",
+    "a folder path": "un chemin de dossier",
+    'a list of HTTP status codes (200) or classes ("2xx")': (
+        'une liste de codes de statut HTTP (200) ou de classes ("2xx")'
+    ),
+    "a name of letters, digits, - and _ that starts with a letter": (
+        "un nom de lettres, de chiffres, de - et de _ qui commence par une lettre"
+    ),
+    "a number of connections, at least 1": "un nombre de connexions, au moins 1",
+    "a phone number, a short code or an alphanumeric sender of up to 11 characters": (
+        "un numéro de téléphone, un numéro court ou un expéditeur alphanumérique de 11 "
+        "caractères au plus"
+    ),
+    "a rate like 100/s or 30/min": "un débit comme 100/s ou 30/min",
+    "a serial port or pyserial URL": "un port série ou une URL pyserial",
+    "a serial speed like 115200": "une vitesse série comme 115200",
+    "a time zone name like Europe/Paris": "un nom de fuseau horaire comme Europe/Paris",
+    "a token (text or env:NAME), or {name, token, scopes}": (
+        "un jeton (texte ou env:NOM), ou {name, token, scopes}"
+    ),
+    "a token (text), or env:NAME": "un jeton (texte), ou env:NOM",
+    "an HTTP status code (100 to 599) like 201, or a class like 5xx": (
+        "un code de statut HTTP (100 à 599) comme 201, ou une classe comme 5xx"
+    ),
+    "an address like 127.0.0.1:8080": "une adresse comme 127.0.0.1:8080",
+    "an http:// or https:// URL": "une URL http:// ou https://",
+    "bytes of one line at most; a longer line gets an error frame and is skipped": (
+        "les octets d'une ligne au plus ; une ligne plus longue reçoit une trame d'erreur et "
+        "est ignorée"
+    ),
+    "connections at once; one more gets an error frame and is closed": (
+        "les connexions simultanées ; une de plus reçoit une trame d'erreur et est fermée"
+    ),
+    "debug, info, warning or error": "debug, info, warning ou error",
+    "how many submit_sm may wait for their response at once": (
+        "combien de submit_sm peuvent attendre leur réponse en même temps"
+    ),
+    "seconds a peer has to acknowledge an MT (mt_ack) before it is sent again": (
+        "les secondes dont un pair dispose pour acquitter un MT (mt_ack) avant qu'il soit renvoyé"
+    ),
+    "seconds a peer has to read what is written to it before it is cut off": (
+        "les secondes dont un pair dispose pour lire ce qui lui est écrit avant d'être coupé"
+    ),
+    "seconds of silence before an enquire_link": "les secondes de silence avant un enquire_link",
+    "seconds to wait for a response before giving up": (
+        "les secondes d'attente d'une réponse avant d'abandonner"
+    ),
+    "seconds to wait for the missing parts of a long inbound message": (
+        "les secondes d'attente des parties manquantes d'un long message entrant"
+    ),
+    "seconds within which an identical inbound message is a re-delivery (0: off)": (
+        "les secondes pendant lesquelles un message entrant identique est une nouvelle "
+        "livraison (0 : désactivé)"
+    ),
+    "seconds without a line from the peer before its connection is closed": (
+        "les secondes sans ligne du pair avant que sa connexion soit fermée"
+    ),
+    "seconds, at least 1": "des secondes, au moins 1",
+    "the SIM's PIN, or env:NAME to read it from the environment": (
+        "le code PIN de la SIM, ou env:NOM pour le lire dans l'environnement"
+    ),
+    "the SMSC number in international form, like +33609001390": (
+        "le numéro du SMSC au format international, comme +33609001390"
+    ),
+    "the URL the provider posts to (and signs), like https://sms.example.com/hooks/NAME": (
+        "l'URL où le fournisseur poste (et qu'il signe), comme https://sms.example.com/hooks/NOM"
+    ),
+    "the bind password, or env:NAME to read it from the environment": (
+        "le mot de passe du bind, ou env:NOM pour le lire dans l'environnement"
+    ),
+    "the body's fields, with {to}, {from}, {text} and {reference} filled in": (
+        "les champs du corps, avec {to}, {from}, {text} et {reference} remplis"
+    ),
+    "the name of a connector": "le nom d'un connecteur",
+    "the path of a PEM certificate file": "le chemin d'un fichier de certificat PEM",
+    "the path of its PEM private key file": "le chemin de son fichier de clé privée PEM",
+    'the secret a peer sends first ({"type": "auth", "token": …}), or env:NAME to read it from '
+    "the environment": (
+        'le secret qu\'un pair envoie d\'abord ({"type": "auth", "token": …}), ou env:NOM pour '
+        "le lire dans l'environnement"
+    ),
+    "the shared secret of X-Twoway-Signature (HMAC-SHA256 of the body), or env:NAME": (
+        "le secret partagé de X-Twoway-Signature (HMAC-SHA256 du corps), ou env:NOM"
+    ),
+    "the signing secret, or env:NAME to read it from the environment": (
+        "le secret de signature, ou env:NOM pour le lire dans l'environnement"
+    ),
+    "true to ask Twilio to post each message's status to public_url": (
+        "true pour demander à Twilio de poster le statut de chaque message sur public_url"
+    ),
+    "true to listen on an address other than loopback (then token: env:NAME is required)": (
+        "true pour écouter sur une autre adresse que loopback (token: env:NOM est alors requis)"
+    ),
+    "where the answer keeps the message id: a key or dotted path (sid, data.id)": (
+        "où la réponse met l'identifiant du message : une clé ou un chemin pointé (sid, data.id)"
+    ),
+    "generic: twoway's JSON shape (docs/operations.md); twilio: Twilio's form webhooks and "
+    "Messages API": (
+        "generic : la forme JSON de twoway (docs/operations.md) ; twilio : les webhooks de "
+        "formulaire et l'API Messages de Twilio"
+    ),
+    "gsm7 sends GSM-7 when every character fits and UCS-2 otherwise; latin1 tries Latin-1 "
+    "before UCS-2": (
+        "gsm7 envoie en GSM-7 quand tous les caractères y tiennent, sinon en UCS-2 ; latin1 "
+        "essaie Latin-1 avant UCS-2"
+    ),
+    "udh sends a long text as concatenated parts; message_payload sends it whole in one "
+    "submit_sm (if the SMSC takes that TLV)": (
+        "udh envoie un long texte en parties concaténées ; message_payload l'envoie en entier "
+        "dans un seul submit_sm (si le SMSC accepte ce TLV)"
+    ),
+    "write host:port, like 127.0.0.1:8080, or [::1]:8080": (
+        "écrivez hôte:port, comme 127.0.0.1:8080, ou [::1]:8080"
+    ),
+    "write it like 100/s or 30/min": "écrivez-le comme 100/s ou 30/min",
 }
