@@ -25,6 +25,7 @@ from typing import Any
 from engine.core.messages import normalize_address
 from engine.core.notices import Subscriber
 from engine.errors import ConfigError, RuleError, did_you_mean, render_all
+from engine.i18n import msg
 from engine.resources import default_rules_dir
 from engine.ruleset.loader import Document, JsonPath, load_path, normalise
 from engine.ruleset.schema import validate
@@ -276,12 +277,7 @@ def _config_wording(error: RuleError) -> RuleError:
     """The loader speaks of rule files; say it of a configuration."""
     if error.code != "E103" or not error.message.startswith("a rule file"):
         return error
-    return RuleError(
-        "E103",
-        "the configuration must be a map of keys like store:, rules:, connectors:",
-        error.span,
-        "indent the keys of a section under it; see docs/operations.md for an example",
-    )
+    return RuleError("E103", msg("config.E103"), error.span, msg("config.E103.hint"))
 
 
 # --- checks across keys -------------------------------------------------------------------------
@@ -316,12 +312,12 @@ def _cross_errors(document: Document, found: list[RuleError]) -> list[RuleError]
 
     zone = data.get("timezone")
     if isinstance(zone, str) and zone and zone not in _zones():
-        hint = did_you_mean(zone, _zones()) or "use a name of the tz database, like Europe/Paris"
-        add(("timezone",), f"'timezone' must be a known time zone, not '{zone}'", hint)
+        hint = did_you_mean(zone, _zones()) or msg("config.zone.hint")
+        add(("timezone",), msg("config.zone", zone=zone), hint)
     country = data.get("country")
     if isinstance(country, str) and country.upper() not in _countries():
-        hint = did_you_mean(country.upper(), _countries()) or "an ISO 3166 code, like FR or BE"
-        add(("country",), f"'country' must be a country code, not '{country}'", hint)
+        hint = did_you_mean(country.upper(), _countries()) or msg("config.country.hint")
+        add(("country",), msg("config.country", country=country), hint)
     listens: list[JsonPath] = [("http", "listen")]
     connectors = data.get("connectors")
     names: list[str] = []
@@ -334,8 +330,8 @@ def _cross_errors(document: Document, found: list[RuleError]) -> list[RuleError]
             if isinstance(kind, str) and kind not in CONNECTOR_TYPES:
                 add(
                     ("connectors", name, "type"),
-                    f"connector type '{kind}' is not available in this release",
-                    f"available: {', '.join(CONNECTOR_TYPES)}",
+                    msg("config.connector_type", kind=kind),
+                    msg("config.available.hint", names=", ".join(CONNECTOR_TYPES)),
                 )
             listens.append(("connectors", name, "listen"))
             if kind == "jsonl" and (exposed := _jsonl_exposed(name, raw)) is not None:
@@ -346,7 +342,7 @@ def _cross_errors(document: Document, found: list[RuleError]) -> list[RuleError]
         if isinstance(value, str) and ":" in value:
             port = value.rpartition(":")[2]
             if port.isdigit() and int(port) > 65535:
-                add(path, f"'{path[-1]}' has port {port}, above 65535", "pick a port up to 65535")
+                add(path, msg("config.port", key=path[-1], port=port), msg("config.port.hint"))
                 continue
         written = value is not None
         if not written:  # the default address: an error goes at the connector's name
@@ -354,9 +350,9 @@ def _cross_errors(document: Document, found: list[RuleError]) -> list[RuleError]
             if path[0] == "http" or jsonl:
                 value, path = (DEFAULT_LISTEN, path) if path[0] == "http" else (_JSONL, path[:2])
         if isinstance(value, str) and (other := _shared(value, path, seen)):
-            what = value if written else f"{value} (the default listen)"
-            message = f"{what} is where {other} listens already: one address, one listener"
-            add(path, message, "give each its own port", key=not written)
+            what = value if written else msg("config.default_listen", value=value)
+            message = msg("config.listens", what=what, other=other)
+            add(path, message, msg("config.listens.hint"), key=not written)
     out.extend(e for e in _notify_errors(document) if _free(e, taken))
     if connectors is None:
         names = list(Config().connectors)
@@ -368,11 +364,13 @@ def _cross_errors(document: Document, found: list[RuleError]) -> list[RuleError]
             connector = raw.get("connector") if isinstance(raw, dict) else None
             if isinstance(connector, str) and connector not in names:
                 hint = did_you_mean(connector, names) or (
-                    f"connectors: {', '.join(names)}" if names else "add it under 'connectors:'"
+                    msg("config.connectors.hint", names=", ".join(names))
+                    if names
+                    else msg("config.add_connector.hint")
                 )
                 add(
                     ("numbers", address, "connector"),
-                    f"number {address} uses connector '{connector}', which is not defined",
+                    msg("config.no_connector", address=address, connector=connector),
                     hint,
                 )
     return out

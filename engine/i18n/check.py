@@ -968,4 +968,62 @@ CHECK: dict[str, dict[str, str]] = {
         "en": "'{country}' has no subdivision '{subdivision}'",
         "fr": "'{country}' n'a pas de subdivision '{subdivision}'",
     },
+    # --- check --config: the deployment file ------------------------------------------------
+    "config.E103": {
+        "en": "the configuration must be a map of keys like store:, rules:, connectors:",
+        "fr": "la configuration doit être un dictionnaire de clés comme store:, rules:, "
+        "connectors:",
+    },
+    "config.E103.hint": {
+        "en": "indent the keys of a section under it; see docs/operations.md for an example",
+        "fr": "indentez les clés d'une section sous celle-ci ; voyez docs/operations.md pour un "
+        "exemple",
+    },
+    "config.zone": {
+        "en": "'timezone' must be a known time zone, not '{zone}'",
+        "fr": "'timezone' doit être un fuseau horaire connu, pas '{zone}'",
+    },
+    "config.zone.hint": {
+        "en": "use a name of the tz database, like Europe/Paris",
+        "fr": "utilisez un nom de la base tz, comme Europe/Paris",
+    },
+    "config.country": {
+        "en": "'country' must be a country code, not '{country}'",
+        "fr": "'country' doit être un code de pays, pas '{country}'",
+    },
+    "config.country.hint": {
+        "en": "an ISO 3166 code, like FR or BE",
+        "fr": "un code ISO 3166, comme FR ou BE",
+    },
+    "config.connector_type": {
+        "en": "connector type '{kind}' is not available in this release",
+        "fr": "le type de connecteur '{kind}' n'est pas disponible dans cette version",
+    },
+    "config.available.hint": {"en": "available: {names}", "fr": "disponibles : {names}"},
+    "config.port": {
+        "en": "'{key}' has port {port}, above 65535",
+        "fr": "'{key}' a le port {port}, au-delà de 65535",
+    },
+    "config.port.hint": {"en": "pick a port up to 65535", "fr": "choisissez un port jusqu'à 65535"},
+    "config.default_listen": {
+        "en": "{value} (the default listen)",
+        "fr": "{value} (l'adresse d'écoute par défaut)",
+    },
+    "config.listens": {
+        "en": "{what} is where {other} listens already: one address, one listener",
+        "fr": "{other} écoute déjà sur {what} : une adresse, un seul écouteur",
+    },
+    "config.listens.hint": {
+        "en": "give each its own port",
+        "fr": "donnez à chacun son propre port",
+    },
+    "config.connectors.hint": {"en": "connectors: {names}", "fr": "connecteurs : {names}"},
+    "config.add_connector.hint": {
+        "en": "add it under 'connectors:'",
+        "fr": "ajoutez-le sous 'connectors:'",
+    },
+    "config.no_connector": {
+        "en": "number {address} uses connector '{connector}', which is not defined",
+        "fr": "le numéro {address} utilise le connecteur '{connector}', qui n'est pas défini",
+    },
 }
