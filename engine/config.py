@@ -389,9 +389,9 @@ def _notify_errors(document: Document) -> list[RuleError]:
             errors.append(
                 RuleError(
                     "E203",
-                    f"{url} is in notify: twice",
+                    msg("config.notify_twice", url=url),
                     document.span(("notify", index, "url")),
-                    "list each URL once, with all the events it takes in its events:",
+                    msg("config.notify_twice.hint"),
                 )
             )
         urls.add(url)
@@ -426,11 +426,13 @@ def _modem_errors(document: Document, connectors: dict[str, Any], numbers: Any) 
             errors.append(
                 RuleError(
                     "E203",
-                    f"modem connector '{name}' needs exactly one number of its own"
-                    + (f" (found {len(own)})" if own else ""),
+                    msg(
+                        "config.modem_number",
+                        name=name,
+                        found=msg("config.found", n=len(own)) if own else "",
+                    ),
                     document.span(("connectors", name), key=True),
-                    f'add the SIM\'s number: numbers: {{"+33612345678": {{connector: {name}, '
-                    "kind: long_code, throughput: 1/s}}",
+                    msg("config.modem_number.hint", name=name),
                 )
             )
         for address, entry in own:
@@ -438,10 +440,9 @@ def _modem_errors(document: Document, connectors: dict[str, Any], numbers: Any) 
                 errors.append(
                     RuleError(
                         "E203",
-                        f"number {address} is alphanumeric, but a modem sends from its SIM's "
-                        "number",
+                        msg("config.modem_alpha", address=address),
                         document.span(("numbers", address, "kind")),
-                        "write kind: long_code (the SIM's number), or use an SMPP connector",
+                        msg("config.modem_alpha.hint"),
                     )
                 )
     return errors
@@ -521,18 +522,16 @@ def _jsonl_exposed(name: str, raw: dict[str, Any]) -> tuple[JsonPath, str, str] 
     if raw.get("allow_remote") is not True:
         return (
             ("connectors", name, "listen"),
-            f"connector '{name}' listens on {host}, which other machines can reach: "
-            "anyone there could send SMS through it",
-            "keep it on 127.0.0.1, or set allow_remote: true and token: env:NAME "
-            "(each peer then sends that token first)",
+            msg("config.jsonl_remote", name=name, host=host),
+            msg("config.jsonl_remote.hint"),
         )
     token = raw.get("token")
     if isinstance(token, str) and token.startswith("env:"):
         return None
     return (
         ("connectors", name, "token" if "token" in raw else "allow_remote"),
-        f"connector '{name}' listens on {host}: it needs a token read from the environment",
-        'set token: env:NAME; each peer sends it first in {"type": "auth", "token": …}',
+        msg("config.jsonl_token", name=name, host=host),
+        msg("config.jsonl_token.hint"),
     )
 
 

@@ -1026,4 +1026,55 @@ CHECK: dict[str, dict[str, str]] = {
         "en": "number {address} uses connector '{connector}', which is not defined",
         "fr": "le numéro {address} utilise le connecteur '{connector}', qui n'est pas défini",
     },
+    "config.notify_twice": {
+        "en": "{url} is in notify: twice",
+        "fr": "{url} figure deux fois dans notify:",
+    },
+    "config.notify_twice.hint": {
+        "en": "list each URL once, with all the events it takes in its events:",
+        "fr": "listez chaque URL une fois, avec tous les événements qu'elle reçoit dans son "
+        "events:",
+    },
+    "config.modem_number": {
+        "en": "modem connector '{name}' needs exactly one number of its own{found}",
+        "fr": "le connecteur modem '{name}' requiert exactement un numéro à lui{found}",
+    },
+    "config.found": {"en": " (found {n})", "fr": " ({n} trouvés)"},
+    "config.modem_number.hint": {
+        "en": 'add the SIM\'s number: numbers: {"+33612345678": {connector: {name}, kind: '
+        "long_code, throughput: 1/s}}",
+        "fr": 'ajoutez le numéro de la SIM : numbers: {"+33612345678": {connector: {name}, kind: '
+        "long_code, throughput: 1/s}}",
+    },
+    "config.modem_alpha": {
+        "en": "number {address} is alphanumeric, but a modem sends from its SIM's number",
+        "fr": "le numéro {address} est alphanumérique, mais un modem envoie depuis le numéro de "
+        "sa SIM",
+    },
+    "config.modem_alpha.hint": {
+        "en": "write kind: long_code (the SIM's number), or use an SMPP connector",
+        "fr": "écrivez kind: long_code (le numéro de la SIM), ou utilisez un connecteur SMPP",
+    },
+    "config.jsonl_remote": {
+        "en": "connector '{name}' listens on {host}, which other machines can reach: anyone there "
+        "could send SMS through it",
+        "fr": "le connecteur '{name}' écoute sur {host}, que d'autres machines peuvent joindre : "
+        "n'importe qui là-bas pourrait envoyer des SMS par lui",
+    },
+    "config.jsonl_remote.hint": {
+        "en": "keep it on 127.0.0.1, or set allow_remote: true and token: env:NAME (each peer "
+        "then sends that token first)",
+        "fr": "gardez-le sur 127.0.0.1, ou définissez allow_remote: true et token: env:NOM "
+        "(chaque pair envoie alors d'abord ce jeton)",
+    },
+    "config.jsonl_token": {
+        "en": "connector '{name}' listens on {host}: it needs a token read from the environment",
+        "fr": "le connecteur '{name}' écoute sur {host} : il lui faut un jeton lu dans "
+        "l'environnement",
+    },
+    "config.jsonl_token.hint": {
+        "en": 'set token: env:NAME; each peer sends it first in {"type": "auth", "token": …}',
+        "fr": "définissez token: env:NOM ; chaque pair l'envoie d'abord dans "
+        '{"type": "auth", "token": …}',
+    },
 }
