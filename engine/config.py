@@ -474,7 +474,7 @@ def _smpp_errors(document: Document, env: Mapping[str, str]) -> list[RuleError]:
         options = raw | {key: env.get(value[4:], "") for key, value in secret.items()}
         for key, message, hint in option_problems(options):
             if key in secret:
-                message += f" (read from {secret[key]})"
+                message = msg("config.read_from", message=message, secret=secret[key])
             span = document.span(("connectors", name, key))
             errors.append(RuleError("E203", message, span, hint))
     return errors
@@ -590,19 +590,18 @@ def _secret_errors(document: Document, env: Mapping[str, str]) -> list[RuleError
             errors.append(
                 RuleError(
                     "E601",
-                    f"'{value}' does not name an environment variable",
+                    msg("E601.not_a_name", value=value),
                     span,
-                    "write env: then the variable's name, like env:SMPP_PASSWORD",
+                    msg("E601.not_a_name.hint"),
                 )
             )
         elif name not in env:
             errors.append(
                 RuleError(
                     "E601",
-                    f"environment variable {name} is not set",
+                    msg("E601.unset", name=name),
                     span,
-                    f"set {name} in the engine's environment (systemd: Environment= or "
-                    "EnvironmentFile=), or write the value itself",
+                    msg("E601.unset.hint", name=name),
                 )
             )
     return errors

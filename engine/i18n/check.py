@@ -1077,4 +1077,26 @@ CHECK: dict[str, dict[str, str]] = {
         "fr": "définissez token: env:NOM ; chaque pair l'envoie d'abord dans "
         '{"type": "auth", "token": …}',
     },
+    "E601.not_a_name": {
+        "en": "'{value}' does not name an environment variable",
+        "fr": "'{value}' ne nomme pas une variable d'environnement",
+    },
+    "E601.not_a_name.hint": {
+        "en": "write env: then the variable's name, like env:SMPP_PASSWORD",
+        "fr": "écrivez env: puis le nom de la variable, comme env:SMPP_PASSWORD",
+    },
+    "E601.unset": {
+        "en": "environment variable {name} is not set",
+        "fr": "la variable d'environnement {name} n'est pas définie",
+    },
+    "E601.unset.hint": {
+        "en": "set {name} in the engine's environment (systemd: Environment= or EnvironmentFile=), "
+        "or write the value itself",
+        "fr": "définissez {name} dans l'environnement du moteur (systemd : Environment= ou "
+        "EnvironmentFile=), ou écrivez la valeur elle-même",
+    },
+    "config.read_from": {
+        "en": "{message} (read from {secret})",
+        "fr": "{message} (lu depuis {secret})",
+    },
 }
