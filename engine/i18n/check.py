@@ -1099,4 +1099,55 @@ CHECK: dict[str, dict[str, str]] = {
         "en": "{message} (read from {secret})",
         "fr": "{message} (lu depuis {secret})",
     },
+    "http.twilio_needs": {
+        "en": "preset twilio needs {keys}",
+        "fr": "le préréglage twilio requiert {keys}",
+    },
+    "http.twilio_needs.hint": {
+        "en": "add account_sid: ACxxxxxxxx and auth_token: env:TWILIO_AUTH_TOKEN",
+        "fr": "ajoutez account_sid: ACxxxxxxxx et auth_token: env:TWILIO_AUTH_TOKEN",
+    },
+    "http.status_callback": {
+        "en": "status_callback needs public_url: the URL Twilio posts the statuses to",
+        "fr": "status_callback requiert public_url : l'URL où Twilio poste les statuts",
+    },
+    "http.status_callback.hint": {
+        "en": "add public_url: https://sms.example.com/hooks/NAME",
+        "fr": "ajoutez public_url: https://sms.example.com/hooks/NOM",
+    },
+    "http.outbound_url": {
+        "en": "an http connector needs outbound.url: where its messages are sent",
+        "fr": "un connecteur http requiert outbound.url : là où ses messages sont envoyés",
+    },
+    "http.outbound_url.hint": {
+        "en": "add outbound: {url: https://api.example.com/v1/messages}",
+        "fr": "ajoutez outbound: {url: https://api.example.com/v1/messages}",
+    },
+    "http.not_a_url": {
+        "en": "{key} must be an http:// or https:// URL, not '{value}'",
+        "fr": "{key} doit être une URL http:// ou https://, pas '{value}'",
+    },
+    "http.not_a_url.hint": {
+        "en": "write it like https://{example}",
+        "fr": "écrivez-la comme https://{example}",
+    },
+    "smpp.password": {"en": "the SMPP password", "fr": "le mot de passe SMPP"},
+    "smpp.key": {"en": "{key} '{value}'", "fr": "{key} '{value}'"},
+    "smpp.ascii": {
+        "en": "{what} is not printable ASCII",
+        "fr": "{what} n'est pas de l'ASCII imprimable",
+    },
+    "smpp.ascii.hint": {
+        "en": "SMPP sends it as ASCII: use letters, digits and punctuation only",
+        "fr": "SMPP l'envoie en ASCII : n'utilisez que des lettres, des chiffres et de la "
+        "ponctuation",
+    },
+    "smpp.long": {
+        "en": "{what} is longer than SMPP's {limit} characters",
+        "fr": "{what} dépasse les {limit} caractères de SMPP",
+    },
+    "smpp.long.hint": {
+        "en": "the SMSC gives a {what} of at most {limit} characters",
+        "fr": "le SMSC donne un {what} de {limit} caractères au plus",
+    },
 }
