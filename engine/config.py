@@ -158,7 +158,7 @@ def parse_listen(value: str) -> tuple[str, int]:
     """``127.0.0.1:8080`` to ``("127.0.0.1", 8080)``; ``[::1]:8080`` to ``("::1", 8080)``."""
     host, sep, port = value.rpartition(":")
     if not sep or not port.isdigit() or not 0 <= int(port) <= 65535:
-        raise ConfigError(f"listen address '{value}' must look like 127.0.0.1:8080")
+        raise ConfigError(msg("config.listen", value=value))
     host = host.removeprefix("[").removesuffix("]")
     return host or "127.0.0.1", int(port)
 
@@ -169,7 +169,7 @@ def secret(value: Any, environ: Mapping[str, str] | None = None) -> Any:
     if isinstance(value, str) and value.startswith("env:"):
         name = value[4:]
         if name not in env:
-            raise ConfigError(f"environment variable {name} is not set (needed by '{value}')")
+            raise ConfigError(msg("config.env_unset", name=name, value=value))
         return env[name]
     return value
 
@@ -181,7 +181,7 @@ def parse_rate(raw: Any) -> float | None:
         return float(raw)
     match = _RATE.match(str(raw))
     if not match:
-        raise ConfigError(f"throughput '{raw}' is not a rate; write it like 100/s or 30/min")
+        raise ConfigError(msg("config.rate", raw=raw))
     value = float(match.group(1))
     return value if match.group(2).startswith("s") else value / 60
 

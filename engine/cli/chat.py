@@ -105,7 +105,7 @@ def chat_command(
         refused = asyncio.run(_chat(ruleset, db, now, phone, number, recorder, interactive))
     if recorder is not None and record is not None:
         recorder.write(record)
-        click.echo(f"recorded {len(recorder.steps)} steps to {record}", err=True)
+        click.echo(say("cli.recorded", count=len(recorder.steps), path=record), err=True)
     if refused and not interactive:
         sys.exit(1)
 
@@ -220,4 +220,4 @@ class _Diagnostics:
             if interactive:
                 click.echo(click.style(f"  · {text}", dim=True), err=True)
             else:
-                click.echo(f"warning: {text}", err=True)
+                click.echo(say("cli.warning", message=text), err=True)

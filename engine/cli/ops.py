@@ -286,4 +286,4 @@ def backup_command(target: Path, config_path: Path | None, db: Path | None, forc
         problem = msg("cli.backup.failed", source=source, target=target, reason=exc)
         click.echo(say("cli.error", message=problem), err=True)
         sys.exit(1)
-    click.echo(f"backed up {source} to {target} ({size:,} bytes)")
+    click.echo(say("cli.backed_up", source=source, target=target, size=f"{size:,}"))

@@ -167,12 +167,13 @@ def say(key: str, /, **values: object) -> str:
     return localize(msg(key, **values))
 
 
-def plural(stem: str, count: int, language: str | None = None) -> str:
+def plural(stem: str, count: int, language: str | None = None, **values: object) -> str:
     """``stem.one`` or ``stem.other`` as ``count`` asks in ``language`` (French says 0 and 1 in
-    the singular), written in it."""
+    the singular), written in it with ``count`` and ``values``."""
     spoken = language or current()
     one = count in (0, 1) if spoken == "fr" else count == 1
-    return localize(msg(f"{stem}.{'one' if one else 'other'}", count=count), spoken)
+    key = f"{stem}.{'one' if one else 'other'}"
+    return localize(msg(key, count=count, **values), spoken)
 
 
 def reason(exc: BaseException) -> str:

@@ -1150,4 +1150,16 @@ CHECK: dict[str, dict[str, str]] = {
         "en": "the SMSC gives a {what} of at most {limit} characters",
         "fr": "le SMSC donne un {what} de {limit} caractères au plus",
     },
+    "config.listen": {
+        "en": "listen address '{value}' must look like 127.0.0.1:8080",
+        "fr": "l'adresse d'écoute '{value}' doit ressembler à 127.0.0.1:8080",
+    },
+    "config.env_unset": {
+        "en": "environment variable {name} is not set (needed by '{value}')",
+        "fr": "la variable d'environnement {name} n'est pas définie (requise par '{value}')",
+    },
+    "config.rate": {
+        "en": "throughput '{raw}' is not a rate; write it like 100/s or 30/min",
+        "fr": "le débit '{raw}' n'est pas un débit ; écrivez-le comme 100/s ou 30/min",
+    },
 }

@@ -121,4 +121,45 @@ CLI: dict[str, dict[str, str]] = {
         "en": "cannot back up {source} to {target}: {reason}",
         "fr": "impossible de sauvegarder {source} vers {target} : {reason}",
     },
+    "cli.warning": {"en": "warning: {message}", "fr": "avertissement : {message}"},
+    "cli.report_written": {"en": "report written to {path}", "fr": "rapport écrit dans {path}"},
+    "cli.results_written": {
+        "en": "results written to {path}",
+        "fr": "résultats écrits dans {path}",
+    },
+    "cli.recorded": {
+        "en": "recorded {count} steps to {path}",
+        "fr": "{count} étapes enregistrées dans {path}",
+    },
+    "cli.refused_written": {
+        "en": "refused rows written to {path}",
+        "fr": "lignes refusées écrites dans {path}",
+    },
+    "cli.imported": {
+        "en": "imported {created}, updated {changed}, refused {refused}",
+        "fr": "importés {created}, mis à jour {changed}, refusés {refused}",
+    },
+    "cli.exported.one": {
+        "en": "exported {count} contact to {path}",
+        "fr": "{count} contact exporté vers {path}",
+    },
+    "cli.exported.other": {
+        "en": "exported {count} contacts to {path}",
+        "fr": "{count} contacts exportés vers {path}",
+    },
+    "cli.backed_up": {
+        "en": "backed up {source} to {target} ({size} bytes)",
+        "fr": "{source} sauvegardé dans {target} ({size} octets)",
+    },
+    "cli.no_campaigns": {
+        "en": "no campaigns: write a rule file with 'campaign:'",
+        "fr": "aucune campagne : écrivez un fichier de règles avec 'campaign:'",
+    },
+    "cli.campaign_test": {
+        "en": "test of {name} to {to} queued: the running engine sends it within a second",
+        "fr": "test de {name} vers {to} mis en file : le moteur en marche l'envoie dans la seconde",
+    },
+    "cli.campaign.paused": {"en": "{name} paused", "fr": "{name} en pause"},
+    "cli.campaign.running": {"en": "{name} resumed", "fr": "{name} reprise"},
+    "cli.campaign.cancelled": {"en": "{name} cancelled", "fr": "{name} annulée"},
 }
