@@ -2,7 +2,8 @@
 replies of polls and surveys, the messages of ``twoway check``, the command line's words) by
 key, in English and French, with ``{name}`` placeholders.
 
-The catalogue is plain Python dicts (``engine.i18n.replies``, ``check``, ``cli``, ``phrases``)
+The catalogue is plain Python dicts (``engine.i18n.replies``, ``check``, ``check_expressions``,
+``check_rulesets``, ``check_config``, ``cli``, ``phrases``)
 rather than gettext ``.po`` files: the wheel ships no compile step and the console reads the
 same dicts; ``tests/i18n`` fails when a key lacks a language or a placeholder.
 
@@ -21,6 +22,9 @@ from collections.abc import Mapping, Sequence
 from contextvars import ContextVar, Token
 
 from engine.i18n.check import CHECK
+from engine.i18n.check_config import CONFIG
+from engine.i18n.check_expressions import EXPRESSIONS
+from engine.i18n.check_rulesets import RULESETS
 from engine.i18n.cli import CLI
 from engine.i18n.phrases import PHRASES
 from engine.i18n.replies import LANGUAGES, TEXTS
@@ -28,6 +32,7 @@ from engine.i18n.replies import LANGUAGES, TEXTS
 __all__ = [
     "CATALOGUE",
     "LANGUAGES",
+    "PARTS",
     "PHRASES",
     "Msg",
     "choose",
@@ -44,7 +49,10 @@ __all__ = [
     "use",
 ]
 
-CATALOGUE: dict[str, dict[str, str]] = {**TEXTS, **CHECK, **CLI}
+PARTS: tuple[dict[str, dict[str, str]], ...] = (TEXTS, CHECK, EXPRESSIONS, RULESETS, CONFIG, CLI)
+"""The catalogue's parts, one per domain; no key is in two of them."""
+
+CATALOGUE: dict[str, dict[str, str]] = {k: v for part in PARTS for k, v in part.items()}
 """Every keyed text: key → {language: text}."""
 
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][\w.]*)\}")

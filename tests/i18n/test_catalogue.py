@@ -9,13 +9,27 @@ from pathlib import Path
 
 import pytest
 
-from engine.i18n import CATALOGUE, LANGUAGES, PHRASES, Msg, localize, msg, phrase, placeholders
+from engine.i18n import (
+    CATALOGUE,
+    LANGUAGES,
+    PARTS,
+    PHRASES,
+    Msg,
+    localize,
+    msg,
+    phrase,
+    placeholders,
+)
 from engine.ruleset.compiler import compile_rules, rule_sets
 from engine.ruleset.conversations import check_tests, load_tests
 
 ENGINE = Path(__file__).resolve().parents[2] / "engine"
 BROKEN = Path(__file__).resolve().parents[1] / "rules" / "broken"
 _POSITIONAL = re.compile(r"\{(\d)\}")
+
+
+def test_no_key_is_in_two_parts_of_the_catalogue() -> None:
+    assert sum(len(part) for part in PARTS) == len(CATALOGUE)
 
 
 @pytest.mark.parametrize("key", sorted(CATALOGUE))
