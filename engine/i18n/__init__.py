@@ -128,6 +128,10 @@ class Msg(str):
         made.args = args
         return made
 
+    def __reduce__(self) -> tuple[type[Msg], tuple[object, ...]]:
+        """Pickled (and copied) as what it is, not as its English ``str``."""
+        return (Msg, (self.key, self.values, self.table, self.args))
+
     def written_in(self, language: str) -> str:
         texts = self.table[self.key]
         source = texts.get(language) or texts["en"]

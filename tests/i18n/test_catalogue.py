@@ -4,6 +4,7 @@ broken-rules corpus comes from it (so ``--lang fr`` leaves none in English)."""
 
 from __future__ import annotations
 
+import pickle
 import re
 from pathlib import Path
 
@@ -74,6 +75,8 @@ def test_a_message_is_english_as_a_str_and_french_when_localized() -> None:
     assert two == "a rule file has exactly one form; this one has both 'a' and 'b'"
     assert "à la fois 'a' et 'b'" in localize(two, "fr")
     assert localize("plain words", "fr") == "plain words"
+    copied = pickle.loads(pickle.dumps(nested))
+    assert copied == nested and localize(copied, "fr") == localize(nested, "fr")
 
 
 def _findings(case: Path) -> list[tuple[str, str, object]]:
