@@ -25,6 +25,7 @@ from typing import Any
 from engine.core.messages import normalize_address
 from engine.core.notices import Subscriber
 from engine.errors import ConfigError, RuleError, did_you_mean, render_all
+from engine.i18n import msg
 from engine.resources import default_rules_dir
 from engine.ruleset.loader import Document, JsonPath, load_path, normalise
 from engine.ruleset.schema import validate
@@ -172,7 +173,7 @@ def parse_listen(value: str) -> tuple[str, int]:
     """``127.0.0.1:8080`` to ``("127.0.0.1", 8080)``; ``[::1]:8080`` to ``("::1", 8080)``."""
     host, sep, port = value.rpartition(":")
     if not sep or not port.isdigit() or not 0 <= int(port) <= 65535:
-        raise ConfigError(f"listen address '{value}' must look like 127.0.0.1:8080")
+        raise ConfigError(msg("config.listen", value=value))
     host = host.removeprefix("[").removesuffix("]")
     return host or "127.0.0.1", int(port)
 
@@ -183,7 +184,7 @@ def secret(value: Any, environ: Mapping[str, str] | None = None) -> Any:
     if isinstance(value, str) and value.startswith("env:"):
         name = value[4:]
         if name not in env:
-            raise ConfigError(f"environment variable {name} is not set (needed by '{value}')")
+            raise ConfigError(msg("config.env_unset", name=name, value=value))
         return env[name]
     return value
 
@@ -195,7 +196,7 @@ def parse_rate(raw: Any) -> float | None:
         return float(raw)
     match = _RATE.match(str(raw))
     if not match:
-        raise ConfigError(f"throughput '{raw}' is not a rate; write it like 100/s or 30/min")
+        raise ConfigError(msg("config.rate", raw=raw))
     value = float(match.group(1))
     return value if match.group(2).startswith("s") else value / 60
 
@@ -291,12 +292,7 @@ def _config_wording(error: RuleError) -> RuleError:
     """The loader speaks of rule files; say it of a configuration."""
     if error.code != "E103" or not error.message.startswith("a rule file"):
         return error
-    return RuleError(
-        "E103",
-        "the configuration must be a map of keys like store:, rules:, connectors:",
-        error.span,
-        "indent the keys of a section under it; see docs/operations.md for an example",
-    )
+    return RuleError("E103", msg("config.E103"), error.span, msg("config.E103.hint"))
 
 
 # --- checks across keys -------------------------------------------------------------------------
@@ -331,12 +327,12 @@ def _cross_errors(document: Document, found: list[RuleError]) -> list[RuleError]
 
     zone = data.get("timezone")
     if isinstance(zone, str) and zone and zone not in _zones():
-        hint = did_you_mean(zone, _zones()) or "use a name of the tz database, like Europe/Paris"
-        add(("timezone",), f"'timezone' must be a known time zone, not '{zone}'", hint)
+        hint = did_you_mean(zone, _zones()) or msg("config.zone.hint")
+        add(("timezone",), msg("config.zone", zone=zone), hint)
     country = data.get("country")
     if isinstance(country, str) and country.upper() not in _countries():
-        hint = did_you_mean(country.upper(), _countries()) or "an ISO 3166 code, like FR or BE"
-        add(("country",), f"'country' must be a country code, not '{country}'", hint)
+        hint = did_you_mean(country.upper(), _countries()) or msg("config.country.hint")
+        add(("country",), msg("config.country", country=country), hint)
     listens: list[JsonPath] = [("http", "listen")]
     connectors = data.get("connectors")
     names: list[str] = []
@@ -349,8 +345,8 @@ def _cross_errors(document: Document, found: list[RuleError]) -> list[RuleError]
             if isinstance(kind, str) and kind not in CONNECTOR_TYPES:
                 add(
                     ("connectors", name, "type"),
-                    f"connector type '{kind}' is not available in this release",
-                    f"available: {', '.join(CONNECTOR_TYPES)}",
+                    msg("config.connector_type", kind=kind),
+                    msg("config.available.hint", names=", ".join(CONNECTOR_TYPES)),
                 )
             listens.append(("connectors", name, "listen"))
             if kind == "jsonl" and (exposed := _jsonl_exposed(name, raw)) is not None:
@@ -361,7 +357,7 @@ def _cross_errors(document: Document, found: list[RuleError]) -> list[RuleError]
         if isinstance(value, str) and ":" in value:
             port = value.rpartition(":")[2]
             if port.isdigit() and int(port) > 65535:
-                add(path, f"'{path[-1]}' has port {port}, above 65535", "pick a port up to 65535")
+                add(path, msg("config.port", key=path[-1], port=port), msg("config.port.hint"))
                 continue
         written = value is not None
         if not written:  # the default address: an error goes at the connector's name
@@ -369,9 +365,9 @@ def _cross_errors(document: Document, found: list[RuleError]) -> list[RuleError]
             if path[0] == "http" or jsonl:
                 value, path = (DEFAULT_LISTEN, path) if path[0] == "http" else (_JSONL, path[:2])
         if isinstance(value, str) and (other := _shared(value, path, seen)):
-            what = value if written else f"{value} (the default listen)"
-            message = f"{what} is where {other} listens already: one address, one listener"
-            add(path, message, "give each its own port", key=not written)
+            what = value if written else msg("config.default_listen", value=value)
+            message = msg("config.listens", what=what, other=other)
+            add(path, message, msg("config.listens.hint"), key=not written)
     out.extend(e for e in _notify_errors(document) if _free(e, taken))
     if connectors is None:
         names = list(Config().connectors)
@@ -383,11 +379,13 @@ def _cross_errors(document: Document, found: list[RuleError]) -> list[RuleError]
             connector = raw.get("connector") if isinstance(raw, dict) else None
             if isinstance(connector, str) and connector not in names:
                 hint = did_you_mean(connector, names) or (
-                    f"connectors: {', '.join(names)}" if names else "add it under 'connectors:'"
+                    msg("config.connectors.hint", names=", ".join(names))
+                    if names
+                    else msg("config.add_connector.hint")
                 )
                 add(
                     ("numbers", address, "connector"),
-                    f"number {address} uses connector '{connector}', which is not defined",
+                    msg("config.no_connector", address=address, connector=connector),
                     hint,
                 )
     return out
@@ -406,9 +404,9 @@ def _notify_errors(document: Document) -> list[RuleError]:
             errors.append(
                 RuleError(
                     "E203",
-                    f"{url} is in notify: twice",
+                    msg("config.notify_twice", url=url),
                     document.span(("notify", index, "url")),
-                    "list each URL once, with all the events it takes in its events:",
+                    msg("config.notify_twice.hint"),
                 )
             )
         urls.add(url)
@@ -443,11 +441,13 @@ def _modem_errors(document: Document, connectors: dict[str, Any], numbers: Any) 
             errors.append(
                 RuleError(
                     "E203",
-                    f"modem connector '{name}' needs exactly one number of its own"
-                    + (f" (found {len(own)})" if own else ""),
+                    msg(
+                        "config.modem_number",
+                        name=name,
+                        found=msg("config.found", n=len(own)) if own else "",
+                    ),
                     document.span(("connectors", name), key=True),
-                    f'add the SIM\'s number: numbers: {{"+33612345678": {{connector: {name}, '
-                    "kind: long_code, throughput: 1/s}}",
+                    msg("config.modem_number.hint", name=name),
                 )
             )
         for address, entry in own:
@@ -455,10 +455,9 @@ def _modem_errors(document: Document, connectors: dict[str, Any], numbers: Any) 
                 errors.append(
                     RuleError(
                         "E203",
-                        f"number {address} is alphanumeric, but a modem sends from its SIM's "
-                        "number",
+                        msg("config.modem_alpha", address=address),
                         document.span(("numbers", address, "kind")),
-                        "write kind: long_code (the SIM's number), or use an SMPP connector",
+                        msg("config.modem_alpha.hint"),
                     )
                 )
     return errors
@@ -490,7 +489,7 @@ def _smpp_errors(document: Document, env: Mapping[str, str]) -> list[RuleError]:
         options = raw | {key: env.get(value[4:], "") for key, value in secret.items()}
         for key, message, hint in option_problems(options):
             if key in secret:
-                message += f" (read from {secret[key]})"
+                message = msg("config.read_from", message=message, secret=secret[key])
             span = document.span(("connectors", name, key))
             errors.append(RuleError("E203", message, span, hint))
     return errors
@@ -538,18 +537,16 @@ def _jsonl_exposed(name: str, raw: dict[str, Any]) -> tuple[JsonPath, str, str] 
     if raw.get("allow_remote") is not True:
         return (
             ("connectors", name, "listen"),
-            f"connector '{name}' listens on {host}, which other machines can reach: "
-            "anyone there could send SMS through it",
-            "keep it on 127.0.0.1, or set allow_remote: true and token: env:NAME "
-            "(each peer then sends that token first)",
+            msg("config.jsonl_remote", name=name, host=host),
+            msg("config.jsonl_remote.hint"),
         )
     token = raw.get("token")
     if isinstance(token, str) and token.startswith("env:"):
         return None
     return (
         ("connectors", name, "token" if "token" in raw else "allow_remote"),
-        f"connector '{name}' listens on {host}: it needs a token read from the environment",
-        'set token: env:NAME; each peer sends it first in {"type": "auth", "token": …}',
+        msg("config.jsonl_token", name=name, host=host),
+        msg("config.jsonl_token.hint"),
     )
 
 
@@ -608,19 +605,18 @@ def _secret_errors(document: Document, env: Mapping[str, str]) -> list[RuleError
             errors.append(
                 RuleError(
                     "E601",
-                    f"'{value}' does not name an environment variable",
+                    msg("E601.not_a_name", value=value),
                     span,
-                    "write env: then the variable's name, like env:SMPP_PASSWORD",
+                    msg("E601.not_a_name.hint"),
                 )
             )
         elif name not in env:
             errors.append(
                 RuleError(
                     "E601",
-                    f"environment variable {name} is not set",
+                    msg("E601.unset", name=name),
                     span,
-                    f"set {name} in the engine's environment (systemd: Environment= or "
-                    "EnvironmentFile=), or write the value itself",
+                    msg("E601.unset.hint", name=name),
                 )
             )
     return errors

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from engine.errors import Span
+from engine.i18n import say
 from engine.ruleset.loader import Document
 from engine.ruleset.model import Flow
 from engine.ruleset.ruleset import RuleSet
@@ -77,7 +78,7 @@ async def reached_states(store: SqliteStore) -> Reached:
 def summary(reached: int, total: int) -> str:
     """``coverage: 41 of 45 states reached (91%)``; the percentage rounds down."""
     percent = 100 * reached // total if total else 100
-    return f"coverage: {reached} of {total} states reached ({percent}%)"
+    return say("test.coverage", reached=reached, total=total, percent=percent)
 
 
 def missed(states: Iterable[CoverageState], reached: Reached) -> list[CoverageState]:

@@ -10,6 +10,8 @@ import difflib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from engine.i18n import localize, msg, plural, say
+
 __all__ = [
     "ConfigError",
     "InvalidMessage",
@@ -101,16 +103,20 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
     pool = sorted({c for c in candidates if c})
     folded = {c.casefold(): c for c in pool}
     if word.casefold() in folded and folded[word.casefold()] != word:
-        return f"did you mean '{folded[word.casefold()]}'?"
+        return msg("did_you_mean", name=folded[word.casefold()])
     close = difflib.get_close_matches(word, pool, n=1, cutoff=0.6)
-    return f"did you mean '{close[0]}'?" if close else None
+    return msg("did_you_mean", name=close[0]) if close else None
 
 
-def render(error: RuleError, sources: Mapping[str, str] | None = None) -> str:
-    """Render one error as an analyst reads it (source line and caret when the file is known)."""
+def render(
+    error: RuleError, sources: Mapping[str, str] | None = None, *, kind: str = "error"
+) -> str:
+    """Render one error (or, ``kind="warning"``, a warning) as an analyst reads it (source line
+    and caret when the file is known), in the language in use."""
     span = error.span
     where = f"{span}: " if span else ""
-    lines = [f"{where}error[{error.code}]: {error.message}"]
+    lines = [say(f"check.{kind}", where=where, code=error.code, message=localize(error.message))]
+    hint = say("check.hint", hint=localize(error.hint)) if error.hint else None
     text = (sources or {}).get(span.file) if span else None
     if span and text is not None:
         source_lines = text.splitlines()
@@ -121,17 +127,16 @@ def render(error: RuleError, sources: Mapping[str, str] | None = None) -> str:
             lines.append(f"{span.line} | {source}")
             width = max(1, min(span.length, max(1, len(source) - span.col + 1)))
             lines.append(f"{gutter} | {' ' * (span.col - 1)}{'^' * width}")
-            if error.hint:
-                lines.append(f"{gutter} = hint: {error.hint}")
+            if hint:
+                lines.append(f"{gutter} {hint}")
             return "\n".join(lines)
-    if error.hint:
-        lines.append(f"  = hint: {error.hint}")
+    if hint:
+        lines.append(f"  {hint}")
     return "\n".join(lines)
 
 
 def render_all(errors: Sequence[RuleError], sources: Mapping[str, str] | None = None) -> str:
     """Render every error, blank line between them, and a count at the end."""
     blocks = [render(error, sources) for error in sorted(errors, key=RuleError.sort_key)]
-    count = len(errors)
-    blocks.append(f"{count} error{'s' if count != 1 else ''} found")
+    blocks.append(plural("check.errors", len(errors)))
     return "\n\n".join(blocks) + "\n"

@@ -18,6 +18,7 @@ from engine.core.ids import IdSource, SequentialIds
 from engine.core.messages import Inbound, Outgoing
 from engine.core.model import Sprint
 from engine.coverage import Reached, reached_states
+from engine.i18n import localize, msg, say
 from engine.ruleset.conversations import ConversationTest, Expect, TestStep
 from engine.ruleset.ruleset import RuleSet
 from engine.service import Service
@@ -88,7 +89,7 @@ class Harness:
         fresh = [e for e in events if e["id"] > self._errors_seen]
         if fresh:
             self._errors_seen = max(e["id"] for e in fresh)
-        return [f"rule error: {e['data'].get('message', '')}" for e in fresh]
+        return [msg("test.rule_error", message=e["data"].get("message", "")) for e in fresh]
 
     async def advance(self, delta: Any) -> list[Outgoing]:
         """Move a fixed clock and fire the timers that fall due."""
@@ -136,20 +137,24 @@ class TestFailure:
     def render(self) -> str:
         what = self.step.kind
         value = self.step.written or self.step.value
-        lines = [f"  {self.step.span}: step {self.index + 1} ({what} {value!s})"]
+        step = say("test.step", n=self.index + 1, what=what, value=value)
+        lines = [f"  {self.step.span}: {step}"]
         if _all_match(self.expected, self.got):
-            lines.extend(f"    ✗ {problem}" for problem in self.problems)
+            lines.extend(f"    ✗ {localize(problem)}" for problem in self.problems)
             return "\n".join(lines)
         width = max(len(self.expected), len(self.got))
         for i in range(width):
             want = self.expected[i] if i < len(self.expected) else None
             have = self.got[i] if i < len(self.got) else None
             mark = "  " if want is not None and have is not None and _matches(want, have) else "✗ "
-            lines.append(f"    {mark}expected: {want if want is not None else '(no message)'}")
-            shown = "(no message)"
+            none = say("test.no_message")
+            expected = say("test.expected", want=want if want is not None else none)
+            lines.append(f"    {mark}{expected}")
+            shown = none
             if have is not None:
-                shown = repr(have.text) + (f" to {have.recipient}" if want and want.to else "")
-            lines.append(f"      got:      {shown}")
+                to = say("test.to", recipient=have.recipient) if want and want.to else ""
+                shown = repr(have.text) + to
+            lines.append(f"      {say('test.got', shown=shown)}")
         return "\n".join(lines)
 
 
@@ -203,7 +208,7 @@ def _group_check(want: Any, have: tuple[str, ...]) -> list[str]:
     expected, problem = parse_groups([] if _none(want) else want)
     if problem is None and expected == have:
         return []
-    return [f"contact.groups is {list(have)!r}, expected {want!r}"]
+    return [msg("test.is_expected", what="contact.groups", have=repr(list(have)), want=repr(want))]
 
 
 async def _answer_checks(harness: Harness, wanted: dict[str, Any], contact: str) -> list[str]:
@@ -214,11 +219,11 @@ async def _answer_checks(harness: Harness, wanted: dict[str, Any], contact: str)
         for row in await harness.store.answers(flow.id):
             if row["contact"] == contact:
                 given[row["question"]] = row["value"]
-    problems = []
+    problems: list[str] = []
     for question, want in wanted.items():
         have = given.get(question)
         if not (_none(want) and have is None) and not _same(want, have):
-            problems.append(f"answer {question} is {have!r}, expected {want!r}")
+            problems.append(msg("test.answer", question=question, have=repr(have), want=repr(want)))
     return problems
 
 
@@ -237,15 +242,15 @@ async def _checks(harness: Harness, step: TestStep, contact: str, number: str) -
         have = None if session is None else f"{session.flow}.{session.state}"
         if _none(want):
             if have is not None:
-                problems.append(f"session is {have}, expected none")
+                problems.append(msg("test.session_none", have=have))
         elif have is None:
-            problems.append(f"no session, expected {want}")
+            problems.append(msg("test.no_session", want=want))
         elif want not in (have, have.split(".", 1)[1]):
-            problems.append(f"session is {have}, expected {want}")
+            problems.append(msg("test.session", have=have, want=want))
     for name, want in (check.get("vars") or {}).items():
         have = None if session is None else session.vars.get(name)
         if not _same(want, have):
-            problems.append(f"variable {name} is {have!r}, expected {want!r}")
+            problems.append(msg("test.variable", name=name, have=repr(have), want=repr(want)))
     stored = await store.contact(contact)
     for name, want in (check.get("contact") or {}).items():
         if name == "groups":
@@ -253,11 +258,12 @@ async def _checks(harness: Harness, step: TestStep, contact: str, number: str) -
             continue
         have = None if stored is None else stored.fields.get(name)
         if not _same(want, have):
-            problems.append(f"contact.{name} is {have!r}, expected {want!r}")
+            what = f"contact.{name}"
+            problems.append(msg("test.is_expected", what=what, have=repr(have), want=repr(want)))
     for poll, want in (check.get("votes") or {}).items():
         have = None if stored is None else stored.votes.get(poll)
         if not (_none(want) and have is None) and not _same(want, have):
-            problems.append(f"vote in {poll} is {have!r}, expected {want!r}")
+            problems.append(msg("test.vote", poll=poll, have=repr(have), want=repr(want)))
     if "answers" in check:
         problems.extend(await _answer_checks(harness, check["answers"], contact))
     if "handoff" in check:
@@ -267,16 +273,15 @@ async def _checks(harness: Harness, step: TestStep, contact: str, number: str) -
         ]
         want = check["handoff"]
         if _none(want) and fresh:
-            problems.append(f"handed to {', '.join(fresh)}, expected no handoff")
+            problems.append(msg("test.handed", teams=", ".join(fresh)))
         elif not _none(want) and want not in fresh:
-            also = f" (but to {', '.join(fresh)})" if fresh else ""
-            problems.append(f"not handed to {want}{also}")
+            also = msg("test.but_to", teams=", ".join(fresh)) if fresh else ""
+            problems.append(msg("test.not_handed", want=want, also=also))
     if "opted_out" in check:
         out = await store.is_opted_out(contact, number)
         if bool(check["opted_out"]) != out:
-            problems.append(
-                f"opted out is {str(out).lower()}, expected {str(bool(check['opted_out'])).lower()}"
-            )
+            want = str(bool(check["opted_out"])).lower()
+            problems.append(msg("test.opted_out", have=str(out).lower(), want=want))
     return problems
 
 

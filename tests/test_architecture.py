@@ -12,6 +12,7 @@ ROOT = Path(engine.__file__).parent
 # A module may import its own package and anything of a strictly lower rank.
 RANKS = {
     "core": 0,
+    "i18n": -1,
     "errors": 0,
     "resources": 0,
     "osthreads": 0,

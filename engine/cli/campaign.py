@@ -41,6 +41,7 @@ from engine.contacts import PhoneReader, TableError
 from engine.core.clock import Clock, SystemClock
 from engine.core.fileclock import ENV, ClockFileError, from_environment
 from engine.core.records import CampaignRow, CampaignState
+from engine.i18n import say
 from engine.ruleset.campaigns import Campaign
 from engine.ruleset.compiler import compile_rules
 from engine.ruleset.model import Settings
@@ -156,7 +157,7 @@ def list_command(config_path: Path | None, db: Path | None, as_json: bool) -> No
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     if not rows:
-        click.echo("no campaigns: write a rule file with 'campaign:'")
+        click.echo(say("cli.no_campaigns"))
         return
     for item in rows:
         count = "" if item["recipients"] is None else f"  {item['recipients']:,} recipients"
@@ -214,7 +215,7 @@ def test_command(
     if as_json:
         click.echo(json.dumps({"campaign": name, "to": e164, "timer": timer}))
     else:
-        click.echo(f"test of {name} to {e164} queued: the running engine sends it within a second")
+        click.echo(say("cli.campaign_test", name=name, to=e164))
 
 
 @campaign_group.command("start")
@@ -278,8 +279,7 @@ def _change(
     if as_json:
         click.echo(json.dumps({"campaign": name, "status": want}))
         return
-    verb = {"paused": "paused", "running": "resumed", "cancelled": "cancelled"}[want]
-    click.echo(f"{name} {verb}")
+    click.echo(say(f"cli.campaign.{want}", name=name))
 
 
 @campaign_group.command("pause")

@@ -26,6 +26,7 @@ from engine.cli.chat_why import before_sending
 from engine.cli.ops import ruleset_or_exit
 from engine.core.clock import FixedClock
 from engine.core.messages import normalize_address
+from engine.i18n import msg, say
 from engine.resources import default_rules_dir
 from engine.ruleset.compiler import compile_files, find_rule_files, rule_sets
 from engine.ruleset.conversations import DEFAULT_FROM
@@ -83,9 +84,10 @@ def chat_command(
     files = [f for p in folders if p.exists() for f in find_rule_files(p)]
     if not files:
         inner = sorted(t.rules for p in folders if p.exists() for t in rule_sets([p]))
-        hint = f" (rule sets below it: {', '.join(map(str, inner))})" if inner else ""
+        hint = msg("cli.rule_sets_below", names=", ".join(map(str, inner))) if inner else ""
         names = ", ".join(map(str, folders))
-        click.echo(f"error: no rule files in {names}{hint}", err=True)
+        problem = msg("cli.no_rule_files", names=names, hint=hint)
+        click.echo(say("cli.error", message=problem), err=True)
         sys.exit(1)
     ruleset = ruleset_or_exit(compile_files(files))
     now = _start_time(start, ZoneInfo(ruleset.settings.timezone))
@@ -103,7 +105,7 @@ def chat_command(
         refused = asyncio.run(_chat(ruleset, db, now, phone, number, recorder, interactive))
     if recorder is not None and record is not None:
         recorder.write(record)
-        click.echo(f"recorded {len(recorder.steps)} steps to {record}", err=True)
+        click.echo(say("cli.recorded", count=len(recorder.steps), path=record), err=True)
     if refused and not interactive:
         sys.exit(1)
 
@@ -218,4 +220,4 @@ class _Diagnostics:
             if interactive:
                 click.echo(click.style(f"  · {text}", dim=True), err=True)
             else:
-                click.echo(f"warning: {text}", err=True)
+                click.echo(say("cli.warning", message=text), err=True)

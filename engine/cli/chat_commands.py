@@ -25,6 +25,7 @@ from engine.core.groups import parse_groups
 from engine.core.messages import Outgoing, normalize_address
 from engine.dsl import DslError, parse_duration
 from engine.errors import did_you_mean
+from engine.i18n import say
 from engine.ruleset.moments import read_moment
 from engine.testing import Harness
 
@@ -65,7 +66,7 @@ class Chat:
 
     def refuse(self, message: str, *more: str) -> None:
         self.refused += 1
-        click.echo(f"error: {message}", err=True)
+        click.echo(say("cli.error", message=message), err=True)
         for line in more:
             click.echo(f"  {line}", err=True)
 

@@ -20,6 +20,7 @@ from engine.contacts import (
 )
 from engine.contacts.records import Refused
 from engine.core.messages import normalize_address
+from engine.i18n import plural, say
 from engine.store.contacts import FORGOTTEN
 from engine.store.files import open_private
 
@@ -60,7 +61,7 @@ def _refused_out(refused: list[Refused], target: Path | None) -> None:
             writer.writerows([item.row, item.value, item.reason] for item in refused)
     except OSError as exc:
         fail(f"cannot write {target}: {exc.strerror or exc}")
-    click.echo(f"refused rows written to {target}")
+    click.echo(say("cli.refused_written", path=target))
 
 
 @click.group("contacts")
@@ -111,7 +112,7 @@ def import_command(
             fail(str(exc))
         rows = [(r.phone, r.fields, r.groups) for r in plan.records.values()]
         created, changed = run_on_store(store_path, lambda store: store.import_contacts(rows))
-    click.echo(f"imported {created}, updated {changed}, refused {len(plan.refused)}")
+    click.echo(say("cli.imported", created=created, changed=changed, refused=len(plan.refused)))
     _refused_out(plan.refused, refused_file)
 
 
@@ -137,7 +138,7 @@ def export_command(
         write_table(file, header, rows)
     except OSError as exc:
         fail(f"cannot write {file}: {exc.strerror or exc}")
-    click.echo(f"exported {len(rows)} contact{'s' if len(rows) != 1 else ''} to {file}")
+    click.echo(plural("cli.exported", len(rows), path=file))
 
 
 @contacts_group.command("import-optouts")

@@ -17,6 +17,7 @@ from engine.cli.explain_run import explain, load_conversation
 from engine.cli.explain_view import as_json, lines
 from engine.cli.ops import moment_or_now, ruleset_or_exit
 from engine.core.messages import normalize_address
+from engine.i18n import msg, say
 from engine.resources import default_rules_dir
 from engine.ruleset.compiler import compile_files, find_rule_files
 from engine.ruleset.conversations import DEFAULT_FROM
@@ -80,11 +81,12 @@ def explain_command(
 def _ruleset(paths: list[Path]) -> RuleSet:
     for path in paths:
         if not path.exists():
-            click.echo(f"error: {path} does not exist (put the message last, after --)", err=True)
+            click.echo(say("cli.error", message=msg("cli.explain.no_path", path=path)), err=True)
             sys.exit(2)
     folders = paths or [Path("rules") if Path("rules").exists() else default_rules_dir()]
     files = [f for p in folders for f in find_rule_files(p)]
     if not files:
-        click.echo(f"error: no rule files in {', '.join(map(str, folders))}", err=True)
+        problem = msg("cli.no_rule_files", names=", ".join(map(str, folders)), hint="")
+        click.echo(say("cli.error", message=problem), err=True)
         sys.exit(1)
     return ruleset_or_exit(compile_files(files))

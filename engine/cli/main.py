@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+import engine.i18n as i18n
 from engine.cli.campaign import campaign_group
 from engine.cli.chat import chat_command
 from engine.cli.contacts import contacts_group
@@ -30,8 +31,17 @@ __all__ = ["cli", "main"]
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="twoway")
-def cli() -> None:
+@click.option(
+    "--lang",
+    type=click.Choice(list(i18n.LANGUAGES)),
+    help="The language of messages (check's errors, summaries); else TWOWAY_LANG, else the "
+    "locale (LC_ALL, LC_MESSAGES, LANG: fr… is French), else English.",
+)
+@click.pass_context
+def cli(ctx: click.Context, lang: str | None) -> None:
     """twoway: two-way SMS conversations from YAML rule files."""
+    token = i18n.use(i18n.choose(lang))
+    ctx.call_on_close(lambda: i18n.reset(token))
 
 
 @cli.command("check")
@@ -63,7 +73,7 @@ def check_command(
     sources: dict[str, str] = {}
     checked = ""
     if not paths and config_path is None:
-        raise click.UsageError("give the rule folders to check, or --config twoway.yaml")
+        raise click.UsageError(i18n.say("check.no_paths"))
     if config_path is not None:
         from engine.config import check_config
 
@@ -82,13 +92,12 @@ def check_command(
         click.echo(render_all(errors, sources), nl=False)
         sys.exit(1)
     if config_path is not None and not paths:
-        click.echo(f"ok: {config_path}")
+        click.echo(i18n.say("check.ok", what=config_path))
         return
-    counted = f"{campaigns} campaign{'s' if campaigns != 1 else ''}" if campaigns else ""
-    click.echo(
-        f"ok: {checked}{files} file{'s' if files != 1 else ''}, "
-        f"{flows} flow{'s' if flows != 1 else ''}" + (f", {counted}" if counted else "")
-    )
+    counts = [i18n.plural("check.files", files), i18n.plural("check.flows", flows)]
+    if campaigns:
+        counts.append(i18n.plural("check.campaigns", campaigns))
+    click.echo(i18n.say("check.ok", what=checked + ", ".join(counts)))
 
 
 def _check_rules(
@@ -105,9 +114,9 @@ def _check_rules(
             errors.append(
                 RuleError(
                     "E100",
-                    f"no such file or folder: {path}",
+                    i18n.msg("E100.no_path", path=path),
                     None,
-                    "give the folder that holds your rule files, like rules/",
+                    i18n.msg("E100.no_path.hint"),
                 )
             )
             continue
@@ -169,7 +178,8 @@ def run_command(config_path: Path | None, log_level: str | None, log_format: str
         asyncio.run(serve(config, http=start_http, clock=clock))
     except TwowayError as exc:
         render = getattr(exc, "render", None)
-        click.echo(render() if render else f"error: {exc}", err=True, nl=render is None)
+        said = render() if render else i18n.say("cli.error", message=i18n.reason(exc))
+        click.echo(said, err=True, nl=render is None)
         sys.exit(1)
 
 
@@ -181,7 +191,7 @@ def _test_clock() -> FileClock | None:
     try:
         clock = from_environment()
     except ClockFileError as exc:
-        click.echo(f"error: {ENV}: {exc}", err=True)
+        click.echo(i18n.say("cli.error", message=f"{ENV}: {exc}"), err=True)
         sys.exit(2)
     if clock is None:
         return None
@@ -215,8 +225,9 @@ def functions_command(name: str | None, markdown: bool) -> None:
         click.echo(reference(), nl=False)
         return
     if name is not None and name not in FUNCTIONS:
-        hint = did_you_mean(name, FUNCTIONS) or "run `twoway functions` for the list"
-        click.echo(f"error: no function named '{name}' ({hint})", err=True)
+        hint = did_you_mean(name, FUNCTIONS) or i18n.msg("cli.functions.hint")
+        problem = i18n.msg("cli.no_function", name=name, hint=hint)
+        click.echo(i18n.say("cli.error", message=problem), err=True)
         sys.exit(1)
     for fname, function in FUNCTIONS.items():
         if name is not None and fname != name:

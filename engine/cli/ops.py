@@ -22,6 +22,7 @@ import click
 from engine.config import Config, check_config, parse_listen
 from engine.core.clock import Clock
 from engine.errors import StoreError, render_all
+from engine.i18n import localize, msg, say
 from engine.ruleset.compiler import Compiled
 from engine.ruleset.moments import MomentError, read_moment
 from engine.ruleset.ruleset import RuleSet
@@ -76,7 +77,7 @@ def moment_or_now(text: str | None, ruleset: RuleSet, option: str) -> datetime:
 
 def fail(message: str) -> NoReturn:
     """Print ``error: message`` on one line (whatever its line breaks) and exit 1."""
-    click.echo(f"error: {' '.join(message.split())}", err=True)
+    click.echo(say("cli.error", message=" ".join(localize(message).split())), err=True)
     sys.exit(1)
 
 
@@ -213,22 +214,21 @@ def status_command(config_path: Path | None, url: str | None, as_json: bool) -> 
     except urllib.error.HTTPError as exc:
         body = exc.read()
         if exc.code != 503:
-            click.echo(f"error: {target} answered {exc.code} {exc.reason}", err=True)
+            problem = msg("cli.status.answered", target=target, code=exc.code, reason=exc.reason)
+            click.echo(say("cli.error", message=problem), err=True)
             sys.exit(1)
     except (urllib.error.URLError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
-        click.echo(
-            f"error: twoway does not answer on {target}: {reason}\n"
-            "  = hint: the engine is not running (start it with `twoway run"
-            f"{f' --config {config_path}' if config_path else ''}`), or it listens elsewhere "
-            "(http.listen in twoway.yaml)",
-            err=True,
-        )
+        run = "twoway run" + (f" --config {config_path}" if config_path else "")
+        problem = msg("cli.status.silent", target=target, reason=reason)
+        hint = say("check.hint", hint=msg("cli.status.silent.hint", run=run))
+        click.echo(f"{say('cli.error', message=problem)}\n  {hint}", err=True)
         sys.exit(1)
     try:
         report = json.loads(body)
     except ValueError:
-        click.echo(f"error: {target} did not answer a health report", err=True)
+        problem = msg("cli.status.no_report", target=target)
+        click.echo(say("cli.error", message=problem), err=True)
         sys.exit(1)
     if as_json:
         click.echo(json.dumps(report, indent=2, ensure_ascii=False))
@@ -290,17 +290,18 @@ def backup_command(target: Path, config_path: Path | None, db: Path | None, forc
         )
     )
     if target.exists() and not force:
-        click.echo(f"error: {target} exists; add --force to replace it", err=True)
+        click.echo(say("cli.error", message=msg("cli.backup.exists", target=target)), err=True)
         sys.exit(1)
     if target.resolve() == source.resolve():
-        click.echo("error: the backup must not be the store itself", err=True)
+        click.echo(say("cli.error", message=msg("cli.backup.itself")), err=True)
         sys.exit(1)
     try:
         size = backup(source, target)
     except (sqlite3.Error, OSError) as exc:
-        click.echo(f"error: cannot back up {source} to {target}: {exc}", err=True)
+        problem = msg("cli.backup.failed", source=source, target=target, reason=exc)
+        click.echo(say("cli.error", message=problem), err=True)
         sys.exit(1)
-    click.echo(f"backed up {source} to {target} ({size:,} bytes)")
+    click.echo(say("cli.backed_up", source=source, target=target, size=f"{size:,}"))
 
 
 @click.command("hash-password")

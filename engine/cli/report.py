@@ -9,6 +9,7 @@ import click
 from engine.cli.ops import run_on_store
 from engine.cli.results import source, source_options, write_private
 from engine.core.clock import SystemClock
+from engine.i18n import say
 from engine.report import DEFAULT_TITLE, gather, render_html
 
 __all__ = ["report_command"]
@@ -51,4 +52,4 @@ def report_command(
     )
     page = render_html(report)
     write_private(html_path, lambda handle: handle.write(page.encode("utf-8")))
-    click.echo(f"report written to {html_path}", err=True)
+    click.echo(say("cli.report_written", path=html_path), err=True)

@@ -11,6 +11,7 @@ from typing import IO, Any, TypeVar
 import click
 
 from engine.cli.ops import config_or_exit, fail, ruleset_or_exit, run_on_store, store_or_exit
+from engine.i18n import say
 from engine.results import (
     FORMATS,
     CampaignResult,
@@ -142,7 +143,7 @@ def results_command(
     if format_ == "xlsx":
         assert output is not None
         write_private(output, lambda handle: write_xlsx(results, handle, campaigns))
-        click.echo(f"results written to {output}", err=True)
+        click.echo(say("cli.results_written", path=output), err=True)
         return
     render = {"table": render_table, "csv": render_csv, "json": render_json}[format_]
     text = render(results, campaigns)
@@ -150,4 +151,4 @@ def results_command(
         click.echo(text, nl=False)
         return
     write_private(output, lambda handle: handle.write(text.encode("utf-8")))
-    click.echo(f"results written to {output}", err=True)
+    click.echo(say("cli.results_written", path=output), err=True)

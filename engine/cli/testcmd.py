@@ -10,6 +10,7 @@ import click
 
 from engine.coverage import CoverageState, coverable_states, missed, summary
 from engine.errors import render_all
+from engine.i18n import plural, say
 from engine.ruleset.compiler import compile_rules, rule_sets
 from engine.ruleset.conversations import check_tests, load_tests
 from engine.testing import run_test
@@ -45,16 +46,16 @@ def test_command(paths: tuple[Path, ...], verbose: bool, coverage: bool) -> None
         states = coverable_states(compiled.ruleset, compiled.documents) if coverage else []
         reached: set[tuple[str, str]] = set()
         if not tests:
-            click.echo(f"no tests in {folder}")
+            click.echo(say("test.no_tests", folder=folder))
         for test in tests:
             result = asyncio.run(run_test(compiled.ruleset, test))
             reached |= result.reached
             if result.passed:
                 passed += 1
-                click.echo(f"{click.style('PASS', fg='green')} {test.file}: {test.name}")
+                click.echo(f"{click.style(say('test.pass'), fg='green')} {test.file}: {test.name}")
             else:
                 failed += 1
-                click.echo(f"{click.style('FAIL', fg='red')} {test.file}: {test.name}")
+                click.echo(f"{click.style(say('test.fail'), fg='red')} {test.file}: {test.name}")
                 assert result.failure is not None
                 click.echo(result.failure.render())
             if verbose or not result.passed:
@@ -65,7 +66,7 @@ def test_command(paths: tuple[Path, ...], verbose: bool, coverage: bool) -> None
             _show_coverage(folder, states, unreached)
             counted[0] += len(states) - len(unreached)
             counted[1] += len(states)
-    click.echo(f"{passed} passed, {failed} failed")
+    click.echo(f"{plural('test.passed', passed)}, {plural('test.failed', failed)}")
     if coverage:
         click.echo(summary(counted[0], counted[1]))
     sys.exit(1 if failed else 0)
@@ -76,8 +77,8 @@ def _show_coverage(
 ) -> None:
     """Print the states of one rule set that no test reached."""
     if not unreached:
-        click.echo(f"all {len(states)} states of {folder} reached")
+        click.echo(say("test.all_reached", count=len(states), folder=folder))
         return
-    click.echo(f"{len(unreached)} of {len(states)} states of {folder} not reached:")
+    click.echo(say("test.not_reached", missed=len(unreached), count=len(states), folder=folder))
     for state in unreached:
         click.echo(f"  {state.flow}.{state.state}  {state.where.file}:{state.where.line}")

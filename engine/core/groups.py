@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from engine.i18n import msg
+
 __all__ = ["MAX_GROUP_NAME", "group_problem", "groups_of", "parse_groups"]
 
 MAX_GROUP_NAME = 64
@@ -18,16 +20,13 @@ def group_problem(name: str) -> str | None:
     exports), with no space at either end, at most 64 characters long.
     """
     if not name.strip():
-        return "a group name cannot be empty"
+        return msg("E410.empty")
     if any(mark in name for mark in _FORBIDDEN):
-        return f"the group name '{name}' has a comma or a semicolon"
+        return msg("E410.separator", name=name)
     if name != name.strip():
-        return f"the group name '{name}' starts or ends with a space"
+        return msg("E410.space", name=name)
     if len(name) > MAX_GROUP_NAME:
-        return (
-            f"the group name '{name[:20]}…' is {len(name)} characters long, "
-            f"more than {MAX_GROUP_NAME}"
-        )
+        return msg("E410.long", name=name[:20], length=len(name), most=MAX_GROUP_NAME)
     return None
 
 

@@ -18,6 +18,8 @@ import holidays
 import phonenumbers
 from phonenumbers import timezone as number_zones
 
+from engine.i18n import msg
+
 UTC_ZONE = ZoneInfo("UTC")
 
 __all__ = [
@@ -139,7 +141,7 @@ def _time(value: Any, key: str) -> time:
         hours, minutes = text.split(":")
         return time(int(hours), int(minutes))
     except ValueError:
-        raise ValueError(f"'{key}' must be a time of day like \"20:00\", not '{text}'") from None
+        raise ValueError(msg("E422.time", key=key, text=text)) from None
 
 
 def parse_quiet_hours(value: Any) -> QuietHours:
@@ -149,21 +151,19 @@ def parse_quiet_hours(value: Any) -> QuietHours:
     if isinstance(value, str):
         preset = PRESETS.get(value.strip().lower())
         if preset is None:
-            raise ValueError(
-                f"no quiet-hours preset named '{value}' (presets: {', '.join(PRESETS)})"
-            )
+            raise ValueError(msg("E422.preset", name=value, presets=", ".join(PRESETS)))
         return preset
     if not isinstance(value, Mapping):
-        raise ValueError("quiet hours are a preset's name or {from, to, days_off, holidays}")
+        raise ValueError(msg("E422.shape"))
     start = _time(value["from"], "from") if "from" in value else None
     end = _time(value["to"], "to") if "to" in value else None
     if (start is None) != (end is None):
-        raise ValueError("give both 'from' and 'to', or neither")
+        raise ValueError(msg("E422.both"))
     days: set[int] = set()
     for name in value.get("days_off") or ():
         number = DAYS.get(str(name).strip().lower())
         if number is None:
-            raise ValueError(f"'{name}' is not a day of the week (monday … sunday)")
+            raise ValueError(msg("E422.day", name=name))
         days.add(number)
     code = value.get("holidays")
     if code is not None:
@@ -171,9 +171,9 @@ def parse_quiet_hours(value: Any) -> QuietHours:
         country, _, subdivision = code.partition("-")
         supported = holidays.list_supported_countries()
         if country not in supported:
-            raise ValueError(f"no public holiday calendar for '{code}' (use a country code: FR)")
+            raise ValueError(msg("E422.calendar", code=code))
         if subdivision and subdivision not in supported[country]:
-            raise ValueError(f"'{country}' has no subdivision '{subdivision}'")
+            raise ValueError(msg("E422.subdivision", country=country, subdivision=subdivision))
     return QuietHours(start, end, frozenset(days), code)
 
 

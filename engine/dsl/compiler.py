@@ -21,6 +21,7 @@ from engine.dsl.errors import DslError, EvalError, UnknownNameError
 from engine.dsl.functions import FUNCTIONS, SIGNATURES, Signature, date, in_zone
 from engine.dsl.values import arithmetic, contains, describe, equals, negate, order, to_text
 from engine.errors import did_you_mean
+from engine.i18n import msg
 
 __all__ = [
     "DATETIME_FIELDS",
@@ -135,10 +136,12 @@ def stray_error(error: BaseException, source: str) -> EvalError:
 
 def _takes(least: int, most: int) -> str:
     if least == most:
-        return "no arguments" if least == 0 else f"{least} argument{'s' if least != 1 else ''}"
+        if least == 0:
+            return msg("E308.none")
+        return msg("E308.one" if least == 1 else "E308.many", n=least)
     if most == least + 1:
-        return f"{least} or {most} arguments"
-    return f"{least} to {most} arguments"
+        return msg("E308.or", least=least, most=most)
+    return msg("E308.to", least=least, most=most)
 
 
 def _invoke(function: Callable[..., Any], args: list[Evaluator]) -> Evaluator:
@@ -215,7 +218,7 @@ class Compiler:
         if function is None:
             raise DslError(
                 "E306",
-                f"unknown filter '{node.name}'",
+                msg("E306.unknown", name=node.name),
                 offset=node.offset,
                 length=node.length,
                 hint=did_you_mean(node.name, FUNCTIONS),
@@ -226,11 +229,15 @@ class Compiler:
             usage = _filter_usage(signature, node.name)
             raise DslError(
                 "E308",
-                f"filter '{node.name}' takes "
-                f"{_takes(max(0, signature.least - 1), signature.most - 1)}, got {given}",
+                msg(
+                    "E308.filter",
+                    name=node.name,
+                    takes=_takes(max(0, signature.least - 1), signature.most - 1),
+                    given=given,
+                ),
                 offset=node.offset,
                 length=node.length,
-                hint=f"write {usage}",
+                hint=msg("write", what=usage),
             )
         args = [value, *(self.expr(arg) for arg in node.args)]
         if node.name == "default":
@@ -280,7 +287,7 @@ class Compiler:
         if self.allowed is not None and root not in self.allowed:
             raise DslError(
                 "E305",
-                f"unknown name '{root}'",
+                msg("E305.unknown", name=root),
                 offset=node.offset,
                 length=node.root_length,
                 hint=self._name_hint(root),
@@ -315,9 +322,9 @@ class Compiler:
         if suggestion:
             return suggestion
         if root in FUNCTIONS:
-            return f"'{root}' is a function: call it, as in {SIGNATURES[root].usage}"
+            return msg("E305.function.hint", name=root, usage=SIGNATURES[root].usage)
         if self.allowed and len(self.allowed) <= 12:
-            return f"names available here: {', '.join(sorted(self.allowed))}"
+            return msg("E305.available.hint", names=", ".join(sorted(self.allowed)))
         return None
 
     def _call(self, node: ast.Call) -> Evaluator:
@@ -325,7 +332,7 @@ class Compiler:
         if function is None:
             raise DslError(
                 "E304",
-                f"unknown function '{node.name}'",
+                msg("E304.unknown", name=node.name),
                 offset=node.offset,
                 length=node.length,
                 hint=did_you_mean(node.name, FUNCTIONS),
@@ -335,11 +342,15 @@ class Compiler:
         if not signature.least <= given <= signature.most:
             raise DslError(
                 "E308",
-                f"function '{node.name}' takes {_takes(signature.least, signature.most)}, "
-                f"got {given}",
+                msg(
+                    "E308.function",
+                    name=node.name,
+                    takes=_takes(signature.least, signature.most),
+                    given=given,
+                ),
                 offset=node.offset,
                 length=max(1, node.end - node.offset),
-                hint=f"write {signature.usage}",
+                hint=msg("write", what=signature.usage),
             )
         args = [self.expr(arg) for arg in node.args]
         if node.name == "default":
@@ -405,25 +416,25 @@ def _compile_regex(pattern: str, flags: str, node: ast.Node) -> Any:
         if flag not in _REGEX_FLAGS:
             raise DslError(
                 "E307",
-                f"unknown regex flag '{flag}'",
+                msg("E307.flag", flag=flag),
                 offset=node.offset + node.length - len(flags) + index,
                 length=1,
-                hint="regex flags are i (ignore case), m (multi-line) and s (dot matches newline)",
+                hint=msg("E307.flag.hint"),
             )
         value |= _REGEX_FLAGS[flag]
     try:
         return regex.compile(pattern, value)
     except regex.error as error:
         position = error.pos
-        where = f" (at character {position + 1} of the regex)" if position is not None else ""
+        where = msg("E307.at", n=position + 1) if position is not None else ""
         raise DslError(
             "E307",
-            f"invalid regex: {error.msg}",
+            msg("E307.invalid", error=error.msg),
             offset=node.offset,
             length=node.length,
-            hint=f"check the regex syntax{where}; escape special characters with a backslash",
+            hint=msg("E307.invalid.hint", where=where),
         ) from None
     except (OverflowError, RecursionError, ValueError) as error:
         raise DslError(
-            "E307", f"invalid regex: {error}", offset=node.offset, length=node.length
+            "E307", msg("E307.invalid", error=error), offset=node.offset, length=node.length
         ) from None

@@ -7,10 +7,11 @@ import datetime as dt
 import re
 
 from engine.dsl.errors import DslError
+from engine.i18n import msg
 
 __all__ = ["parse_duration"]
 
-_HINT = "write a number and a unit: 90s, 15m, 24h, 2d, 1w (or 2 hours, 2 heures, 1h30)"
+_HINT = msg("E206.hint")
 _UNITS = {
     "s": ("s", "sec", "secs", "second", "seconds", "seconde", "secondes"),
     "m": ("m", "min", "mins", "minute", "minutes"),
@@ -56,14 +57,12 @@ def parse_duration(source: str) -> dt.timedelta:
     text = source if isinstance(source, str) else str(source)
     seconds = _seconds(text)
     if seconds is None:
-        raise DslError("E206", f"invalid duration '{text}'", length=max(1, len(text)), hint=_HINT)
+        raise DslError("E206", msg("E206.invalid", text=text), length=max(1, len(text)), hint=_HINT)
     if seconds <= 0:
-        raise DslError(
-            "E206", "a duration must be longer than zero", length=max(1, len(text)), hint=_HINT
-        )
+        raise DslError("E206", msg("E206.zero"), length=max(1, len(text)), hint=_HINT)
     try:
         return dt.timedelta(seconds=seconds)
     except OverflowError:
         raise DslError(
-            "E206", f"duration '{text.strip()}' is too long", length=len(text), hint=_HINT
+            "E206", msg("E206.too_long", text=text.strip()), length=len(text), hint=_HINT
         ) from None

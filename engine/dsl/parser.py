@@ -18,6 +18,7 @@ from lark.exceptions import (
 
 from engine.dsl import ast
 from engine.dsl.errors import DslError
+from engine.i18n import joined, msg, phrase
 
 __all__ = ["MAX_DEPTH", "build_lark", "parse_condition", "parse_template_expr"]
 
@@ -51,9 +52,9 @@ def parse_condition(source: str) -> ast.Expr:
     if not source.strip():
         raise DslError(
             "E301",
-            "empty condition",
+            msg("E301.empty"),
             length=max(1, len(source)),
-            hint="write a test, for example: answers.score >= 9",
+            hint=msg("E301.empty.hint"),
         )
     tree = _parse(source, "condition", "E301", 0)
     return _Builder(source, 0, "E301").expr(_child(tree, 0))
@@ -71,7 +72,7 @@ def _parse(source: str, start: Start, code: str, base: int) -> Tree[Token]:
     except UnexpectedInput as error:
         raise _syntax_error(error, source, start, code, base) from None
     except LarkError as error:  # pragma: no cover - Lark raises UnexpectedInput for bad input
-        raise DslError(code, f"cannot read this: {error}", offset=base) from None
+        raise DslError(code, msg("dsl.cannot_read", error=error), offset=base) from None
 
 
 def _child(tree: Tree[Token], index: int) -> Tree[Token]:
@@ -100,63 +101,64 @@ _PUNCTUATION = {
 def _human(terminal: str, start: Start) -> str:
     """Return how a person calls a terminal: "a name", "')'", "the end of the condition"."""
     if terminal == "$END":
-        return "'}'" if start == "template_expr" else "the end of the condition"
+        return "'}'" if start == "template_expr" else phrase("the end of the condition")
     if terminal in _PUNCTUATION:
         return f"'{_PUNCTUATION[terminal]}'"
-    return {
+    word = {
         "NAME": "a name",
         "INT": "a number",
         "DECIMAL": "a number",
         "STRING": "a text in quotes",
         "REGEX": "a regex /…/",
-    }.get(terminal, f"'{terminal.lower()}'")
+    }.get(terminal)
+    return phrase(word) if word else f"'{terminal.lower()}'"
 
 
 def _join_or(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} or {items[-1]}"
+    return joined(items, "or")
 
 
 def _expected_hint(accepts: set[str], start: Start, before: str = "") -> str:
     """Say in words what could have come at the place of the error (``before`` it: a text)."""
     if accepts == {"NAME"}:
         if before.endswith("|"):
-            return "write the name of a filter after '|', like |upper"
-        return (
-            "write a name after '.', like contact.name"
-            if before.endswith(".")
-            else "expected a name"
-        )
+            return msg("dsl.filter_name.hint")
+        return msg("dsl.name_after_dot.hint") if before.endswith(".") else msg("dsl.expected_name")
     if "NAME" in accepts:
         # A value was due (after an operator there is never an operator).
-        values = ["a name", "a number", "a text in quotes", "a list", "'('"]
+        values = [phrase(v) for v in ("a name", "a number", "a text in quotes", "a list")]
+        values.append("'('")
         if "REGEX" in accepts:
-            values.append("a regex /…/")
+            values.append(phrase("a regex /…/"))
         others = sorted(_human(t, start) for t in accepts - _VALUES - {"REGEX", "COMMA"})
         if not others:
-            return f"expected a value: {_join_or(values)}"
-        return f"expected a value ({_join_or(values)}) or {_join_or(others)}"
+            return msg("dsl.expected_value", values=_join_or(values))
+        return msg("dsl.expected_value_or", values=_join_or(values), others=_join_or(others))
     closers = sorted(accepts - _OPERATORS, key=lambda t: (t == "$END", t))
     if accepts & _OPERATORS and all(
         c in {"$END", "RPAR", "RSQB", "COMMA", "VBAR"} for c in closers
     ):
         words = [
-            "a filter '|name'" if closer == "VBAR" else _human(closer, start) for closer in closers
+            phrase("a filter '|name'") if closer == "VBAR" else _human(closer, start)
+            for closer in closers
         ]
-        return "expected " + _join_or(["an operator", *words])
+        return msg("dsl.expected", what=_join_or([phrase("an operator"), *words]))
     shown = sorted({_human(terminal, start) for terminal in accepts})
-    return f"expected one of: {', '.join(shown)}" if shown else "check the syntax here"
+    if not shown:
+        return msg("dsl.check_syntax.hint")
+    return msg("dsl.expected_one_of", what=", ".join(shown))
 
 
 def _describe_token(token: Token) -> str:
     kind = token.type
     if kind == "NAME":
-        return f"name '{token.value}'"
+        return msg("dsl.token.name", value=token.value)
     if kind in ("INT", "DECIMAL"):
-        return f"number {token.value}"
+        return msg("dsl.token.number", value=token.value)
     if kind == "STRING":
-        return f"text {token.value}"
+        return msg("dsl.token.text", value=token.value)
     if kind == "REGEX":
-        return f"regex {token.value}"
+        return msg("dsl.token.regex", value=token.value)
     return f"'{token.value}'"
 
 
@@ -174,26 +176,26 @@ def _accepts_at(source: str, start: Start, position: int) -> set[str] | None:
 def _syntax_error(
     error: UnexpectedInput, source: str, start: Start, code: str, base: int
 ) -> DslError:
-    what = "expression" if start == "template_expr" else "condition"
+    what = phrase("expression" if start == "template_expr" else "condition")
     in_template = start == "template_expr"
     if isinstance(error, UnexpectedCharacters):
         position = error.pos_in_stream or 0
         char = source[position : position + 1]
         accepts = _accepts_at(source, start, position) or set(error.allowed or ())
-        message = f"unexpected character '{char}'"
+        message = msg("dsl.unexpected_char", char=char)
         hint: str | None
         if char and char in "'\"":
-            message, hint = "unclosed quote", f"end the text with a matching {char}"
+            message, hint = msg("dsl.unclosed_quote"), msg("dsl.unclosed_quote.hint", quote=char)
         elif char == "=":
-            hint = "use '==' to compare"
+            hint = msg("dsl.compare.hint")
         elif char == "&":
-            hint = "use 'and' to combine tests"
+            hint = msg("dsl.and.hint")
         elif char == "!":
-            hint = "use 'not' to negate, '!=' to compare or '!~' to test a regex"
+            hint = msg("dsl.not.hint")
         elif char and char in "{}" and not in_template:
-            hint = "a condition is written without braces: answers.score >= 9"
+            hint = msg("dsl.braces.hint")
         elif char == "/" and "REGEX" in accepts:
-            message, hint = "unclosed regex", "end the regex with '/'"
+            message, hint = msg("dsl.unclosed_regex"), msg("dsl.unclosed_regex.hint")
         else:
             hint = _expected_hint(accepts, start, source[:position].rstrip())
         return DslError(code, message, offset=base + position, length=1, hint=hint)
@@ -204,43 +206,44 @@ def _syntax_error(
             end = len(source.rstrip())
             return DslError(
                 code,
-                f"unexpected end of {what}",
+                msg("dsl.unexpected_end", what=what),
                 offset=base + end,
                 length=1,
                 hint=_end_hint(accepts, start, source[:end]),
             )
         offset = base + (token.start_pos or 0)
         length = max(1, (token.end_pos or 0) - (token.start_pos or 0))
-        message = f"unexpected {_describe_token(token)}"
+        message = msg("dsl.unexpected", what=_describe_token(token))
         next_char = source[token.end_pos or 0 : (token.end_pos or 0) + 1]
         if token.type == "VBAR" and (in_template or next_char == "|"):
-            hint = "use 'or' to combine tests"
+            hint = msg("dsl.or.hint")
         elif token.type == "VBAR":
-            hint = "filters are for templates; in a condition, call the function: lower(x)"
+            hint = msg("dsl.filter_in_condition.hint")
         elif token.type == "SLASH" and "REGEX" in accepts:
-            message, hint = "unclosed regex", "end the regex with '/'"
+            message, hint = msg("dsl.unclosed_regex"), msg("dsl.unclosed_regex.hint")
         elif token.type == "REGEX":
-            hint = "a regex /…/ can only follow '~' or '!~'"
+            hint = msg("dsl.regex_place.hint")
         elif token.type in _COMPARISONS and "AND" in accepts:
-            hint = "comparisons do not chain: write a < b and b < c"
+            hint = msg("dsl.chain.hint")
         elif token.type == "NAME" and str(token.value).lower() in ("is", "equals"):
-            hint = "use '==' to compare"
+            hint = msg("dsl.compare.hint")
         elif token.type == "NAME" and str(token.value).lower() == "contains":
-            hint = "use 'in': 'word' in text"
+            hint = msg("dsl.contains.hint")
         else:
             hint = _expected_hint(accepts, start, source[: token.start_pos or 0].rstrip())
         return DslError(code, message, offset=offset, length=length, hint=hint)
     if isinstance(error, UnexpectedEOF):  # pragma: no cover - LALR reports $END as a token
-        return DslError(code, f"unexpected end of {what}", offset=base + len(source.rstrip()))
-    return DslError(code, f"cannot read this {what}", offset=base)  # pragma: no cover
+        end = base + len(source.rstrip())
+        return DslError(code, msg("dsl.unexpected_end", what=what), offset=end)
+    return DslError(code, msg("dsl.cannot_read_this", what=what), offset=base)  # pragma: no cover
 
 
 def _end_hint(accepts: set[str], start: Start, before: str) -> str:
     if accepts == {"RPAR"}:
-        return "add ')' to close the '('"
+        return msg("dsl.close_paren.hint")
     if accepts <= {"RPAR", "RSQB", "COMMA"}:
         closer = "')'" if "RPAR" in accepts else "']'"
-        return f"add {closer} to close the list of values"
+        return msg("dsl.close_list.hint", closer=closer)
     return _expected_hint(accepts, start, before)
 
 
@@ -310,10 +313,10 @@ class _Builder:
             offset = self._span(tree)[0]
             raise DslError(
                 self.code,
-                "expression is too deeply nested",
+                msg("dsl.too_deep"),
                 offset=offset,
                 length=1,
-                hint="split it into smaller conditions",
+                hint=msg("dsl.too_deep.hint"),
             )
         try:
             return self._expr(tree)

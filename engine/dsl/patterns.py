@@ -38,6 +38,7 @@ from engine.dsl.scanners import DATE_REGEX, NUMBER_REGEX, PHONE_REGEX, parse_dat
 from engine.dsl.text import fold_for_match, normalize
 from engine.dsl.values import parse_number
 from engine.errors import did_you_mean
+from engine.i18n import msg
 
 __all__ = ["CAPTURE_TYPES", "Pattern", "compile_pattern"]
 
@@ -157,9 +158,9 @@ def _compile(source: str) -> Pattern:
     if not elements:
         raise DslError(
             "E303",
-            "empty pattern",
+            msg("E303.empty"),
             length=max(1, len(source)),
-            hint="write words and captures, like VOTE {choice:A|B|C}",
+            hint=msg("E303.empty.hint"),
         )
     pieces: list[str] = []
     converters: list[_Converter] = []
@@ -254,9 +255,9 @@ def _parse(source: str) -> list[_Literal | _Capture]:
         if char == "}":
             raise DslError(
                 "E303",
-                "unmatched '}'",
+                msg("E303.unmatched"),
                 offset=index,
-                hint="a capture is written {name:type}, like {choice:A|B|C}",
+                hint=msg("E303.unmatched.hint"),
             )
         if char != "{":
             index += 1
@@ -267,18 +268,18 @@ def _parse(source: str) -> list[_Literal | _Capture]:
         if closing < 0 or 0 <= reopening < closing:
             raise DslError(
                 "E303",
-                "unclosed '{'",
+                msg("E303.unclosed"),
                 offset=index,
-                hint="close the capture with '}', like {product:word}",
+                hint=msg("E303.unclosed.hint"),
             )
         capture = _capture(source, index + 1, closing)
         if capture.name in seen:
             raise DslError(
                 "E303",
-                f"duplicate capture name '{capture.name}'",
+                msg("E303.duplicate", name=capture.name),
                 offset=capture.offset,
                 length=len(capture.name),
-                hint="give each capture its own name",
+                hint=msg("E303.duplicate.hint"),
             )
         seen.add(capture.name)
         elements.append(capture)
@@ -294,10 +295,10 @@ def _capture(source: str, start: int, end: int) -> _Capture:
     if not body.strip():
         raise DslError(
             "E303",
-            "empty capture",
+            msg("E303.empty_capture"),
             offset=start - 1,
             length=end - start + 2,
-            hint="a capture is written {name:type}, like {product:word}",
+            hint=msg("E303.empty_capture.hint"),
         )
     name_part, colon, type_part = body.partition(":")
     name = name_part.strip()
@@ -305,18 +306,18 @@ def _capture(source: str, start: int, end: int) -> _Capture:
     if not name:
         raise DslError(
             "E303",
-            "missing capture name",
+            msg("E303.no_name"),
             offset=name_offset,
             length=1,
-            hint="name the capture before ':', like {product:word}",
+            hint=msg("E303.no_name.hint"),
         )
     if _NAME.fullmatch(name) is None:
         raise DslError(
             "E303",
-            f"invalid capture name '{name}'",
+            msg("E303.bad_name", name=name),
             offset=name_offset,
             length=len(name),
-            hint="a capture name starts with a letter and has letters, digits and _ only",
+            hint=msg("E303.bad_name.hint"),
         )
     if not colon:
         return _Capture(name, "word", name_offset)
@@ -327,20 +328,19 @@ def _capture(source: str, start: int, end: int) -> _Capture:
         if not all(normalize(alternative) for alternative in alternatives):
             raise DslError(
                 "E303",
-                "empty alternative",
+                msg("E303.empty_alternative"),
                 offset=kind_offset,
                 length=max(1, len(kind)),
-                hint="separate alternatives with one '|', like {choice:A|B|C}",
+                hint=msg("E303.empty_alternative.hint"),
             )
         return _Capture(name, "choice", name_offset, alternatives)
     if not kind:
         raise DslError(
             "E303",
-            "missing capture type",
+            msg("E303.no_type"),
             offset=start + len(name_part) + 1,
             length=1,
-            hint="write a type after ':' (word, number, text, date, phone, digits) or "
-            "alternatives A|B|C",
+            hint=msg("E303.no_type.hint"),
         )
     if kind.lower() in CAPTURE_TYPES:
         return _Capture(name, kind.lower(), name_offset)
@@ -349,12 +349,10 @@ def _capture(source: str, start: int, end: int) -> _Capture:
     suggestion = did_you_mean(kind, CAPTURE_TYPES)
     raise DslError(
         "E303",
-        f"unknown capture type '{kind}'",
+        msg("E303.unknown_type", kind=kind),
         offset=kind_offset,
         length=len(kind),
-        hint=suggestion
-        or "capture types are word, number, text, date, phone and digits, or alternatives like "
-        "A|B|C",
+        hint=suggestion or msg("E303.types.hint"),
     )
 
 
@@ -366,10 +364,9 @@ def _digits_length(kind: str, offset: int) -> str:
     if found is None or not 1 <= low <= high <= _MAX_DIGITS:
         raise DslError(
             "E303",
-            f"bad digits capture '{kind}'",
+            msg("E303.digits", kind=kind),
             offset=offset,
             length=len(kind),
-            hint="write digits, digits(N) or digits(MIN,MAX) with 1 <= MIN <= MAX <= "
-            f"{_MAX_DIGITS}, like {{code:digits(5,8)}}",
+            hint=msg("E303.digits.hint", most=_MAX_DIGITS),
         )
     return f"{{{low}}}" if low == high else f"{{{low},{high}}}"

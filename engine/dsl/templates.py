@@ -14,6 +14,7 @@ from engine.dsl.compiler import STRAY_ERRORS, Compiler, Evaluator, NamePath, str
 from engine.dsl.errors import DslError
 from engine.dsl.parser import parse_template_expr
 from engine.dsl.values import to_text
+from engine.i18n import msg
 
 __all__ = ["Template", "compile_template"]
 
@@ -89,10 +90,10 @@ def _compile(source: str, allowed: frozenset[str] | None) -> Template:
             if not body.strip():
                 raise DslError(
                     "E302",
-                    "empty '{}'",
+                    msg("E302.empty"),
                     offset=index,
                     length=end - index + 1,
-                    hint="write a name between the braces, like {contact.name}, or '{{}}' for {}",
+                    hint=msg("E302.empty.hint"),
                 )
             if text:
                 parts.append("".join(text))
@@ -107,9 +108,9 @@ def _compile(source: str, allowed: frozenset[str] | None) -> Template:
                 continue
             raise DslError(
                 "E302",
-                "unmatched '}'",
+                msg("E303.unmatched"),
                 offset=index,
-                hint="write '}}' for a literal brace, or open the expression with '{'",
+                hint=msg("E302.unmatched.hint"),
             )
         else:
             # Copy the run of plain text up to the next brace in one slice.
@@ -183,9 +184,9 @@ def _closing_brace(source: str, opening: int) -> int:
         index += 1
     raise DslError(
         "E302",
-        "unclosed '{'",
+        msg("E303.unclosed"),
         offset=opening,
-        hint="close the expression with '}', or write '{{' for a literal brace",
+        hint=msg("E302.unclosed.hint"),
     )
 
 
@@ -204,6 +205,10 @@ def _skip_quoted(source: str, start: int, closer: str, what: str) -> int:
         index += 1
     if what == "quote":
         raise DslError(
-            "E302", "unclosed quote", offset=start, hint=f"end the text with a matching {closer}"
+            "E302",
+            msg("dsl.unclosed_quote"),
+            offset=start,
+            hint=msg("dsl.unclosed_quote.hint", quote=closer),
         )
-    raise DslError("E302", "unclosed regex", offset=start, hint="end the regex with '/'")
+    hint = msg("dsl.unclosed_regex.hint")
+    raise DslError("E302", msg("dsl.unclosed_regex"), offset=start, hint=hint)

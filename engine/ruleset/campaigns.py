@@ -15,6 +15,7 @@ from typing import Literal
 
 from engine.core.quiet import QuietHours, parse_quiet_hours
 from engine.errors import did_you_mean
+from engine.i18n import msg, reason
 from engine.ruleset.model import END, Flow, Say, Settings, State
 from engine.ruleset.source import Source
 
@@ -93,10 +94,10 @@ def compile_campaign(src: Source, campaign_id: str, root: Path) -> tuple[Campaig
     if ("start" in data) == ("say" in data):
         src.error(
             "E420",
-            "a campaign needs either 'start' (a flow, survey or poll) or 'say' (a text)",
+            msg("E420.start_or_say"),
             ("campaign",),
             key=True,
-            hint='write start: <flow name> or say: "your text"',
+            hint=msg("E420.hint"),
         )
     elif "say" in data:
         text = src.template(("say",))
@@ -124,13 +125,13 @@ def compile_campaign(src: Source, campaign_id: str, root: Path) -> tuple[Campaig
         at = src.moment(("at",))
     throughput = parse_rate(str(data["throughput"])) if "throughput" in data else None
     if throughput is not None and throughput <= 0:
-        src.error("E421", "a campaign's throughput must be above zero", ("throughput",))
+        src.error("E421", msg("E421.zero"), ("throughput",))
     quiet = None
     if "quiet_hours" in data:
         try:
             quiet = parse_quiet_hours(data["quiet_hours"])
         except ValueError as exc:
-            src.error("E422", str(exc), ("quiet_hours",))
+            src.error("E422", reason(exc), ("quiet_hours",))
     campaign = Campaign(
         id=campaign_id,
         title=str(data["campaign"]),
@@ -154,16 +155,14 @@ def _audience(src: Source, root: Path) -> Audience:
     if len(given) != 1:
         src.error(
             "E423",
-            "an audience is one of: group, file, not_replied"
-            + (f" (this one has {' and '.join(given)})" if given else ""),
+            msg("E423.one_of", has=msg("E423.has", keys=_and(given)) if given else ""),
             ("audience",),
             key=True,
-            hint="audience: {group: clients}, {file: clients.xlsx} or "
-            "{not_replied: alert-1, after: 30m}",
+            hint=msg("E423.hint"),
         )
         return Audience()
     if "after" in data and "not_replied" not in data:
-        src.error("E423", "'after' goes with 'not_replied'", ("audience", "after"), key=True)
+        src.error("E423", msg("E423.after"), ("audience", "after"), key=True)
     if "group" in data:
         return Audience(group=str(data["group"]))
     if "file" in data:
@@ -172,16 +171,16 @@ def _audience(src: Source, root: Path) -> Audience:
         if path.suffix.lower() not in AUDIENCE_FILES:
             src.error(
                 "E424",
-                f"'{name}' is not a list of contacts",
+                msg("E424.not_contacts", name=name),
                 ("audience", "file"),
-                hint="give a .csv or .xlsx file next to the rule file",
+                hint=msg("E424.not_contacts.hint"),
             )
         elif not path.is_file():
             src.error(
                 "E424",
-                f"no file '{name}' next to the rules",
+                msg("E424.no_file", name=name),
                 ("audience", "file"),
-                hint=f"put it in {root}",
+                hint=msg("E424.no_file.hint", root=root),
             )
         return Audience(file=path)
     after = src.duration(("audience", "after")) if "after" in data else None
@@ -202,22 +201,22 @@ def check_campaign(
         names = sorted(f for f in flows if f not in campaigns)
         src.error(
             "E425",
-            f"no flow, survey or poll named '{campaign.flow}'",
+            msg("E425.no_flow", name=campaign.flow),
             ("start",),
             hint=did_you_mean(campaign.flow, names)
             or (
-                "flows here: " + ", ".join(names[:8])
+                msg("E425.flows.hint", names=", ".join(names[:8]))
                 if names
-                else 'these rules have no flow, survey or poll yet; or write say: "a text"'
+                else msg("E425.none.hint")
             ),
         )
     target = campaign.audience.not_replied
     if target is not None and target not in campaigns:
         src.error(
             "E426",
-            f"no campaign named '{target}'",
+            msg("E426.no_campaign", name=target),
             ("audience", "not_replied"),
-            hint=did_you_mean(target, campaigns) or "name an earlier campaign by its file name",
+            hint=did_you_mean(target, campaigns) or msg("E426.hint"),
         )
     if (
         campaign.kind == "marketing"
@@ -226,9 +225,16 @@ def check_campaign(
     ):
         src.error(
             "E427",
-            "a marketing campaign needs quiet hours",
+            msg("E427.quiet"),
             ("campaign",),
             key=True,
-            hint="write quiet_hours: fr-marketing (or {from, to, days_off, holidays}) here or "
-            "in settings; kind: transactional or kind: alert for messages that must not wait",
+            hint=msg("E427.hint"),
         )
+
+
+def _and(keys: list[str]) -> str:
+    """``a and b and c`` (``a et b et c``)."""
+    said: str = keys[0]
+    for key in keys[1:]:
+        said = msg("list.and", first=said, last=key)
+    return said

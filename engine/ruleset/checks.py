@@ -11,6 +11,7 @@ from typing import Any
 
 from engine.dsl import normalize
 from engine.errors import Span, did_you_mean
+from engine.i18n import msg
 from engine.ruleset.compliance import compliance
 from engine.ruleset.model import Flow
 from engine.ruleset.source import Source
@@ -30,9 +31,9 @@ def _check_targets(src: Source, sc: StateCompiler, flow: Flow) -> set[str]:
             meant.update(n for n in names if hint == f"did you mean '{n}'?")
             src.error(
                 "E401",
-                f"no state named '{target}'",
+                msg("E401.no_state", name=target),
                 path,
-                hint=hint or f"states here: {', '.join(names)}",
+                hint=hint or msg("E401.states.hint", names=", ".join(names)),
             )
     return meant
 
@@ -57,10 +58,10 @@ def check_graph(src: Source, sc: StateCompiler, flow: Flow) -> None:
         if state.wait is None and state.then is None and not state.choose and "goto" not in raw:
             src.error(
                 "E403",
-                f"state '{name}' has no way out",
+                msg("E403.no_way_out", name=name),
                 ("states", name),
                 key=True,
-                hint="end it with 'wait:', 'goto: <state>' or 'end: true'",
+                hint=msg("E403.hint"),
             )
     _check_loops(src, flow)
     seen, todo = set(), [flow.start]
@@ -74,11 +75,10 @@ def check_graph(src: Source, sc: StateCompiler, flow: Flow) -> None:
         if name not in seen and name not in meant:
             src.error(
                 "E402",
-                f"state '{name}' can never be reached",
+                msg("E402.unreachable", name=name),
                 ("states", name),
                 key=True,
-                hint=f"no 'goto' or 'then' on the way from the start state '{flow.start}' "
-                "leads to it",
+                hint=msg("E402.hint", start=flow.start),
             )
 
 
@@ -104,16 +104,15 @@ def _check_loops(src: Source, flow: Flow) -> None:
             cycle = [*path[path.index(name) :], name]
             closer = path[-1]
             message = (
-                f"state '{name}' goes to itself without waiting"
+                msg("E408.itself", name=name)
                 if len(cycle) == 2
-                else f"states {' → '.join(repr(n) for n in cycle)} loop without waiting"
+                else msg("E408.loop", states=" → ".join(repr(n) for n in cycle))
             )
             src.error(
                 "E408",
                 message,
                 ("states", closer, "goto"),
-                hint="each turn sends its messages again at once; give one of these states "
-                "a 'wait:' (with a 'timeout:' for a reminder), or end the loop with 'end: true'",
+                hint=msg("E408.hint"),
             )
         done.update(path)
 
@@ -139,18 +138,12 @@ def check_keywords(src: Source, flow: Flow, claims: dict[tuple[str, ...], list[C
             path = written.pop(0) if len(written) > 1 else (written[0] if written else ())
             taken = compliance(" ".join(words))
             if taken is not None:
-                action = {
-                    "stop": "opts the contact out",
-                    "start": "opts the contact in",
-                    "help": "answers the help text",
-                }[taken[0]]
+                keyword = " ".join(words).upper()
                 src.error(
                     "E407",
-                    f"keyword '{' '.join(words).upper()}' is a compliance word: it {action} "
-                    "before any rule runs",
+                    msg(f"E407.{taken[0]}", keyword=keyword),
                     path,
-                    hint="choose another keyword (ANNULER, RESTART…) or a longer phrase "
-                    f"('{' '.join(words).upper()} ORDER')",
+                    hint=msg("E407.hint", keyword=keyword),
                 )
                 continue
             earlier = claims.setdefault(words, [])
@@ -167,15 +160,14 @@ def _claimed_twice(
     """Report the keyword written at ``path`` (the repeat) that ``clash`` claimed first (E404)."""
     keyword = " ".join(words).upper()
     if clash.file == src.file:
-        message = f"keyword '{keyword}' is already used in this file, at line {clash.span.line}"
+        message = msg("E404.same_file", keyword=keyword, line=clash.span.line)
     else:
-        message = f"keyword '{keyword}' is already used by {clash.file}"
+        message = msg("E404.other_file", keyword=keyword, file=clash.file)
     src.error(
         "E404",
         message,
         path,
-        hint=f"first claimed at {clash.span}; give one of them another keyword "
-        "or a different 'number'",
+        hint=msg("E404.hint", where=clash.span),
     )
 
 
@@ -223,10 +215,9 @@ def _vote_refs(src: Source, path: tuple[Any, ...], node: Any, polls: set[str]) -
             poll = str(vote.get("poll"))
             src.error(
                 "E406",
-                f"no poll named '{poll}'",
+                msg("E406.no_poll", name=poll),
                 (*path, "vote", "poll"),
-                hint=did_you_mean(poll, polls)
-                or "a poll is defined by a file with 'poll:'; its id is the file name",
+                hint=did_you_mean(poll, polls) or msg("E406.hint"),
             )
         for key, value in node.items():
             if key != "vote":

@@ -16,6 +16,7 @@ from typing import Any
 
 from engine.core.quiet import parse_quiet_hours
 from engine.errors import RuleError, RuleErrors
+from engine.i18n import msg, reason
 from engine.ruleset.campaigns import Campaign, check_campaign, compile_campaign
 from engine.ruleset.checks import Claim, check_graph, check_keywords, check_votes
 from engine.ruleset.forms import (
@@ -150,9 +151,9 @@ def compile_rules(path: Path | str, *, timezone: str | None = None) -> Compiled:
     if not root.exists():
         error = RuleError(
             "E100",
-            f"no such file or folder: {root}",
+            msg("E100.no_path", path=root),
             None,
-            "give the folder that holds your rule files, like rules/",
+            msg("E100.no_path.hint"),
         )
         return Compiled(None, [error], {})
     return compile_files(find_rule_files(root), timezone=timezone)
@@ -278,10 +279,10 @@ class _Builder:
         if self._settings_file is not None:
             src.error(
                 "E409",
-                "only one file may hold settings",
+                msg("E409.settings"),
                 ("settings",),
                 key=True,
-                hint=f"merge it with {self._settings_file}",
+                hint=msg("E409.hint", file=self._settings_file),
             )
             return
         self._settings_file = src.file
@@ -321,7 +322,7 @@ class _Builder:
         try:
             return parse_quiet_hours(data["quiet_hours"])
         except ValueError as exc:
-            src.error("E422", str(exc), ("settings", "quiet_hours"))
+            src.error("E422", reason(exc), ("settings", "quiet_hours"))
             return None
 
     def check(self) -> list[RuleError]:

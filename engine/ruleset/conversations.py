@@ -16,6 +16,7 @@ from engine.core.groups import parse_groups
 from engine.core.messages import normalize_address
 from engine.dsl import DslError, parse_duration
 from engine.errors import RuleError, Span, did_you_mean
+from engine.i18n import msg
 from engine.ruleset.loader import Document, load_path, source_text
 from engine.ruleset.moments import MomentError, read_moment
 from engine.ruleset.ruleset import RuleSet
@@ -90,9 +91,7 @@ def tests_of(
         return []
     raw = data["tests"]
     if not isinstance(raw, list):
-        errors.append(
-            RuleError("E501", "'tests' must be a list of tests", document.span(("tests",)))
-        )
+        errors.append(RuleError("E501", msg("E501.tests_list"), document.span(("tests",))))
         return []
     found: list[ConversationTest] = []
     for index, item in enumerate(raw):
@@ -109,7 +108,7 @@ def _test(
         errors.append(RuleError("E501", message, doc.span(where), hint))
 
     if not isinstance(item, dict) or not isinstance(item.get("steps"), list):
-        fail("a test needs 'steps', a list", path, "see docs/rules.md, Conversation tests")
+        fail(msg("E501.steps"), path, msg("E501.steps.hint"))
         return None
     now = DEFAULT_START
     if "now" in item:
@@ -146,7 +145,7 @@ def _steps(
         here = (*path, "steps", index)
         kinds = [k for k in _STEP_KEYS if isinstance(raw, dict) and k in raw]
         if len(kinds) != 1:
-            fail("a step has exactly one of 'send', 'wait' or 'start'", here)
+            fail(msg("E501.one_kind"), here)
             continue
         kind = kinds[0]
         value: Any = raw[kind]
@@ -184,12 +183,12 @@ def check_tests(tests: Sequence[ConversationTest], ruleset: RuleSet) -> list[Rul
         for step in test.steps:
             if step.kind == "start" and ruleset.schedule_flow(step.written) is None:
                 hint = did_you_mean(step.written, names) or (
-                    f"schedules and flows here: {', '.join(names)}" if names else None
+                    msg("E502.hint", names=", ".join(names)) if names else None
                 )
                 errors.append(
                     RuleError(
                         "E502",
-                        f"no flow or schedule named '{step.written}'",
+                        msg("E502.no_flow", name=step.written),
                         step.span,
                         hint,
                     )

@@ -9,7 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 from engine.dsl import compile_template, normalize
-from engine.ruleset.catalog import or_list, text
+from engine.i18n.replies import or_list, text
 from engine.ruleset.model import (
     END,
     STAY,

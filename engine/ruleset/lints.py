@@ -23,6 +23,7 @@ from typing import NamedTuple
 
 from engine.dsl import Template
 from engine.errors import RuleError, Span
+from engine.i18n import msg
 from engine.ruleset.campaigns import Campaign
 from engine.ruleset.model import Case, Flow, Say, State, Trigger
 from engine.ruleset.ruleset import RuleSet
@@ -73,8 +74,10 @@ class Offender(NamedTuple):
         return f"U+{ord(self.char):04X}"
 
     def describe(self) -> str:
-        instead = f" (write {self.replacement!r})" if self.replacement is not None else ""
-        return f"{self.name} at {self.where}{instead}"
+        instead = (
+            msg("W402.instead", what=repr(self.replacement)) if self.replacement is not None else ""
+        )
+        return msg("W402.at", name=self.name, where=self.where, instead=instead)
 
 
 def lint_warnings(ruleset: RuleSet, sources: Mapping[str, str]) -> list[RuleError]:
@@ -106,9 +109,9 @@ def poll_warning(src: Source) -> RuleError | None:
         return None
     return RuleError(
         "W404",
-        "this poll has no closing time: it takes votes forever",
+        msg("W404.no_close"),
         src.span(("poll",), key=True),
-        "write closes: 2026-12-31T20:00 (and opens: when it should not start at once)",
+        msg("W404.hint"),
     )
 
 
@@ -130,10 +133,9 @@ def campaign_warning(
     key = "say" if "say" in data else "start"
     return RuleError(
         "W405",
-        "this marketing campaign's message does not say how to stop receiving them",
+        msg("W405.no_opt_out"),
         src.span((key,), key=True),
-        'add "STOP to opt out" (or "ARRET pour vous désabonner"), or write kind: transactional '
-        "for a message that is not marketing",
+        msg("W405.hint"),
     )
 
 
@@ -153,12 +155,10 @@ def _ucs2(template: Template, where: Span, source: str) -> RuleError | None:
     if now <= then and all(o.replacement is None for o in offenders):
         return None  # an accent GSM-7 lacks (ê, ô) that costs no part: the text is right
     names = ", ".join(o.name for o in offenders)
-    verb = "makes" if len(offenders) == 1 else "make"
-    message = (
-        f"{names} {verb} this {len(literal)}-character text UCS-2: "
-        f"{now} SMS part{'s' if now != 1 else ''} instead of {then}"
-    )
-    hint = "outside GSM-7: " + "; ".join(o.describe() for o in offenders)
+    many = "many" if len(offenders) != 1 else "one"
+    parts = msg("W402.parts.one" if now == 1 else "W402.parts.many", n=now)
+    message = msg(f"W402.{many}", names=names, length=len(literal), parts=parts, then=then)
+    hint = _outside(offenders)
     return RuleError("W402", message, where, hint)
 
 
@@ -194,10 +194,9 @@ def _timeout_only(state: State) -> RuleError | None:
     where = timeout.where or next((c.where for c in wait.cases if c.where), None)
     return RuleError(
         "W406",
-        f"state '{state.name}' is left only by its timeout: every case and the otherwise stay "
-        "in it, whatever the contact answers",
+        msg("W406.timeout_only", name=state.name),
         where,
-        "lead a case (or the otherwise) to another state, or to end",
+        msg("W406.hint"),
     )
 
 
@@ -238,10 +237,15 @@ def _shadow_warning(pattern: Trigger, keyword: Trigger, first: str) -> RuleError
     at = f" ({keyword.where})" if keyword.where is not None else ""
     return RuleError(
         "W403",
-        f"this pattern can never match: every message starting with '{first.upper()}' is taken "
-        f"by the keyword '{first.upper()}' of flow '{keyword.flow}'{at}, as keywords are tried "
-        "before patterns",
+        msg("W403.shadowed", word=first.upper(), flow=keyword.flow, at=at),
         pattern.where,
-        "make the keyword longer (a phrase), start the pattern with another word, or write "
-        "the keyword's rule as this pattern's",
+        msg("W403.hint"),
     )
+
+
+def _outside(offenders: list[Offender]) -> str:
+    """``outside GSM-7: a at f:1:2; b at f:1:5`` (each offender written in the language)."""
+    said: str = offenders[0].describe()
+    for offender in offenders[1:]:
+        said = msg("list.semicolon", a=said, b=offender.describe())
+    return msg("W402.outside", chars=said)

@@ -27,6 +27,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from engine.errors import RuleError, Span
+from engine.i18n import msg, phrase
 
 __all__ = [
     "FORMS",
@@ -61,7 +62,7 @@ not a setting (documented in docs/rules.md). A real rule file is a few KiB."""
 _SHOWN = 100
 """How much of the first line of a file too large to read is shown under its E104."""
 
-_NOT_A_MAPPING = "a rule file must be a mapping with one of: " + ", ".join(FORMS)
+_FORMS = ", ".join(FORMS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -304,28 +305,27 @@ class _Builder:
             raise _Abort(
                 RuleError(
                     "E101",
-                    "file too large or too deeply aliased",
+                    msg("E101.aliased"),
                     self.span_of(node),
-                    f"a rule file may hold at most {MAX_NODES:,} values once its aliases (*name) "
-                    "are expanded",
+                    msg("E101.aliased.hint", most=f"{MAX_NODES:,}"),
                 )
             )
         if len(path) > MAX_DEPTH:
             raise _Abort(
                 RuleError(
                     "E101",
-                    "file too deeply nested",
+                    msg("E101.deep"),
                     self.span_of(node),
-                    f"lists and maps may be nested at most {MAX_DEPTH} deep",
+                    msg("E101.deep.hint", most=MAX_DEPTH),
                 )
             )
         if id(node) in self.active:
             raise _Abort(
                 RuleError(
                     "E101",
-                    "yaml alias refers to itself",
+                    msg("E101.self_alias"),
                     self.span_of(node),
-                    "an anchor (&name) cannot be used (*name) inside its own value",
+                    msg("E101.self_alias.hint"),
                 )
             )
         style = node.style if isinstance(node, ScalarNode) else None
@@ -358,18 +358,18 @@ class _Builder:
         except _NoValue:
             self.error(
                 "E101",
-                f"yaml tag '{_short_tag(node.tag)}' does not fit the value '{text}'",
+                msg("E101.tag_value", tag=_short_tag(node.tag), text=text),
                 node,
-                "remove the tag",
+                msg("E101.tag_value.hint"),
             )
             return text
 
     def unsupported_tag(self, node: Node) -> None:
         self.error(
             "E101",
-            f"yaml tag '{_short_tag(node.tag)}' is not supported",
+            msg("E101.tag", tag=_short_tag(node.tag)),
             node,
-            "remove the tag: rule files use plain YAML values (text, numbers, true/false)",
+            msg("E101.tag.hint"),
         )
 
     def key_of(self, node: Node) -> str | None:
@@ -377,16 +377,14 @@ class _Builder:
             if node.tag == _PLAIN_TAG and _NULL.fullmatch(node.value):
                 self.error(
                     "E103",
-                    "a key must be text, not null",
+                    msg("E103.null_key"),
                     node,
-                    'put quotes around the key if you mean the word: "null":',
+                    msg("E103.null_key.hint"),
                 )
                 return None
             return str(node.value)
-        kind = "a list" if isinstance(node, SequenceNode) else "a map"
-        self.error(
-            "E103", f"a key must be text, not {kind}", node, "keys are single words or texts"
-        )
+        kind = phrase("a list" if isinstance(node, SequenceNode) else "a map")
+        self.error("E103", msg("E103.key", kind=kind), node, msg("E103.key.hint"))
         return None
 
     def mapping(self, node: MappingNode, path: JsonPath) -> dict[str, Any]:
@@ -413,10 +411,9 @@ class _Builder:
             if name in first_line:
                 self.error(
                     "E102",
-                    f"duplicate key '{name}'",
+                    msg("E102.duplicate", name=name),
                     key_node,
-                    "a key may appear only once in a mapping; the first is at line "
-                    f"{first_line[name]}",
+                    msg("E102.duplicate.hint", line=first_line[name]),
                 )
                 continue
             first_line[name] = key_node.start_mark.line + 1
@@ -437,9 +434,9 @@ class _Builder:
             if not isinstance(source, MappingNode):
                 self.error(
                     "E101",
-                    "yaml merge '<<' needs a map or a list of maps",
+                    msg("E101.merge"),
                     source,
-                    "write '<<: *name' where &name is a map",
+                    msg("E101.merge.hint"),
                 )
                 continue
             own = [(k, v) for k, v in source.value if not _is_merge(k)]
@@ -465,40 +462,37 @@ def _short_tag(tag: str) -> str:
 
 # --- syntax errors ------------------------------------------------------------------------------
 
-_QUOTE_HINT = "put quotes around text that contains ': '"
-_INDENT_HINT = (
-    "check the indentation: keys of the same map, and items of the same list, start in the same "
-    "column"
-)
+_QUOTE_HINT = msg("E101.quote.hint")
+_INDENT_HINT = msg("E101.indent.hint")
 
 
 def _syntax_hint(problem: str, context: str, context_line: int | None) -> str | None:
     if "\\t" in problem or "tab" in problem:
-        return "indent with spaces, not tabs"
+        return msg("E101.tabs.hint")
     if "mapping values are not allowed" in problem:
         return _QUOTE_HINT
     if "unexpected end of stream" in problem and "quoted" in context:
-        return "this quote is never closed; add the closing quote"
+        return msg("E101.unclosed_quote.hint")
     if "undefined alias" in problem:
-        return "define the anchor with &name before using it with *name"
+        return msg("E101.undefined_alias.hint")
     if "unknown escape character" in problem:
-        return "in double quotes write \\\\ for a backslash, or use single quotes"
+        return msg("E101.escape.hint")
     if "expected <block end>" in problem or "expected <block mapping end>" in problem:
         return _INDENT_HINT
     if "could not find expected ':'" in problem:
-        return "a key needs ': ' after it; put quotes around text that goes on several lines"
+        return msg("E101.colon.hint")
     if "single document" in context or "single document" in problem:
-        return "a rule file holds one document: remove the '---' line"
+        return msg("E101.document.hint")
     if "cannot start any token" in problem:
-        return "put quotes around text that starts with * & ! | > % @ or `"
+        return msg("E101.token.hint")
     if "expected alphabetic or numeric character" in problem and "alias" in context:
-        return "put quotes around text that starts with *"
+        return msg("E101.starts_with.hint", char="*")
     if "expected alphabetic or numeric character" in problem and "anchor" in context:
-        return "put quotes around text that starts with &"
+        return msg("E101.starts_with.hint", char="&")
     if "expected ',' or ']'" in problem or "expected ',' or '}'" in problem:
-        return "close the bracket, and put quotes around text that contains ',', '[' or '{'"
+        return msg("E101.bracket.hint")
     if context and context_line is not None:
-        return f"{context} that starts on line {context_line}"
+        return msg("E101.context.hint", context=context, line=context_line)
     return None
 
 
@@ -508,9 +502,9 @@ def _syntax_error(file: str, text: str, exc: yaml.YAMLError) -> RuleError:
         char = exc.character if isinstance(exc.character, int) else 0
         return RuleError(
             "E101",
-            f"yaml syntax error: unacceptable character #x{char:04x}",
+            msg("E101.syntax", problem=f"unacceptable character #x{char:04x}"),
             Span(file, line, col),
-            "remove this control character",
+            msg("E101.control.hint"),
         )
     if isinstance(exc, yaml.MarkedYAMLError):
         problem = (exc.problem or exc.context or "invalid yaml").lower()
@@ -521,10 +515,8 @@ def _syntax_error(file: str, text: str, exc: yaml.YAMLError) -> RuleError:
         if problem == "second occurrence" and exc.context_mark is not None:
             anchor = re.search(r"'([^']*)'", exc.context or "")
             name = anchor.group(1) if anchor else ""
-            problem = f"anchor '&{name}' is defined twice"
-            hint = (
-                f"the first is at line {exc.context_mark.line + 1}; give each anchor its own name"
-            )
+            problem = msg("E101.anchor_twice", name=name)
+            hint = msg("E101.anchor_twice.hint", line=exc.context_mark.line + 1)
         elif exc.context_mark is not None and (
             "end of stream" in problem or "expected alphabetic or numeric" in problem
         ):
@@ -532,14 +524,14 @@ def _syntax_error(file: str, text: str, exc: yaml.YAMLError) -> RuleError:
         if problem.startswith("but ") and context:
             problem = f"{context}, {problem}"
         if mark is None:
-            return RuleError("E101", f"yaml syntax error: {problem}", Span(file, 1, 1), hint)
+            return RuleError("E101", msg("E101.syntax", problem=problem), Span(file, 1, 1), hint)
         return RuleError(
             "E101",
-            f"yaml syntax error: {problem}",
+            msg("E101.syntax", problem=problem),
             Span(file, mark.line + 1, mark.column + 1),
             hint,
         )
-    return RuleError("E101", f"yaml syntax error: {str(exc).lower()}", Span(file, 1, 1))
+    return RuleError("E101", msg("E101.syntax", problem=str(exc).lower()), Span(file, 1, 1))
 
 
 def _line_col(text: str, index: int) -> tuple[int, int]:
@@ -561,9 +553,9 @@ def normalise(text: str) -> str:
 def _too_deep(file: str) -> RuleError:
     return RuleError(
         "E101",
-        "file too deeply nested",
+        msg("E101.deep"),
         Span(file, 1, 1),
-        f"lists and maps may be nested at most {MAX_DEPTH} deep",
+        msg("E101.deep.hint", most=MAX_DEPTH),
     )
 
 
@@ -584,21 +576,20 @@ def load(file: str, text: str) -> tuple[Document | None, list[RuleError]]:
         return None, [
             RuleError(
                 "E103",
-                _NOT_A_MAPPING,
+                msg("E103.not_a_mapping", forms=_FORMS),
                 Span(file, 1, 1),
-                "the file is empty; start it with a form, e.g. 'autoreply:'",
+                msg("E103.empty.hint"),
             )
         ]
     builder = _Builder(file, text)
     if not isinstance(root, MappingNode):
-        kind = "a list" if isinstance(root, SequenceNode) else "a single value"
+        kind = phrase("a list" if isinstance(root, SequenceNode) else "a single value")
         return None, [
             RuleError(
                 "E103",
-                _NOT_A_MAPPING,
+                msg("E103.not_a_mapping", forms=_FORMS),
                 builder.span_of(root),
-                f"this file is {kind}; start it with a form key, e.g. 'autoreply:', and indent "
-                "the rest under it",
+                msg("E103.kind.hint", kind=kind),
             )
         ]
     try:
@@ -614,11 +605,9 @@ def load(file: str, text: str) -> tuple[Document | None, list[RuleError]]:
 def _too_large(file: str) -> RuleError:
     return RuleError(
         "E104",
-        f"the file is larger than {MAX_FILE_SIZE / 1024 / 1024:g} MiB, the most a rule file "
-        "may be: it is not read",
+        msg("E104.too_large", most=f"{MAX_FILE_SIZE / 1024 / 1024:g}"),
         Span(file, 1, 1),
-        "a rule file this big is a mistake (a log or an export saved as .yaml?); "
-        "split real rules into several files",
+        msg("E104.too_large.hint"),
     )
 
 
@@ -659,7 +648,7 @@ def load_path(path: Path) -> tuple[Document | None, list[RuleError]]:
     except OSError as exc:
         reason = exc.strerror or str(exc)
         return None, [
-            RuleError("E101", f"cannot read the file: {reason.lower()}", Span(file, 1, 1))
+            RuleError("E101", msg("E101.unreadable", reason=reason.lower()), Span(file, 1, 1))
         ]
     if raw is None:
         return None, [_too_large(file)]
@@ -673,9 +662,9 @@ def load_path(path: Path) -> tuple[Document | None, list[RuleError]]:
         return None, [
             RuleError(
                 "E101",
-                f"the file is not valid UTF-8: byte 0x{raw[exc.start]:02x} cannot be read",
+                msg("E101.utf8", byte=f"0x{raw[exc.start]:02x}"),
                 Span(file, line, col),
-                "save the file as UTF-8",
+                msg("E101.utf8.hint"),
             )
         ]
     return load(file, text)

@@ -8,6 +8,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from engine.i18n import msg
+
 __all__ = ["MomentError", "read_moment"]
 
 
@@ -33,9 +35,8 @@ def read_moment(raw: str, zone_name: str | None) -> datetime:
         value = datetime.fromisoformat(raw)
     except ValueError:
         raise MomentError(
-            f"'{raw}' is not a date and time",
-            "write it in ISO 8601, like 2026-12-24T20:00:00+01:00 (the offset may be left out "
-            "when settings.timezone is set)",
+            msg("E207.not_a_date", raw=raw),
+            msg("E207.not_a_date.hint"),
         ) from None
     if value.tzinfo is not None:
         return value
@@ -45,10 +46,10 @@ def read_moment(raw: str, zone_name: str | None) -> datetime:
     early, late = value.replace(tzinfo=zone, fold=0), value.replace(tzinfo=zone, fold=1)
     if early.utcoffset() != late.utcoffset():
         back = early.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
-        what = "does not exist" if back != value else "happens twice"
+        what = "E207.missing" if back != value else "E207.twice"
         raise MomentError(
-            f"'{raw}' {what} in {zone_name} (the clocks change that night)",
-            f"add the offset you mean, like {early.isoformat()} or {late.isoformat()}",
+            msg(what, raw=raw, zone=zone_name),
+            msg("E207.offset.hint", early=early.isoformat(), late=late.isoformat()),
         )
     return early
 
@@ -56,7 +57,6 @@ def read_moment(raw: str, zone_name: str | None) -> datetime:
 def _no_offset(raw: str, value: datetime) -> datetime:
     written = value.isoformat()
     raise MomentError(
-        f"'{raw}' has no time zone",
-        f"add its offset ({written}+01:00 in Paris in winter, {written}+02:00 in summer), Z for "
-        "UTC, or set settings.timezone to read it there",
+        msg("E207.no_zone", raw=raw),
+        msg("E207.no_zone.hint", written=written),
     )

@@ -20,6 +20,7 @@ from typing import NamedTuple
 
 from engine.dsl.compiler import DATETIME_FIELDS, NamePath
 from engine.errors import RuleError, Span, did_you_mean
+from engine.i18n import msg
 from engine.ruleset.model import KNOWN_ROOTS, Flow
 from engine.ruleset.params import covers
 from engine.ruleset.source import Path, Source, intent_hint
@@ -85,8 +86,8 @@ def _undeclared(src: Source, read: Read, declared: tuple[str, ...]) -> bool:
     if intent_hint(read.root) or did_you_mean(read.root, KNOWN_ROOTS):
         return False  # oui, non, a near miss of twoway's names: Source.check_names says it
     near = did_you_mean(name, list(declared))
-    hint = near or f"declare it in the schedule's params (declared: {', '.join(declared)})"
-    message = f"'{name}' is not a declared parameter of this flow"
+    hint = near or msg("E305.undeclared.hint", names=", ".join(declared))
+    message = msg("E305.undeclared", name=name)
     src.errors.append(RuleError("E305", message, _span(src, read, True), hint))
     return True
 
@@ -107,9 +108,11 @@ def _attribute(src: Source, read: Read, questions: list[str] | None) -> None:
         return
     written = [f"{read.root}.{k}" for k in sorted(known)]
     hint = did_you_mean(".".join(parts[:2]), written) or (
-        f"{read.root} has {', '.join(written)}" if written else "this survey has no questions"
+        msg("E305.attributes.hint", root=read.root, names=", ".join(written))
+        if written
+        else msg("E305.no_questions.hint")
     )
-    message = f"unknown name '{'.'.join(parts[:2])}'"
+    message = msg("E305.unknown", name=".".join(parts[:2]))
     src.errors.append(RuleError("E305", message, _span(src, read, True), hint))
 
 
@@ -121,12 +124,12 @@ def _unset(
     root = read.root
     near_set = did_you_mean(root, src.defines)
     bare = read.path[-1] in _CONDITION_KEYS and read.source.strip() == root
-    never = f"it is never true; to look for the word in the message, write text ~ /\\b{root}\\b/i"
-    word = f"a condition of one word reads a variable, and this flow never sets '{root}': {never}"
+    never = msg("E305.never", root=root)
+    word = msg("E305.one_word.hint", root=root, never=never)
     if near_set or (bare and not parameters):
         hint = near_set or word
         span = _span(src, read, False)
-        src.errors.append(RuleError("E305", f"unknown name '{root}'", span, hint))
+        src.errors.append(RuleError("E305", msg("E305.unknown", name=root), span, hint))
         return None
     likely = [
         n for n in unset if n != root and did_you_mean(root, [n]) and counts[n] >= counts[root]
@@ -134,13 +137,11 @@ def _unset(
     if not (likely or bare) and parameters:
         return None
     if bare:
-        hint = f"unless the flow is started with '{root}' as a parameter, {never}"
+        hint = msg("W301.parameter.hint", root=root, never=never)
     else:
-        hint = (f"did you mean '{likely[0]}'? " if likely else "") + (
-            "set it, capture it in a pattern or start the flow with it as a parameter: read "
-            "while it is missing, it is an error event"
-        )
-    message = f"'{root}' is set nowhere in this flow"
+        mean = msg("W301.mean", name=likely[0]) if likely else ""
+        hint = msg("W301.set.hint", mean=mean)
+    message = msg("W301.set_nowhere", root=root)
     return RuleError("W301", message, _span(src, read, False), hint)
 
 

@@ -23,6 +23,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
 from engine.errors import RuleError, Span, did_you_mean
+from engine.i18n import joined, msg, phrase
 from engine.resources import load_schema
 from engine.ruleset.loader import Document, JsonPath
 
@@ -102,8 +103,7 @@ def _resolve(schema: Any, root: str = "rules") -> dict[str, Any]:
 
 def _quoted(names: Sequence[str]) -> str:
     """'a', 'a' and 'b', 'a', 'b' and 'c'."""
-    items = [f"'{name}'" for name in names]
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+    return joined([f"'{name}'" for name in names])
 
 
 def _show(value: Any) -> str:
@@ -111,13 +111,13 @@ def _show(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if value is None:
-        return "empty"
+        return phrase("empty")
     if isinstance(value, int | float):
         return str(value)
     if isinstance(value, list):
-        return "an empty list" if not value else "a list"
+        return phrase("an empty list" if not value else "a list")
     if isinstance(value, dict):
-        return "an empty map" if not value else "a map"
+        return phrase("an empty map" if not value else "a map")
     text = str(value)
     first = text.splitlines()[0] if text else ""
     if len(first) > 40 or first != text:
@@ -128,9 +128,13 @@ def _show(value: Any) -> str:
 def _expected(schema: Mapping[str, Any], types: Any) -> str:
     expect = schema.get("x-expect")
     if isinstance(expect, str):
-        return expect
+        return phrase(expect)
     names = types if isinstance(types, list) else [types]
-    return " or ".join(_TYPE_WORDS.get(str(name), str(name)) for name in names)
+    words = [phrase(_TYPE_WORDS.get(str(name), str(name))) for name in names]
+    said = words[0]
+    for word in words[1:]:
+        said = msg("list.or", first=said, last=word)
+    return said
 
 
 def _types(schema: Mapping[str, Any]) -> set[str]:
@@ -185,19 +189,21 @@ class _Report:
     @staticmethod
     def subject(path: JsonPath) -> str:
         if not path:
-            return "the file"
+            return phrase("the file")
         last = path[-1]
         if isinstance(last, int):
             parent = next((p for p in reversed(path[:-1]) if isinstance(p, str)), None)
-            return f"item {last + 1} of '{parent}'" if parent else f"item {last + 1}"
+            if parent:
+                return msg("schema.item_of", n=last + 1, parent=parent)
+            return msg("schema.item", n=last + 1)
         return f"'{last}'"
 
     @staticmethod
     def kind(schema: Mapping[str, Any], path: JsonPath) -> str:
         kind = schema.get("x-kind")
         if isinstance(kind, str):
-            return kind
-        return _Report.subject(path) if path else "a rule file"
+            return phrase(kind)
+        return _Report.subject(path) if path else phrase("a rule file")
 
     # --- conversion -------------------------------------------------------------------------
 
@@ -213,7 +219,7 @@ class _Report:
         elif validator == "required" and isinstance(instance, dict):
             self.missing(schema, path, instance)
         elif validator == "not" and "x-not-allowed" in schema:
-            self.add(_UNKNOWN, "E201", str(schema["x-not-allowed"]), self.key_span(path), None)
+            self.add(_UNKNOWN, "E201", phrase(schema["x-not-allowed"]), self.key_span(path), None)
         elif "propertyNames" in error.relative_schema_path:
             self.bad_name(schema, path, str(instance))
         elif validator == "maxContains" and "x-unique-key" in schema:
@@ -240,11 +246,13 @@ class _Report:
                     self.convert(sub)
             return
         if len(present) > 1:
-            message = str(schema["x-two-message"]).format(present[0], present[1])
+            message = phrase(str(schema["x-two-message"]), present[0], present[1])
             span = self.key_span((*path, present[1]))
-            self.add(_UNKNOWN, root_code or "E203", message, span, schema.get("x-two-hint"))
+            two_hint = schema.get("x-two-hint")
+            hint = phrase(two_hint) if isinstance(two_hint, str) else None
+            self.add(_UNKNOWN, root_code or "E203", message, span, hint)
             return
-        message = str(schema["x-none-message"])
+        message = phrase(str(schema["x-none-message"]))
         near = next((key for key in instance if did_you_mean(key, keys)), None)
         if root_code:
             self.no_form(root_code, message, path, instance, near, keys)
@@ -259,7 +267,7 @@ class _Report:
                 self.unknown_key(schema, path, key, allowed)
         if near is None:
             example = schema.get("x-example")
-            hint = f"for example: {example}" if example else None
+            hint = msg("schema.example", example=example) if example else None
             self.add(_MISSING, "E202", message, self.object_span(path, instance), hint)
 
     def no_form(
@@ -279,13 +287,11 @@ class _Report:
             guess = next((form for key, form in _FORM_CLUES.items() if key in instance), None)
             if guess is not None:
                 clue = next(key for key in _FORM_CLUES if key in instance)
-                hint = (
-                    f"this file has '{clue}', like a {guess}: add '{guess}: <a title>' at the top"
-                )
+                hint = msg("E205.clue.hint", clue=clue, form=guess)
             elif "tests" in instance:
-                hint = "a file of conversation tests alone must be named <name>.test.yaml"
+                hint = msg("E205.tests.hint")
             else:
-                hint = "start the file with its form, e.g. 'autoreply:' or 'flow: <a title>'"
+                hint = msg("E205.start.hint")
         self.add(_UNKNOWN, code, message, span, hint)
 
     def unknown(self, schema: dict[str, Any], path: JsonPath, instance: dict[str, Any]) -> None:
@@ -301,17 +307,17 @@ class _Report:
                 self.add(
                     _UNKNOWN,
                     "E201",
-                    f"'{key}' belongs inside '{inside}'",
+                    msg("E201.inside", key=key, inside=inside),
                     self.key_span((*path, key)),
-                    f"indent it under '{inside}:', with the other keys of '{inside}'",
+                    msg("E201.inside.hint", inside=inside),
                 )
             elif inner:
                 self.add(
                     _UNKNOWN,
                     "E204",
-                    f"unknown action '{key}'",
+                    msg("E204.unknown", key=key),
                     self.key_span((*path, key)),
-                    did_you_mean(key, inner) or f"write the actions inside '{inside}:'",
+                    did_you_mean(key, inner) or msg("E204.inside.hint", inside=inside),
                 )
             else:
                 self.unknown_key(schema, path, key, allowed)
@@ -321,17 +327,18 @@ class _Report:
     ) -> None:
         names = list(allowed)
         kind = self.kind(schema, path)
-        hint = did_you_mean(key, names) or f"allowed in {kind}: {', '.join(names)}"
+        hint = did_you_mean(key, names) or msg(
+            "E201.allowed.hint", kind=kind, keys=", ".join(names)
+        )
         if key == "then" and "goto" in names:
             target = self.source((*path, key))
-            way = "'end: true' to end here" if target == "end" else f"'goto: {target}'"
-            hint = f"write {way}; 'then:' is the way on of an 'otherwise:' with 'retries' and "
-            hint += "of a 'timeout:'"
+            way = msg("E201.then.end") if target == "end" else f"'goto: {target}'"
+            hint = msg("E201.then.hint", way=way)
         span = self.key_span((*path, key))
         if schema.get("x-actions"):
-            self.add(_UNKNOWN, "E204", f"unknown action '{key}'", span, hint)
+            self.add(_UNKNOWN, "E204", msg("E204.unknown", key=key), span, hint)
         else:
-            self.add(_UNKNOWN, "E201", f"unknown key '{key}' in {kind}", span, hint)
+            self.add(_UNKNOWN, "E201", msg("E201.unknown", key=key, kind=kind), span, hint)
 
     def missing(self, schema: dict[str, Any], path: JsonPath, instance: dict[str, Any]) -> None:
         required = [str(key) for key in schema.get("required", [])]
@@ -355,17 +362,17 @@ class _Report:
         own = _resolve(schema.get("properties", {}).get(absent[0]), self.root).get("x-example")
         example = schema.get("x-example")
         if len(absent) == 1 and isinstance(own, str):
-            hint = f"add it, for example: {own}"
+            hint = msg("E202.add.hint", example=own)
         elif isinstance(example, str):
-            hint = f"for example: {example}"
+            hint = msg("schema.example", example=example)
         else:
-            hint = f"{kind} must have {_quoted(required)}"
-        message = f"{kind} needs {_quoted(absent)}"
+            hint = msg("E202.must_have.hint", kind=kind, keys=_quoted(required))
+        message = msg("E202.needs", kind=kind, keys=_quoted(absent))
         self.add(_MISSING, "E202", message, self.object_span(path, instance), hint)
 
     def bad_name(self, schema: dict[str, Any], path: JsonPath, name: str) -> None:
-        expect = schema.get("x-expect", "a valid name")
-        message = f"key '{name}' in {self.subject(path)} must be {expect}"
+        expect = phrase(str(schema.get("x-expect", "a valid name")))
+        message = msg("E203.key_name", name=name, subject=self.subject(path), expect=expect)
         self.add(_VALUE, "E203", message, self.key_span((*path, name)), None)
 
     def not_unique(self, schema: dict[str, Any], path: JsonPath, instance: Any) -> None:
@@ -374,8 +381,11 @@ class _Report:
             i for i, item in enumerate(instance or []) if isinstance(item, dict) and key in item
         ]
         where = (*path, holders[1], key) if len(holders) > 1 else path
-        message = str(schema.get("x-unique-message", f"only one item may have '{key}'"))
-        self.add(_VALUE, "E203", message, self.key_span(where), schema.get("x-unique-hint"))
+        given = schema.get("x-unique-message")
+        message = phrase(given) if isinstance(given, str) else msg("E203.only_one", key=key)
+        unique_hint = schema.get("x-unique-hint")
+        hint = phrase(unique_hint) if isinstance(unique_hint, str) else None
+        self.add(_VALUE, "E203", message, self.key_span(where), hint)
 
     def value(
         self, error: ValidationError, schema: dict[str, Any], path: JsonPath, instance: Any
@@ -388,29 +398,37 @@ class _Report:
             shown = self.source(path)  # as written: +33600000001, not 33600000001
         validator = error.validator
         hint: str | None = None
+        message: str
+        x_hint = schema.get("x-hint")
         if validator == "type":
-            message = f"{subject} must be {_expected(schema, error.validator_value)}, not {shown}"
+            expected = _expected(schema, error.validator_value)
+            message = msg("E203.must_be", subject=subject, expected=expected, shown=shown)
             hint = self.type_hint(schema, path, instance)
         elif validator in ("enum", "const"):
             options = error.validator_value
             choices = [str(o) for o in (options if isinstance(options, list) else [options])]
             if len(choices) == 1:
-                message = f"{subject} must be {choices[0]}, not {shown}"
+                message = msg("E203.must_be", subject=subject, expected=choices[0], shown=shown)
             else:
-                message = f"{subject} must be one of {', '.join(choices)}, not {shown}"
+                message = msg(
+                    "E203.one_of", subject=subject, choices=", ".join(choices), shown=shown
+                )
             guess = did_you_mean(str(instance), choices) if isinstance(instance, str) else None
-            hint = guess or schema.get("x-hint")
+            hint = guess or (phrase(x_hint) if isinstance(x_hint, str) else None)
         elif validator == "pattern":
-            message = f"{subject} must be {_expected(schema, 'string')}, not {shown}"
-            hint = schema.get("x-hint")
+            expected = _expected(schema, "string")
+            message = msg("E203.must_be", subject=subject, expected=expected, shown=shown)
+            hint = phrase(x_hint) if isinstance(x_hint, str) else None
         elif validator in ("minItems", "minProperties"):
-            message = f"{subject} must not be empty"
+            message = msg("E203.empty", subject=subject)
             example = schema.get("x-example")
-            hint = f"for example: {example}" if example else None
+            hint = msg("schema.example", example=example) if example else None
         elif validator in ("minimum", "exclusiveMinimum"):
-            message = f"{subject} must be {error.validator_value} or more, not {shown}"
+            low = error.validator_value
+            message = msg("E203.at_least", subject=subject, limit=low, shown=shown)
         elif validator in ("maximum", "exclusiveMaximum"):
-            message = f"{subject} must be {error.validator_value} or less, not {shown}"
+            high = error.validator_value
+            message = msg("E203.at_most", subject=subject, limit=high, shown=shown)
         else:
             message = f"{subject}: {error.message}"
         self.add(_VALUE, code, message, self.doc.span(path), hint)
@@ -420,18 +438,19 @@ class _Report:
         if instance is None:
             key = path[-1] if path and isinstance(path[-1], str) else None
             if key is not None and types & {"object", "array"}:
-                return f"write the value of '{key}' after it, or indent its lines under it"
-            return "write a value after the ':'"
+                return msg("E203.value_of.hint", key=key)
+            return msg("E203.value.hint")
         number = isinstance(instance, int | float) and not isinstance(instance, bool)
         if schema.get("x-code") == "E206" and number:
-            return f"add a unit: {instance}s, {instance}m, {instance}h or {instance}d"
+            return msg("E206.unit.hint", n=instance)
         if "string" in types and isinstance(instance, bool | int | float):
-            return f'put quotes around it: "{self.source(path)}"'
+            return msg("E203.quotes.hint", source=self.source(path))
         if "boolean" in types and isinstance(instance, str):
-            return "write true or false (yes, no, on and off are text in rule files)"
+            return msg("E203.boolean.hint")
         if "array" in types and "object" not in types and isinstance(instance, dict):
-            return "write it as a list: start each item with '- '"
+            return msg("E203.list.hint")
         example = schema.get("x-example")
         if isinstance(example, str):
-            return f"for example: {example}"
-        return schema.get("x-hint") if isinstance(schema.get("x-hint"), str) else None
+            return msg("schema.example", example=example)
+        x_hint = schema.get("x-hint")
+        return phrase(x_hint) if isinstance(x_hint, str) else None

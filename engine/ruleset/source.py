@@ -19,6 +19,7 @@ from engine.dsl import (
 )
 from engine.dsl.compiler import NamePath
 from engine.errors import RuleError, Span, did_you_mean
+from engine.i18n import msg
 from engine.ruleset.loader import Document
 from engine.ruleset.model import INTENT_WORDS, Poll
 from engine.ruleset.moments import MomentError, read_moment
@@ -132,7 +133,7 @@ class Source:
                 span = self.doc.locate(path, offset, len(name))
             except (KeyError, IndexError, ValueError):
                 span = self.span(path)
-            self.errors.append(RuleError("E305", f"unknown name '{name}'", span, hint))
+            self.errors.append(RuleError("E305", msg("E305.unknown", name=name), span, hint))
 
     def check_polls(self, polls: Mapping[str, Poll]) -> set[str]:
         """Report ``poll.<id>.…`` names that read no poll of the rule set, or nothing a poll has
@@ -188,32 +189,31 @@ def _poll_problem(
     """What is wrong with the name ``poll.…`` written as ``parts``: (code, message, hint)."""
     whole = ".".join(parts)
     if len(parts) < 3:
-        return "E305", f"'{whole}' is not a value", f"write {_POLL_EXAMPLE}"
+        return "E305", msg("E305.not_a_value", name=whole), msg("write", what=_POLL_EXAMPLE)
     if poll is None:
         known = sorted(polls)
         hint = did_you_mean(parts[1], known) or (
-            f"polls here: {', '.join(known)}"
-            if known
-            else "a poll is defined by a file with 'poll:'; its id is the file name"
+            msg("E406.polls.hint", names=", ".join(known)) if known else msg("E406.hint")
         )
-        return "E406", f"no poll named '{parts[1]}'", hint
+        return "E406", msg("E406.no_poll", name=parts[1]), hint
     field_name = parts[2]
     if field_name not in _POLL_FIELDS:
-        hint = did_you_mean(field_name, list(_POLL_FIELDS)) or f"write {_POLL_EXAMPLE}"
-        return "E305", f"unknown name '{whole}'", hint
+        hint = did_you_mean(field_name, list(_POLL_FIELDS)) or msg("write", what=_POLL_EXAMPLE)
+        return "E305", msg("E305.unknown", name=whole), hint
     below = _POLL_FIELDS[field_name]
     if below is None:  # count.<choice>
         if len(parts) != 4 or parts[3] not in poll.choices:
             choices = list(poll.choices)
             wrong = parts[3] if len(parts) > 3 else ""
             hint = (wrong and did_you_mean(wrong, choices)) or (
-                f"choices of poll '{poll.id}': {', '.join(choices)}"
+                msg("E305.choices.hint", poll=poll.id, choices=", ".join(choices))
             )
-            return "E305", f"unknown name '{whole}'", hint
+            return "E305", msg("E305.unknown", name=whole), hint
         return None
     if len(parts) > 3 + bool(below) or (below and (len(parts) < 4 or parts[3] not in below)):
         options = ", ".join(f"{'.'.join(parts[:3])}.{b}" for b in below) if below else ""
-        return "E305", f"unknown name '{whole}'", f"write {options or '.'.join(parts[:3])}"
+        written = options or ".".join(parts[:3])
+        return "E305", msg("E305.unknown", name=whole), msg("write", what=written)
     return None
 
 
@@ -222,10 +222,7 @@ def intent_hint(word: str) -> str | None:
     intent = INTENT_WORDS.get(word.casefold())
     if intent is None:
         return None
-    return (
-        f"did you mean '{intent}'? it is true when the message means {intent}, in English, "
-        "French, Spanish or German"
-    )
+    return msg("E305.intent.hint", intent=intent)
 
 
 def _text(value: Any) -> str:

@@ -9,6 +9,7 @@ from typing import Any
 from engine.core.groups import group_problem, groups_of
 from engine.core.messages import normalize_address
 from engine.dsl import normalize
+from engine.i18n import msg
 from engine.ruleset.model import (
     END,
     STAY,
@@ -101,9 +102,9 @@ class StateCompiler:
             if isinstance(self.src.get((*path, target)), list):
                 self.src.error(
                     "E203",
-                    f"'{target}' must be text, a number or true/false, not a list",
+                    msg("E203.not_a_list", target=target),
                     (*path, target),
-                    hint=f"only {GROUPS} takes a list (of group names)",
+                    hint=msg("E203.not_a_list.hint", groups=GROUPS),
                 )
                 continue
             self.src.defines.add(str(target).split(".")[0])
@@ -122,7 +123,7 @@ class StateCompiler:
             if problem is not None:
                 ok = False
                 where = (*path, index) if isinstance(value, list) else path
-                hint = "a group name is text without ',' or ';', at most 64 characters"
+                hint = msg("E410.hint")
                 self.src.error("E410", problem, where, hint=hint)
         return groups_of(str(item) for item in items) if ok else None
 
@@ -248,21 +249,20 @@ class StateCompiler:
         elif "fall_through" in data:
             self.src.error(
                 "E411",
-                "'fall_through' without 'wait'",
+                msg("E411.fall_through"),
                 (*path, "fall_through"),
                 key=True,
-                hint="fall_through says what a waiting state does with a message no case "
-                "matches; add 'wait:' or remove it",
+                hint=msg("E411.fall_through.hint"),
             )
         choose = self.choose((*path, "choose")) if "choose" in data else ()
         clash = [key for key in ("wait", "goto", "end") if key in data]
         if choose and clash:
             self.src.error(
                 "E412",
-                f"a state has 'choose' or '{clash[0]}', not both",
+                msg("E412.both", key=clash[0]),
                 (*path, clash[0]),
                 key=True,
-                hint="each choose case says where to go with its own goto or end",
+                hint=msg("E412.both.hint"),
             )
         return State(name, self.actions(path), (), wait, self.exit_of(path), choose)
 
@@ -276,10 +276,10 @@ class StateCompiler:
             if exit_ is None:
                 self.src.error(
                     "E412",
-                    "a choose case must say where to go",
+                    msg("E412.where"),
                     here,
                     key=True,
-                    hint="add 'goto: <state>' or 'end: true' to it",
+                    hint=msg("E412.where.hint"),
                 )
                 exit_ = END
             test = None if "otherwise" in data else self.src.condition((*path, index, "when"))
@@ -291,10 +291,10 @@ class StateCompiler:
         if otherwise is None:
             self.src.error(
                 "E412",
-                "'choose' has no otherwise",
+                msg("E412.otherwise"),
                 path,
                 key=True,
-                hint="add '- otherwise: {goto: <state>}' for when no case is true",
+                hint=msg("E412.otherwise.hint"),
             )
             otherwise = Case(None, (), END)
         return (*cases, otherwise)

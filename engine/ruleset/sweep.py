@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from engine.errors import RuleError, did_you_mean
+from engine.i18n import msg
 from engine.ruleset.loader import Document
 from engine.ruleset.model import KNOWN_ROOTS
 from engine.ruleset.names import check_flow_names
@@ -74,8 +75,10 @@ def _links(src: Source, path: Path, value: Any, states: list[str]) -> None:
         if isinstance(item, dict | list):
             _links(src, (*path, key), item, states)
         elif key in ("goto", "then") and str(item) not in (*states, "end", "stay"):
-            hint = did_you_mean(str(item), states) or f"states here: {', '.join(states)}"
-            src.error("E401", f"no state named '{item}'", (*path, key), hint=hint)
+            hint = did_you_mean(str(item), states) or msg(
+                "E401.states.hint", names=", ".join(states)
+            )
+            src.error("E401", msg("E401.no_state", name=item), (*path, key), hint=hint)
 
 
 def _visit(src: Source, path: Path, key: Any, value: Any) -> None:

@@ -14,6 +14,7 @@ from collections.abc import Iterator, Mapping, Sequence
 
 from engine.dsl import Pattern, Template
 from engine.errors import RuleError, Span, render
+from engine.i18n import msg, plural
 from engine.ruleset.model import Action, Case, Flow, Say, Send, SetVars, State
 from engine.ruleset.ruleset import RuleSet
 from engine.sms import count_parts
@@ -101,21 +102,18 @@ def _too_long(template: Template, where: Span, most: int, long: frozenset[str]) 
     if parts > most:
         return RuleError(
             "W401",
-            f"this text alone takes {parts} SMS parts, more than settings.max_reply_parts "
-            f"({most}): it is never sent",
+            msg("W401.too_long", parts=parts, most=most),
             where,
-            "shorten it, or raise max_reply_parts in the settings file",
+            msg("W401.too_long.hint"),
         )
     copies = _copies(template, long)
     if len(copies) < 2:
         return None
     return RuleError(
         "W401",
-        f"this text copies the message {len(copies)} times ({', '.join(sorted(set(copies)))}): "
-        f"a long message makes it take more than settings.max_reply_parts ({most}) SMS parts, "
-        "and then it is not sent",
+        msg("W401.copies", count=len(copies), names=", ".join(sorted(set(copies))), most=most),
         where,
-        "copy the message once at most",
+        msg("W401.copies.hint"),
     )
 
 
@@ -146,8 +144,6 @@ def render_warnings(warnings: Sequence[RuleError], sources: Mapping[str, str]) -
     """Render warnings as errors are (``file:line:col: warning[W401]: …``), and their count."""
     blocks = []
     for warning in sorted(warnings, key=RuleError.sort_key):
-        text = render(warning, sources)
-        blocks.append(text.replace(f"error[{warning.code}]", f"warning[{warning.code}]", 1))
-    count = len(warnings)
-    blocks.append(f"{count} warning{'s' if count != 1 else ''}")
+        blocks.append(render(warning, sources, kind="warning"))
+    blocks.append(plural("check.warnings", len(warnings)))
     return "\n\n".join(blocks) + "\n"

@@ -1,6 +1,9 @@
 """Every file (or folder) of tests/rules/broken makes `twoway check` exit 1 and print exactly the
 text pinned beside it (a W### case: exit 0, its warnings printed). Regenerate the pins after a
 deliberate change with UPDATE_GOLDENS=1.
+
+The pins are English (tests run with LC_ALL=C.UTF-8, tests/conftest.py); ``FRENCH`` cases are
+pinned in French too, under tests/rules/french, as ``twoway --lang fr check`` prints them.
 """
 
 from __future__ import annotations
@@ -35,6 +38,28 @@ def _too_large() -> bytes:
 
 
 GENERATED = {"E104_file_too_large.yaml": _too_large}
+FRENCH_PINS = Path(__file__).parent / "french"
+FRENCH = [
+    "E101_yaml_syntax.yaml",
+    "E102_duplicate_key.yaml",
+    "E103_not_a_mapping.yaml",
+    "E201_unknown_key.yaml",
+    "E202_missing_key.yaml",
+    "E203_wrong_type.yaml",
+    "E206_bad_duration.yaml",
+    "E301_condition_syntax.yaml",
+    "E303_pattern_syntax.yaml",
+    "E305_bare_word_condition.yaml",
+    "E308_wrong_arguments.yaml",
+    "E401_unknown_goto.yaml",
+    "E404_keyword_claimed_twice",
+    "E408_loop_without_wait.yaml",
+    "E423_audience_two_kinds.yaml",
+    "W301_variable_set_nowhere",
+    "W402_typographic_characters.yaml",
+    "W406_state_left_only_by_timeout.yaml",
+]
+"""A representative subset of the corpus, pinned in French (one case or more per family)."""
 """Cases written at test time (their pinned output sits in broken/ like the others)."""
 
 
@@ -75,3 +100,20 @@ def test_check_prints_the_pinned_errors_of_generated_cases(
     assert result.exit_code == 1
     assert result.output == expected.read_text(encoding="utf-8")
     assert f"error[{name[:4]}]" in result.output
+
+
+@pytest.mark.parametrize("name", FRENCH)
+def test_check_prints_the_pinned_errors_in_french(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    case = BROKEN / name
+    assert case.exists(), f"{name}: no such case in tests/rules/broken"
+    monkeypatch.chdir(REPO)
+    result = CliRunner().invoke(cli, ["--lang", "fr", "check", str(case.relative_to(REPO))])
+    expected = FRENCH_PINS / (Path(name).stem + ".expected")
+    if os.environ.get("UPDATE_GOLDENS"):
+        expected.write_text(result.output, encoding="utf-8")
+    warning = name.startswith("W")
+    assert result.exit_code == (0 if warning else 1)
+    assert result.output == expected.read_text(encoding="utf-8")
+    assert f"{'avertissement' if warning else 'erreur'}[{name[:4]}] : " in result.output

@@ -1,5 +1,5 @@
 """The built-in texts of polls and surveys follow ``settings.language``: a French rule set gets
-French questions, re-asks and confirmations it never wrote (one catalogue, engine.ruleset.catalog),
+French questions, re-asks and confirmations it never wrote (one catalogue, engine.i18n.replies),
 and a language the catalogue lacks reads English."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from engine.cli.main import cli
-from engine.ruleset.catalog import LANGUAGES, TEXTS
+from engine.i18n.replies import LANGUAGES, TEXTS
 
 POLL = """\
 poll: Meilleur plat

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
+from engine.i18n import msg
 from engine.transports.http.presets import preset_defaults
 
 __all__ = [
@@ -180,16 +181,21 @@ def option_problems(options: Mapping[str, Any]) -> list[tuple[tuple[str, ...], s
             problems.append(
                 (
                     ("preset",),
-                    "preset twilio needs " + " and ".join(f"'{key}'" for key in missing),
-                    "add account_sid: ACxxxxxxxx and auth_token: env:TWILIO_AUTH_TOKEN",
+                    msg(
+                        "http.twilio_needs",
+                        keys=" and ".join(f"'{key}'" for key in missing)
+                        if len(missing) < 2
+                        else msg("list.and", first=f"'{missing[0]}'", last=f"'{missing[1]}'"),
+                    ),
+                    msg("http.twilio_needs.hint"),
                 )
             )
         if options.get("status_callback") and not options.get("public_url"):
             problems.append(
                 (
                     ("status_callback",),
-                    "status_callback needs public_url: the URL Twilio posts the statuses to",
-                    "add public_url: https://sms.example.com/hooks/NAME",
+                    msg("http.status_callback"),
+                    msg("http.status_callback.hint"),
                 )
             )
     outbound = options.get("outbound") or {}
@@ -198,8 +204,8 @@ def option_problems(options: Mapping[str, Any]) -> list[tuple[tuple[str, ...], s
         problems.append(
             (
                 ("outbound",) if "outbound" in options else ("preset",),
-                "an http connector needs outbound.url: where its messages are sent",
-                "add outbound: {url: https://api.example.com/v1/messages}",
+                msg("http.outbound_url"),
+                msg("http.outbound_url.hint"),
             )
         )
     urls = (
@@ -209,8 +215,8 @@ def option_problems(options: Mapping[str, Any]) -> list[tuple[tuple[str, ...], s
     )
     for where, value, example in urls:
         if isinstance(value, str) and value and not _is_http_url(value):
-            message = f"{'.'.join(where)} must be an http:// or https:// URL, not '{value}'"
-            problems.append((where, message, f"write it like https://{example}"))
+            message = msg("http.not_a_url", key=".".join(where), value=value)
+            problems.append((where, message, msg("http.not_a_url.hint", example=example)))
     return problems
 
 

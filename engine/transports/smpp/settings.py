@@ -9,6 +9,7 @@ from typing import Any
 
 from engine.core.messages import Outgoing
 from engine.errors import ConfigError, TransportError
+from engine.i18n import msg
 
 __all__ = [
     "DEFAULT_NPI",
@@ -85,18 +86,18 @@ def option_problems(options: Mapping[str, Any]) -> list[tuple[str, str, str]]:
     """What SMPP cannot carry among the options of an ``smpp`` connector (secrets read):
     ``(key, message, hint)`` for each. The one validation of both ``twoway check --config``
     (at the key, file:line:col) and ``twoway run`` (``settings_from_options``)."""
-    problems = []
+    problems: list[tuple[str, str, str]] = []
     for key, limit in TEXT_LIMITS.items():
         value = options.get(key)
         if not isinstance(value, str):
             continue
-        what = "the SMPP password" if key == "password" else f"{key} '{value}'"
+        what = msg("smpp.password") if key == "password" else msg("smpp.key", key=key, value=value)
         if not (value.isascii() and value.isprintable()):
-            hint = "SMPP sends it as ASCII: use letters, digits and punctuation only"
-            problems.append((key, f"{what} is not printable ASCII", hint))
+            hint = msg("smpp.ascii.hint")
+            problems.append((key, msg("smpp.ascii", what=what), hint))
         elif len(value) > limit:
-            hint = f"the SMSC gives a {key.replace('_', ' ')} of at most {limit} characters"
-            problems.append((key, f"{what} is longer than SMPP's {limit} characters", hint))
+            hint = msg("smpp.long.hint", what=key.replace("_", " "), limit=limit)
+            problems.append((key, msg("smpp.long", what=what, limit=limit), hint))
     return problems
 
 

@@ -1,4 +1,4 @@
-"""Own the built-in texts twoway writes when a rule file gives none (a poll's confirmations and
+"""Own the built-in replies twoway writes when a rule file gives none (a poll's confirmations and
 questions, a survey's re-asks and the
 question it gives up), in every language it speaks: one catalogue (the console will
 read it too). The rule set's ``settings.language`` chooses; a language it lacks reads English.
@@ -12,7 +12,7 @@ from __future__ import annotations
 __all__ = ["LANGUAGES", "TEXTS", "or_list", "text"]
 
 LANGUAGES = ("en", "fr")
-"""The languages of the built-in texts."""
+"""The languages twoway speaks (its built-in texts, its messages); the first is the default."""
 
 TEXTS: dict[str, dict[str, str]] = {
     "vote.counted": {
