@@ -38,6 +38,16 @@ class Template:
     """The text of each ``{expression}``, in order."""
     paths: tuple[NamePath, ...] = field(repr=False, compare=False, default=())
     """Every dotted name it reads, with its offset in ``source``."""
+    translations: tuple[tuple[str, Template], ...] = field(repr=False, compare=False, default=())
+    """The same text in other languages (a built-in text): ``(language, template)`` pairs."""
+
+    def in_language(self, language: str | None) -> Template:
+        """This text in ``language`` when it has that translation, else itself."""
+        if language and self.translations:
+            for lang, translated in self.translations:
+                if lang == language:
+                    return translated
+        return self
 
     def render(self, ctx: Mapping[str, Any]) -> str:
         """Return the text of the template in ``ctx``; raise EvalError if a part cannot be read."""

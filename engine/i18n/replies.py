@@ -1,7 +1,8 @@
 """Own the built-in replies twoway writes when a rule file gives none (a poll's confirmations and
 questions, a survey's re-asks and the
 question it gives up), in every language it speaks: one catalogue (the console will
-read it too). The rule set's ``settings.language`` chooses; a language it lacks reads English.
+read it too). The contact's ``language`` field chooses, else the rule set's ``settings.language``;
+a language it lacks reads English.
 
 A text may hold template expressions (``{choice.label}``): it is template source. Values given
 to ``text`` (a list of choices) are plain text, braces escaped, so they are never read as one.
@@ -9,7 +10,7 @@ to ``text`` (a list of choices) are plain text, braces escaped, so they are neve
 
 from __future__ import annotations
 
-__all__ = ["LANGUAGES", "TEXTS", "or_list", "text"]
+__all__ = ["LANGUAGES", "TEXTS", "language_of", "or_list", "text"]
 
 LANGUAGES = ("en", "fr")
 """The languages twoway speaks (its built-in texts, its messages); the first is the default."""
@@ -61,6 +62,15 @@ TEXTS: dict[str, dict[str, str]] = {
 
 def _escape(value: str) -> str:
     return value.replace("{", "{{").replace("}", "}}")
+
+
+def language_of(value: object) -> str | None:
+    """The language a contact's ``language`` field names, as this catalogue keys it: ``fr``
+    for ``fr``, ``FR``, ``fr-FR`` or ``fr_CA``; None when it names none."""
+    if not isinstance(value, str):
+        return None
+    code = value.strip().lower().replace("_", "-").split("-")[0]
+    return code or None
 
 
 def text(key: str, language: str, **values: object) -> str:

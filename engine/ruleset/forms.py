@@ -5,11 +5,14 @@ Every form ends up as states, waits and cases, so the runtime knows one concept 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
-from engine.dsl import compile_template, normalize
-from engine.i18n.replies import or_list, text
+from engine.dsl import Template, compile_template, normalize
+from engine.i18n.replies import LANGUAGES, or_list, text
 from engine.ruleset.model import (
     END,
     STAY,
@@ -108,19 +111,22 @@ def compile_poll(
         change="allowed" if data.get("change") == "allowed" else "refused",
         opens=src.moment(("opens",)) if "opens" in data else None,
         closes=src.moment(("closes",)) if "closes" in data else None,
-        reply=messages["reply"] or compile_template(text("vote.counted", language)),
-        already_voted=messages["already_voted"] or compile_template(text("vote.already", language)),
-        changed=messages["changed"] or compile_template(text("vote.changed", language)),
-        closed=messages["closed"] or compile_template(text("vote.closed", language)),
-        not_open=messages["not_open"] or compile_template(text("vote.not_open", language)),
+        reply=messages["reply"] or builtin(lambda lang: text("vote.counted", lang), language),
+        already_voted=messages["already_voted"]
+        or builtin(lambda lang: text("vote.already", lang), language),
+        changed=messages["changed"] or builtin(lambda lang: text("vote.changed", lang), language),
+        closed=messages["closed"] or builtin(lambda lang: text("vote.closed", lang), language),
+        not_open=messages["not_open"]
+        or builtin(lambda lang: text("vote.not_open", lang), language),
         index=index,
         where={key: src.span((key,), key=True) for key in messages if key in data},
     )
     record = (RecordVote(poll.id, compile_template("{choice}")),)
-    listing = or_list(keys, language)
-    ask = messages["ask"] or compile_template(text("choice.ask", language, choices=listing))
-    invalid = messages["invalid"] or compile_template(
-        text("choice.invalid", language, choices=listing)
+    ask = messages["ask"] or builtin(
+        lambda lang: text("choice.ask", lang, choices=or_list(keys, lang)), language
+    )
+    invalid = messages["invalid"] or builtin(
+        lambda lang: text("choice.invalid", lang, choices=or_list(keys, lang)), language
     )
     assert poll.closed is not None and poll.not_open is not None
     at = poll.where.get
@@ -191,7 +197,7 @@ def compile_survey(src: Source, sc: StateCompiler, order: int, language: str = "
         invalid = (
             src.template((*path, "invalid"))
             if "invalid" in question
-            else compile_template(_invalid_text(question, language))
+            else builtin(partial(_invalid_text, question), language)
         )
         say_invalid = (Say(invalid, src.span((*path, "invalid"), key=True)),) if invalid else ()
         route: tuple[Case, ...] = ()
@@ -232,13 +238,21 @@ def compile_survey(src: Source, sc: StateCompiler, order: int, language: str = "
     )
 
 
+def builtin(source: Callable[[str], str], language: str) -> Template:
+    """A built-in text in ``settings.language``, with its translations into every language the
+    catalogue has: a contact whose ``language`` field names one of them reads that one."""
+    main = compile_template(source(language))
+    others = tuple((lang, compile_template(source(lang))) for lang in LANGUAGES if lang != language)
+    return replace(main, translations=others)
+
+
 def _gave_up(src: Source, language: str) -> Say:
     """What a survey says when it gives up a question: its ``gave_up:``, else the built-in text."""
     if "gave_up" in src.doc.data:
         written = src.template(("gave_up",))
         if written is not None:
             return Say(written, src.span(("gave_up",), key=True))
-    return Say(compile_template(text("survey.gave_up", language)))
+    return Say(builtin(lambda lang: text("survey.gave_up", lang), language))
 
 
 def _answer_test(question: dict[str, Any]) -> AnswerTest:

@@ -14,6 +14,7 @@ from engine.core.model import Answer, Event, Input, Session, Vote
 from engine.dsl import Condition, EvalError, Pattern, Template, intent, normalize
 from engine.dsl.budget import BudgetSpent
 from engine.dsl.text import intent_of_normalized
+from engine.i18n.replies import language_of
 from engine.ruleset.model import AnswerTest, Case, ChoiceTest, Flow, PollGate, Test
 from engine.ruleset.ruleset import RuleSet
 from engine.runtime.answers import check_answer, check_choice
@@ -152,6 +153,8 @@ class Scratch:
             return False
 
     def render(self, template: Template, **extra: Any) -> str | None:
+        if template.translations:  # a built-in text: in the contact's language when it has it
+            template = template.in_language(self.language())
         if template.is_static:
             return template.render(NO_CONTEXT)
         try:
@@ -195,6 +198,10 @@ class Scratch:
         if view is None:
             view = self._contact_view = self.inp.contact.as_context()
         return view
+
+    def language(self) -> str | None:
+        """The language the contact's ``language`` field names (``fr`` for ``fr-FR``), if any."""
+        return language_of(self.contact_view.get("language"))
 
     def meaning(self) -> str | None:
         """The intent of the message (yes, no, stop, help or None), computed once."""

@@ -178,7 +178,7 @@ class _Run(Actions):
     def on_compliance(self, action: str, language: str | None) -> None:
         inp = self.inp
         settings = self.rs.settings
-        lang = language or self.contact_view.get("language")
+        lang = language or self.language()
         opted_out = inp.number in inp.contact.opted_out
         self.decided("compliance", action=action, keyword=self.norm)
         if action == "stop":

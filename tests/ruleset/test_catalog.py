@@ -1,4 +1,5 @@
-"""The built-in texts of polls and surveys follow ``settings.language``: a French rule set gets
+"""The built-in texts of polls and surveys follow the contact's ``language`` field, else
+``settings.language``: a French rule set gets
 French questions, re-asks and confirmations it never wrote (one catalogue, engine.i18n.replies),
 and a language the catalogue lacks reads English."""
 
@@ -84,3 +85,43 @@ def test_every_text_is_in_every_language_with_the_same_expressions() -> None:
         braces = {lang: sorted(part.split("}")[0] for part in text.split("{")[1:])
                   for lang, text in texts.items()}  # fmt: skip
         assert len({tuple(found) for found in braces.values()}) == 1, (key, braces)
+
+
+CONTACTS = """\
+poll: Best dish
+number: "36111"
+trigger: {keyword: VOTE}
+choices: {A: Couscous, B: Raclette}
+reply: "Noted: {choice.label}."
+tests:
+  - name: a French contact reads the built-in texts in French
+    contact: {language: fr-FR}
+    steps:
+      - send: VOTE
+        expect: "Lequel ? Répondez A ou B."
+      - send: Z
+        expect: "Merci de répondre A ou B."
+      - send: A
+        expect: "Noted: Couscous."
+  - name: a contact without a language reads the settings' language
+    steps:
+      - send: VOTE
+        expect: "Which one? Reply A or B."
+  - name: a language the catalogue lacks reads the settings' language
+    contact: {language: de}
+    steps:
+      - send: VOTE B
+        expect: "Noted: Raclette."
+      - send: VOTE A
+        expect: "You have already voted for Raclette. Only one vote per number counts."
+"""
+
+
+def test_built_in_texts_follow_the_contact_s_language_and_written_ones_do_not(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "settings.yaml").write_text("settings: {language: en}\n")
+    (tmp_path / "vote.yaml").write_text(CONTACTS, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["test", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert result.output.rstrip().endswith("3 passed, 0 failed")
