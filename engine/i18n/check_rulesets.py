@@ -10,11 +10,11 @@ RULESETS: dict[str, dict[str, str]] = {
     # --- E4xx: the whole rule set ---------------------------------------------------------
     "E401.no_state": {"en": "no state named '{name}'", "fr": "aucun état nommé '{name}'"},
     "E401.states.hint": {"en": "states here: {names}", "fr": "états ici : {names}"},
-    "E402.unreachable": {
+    "W407.unreachable": {
         "en": "state '{name}' can never be reached",
         "fr": "l'état '{name}' ne peut jamais être atteint",
     },
-    "E402.hint": {
+    "W407.hint": {
         "en": "no 'goto' or 'then' on the way from the start state '{start}' leads to it",
         "fr": "aucun 'goto' ni 'then' n'y mène depuis l'état de départ '{start}'",
     },

@@ -1,7 +1,7 @@
 """Own the checks that need a compiled flow and the whole rule set: goto targets (E401),
-unreachable states (E402), states with no way out (E403), loops without a wait (E408), keywords
-claimed twice on the same number (E404) or that are compliance words (E407), votes for no poll
-(E406).
+states no path reaches (the warning W407), states with no way out (E403), loops without a wait
+(E408), keywords claimed twice on the same number (E404) or that are compliance words (E407),
+votes for no poll (E406).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from engine.dsl import normalize
-from engine.errors import Span, did_you_mean
+from engine.errors import RuleError, Span, did_you_mean
 from engine.i18n import msg
 from engine.ruleset.compliance import compliance
 from engine.ruleset.model import Flow
@@ -22,7 +22,7 @@ __all__ = ["Claim", "check_graph", "check_keywords", "check_votes"]
 
 def _check_targets(src: Source, sc: StateCompiler, flow: Flow) -> set[str]:
     """Report links to no state (E401); return the states the misspelt ones were meant for,
-    whose E402 would only repeat the E401."""
+    whose W407 would only repeat the E401."""
     names = list(flow.states)
     meant: set[str] = set()
     for target, path in sc.gotos:
@@ -38,11 +38,13 @@ def _check_targets(src: Source, sc: StateCompiler, flow: Flow) -> set[str]:
     return meant
 
 
-def check_graph(src: Source, sc: StateCompiler, flow: Flow) -> None:
+def check_graph(src: Source, sc: StateCompiler, flow: Flow) -> list[RuleError]:
+    """Report links to no state (E401), states with no way out (E403) and loops without a wait
+    (E408) on ``src``; return the warnings (W407) for the states no path reaches."""
     names = list(flow.states)
     meant = _check_targets(src, sc, flow)
     if flow.kind != "flow":
-        return
+        return []
     data = src.doc.data
     edges: dict[str, set[str]] = {name: set() for name in names}
     for name, state in flow.states.items():
@@ -71,15 +73,16 @@ def check_graph(src: Source, sc: StateCompiler, flow: Flow) -> None:
             continue
         seen.add(name)
         todo.extend(edges[name])
-    for name in names:
-        if name not in seen and name not in meant:
-            src.error(
-                "E402",
-                msg("E402.unreachable", name=name),
-                ("states", name),
-                key=True,
-                hint=msg("E402.hint", start=flow.start),
-            )
+    return [
+        RuleError(
+            "W407",
+            msg("W407.unreachable", name=name),
+            src.span(("states", name), key=True),
+            msg("W407.hint", start=flow.start),
+        )
+        for name in names
+        if name not in seen and name not in meant
+    ]
 
 
 def _check_loops(src: Source, flow: Flow) -> None:

@@ -330,7 +330,7 @@ class _Builder:
         claims: dict[tuple[str, ...], list[Claim]] = {}
         polls = {p.id: p for p in self.polls}
         for src, sc, flow in self._compilers:
-            check_graph(src, sc, flow)
+            self.warnings.extend(check_graph(src, sc, flow))  # W407: states never reached
             check_keywords(src, flow, claims)
             check_votes(src, flow, set(polls))
             if flow.kind == "poll":
