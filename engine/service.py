@@ -431,8 +431,11 @@ class Service:
     def inbox_changed(self) -> None:
         """Tell ``inbox_listeners`` that the inbox changed (a hand-off committed, a person's
         act through the API or the console)."""
-        for listener in self.inbox_listeners:
-            listener()
+        for listener in list(self.inbox_listeners):
+            try:
+                listener()
+            except Exception:  # a page's trouble never stops what was committed
+                log.exception("an inbox listener failed")
 
     def hand_over(self, rows: Sequence[OutboxRow]) -> None:
         """Queue rows written ``sending`` outside a batch, their opt-outs checked in their
