@@ -10,23 +10,11 @@ from engine.results import FlowResult, compute_results, render_csv, render_json,
 from engine.ruleset.compiler import compile_rules
 from engine.testing import Harness
 from tests.results.helpers import START
-
-FLOW = """\
-flow: Feedback
-trigger: {keyword: FEEDBACK}
-states:
-  ask:
-    say: "Your score?"
-    wait:
-      - match: "{n:number}"
-        answer: {question: score, value: "{n}"}
-        say: "Thanks."
-        end: true
-"""
+from tests.support.rule_texts import FEEDBACK_FLOW
 
 
 async def test_a_flow_lists_the_answers_it_recorded(tmp_path: Path) -> None:
-    (tmp_path / "feedback.yaml").write_text(FLOW, encoding="utf-8")
+    (tmp_path / "feedback.yaml").write_text(FEEDBACK_FLOW, encoding="utf-8")
     ruleset = compile_rules(tmp_path).raise_for_errors()
     async with Harness(ruleset, clock=FixedClock(START)) as h:
         for phone, score in (("+33600000001", "8"), ("+33600000002", "8"), ("+33600000003", "3")):

@@ -11,6 +11,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from engine.cli.main import cli
+from tests.support.rule_texts import FEEDBACK_FLOW
 
 
 def _twoway_test(folder: Path, **files: str) -> str:
@@ -184,17 +185,7 @@ def test_a_polls_keyword_sent_again_while_it_waits_is_the_keyword(tmp_path: Path
 
 
 def test_check_answers_sees_what_a_flow_records(tmp_path: Path) -> None:
-    flow = """
-    flow: Feedback
-    trigger: {keyword: FEEDBACK}
-    states:
-      ask:
-        say: "Your score?"
-        wait:
-          - match: "{n:number}"
-            answer: {question: score, value: "{n}"}
-            say: "Thanks."
-            end: true
+    tests = """
     tests:
       - name: recorded
         steps:
@@ -205,7 +196,7 @@ def test_check_answers_sees_what_a_flow_records(tmp_path: Path) -> None:
             expect: "Thanks."
             check: {answers: {score: 8}}
     """
-    _twoway_test(tmp_path, feedback=flow)
+    _twoway_test(tmp_path, feedback=FEEDBACK_FLOW + textwrap.dedent(tests))
 
 
 def test_a_flow_whose_first_message_fails_does_not_wait(tmp_path: Path) -> None:
