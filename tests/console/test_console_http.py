@@ -222,7 +222,10 @@ async def test_an_api_token_logs_in_and_the_counter_uses_the_engines_splitter(
     _, _, page = await visitor.get("/inbox")
     assert "crm (admin)" in page
     async with visitor.session.get(visitor.url + "/count", params={"text": "a" * 161}) as r:
-        assert await r.json() == {"characters": 161, "parts": 2, "encoding": "gsm7", "most": 10}
+        assert await r.json() == {
+            "characters": 161, "parts": 2, "encoding": "gsm7", "most": 10,
+            "said": "161 characters · 2 SMS (gsm7)",
+        }  # fmt: skip
     async with visitor.session.get(visitor.url + "/count", params={"text": "ok 🙂"}) as r:
         counted = await r.json()
     assert (counted["parts"], counted["encoding"]) == (1, "ucs2")
@@ -372,3 +375,29 @@ def test_a_token_file_that_cannot_be_written_leaves_the_engine_running(
     auth.first_start(8080)
     assert auth.tokens == () and auth.by_token("") is None
     assert "cannot write or read" in caplog.text and "once=" not in caplog.text
+
+
+async def test_the_console_speaks_the_browsers_language_or_the_one_chosen(
+    desk: Serving, visitor: Visitor
+) -> None:
+    french = {"Accept-Language": "fr-FR,fr;q=0.9,en;q=0.5"}
+    _, _, page = await visitor.get("/login", headers=french)
+    assert '<html lang="fr">' in page and "Se connecter" in page and "Mot de passe" in page
+    await visitor.login(token=TOKEN)
+    await handed(desk, "fr-1", SUPPORT_PHONE, "AIDE")
+    _, _, page = await visitor.get("/inbox", headers=french)
+    assert "Boîte de réception" in page and "toutes les équipes" in page and "ouvert" in page
+    async with visitor.session.get(
+        visitor.url + "/count", params={"text": "é" * 3}, headers=french
+    ) as r:
+        assert (await r.json())["said"] == "3 caractères · 1 SMS (gsm7)"
+    _, _, page = await visitor.get("/inbox")  # no Accept-Language: the engine's (LANG=C)
+    assert '<html lang="en">' in page and "Inbox" in page
+    status, headers, _ = await visitor.get("/language/fr?back=/archive")
+    assert (status, headers["Location"]) == (303, "/archive")
+    _, _, page = await visitor.get("/archive", headers={"Accept-Language": "en"})
+    assert '<html lang="fr">' in page and "Archives" in page  # the choice beats the browser
+    status, headers, _ = await visitor.get("/language/en?back=//evil.example/")
+    assert headers["Location"] == "/inbox"  # never away from the console
+    _, _, page = await visitor.get("/inbox")
+    assert "Boîte de réception" not in page

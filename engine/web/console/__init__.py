@@ -25,7 +25,7 @@ from engine.web.api import Api
 from engine.web.api.problems import ProblemError
 from engine.web.console.auth import COOKIE, Auth, Session, same
 from engine.web.console.live import Live
-from engine.web.console.text import NOTICES, notice
+from engine.web.console.text import LANG_COOKIE, NOTICES, Words, language_of, notice, words
 
 __all__ = ["Console", "Handler"]
 
@@ -59,7 +59,9 @@ class Console:
             undefined=StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
+            extensions=["jinja2.ext.i18n"],
         )
+        self.templates.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
 
     def add_to(self, app: web.Application) -> None:
         from engine.web.console import login, pages  # they import Console: not at the top
@@ -69,6 +71,7 @@ class Console:
         for method, path, page, kind in pages.ROUTES:
             app.router.add_route(method, path, self.guard(page, kind))
         app.router.add_get("/events", self.guard(self._events, "json"))
+        app.router.add_get("/language/{lang}", self._language)
         app.router.add_static("/static/", STATIC, append_version=False)
         app.on_startup.append(self._startup)  # the service is read once serving, not before
         app.on_shutdown.append(self._shutdown)
@@ -94,19 +97,22 @@ class Console:
             if session is None:
                 if kind == "page" and request.method == "GET":
                     raise web.HTTPSeeOther("/login?notice=no-session", headers=HEADERS)
-                raise web.HTTPUnauthorized(text=NOTICES["no-session"] + "\n", headers=HEADERS)
+                said = self.words(request).say(NOTICES["no-session"])
+                raise web.HTTPUnauthorized(text=said + "\n", headers=HEADERS)
             if request.method == "POST":
                 form = await request.post()
                 given = form.get("csrf")
                 if not same(given if isinstance(given, str) else None, session.csrf):
-                    raise web.HTTPForbidden(text=NOTICES["csrf"] + "\n", headers=HEADERS)
+                    said = self.words(request).say(NOTICES["csrf"])
+                    raise web.HTTPForbidden(text=said + "\n", headers=HEADERS)
                 request["form"] = form
             try:
                 return await handler(self, request, session)
             except (StoreUnavailable, ProblemError) as exc:
                 if isinstance(exc, ProblemError) and exc.status != 503:
                     raise
-                return web.Response(status=503, text=NOTICES["unavailable"] + "\n")
+                said = self.words(request).say(NOTICES["unavailable"])
+                return web.Response(status=503, text=said + "\n")
 
         return guarded
 
@@ -114,16 +120,40 @@ class Console:
         self, request: web.Request, name: str, session: Session | None, status: int = 200,
         **values: Any,
     ) -> web.Response:  # fmt: skip
-        """The template ``name`` with the person, their CSRF token and the page's notice."""
+        """The template ``name`` in the person's language, with the person, their CSRF token and
+        the page's notice."""
+        said = self.words(request)
         page = self.templates.get_template(name).render(
             person=session.person if session is not None else None,
             csrf=session.csrf if session is not None else "",
-            notice=notice(request.query.get("notice")),
+            notice=notice(request.query.get("notice"), said),
+            lang=said.language,
+            path=request.path_qs,
+            **said.templates(),
             **values,
         )
         return web.Response(
             text=page, status=status, content_type="text/html", charset="utf-8", headers=HEADERS
         )
+
+    def words(self, request: web.Request) -> Words:
+        """What the console says to the sender of ``request``, in their language."""
+        return words(language_of(request.cookies, request.headers.get("Accept-Language")))
+
+    async def _language(self, request: web.Request) -> web.StreamResponse:
+        """``/language/fr?back=/inbox``: speak French to this browser from now on, and go back
+        (only to a path of this console)."""
+        chosen = request.match_info["lang"]
+        back = request.query.get("back", "/inbox")
+        if not back.startswith("/") or back.startswith("//") or "\\" in back:
+            back = "/inbox"
+        response = web.Response(status=303, headers={"Location": back, "Cache-Control": "no-store"})
+        if chosen in ("en", "fr"):
+            response.set_cookie(
+                LANG_COOKIE, chosen, path="/", httponly=True, samesite="Strict",
+                secure=self.secure, max_age=400 * 24 * 3600,
+            )  # fmt: skip
+        return response
 
     def set_cookie(self, response: web.StreamResponse, name: str, value: str) -> None:
         response.set_cookie(

@@ -47,7 +47,7 @@ def login_post(console: Console) -> Route:
         fields = {k: v for k, v in form.items() if isinstance(v, str) and len(v) <= MAX_FIELD}
         expected = request.cookies.get(LOGIN_COOKIE)
         if not expected or not same(fields.get("csrf"), expected):
-            raise web.HTTPForbidden(text=NOTICES["csrf"] + "\n")
+            raise web.HTTPForbidden(text=console.words(request).say(NOTICES["csrf"]) + "\n")
         person: Person | None = None
         if fields.get("token"):
             person = console.auth.by_token(fields["token"])
@@ -68,7 +68,7 @@ def logout(console: Console) -> Route:
         csrf = form.get("csrf")
         if session is not None and not same(csrf if isinstance(csrf, str) else None,
                                             session.csrf):  # fmt: skip
-            raise web.HTTPForbidden(text=NOTICES["csrf"] + "\n")
+            raise web.HTTPForbidden(text=console.words(request).say(NOTICES["csrf"]) + "\n")
         console.auth.sessions.close(given)
         response = see_other("/login?notice=logged-out")
         response.del_cookie(COOKIE, path="/")

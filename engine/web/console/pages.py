@@ -167,9 +167,15 @@ async def count(console: Console, request: web.Request, session: Session) -> Any
     text = request.query.get("text", "")[:MAX_TEXT]
     most = console.service.ruleset.settings.max_reply_parts
     parts = count_parts(text)
+    encoding = choose(text)
+    said = console.words(request).say(
+        "%(characters)s characters · %(parts)s SMS (%(encoding)s)",
+        characters=len(text), parts=parts, encoding=encoding,
+    )  # fmt: skip
     return web.json_response(
-        {"characters": len(text), "parts": parts, "encoding": choose(text), "most": most}
-    )
+        {"characters": len(text), "parts": parts, "encoding": encoding, "most": most,
+         "said": said}
+    )  # fmt: skip
 
 
 async def home(console: Console, request: web.Request, session: Session) -> Any:

@@ -39,8 +39,7 @@ function counter() {
       .then((response) => (response.ok ? response.json() : null))
       .then((counted) => {
         if (counted === null || mine !== asked) { return; }
-        const sms = counted.parts === 1 ? "1 SMS" : counted.parts + " SMS";
-        out.textContent = counted.characters + " characters · " + sms + " (" + counted.encoding + ")";
+        out.textContent = counted.said;
         out.classList.toggle("over", counted.parts > counted.most);
       })
       .catch(() => {});
