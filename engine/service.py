@@ -29,7 +29,7 @@ import logging
 from collections import deque
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from engine.campaigns.runner import CampaignLoop
 from engine.core.clock import Clock, SystemClock
@@ -61,11 +61,13 @@ from engine.runtime import step
 from engine.scheduler import Scheduler
 from engine.types import LinkStats, Store, Transport
 
-__all__ = ["Service"]
+__all__ = ["Change", "Service"]
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+Change = Literal["inbox", "messages", "delivery", "rules", "campaigns"]
+"""What ``Service.changed`` tells its listeners has changed (committed)."""
 
 STORE_RETRY = (0.25, 2.0)
 """Seconds between two attempts at work the store refused: first, then at most (doubling)."""
@@ -108,10 +110,9 @@ class Service:
         self.metrics.rules_loaded_now(ruleset.version)
         self.notifier = notifier
         """Posts the event notifications the store writes (None: no ``notify:``)."""
-        self.inbox_listeners: list[Callable[[], None]] = []
-        """Called (on the loop) by ``inbox_changed``: after a batch that handed a message to the
-        inbox is committed, and after a person's act; the web console's live updates
-        (``engine.web.console.live``)."""
+        self.listeners: list[Callable[[Change], None]] = []
+        """Called (on the loop) by ``changed`` with what changed (``Change``): the web
+        console's live updates (``engine.web.console.live``)."""
         self.outbox = Outbox(
             store,
             self.transports,
@@ -428,14 +429,15 @@ class Service:
         await self.store.schedule_start(contact, number, flow, params or {}, at or self.clock.now())
         self.scheduler.wake()
 
-    def inbox_changed(self) -> None:
-        """Tell ``inbox_listeners`` that the inbox changed (a hand-off committed, a person's
-        act through the API or the console)."""
-        for listener in list(self.inbox_listeners):
+    def changed(self, what: Change) -> None:
+        """Tell ``listeners`` that ``what`` changed, once it is committed: ``inbox`` (a
+        hand-off, a person's act through the API or the console), ``messages`` (a batch of
+        messages and timers: votes, answers, conversations)."""
+        for listener in list(self.listeners):
             try:
-                listener()
+                listener(what)
             except Exception:  # a page's trouble never stops what was committed
-                log.exception("an inbox listener failed")
+                log.exception("a listener of %s failed", what)
 
     def hand_over(self, rows: Sequence[OutboxRow]) -> None:
         """Queue rows written ``sending`` outside a batch, their opt-outs checked in their
@@ -543,7 +545,9 @@ class Service:
         if self.notifier is not None and any(_notable(s) for s in steps):
             self.notifier.wake()
         if any(s.sprint.handoff is not None for s in steps):
-            self.inbox_changed()
+            self.changed("inbox")
+        if batch and self.listeners:
+            self.changed("messages")
         self.outbox.push(rows, marked=True)
         if any(s.sprint.session is not None for s in steps):
             self.scheduler.wake()

@@ -175,7 +175,7 @@ async def _act(
         raise _unknown(thread_id) from None
     except inbox.ThreadClosed:
         raise _closed(thread_id) from None
-    api.service.inbox_changed()
+    api.service.changed("inbox")
     return web.json_response(view(done))
 
 
@@ -203,7 +203,7 @@ async def reply_in_thread(api: Api, request: web.Request) -> web.Response:
     write = api.store().write(store_api.reply, thread_id, given.text, author_of(request), now, idem)
     try:
         answered = await api.answer(request, write)
-        api.service.inbox_changed()
+        api.service.changed("inbox")
         return answered
     except LookupError:
         raise _unknown(thread_id) from None

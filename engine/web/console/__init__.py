@@ -77,12 +77,12 @@ class Console:
         app.on_shutdown.append(self._shutdown)
 
     async def _startup(self, app: web.Application) -> None:
-        self.service.inbox_listeners.append(self.live.publish)
+        self.service.listeners.append(self.live.publish)
 
     async def _shutdown(self, app: web.Application) -> None:
         self.live.close()
-        if self.live.publish in self.service.inbox_listeners:
-            self.service.inbox_listeners.remove(self.live.publish)
+        if self.live.publish in self.service.listeners:
+            self.service.listeners.remove(self.live.publish)
 
     async def _events(self, console: Console, request: web.Request, session: Session) -> Any:
         given = request.cookies.get(COOKIE)

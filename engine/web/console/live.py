@@ -1,8 +1,9 @@
 """Own the console's live updates: one Server-Sent Events stream per open page.
 
-Nothing polls: the service calls ``publish`` after it commits a batch that handed a message to
-the inbox (``Service.inbox_listeners``), and the console after a person's act; each open stream
-then sends ``event: inbox``, and the page fetches what changed. A comment line is sent every
+Nothing polls: the service calls ``publish`` with what changed once it is committed
+(``Service.changed``: ``inbox`` after a hand-off or a person's act, ``messages`` after a batch);
+each open stream then sends ``event: inbox`` (or ``messages``…), and a page that shows what
+changed fetches it again. A comment line is sent every
 ``keepalive`` seconds (half the HTTP idle time-out) so that neither the engine nor a proxy
 closes a quiet stream. Stopping the endpoint ends every stream, and a log-out its page's.
 """
@@ -34,7 +35,7 @@ class Live:
     def streams(self) -> int:
         return len(self._queues)
 
-    def publish(self, event: str = "inbox") -> None:
+    def publish(self, event: str) -> None:
         for queue in self._queues:
             with contextlib.suppress(asyncio.QueueFull):
                 queue.put_nowait(event)

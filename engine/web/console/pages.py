@@ -127,7 +127,7 @@ async def reply(console: Console, request: web.Request, session: Session) -> Any
         return see_other(back + "opted-out")
     if answer.row is not None:
         console.service.hand_over([answer.row])
-    console.service.inbox_changed()
+    console.service.changed("inbox")
     return see_other(back + "sent")
 
 
@@ -143,7 +143,7 @@ async def _act(
         await console.api.store().write(inbox.act, found.id, act, person.author, now, to)
     except inbox.ThreadClosed:
         return see_other(f"/threads/{found.id}?notice=thread-closed")
-    console.service.inbox_changed()
+    console.service.changed("inbox")
     done = {"assign": "assigned", "close": "closed", "release": "released"}[act]
     if act == "assign":
         return see_other(f"/threads/{found.id}?notice={done}")
