@@ -90,7 +90,7 @@ def explain(
     sprint = step(ruleset, conversation.session, inp, at)
     decided = next((e.data for e in sprint.events if e.type == "decided"), {})
     tried = tuple(
-        Tried(e.data.get("rule"), str(e.data.get("test", "")), str(e.data.get("reason", "")))
+        Tried(e.data.get("rule"), _said(e.data.get("test", "")), _said(e.data.get("reason", "")))
         for e in sprint.events
         if e.type == "case_failed"
     )
@@ -111,6 +111,12 @@ def explain(
         after=f"{sprint.session.flow}.{sprint.session.state}" if sprint.session else None,
         events=sprint.events,
     )
+
+
+def _said(value: object) -> str:
+    """A text of an event as it is (a ``Msg`` stays one, to be written in the language in
+    use), anything else as text."""
+    return value if isinstance(value, str) else str(value)
 
 
 def _reply(to: str, text: str, kind: str) -> Reply:
