@@ -14,6 +14,7 @@ from engine.cli.explain_run import explain
 from engine.cli.explain_view import lines
 from engine.core.model import Contact
 from engine.core.records import Conversation
+from engine.i18n import say
 
 if TYPE_CHECKING:
     from engine.cli.chat_commands import Chat
@@ -49,7 +50,7 @@ async def why(chat: Chat, arg: str) -> None:
     if arg:
         asked = Asked(arg, chat.number, await _conversation(chat), chat.clock.now())
     elif asked is None:
-        chat.refuse("no message sent yet: /why TEXT explains TEXT without sending it")
+        chat.refuse(say("chat.why.nothing"))
         return
     ruleset = chat.harness.service.ruleset
     result = explain(ruleset, asked.conversation, asked.number, asked.text, asked.at)

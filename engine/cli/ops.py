@@ -88,7 +88,7 @@ def store_or_exit(config: Config, db: Path | None, *, memory: str, exists: bool 
     if store == MEMORY:
         fail(memory)
     if exists and not Path(store).is_file():
-        fail(f"no store at {store}")
+        fail(msg("cli.no_store", store=store))
     return store
 
 
@@ -316,7 +316,7 @@ def backup_command(target: Path, config_path: Path | None, db: Path | None, forc
         store_or_exit(
             config_or_exit(config_path),
             db,
-            memory="the store is :memory:, there is nothing on disk to back up",
+            memory=msg("cli.backup.memory"),
         )
     )
     if target.exists() and not force:
@@ -348,5 +348,5 @@ def hash_password_command() -> None:
     else:
         password = sys.stdin.readline().rstrip("\r\n")
     if not password:
-        fail("the password is empty")
+        fail(msg("cli.empty_password"))
     click.echo(hash_password(password))

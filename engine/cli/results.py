@@ -11,7 +11,7 @@ from typing import IO, Any, TypeVar
 import click
 
 from engine.cli.ops import config_or_exit, fail, ruleset_or_exit, run_on_store, store_or_exit
-from engine.i18n import say
+from engine.i18n import msg, say
 from engine.results import (
     FORMATS,
     CampaignResult,
@@ -72,14 +72,14 @@ def source(
     """The store and rules of the options of ``source_options``; exit 1 with one line when
     they cannot be read or a NAME is unknown."""
     config = config_or_exit(config_path)
-    store = store_or_exit(config, db, memory=f"no store at {MEMORY}")
+    store = store_or_exit(config, db, memory=msg("cli.no_store", store=MEMORY))
     ruleset = ruleset_or_exit(
         compile_rules(rules_path or config.rules_path(), timezone=config.timezone)
     )
     try:
         flows, campaigns = select(ruleset, names)
     except KeyError as exc:
-        fail(str(exc.args[0]))
+        fail(exc.args[0])
     return Source(store, ruleset, flows, campaigns)
 
 
@@ -101,7 +101,7 @@ def write_private(target: Path, write: Callable[[IO[bytes]], object]) -> None:
         with os.fdopen(open_private(target), "wb") as handle:
             write(handle)
     except OSError as exc:
-        fail(f"cannot write {target}: {exc.strerror or exc}")
+        fail(msg("cli.cannot_write", path=target, reason=exc.strerror or exc))
 
 
 @click.command("results")
@@ -138,7 +138,7 @@ def results_command(
     answers per question. A flow: sessions started, how they ended, hand-offs.
     """
     if format_ == "xlsx" and output is None:
-        fail("--format xlsx writes a file: give --output FILE.xlsx")
+        fail(msg("cli.xlsx_output"))
     results, campaigns = _compute(source(names, rules_path, config_path, db))
     if format_ == "xlsx":
         assert output is not None

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from engine.i18n import msg
 from engine.ruleset.model import Flow, RecordAnswer
 from engine.ruleset.ruleset import RuleSet
 from engine.store import SqliteStore
@@ -125,8 +126,8 @@ def select(ruleset: RuleSet, names: Sequence[str]) -> tuple[list[str] | None, li
     campaigns = list(ruleset.campaigns)
     unknown = [name for name in names if name not in known and name not in campaigns]
     if unknown:
-        listed = ", ".join(known + campaigns) or "none"
-        raise KeyError(f"no poll, survey, flow or campaign named '{unknown[0]}' (known: {listed})")
+        listed = ", ".join(known + campaigns) or msg("campaign.none")
+        raise KeyError(msg("results.unknown", name=unknown[0], known=listed))
     return [n for n in names if n in known], [n for n in names if n in campaigns]
 
 
