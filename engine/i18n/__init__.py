@@ -4,8 +4,8 @@ key, in English and French, with ``{name}`` placeholders.
 
 The catalogue is plain Python dicts (``engine.i18n.replies``, ``check``, ``check_expressions``,
 ``check_rulesets``, ``check_config``, ``cli``, ``commands``: the bodies of `explain`,
-`replay` and `status`, ``commands_data``: those of `results`, `report`, `campaign`, `contacts`
-and `chat`, ``phrases``)
+`replay` and `status`, ``commands_data``: those of `results`, `campaign` and `contacts`,
+``chat``, ``report`` (the HTML report's words, by their English), ``phrases``)
 rather than gettext ``.po`` files: the wheel ships no compile step and the console reads the
 same dicts; ``tests/i18n`` fails when a key lacks a language or a placeholder.
 
@@ -23,6 +23,7 @@ import re
 from collections.abc import Mapping, Sequence
 from contextvars import ContextVar, Token
 
+from engine.i18n.chat import CHAT
 from engine.i18n.check import CHECK
 from engine.i18n.check_config import CONFIG
 from engine.i18n.check_expressions import EXPRESSIONS
@@ -62,6 +63,7 @@ PARTS: tuple[dict[str, dict[str, str]], ...] = (
     CLI,
     COMMANDS,
     DATA,
+    CHAT,
 )
 """The catalogue's parts, one per domain; no key is in two of them."""
 
