@@ -127,7 +127,7 @@ async def _wait(chat: Chat, arg: str) -> None:
     try:
         delta = parse_duration(arg)
     except DslError as exc:
-        chat.refuse(f"{exc.message} ({exc.hint})")
+        chat.refuse(say("cli.problem", message=exc.message, hint=exc.hint))
         return
     sent = await chat.harness.advance(delta)
     chat.show(sent)
@@ -223,7 +223,7 @@ async def _set_contact(chat: Chat, fields: dict[str, Any]) -> bool:
     if groups is not None:
         names, problem = parse_groups(groups)
         if problem is not None:
-            chat.refuse(f"contact.groups: {problem}")
+            chat.refuse(say("chat.groups", problem=problem))
             return False
         await store.save_contact(chat.phone, groups=names)
     if fields:

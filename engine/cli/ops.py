@@ -72,7 +72,8 @@ def moment_or_now(text: str | None, ruleset: RuleSet, option: str) -> datetime:
     try:
         return read_moment(text.strip(), ruleset.settings.timezone)
     except MomentError as exc:
-        raise click.BadParameter(f"{exc.message} ({exc.hint})", param_hint=option) from None
+        problem = say("cli.problem", message=exc.message, hint=exc.hint)
+        raise click.BadParameter(problem, param_hint=option) from None
 
 
 def fail(message: str) -> NoReturn:

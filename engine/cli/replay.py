@@ -107,7 +107,8 @@ def _duration(text: str) -> Any:
     try:
         return parse_duration(text)
     except DslError as exc:
-        raise click.BadParameter(f"{exc.message} ({exc.hint})", param_hint="--since") from None
+        problem = say("cli.problem", message=exc.message, hint=exc.hint)
+        raise click.BadParameter(problem, param_hint="--since") from None
 
 
 def _read(db: str, start: datetime, end: datetime) -> tuple[list[StoredInbound], list[Any]]:

@@ -176,4 +176,5 @@ CHAT: dict[str, dict[str, str]] = {
         "fr": "la session {flow} a expiré (elle attendait dans {state})",
     },
     "chat.note.log": {"en": "log: {text}", "fr": "journal : {text}"},
+    "chat.groups": {"en": "contact.groups: {problem}", "fr": "contact.groups : {problem}"},
 }

@@ -8,6 +8,7 @@ __all__ = ["COMMANDS"]
 COMMANDS: dict[str, dict[str, str]] = {
     "none": {"en": "(none)", "fr": "(aucune)"},
     "built_in": {"en": "(built-in)", "fr": "(intégrée)"},
+    "cli.problem": {"en": "{message} ({hint})", "fr": "{message} ({hint})"},
     # --- twoway explain, /why: the decision path ----------------------------------------------
     "explain.message": {
         "en": "message: {text} from {phone} to {number} at {at}",
