@@ -109,8 +109,8 @@ COMMANDS: dict[str, dict[str, str]] = {
     "replay.summary": {
         "en": "replayed {replayed} of {conversations} {window} until {until}; {rebuilt} rebuilt "
         "their state; {changed} {differ}",
-        "fr": "rejoué {replayed} de {conversations} {window} jusqu'au {until} ; {rebuilt} ont "
-        "reconstruit leur état ; {changed} {differ}",
+        "fr": "rejoué {replayed} de {conversations} {window} jusqu'au {until} ; état "
+        "reconstruit avec {rebuilt} ; {changed} {differ}",
     },
     "replay.messages.one": {"en": "{count} message", "fr": "{count} message"},
     "replay.messages.other": {"en": "{count} messages", "fr": "{count} messages"},
