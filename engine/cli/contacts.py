@@ -181,11 +181,11 @@ def import_optouts_command(
     listed = list(plan.records)
     reason = f"imported from {file.name}"
     fresh, already = run_on_store(store_path, lambda s: s.import_opt_outs(listed, ours, reason))
-    numbers = plural("contacts.numbers", len(listed))
+    counted = plural("contacts.numbers", len(listed))
     click.echo(
         say(
             "contacts.opted_out",
-            numbers=numbers,
+            numbers=counted,
             ours=", ".join(ours),
             fresh=fresh,
             already=already,
