@@ -345,7 +345,7 @@ def hash_password_command() -> None:
     from engine.web.console.passwords import hash_password
 
     if sys.stdin.isatty():
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+        password = click.prompt(say("cli.password"), hide_input=True, confirmation_prompt=True)
     else:
         password = sys.stdin.readline().rstrip("\r\n")
     if not password:

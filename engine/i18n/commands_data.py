@@ -151,6 +151,7 @@ DATA: dict[str, dict[str, str]] = {
         "en": "the store is :memory:, there is nothing on disk to back up",
         "fr": "la base est :memory:, il n'y a rien sur le disque à sauvegarder",
     },
+    "cli.password": {"en": "Password", "fr": "Mot de passe"},
     "cli.empty_password": {"en": "the password is empty", "fr": "le mot de passe est vide"},
     "cli.cannot_write": {
         "en": "cannot write {path}: {reason}",

@@ -1,6 +1,6 @@
 """Own the words of the HTML report of `twoway report` in French, by their English words (its
 template says ``{{ _("Polls") }}``; ``engine.report.html`` and ``charts`` look the French up
-here). A template's word missing here fails ``tests/report/test_french.py``."""
+here). A template's word missing here fails ``tests/i18n/test_report_words.py``."""
 
 from __future__ import annotations
 
