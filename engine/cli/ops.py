@@ -194,7 +194,9 @@ def render_health(report: dict[str, Any], url: str) -> str:
     for name, info in connectors.items():
         label = _label("status.connectors" if first else "")
         error = f" ({info['error']})" if info.get("error") else ""
-        lines.append(f"  {label} {name} ({info.get('type')}): {_state(info.get('state'))}{error}")
+        state = _state(info.get("state"))
+        said = say("status.connector", name=name, type=info.get("type"), state=state, error=error)
+        lines.append(f"  {label} {said}")
         if "registration" in info:  # a modem
             signal = info.get("signal")
             strength = say("status.unknown") if signal is None else f"{signal}/31"

@@ -151,6 +151,10 @@ COMMANDS: dict[str, dict[str, str]] = {
     },
     "status.loaded": {"en": "loaded {at}{reloads}", "fr": "chargées le {at}{reloads}"},
     "status.connectors": {"en": "connectors", "fr": "connecteurs"},
+    "status.connector": {
+        "en": "{name} ({type}): {state}{error}",
+        "fr": "{name} ({type}) : {state}{error}",
+    },
     "status.state.up": {"en": "up", "fr": "connecté"},
     "status.state.down": {"en": "down", "fr": "hors service"},
     "status.state.connecting": {"en": "connecting", "fr": "connexion en cours"},

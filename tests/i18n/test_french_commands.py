@@ -149,8 +149,8 @@ def test_status_speaks_french_but_the_engine_s_problems_are_its_own(engine_healt
         "  en marche   2h 02m, depuis le 2026-03-02T09:00:00+00:00\n"
         "  règles      version abc123, 5 fichiers, 4 parcours\n"
         "              chargées le 2026-03-02T09:00:01Z\n"
-        "  connecteurs console (jsonl): connecté\n"
-        "              smsc (smpp): connexion en cours\n"
+        "  connecteurs console (jsonl) : connecté\n"
+        "              smsc (smpp) : connexion en cours\n"
         "  files       intake 0, work 2, outbox 40\n"
         "  base        twoway.db\n"
     )
