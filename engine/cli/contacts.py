@@ -225,7 +225,12 @@ def forget_command(
         if done[key]
     ]
     if done["contact"]:
-        removed[0] = say("contacts.removed.whole", fields=done["fields"], groups=done["groups"])
+        fields = plural("contacts.fields", done["fields"])
+        removed[0] = say(
+            "contacts.removed.whole",
+            fields=fields,
+            groups=plural("contacts.groups", done["groups"]),
+        )
     blanked = say("contacts.blanked", inbound=done["inbound texts"], outbox=done["outbox texts"])
     said = ", ".join(removed) or say("contacts.nothing")
     click.echo(say("contacts.forgot", phone=e164, removed=said, blanked=blanked))

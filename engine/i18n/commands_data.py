@@ -225,9 +225,13 @@ DATA: dict[str, dict[str, str]] = {
         "fr": "{count} segments de message retenus",
     },
     "contacts.removed.whole": {
-        "en": "1 contact ({fields} fields, {groups} groups)",
-        "fr": "1 contact ({fields} champs, {groups} groupes)",
+        "en": "1 contact ({fields}, {groups})",
+        "fr": "1 contact ({fields}, {groups})",
     },
+    "contacts.fields.one": {"en": "{count} fields", "fr": "{count} champ"},
+    "contacts.fields.other": {"en": "{count} fields", "fr": "{count} champs"},
+    "contacts.groups.one": {"en": "{count} groups", "fr": "{count} groupe"},
+    "contacts.groups.other": {"en": "{count} groups", "fr": "{count} groupes"},
     "contacts.blanked": {
         "en": "blanked {inbound} inbound and {outbox} outbox texts",
         "fr": "effacé les textes de {inbound} messages reçus et de {outbox} messages sortants",
