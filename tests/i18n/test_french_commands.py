@@ -227,7 +227,5 @@ def test_contacts_speak_french(tmp_path: Path) -> None:
     assert imported.output.splitlines()[0] == "importés 1, mis à jour 0, refusés 1"
     assert imported.output.splitlines()[1].startswith("ligne 3 : 'not a phone' : ")
     forgot = french("contacts", "forget", "+33612345678", *db)
-    assert forgot.output.startswith(
-        "+33612345678 oublié : supprimé 1 contact (1 champ, 0 groupe)"
-    )
+    assert forgot.output.startswith("+33612345678 oublié : supprimé 1 contact (1 champ, 0 groupe)")
     assert "effacé les textes de 0 messages reçus et de 0 messages sortants" in forgot.output
