@@ -62,6 +62,9 @@ class Person:
     author: str
     teams: frozenset[str] = frozenset()
     admin: bool = False
+    campaigns: bool = False
+    """May start, pause, resume and cancel campaigns: a user with ``admin: true``, or a token
+    with the ``admin`` scope (the REST API's scope for those acts)."""
 
     def sees(self, team: str) -> bool:
         return self.admin or team in self.teams
@@ -202,11 +205,11 @@ class Auth:
         right = await loop.run_in_executor(None, verify_password, password, stored)
         if user is None or not right:
             return None
-        return Person(user.name, f"user:{user.name}", user.teams, user.admin)
+        return Person(user.name, f"user:{user.name}", user.teams, user.admin, user.admin)
 
     @staticmethod
     def _token_person(token: ApiToken) -> Person:
-        return Person(token.name, f"token:{token.name}", frozenset(), True)
+        return Person(token.name, f"token:{token.name}", frozenset(), True, "admin" in token.scopes)
 
 
 def _made_or_read(path: Path, make: bool) -> str:
