@@ -2,7 +2,8 @@
 page, its templates (Jinja2, autoescaped) and its static files, all shipped in the package.
 
 ``/login`` and ``/logout`` (``auth``), ``/`` and ``/inbox`` (the hand-off inbox), ``/threads/ID``
-and the acts in it (``pages``), ``/events`` (Server-Sent Events: ``live``), ``/count`` (a text's
+and the acts in it (``pages``), ``/results`` (``results``), ``/campaigns`` and their acts
+(``campaigns``), ``/events`` (Server-Sent Events: ``live``), ``/count`` (a text's
 characters and SMS parts, by the engine's own splitter), ``/static/``. A page asked for without
 a session redirects to ``/login``; the event stream, ``/count`` and a POST answer 401. A POST
 without the session's CSRF token is refused with 403. The console reads and acts through the
@@ -64,11 +65,12 @@ class Console:
         self.templates.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
 
     def add_to(self, app: web.Application) -> None:
-        from engine.web.console import login, pages  # they import Console: not at the top
+        # they import Console: not at the top
+        from engine.web.console import campaigns, login, pages, results
 
         for method, path, handler in login.ROUTES:
             app.router.add_route(method, path, handler(self))
-        for method, path, page, kind in pages.ROUTES:
+        for method, path, page, kind in pages.ROUTES + results.ROUTES + campaigns.ROUTES:
             app.router.add_route(method, path, self.guard(page, kind))
         app.router.add_get("/events", self.guard(self._events, "json"))
         app.router.add_get("/language/{lang}", self._language)
@@ -129,6 +131,7 @@ class Console:
             notice=notice(request.query.get("notice"), said),
             lang=said.language,
             path=request.path_qs,
+            section=request.path.split("/")[1],
             **said.templates(),
             **values,
         )
