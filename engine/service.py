@@ -439,7 +439,8 @@ class Service:
         """Tell ``listeners`` that ``what`` changed, once it is committed: ``inbox`` (a
         hand-off, a person's act through the API or the console), ``messages`` (a batch of
         messages and timers: votes, answers, conversations), ``campaigns`` (a campaign's
-        recipients started), ``delivery`` (outbound messages sent, held or failed)."""
+        recipients started, or it finished; a person's act), ``delivery`` (outbound messages
+        sent, held or failed)."""
         for listener in list(self.listeners):
             try:
                 listener(what)
@@ -518,7 +519,7 @@ class Service:
             polls=ruleset.tallied,
         )
         self._processed([], steps, rows)
-        if steps and self.listeners:
+        if self.listeners:  # recipients started, or none left: the campaign may be done
             self.changed("campaigns")
         if len(steps) < most and self.notifier is not None:
             self.notifier.wake()  # the campaign may have finished: its notification is written

@@ -1,5 +1,5 @@
 """The console's results and campaigns tests' deployment: the repository's rules (a poll, a
-survey, flows) and two campaigns to a spreadsheet of three contacts, ``promo`` at two messages a
+survey, flows) and two campaigns to a spreadsheet of three contacts, ``promo`` at one message a
 second and ``slow`` at one a minute; users ``alice`` (team support) and ``carol`` (admin)."""
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ CAMPAIGNS = {
         number: "36111"
         say: "Bonjour {contact.name}, -20 % avec le code TEST. STOP au 36111"
         kind: transactional
-        throughput: 2/s
+        throughput: 1/s
         """,
     "slow": """
         campaign: Lente
