@@ -161,6 +161,13 @@ CONSOLE: dict[str, str] = {
     "none": "aucune",
     "What the first recipients would read": "Ce que liraient les premiers destinataires",
     "Start": "Démarrer",
+    "Start this campaign now? It cannot be started again.": (
+        "Démarrer cette campagne maintenant ? Elle ne pourra pas être redémarrée."
+    ),
+    "Cancel this campaign? Who has not had it gets nothing, and it cannot restart.": (
+        "Annuler cette campagne ? Qui ne l'a pas reçue ne recevra rien, et elle ne pourra pas "
+        "reprendre."
+    ),
     "Pause": "Mettre en pause",
     "Resume": "Reprendre",
     "Cancel": "Annuler",

@@ -123,8 +123,11 @@ def test_a_campaign_started_from_its_page_shows_its_progress(browser: Any, tmp_p
             expect(page.locator("#preview-recipients")).to_have_text("3", timeout=WAIT)
             page.screenshot(path=str(tmp_path / "1-campaign-preview.png"), full_page=True)
 
+            asked: list[str] = []
+            page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
             page.click("button:text('Start')")
             expect(page.locator(".notice")).to_contain_text("The campaign is started")
+            assert asked == ["Start this campaign now? It cannot be started again."]
             page.wait_for_selector("body[data-connected=yes]", timeout=WAIT)
             page.evaluate("window.sameDocument = true")
             page.evaluate(SEEN)

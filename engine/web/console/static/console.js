@@ -84,4 +84,11 @@ function counter() {
   ask();
 }
 
+// A form that cannot be undone (a campaign's start, its cancel) asks first; its words come
+// from the page, in the person's language.
+document.addEventListener("submit", (event) => {
+  const question = event.target.dataset && event.target.dataset.confirm;
+  if (question && !window.confirm(question)) { event.preventDefault(); }
+});
+
 document.addEventListener("DOMContentLoaded", () => { live(); follow(); counter(); });
