@@ -125,7 +125,7 @@ class Service:
         )
         self.scheduler = Scheduler(store, self.clock, self._schedule)
         self.campaigns = CampaignLoop(
-            self, store, self.clock, throughput or {}, changed=self.scheduler.wake
+            self, store, self.clock, throughput or {}, changed=self._committed_elsewhere
         )
         self._unsubscribe_clock: Callable[[], None] | None = None
         self.outbox.hold = self._hold_row
@@ -250,6 +250,13 @@ class Service:
         if self._pending <= 0:
             self._pending = 0
             self._idle.set()
+
+    def _committed_elsewhere(self) -> None:
+        """Another process (a ``twoway`` command) committed to the store: timers may be due,
+        a campaign started, paused or cancelled."""
+        self.scheduler.wake()
+        if self.listeners:
+            self.changed("campaigns")
 
     def _outbound_done(self, count: int) -> None:
         """The outbox settled ``count`` rows (sent and recorded, held, failed, suppressed)."""

@@ -6,6 +6,7 @@ pause, resume and cancel recorded in the store with the person who did them."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import re
@@ -198,3 +199,24 @@ async def test_start_pause_resume_and_cancel_are_recorded_with_their_author(
     assert re.search(r'data-campaign="slow" data-status="cancelled"', listed)
     _, _, part = await visitor.get("/campaigns/slow/progress")
     assert 'data-status="cancelled"' in part and "<html" not in part
+
+
+async def test_a_command_s_change_reaches_the_open_campaign_pages(
+    desk: Serving, visitor: Visitor, tmp_path: Path
+) -> None:
+    await visitor.login(name="carol", password=ADMIN_PASSWORD)
+    await visitor.form("/campaigns/slow", "/campaigns/slow/start")
+    # its first recipient goes at once, the next a minute later: nothing to tell until then
+    await desk.client.wait_for(
+        lambda: any("une par minute" in f["text"] for f in desk.client.mts())
+    )
+    async with visitor.session.get(f"{desk.url}/events") as stream:
+        assert (await stream.content.readuntil(b"\n\n")).startswith(b"retry:")
+        command(tmp_path, "campaign", "pause", "slow")
+        seen = b""
+        async with asyncio.timeout(30):
+            while b"event: campaigns" not in seen:
+                seen += await stream.content.readuntil(b"\n\n")
+    _, _, part = await visitor.get("/campaigns/slow/progress")
+    assert 'data-status="paused"' in part and "last changed by" not in part  # the command's
+    assert campaign_row(tmp_path, "slow") == ("paused", "user:carol", None)
