@@ -42,7 +42,7 @@ def _log_in(page: Any, url: str, name: str, password: str, path: str) -> None:
     from playwright.sync_api import expect
 
     page.goto(url + path)
-    expect(page).to_have_url(url + "/login?notice=no-session")
+    expect(page).to_have_url(url + "/login?notice=no-session", timeout=WAIT)
     page.fill("input[name=name]", name)
     page.fill("input[name=password]", password)
     page.click("button:text('Log in')")
@@ -118,7 +118,9 @@ def test_a_campaign_started_from_its_page_shows_its_progress(browser: Any, tmp_p
         page = context.new_page()
         try:
             _log_in(page, running.url, "carol", ADMIN_PASSWORD, "/campaigns")
-            expect(page.locator("tr[data-campaign=promo]")).to_contain_text("not started")
+            expect(page.locator("tr[data-campaign=promo]")).to_contain_text(
+                "not started", timeout=WAIT
+            )
             page.click("a[href='/campaigns/promo']")
             expect(page.locator("#preview-recipients")).to_have_text("3", timeout=WAIT)
             page.screenshot(path=str(tmp_path / "1-campaign-preview.png"), full_page=True)
@@ -126,20 +128,20 @@ def test_a_campaign_started_from_its_page_shows_its_progress(browser: Any, tmp_p
             asked: list[str] = []
             page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
             page.click("button:text('Start')")
-            expect(page.locator(".notice")).to_contain_text("The campaign is started")
+            expect(page.locator(".notice")).to_contain_text("The campaign is started", timeout=WAIT)
             assert asked == ["Start this campaign now? It cannot be started again."]
             page.wait_for_selector("body[data-connected=yes]", timeout=WAIT)
             page.evaluate("window.sameDocument = true")
             page.evaluate(SEEN)
             sent = page.locator("#progress td[data-count=sent]")
             expect(sent).to_have_text("3", timeout=WAIT)  # one a second: it advances live
-            expect(page.locator("#progress td[data-count=started]")).to_have_text("3")
-            expect(page.locator("#progress-bar")).to_have_attribute("value", "3")
+            expect(page.locator("#progress td[data-count=started]")).to_have_text("3", timeout=WAIT)
+            expect(page.locator("#progress-bar")).to_have_attribute("value", "3", timeout=WAIT)
             assert page.evaluate("window.sameDocument") is True  # no reload
             assert int(page.evaluate("document.body.dataset.updates || '0'")) >= 1
             progress = page.locator("#progress section.progress")
             expect(progress).to_have_attribute("data-status", "done", timeout=WAIT)
-            expect(page.locator("button:text('Pause')")).to_have_count(0)
+            expect(page.locator("button:text('Pause')")).to_have_count(0, timeout=WAIT)
             seen = page.evaluate("window.seen")
             assert seen == sorted(seen) and seen[-1] == 3, seen  # it only ever went up
             page.screenshot(path=str(tmp_path / "2-campaign-progress.png"), full_page=True)
