@@ -214,6 +214,9 @@ CONSOLE: dict[str, str] = {
     "The campaign's audience file cannot be read.": (
         "Le fichier de public de la campagne est illisible."
     ),
+    "Results and campaigns are for those who may read them (a token's read scope).": (
+        "Les résultats et les campagnes sont pour qui peut les lire (la portée read d'un jeton)."
+    ),
     # --- statuses and kinds, as the store names them -----------------------------------------
     "open": "ouvert",
     "assigned": "attribué",

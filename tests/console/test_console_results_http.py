@@ -33,11 +33,19 @@ from tests.support.jsonl_client import mo
 ACTS = ("start", "pause", "resume", "cancel")
 
 
+DESK, READER, OPS = "desk-5ecret-t0ken", "reader-5ecret-t0ken", "ops-5ecret-t0ken"
+TOKENS = [
+    {"name": "desk", "token": DESK, "scopes": ["inbox"]},
+    {"name": "reader", "token": READER, "scopes": ["inbox", "read"]},
+    {"name": "ops", "token": OPS, "scopes": ["admin"]},
+]
+
+
 @pytest.fixture
 async def desk(tmp_path: Path) -> AsyncIterator[Serving]:
     async with serving(
-        tmp_path, write_deployment(tmp_path), [], users=users(), more="country: FR\n",
-        secrets=(PASSWORD, ADMIN_PASSWORD),
+        tmp_path, write_deployment(tmp_path), TOKENS, users=users(), more="country: FR\n",
+        secrets=(PASSWORD, ADMIN_PASSWORD, DESK, READER, OPS),
     ) as running:  # fmt: skip
         yield running
 
@@ -220,3 +228,23 @@ async def test_a_command_s_change_reaches_the_open_campaign_pages(
     _, _, part = await visitor.get("/campaigns/slow/progress")
     assert 'data-status="paused"' in part and "last changed by" not in part  # the command's
     assert campaign_row(tmp_path, "slow") == ("paused", "user:carol", None)
+
+
+async def test_a_token_reads_and_acts_as_its_scopes_let_it_through_the_api(
+    desk: Serving, tmp_path: Path
+) -> None:
+    for token, reads, acts in ((DESK, False, False), (READER, True, False), (OPS, True, True)):
+        visitor = Visitor(desk.url)
+        try:
+            await visitor.login(token=token)
+            _, _, inbox = await visitor.get("/inbox")
+            assert ('href="/results"' in inbox) is reads, token
+            for path in ("/results", "/results/contest", "/campaigns", "/campaigns/slow"):
+                assert (await visitor.get(path))[0] == (200 if reads else 403), (token, path)
+            if not reads:
+                continue
+            _, headers, said = await visitor.form("/campaigns/slow", "/campaigns/slow/start")
+            assert (headers.get("Location", "").endswith("campaign-started")) is acts, said
+        finally:
+            await visitor.close()
+    assert campaign_row(tmp_path, "slow") == ("running", "token:ops", None)

@@ -45,6 +45,19 @@ HEADERS = {
 Handler = Callable[["Console", web.Request, Session], Awaitable[web.StreamResponse]]
 
 
+def reader(handler: Handler) -> Handler:
+    """``handler`` for a person who may read results and campaigns (``Person.reads``); 403
+    for anyone else (a token with the ``inbox`` scope only)."""
+
+    async def read(console: Console, request: web.Request, session: Session) -> Any:
+        if not session.person.reads:
+            said = console.words(request).say(NOTICES["no-reading"])
+            raise web.HTTPForbidden(text=said + "\n", headers=HEADERS)
+        return await handler(console, request, session)
+
+    return read
+
+
 class Console:
     """The console of one engine, added to its aiohttp application (``add_to``)."""
 
@@ -70,8 +83,10 @@ class Console:
 
         for method, path, handler in login.ROUTES:
             app.router.add_route(method, path, handler(self))
-        for method, path, page, kind in pages.ROUTES + results.ROUTES + campaigns.ROUTES:
+        for method, path, page, kind in pages.ROUTES:
             app.router.add_route(method, path, self.guard(page, kind))
+        for method, path, page, kind in results.ROUTES + campaigns.ROUTES:
+            app.router.add_route(method, path, self.guard(reader(page), kind))
         app.router.add_get("/events", self.guard(self._events, "json"))
         app.router.add_get("/language/{lang}", self._language)
         app.router.add_static("/static/", STATIC, append_version=False)

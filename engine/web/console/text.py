@@ -46,6 +46,7 @@ NOTICES = {
     "not-started": "This campaign was never started.",
     "campaign-state": "The campaign cannot do that in its status now.",
     "unreadable-audience": "The campaign's audience file cannot be read.",
+    "no-reading": "Results and campaigns are for those who may read them (a token's read scope).",
 }
 """A notice's name (in a page's address: ``?notice=sent``) → its English words."""
 
