@@ -16,13 +16,12 @@ from engine.results import (
     FORMATS,
     CampaignResult,
     Result,
-    compute_campaigns,
-    compute_results,
+    compute_selected,
+    export,
     render_csv,
     render_json,
     render_table,
     select,
-    write_xlsx,
 )
 from engine.ruleset.compiler import compile_rules
 from engine.ruleset.ruleset import RuleSet
@@ -85,12 +84,9 @@ def source(
 
 def _compute(read: Source) -> tuple[list[Result], list[CampaignResult]]:
     """The results and the campaigns selected."""
-    ruleset, flows, campaigns = read.ruleset, read.flows, read.campaigns
 
     async def work(store: SqliteStore) -> tuple[list[Result], list[CampaignResult]]:
-        results = [] if flows == [] else await compute_results(store, ruleset, flows or ())
-        started = [] if campaigns == [] else await compute_campaigns(store, campaigns)
-        return results, started
+        return await compute_selected(store, read.ruleset, read.flows, read.campaigns)
 
     return run_on_store(read.store, work)
 
@@ -140,15 +136,10 @@ def results_command(
     if format_ == "xlsx" and output is None:
         fail(msg("cli.xlsx_output"))
     results, campaigns = _compute(source(names, rules_path, config_path, db))
-    if format_ == "xlsx":
-        assert output is not None
-        write_private(output, lambda handle: write_xlsx(results, handle, campaigns))
-        click.echo(say("cli.results_written", path=output), err=True)
-        return
-    render = {"table": render_table, "csv": render_csv, "json": render_json}[format_]
-    text = render(results, campaigns)
     if output is None:
-        click.echo(text, nl=False)
+        render = {"table": render_table, "csv": render_csv, "json": render_json}[format_]
+        click.echo(render(results, campaigns), nl=False)
         return
-    write_private(output, lambda handle: handle.write(text.encode("utf-8")))
+    data = export(results, campaigns, format_)  # the console's download buttons: the same
+    write_private(output, lambda handle: handle.write(data))
     click.echo(say("cli.results_written", path=output), err=True)

@@ -23,6 +23,7 @@ __all__ = [
     "SurveyResult",
     "compute_campaigns",
     "compute_results",
+    "compute_selected",
     "result_names",
     "select",
     "survey_questions",
@@ -177,6 +178,16 @@ async def compute_results(
         else:
             results.append(await _flow(store, flow, events))
     return results
+
+
+async def compute_selected(
+    store: SqliteStore, ruleset: RuleSet, flows: list[str] | None, campaigns: list[str] | None
+) -> tuple[list[Result], list[CampaignResult]]:
+    """What ``select`` chose: the results of ``flows`` and the started ``campaigns`` (None:
+    all of them; an empty list: none), for ``twoway results`` and the console's export."""
+    results = [] if flows == [] else await compute_results(store, ruleset, flows or ())
+    started = [] if campaigns == [] else await compute_campaigns(store, campaigns)
+    return results, started
 
 
 class _Events:

@@ -24,6 +24,7 @@ __all__ = [
     "Block",
     "blocks",
     "campaign_block",
+    "export",
     "render_csv",
     "render_json",
     "render_table",
@@ -358,3 +359,14 @@ def write_xlsx(
     if default is not None and len(book.sheetnames) > 1:
         book.remove(default)
     book.save(target)
+
+
+def export(results: Sequence[Result], campaigns: Sequence[CampaignResult], format_: str) -> bytes:
+    """The file ``twoway results --format FORMAT --output FILE`` writes (UTF-8 text, or an XLSX
+    workbook), for the command and the console's download buttons alike."""
+    if format_ == "xlsx":
+        buffer = io.BytesIO()
+        write_xlsx(results, buffer, campaigns)
+        return buffer.getvalue()
+    render = {"table": render_table, "csv": render_csv, "json": render_json}[format_]
+    return render(results, campaigns).encode("utf-8")

@@ -2,7 +2,8 @@
 page, its templates (Jinja2, autoescaped) and its static files, all shipped in the package.
 
 ``/login`` and ``/logout`` (``auth``), ``/`` and ``/inbox`` (the hand-off inbox), ``/threads/ID``
-and the acts in it (``pages``), ``/events`` (Server-Sent Events: ``live``), ``/count`` (a text's
+and the acts in it (``pages``), ``/results`` (``results``), ``/campaigns`` and their acts
+(``campaigns``), ``/events`` (Server-Sent Events: ``live``), ``/count`` (a text's
 characters and SMS parts, by the engine's own splitter), ``/static/``. A page asked for without
 a session redirects to ``/login``; the event stream, ``/count`` and a POST answer 401. A POST
 without the session's CSRF token is refused with 403. The console reads and acts through the
@@ -44,6 +45,19 @@ HEADERS = {
 Handler = Callable[["Console", web.Request, Session], Awaitable[web.StreamResponse]]
 
 
+def reader(handler: Handler) -> Handler:
+    """``handler`` for a person who may read results and campaigns (``Person.reads``); 403
+    for anyone else (a token with the ``inbox`` scope only)."""
+
+    async def read(console: Console, request: web.Request, session: Session) -> Any:
+        if not session.person.reads:
+            said = console.words(request).say(NOTICES["no-reading"])
+            raise web.HTTPForbidden(text=said + "\n", headers=HEADERS)
+        return await handler(console, request, session)
+
+    return read
+
+
 class Console:
     """The console of one engine, added to its aiohttp application (``add_to``)."""
 
@@ -64,12 +78,15 @@ class Console:
         self.templates.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
 
     def add_to(self, app: web.Application) -> None:
-        from engine.web.console import login, pages  # they import Console: not at the top
+        # they import Console: not at the top
+        from engine.web.console import campaigns, login, pages, results
 
         for method, path, handler in login.ROUTES:
             app.router.add_route(method, path, handler(self))
         for method, path, page, kind in pages.ROUTES:
             app.router.add_route(method, path, self.guard(page, kind))
+        for method, path, page, kind in results.ROUTES + campaigns.ROUTES:
+            app.router.add_route(method, path, self.guard(reader(page), kind))
         app.router.add_get("/events", self.guard(self._events, "json"))
         app.router.add_get("/language/{lang}", self._language)
         app.router.add_static("/static/", STATIC, append_version=False)
@@ -129,6 +146,7 @@ class Console:
             notice=notice(request.query.get("notice"), said),
             lang=said.language,
             path=request.path_qs,
+            section=request.path.split("/")[1],
             **said.templates(),
             **values,
         )

@@ -62,6 +62,12 @@ class Person:
     author: str
     teams: frozenset[str] = frozenset()
     admin: bool = False
+    campaigns: bool = False
+    """May start, pause, resume and cancel campaigns: a user with ``admin: true``, or a token
+    with the ``admin`` scope (the REST API's scope for those acts)."""
+    reads: bool = True
+    """May see the results and campaigns pages: every user; a token with the ``read`` or
+    ``admin`` scope (what it may read through the REST API), not one with ``inbox`` only."""
 
     def sees(self, team: str) -> bool:
         return self.admin or team in self.teams
@@ -202,11 +208,13 @@ class Auth:
         right = await loop.run_in_executor(None, verify_password, password, stored)
         if user is None or not right:
             return None
-        return Person(user.name, f"user:{user.name}", user.teams, user.admin)
+        return Person(user.name, f"user:{user.name}", user.teams, user.admin, user.admin)
 
     @staticmethod
     def _token_person(token: ApiToken) -> Person:
-        return Person(token.name, f"token:{token.name}", frozenset(), True)
+        scopes = token.scopes
+        return Person(token.name, f"token:{token.name}", frozenset(), True, "admin" in scopes,
+                      bool(scopes & {"read", "admin"}))  # fmt: skip
 
 
 def _made_or_read(path: Path, make: bool) -> str:

@@ -27,6 +27,42 @@ function live() {
   events.addEventListener("open", () => { document.body.dataset.connected = "yes"; });
 }
 
+// At most one fetch a second, whatever the number of events: the first at once, the others
+// gathered into one a second after it.
+function throttled(work) {
+  let timer = null;
+  let again = false;
+  const run = () => {
+    again = false;
+    Promise.resolve(work()).finally(() => {
+      timer = setTimeout(() => { timer = null; if (again) { run(); } }, 1000);
+    });
+  };
+  return () => { if (timer === null) { run(); } else { again = true; } };
+}
+
+// A result's page follows the votes and answers (messages); a campaign's, its sends (campaigns,
+// delivery) and the replies it draws (messages).
+const FOLLOWED = {
+  result: { events: ["messages"], part: (name) => "/results/" + name + "/tally", target: "result" },
+  campaign: { events: ["campaigns", "delivery", "messages"], part: (name) => "/campaigns/" + name + "/progress", target: "progress" },
+  campaigns: { events: ["campaigns", "delivery"], part: () => "/campaigns/-/rows", target: "campaigns" },
+};
+
+function follow() {
+  const kind = document.body.dataset.live;
+  const followed = FOLLOWED[kind];
+  if (!followed || !window.EventSource) { return; }
+  const name = encodeURIComponent(document.body.dataset.name || "");
+  const target = document.getElementById(followed.target);
+  const update = throttled(() => refresh(followed.part(name), target).then(() => {
+    document.body.dataset.updates = String(Number(document.body.dataset.updates || "0") + 1);
+  }));
+  const events = new EventSource("/events");
+  followed.events.forEach((event) => events.addEventListener(event, update));
+  events.addEventListener("open", () => { document.body.dataset.connected = "yes"; });
+}
+
 function counter() {
   const text = document.getElementById("text");
   const out = document.getElementById("counter");
@@ -48,4 +84,11 @@ function counter() {
   ask();
 }
 
-document.addEventListener("DOMContentLoaded", () => { live(); counter(); });
+// A form that cannot be undone (a campaign's start, its cancel) asks first; its words come
+// from the page, in the person's language.
+document.addEventListener("submit", (event) => {
+  const question = event.target.dataset && event.target.dataset.confirm;
+  if (question && !window.confirm(question)) { event.preventDefault(); }
+});
+
+document.addEventListener("DOMContentLoaded", () => { live(); follow(); counter(); });
