@@ -152,10 +152,12 @@ class Auth:
         self.config = config
         self.sessions = Sessions()
         self._once: set[str] = set()
+        self._announce: tuple[Path, str] | None = None
 
-    def first_start(self, port: int, scheme: str = "http") -> None:
+    def first_start(self) -> None:
         """With no credentials configured: the token file (made on the first start) and a
-        log-in link that works once."""
+        log-in link that works once (logged by ``announce``). Called before the listener opens,
+        so that whoever finds the port open finds the file too."""
         if self.configured or self.config is None:
             return
         path = token_file(self.config)
@@ -178,11 +180,19 @@ class Auth:
         if made:
             once = secrets.token_urlsafe(32)
             self._once.add(_digest(once))
-            log.warning("console: no http.tokens or http.users: a log-in token is in %s "
-                        "(mode 0600); log in once with %s://127.0.0.1:%d/login?once=%s",
-                        path, scheme, port, once)  # fmt: skip
+            self._announce = (path, once)
         else:
             log.info("console: log in with the token in %s", path)
+
+    def announce(self, port: int, scheme: str = "http") -> None:
+        """Log the first start's one-time link, once the listener's ``port`` is known."""
+        if self._announce is None:
+            return
+        path, once = self._announce
+        self._announce = None
+        log.warning("console: no http.tokens or http.users: a log-in token is in %s "
+                    "(mode 0600); log in once with %s://127.0.0.1:%d/login?once=%s",
+                    path, scheme, port, once)  # fmt: skip
 
     def once(self, given: str) -> Person | None:
         """The first start's link: a person the first time, None ever after."""
