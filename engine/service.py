@@ -432,7 +432,8 @@ class Service:
     def changed(self, what: Change) -> None:
         """Tell ``listeners`` that ``what`` changed, once it is committed: ``inbox`` (a
         hand-off, a person's act through the API or the console), ``messages`` (a batch of
-        messages and timers: votes, answers, conversations)."""
+        messages and timers: votes, answers, conversations), ``rules`` (a reload took a new
+        rule set or refused a broken one: ``engine.reload``)."""
         for listener in list(self.listeners):
             try:
                 listener(what)
