@@ -59,7 +59,8 @@ class Line:
     phone: str = ""
     number: str = ""
     why: Explanation | None = None
-    """For a reply to a typed message: the explanation of that message; None for a timer's."""
+    """For a reply to a typed message: the explanation of that message (None for a timer's);
+    for a typed message no reply followed: its own."""
     notes: tuple[tuple[str, dict[str, Any]], ...] = field(default=())
     """For a typed message: what the engine did besides replying (event type, data)."""
 
@@ -147,9 +148,10 @@ async def _send(harness: Harness, ruleset: RuleSet, step: Step) -> list[Line]:
     before = await harness.conversation(step.phone, step.number)
     why = explain(ruleset, before, step.number, step.text, now)
     notes = tuple((e.type, dict(e.data)) for e in why.events if e.type in NOTED)
-    typed = Line("in", now, step.text, step.phone, step.number, notes=notes)
     sent = await harness.send(step.phone, step.number, step.text)
     sent += await harness.advance(timedelta())
+    alone = None if sent else why  # no reply: the typed message says why
+    typed = Line("in", now, step.text, step.phone, step.number, why=alone, notes=notes)
     return [typed, *(_out(m, now, why) for m in sent)]
 
 

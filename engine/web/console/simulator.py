@@ -23,6 +23,7 @@ from engine.ruleset.conversations import DEFAULT_FROM
 from engine.ruleset.moments import read_moment
 from engine.ruleset.ruleset import RuleSet
 from engine.testing import default_number
+from engine.web.api.rules import rules_body
 from engine.web.console.auth import Session
 from engine.web.console.sandbox import MOST, MOST_TEXT, Line, Step, play, read_steps, write_steps
 from engine.web.console.text import Words
@@ -156,9 +157,11 @@ async def _render(
     said = console.words(request)
     lines, now = await play(ruleset, start, steps, console.sandboxes)
     zone = _zone(ruleset)
+    path = rules_body(console.api).path
+    folder = path.rstrip("/") + "/" if path else ""
     return console.render(
         request, "simulator.html", session, status,
-        lines=[_line(line, said, zone) for line in lines],
+        lines=[_line(line, said, zone, folder) for line in lines],
         history=write_steps(start, steps),
         now=now.astimezone(zone), zone=zone.key, phone=phone, number=number,
         numbers=numbers_of(console, ruleset), text=text,
@@ -167,12 +170,17 @@ async def _render(
     )  # fmt: skip
 
 
-def _line(line: Line, said: Words, zone: ZoneInfo) -> dict[str, Any]:
-    """What the template shows of one line: its words already in the person's language."""
+def _line(line: Line, said: Words, zone: ZoneInfo, folder: str) -> dict[str, Any]:
+    """What the template shows of one line: its words already in the person's language, a
+    rule's file named from the rules folder (``folder``)."""
     shown: dict[str, Any] = {"line": line, "at": line.at.astimezone(zone)}
     why = line.why
     if why is not None:
         shown["step"] = said.say(STEPS.get(why.step or "", "(no decision)"))
+        shown["rule"] = why.rule.removeprefix(folder) if why.rule and folder else why.rule
+        shown["tried"] = [
+            (t.rule.removeprefix(folder) if t.rule and folder else t.rule, t) for t in why.tried
+        ]
         where = [str(why.decision.get(k)) for k in ("flow", "state") if why.decision.get(k)]
         shown["where"] = " · ".join(where)
         shown["captures"] = ", ".join(f"{k}={v!r}" for k, v in why.captures.items())
