@@ -29,8 +29,10 @@ LABEL = 28
 """Characters of an edge's label drawn at most (the list beside the drawing has them whole)."""
 CHAR = 7.4
 """Pixels a character of the diagram's font takes, about (13px system-ui)."""
+LABEL_CHAR = 6.2
+"""Pixels a character of an edge's label takes, about (11px)."""
 NODE_H = 34
-ROW = 92
+ROW = 100
 GAP = 28
 MARGIN = 16
 
@@ -163,6 +165,10 @@ def _short(text: str) -> str:
     return text if len(text) <= LABEL else text[: LABEL - 1] + "…"
 
 
+def _label_width(edge: Edge) -> float:
+    return len(_short(edge.label)) * LABEL_CHAR + 10
+
+
 @dataclass(frozen=True, slots=True)
 class _Box:
     x: float
@@ -174,30 +180,61 @@ class _Box:
         return self.x + self.w / 2
 
 
-def _boxes(rows: list[list[str]]) -> tuple[dict[str, _Box], float, float]:
-    """Where each node is drawn (rows centred), and the drawing's width and height."""
-    widths = [sum(_width(n) for n in row) + GAP * (len(row) - 1) for row in rows]
+@dataclass(frozen=True, slots=True)
+class _Layout:
+    """Where each node is drawn, where each edge coming down ends (its label just above:
+    the labels of the edges into one node side by side along its top), the drawing's size."""
+
+    boxes: dict[str, _Box]
+    ends: dict[int, float]
+    width: float
+    height: float
+
+
+def _downward(rows: list[list[str]], edges: list[Edge]) -> dict[str, list[int]]:
+    """Each node's edges coming from a row above."""
+    row_of = {node: (r, i) for r, row in enumerate(rows) for i, node in enumerate(row)}
+    into: dict[str, list[int]] = {}
+    for index, edge in enumerate(edges):
+        if row_of[edge.source][0] < row_of[edge.target][0]:
+            into.setdefault(edge.target, []).append(index)
+    return into
+
+
+def _layout(rows: list[list[str]], edges: list[Edge]) -> _Layout:
+    """Rows centred, each node as wide as its name or as the labels of the edges into it."""
+    into = _downward(rows, edges)
+
+    def width(node: str) -> float:
+        labels = sum(_label_width(edges[i]) + 6 for i in into.get(node, []))
+        return max(_width(node), labels)
+
+    widths = [sum(width(n) for n in row) + GAP * (len(row) - 1) for row in rows]
     total = max(widths) + 2 * MARGIN
     boxes: dict[str, _Box] = {}
-    for index, (row, width) in enumerate(zip(rows, widths, strict=True)):
-        x = (total - width) / 2
+    ends: dict[int, float] = {}
+    for index, (row, row_width) in enumerate(zip(rows, widths, strict=True)):
+        x = (total - row_width) / 2
         for node in row:
-            boxes[node] = _Box(x, MARGIN + index * ROW, _width(node))
-            x += _width(node) + GAP
-    return boxes, total, MARGIN * 2 + (len(rows) - 1) * ROW + NODE_H
+            box = boxes[node] = _Box(x, MARGIN + index * ROW, width(node))
+            coming = sorted(into.get(node, []), key=lambda i: boxes[edges[i].source].middle)
+            used = sum(_label_width(edges[i]) + 6 for i in coming) - 6
+            at = box.x + (box.w - used) / 2
+            for i in coming:
+                ends[i] = at + _label_width(edges[i]) / 2
+                at += _label_width(edges[i]) + 6
+            x += box.w + GAP
+    return _Layout(boxes, ends, total, MARGIN * 2 + (len(rows) - 1) * ROW + NODE_H)
 
 
-def _path(start: _Box, end: _Box, bend: float) -> tuple[str, float, float]:
-    """An edge's curve (SVG path data) and where its label goes."""
-    if end.y > start.y:  # down to a row below
-        x1, y1 = start.middle + bend, start.y + NODE_H
-        x2, y2 = end.middle, end.y
+def _path(start: _Box, end: _Box, bend: float, x2: float | None) -> tuple[str, float, float]:
+    """An edge's curve (SVG path data) and where its label goes (``x2``: where an edge coming
+    down ends, its label just above)."""
+    if x2 is not None:  # down to a row below
+        x1, y1, y2 = start.middle, start.y + NODE_H, end.y
         mid = (y1 + y2) / 2
-        return (
-            f"M{x1:.1f},{y1:.1f} C{x1:.1f},{mid:.1f} {x2:.1f},{mid:.1f} {x2:.1f},{y2:.1f}",
-            (x1 + x2) / 2,
-            mid,
-        )
+        d = f"M{x1:.1f},{y1:.1f} C{x1:.1f},{mid:.1f} {x2:.1f},{mid:.1f} {x2:.1f},{y2:.1f}"
+        return d, x2, y2 - 14
     if start is end:  # a state back to itself
         x, y = start.x + start.w, start.y + NODE_H / 2
         d = f"M{x:.1f},{y - 8:.1f} C{x + 40:.1f},{y - 30:.1f} {x + 40:.1f},{y + 30:.1f} "
@@ -224,42 +261,42 @@ def _node(name: str, box: _Box, start: str) -> str:
     )
 
 
-def _edge(edge: Edge, boxes: dict[str, _Box], bend: float, marker: str) -> str:
-    start, end = boxes[edge.source], boxes[edge.target]
-    d, lx, ly = _path(start, end, bend)
+def _edge(edge: Edge, layout: _Layout, index: int, bend: float, marker: str) -> str:
+    start, end = layout.boxes[edge.source], layout.boxes[edge.target]
+    d, lx, ly = _path(start, end, bend, layout.ends.get(index))
     label = _short(edge.label)
-    width = len(label) * 6.2 + 8
+    width = _label_width(edge)
     return (
         f'<g class="edge"><path d="{d}" marker-end="url(#{marker})"/>'
-        f'<rect class="label" x="{lx - width / 2:.1f}" y="{ly - 9:.1f}" width="{width:.1f}" '
-        f'height="16" rx="3"/><text x="{lx:.1f}" y="{ly + 3:.1f}">{escape(label)}</text></g>'
+        f'<rect class="label" x="{lx - width / 2:.1f}" y="{ly - 8:.1f}" width="{width:.1f}" '
+        f'height="15" rx="3"/><text x="{lx:.1f}" y="{ly + 3.5:.1f}">{escape(label)}</text></g>'
     )
 
 
 def draw(flow: Flow, number: int) -> Markup:
     """``flow`` as an inline SVG (``number``: its place on the page, for unique ids)."""
     edges = [e for e in edges_of(flow) if e.target in flow.states or e.target == EXIT]
-    rows = _rows(flow, edges)
-    boxes, width, height = _boxes(rows)
+    layout = _layout(_rows(flow, edges), edges)
     marker = f"arrow-{number}"
     seen: dict[tuple[str, str], int] = {}
     drawn = []
-    for edge in edges:
+    for index, edge in enumerate(edges):
         nth = seen.get((edge.source, edge.target), 0)
         seen[(edge.source, edge.target)] = nth + 1
-        bend = (nth - (nth > 0) * 0.5) * 14 * (1 if nth % 2 else -1)
-        drawn.append(_edge(edge, boxes, bend, marker))
-    width += 60 if any(boxes[e.target].y <= boxes[e.source].y for e in edges) else 0
+        drawn.append(_edge(edge, layout, index, nth * 14.0, marker))
+    upward = len(layout.ends) < len(edges)
+    width = layout.width + (80 if upward else 0)
     title = escape(f"{flow.id}: {len(flow.states)} states")
     return Markup(
         f'<svg class="diagram" xmlns="http://www.w3.org/2000/svg" role="img" '
-        f'viewBox="0 0 {width:.0f} {height:.0f}" width="{width:.0f}" height="{height:.0f}" '
-        f'aria-labelledby="title-{number}" data-flow={quoteattr(flow.id)}>'
+        f'viewBox="0 0 {width:.0f} {layout.height:.0f}" width="{width:.0f}" '
+        f'height="{layout.height:.0f}" aria-labelledby="title-{number}" '
+        f"data-flow={quoteattr(flow.id)}>"
         f'<title id="title-{number}">{title}</title>'
         f'<defs><marker id="{marker}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
         f'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z"/></marker>'
         "</defs>"
+        + "".join(_node(name, box, flow.start) for name, box in layout.boxes.items())
         + "".join(drawn)
-        + "".join(_node(name, box, flow.start) for name, box in boxes.items())
         + "</svg>"
     )
