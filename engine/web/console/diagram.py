@@ -33,7 +33,7 @@ LABEL_CHAR = 6.2
 """Pixels a character of an edge's label takes, about (11px)."""
 NODE_H = 34
 ROW = 100
-GAP = 28
+GAP = 40
 MARGIN = 16
 
 
@@ -239,7 +239,11 @@ def _path(start: _Box, end: _Box, bend: float, x2: float | None) -> tuple[str, f
         x, y = start.x + start.w, start.y + NODE_H / 2
         d = f"M{x:.1f},{y - 8:.1f} C{x + 40:.1f},{y - 30:.1f} {x + 40:.1f},{y + 30:.1f} "
         return d + f"{x:.1f},{y + 8:.1f}", x + 34, y
-    # back up (a loop) or along the same row: round the right side
+    if end.y == start.y:  # along the row: straight across, the label above
+        y = start.y + NODE_H / 2 + bend / 3
+        x1, x2 = (start.x, end.x + end.w) if end.x < start.x else (start.x + start.w, end.x)
+        return f"M{x1:.1f},{y:.1f} L{x2:.1f},{y:.1f}", (x1 + x2) / 2, y - 10
+    # back up (a loop): round the right side
     x1, y1 = start.x + start.w, start.y + NODE_H / 2 + bend / 4
     x2, y2 = end.x + end.w, end.y + NODE_H / 2
     out = max(x1, x2) + 36 + abs(bend)
