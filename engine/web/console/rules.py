@@ -32,6 +32,7 @@ KINDS = ("autoreply", "poll", "survey", "flow")
 def _view(console: Console) -> dict[str, Any]:
     ruleset = console.service.ruleset
     body = rules_body(console.api)
+    folder = body.path.rstrip("/") + "/" if body.path else ""
     flows = []
     for number, name in enumerate(sorted(ruleset.flows)):
         flow = ruleset.flows[name]
@@ -39,6 +40,7 @@ def _view(console: Console) -> dict[str, Any]:
             {
                 "flow": flow,
                 "campaign": name in ruleset.campaigns,
+                "file": flow.file.removeprefix(folder) if folder else flow.file,
                 "drawing": draw(flow, number),
                 "edges": edges_of(flow),
             }
