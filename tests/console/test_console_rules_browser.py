@@ -53,6 +53,7 @@ def test_a_message_typed_in_the_simulator_shows_the_rules_reply_and_why(
     try:
         page.click("nav >> text=Simulator")
         expect(page).to_have_url(running.url + "/simulator", timeout=WAIT)
+        page.wait_for_load_state("load", timeout=WAIT)  # console.js holds the keys by then
         expect(page.locator("#text")).to_be_focused(timeout=WAIT)
         page.keyboard.type("PIZZA")
         page.keyboard.press("Enter")  # the message's own button
@@ -70,6 +71,7 @@ def test_a_message_typed_in_the_simulator_shows_the_rules_reply_and_why(
             "the waiting session", timeout=WAIT
         )
         page.screenshot(path=str(tmp_path / "1-simulator.png"), full_page=True)
+        page.wait_for_load_state("load", timeout=WAIT)
         page.fill("input[name=wait]", "2h")
         page.press("input[name=wait]", "Enter")  # moves the clock, sends nothing typed
         expect(page.locator("#clock")).to_contain_text("(UTC)", timeout=WAIT)
