@@ -447,7 +447,8 @@ class Service:
         hand-off, a person's act through the API or the console), ``messages`` (a batch of
         messages and timers: votes, answers, conversations), ``campaigns`` (a campaign's
         recipients started, or it finished; a person's act), ``delivery`` (outbound messages
-        sent, held or failed)."""
+        sent, held or failed), ``rules`` (a reload took a new rule set or refused a broken
+        one: ``engine.reload``)."""
         for listener in list(self.listeners):
             try:
                 listener(what)

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 
 from engine.cli.explain_run import explain
 from engine.cli.explain_view import lines
-from engine.core.model import Contact
 from engine.core.records import Conversation
 from engine.i18n import say
 
@@ -33,10 +32,7 @@ class Asked:
 
 
 async def _conversation(chat: Chat) -> Conversation:
-    ruleset = chat.harness.service.ruleset
-    since = chat.clock.now() - ruleset.settings.reply_window
-    found = await chat.harness.store.load([(chat.phone, chat.number)], replies_since=since)
-    return found.get((chat.phone, chat.number)) or Conversation(Contact(phone=chat.phone), None)
+    return await chat.harness.conversation(chat.phone, chat.number)
 
 
 async def before_sending(chat: Chat, text: str) -> None:

@@ -217,6 +217,102 @@ CONSOLE: dict[str, str] = {
     "Results and campaigns are for those who may read them (a token's read scope).": (
         "Les résultats et les campagnes sont pour qui peut les lire (la portée read d'un jeton)."
     ),
+    # --- the rules page ----------------------------------------------------------------------
+    "Rules": "Règles",
+    "Version in force": "Version en service",
+    "Since": "Depuis",
+    "Files": "Fichiers",
+    "Hot reload": "Rechargement à chaud",
+    "on: a saved file is loaded when it has no error": (
+        "actif : un fichier enregistré est chargé s'il n'a pas d'erreur"
+    ),
+    "off": "inactif",
+    "The last save was not loaded": "Le dernier enregistrement n'a pas été chargé",
+    "The rules above keep serving until the files load without an error:": (
+        "Les règles ci-dessus restent en service jusqu'à ce que les fichiers se chargent sans "
+        "erreur :"
+    ),
+    "The last load had no error.": "Le dernier chargement n'a eu aucune erreur.",
+    "Flows": "Parcours",
+    "States: %(names)s": "États : %(names)s",
+    "The ways through it, as text": "Ses chemins, en texte",
+    "in": "entrée",
+    "end": "fin",
+    "No flow.": "Aucun parcours.",
+    "autoreply": "réponse automatique",
+    # --- the simulator -----------------------------------------------------------------------
+    "Simulator": "Simulateur",
+    "Text the rules in force as a phone would, in a sandbox: nothing is sent and the engine's "
+    "store is not touched.": (
+        "Écrivez aux règles en service comme un téléphone, dans un bac à sable : rien n'est "
+        "envoyé et la base du moteur n'est pas touchée."
+    ),
+    "Clock: %(now)s (%(zone)s)": "Horloge : %(now)s (%(zone)s)",
+    "Conversation": "Conversation",
+    "The clock is now %(now)s": "L'horloge indique maintenant %(now)s",
+    "from %(phone)s to %(number)s": "de %(phone)s à %(number)s",
+    "to %(phone)s from %(number)s": "à %(phone)s depuis %(number)s",
+    "Why": "Pourquoi",
+    "Rule": "Règle",
+    "built-in": "intégrée",
+    "Captures": "Captures",
+    "Cases tried": "Cas essayés",
+    "Session": "Session",
+    "Why: a timer fell due": "Pourquoi : un minuteur est arrivé à échéance",
+    "Nothing yet: write a message below.": "Rien pour l'instant : écrivez un message ci-dessous.",
+    "Message": "Message",
+    "Who texts whom": "Qui écrit à qui",
+    "From (the phone)": "De (le téléphone)",
+    "To (the service number)": "À (le numéro du service)",
+    "The clock": "L'horloge",
+    "Move it on by": "L'avancer de",
+    "Move on": "Avancer",
+    "Set it to": "La mettre à",
+    "Set the clock": "Régler l'horloge",
+    "Start again": "Recommencer",
+    "a compliance word (STOP, HELP…)": "un mot réglementaire (STOP, AIDE…)",
+    "the contact opted out: ignored": "le contact s'est désinscrit : ignoré",
+    "a team holds the conversation": "une équipe tient la conversation",
+    "the waiting poll's own keyword (it starts again)": (
+        "le mot-clé du sondage en attente (il recommence)"
+    ),
+    "an interrupting entry, answered aside": "une entrée qui interrompt, répondue à part",
+    "the waiting session": "la session en attente",
+    "a trigger": "un déclencheur",
+    "a keyword, forgiving a typo": "un mot-clé, malgré une faute de frappe",
+    "the catch-all": "le cas par défaut",
+    "no rule: the inbox": "aucune règle : la boîte de réception",
+    "(no decision)": "(aucune décision)",
+    "Handed to the %(team)s team.": "Transmis à l'équipe %(team)s.",
+    "The %(team)s team has this conversation: no reply.": (
+        "L'équipe %(team)s a cette conversation : pas de réponse."
+    ),
+    "No rule answered: the message would wait in the inbox.": (
+        "Aucune règle n'a répondu : le message attendrait dans la boîte de réception."
+    ),
+    "The waiting flow did not understand: the message would wait in the inbox.": (
+        "Le parcours en attente n'a pas compris : le message attendrait dans la boîte de réception."
+    ),
+    "Ignored (%(reason)s).": "Ignoré (%(reason)s).",
+    "The reply limit is reached: nothing would be sent.": (
+        "La limite de réponses est atteinte : rien ne serait envoyé."
+    ),
+    "Rule error: %(message)s": "Erreur de règle : %(message)s",
+    "A message of the simulator has at most %(most)s characters.": (
+        "Un message du simulateur a au plus %(most)s caractères."
+    ),
+    "The sandbox keeps %(most)s steps: start again.": (
+        "Le bac à sable garde %(most)s étapes : recommencez."
+    ),
+    "The conversation could not be read again: it starts over.": (
+        "La conversation n'a pas pu être relue : elle recommence."
+    ),
+    "Write a duration like 25h, 1d 2h or 90s.": "Écrivez une durée comme 25h, 1d 2h ou 90s.",
+    "Write a date and time like 2026-12-03T09:00.": (
+        "Écrivez une date et une heure comme 2026-12-03T09:00."
+    ),
+    "This is not one of the rules' numbers.": "Ce n'est pas un des numéros des règles.",
+    "This is not a phone number.": "Ce n'est pas un numéro de téléphone.",
     # --- statuses and kinds, as the store names them -----------------------------------------
     "open": "ouvert",
     "assigned": "attribué",

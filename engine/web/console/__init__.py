@@ -3,8 +3,10 @@ page, its templates (Jinja2, autoescaped) and its static files, all shipped in t
 
 ``/login`` and ``/logout`` (``auth``), ``/`` and ``/inbox`` (the hand-off inbox), ``/threads/ID``
 and the acts in it (``pages``), ``/results`` (``results``), ``/campaigns`` and their acts
-(``campaigns``), ``/events`` (Server-Sent Events: ``live``), ``/count`` (a text's
-characters and SMS parts, by the engine's own splitter), ``/static/``. A page asked for without
+(``campaigns``), ``/rules`` (the rule set in force, its errors, its flows drawn: ``rules``),
+``/simulator`` (a phone in a sandbox: ``simulator``), ``/events`` (Server-Sent Events:
+``live``), ``/count`` (a text's characters and SMS parts, by the engine's own splitter),
+``/static/``. A page asked for without
 a session redirects to ``/login``; the event stream, ``/count`` and a POST answer 401. A POST
 without the session's CSRF token is refused with 403. The console reads and acts through the
 same store functions as the REST API (``engine.store.inbox``, ``engine.store.api``).
@@ -12,6 +14,7 @@ same store functions as the REST API (``engine.store.inbox``, ``engine.store.api
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -67,6 +70,8 @@ class Console:
         self.auth = Auth(config)
         self.secure = tls
         self.live = Live(keepalive=max(1.0, idle / 2))
+        self.sandboxes = asyncio.Semaphore(2)
+        """The simulator's sandboxes played at once at most (the others wait their turn)."""
         self.templates = Environment(
             loader=PackageLoader("engine.web.console", "templates"),
             autoescape=True,
@@ -79,11 +84,11 @@ class Console:
 
     def add_to(self, app: web.Application) -> None:
         # they import Console: not at the top
-        from engine.web.console import campaigns, login, pages, results
+        from engine.web.console import campaigns, login, pages, results, rules, simulator
 
         for method, path, handler in login.ROUTES:
             app.router.add_route(method, path, handler(self))
-        for method, path, page, kind in pages.ROUTES:
+        for method, path, page, kind in (*pages.ROUTES, *rules.ROUTES, *simulator.ROUTES):
             app.router.add_route(method, path, self.guard(page, kind))
         for method, path, page, kind in results.ROUTES + campaigns.ROUTES:
             app.router.add_route(method, path, self.guard(reader(page), kind))

@@ -1,5 +1,6 @@
-// twoway console: live updates by Server-Sent Events, and the reply's counter (asked of the
-// server: the engine's own splitter counts the parts, there is none here).
+// twoway console: live updates by Server-Sent Events (the inbox, a thread, the rules page), the
+// reply's counter (asked of the server: the engine's own splitter counts the parts, there is
+// none here), and the simulator's keys.
 "use strict";
 
 function refresh(url, target) {
@@ -14,7 +15,7 @@ function refresh(url, target) {
 
 function live() {
   const kind = document.body.dataset.live;
-  if (!kind || !window.EventSource) { return; }
+  if (!kind || FOLLOWED[kind] || !window.EventSource) { return; }  // those: follow()
   const events = new EventSource("/events");
   events.addEventListener("inbox", () => {
     if (kind === "inbox") {
@@ -23,6 +24,9 @@ function live() {
       const id = document.body.dataset.thread;
       refresh("/threads/" + encodeURIComponent(id) + "/messages", document.getElementById("messages"));
     }
+  });
+  events.addEventListener("rules", () => {
+    if (kind === "rules") { refresh("/rules/part", document.getElementById("rules")); }
   });
   events.addEventListener("open", () => { document.body.dataset.connected = "yes"; });
 }
@@ -91,4 +95,20 @@ document.addEventListener("submit", (event) => {
   if (question && !window.confirm(question)) { event.preventDefault(); }
 });
 
-document.addEventListener("DOMContentLoaded", () => { live(); follow(); counter(); });
+// The simulator: Enter in a field presses that field's own button (Shift+Enter: a new line in
+// the message), and the conversation shows its last line.
+function simulator() {
+  const form = document.querySelector("form.simulator");
+  if (!form) { return; }
+  form.querySelectorAll("[data-submit]").forEach((field) => {
+    field.addEventListener("keydown", (event) => {
+      if (event.key !== "Enter" || event.shiftKey || event.isComposing) { return; }
+      event.preventDefault();
+      form.querySelector("button[value='" + field.dataset.submit + "']").click();
+    });
+  });
+  const transcript = document.getElementById("transcript");
+  if (transcript && transcript.lastElementChild) { transcript.lastElementChild.scrollIntoView({ block: "nearest" }); }
+}
+
+document.addEventListener("DOMContentLoaded", () => { live(); follow(); counter(); simulator(); });
