@@ -106,7 +106,7 @@ def _repeated_groups(pattern: str) -> list[tuple[int, int]]:
 def _suspect(part: str, flags: int) -> str | None:
     """Why the repeated group ``part`` (a group and its quantifier) can backtrack badly."""
     try:
-        tree = parser.parse(part, flags & ~re.VERBOSE)
+        tree = parser.parse(part, flags)
     except (re.error, RecursionError, OverflowError, ValueError):
         return None  # a reference to a group outside it, say
     if len(tree.data) != 1 or tree.data[0][0] not in _REPEATS:

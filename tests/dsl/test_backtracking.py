@@ -33,6 +33,7 @@ BAD = [
     (r"(.*)*", "(.*)*", "empty"),
     (r"(a?)+b", "(a?)+", "empty"),
     (r"^(\s*)*$", r"(\s*)*", "empty"),
+    (r"(?x) ( a+ )+ $  # spaced out", "( a+ )+", "nested"),
 ]
 
 SAFE = [
@@ -53,6 +54,8 @@ SAFE = [
     r"(a+){2}",
     r"(a+)++",
     r"(?>a+)+",
+    r"^(?>\w+\s?)+$",  # atomic: what the hint suggests
+    r"^(\w++\s?)+$",  # possessive: likewise
     r"\((a+)\)+",
     r"[(]a+[)]+",
     r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$",
