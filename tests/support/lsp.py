@@ -12,6 +12,7 @@ import json
 import queue
 import subprocess
 import threading
+from collections import deque
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO, Any
@@ -39,8 +40,12 @@ class LanguageClient:
         self._lock = threading.Lock()
         self._ids = 0
         self._versions = 0
-        assert self.proc.stdout is not None
+        self._said: deque[bytes] = deque(maxlen=200)
+        """The last lines the server wrote to stderr, read as they come (a full pipe would
+        block it)."""
+        assert self.proc.stdout is not None and self.proc.stderr is not None
         threading.Thread(target=self._read, args=(self.proc.stdout,), daemon=True).start()
+        threading.Thread(target=self._said.extend, args=(self.proc.stderr,), daemon=True).start()
 
     def _read(self, stream: IO[bytes]) -> None:
         while True:
@@ -110,9 +115,7 @@ class LanguageClient:
         self._send({"id": message["id"], "result": result})
 
     def _stderr(self) -> str:
-        self.proc.kill()
-        assert self.proc.stderr is not None
-        return self.proc.stderr.read().decode("utf-8", "replace")[-2000:]
+        return b"".join(self._said).decode("utf-8", "replace")[-2000:]
 
     def open(self, path: Path, text: str | None = None) -> list[Message]:
         """Open ``path`` (with ``text``, else what the file holds); return its diagnostics."""
