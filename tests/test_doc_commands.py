@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.support.doc_commands import matches, steps
+from tests.support.doc_commands import matches, named, not_run, steps
 
 
 def test_a_console_block_is_commands_outputs_and_clock_moves() -> None:
@@ -41,3 +41,24 @@ def test_blank_lines_at_the_end_of_the_output_are_not_looked_at() -> None:
     assert matches("a\n\n\n", "a\n")
     assert matches("", "")
     assert not matches("a\n", "")
+
+
+def test_the_commands_a_page_names_are_those_its_steps_do_not_run() -> None:
+    page = (
+        "Count them with `twoway results nps\n--config twoway.yaml`, or `twoway results` alone;\n"
+        "import (`twoway contacts import …`), `twoway chat rules`, serve (`twoway run --config\n"
+        "twoway.yaml`), and `twoway check examples`.\n\n"
+        "```console\n"
+        "$ twoway results nps --config twoway.yaml  # the flow\n"
+        "$ printf 'HI\\n' | twoway chat --now 2026-01-01T10:00 rules\n"
+        "```\n"
+    )
+    assert named(page) == [
+        "twoway results nps --config twoway.yaml",
+        "twoway results",
+        "twoway contacts import",
+        "twoway chat rules",
+        "twoway run --config twoway.yaml",
+        "twoway check examples",
+    ]
+    assert not_run(page) == ["twoway check examples"]

@@ -31,6 +31,7 @@ __all__ = [
     "Compiler",
     "Evaluator",
     "NamePath",
+    "RegexAt",
     "search",
     "stray_error",
 ]
@@ -46,6 +47,17 @@ class NamePath:
     """A dotted name an expression reads, and where: ``offset``/``length`` in the DSL string."""
 
     path: tuple[str, ...]
+    offset: int
+    length: int
+
+
+@dataclass(frozen=True, slots=True)
+class RegexAt:
+    """A regex written in an expression (``/re/flags`` or a quoted text right of ``~``), and
+    where: ``offset``/``length`` of the literal in the DSL string."""
+
+    pattern: str
+    flags: str
     offset: int
     length: int
 
@@ -203,6 +215,8 @@ class Compiler:
         self.paths: list[NamePath] = []
         """Every dotted name read (``poll.contest.total``, ``choice.label``, ``appt.at``), with
         where it is written: the rule-set compiler checks what the DSL cannot know."""
+        self.regexes: list[RegexAt] = []
+        """Every regex literal, with where it is written (``twoway check`` looks at them)."""
 
     # --- template expressions --------------------------------------------------------------------
 
@@ -384,8 +398,10 @@ class Compiler:
         pattern: Any
         if isinstance(right, ast.Regex):
             pattern = _compile_regex(right.pattern, right.flags, right)
+            self.regexes.append(RegexAt(right.pattern, right.flags, right.offset, right.length))
         elif isinstance(right, ast.Literal) and isinstance(right.value, str):
             pattern = _compile_regex(right.value, "", right)
+            self.regexes.append(RegexAt(right.value, "", right.offset, right.length))
         else:
             dynamic = self.expr(right)
             if negated:

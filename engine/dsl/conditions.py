@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from engine.dsl.compiler import STRAY_ERRORS, Compiler, Evaluator, NamePath, stray_error
+from engine.dsl.compiler import STRAY_ERRORS, Compiler, Evaluator, NamePath, RegexAt, stray_error
 from engine.dsl.parser import parse_condition
 
 __all__ = ["Condition", "compile_condition"]
@@ -22,6 +22,8 @@ class Condition:
     _function: Evaluator = field(repr=False, compare=False)
     paths: tuple[NamePath, ...] = field(repr=False, compare=False, default=())
     """Every dotted name it reads, with its offset in ``source``."""
+    regexes: tuple[RegexAt, ...] = field(repr=False, compare=False, default=())
+    """Every regex literal it has, with its offset in ``source``."""
 
     def evaluate(self, ctx: Mapping[str, Any]) -> bool:
         """Return whether the condition holds in ``ctx``; raise EvalError if it cannot say."""
@@ -44,4 +46,10 @@ def _compile(source: str, allowed: frozenset[str] | None) -> Condition:
     tree = parse_condition(source)
     compiler = Compiler(allowed)
     function = compiler.expr(tree)
-    return Condition(source, frozenset(compiler.roots), function, tuple(compiler.paths))
+    return Condition(
+        source,
+        frozenset(compiler.roots),
+        function,
+        tuple(compiler.paths),
+        tuple(compiler.regexes),
+    )

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from engine.dsl.compiler import STRAY_ERRORS, Compiler, Evaluator, NamePath, stray_error
+from engine.dsl.compiler import STRAY_ERRORS, Compiler, Evaluator, NamePath, RegexAt, stray_error
 from engine.dsl.errors import DslError
 from engine.dsl.parser import parse_template_expr
 from engine.dsl.values import to_text
@@ -38,6 +38,8 @@ class Template:
     """The text of each ``{expression}``, in order."""
     paths: tuple[NamePath, ...] = field(repr=False, compare=False, default=())
     """Every dotted name it reads, with its offset in ``source``."""
+    regexes: tuple[RegexAt, ...] = field(repr=False, compare=False, default=())
+    """Every regex literal it has, with its offset in ``source``."""
     translations: tuple[tuple[str, Template], ...] = field(repr=False, compare=False, default=())
     """The same text in other languages (a built-in text): ``(language, template)`` pairs."""
 
@@ -143,6 +145,7 @@ def _compile(source: str, allowed: frozenset[str] | None) -> Template:
         tuple(reads),
         tuple(bodies),
         tuple(compiler.paths),
+        tuple(compiler.regexes),
     )
 
 

@@ -1,6 +1,7 @@
 """Own the French and English of what ``twoway check`` says about the expressions of rule files:
 names (E305, W301), conditions and templates (E301, E302), patterns (E303), functions, filters
-and regexes (E304–E308), durations and dates (E206, E207); by key, with ``{name}`` placeholders."""
+and regexes (E304–E308, W408), durations and dates (E206, E207); by key, with ``{name}``
+placeholders."""
 
 from __future__ import annotations
 
@@ -251,6 +252,31 @@ EXPRESSIONS: dict[str, dict[str, str]] = {
         "en": "check the regex syntax{where}; escape special characters with a backslash",
         "fr": "vérifiez la syntaxe de la regex{where} ; échappez les caractères spéciaux par une "
         "barre oblique inverse",
+    },
+    "W408.backtracking": {
+        "en": "this regex can backtrack badly: {part}",
+        "fr": "cette regex peut s'enliser dans ses retours arrière : {part}",
+    },
+    "W408.nested.hint": {
+        "en": "a repeat inside a repeat can split the same text in many ways, tried one by one "
+        "when a message almost matches: remove the inner repeat, use a character class, anchor "
+        "the regex, or make the group atomic (?>…) or its repeat possessive (++)",
+        "fr": "une répétition dans une répétition peut découper le même texte de mille façons, "
+        "essayées une à une quand un message correspond presque : retirez la répétition "
+        "intérieure, utilisez une classe de caractères, ancrez la regex, ou rendez le groupe "
+        "atomique (?>…) ou sa répétition possessive (++)",
+    },
+    "W408.alternatives.hint": {
+        "en": "two of its alternatives can match the same text: make them exclusive, or write "
+        "them as one character class",
+        "fr": "deux de ses alternatives peuvent reconnaître le même texte : rendez-les "
+        "exclusives, ou écrivez-les en une seule classe de caractères",
+    },
+    "W408.empty.hint": {
+        "en": "the repeated group can match nothing: make it match at least one character "
+        "(+ instead of * inside it)",
+        "fr": "le groupe répété peut ne rien reconnaître : faites-lui reconnaître au moins un "
+        "caractère (+ au lieu de * à l'intérieur)",
     },
     "E308.filter": {
         "en": "filter '{name}' takes {takes}, got {given}",

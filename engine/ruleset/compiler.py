@@ -26,7 +26,7 @@ from engine.ruleset.forms import (
     compile_poll,
     compile_survey,
 )
-from engine.ruleset.lints import campaign_warning, lint_warnings, poll_warning
+from engine.ruleset.lints import campaign_warning, lint_warnings, poll_warning, regex_warnings
 from engine.ruleset.loader import Document, load_path, source_text
 from engine.ruleset.model import KNOWN_ROOTS, Flow, Poll, Settings
 from engine.ruleset.names import check_flow_names, declared
@@ -351,6 +351,7 @@ class _Builder:
         # the polls whose counts they read (checked, and read for each batch).
         for src in [src for src, _, _ in self._compilers] + [src for src, _ in self.campaigns]:
             src.check_names(KNOWN_ROOTS)
+            self.warnings.extend(regex_warnings(src))  # W408
             self.tallied |= src.check_polls(polls)
             errors.extend(src.errors)
         return errors

@@ -10,6 +10,8 @@
 - W404: a poll without ``closes:``: it takes votes forever.
 - W405: a marketing campaign whose message says nothing of how to opt out (STOP, ARRET…).
 - W406: a waiting state that only its timeout leaves: every case and the ``otherwise`` stay in it.
+- W408: a regex (``text ~ /…/``) that can backtrack badly, by ``engine.dsl.backtracking``'s
+  guess: the part to rewrite is named and underlined.
 
 A warning never fails ``twoway check`` (``--strict`` makes it an error).
 """
@@ -22,6 +24,7 @@ from collections.abc import Iterator, Mapping
 from typing import NamedTuple
 
 from engine.dsl import Template
+from engine.dsl.backtracking import backtracking
 from engine.errors import RuleError, Span
 from engine.i18n import msg
 from engine.ruleset.campaigns import Campaign
@@ -36,6 +39,7 @@ __all__ = [
     "campaign_warning",
     "lint_warnings",
     "poll_warning",
+    "regex_warnings",
 ]
 
 GSM7_REPLACEMENTS: Mapping[str, str] = {
@@ -249,3 +253,22 @@ def _outside(offenders: list[Offender]) -> str:
     for offender in offenders[1:]:
         said = msg("list.semicolon", a=said, b=offender.describe())
     return msg("W402.outside", chars=said)
+
+
+def regex_warnings(src: Source) -> list[RuleError]:
+    """A W408 for every regex of ``src``'s expressions that can backtrack badly."""
+    found: list[RuleError] = []
+    for regex, path, source in src.regexes:
+        suspect = backtracking(regex.pattern, regex.flags)
+        if suspect is None:
+            continue
+        offset, length = regex.offset, regex.length
+        if source[offset + 1 : offset + 1 + len(regex.pattern)] == regex.pattern:
+            offset, length = offset + 1 + suspect.start, suspect.end - suspect.start
+        try:
+            span = src.doc.locate(path, offset, max(1, length))
+        except (KeyError, IndexError, ValueError):
+            span = src.span(path)
+        message = msg("W408.backtracking", part=suspect.part)
+        found.append(RuleError("W408", message, span, msg(f"W408.{suspect.kind}.hint")))
+    return found

@@ -17,7 +17,7 @@ from engine.dsl import (
     compile_template,
     parse_duration,
 )
-from engine.dsl.compiler import NamePath
+from engine.dsl.compiler import NamePath, RegexAt
 from engine.errors import RuleError, Span, did_you_mean
 from engine.i18n import msg
 from engine.ruleset.loader import Document
@@ -46,6 +46,8 @@ class Source:
         """Root names this file defines: pattern captures and ``set`` targets."""
         self.paths: list[tuple[NamePath, tuple[str | int, ...], str]] = []
         """Every dotted name the file's expressions read, with the path of their string."""
+        self.regexes: list[tuple[RegexAt, tuple[str | int, ...], str]] = []
+        """Every regex literal of the file's expressions, with the path of their string."""
 
     @property
     def file(self) -> str:
@@ -88,6 +90,7 @@ class Source:
             return None
         self._reads(template.names, path, template.source)
         self.paths.extend((name, tuple(path), template.source) for name in template.paths)
+        self.regexes.extend((r, tuple(path), template.source) for r in template.regexes)
         return template
 
     def condition(self, path: Sequence[str | int]) -> Condition | None:
@@ -98,6 +101,7 @@ class Source:
             return None
         self._reads(condition.names, path, condition.source)
         self.paths.extend((name, tuple(path), condition.source) for name in condition.paths)
+        self.regexes.extend((r, tuple(path), condition.source) for r in condition.regexes)
         return condition
 
     def pattern(self, path: Sequence[str | int]) -> Pattern | None:

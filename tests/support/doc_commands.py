@@ -30,6 +30,10 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import click
+
+from engine.cli.main import cli
+
 BLOCK = re.compile(r"^```(\w+)([^\n]*)\n(.*?)^```$", re.M | re.S)
 PRINTF = re.compile(r"^printf '((?:[^'\\]|\\.)*)' \| (twoway .*)$")
 FILE = re.compile(r"\bfile=(\S+)")
@@ -145,3 +149,62 @@ def follow(page: str, text: str, folder: Path, at: datetime | None = None) -> in
             assert matches(output, step[1]), (page, step[0], output)
             ran += 1
     return ran
+
+
+INLINE = re.compile(r"(?<!`)`(twoway [^`]+)`(?!`)")
+SERVES = ("twoway run",)
+"""Commands that serve until stopped: a page may name them, no step can run them to their end."""
+
+
+def named(text: str) -> list[str]:
+    """The ``twoway …`` commands ``text`` names in its prose (inline code, outside the fenced
+    blocks), spaces and line breaks made one space; a ``…`` ends what they say."""
+    found = []
+    for span in INLINE.findall(BLOCK.sub("", text)):
+        words = span.split()
+        found.append(" ".join(words[: words.index("…")] if "…" in words else words))
+    return found
+
+
+def run_commands(text: str) -> list[str]:
+    """The ``twoway …`` commands the console blocks of ``text`` run (what a pipe feeds left out)."""
+    found = []
+    for kind, _, body in blocks(text):
+        if kind == "console":
+            for command, _ in commands(body):
+                piped = PRINTF.match(command)
+                found.append(piped[2] if piped is not None else command)
+    return found
+
+
+def _arguments(words: list[str]) -> list[str]:
+    """What follows the command's names (``twoway campaign start``) in ``words``."""
+    command: click.Command = cli
+    rest = words[1:]
+    while rest and isinstance(command, click.Group) and rest[0] in command.commands:
+        command, rest = command.commands[rest[0]], rest[1:]
+    return rest
+
+
+def _within(words: list[str], command: list[str]) -> bool:
+    """``words`` are ``command``'s, in order, some left out (``twoway chat rules`` is within
+    ``twoway chat --now … rules``); the command's names are the same."""
+    names = len(words) - len(_arguments(words))
+    if words[:names] != command[:names]:
+        return False
+    rest = iter(command[names:])
+    return all(word in rest for word in words[names:])
+
+
+def not_run(text: str) -> list[str]:
+    """The commands ``text`` names that none of its steps runs. A bare command name
+    (``twoway results``) is no command to run, nor one that serves until stopped (``SERVES``);
+    any other must be within a command the page runs."""
+    ran = [shlex.split(command) for command in run_commands(text)]
+    return [
+        command
+        for command in named(text)
+        if not command.startswith(SERVES)
+        and _arguments(command.split())
+        and not any(_within(command.split(), done) for done in ran)
+    ]
