@@ -113,6 +113,7 @@ class Service:
         self.listeners: list[Callable[[Change], None]] = []
         """Called (on the loop) by ``changed`` with what changed (``Change``): the web
         console's live updates (``engine.web.console.live``)."""
+        store.status_listeners.append(self._delivery_changed)
         self.outbox = Outbox(
             store,
             self.transports,
@@ -432,12 +433,17 @@ class Service:
     def changed(self, what: Change) -> None:
         """Tell ``listeners`` that ``what`` changed, once it is committed: ``inbox`` (a
         hand-off, a person's act through the API or the console), ``messages`` (a batch of
-        messages and timers: votes, answers, conversations)."""
+        messages and timers: votes, answers, conversations), ``delivery`` (outbox rows'
+        statuses: sent, failed, a receipt; the store's ``status_listeners``)."""
         for listener in list(self.listeners):
             try:
                 listener(what)
             except Exception:  # a page's trouble never stops what was committed
                 log.exception("a listener of %s failed", what)
+
+    def _delivery_changed(self) -> None:
+        if self.listeners:
+            self.changed("delivery")
 
     def hand_over(self, rows: Sequence[OutboxRow]) -> None:
         """Queue rows written ``sending`` outside a batch, their opt-outs checked in their

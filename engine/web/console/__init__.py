@@ -26,6 +26,7 @@ from engine.web.api.problems import ProblemError
 from engine.web.console.auth import COOKIE, Auth, Session, same
 from engine.web.console.live import Live
 from engine.web.console.text import LANG_COOKIE, NOTICES, Words, language_of, notice, words
+from engine.web.console.throttle import Throttle
 
 __all__ = ["Console", "Handler"]
 
@@ -51,6 +52,8 @@ class Console:
         self.api = api
         self.service = api.service
         self.auth = Auth(config)
+        self.throttle = Throttle()
+        self.canned = config.http.canned if config is not None else ()
         self.secure = tls
         self.live = Live(keepalive=max(1.0, idle / 2))
         self.templates = Environment(
@@ -123,10 +126,11 @@ class Console:
         """The template ``name`` in the person's language, with the person, their CSRF token and
         the page's notice."""
         said = self.words(request)
+        told = values.pop("said", None)  # a notice of the page's own, not of its address
         page = self.templates.get_template(name).render(
             person=session.person if session is not None else None,
             csrf=session.csrf if session is not None else "",
-            notice=notice(request.query.get("notice"), said),
+            notice=told or notice(request.query.get("notice"), said),
             lang=said.language,
             path=request.path_qs,
             **said.templates(),
