@@ -17,6 +17,8 @@ from engine.web.console.text import Words
 __all__ = ["SENTENCES", "told", "variables"]
 
 LONGEST = 200
+VARIABLES = 100
+"""Variables shown at most."""
 SENTENCES: Mapping[str, str] = {
     "message_received": "Message received",
     "opted_out": "Opted out with %(keyword)s",
@@ -87,7 +89,18 @@ def variables(session: SessionNow | None, said: Words) -> tuple[str | None, list
     where = said.say(IN_STATE if session.active else ENDED, flow=session.flow, state=session.state)
     listed = [
         said.say(VARIABLE, name=_text(name), value=_text(value))
-        for name, value in sorted(session.vars.items())
+        for name, value in sorted(_flat(session.vars))
         if not name.startswith("_")
     ]
-    return where, listed
+    return where, listed[:VARIABLES]
+
+
+def _flat(values: Mapping[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
+    """``{"booking": {"day": "tuesday"}}`` as ``[("booking.day", "tuesday")]``."""
+    out: list[tuple[str, Any]] = []
+    for name, value in values.items():
+        if isinstance(value, Mapping) and value:
+            out.extend(_flat(value, f"{prefix}{name}."))
+        else:
+            out.append((f"{prefix}{name}", value))
+    return out
