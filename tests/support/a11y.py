@@ -16,6 +16,11 @@ __all__ = ["PHONE", "phone_screenshot", "serious_violations"]
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 PHONE = {"width": 390, "height": 844}
 SERIOUS = ("serious", "critical")
+RUN = (
+    "async () => (await window.axe.run(document, {resultTypes: ['violations']})).violations"
+    ".map((v) => ({id: v.id, impact: v.impact, help: v.help,"
+    " nodes: v.nodes.map((n) => n.target.join(' '))}))"
+)
 
 
 @cache
@@ -26,13 +31,14 @@ def _axe_source() -> str:
 def serious_violations(page: Any) -> list[dict[str, Any]]:
     """The page's axe violations of serious or critical impact: each rule's id, impact, help
     and the selectors of the elements at fault (empty: none)."""
+    from playwright.sync_api import Error
+
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.evaluate(_axe_source() + "\n;undefined")
-    found = page.evaluate(
-        "async () => (await window.axe.run(document, {resultTypes: ['violations']})).violations"
-        ".map((v) => ({id: v.id, impact: v.impact, help: v.help,"
-        " nodes: v.nodes.map((n) => n.target.join(' '))}))"
-    )
+    try:
+        found = page.evaluate(RUN)
+    except Error:  # a live refresh replaced what axe was looking at: once more, on the new DOM
+        found = page.evaluate(RUN)
     return [v for v in found if v["impact"] in SERIOUS]
 
 
