@@ -6,8 +6,9 @@ page, its templates (Jinja2, autoescaped) and its static files, all shipped in t
 story (``story``) and the acts in it (``pages``), ``/events`` (Server-Sent Events: ``live``),
 ``/count`` (a text's characters and SMS parts, by the engine's own splitter), ``/static/``. A
 page asked for without a session redirects to ``/login``; the event stream, ``/count`` and a
-POST answer 401. A POST without the session's CSRF token is refused with 403. The console reads and acts through the
-same store functions as the REST API (``engine.store.inbox``, ``engine.store.api``).
+POST answer 401. A POST without the session's CSRF token is refused with 403. The console reads
+and acts through the same store functions as the REST API (``engine.store.inbox``,
+``engine.store.api``).
 """
 
 from __future__ import annotations
