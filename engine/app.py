@@ -124,6 +124,7 @@ def build_reloader(config: Config, service: Service) -> Reloader | None:
         timezone=config.timezone,
         on_reload=service.metrics.reload,
         on_failed=rules_failed(notifier, service) if notifier is not None else None,
+        on_changed=lambda: service.changed("rules"),
     )
 
 

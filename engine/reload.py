@@ -11,6 +11,9 @@ compiled in a worker thread, so the event loop keeps serving meanwhile, and:
   errors (``file:line:col``, the line, a caret, a hint) are logged and kept in ``errors`` and
   ``status()`` until a later save compiles.
 
+Either way ``on_changed`` is then called (``Service.changed("rules")``: the console's rules
+page shows the new version, or the errors, without a reload).
+
 Saves made while a compile runs are not lost: they trigger one more compile once it is done.
 """
 
@@ -85,8 +88,12 @@ class Reloader:
         compiler: Callable[..., Compiled] = compile_rules,
         on_reload: Callable[[bool, str | None, str | None], None] | None = None,
         on_failed: Callable[[Sequence[RuleError]], Awaitable[None]] | None = None,
+        on_changed: Callable[[], None] | None = None,
     ) -> None:
         self.path = Path(path)
+        self.on_changed = on_changed
+        """Called after every compile, once the new set serves or the errors are kept (the
+        console's ``rules`` change: ``Service.changed``)."""
         self.on_reload = on_reload
         """Told (ok, rendered errors, version) after every compile, e.g. ``Metrics.reload``."""
         self.on_failed = on_failed
@@ -236,11 +243,20 @@ class Reloader:
             try:
                 files = ", ".join(self.last_changed) or str(self.path)
                 ok = self._apply(await self._compiled(), files)
+                self._tell_changed()
                 if not ok and self.on_failed is not None:
                     await self._tell_failed()
                 return ok
             finally:
                 self._progress.set()
+
+    def _tell_changed(self) -> None:
+        if self.on_changed is None:
+            return
+        try:
+            self.on_changed()
+        except Exception:
+            log.exception("hot reload: telling of the reload failed")
 
     async def _tell_failed(self) -> None:
         assert self.on_failed is not None

@@ -120,13 +120,13 @@ class Service:
             routes or {},
             next(iter(self.transports)),
             throughput or {},
-            self._finished,
+            self._outbound_done,
             metrics=self.metrics,
             clock=self.clock,
         )
         self.scheduler = Scheduler(store, self.clock, self._schedule)
         self.campaigns = CampaignLoop(
-            self, store, self.clock, throughput or {}, changed=self.scheduler.wake
+            self, store, self.clock, throughput or {}, changed=self._committed_elsewhere
         )
         self._unsubscribe_clock: Callable[[], None] | None = None
         self.outbox.hold = self._hold_row
@@ -251,6 +251,19 @@ class Service:
         if self._pending <= 0:
             self._pending = 0
             self._idle.set()
+
+    def _committed_elsewhere(self) -> None:
+        """Another process (a ``twoway`` command) committed to the store: timers may be due,
+        a campaign started, paused or cancelled."""
+        self.scheduler.wake()
+        if self.listeners:
+            self.changed("campaigns")
+
+    def _outbound_done(self, count: int) -> None:
+        """The outbox settled ``count`` rows (sent and recorded, held, failed, suppressed)."""
+        self._finished(count)
+        if count and self.listeners:
+            self.changed("delivery")
 
     def swap_ruleset(self, ruleset: RuleSet) -> RuleSet:
         """Handle every batch from the next one on with ``ruleset``; return the one it replaces.
@@ -433,8 +446,11 @@ class Service:
     def changed(self, what: Change) -> None:
         """Tell ``listeners`` that ``what`` changed, once it is committed: ``inbox`` (a
         hand-off, a person's act through the API or the console), ``messages`` (a batch of
-        messages and timers: votes, answers, conversations), ``delivery`` (outbox rows'
-        statuses: sent, failed, a receipt; the store's ``status_listeners``)."""
+        messages and timers: votes, answers, conversations), ``campaigns`` (a campaign's
+        recipients started, or it finished; a person's act), ``delivery`` (outbound messages
+        sent, held or failed; and the store's ``status_listeners``: any write that changed
+        outbox rows' statuses, delivery receipts included), ``rules`` (a reload took a new rule
+        set or refused a broken one: ``engine.reload``)."""
         for listener in list(self.listeners):
             try:
                 listener(what)
@@ -517,6 +533,8 @@ class Service:
             polls=ruleset.tallied,
         )
         self._processed([], steps, rows)
+        if self.listeners:  # recipients started, or none left: the campaign may be done
+            self.changed("campaigns")
         if len(steps) < most and self.notifier is not None:
             self.notifier.wake()  # the campaign may have finished: its notification is written
         return len(steps)

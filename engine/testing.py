@@ -16,7 +16,8 @@ from engine.core.clock import Clock, FixedClock
 from engine.core.groups import parse_groups
 from engine.core.ids import IdSource, SequentialIds
 from engine.core.messages import Inbound, Outgoing
-from engine.core.model import Sprint
+from engine.core.model import Contact, Sprint
+from engine.core.records import Conversation
 from engine.coverage import Reached, reached_states
 from engine.i18n import localize, msg, say
 from engine.ruleset.conversations import ConversationTest, Expect, TestStep
@@ -82,6 +83,14 @@ class Harness:
             Inbound(sender, recipient, text, at, transport=self.transport.name,
                     external_id=f"decided-{at.timestamp():.6f}-{self._decided}")
         )  # fmt: skip
+
+    async def conversation(self, phone: str, number: str) -> Conversation:
+        """The conversation of ``phone`` with ``number`` as the store holds it now: what a
+        message sent now is explained against (the chat's ``/why``, the console's
+        simulator)."""
+        since = self.clock.now() - self.service.ruleset.settings.reply_window
+        found = await self.store.load([(phone, number)], replies_since=since)
+        return found.get((phone, number)) or Conversation(Contact(phone=phone), None)
 
     async def new_errors(self) -> list[str]:
         """Return the rule errors (runtime error events) recorded since the last call."""

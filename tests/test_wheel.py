@@ -40,7 +40,11 @@ def test_wheel_ships_schemas_grammar_and_rules_and_runs_from_them(tmp_path: Path
     assert "engine/py.typed" in names
     assert "engine/report/templates/report.html.j2" in names
     for console in ("templates/base.html", "templates/inbox.html", "templates/thread.html",
-                    "templates/login.html", "static/console.css", "static/console.js"):  # fmt: skip
+                    "templates/login.html", "templates/result.html", "templates/_chart.html",
+                    "templates/campaign.html", "templates/_progress.html",
+                    "templates/rules.html", "templates/_rules.html",
+                    "templates/simulator.html", "static/console.css",
+                    "static/console.js"):  # fmt: skip
         assert f"engine/web/console/{console}" in names, console
 
     target = tmp_path / "site"
@@ -126,10 +130,12 @@ def test_wheel_ships_schemas_grammar_and_rules_and_runs_from_them(tmp_path: Path
     console = subprocess.run(
         [sys.executable, "-c",
          "import engine.web.console as c; from jinja2 import Environment, PackageLoader\n"
-         "env = Environment(loader=PackageLoader('engine.web.console', 'templates'))\n"
+         "from engine.web.console.text import words\n"
+         "env = Environment(loader=PackageLoader('engine.web.console', 'templates'), "
+         "extensions=['jinja2.ext.i18n'])\n"
          "print(c.__file__); print((c.STATIC / 'console.css').is_file())\n"
          "print('password' in env.get_template('login.html').render(person=None, csrf='', "
-         "notice=None, login_csrf='x'))"],
+         "notice=None, login_csrf='x', lang='en', path='/login', **words('en').templates()))"],
         capture_output=True, text=True, env=env, cwd=work, check=False, timeout=60,
     )  # fmt: skip
     assert console.returncode == 0, console.stderr

@@ -7,12 +7,14 @@ within a second (or at the next start).
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
 from engine.campaigns.plan import Candidate, Plan, make_plan
+from engine.campaigns.preview import Preview, preview
 from engine.campaigns.runner import campaign_rate
 from engine.contacts import PhoneReader, plan_import, read_table
 from engine.core.records import CampaignRow, CampaignState
@@ -24,10 +26,13 @@ __all__ = [
     "ALLOWED",
     "Change",
     "NumberLimit",
+    "Start",
     "change_status",
     "plan_campaign",
+    "preview_now",
     "rate_of",
     "record_start",
+    "start",
 ]
 
 ALLOWED: dict[CampaignState, tuple[CampaignState, ...]] = {
@@ -97,9 +102,12 @@ async def plan_campaign(
     )
 
 
-async def record_start(store: SqliteStore, ruleset: RuleSet, plan: Plan, rate: float) -> int | None:
-    """Record the campaign of ``plan`` as started, with its recipients (an audience file's
-    contacts are imported first); None when one of that name was started already."""
+async def record_start(
+    store: SqliteStore, ruleset: RuleSet, plan: Plan, rate: float, author: str | None = None
+) -> int | None:
+    """Record the campaign of ``plan`` as started by ``author`` (``user:NAME``, ``token:NAME``;
+    None: the command), with its recipients (an audience file's contacts are imported first);
+    None when one of that name was started already."""
     campaign = plan.campaign
     if campaign.audience.file:
         imported = [(p, dict(c.fields), list(c.groups)) for p, c in plan.candidates.items()]
@@ -115,6 +123,7 @@ async def record_start(store: SqliteStore, ruleset: RuleSet, plan: Plan, rate: f
         window=campaign.window(ruleset.settings),
         recipients=plan.recipients,
         ruleset_version=ruleset.version,
+        author=author,
     )
 
 
@@ -127,10 +136,60 @@ class Change:
     done: bool
 
 
-async def change_status(store: SqliteStore, name: str, want: CampaignState) -> Change:
-    """Put campaign ``name`` in status ``want`` if its status allows it (``ALLOWED``)."""
+async def change_status(
+    store: SqliteStore, name: str, want: CampaignState, author: str | None = None
+) -> Change:
+    """Put campaign ``name`` in status ``want`` if its status allows it (``ALLOWED``), recorded
+    as ``author``'s doing."""
     row = await store.campaign(name)
     if row is None or row.status not in ALLOWED[want]:
         return Change(row, False)
-    await store.set_campaign_status(name, want)
+    await store.set_campaign_status(name, want, author)
     return Change(row, True)
+
+
+async def preview_now(
+    store: SqliteStore,
+    ruleset: RuleSet,
+    campaign: Campaign,
+    country: str | None,
+    now: datetime,
+    numbers: Iterable[NumberLimit],
+) -> Preview:
+    """The preview of ``campaign`` in a running engine (the REST API's and the console's): off
+    the event loop, in this process (the engine must not fork: preview's workers would).
+    ``TableError``: its audience file cannot be read."""
+    plan = await plan_campaign(store, ruleset, campaign, country, now)
+    rate = rate_of(campaign, numbers)
+    return await asyncio.to_thread(preview, ruleset, plan, now, rate, parallel=False)
+
+
+@dataclass(frozen=True)
+class Start:
+    """What starting a campaign did: its plan and pace when it started now; else the campaign
+    as it was started before (a campaign starts once)."""
+
+    plan: Plan | None
+    rate: float
+    before: CampaignRow | None
+
+
+async def start(
+    store: SqliteStore,
+    ruleset: RuleSet,
+    campaign: Campaign,
+    country: str | None,
+    now: datetime,
+    numbers: Iterable[NumberLimit],
+    author: str | None = None,
+) -> Start:
+    """Start ``campaign`` once, as ``author`` (the REST API's and the console's start).
+    ``TableError``: its audience file cannot be read."""
+    rate = rate_of(campaign, numbers)
+    existing = await store.campaign(campaign.id)
+    if existing is None:
+        plan = await plan_campaign(store, ruleset, campaign, country, now)
+        if await record_start(store, ruleset, plan, rate, author) is not None:
+            return Start(plan, rate, None)
+        existing = await store.campaign(campaign.id)
+    return Start(None, rate, existing)

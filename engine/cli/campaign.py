@@ -27,7 +27,7 @@ from engine.campaigns.views import (
     started_dict,
     status_dict,
 )
-from engine.cli.campaign_views import print_preview, print_status
+from engine.cli.campaign_views import count, print_preview, print_status, status_words
 from engine.cli.ops import (
     config_or_exit,
     fail,
@@ -41,7 +41,7 @@ from engine.contacts import PhoneReader, TableError
 from engine.core.clock import Clock, SystemClock
 from engine.core.fileclock import ENV, ClockFileError, from_environment
 from engine.core.records import CampaignRow, CampaignState
-from engine.i18n import say
+from engine.i18n import msg, say
 from engine.ruleset.campaigns import Campaign
 from engine.ruleset.compiler import compile_rules
 from engine.ruleset.model import Settings
@@ -81,8 +81,9 @@ class _Context:
     def campaign(self, name: str) -> Campaign:
         found = self.ruleset.campaigns.get(name)
         if found is None:
-            known = ", ".join(sorted(self.ruleset.campaigns)) or "none"
-            fail(f"no campaign named '{name}' in {self.config.rules_path()} (campaigns: {known})")
+            known = ", ".join(sorted(self.ruleset.campaigns)) or msg("campaign.none")
+            rules = self.config.rules_path()
+            fail(msg("campaign.no_such", name=name, rules=rules, known=known))
         return found
 
     def rate(self, campaign: Campaign | CampaignRow) -> float:
@@ -91,7 +92,7 @@ class _Context:
 
 def _context(config_path: Path | None, db: Path | None, *, exists: bool = False) -> _Context:
     config = config_or_exit(config_path)
-    memory = "the store is :memory:, a campaign would not be kept; give --db FILE"
+    memory = msg("campaign.memory")
     store = store_or_exit(config, db, memory=memory, exists=exists)
     ruleset = ruleset_or_exit(compile_rules(config.rules_path(), timezone=config.timezone))
     return _Context(config, store, ruleset, command_clock())
@@ -160,10 +161,10 @@ def list_command(config_path: Path | None, db: Path | None, as_json: bool) -> No
         click.echo(say("cli.no_campaigns"))
         return
     for item in rows:
-        count = "" if item["recipients"] is None else f"  {item['recipients']:,} recipients"
-        click.echo(
-            f"{item['campaign']:<24} {item['status']:<12} {item['kind']:<13} {item['title']}{count}"
-        )
+        recipients = item["recipients"]
+        n = "" if recipients is None else say("campaign.recipients", count=count(recipients))
+        status = status_words(item["status"])
+        click.echo(f"{item['campaign']:<24} {status:<12} {item['kind']:<13} {item['title']}{n}")
 
 
 @campaign_group.command("preview")
@@ -202,7 +203,7 @@ def test_command(
     campaign = ctx.campaign(name)
     e164 = PhoneReader(ctx.config.country).e164(phone)
     if e164 is None:
-        fail(f"'{phone}' is not a valid phone number")
+        fail(msg("campaign.bad_phone", phone=phone))
 
     async def work(store: SqliteStore) -> int:
         known = await store.contact(e164)
@@ -235,21 +236,19 @@ def start_command(
 
     existing, plan = ctx.run(planned)
     if existing is not None:
-        fail(
-            f"campaign {name} was started on {ctx.local(existing.created_at)} and is "
-            f"{existing.status}; a campaign starts once (see twoway campaign status {name})"
-        )
-    count = len(plan.waiting)
-    if count > CONFIRM_ABOVE and not yes:
+        at, status = ctx.local(existing.created_at), status_words(existing.status)
+        fail(msg("campaign.started_once", name=name, at=at, status=status))
+    waiting = len(plan.waiting)
+    if waiting > CONFIRM_ABOVE and not yes:
         if not sys.stdin.isatty():
-            fail(f"{count:,} recipients: run it again with --yes to start")
-        click.confirm(f"Send campaign {name} to {count:,} recipients?", abort=True)
+            fail(msg("campaign.needs_yes", count=count(waiting)))
+        click.confirm(say("campaign.confirm", name=name, count=count(waiting)), abort=True)
 
     async def start(store: SqliteStore) -> int | None:
         return await record_start(store, ctx.ruleset, plan, ctx.rate(campaign))
 
     if ctx.run(start) is None:
-        fail(f"campaign {name} was started meanwhile")
+        fail(msg("campaign.meanwhile", name=name))
     _say_started(ctx, plan, as_json)
 
 
@@ -261,10 +260,15 @@ def _say_started(ctx: _Context, plan: Plan, as_json: bool) -> None:
     excluded = sum(plan.excluded.values())
     first = datetime.fromisoformat(shown["first"]) if shown["first"] else None
     last = datetime.fromisoformat(shown["last"]) if shown["last"] else None
-    click.echo(
-        f"started {shown['campaign']}: {shown['recipients']:,} recipients, {excluded:,} excluded; "
-        f"first message {ctx.local(first)}, last about {ctx.local(last)}"
+    said = say(
+        "campaign.started",
+        campaign=shown["campaign"],
+        recipients=count(shown["recipients"]),
+        excluded=count(excluded),
+        first=ctx.local(first),
+        last=ctx.local(last),
     )
+    click.echo(said)
 
 
 def _change(
@@ -273,9 +277,10 @@ def _change(
     ctx = _context(config_path, db, exists=True)
     change = ctx.run(lambda store: change_status(store, name, want))
     if change.before is None:
-        fail(f"campaign {name} was never started")
+        fail(msg("campaign.never_started", name=name))
     if not change.done:
-        fail(f"campaign {name} is {change.before.status}; it cannot be {want}")
+        status = status_words(change.before.status)
+        fail(msg("campaign.cannot_be", name=name, status=status, want=status_words(want)))
     if as_json:
         click.echo(json.dumps({"campaign": name, "status": want}))
         return
@@ -320,7 +325,7 @@ def status_command(name: str, config_path: Path | None, db: Path | None, as_json
 
     status = ctx.run(work)
     if status is None:
-        fail(f"campaign {name} was never started")
+        fail(msg("campaign.never_started", name=name))
     if as_json:
         click.echo(json.dumps(status_dict(ctx.settings, status), ensure_ascii=False, indent=2))
     else:

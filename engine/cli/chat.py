@@ -95,10 +95,8 @@ def chat_command(
     phone = normalize_address(sender)
     recorder = Recorder(phone, number, now) if record else None
     if record and db != ":memory:" and Path(db).exists():
-        click.echo(
-            f"warning: the recorded test starts from an empty store, without what {db} holds",
-            err=True,
-        )
+        problem = msg("chat.record.empty_store", db=db)
+        click.echo(say("cli.warning", message=problem), err=True)
     interactive = sys.stdin.isatty()
     refused = 0
     with contextlib.suppress(KeyboardInterrupt):
@@ -116,10 +114,7 @@ def _start_time(text: str | None, zone: ZoneInfo) -> datetime:
     try:
         return parse_time(text, zone)
     except ValueError:
-        raise click.BadParameter(
-            f"'{text}' is not a date and time (like 2026-12-03T09:00:00+01:00)",
-            param_hint="--now",
-        ) from None
+        raise click.BadParameter(say("chat.bad_now", text=text), param_hint="--now") from None
 
 
 async def _chat(
@@ -138,9 +133,7 @@ async def _chat(
         harness.transport.take()
         chat = Chat(harness, clock, phone, number, recorder, interactive)
         if interactive:
-            click.echo(
-                f"You are {phone}, texting {number}. /help for commands, Ctrl-D to quit.", err=True
-            )
+            click.echo(say("chat.welcome", phone=phone, number=number), err=True)
         notes = _Diagnostics(chat)
         await notes.show()
         loop = asyncio.get_running_loop()
@@ -181,19 +174,20 @@ def _escaped(text: str) -> str:
     return text.replace("\\", "\\\\").replace("\n", "\\n")
 
 
-_NOTES = {
-    "unhandled": "no rule answered: the message is in the inbox for a person",
-    "unmatched": "the waiting flow did not understand: the message is in the inbox",
-    "handoff": "handed to the {team} team",
-    "held": "the {team} team has this conversation: the message joins its thread, unanswered",
-    "ignored": "ignored ({reason})",
-    "reply_limited": "reply limit reached ({limit} per window): nothing sent",
-    "retries_exhausted": "no valid answer after the retries",
-    "error": "rule error: {message}",
-    "keyword_corrected": "read '{typed}' as the keyword '{keyword}'",
-    "session_expired": "the {flow} session expired (it waited in {state})",
-    "log": "log: {text}",
-}
+_NOTES = (
+    "unhandled",
+    "unmatched",
+    "handoff",
+    "held",
+    "ignored",
+    "reply_limited",
+    "retries_exhausted",
+    "error",
+    "keyword_corrected",
+    "session_expired",
+    "log",
+)
+"""The events a chat tells of (``chat.note.TYPE`` of the catalogue says how)."""
 
 
 class _Diagnostics:
@@ -210,13 +204,10 @@ class _Diagnostics:
             if event["id"] <= self.seen:
                 continue
             self.seen = max(self.seen, event["id"])
-            note = _NOTES.get(event["type"])
-            if note is None or (not interactive and event["type"] != "error"):
+            kind = event["type"]
+            if kind not in _NOTES or (not interactive and kind != "error"):
                 continue
-            try:
-                text = note.format(**event["data"])
-            except (KeyError, IndexError):
-                text = note
+            text = say(f"chat.note.{kind}", **event["data"])
             if interactive:
                 click.echo(click.style(f"  · {text}", dim=True), err=True)
             else:

@@ -29,7 +29,7 @@ from engine.i18n import say
 from engine.ruleset.moments import read_moment
 from engine.testing import Harness
 
-__all__ = ["HELP", "Chat", "parse_time", "run_command"]
+__all__ = ["HELP", "Chat", "help_lines", "parse_time", "run_command"]
 
 HELP = """\
 /start FLOW [key=value …]  start a flow (or a schedule) for you; contact.x=… sets your field x
@@ -44,6 +44,12 @@ HELP = """\
 /help                      this list
 /quit                      end the chat (Ctrl-D does too)
 //text                     send "/text" as a message"""
+"""The commands, in English (``help_lines``: in the language in use)."""
+
+
+def help_lines() -> list[str]:
+    """``/help``'s list, one line each, in the language in use."""
+    return say("chat.help").splitlines()
 
 
 @dataclass
@@ -73,7 +79,7 @@ class Chat:
     def show(self, sent: list[Outgoing]) -> None:
         """Print the messages the engine sent, one line each, prefixed ``< ``."""
         for message in sent:
-            to = "" if message.recipient == self.phone else f"(to {message.recipient}) "
+            to = "" if message.recipient == self.phone else say("chat.to", to=message.recipient)
             if self.interactive:
                 click.echo(click.style("< ", fg="green") + to + message.text)
             else:
@@ -103,25 +109,25 @@ async def run_command(chat: Chat, line: str) -> bool:
         return False
     handler = _COMMANDS.get(name)
     if handler is None:
-        chat.refuse(f"no command /{name}", *HELP.splitlines())
+        chat.refuse(say("chat.no_command", name=name), *help_lines())
     else:
         await handler(chat, arg)
     return True
 
 
 async def _help(chat: Chat, arg: str) -> None:
-    for line in HELP.splitlines():
+    for line in help_lines():
         chat.info(line)
 
 
 async def _wait(chat: Chat, arg: str) -> None:
     if not arg:
-        chat.refuse("usage: /wait DURATION (like 25h, 1d 2h, 90s)")
+        chat.refuse(say("chat.usage.wait"))
         return
     try:
         delta = parse_duration(arg)
     except DslError as exc:
-        chat.refuse(f"{exc.message} ({exc.hint})")
+        chat.refuse(say("cli.problem", message=exc.message, hint=exc.hint))
         return
     sent = await chat.harness.advance(delta)
     chat.show(sent)
@@ -131,26 +137,23 @@ async def _wait(chat: Chat, arg: str) -> None:
 
 async def _now(chat: Chat, arg: str) -> None:
     if not arg:
-        chat.info(f"now: {chat.clock.now().astimezone(chat.zone).isoformat()}")
+        chat.info(say("chat.now", now=chat.clock.now().astimezone(chat.zone).isoformat()))
         return
     try:
         when = parse_time(arg, chat.zone)
     except ValueError:
-        chat.refuse(
-            f"'{arg}' is not a date and time",
-            "usage: /now 2026-12-03T09:00:00+01:00 (or without an offset, in the rules' timezone)",
-        )
+        chat.refuse(say("chat.not_a_time", text=arg), say("chat.usage.now"))
         return
     delta = when - chat.clock.now()
     if delta < timedelta() and chat.recorder is not None:
-        chat.refuse("a recorded chat cannot go back in time (a test's clock only moves forward)")
+        chat.refuse(say("chat.no_going_back"))
         return
     if delta < timedelta():
         chat.clock.set(when)
-        chat.info(f"now: {when.isoformat()}")
+        chat.info(say("chat.now", now=when.isoformat()))
         return
     sent = await chat.harness.advance(delta)
-    chat.info(f"now: {when.isoformat()}")
+    chat.info(say("chat.now", now=when.isoformat()))
     chat.show(sent)
     if chat.recorder is not None and delta >= timedelta(seconds=1):
         chat.recorder.add("wait", duration_text(delta), sent, chat.phone)
@@ -158,10 +161,10 @@ async def _now(chat: Chat, arg: str) -> None:
 
 async def _from(chat: Chat, arg: str) -> None:
     if not arg:
-        chat.info(f"you are {chat.phone}, texting {chat.number}")
+        chat.info(say("chat.you_are", phone=chat.phone, number=chat.number))
         return
     chat.phone = normalize_address(arg)
-    chat.info(f"you are {chat.phone}, texting {chat.number}")
+    chat.info(say("chat.you_are", phone=chat.phone, number=chat.number))
 
 
 def _startable(chat: Chat) -> list[str]:
@@ -183,12 +186,12 @@ def _set_dotted(target: dict[str, Any], key: str, value: Any) -> None:
 
 def _arguments(chat: Chat, arg: str) -> tuple[str, dict[str, Any], dict[str, Any]] | None:
     """Read ``FLOW key=value …``: (flow, params, contact fields), or None once refused."""
-    usage = "usage: /start FLOW [key=value …]"
-    flows = "flows you can start: " + (", ".join(_startable(chat)) or "none")
+    usage = say("chat.usage.start")
+    flows = say("chat.startable", flows=", ".join(_startable(chat)) or say("chat.none"))
     try:
         words = shlex.split(arg)
     except ValueError as exc:
-        chat.refuse(f"cannot read the arguments: {exc}", usage)
+        chat.refuse(say("chat.unreadable", reason=exc), usage)
         return None
     if not words:
         chat.refuse(usage, flows)
@@ -198,12 +201,13 @@ def _arguments(chat: Chat, arg: str) -> tuple[str, dict[str, Any], dict[str, Any
     contact: dict[str, Any] = {}
     if chat.harness.service.ruleset.schedule_flow(flow) is None:
         hint = did_you_mean(flow, _startable(chat))
-        chat.refuse(f"no flow or schedule named '{flow}'" + (f": {hint}" if hint else ""), flows)
+        said = say("chat.no_flow", name=flow)
+        chat.refuse(say("chat.no_flow.hint", said=said, hint=hint) if hint else said, flows)
         return None
     for word in words[1:]:
         key, equals, value = word.partition("=")
         if not equals or not key or key.startswith(".") or key.endswith(".") or ".." in key:
-            chat.refuse(f"'{word}' is not key=value", usage)
+            chat.refuse(say("chat.not_key_value", word=word), usage)
             return None
         if key.startswith("contact."):
             _set_dotted(contact, key.removeprefix("contact."), value)
@@ -219,7 +223,7 @@ async def _set_contact(chat: Chat, fields: dict[str, Any]) -> bool:
     if groups is not None:
         names, problem = parse_groups(groups)
         if problem is not None:
-            chat.refuse(f"contact.groups: {problem}")
+            chat.refuse(say("chat.groups", problem=problem))
             return False
         await store.save_contact(chat.phone, groups=names)
     if fields:
@@ -244,7 +248,7 @@ async def _start(chat: Chat, arg: str) -> None:
 
 
 def _when(value: datetime | None, zone: ZoneInfo) -> str:
-    return "none" if value is None else value.astimezone(zone).isoformat()
+    return say("chat.none") if value is None else value.astimezone(zone).isoformat()
 
 
 def _json(value: Any) -> str:
@@ -253,25 +257,26 @@ def _json(value: Any) -> str:
 
 async def _state(chat: Chat, arg: str) -> None:
     store, zone = chat.harness.store, chat.zone
-    chat.info(f"now: {_when(chat.clock.now(), zone)}")
-    chat.info(f"you are {chat.phone}, texting {chat.number}")
+    none = say("chat.none")
+    chat.info(say("chat.now", now=_when(chat.clock.now(), zone)))
+    chat.info(say("chat.you_are", phone=chat.phone, number=chat.number))
     session = await store.session(chat.phone, chat.number)
     if session is None:
-        chat.info("session: none")
+        chat.info(say("chat.state.session", session=none))
     else:
-        chat.info(f"session: {session.flow}.{session.state}")
-        chat.info(f"variables: {_json(dict(session.vars))}")
+        chat.info(say("chat.state.session", session=f"{session.flow}.{session.state}"))
+        chat.info(say("chat.state.variables", variables=_json(dict(session.vars))))
         kind = f" ({session.deadline_kind})" if session.deadline_kind else ""
-        chat.info(f"deadline: {_when(session.deadline, zone)}{kind}")
+        chat.info(say("chat.state.deadline", deadline=_when(session.deadline, zone), kind=kind))
     contact = await store.contact(chat.phone)
     fields = {} if contact is None else dict(contact.fields)
-    chat.info(f"contact: {_json(fields)}")
+    chat.info(say("chat.state.contact", fields=_json(fields)))
     groups = () if contact is None else contact.groups
-    chat.info(f"groups: {', '.join(groups) or 'none'}")
+    chat.info(say("chat.state.groups", groups=", ".join(groups) or none))
     outs = sorted(contact.opted_out) if contact is not None else []
-    chat.info(f"opted out of: {', '.join(outs) or 'none'}")
+    chat.info(say("chat.state.opted_out", numbers=", ".join(outs) or none))
     votes = {} if contact is None else dict(contact.votes)
-    chat.info(f"votes: {_json(votes) if votes else 'none'}")
+    chat.info(say("chat.state.votes", votes=_json(votes) if votes else none))
 
 
 _COMMANDS = {

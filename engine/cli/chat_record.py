@@ -17,6 +17,7 @@ import click
 import yaml
 
 from engine.core.messages import Outgoing
+from engine.i18n import msg, say
 from engine.ruleset.loader import load
 
 __all__ = ["Recorder", "duration_text"]
@@ -82,17 +83,12 @@ class Recorder:
     def set_contact(self, phone: str, fields: dict[str, Any]) -> None:
         """Keep contact fields a ``/start`` set; warn when the test cannot replay them as set."""
         if phone != self.sender:
-            click.echo(
-                f"warning: contact fields of {phone} are not recorded (a test sets those of "
-                f"{self.sender} only)",
-                err=True,
-            )
+            problem = msg("chat.record.other_phone", phone=phone, sender=self.sender)
+            click.echo(say("cli.warning", message=problem), err=True)
             return
         if self.steps:
-            click.echo(
-                "warning: the recorded test sets these contact fields before its first step",
-                err=True,
-            )
+            problem = msg("chat.record.fields_first")
+            click.echo(say("cli.warning", message=problem), err=True)
         self.contact.update(fields)
 
     def write(self, path: Path) -> None:

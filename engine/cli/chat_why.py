@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 
 from engine.cli.explain_run import explain
 from engine.cli.explain_view import lines
-from engine.core.model import Contact
 from engine.core.records import Conversation
+from engine.i18n import say
 
 if TYPE_CHECKING:
     from engine.cli.chat_commands import Chat
@@ -32,10 +32,7 @@ class Asked:
 
 
 async def _conversation(chat: Chat) -> Conversation:
-    ruleset = chat.harness.service.ruleset
-    since = chat.clock.now() - ruleset.settings.reply_window
-    found = await chat.harness.store.load([(chat.phone, chat.number)], replies_since=since)
-    return found.get((chat.phone, chat.number)) or Conversation(Contact(phone=chat.phone), None)
+    return await chat.harness.conversation(chat.phone, chat.number)
 
 
 async def before_sending(chat: Chat, text: str) -> None:
@@ -49,7 +46,7 @@ async def why(chat: Chat, arg: str) -> None:
     if arg:
         asked = Asked(arg, chat.number, await _conversation(chat), chat.clock.now())
     elif asked is None:
-        chat.refuse("no message sent yet: /why TEXT explains TEXT without sending it")
+        chat.refuse(say("chat.why.nothing"))
         return
     ruleset = chat.harness.service.ruleset
     result = explain(ruleset, asked.conversation, asked.number, asked.text, asked.at)

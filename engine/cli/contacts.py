@@ -20,7 +20,7 @@ from engine.contacts import (
 )
 from engine.contacts.records import Refused
 from engine.core.messages import normalize_address
-from engine.i18n import plural, say
+from engine.i18n import msg, plural, say
 from engine.store.contacts import FORGOTTEN
 from engine.store.files import open_private
 
@@ -37,21 +37,22 @@ _COUNTRY_HELP = (
 def _setup(config_path: Path | None, db: Path | None, *, exists: bool) -> tuple[Config, str]:
     """The configuration and the store's path; exit 1 when unusable."""
     config = config_or_exit(config_path)
-    memory = "the store is :memory:, nothing would be kept; give --db FILE"
+    memory = msg("contacts.memory")
     return config, store_or_exit(config, db, memory=memory, exists=exists)
 
 
 def _country(config: Config, country: str | None) -> PhoneReader:
     chosen = (country or config.country or "").upper() or None
     if chosen is not None and chosen not in phonenumbers.SUPPORTED_REGIONS:
-        raise click.BadParameter(f"'{chosen}' is not a known country code", param_hint="--country")
+        raise click.BadParameter(say("contacts.country", code=chosen), param_hint="--country")
     return PhoneReader(chosen)
 
 
 def _refused_out(refused: list[Refused], target: Path | None) -> None:
     if target is None:
         for item in refused:
-            click.echo(item.line())
+            shown = say("contacts.value", value=item.value) if item.value else ""
+            click.echo(say("contacts.refused", row=item.row, value=shown, reason=item.reason))
         return
     try:
         # phone numbers: mode 0600, like the store
@@ -60,7 +61,7 @@ def _refused_out(refused: list[Refused], target: Path | None) -> None:
             writer.writerow(["row", "phone", "reason"])
             writer.writerows([item.row, item.value, item.reason] for item in refused)
     except OSError as exc:
-        fail(f"cannot write {target}: {exc.strerror or exc}")
+        fail(msg("cli.cannot_write", path=target, reason=exc.strerror or exc))
     click.echo(say("cli.refused_written", path=target))
 
 
@@ -137,7 +138,7 @@ def export_command(
     try:
         write_table(file, header, rows)
     except OSError as exc:
-        fail(f"cannot write {file}: {exc.strerror or exc}")
+        fail(msg("cli.cannot_write", path=file, reason=exc.strerror or exc))
     click.echo(plural("cli.exported", len(rows), path=file))
 
 
@@ -172,7 +173,7 @@ def import_optouts_command(
     phones = _country(config, country)
     ours = [normalize_address(n) for n in numbers] or list(config.numbers)
     if not ours:
-        fail("no numbers in the configuration: give --number N (repeatable)")
+        fail(msg("contacts.no_numbers"))
     try:
         plan = plan_import(read_table(file), phones, str(file))
     except TableError as exc:
@@ -180,24 +181,23 @@ def import_optouts_command(
     listed = list(plan.records)
     reason = f"imported from {file.name}"
     fresh, already = run_on_store(store_path, lambda s: s.import_opt_outs(listed, ours, reason))
+    counted = plural("contacts.numbers", len(listed))
     click.echo(
-        f"opted out {len(listed)} number{'s' if len(listed) != 1 else ''} of "
-        f"{', '.join(ours)} ({fresh} new, {already} already), refused {len(plan.refused)}"
+        say(
+            "contacts.opted_out",
+            numbers=counted,
+            ours=", ".join(ours),
+            fresh=fresh,
+            already=already,
+            refused=len(plan.refused),
+        )
     )
     _refused_out(plan.refused, None)
 
 
-_FORGOTTEN = (
-    ("contact", "contact"),
-    ("sessions", "session"),
-    ("votes", "vote"),
-    ("answers", "answer"),
-    ("events", "event"),
-    ("timers", "timer"),
-    ("inbox", "inbox row"),
-    ("threads", "inbox thread"),
-    ("held parts", "held message part"),
-)
+_FORGOTTEN = ("contact", "sessions", "votes", "answers", "events", "timers", "inbox", "threads",
+              "held parts")  # fmt: skip
+"""What ``forget`` counts, in the order it says them (``contacts.removed.KEY``)."""
 
 
 @contacts_group.command("forget")
@@ -220,13 +220,19 @@ def forget_command(
     e164 = _country(config, country).e164(phone) or normalize_address(phone)
     done = run_on_store(store_path, lambda store: store.forget_contact(e164, FORGOTTEN))
     removed = [
-        f"{done[key]} {word}{'s' if done[key] != 1 else ''}"
-        for key, word in _FORGOTTEN
+        plural(f"contacts.removed.{key.replace(' ', '_')}", done[key])
+        for key in _FORGOTTEN
         if done[key]
     ]
     if done["contact"]:
-        removed[0] = f"1 contact ({done['fields']} fields, {done['groups']} groups)"
-    blanked = f"blanked {done['inbound texts']} inbound and {done['outbox texts']} outbox texts"
-    click.echo(f"forgot {e164}: removed {', '.join(removed) or 'nothing'}; {blanked}")
+        fields = plural("contacts.fields", done["fields"])
+        removed[0] = say(
+            "contacts.removed.whole",
+            fields=fields,
+            groups=plural("contacts.groups", done["groups"]),
+        )
+    blanked = say("contacts.blanked", inbound=done["inbound texts"], outbox=done["outbox texts"])
+    said = ", ".join(removed) or say("contacts.nothing")
+    click.echo(say("contacts.forgot", phone=e164, removed=said, blanked=blanked))
     if done["opt-outs kept"]:
-        click.echo(f"kept its opt-out of {done['opt-outs kept']} number(s): it stays silenced")
+        click.echo(say("contacts.kept", count=done["opt-outs kept"]))

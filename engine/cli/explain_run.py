@@ -1,121 +1,22 @@
-"""Own how a message is explained: one runtime step in a sandbox, with ``Input.explain`` on.
-
-Nothing is stored or sent: the step runs on the conversation as it stands (a chat's store, or
-a copy of a SQLite file) and what it decided is read from its ``decided`` and ``case_failed``
-events (docs/rules.md, Event catalogue).
-"""
+"""Own the conversation ``twoway explain --db`` explains a message against: read from a copy of
+the SQLite file, never written. The explanation itself is ``engine.runtime.explained``'s
+(re-exported here for the commands)."""
 
 from __future__ import annotations
 
 import sqlite3
 import tempfile
-from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
-from engine.core.messages import Inbound
-from engine.core.model import Contact, Event, Input
+from engine.core.model import Contact
 from engine.core.records import Conversation
-from engine.dsl import normalize
 from engine.ruleset.ruleset import RuleSet
-from engine.runtime.step import step
-from engine.sms import choose, count_parts
+from engine.runtime.explained import Explanation, Reply, Tried, explain
 from engine.store import SqliteStore
 from engine.store.files import open_read_only
 
 __all__ = ["Explanation", "Reply", "Tried", "explain", "load_conversation"]
-
-
-@dataclass(frozen=True, slots=True)
-class Reply:
-    """One message the step would send, and what it costs."""
-
-    to: str
-    text: str
-    kind: str
-    coding: str
-    """``GSM-7`` or ``UCS-2``."""
-    parts: int
-
-
-@dataclass(frozen=True, slots=True)
-class Tried:
-    """A case that was tried and did not take the message."""
-
-    rule: str | None
-    test: str
-    reason: str
-
-
-@dataclass(frozen=True, slots=True)
-class Explanation:
-    """What one message would do, and why."""
-
-    text: str
-    normalised: str
-    phone: str
-    number: str
-    at: datetime
-    before: str | None
-    """The waiting session before the message (``flow.state``), if any."""
-    step: str | None
-    """The ``step`` of the ``decided`` event; None when the rules did not say."""
-    rule: str | None
-    decision: Mapping[str, Any]
-    captures: Mapping[str, Any]
-    tried: tuple[Tried, ...]
-    replies: tuple[Reply, ...]
-    after: str | None
-    events: tuple[Event, ...]
-
-
-def explain(
-    ruleset: RuleSet, conversation: Conversation, number: str, text: str, at: datetime
-) -> Explanation:
-    """Run ``text`` through ``ruleset`` as ``conversation``'s contact would send it at ``at``."""
-    phone = conversation.contact.phone
-    message = Inbound(phone, number, text, at)
-    inp = Input(
-        "message",
-        conversation.contact,
-        number,
-        message=message,
-        session_id="explained",
-        recent_replies=conversation.recent_replies,
-        held=conversation.held,
-        explain=True,
-    )
-    sprint = step(ruleset, conversation.session, inp, at)
-    decided = next((e.data for e in sprint.events if e.type == "decided"), {})
-    tried = tuple(
-        Tried(e.data.get("rule"), str(e.data.get("test", "")), str(e.data.get("reason", "")))
-        for e in sprint.events
-        if e.type == "case_failed"
-    )
-    before = conversation.session
-    return Explanation(
-        text=text,
-        normalised=normalize(text) if text else "",
-        phone=phone,
-        number=number,
-        at=at,
-        before=f"{before.flow}.{before.state}" if before is not None else None,
-        step=decided.get("step"),
-        rule=decided.get("rule"),
-        decision=decided,
-        captures=dict(decided.get("captures") or {}),
-        tried=tried,
-        replies=tuple(_reply(m.recipient, m.text, m.kind) for m in sprint.outbound),
-        after=f"{sprint.session.flow}.{sprint.session.state}" if sprint.session else None,
-        events=sprint.events,
-    )
-
-
-def _reply(to: str, text: str, kind: str) -> Reply:
-    coding = "GSM-7" if choose(text) == "gsm7" else "UCS-2"
-    return Reply(to, text, kind, coding, count_parts(text))
 
 
 async def load_conversation(

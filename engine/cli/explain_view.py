@@ -7,77 +7,84 @@ from dataclasses import asdict
 from typing import Any
 
 from engine.cli.explain_run import Explanation
+from engine.i18n import plural, say
+from engine.runtime.why import STEPS
 
-__all__ = ["as_json", "lines"]
-
-_STEPS = {
-    "compliance": "compliance word",
-    "opted_out": "opted out (ignored)",
-    "held": "held hand-off",
-    "restart": "the waiting poll's own keyword (it starts again)",
-    "aside": "an interrupting entry, answered aside (the session keeps waiting)",
-    "wait": "waiting session",
-    "trigger": "trigger",
-    "typo": "typo forgiveness",
-    "catchall": "catch-all",
-    "inbox": "inbox",
-}
+__all__ = ["as_json", "lines", "step_label"]
 
 
 def step_label(step: str | None) -> str:
-    return _STEPS.get(step or "", step or "(no decision)")
+    """The step of the order of precedence that decided, in words (in the language in use)."""
+    if step in STEPS:
+        return say(f"explain.step.{step}")
+    return step or say("explain.no_decision")
 
 
 def lines(ex: Explanation) -> list[str]:
-    """The decision path, one ``key: value`` line each (the tests read them)."""
+    """The decision path, one ``key: value`` line each (the tests read them), in the language
+    in use."""
+    none = say("none")
     out = [
-        f"message: {ex.text!r} from {ex.phone} to {ex.number} at {ex.at.isoformat()}",
-        f"normalised: {ex.normalised!r}",
-        f"session before: {ex.before or '(none)'}",
-        f"decided by: {step_label(ex.step)}{_detail(ex)}",
-        f"rule: {_rule(ex)}",
-        "captures: " + (_pairs(ex.captures) or "(none)"),
+        say(
+            "explain.message",
+            text=repr(ex.text),
+            phone=ex.phone,
+            number=ex.number,
+            at=ex.at.isoformat(),
+        ),
+        say("explain.normalised", text=repr(ex.normalised)),
+        say("explain.before", session=ex.before or none),
+        say("explain.decided", step=step_label(ex.step), detail=_detail(ex)),
+        say("explain.rule", rule=_rule(ex)),
+        say("explain.captures", captures=_pairs(ex.captures) or none),
     ]
     if ex.tried:
-        out.append("tried:")
-        out.extend(f"  ✗ {t.rule or '(built-in)'} {t.test}: {t.reason}" for t in ex.tried)
+        out.append(say("explain.tried"))
+        out.extend(
+            say("explain.tried_case", rule=t.rule or say("built_in"), test=t.test, reason=t.reason)
+            for t in ex.tried
+        )
     if not ex.replies:
-        out.append("reply: (none)")
+        out.append(say("explain.no_reply"))
     for i, reply in enumerate(ex.replies, 1):
-        to = "" if reply.to == ex.phone else f" (to {reply.to})"
-        parts = "SMS part" if reply.parts == 1 else "SMS parts"
-        out.append(f"reply {i}{to}: {reply.text!r}")
-        out.append(f"  {reply.coding}, {len(reply.text)} characters, {reply.parts} {parts}")
+        to = "" if reply.to == ex.phone else say("explain.to", to=reply.to)
+        out.append(say("explain.reply", n=i, to=to, text=repr(reply.text)))
+        out.append(
+            plural("explain.parts", reply.parts, coding=reply.coding, length=len(reply.text))
+        )
     if ex.replies:
-        total = sum(r.parts for r in ex.replies)
-        out.append(f"cost: {total} SMS part{'s' if total != 1 else ''}")
-    out.append(f"session after: {ex.after or '(none)'}")
+        out.append(plural("explain.cost", sum(r.parts for r in ex.replies)))
+    out.append(say("explain.after", session=ex.after or none))
     return out
 
 
 def _detail(ex: Explanation) -> str:
     data = ex.decision
     if ex.step == "compliance":
-        return f" ({str(data.get('action', '')).upper()}: {data.get('keyword', '')!r})"
+        action = str(data.get("action", "")).upper()
+        return say(
+            "explain.detail.compliance", action=action, keyword=repr(data.get("keyword", ""))
+        )
     if ex.step == "held":
-        return f" (team {data.get('team')})"
+        return say("explain.detail.held", team=data.get("team"))
     if ex.step == "typo":
         corrected = next((e.data for e in ex.events if e.type == "keyword_corrected"), {})
-        return f" (read {corrected.get('typed')!r} as {corrected.get('keyword')!r})"
+        typed, keyword = repr(corrected.get("typed")), repr(corrected.get("keyword"))
+        return say("explain.detail.typo", typed=typed, keyword=keyword)
     if ex.step == "wait" and data.get("otherwise"):
-        return " (otherwise)"
+        return say("explain.detail.otherwise")
     return ""
 
 
 def _rule(ex: Explanation) -> str:
     data = ex.decision
     if ex.rule is None:
-        return "(built-in)" if ex.step is not None else "(none)"
-    where = [f"flow {data['flow']}"] if data.get("flow") else []
+        return say("built_in") if ex.step is not None else say("none")
+    where = [say("explain.where.flow", flow=data["flow"])] if data.get("flow") else []
     if data.get("state"):
-        where.append(f"state {data['state']}")
+        where.append(say("explain.where.state", state=data["state"]))
     if data.get("kind"):
-        where.append(f"{data['kind']} trigger")
+        where.append(say("explain.where.trigger", kind=data["kind"]))
     return f"{ex.rule} ({', '.join(where)})" if where else ex.rule
 
 

@@ -34,8 +34,9 @@ __all__ = ["cli", "main"]
 @click.option(
     "--lang",
     type=click.Choice(list(i18n.LANGUAGES)),
-    help="The language of messages (check's errors, summaries); else TWOWAY_LANG, else the "
-    "locale (LC_ALL, LC_MESSAGES, LANG: fr… is French), else English.",
+    help="The language of the commands' words (check's errors, summaries, what explain, status, "
+    "results, report, campaign, chat, replay and contacts print; --help stays English); else "
+    "TWOWAY_LANG, else the locale (LC_ALL, LC_MESSAGES, LANG: fr… is French), else English.",
 )
 @click.pass_context
 def cli(ctx: click.Context, lang: str | None) -> None:

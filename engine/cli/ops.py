@@ -72,7 +72,8 @@ def moment_or_now(text: str | None, ruleset: RuleSet, option: str) -> datetime:
     try:
         return read_moment(text.strip(), ruleset.settings.timezone)
     except MomentError as exc:
-        raise click.BadParameter(f"{exc.message} ({exc.hint})", param_hint=option) from None
+        problem = say("cli.problem", message=exc.message, hint=exc.hint)
+        raise click.BadParameter(problem, param_hint=option) from None
 
 
 def fail(message: str) -> NoReturn:
@@ -88,7 +89,7 @@ def store_or_exit(config: Config, db: Path | None, *, memory: str, exists: bool 
     if store == MEMORY:
         fail(memory)
     if exists and not Path(store).is_file():
-        fail(f"no store at {store}")
+        fail(msg("cli.no_store", store=store))
     return store
 
 
@@ -143,55 +144,87 @@ def _duration(seconds: float) -> str:
     return f"{seconds:.1f}s"
 
 
+def _label(key: str) -> str:
+    """A label of the health report, padded to its column (in the language in use)."""
+    return f"{say(key):<11}" if key else " " * 11
+
+
+def _state(state: object) -> str:
+    """A connector's state in words (a state twoway does not know: as it is)."""
+    known = ("up", "down", "connecting")
+    return say(f"status.state.{state}") if state in known else str(state)
+
+
 def render_health(report: dict[str, Any], url: str) -> str:
-    """The health report as an operator reads it."""
+    """The health report as an operator reads it, in the language in use (the problems are
+    the engine's own words)."""
     status = str(report.get("status", "?"))
+    shown = {"ok": say("status.ok"), "degraded": say("status.degraded")}.get(status)
     lines = [
-        f"twoway {report.get('version', '?')} at {url.removesuffix('/health')}: "
-        f"{status if status == 'ok' else status.upper()}",
+        say(
+            "status.head",
+            version=report.get("version", "?"),
+            url=url.removesuffix("/health"),
+            status=shown or status.upper(),
+        )
     ]
     lines.extend(f"  - {problem}" for problem in report.get("problems", []))
-    lines.append(
-        f"  {'up':<11} {_duration(float(report.get('uptime_seconds', 0)))}, "
-        f"since {report.get('started_at', '?')}"
-    )
+    up = _duration(float(report.get("uptime_seconds", 0)))
+    since = say("status.since", duration=up, at=report.get("started_at", "?"))
+    lines.append(f"  {_label('status.up')} {since}")
     rules = report.get("rules", {})
-    described = (
-        f"version {rules.get('version')}, {rules.get('files')} files, {rules.get('flows')} flows"
+    described = say(
+        "status.rules_are",
+        version=rules.get("version"),
+        files=rules.get("files"),
+        flows=rules.get("flows"),
     )
     if rules.get("path"):
-        described += f" from {rules['path']}"
-    lines.append(f"  {'rules':<11} {described}")
+        described += say("status.from", path=rules["path"])
+    lines.append(f"  {_label('status.rules')} {described}")
     if rules.get("loaded_at"):
         reloads = ""
         if rules.get("reloads_ok") is not None:
-            reloads = f" ({rules['reloads_ok']} reloads, {rules.get('reloads_failed', 0)} failed)"
-        lines.append(f"  {'':<11} loaded {rules['loaded_at']}{reloads}")
+            failed = rules.get("reloads_failed", 0)
+            reloads = say("status.reloads", ok=rules["reloads_ok"], failed=failed)
+        loaded = say("status.loaded", at=rules["loaded_at"], reloads=reloads)
+        lines.append(f"  {_label('')} {loaded}")
     connectors = report.get("connectors", {})
     first = True
     for name, info in connectors.items():
-        label = "connectors" if first else ""
+        label = _label("status.connectors" if first else "")
         error = f" ({info['error']})" if info.get("error") else ""
-        lines.append(f"  {label:<11} {name} ({info.get('type')}): {info.get('state')}{error}")
+        state = _state(info.get("state"))
+        said = say("status.connector", name=name, type=info.get("type"), state=state, error=error)
+        lines.append(f"  {label} {said}")
         if "registration" in info:  # a modem
             signal = info.get("signal")
-            strength = "unknown" if signal is None else f"{signal}/31"
-            lines.append(
-                f"  {'':<11}   {info.get('number')} on {info.get('port')}: SIM {info.get('pin')}, "
-                f"network {info.get('registration')} ({info.get('operator') or 'operator ?'}), "
-                f"signal {strength}"
+            strength = say("status.unknown") if signal is None else f"{signal}/31"
+            modem = say(
+                "status.modem",
+                number=info.get("number"),
+                port=info.get("port"),
+                pin=info.get("pin"),
+                registration=info.get("registration"),
+                operator=info.get("operator") or say("status.no_operator"),
+                strength=strength,
             )
-            lines.extend(f"  {'':<11}   note: {note}" for note in info.get("notes") or ())
+            lines.append(f"  {_label('')}   {modem}")
+            lines.extend(
+                f"  {_label('')}   {say('status.note', note=note)}"
+                for note in info.get("notes") or ()
+            )
         first = False
     queues = report.get("queues", {})
-    lines.append(f"  {'queues':<11} " + ", ".join(f"{k} {v}" for k, v in queues.items()))
+    lines.append(f"  {_label('status.queues')} " + ", ".join(f"{k} {v}" for k, v in queues.items()))
     if report.get("store"):
-        lines.append(f"  {'store':<11} {report['store']}")
+        lines.append(f"  {_label('status.store')} {report['store']}")
     if report.get("clock") == "test":
-        lines.append(f"  {'clock':<11} TEST CLOCK (TWOWAY_TEST_CLOCK), now {report.get('now')}")
+        test_clock = say("status.test_clock", now=report.get("now"))
+        lines.append(f"  {_label('status.clock')} {test_clock}")
     if rules.get("errors"):
         lines.append("")
-        lines.append("the rule files have errors (the previous rules are still serving):")
+        lines.append(say("status.rule_errors"))
         lines.append(str(rules["errors"]).rstrip("\n"))
     return "\n".join(lines) + "\n"
 
@@ -286,7 +319,7 @@ def backup_command(target: Path, config_path: Path | None, db: Path | None, forc
         store_or_exit(
             config_or_exit(config_path),
             db,
-            memory="the store is :memory:, there is nothing on disk to back up",
+            memory=msg("cli.backup.memory"),
         )
     )
     if target.exists() and not force:
@@ -314,9 +347,9 @@ def hash_password_command() -> None:
     from engine.web.console.passwords import hash_password
 
     if sys.stdin.isatty():
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+        password = click.prompt(say("cli.password"), hide_input=True, confirmation_prompt=True)
     else:
         password = sys.stdin.readline().rstrip("\r\n")
     if not password:
-        fail("the password is empty")
+        fail(msg("cli.empty_password"))
     click.echo(hash_password(password))

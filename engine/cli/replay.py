@@ -24,6 +24,7 @@ from engine.cli.ops import moment_or_now, ruleset_or_exit
 from engine.cli.replay_run import Changed, Replayed, replay
 from engine.dsl.durations import parse_duration
 from engine.dsl.errors import DslError
+from engine.i18n import msg, plural, say
 from engine.ruleset.compiler import compile_files, find_rule_files
 from engine.ruleset.ruleset import RuleSet
 from engine.store.files import open_read_only
@@ -92,11 +93,12 @@ def replay_command(
 def _ruleset(paths: tuple[Path, ...]) -> RuleSet:
     for path in paths:
         if not path.exists():
-            click.echo(f"error: {path} does not exist", err=True)
+            click.echo(say("cli.error", message=msg("replay.no_path", path=path)), err=True)
             sys.exit(2)
     files = [f for p in paths for f in find_rule_files(p)]
     if not files:
-        click.echo(f"error: no rule files in {', '.join(map(str, paths))}", err=True)
+        problem = msg("cli.no_rule_files", names=", ".join(map(str, paths)), hint="")
+        click.echo(say("cli.error", message=problem), err=True)
         sys.exit(2)
     return ruleset_or_exit(compile_files(files), code=2)
 
@@ -105,7 +107,8 @@ def _duration(text: str) -> Any:
     try:
         return parse_duration(text)
     except DslError as exc:
-        raise click.BadParameter(f"{exc.message} ({exc.hint})", param_hint="--since") from None
+        problem = say("cli.problem", message=exc.message, hint=exc.hint)
+        raise click.BadParameter(problem, param_hint="--since") from None
 
 
 def _read(db: str, start: datetime, end: datetime) -> tuple[list[StoredInbound], list[Any]]:
@@ -117,43 +120,54 @@ def _read(db: str, start: datetime, end: datetime) -> tuple[list[StoredInbound],
         finally:
             conn.close()
     except sqlite3.Error as exc:
-        click.echo(f"error: cannot read the store {db}: {exc}", err=True)
+        problem = msg("replay.unreadable", db=db, reason=exc)
+        click.echo(say("cli.error", message=problem), err=True)
         sys.exit(2)
     return stored, contacts
 
 
 def lines(result: Replayed) -> list[str]:
-    """The report: one block per message that changed, then the count per rule."""
-    window = f"since {result.since.isoformat()}" if result.since else "(all stored)"
+    """The report: one block per message that changed, then the count per rule, in the
+    language in use."""
+    window = say("replay.since", at=result.since.isoformat()) if result.since else say("replay.all")
     count = len(result.changed)
     out = [
-        f"replayed {_n(result.replayed, 'message')} of {_n(result.conversations, 'conversation')}"
-        f" {window} until {result.until.isoformat()}; {_n(result.rebuilt, 'earlier message')}"
-        f" rebuilt their state; {_n(count, 'reply', 'replies')} "
-        + ("differ" if count != 1 else "differs")
+        say(
+            "replay.summary",
+            replayed=plural("replay.messages", result.replayed),
+            conversations=plural("replay.conversations", result.conversations),
+            window=window,
+            until=result.until.isoformat(),
+            rebuilt=plural("replay.earlier", result.rebuilt),
+            changed=plural("replay.replies", count),
+            differ=plural("replay.differ", count),
+        )
     ]
     for changed in result.changed:
         message = changed.message
         out.append("")
         when, text = message.at.isoformat(), message.text
         out.append(f"{when} {message.phone} -> {message.number}: {text!r}")
-        out.extend(_replies("sent", message.replies, message.phone))
-        out.extend(_replies("new", changed.new, message.phone))
-        out.append(f"  rule: {_rule(changed)}")
+        out.extend(_replies(say("replay.sent"), message.replies, message.phone))
+        out.extend(_replies(say("replay.new"), changed.new, message.phone))
+        out.append(say("replay.rule", rule=_rule(changed)))
     if result.changed:
         out.append("")
-        out.append("by rule:")
-        out.extend(f"  {rule}: {_n(n, 'message')}" for rule, n in result.by_rule())
+        out.append(say("replay.by_rule"))
+        out.extend(
+            say("replay.rule_count", rule=_rule_words(rule), messages=plural("replay.messages", n))
+            for rule, n in result.by_rule()
+        )
     return out
 
 
-def _replies(label: str, replies: tuple[StoredReply, ...], phone: str) -> list[str]:
+def _replies(head: str, replies: tuple[StoredReply, ...], phone: str) -> list[str]:
+    width = max(6, len(head) + 1)
     if not replies:
-        return [f"  {label + ':':6}(none)"]
-    shown = [f"{r.text!r}" + ("" if r.recipient == phone else f" (to {r.recipient})")
+        return [f"  {head:{width}}{say('none')}"]
+    shown = [f"{r.text!r}" + ("" if r.recipient == phone else say("explain.to", to=r.recipient))
              for r in replies]  # fmt: skip
-    head = f"{label}:"
-    return [f"  {head:6}{shown[0]}", *(f"  {'':6}{s}" for s in shown[1:])]
+    return [f"  {head:{width}}{shown[0]}", *(f"  {'':{width}}{s}" for s in shown[1:])]
 
 
 def _rule(changed: Changed) -> str:
@@ -161,8 +175,10 @@ def _rule(changed: Changed) -> str:
     return f"{changed.rule} ({label})" if changed.rule else label
 
 
-def _n(count: int, word: str, plural: str | None = None) -> str:
-    return f"{count} {word if count == 1 else plural or word + 's'}"
+def _rule_words(rule: str) -> str:
+    """A rule of ``Replayed.by_rule``: its ``file:line``, or ``(built-in)`` / ``(none)`` in
+    the language in use."""
+    return {"(built-in)": say("built_in"), "(none)": say("none")}.get(rule, rule)
 
 
 def as_json(result: Replayed) -> str:

@@ -11,18 +11,17 @@ from typing import IO, Any, TypeVar
 import click
 
 from engine.cli.ops import config_or_exit, fail, ruleset_or_exit, run_on_store, store_or_exit
-from engine.i18n import say
+from engine.i18n import msg, say
 from engine.results import (
     FORMATS,
     CampaignResult,
     Result,
-    compute_campaigns,
-    compute_results,
+    compute_selected,
+    export,
     render_csv,
     render_json,
     render_table,
     select,
-    write_xlsx,
 )
 from engine.ruleset.compiler import compile_rules
 from engine.ruleset.ruleset import RuleSet
@@ -72,25 +71,22 @@ def source(
     """The store and rules of the options of ``source_options``; exit 1 with one line when
     they cannot be read or a NAME is unknown."""
     config = config_or_exit(config_path)
-    store = store_or_exit(config, db, memory=f"no store at {MEMORY}")
+    store = store_or_exit(config, db, memory=msg("cli.no_store", store=MEMORY))
     ruleset = ruleset_or_exit(
         compile_rules(rules_path or config.rules_path(), timezone=config.timezone)
     )
     try:
         flows, campaigns = select(ruleset, names)
     except KeyError as exc:
-        fail(str(exc.args[0]))
+        fail(exc.args[0])
     return Source(store, ruleset, flows, campaigns)
 
 
 def _compute(read: Source) -> tuple[list[Result], list[CampaignResult]]:
     """The results and the campaigns selected."""
-    ruleset, flows, campaigns = read.ruleset, read.flows, read.campaigns
 
     async def work(store: SqliteStore) -> tuple[list[Result], list[CampaignResult]]:
-        results = [] if flows == [] else await compute_results(store, ruleset, flows or ())
-        started = [] if campaigns == [] else await compute_campaigns(store, campaigns)
-        return results, started
+        return await compute_selected(store, read.ruleset, read.flows, read.campaigns)
 
     return run_on_store(read.store, work)
 
@@ -101,7 +97,7 @@ def write_private(target: Path, write: Callable[[IO[bytes]], object]) -> None:
         with os.fdopen(open_private(target), "wb") as handle:
             write(handle)
     except OSError as exc:
-        fail(f"cannot write {target}: {exc.strerror or exc}")
+        fail(msg("cli.cannot_write", path=target, reason=exc.strerror or exc))
 
 
 @click.command("results")
@@ -138,17 +134,12 @@ def results_command(
     answers per question. A flow: sessions started, how they ended, hand-offs.
     """
     if format_ == "xlsx" and output is None:
-        fail("--format xlsx writes a file: give --output FILE.xlsx")
+        fail(msg("cli.xlsx_output"))
     results, campaigns = _compute(source(names, rules_path, config_path, db))
-    if format_ == "xlsx":
-        assert output is not None
-        write_private(output, lambda handle: write_xlsx(results, handle, campaigns))
-        click.echo(say("cli.results_written", path=output), err=True)
-        return
-    render = {"table": render_table, "csv": render_csv, "json": render_json}[format_]
-    text = render(results, campaigns)
     if output is None:
-        click.echo(text, nl=False)
+        render = {"table": render_table, "csv": render_csv, "json": render_json}[format_]
+        click.echo(render(results, campaigns), nl=False)
         return
-    write_private(output, lambda handle: handle.write(text.encode("utf-8")))
+    data = export(results, campaigns, format_)  # the console's download buttons: the same
+    write_private(output, lambda handle: handle.write(data))
     click.echo(say("cli.results_written", path=output), err=True)

@@ -163,6 +163,10 @@ class CampaignRow:
     excluded: int
     created_at: datetime
     finished_at: datetime | None
+    started_by: str | None = None
+    """Who started it (``user:NAME``, ``token:NAME``; None: the ``twoway`` command)."""
+    changed_by: str | None = None
+    """Who last paused, resumed or cancelled it (None: nobody, or the command)."""
 
 
 Work = Inbound | Timer | Launch

@@ -3,7 +3,9 @@ replies of polls and surveys, the messages of ``twoway check``, the command line
 key, in English and French, with ``{name}`` placeholders.
 
 The catalogue is plain Python dicts (``engine.i18n.replies``, ``check``, ``check_expressions``,
-``check_rulesets``, ``check_config``, ``cli``, ``phrases``)
+``check_rulesets``, ``check_config``, ``cli``, ``commands``: the bodies of `explain`,
+`replay` and `status`, ``commands_data``: those of `results`, `campaign` and `contacts`,
+``chat``, ``report`` (the HTML report's words, by their English), ``phrases``)
 rather than gettext ``.po`` files: the wheel ships no compile step and the console reads the
 same dicts; ``tests/i18n`` fails when a key lacks a language or a placeholder.
 
@@ -21,11 +23,14 @@ import re
 from collections.abc import Mapping, Sequence
 from contextvars import ContextVar, Token
 
+from engine.i18n.chat import CHAT
 from engine.i18n.check import CHECK
 from engine.i18n.check_config import CONFIG
 from engine.i18n.check_expressions import EXPRESSIONS
 from engine.i18n.check_rulesets import RULESETS
 from engine.i18n.cli import CLI
+from engine.i18n.commands import COMMANDS
+from engine.i18n.commands_data import DATA
 from engine.i18n.phrases import PHRASES
 from engine.i18n.replies import LANGUAGES, TEXTS
 
@@ -49,7 +54,17 @@ __all__ = [
     "use",
 ]
 
-PARTS: tuple[dict[str, dict[str, str]], ...] = (TEXTS, CHECK, EXPRESSIONS, RULESETS, CONFIG, CLI)
+PARTS: tuple[dict[str, dict[str, str]], ...] = (
+    TEXTS,
+    CHECK,
+    EXPRESSIONS,
+    RULESETS,
+    CONFIG,
+    CLI,
+    COMMANDS,
+    DATA,
+    CHAT,
+)
 """The catalogue's parts, one per domain; no key is in two of them."""
 
 CATALOGUE: dict[str, dict[str, str]] = {k: v for part in PARTS for k, v in part.items()}

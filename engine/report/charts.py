@@ -8,7 +8,7 @@ the caller's choosing, so the page is the same for the same data.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import pygal
@@ -95,28 +95,38 @@ def _height(bars: int) -> int:
     return max(160, 70 + 44 * bars)
 
 
-def poll_chart(poll: PollResult, ident: str) -> Markup:
+Words = Callable[[str], str]
+"""The words of a chart in the page's language: English words → what the page says."""
+
+
+def _same(english: str) -> str:
+    return english
+
+
+def poll_chart(poll: PollResult, ident: str, words: Words = _same) -> Markup:
     """Votes per choice, one horizontal bar each, in the rule file's order."""
     values = [n for _, _, n in reversed(poll.choices)]
     chart = pygal.HorizontalBar(
-        **_COMMON, **_scale(values), height=_height(len(values)), title="Votes per choice"
+        **_COMMON, **_scale(values), height=_height(len(values)), title=words("Votes per choice")
     )
     chart.x_labels = [label for _, label, _ in reversed(poll.choices)]
-    chart.add("votes", values)
+    chart.add(words("votes"), values)
     return _svg(chart, ident)
 
 
-def distribution_chart(question: str, counts: Sequence[tuple[Any, int]], ident: str) -> Markup:
+def distribution_chart(
+    question: str, counts: Sequence[tuple[Any, int]], ident: str, words: Words = _same
+) -> Markup:
     """How many respondents gave each answer to ``question``, most frequent on top (the page
     shows the question above the chart; the chart's own title, for a reader of the SVG)."""
     values = [n for _, n in reversed(counts)]
     chart = pygal.HorizontalBar(**_COMMON, **_scale(values), height=_height(len(values)) - 30)
-    chart.x_labels = [answer_text(value) for value, _ in reversed(counts)]
-    chart.add("answers", values)
+    chart.x_labels = [answer_text(value, words) for value, _ in reversed(counts)]
+    chart.add(words("answers"), values)
     return _svg(chart, ident)
 
 
-def campaign_chart(campaign: CampaignResult, ident: str) -> Markup:
+def campaign_chart(campaign: CampaignResult, ident: str, words: Words = _same) -> Markup:
     """The funnel of a campaign: sent, delivered, replied, and opted out, top to bottom."""
     stages = (
         ("sent", campaign.sent),
@@ -126,17 +136,17 @@ def campaign_chart(campaign: CampaignResult, ident: str) -> Markup:
     )
     values = [n for _, n in reversed(stages)]
     chart = pygal.HorizontalBar(
-        **_COMMON, **_scale(values), height=_height(len(stages)), title="Funnel"
+        **_COMMON, **_scale(values), height=_height(len(stages)), title=words("Funnel")
     )
-    chart.x_labels = [name for name, _ in reversed(stages)]
-    chart.add("messages", values)
+    chart.x_labels = [words(name) for name, _ in reversed(stages)]
+    chart.add(words("messages"), values)
     return _svg(chart, ident)
 
 
 _LABELS = {"hour": "%a %d %b %H:%M", "day": "%a %d %b %Y", "month": "%b %Y"}
 
 
-def timeline_chart(line: Timeline, ident: str) -> Markup:
+def timeline_chart(line: Timeline, ident: str, words: Words = _same) -> Markup:
     """Messages received per hour (day, month), one bar per bucket, empty ones included."""
     count = len(line.buckets)
     config = dict(_COMMON, print_values=count <= 24)
@@ -145,22 +155,22 @@ def timeline_chart(line: Timeline, ident: str) -> Markup:
         **config,
         **_scale(values),
         height=360,
-        title=f"Messages received per {line.unit}",
+        title=words(f"Messages received per {line.unit}"),
         x_label_rotation=30,
         show_minor_x_labels=False,
         x_labels_major_every=max(1, count // 12),
     )
     chart.x_labels = [at.strftime(_LABELS[line.unit]) for at, _ in line.buckets]
-    chart.add("messages", values)
+    chart.add(words("messages"), values)
     return _svg(chart, ident)
 
 
-def answer_text(value: Any) -> str:
+def answer_text(value: Any, words: Words = _same) -> str:
     """An answer as the report shows it."""
     if value is None:
-        return "(none)"
+        return words("(none)")
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return words("yes") if value else words("no")
     if isinstance(value, float):
         return f"{value:g}"
     return str(value)

@@ -12,17 +12,26 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
+from engine.i18n import current
+from engine.i18n.report import REPORT
 from engine.report import charts
-from engine.report.data import Report
+from engine.report.data import DEFAULT_TITLE, Report
 from engine.report.offline import remote_references
 from engine.results.model import FlowResult, PollResult, SurveyResult
 
-__all__ = ["TEMPLATE", "render_html"]
+__all__ = ["TEMPLATE", "render_html", "words_in"]
 
 TEMPLATE = "report.html.j2"
 
 
-def _environment() -> Environment:
+def words_in(language: str) -> charts.Words:
+    """The report's words in ``language``: English words → French (``engine.i18n.report``),
+    or the English themselves."""
+    table = REPORT if language == "fr" else {}
+    return lambda english: table.get(english, english)
+
+
+def _environment(words: charts.Words) -> Environment:
     environment = Environment(
         loader=PackageLoader("engine.report", "templates"),
         autoescape=True,
@@ -30,9 +39,13 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        extensions=["jinja2.ext.i18n"],
+    )
+    environment.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=words, ngettext=lambda one, many, n: words(one if n == 1 else many), newstyle=True
     )
     environment.filters["percent"] = _percent
-    environment.filters["value"] = charts.answer_text
+    environment.filters["value"] = lambda value: charts.answer_text(value, words)
     return environment
 
 
@@ -52,21 +65,21 @@ class _Ids:
         return f"report-{self.n}"
 
 
-def _sections(report: Report) -> dict[str, Any]:
+def _sections(report: Report, words: charts.Words) -> dict[str, Any]:
     ids = _Ids()
     polls: list[dict[str, Any]] = []
     surveys: list[dict[str, Any]] = []
     flows: list[FlowResult] = []
     for result in report.results:
         if isinstance(result, PollResult):
-            polls.append({"poll": result, "chart": charts.poll_chart(result, ids())})
+            polls.append({"poll": result, "chart": charts.poll_chart(result, ids(), words)})
         elif isinstance(result, SurveyResult):
             completed = sum(1 for r in result.respondents if r.completed is not None)
             questions = [
                 {
                     "name": question,
                     "counts": counts,
-                    "chart": charts.distribution_chart(question, counts, ids()),
+                    "chart": charts.distribution_chart(question, counts, ids(), words),
                 }
                 for question, counts in result.distributions
             ]
@@ -74,11 +87,11 @@ def _sections(report: Report) -> dict[str, Any]:
         else:
             flows.append(result)
     campaigns = [
-        {"campaign": c, "chart": charts.campaign_chart(c, ids())} for c in report.campaigns
+        {"campaign": c, "chart": charts.campaign_chart(c, ids(), words)} for c in report.campaigns
     ]
     replies: Markup | None = None
     if report.replies.buckets:
-        replies = charts.timeline_chart(report.replies, ids())
+        replies = charts.timeline_chart(report.replies, ids(), words)
     return {
         "polls": polls,
         "surveys": surveys,
@@ -88,10 +101,15 @@ def _sections(report: Report) -> dict[str, Any]:
     }
 
 
-def render_html(report: Report) -> str:
-    """The report as one HTML page, self-contained: no scripts, no links, nothing remote."""
-    template = _environment().get_template(TEMPLATE)
-    page = template.render(report=report, **_sections(report))
+def render_html(report: Report, language: str | None = None) -> str:
+    """The report as one HTML page, self-contained: no scripts, no links, nothing remote; in
+    ``language`` (default: the one in use), the rules' own words (titles, labels, answers)
+    as they are."""
+    spoken = language or current()
+    words = words_in(spoken)
+    template = _environment(words).get_template(TEMPLATE)
+    title = words(report.title) if report.title == DEFAULT_TITLE else report.title
+    page = template.render(report=report, language=spoken, title=title, **_sections(report, words))
     found = remote_references(page)
     if found:
         raise ValueError(f"the report would load or run something: {found[0]}")

@@ -11,10 +11,18 @@ from engine.results.model import (
     SurveyResult,
     compute_campaigns,
     compute_results,
+    compute_selected,
     result_names,
     select,
 )
-from engine.results.render import FORMATS, render_csv, render_json, render_table, write_xlsx
+from engine.results.render import (
+    FORMATS,
+    export,
+    render_csv,
+    render_json,
+    render_table,
+    write_xlsx,
+)
 
 __all__ = [
     "FORMATS",
@@ -26,6 +34,8 @@ __all__ = [
     "SurveyResult",
     "compute_campaigns",
     "compute_results",
+    "compute_selected",
+    "export",
     "render_csv",
     "render_json",
     "render_table",

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from engine.i18n import msg
 from engine.ruleset.model import Flow, RecordAnswer
 from engine.ruleset.ruleset import RuleSet
 from engine.store import SqliteStore
@@ -22,6 +23,7 @@ __all__ = [
     "SurveyResult",
     "compute_campaigns",
     "compute_results",
+    "compute_selected",
     "result_names",
     "select",
     "survey_questions",
@@ -125,8 +127,8 @@ def select(ruleset: RuleSet, names: Sequence[str]) -> tuple[list[str] | None, li
     campaigns = list(ruleset.campaigns)
     unknown = [name for name in names if name not in known and name not in campaigns]
     if unknown:
-        listed = ", ".join(known + campaigns) or "none"
-        raise KeyError(f"no poll, survey, flow or campaign named '{unknown[0]}' (known: {listed})")
+        listed = ", ".join(known + campaigns) or msg("campaign.none")
+        raise KeyError(msg("results.unknown", name=unknown[0], known=listed))
     return [n for n in names if n in known], [n for n in names if n in campaigns]
 
 
@@ -176,6 +178,16 @@ async def compute_results(
         else:
             results.append(await _flow(store, flow, events))
     return results
+
+
+async def compute_selected(
+    store: SqliteStore, ruleset: RuleSet, flows: list[str] | None, campaigns: list[str] | None
+) -> tuple[list[Result], list[CampaignResult]]:
+    """What ``select`` chose: the results of ``flows`` and the started ``campaigns`` (None:
+    all of them; an empty list: none), for ``twoway results`` and the console's export."""
+    results = [] if flows == [] else await compute_results(store, ruleset, flows or ())
+    started = [] if campaigns == [] else await compute_campaigns(store, campaigns)
+    return results, started
 
 
 class _Events:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import IO, Any
 
+from engine.i18n import CATALOGUE, say
 from engine.results.model import CampaignResult, FlowResult, PollResult, Result, SurveyResult
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "Block",
     "blocks",
     "campaign_block",
+    "export",
     "render_csv",
     "render_json",
     "render_table",
@@ -54,6 +56,9 @@ class Block:
     title: str
     header: tuple[str, ...]
     rows: tuple[tuple[Any, ...], ...]
+    ours: int | None = None
+    """How many leading columns twoway names (the table writes them in the language in use);
+    None: all of them. The others are the rules' (a survey's questions)."""
 
 
 def blocks(result: Result) -> list[Block]:
@@ -96,6 +101,7 @@ def _survey_blocks(survey: SurveyResult) -> list[Block]:
             "respondents",
             ("phone", "started", "completed", *survey.questions),
             tuple(rows),
+            ours=3,
         ),
         Block(
             "totals",
@@ -165,9 +171,21 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+def _words(kind: str, english: str, *others: str) -> str:
+    """A table's title or column name in the language in use (``kind.english_words`` of the
+    catalogue, else ``other.english_words``), else as it is. CSV, JSON and XLSX keep the
+    English names: scripts read them."""
+    for prefix in (kind, *others):
+        key = f"{prefix}.{english.replace(' ', '_')}"
+        if key in CATALOGUE:
+            return say(key)
+    return english
+
+
 def render_table(results: Sequence[Result], campaigns: Sequence[CampaignResult] = ()) -> str:
     """Readable text: each result's title, then its tables, columns aligned; then the
-    campaigns' table, if there are campaigns."""
+    campaigns' table, if there are campaigns. Titles and column names are in the language in
+    use."""
     from rich import box
     from rich.console import Console
     from rich.table import Table
@@ -183,9 +201,13 @@ def render_table(results: Sequence[Result], campaigns: Sequence[CampaignResult] 
         if heading is not None:
             console.print(heading, markup=False)
         for block in tables:
-            table = Table(title=block.title, title_justify="left", box=box.SIMPLE, min_width=20)
-            for column in block.header:
-                table.add_column(column, overflow="fold")
+            title = _words("results.title", block.title)
+            table = Table(title=title, title_justify="left", box=box.SIMPLE, min_width=20)
+            ours = len(block.header) if block.ours is None else block.ours
+            for i, column in enumerate(block.header):
+                specific = f"results.column.{block.title.replace(' ', '_')}"
+                shown_as = _words(specific, column, "results.column") if i < ours else column
+                table.add_column(shown_as, overflow="fold")
             for row in block.rows:
                 table.add_row(*(_text(cell) for cell in row))
             console.print(table)
@@ -337,3 +359,14 @@ def write_xlsx(
     if default is not None and len(book.sheetnames) > 1:
         book.remove(default)
     book.save(target)
+
+
+def export(results: Sequence[Result], campaigns: Sequence[CampaignResult], format_: str) -> bytes:
+    """The file ``twoway results --format FORMAT --output FILE`` writes (UTF-8 text, or an XLSX
+    workbook), for the command and the console's download buttons alike."""
+    if format_ == "xlsx":
+        buffer = io.BytesIO()
+        write_xlsx(results, buffer, campaigns)
+        return buffer.getvalue()
+    render = {"table": render_table, "csv": render_csv, "json": render_json}[format_]
+    return render(results, campaigns).encode("utf-8")

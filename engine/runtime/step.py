@@ -15,6 +15,7 @@ from engine.core.model import Input, Session, Sprint
 from engine.dsl import EvalError
 from engine.dsl.budget import message_budget
 from engine.errors import Span
+from engine.i18n import msg
 from engine.ruleset.compliance import compliance
 from engine.ruleset.model import END, Case, Flow, Goto, State, Trigger
 from engine.ruleset.params import param_problems
@@ -109,8 +110,8 @@ class _Run(Actions):
                     "case_failed",
                     rule=located(trigger.where),
                     flow=trigger.flow,
-                    test=f"when: {trigger.condition.source}",
-                    reason="the condition is false",
+                    test=msg("why.when", source=trigger.condition.source),
+                    reason=msg("why.condition_false"),
                 )
         return None
 

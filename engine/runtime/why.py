@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from engine.dsl import Condition, Pattern
 from engine.errors import Span
+from engine.i18n import msg
 from engine.ruleset.model import AnswerTest, Case, ChoiceTest, PollGate, Test
 
 __all__ = ["STEPS", "describe", "failure", "located"]
@@ -28,33 +29,33 @@ def located(where: Span | None) -> str | None:
 def describe(test: Test) -> str:
     """The test of a case as its author wrote it, roughly."""
     if test is None:
-        return "otherwise"
+        return msg("why.otherwise")
     if isinstance(test, Condition):
-        return f"when: {test.source}"
+        return msg("why.when", source=test.source)
     if isinstance(test, Pattern):
-        return f"match: {test.source}"
+        return msg("why.match", source=test.source)
     if isinstance(test, ChoiceTest):
-        return "a choice: " + ", ".join(sorted(set(test.choices.values())))
+        return msg("why.choice", choices=", ".join(sorted(set(test.choices.values()))))
     if isinstance(test, AnswerTest):
-        return f"an answer ({test.type})"
+        return msg("why.answer", type=test.type)
     if isinstance(test, PollGate):
-        return f"the poll is {test.reason.replace('_', ' ')}"
-    return "keyword: " + ", ".join(" ".join(words) for words in test)
+        return msg("why.poll_is", reason=test.reason.replace("_", " "))
+    return msg("why.keyword", words=", ".join(" ".join(words) for words in test))
 
 
 def failure(case: Case, test_passed: bool) -> str:
     """Why ``case`` did not take the message."""
     if test_passed and case.guard is not None:
-        return f"its when: {case.guard.source} is false"
+        return msg("why.guard_false", source=case.guard.source)
     test = case.test
     if isinstance(test, Condition):
-        return "the condition is false"
+        return msg("why.condition_false")
     if isinstance(test, Pattern):
-        return "the pattern does not match"
+        return msg("why.no_match")
     if isinstance(test, ChoiceTest):
-        return "the text names none of the choices"
+        return msg("why.no_choice")
     if isinstance(test, AnswerTest):
-        return f"the text is not a valid {test.type.replace('_', '/')} answer"
+        return msg("why.not_answer", type=test.type.replace("_", "/"))
     if isinstance(test, PollGate):
-        return f"the poll is not {test.reason.replace('_', ' ')}"
-    return "the message does not start with the keyword"
+        return msg("why.poll_not", reason=test.reason.replace("_", " "))
+    return msg("why.no_keyword")

@@ -103,7 +103,7 @@ def window_from_json(text: str | None) -> QuietHours | None:
 
 _COLUMNS = (
     "id, name, title, number, flow, kind, throughput, window, status, recipients, excluded,"
-    " created_at, finished_at"
+    " created_at, finished_at, started_by, changed_by"
 )
 
 
@@ -122,6 +122,8 @@ def _row(row: Sequence[Any]) -> CampaignRow:
         excluded=row[10],
         created_at=time_out(row[11]),
         finished_at=time_out(row[12]) if row[12] else None,
+        started_by=row[13],
+        changed_by=row[14],
     )
 
 
@@ -152,16 +154,18 @@ def create(
     recipients: Sequence[Recipient],
     ruleset_version: str,
     now: datetime,
+    author: str | None = None,
 ) -> int | None:
-    """Record a started campaign and its recipients; None when one by that name exists."""
+    """Record a started campaign and its recipients (started by ``author``); None when one by
+    that name exists."""
     if conn.execute("SELECT 1 FROM campaigns WHERE name = ?", (name,)).fetchone():
         return None
     at = time_in(now)
     excluded = sum(1 for r in recipients if r.reason is not None)
     cursor = conn.execute(
         "INSERT INTO campaigns (name, title, number, flow, kind, throughput, window, status,"
-        " recipients, excluded, ruleset_version, created_at, updated_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?)",
+        " recipients, excluded, ruleset_version, created_at, updated_at, started_by)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?)",
         (
             name,
             title,
@@ -175,6 +179,7 @@ def create(
             ruleset_version,
             at,
             at,
+            author,
         ),
     )
     campaign = int(cursor.lastrowid or 0)
@@ -197,13 +202,22 @@ def create(
     return campaign
 
 
-def set_status(conn: sqlite3.Connection, name: str, status: CampaignState, now: datetime) -> None:
+def set_status(
+    conn: sqlite3.Connection,
+    name: str,
+    status: CampaignState,
+    now: datetime,
+    author: str | None = None,
+) -> None:
+    """Put campaign ``name`` in ``status``, recording ``author`` as the one who changed it
+    (``done``, the engine's own doing, keeps the last person's)."""
     at = time_in(now)
     conn.execute(
         "UPDATE campaigns SET status = ?, updated_at = ?,"
+        " changed_by = CASE WHEN ? = 'done' THEN changed_by ELSE ? END,"
         " finished_at = CASE WHEN ? IN ('cancelled', 'done') THEN ? ELSE finished_at END"
         " WHERE name = ?",
-        (status, at, status, at, name),
+        (status, at, status, author, status, at, name),
     )
     if status == "cancelled":
         conn.execute(

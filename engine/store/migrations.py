@@ -456,6 +456,13 @@ _OUTBOX_PARTS = (
     "CREATE INDEX outbox_parts_external_id ON outbox_parts (external_id)",
 )
 
+# Who started a campaign and who last paused, resumed or cancelled it (``user:NAME`` of the
+# console, ``token:NAME`` of the API or the console; none for the ``twoway campaign`` command).
+_CAMPAIGN_AUTHORS = (
+    "ALTER TABLE campaigns ADD COLUMN started_by TEXT",
+    "ALTER TABLE campaigns ADD COLUMN changed_by TEXT",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_initial", _INITIAL),
     Migration("0002_timer_ids_never_reused", _TIMERS_AUTOINCREMENT),
@@ -469,6 +476,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("0010_threads", _THREADS),
     Migration("0011_notifications", _NOTIFICATIONS),
     Migration("0012_outbox_parts", _OUTBOX_PARTS),
+    Migration("0013_campaign_authors", _CAMPAIGN_AUTHORS),
 )
 """Every migration, in the order they apply. Append only: never edit or reorder one released."""
 

@@ -539,8 +539,10 @@ class SqliteStore:
         of that name exists already."""
         return await self._write(campaigns.create, now=self._clock.now(), **values)
 
-    async def set_campaign_status(self, name: str, status: CampaignState) -> None:
-        await self._write(campaigns.set_status, name, status, self._clock.now())
+    async def set_campaign_status(
+        self, name: str, status: CampaignState, author: str | None = None
+    ) -> None:
+        await self._write(campaigns.set_status, name, status, self._clock.now(), author)
 
     async def campaign_status(self, row: CampaignRow) -> campaigns.CampaignStatus:
         return await self._read(campaigns.counts, row, self._clock.now())

@@ -153,11 +153,12 @@ async def start_http(
     """Serve /health and /metrics on ``config.http.listen``; return the function that stops it."""
     endpoint = HttpEndpoint(service, config=config, reloader=reloader)
     host, port = parse_listen(config.http.listen)
+    endpoint.console.auth.first_start()  # the token file before the port opens
     await endpoint.start(host, port)
     log.info("http: /health and /metrics on %s", endpoint.url)
     log.info("http: the REST API on %s/api/v1/ (%d tokens)", endpoint.url, len(config.http.tokens))
     log.info("http: the console on %s/ (%d users)", endpoint.url, len(config.http.users))
-    endpoint.console.auth.first_start(endpoint.port, "https" if endpoint.tls else "http")
+    endpoint.console.auth.announce(endpoint.port, "https" if endpoint.tls else "http")
     if not is_loopback(host):
         log.warning(
             "http listens on %s, reachable from the network: /health and /metrics have no "

@@ -372,7 +372,8 @@ def test_a_token_file_that_cannot_be_written_leaves_the_engine_running(
 
     (tmp_path / "file").write_text("", encoding="utf-8")
     auth = Auth(Config(store=str(tmp_path / "file" / "twoway.db")))  # its folder is a file
-    auth.first_start(8080)
+    auth.first_start()
+    auth.announce(8080)
     assert auth.tokens == () and auth.by_token("") is None
     assert "cannot write or read" in caplog.text and "once=" not in caplog.text
 

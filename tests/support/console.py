@@ -16,7 +16,10 @@ from yarl import URL
 
 from tests.support.api_engine import Serving, serving
 
-__all__ = ["NUMBER", "RULES", "Background", "Visitor", "csrf_of", "write_rules"]
+__all__ = [
+    "NUMBER", "ORDER", "RULES", "Background", "Visitor", "csrf_of", "write_order_rules",
+    "write_rules",
+]  # fmt: skip
 
 T = TypeVar("T")
 
@@ -33,6 +36,33 @@ autoreply:
       reply: "Send HOURS, or HUMAN for a person."
       handoff: reception
 """
+ORDER = """\
+flow: Order
+trigger: {keyword: PIZZA}
+start: size
+states:
+  size:
+    say: "Which size: S, M or L?"
+    wait:
+      - match: "{size:word}"
+        say: "Size {size}. Confirm with YES."
+        goto: confirm
+      - otherwise:
+          say: "S, M or L please."
+          retries: 1
+          then: end
+    timeout: {after: 2h, then: forgot}
+  confirm:
+    wait:
+      - when: yes
+        say: "Your pizza is on its way."
+        end: true
+  forgot:
+    say: "Your order is cancelled: no size came."
+    end: true
+"""
+"""A flow of three states (``size``, ``confirm``, ``forgot``): the rules page draws it, the
+simulator talks to it and moves its clock past its timeout."""
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
 
@@ -41,6 +71,13 @@ def write_rules(folder: Path) -> Path:
     rules = folder / "rules"
     rules.mkdir()
     (rules / "desk.yaml").write_text(RULES, encoding="utf-8")
+    return rules
+
+
+def write_order_rules(folder: Path) -> Path:
+    """``write_rules`` and the ``Order`` flow (``order.yaml``)."""
+    rules = write_rules(folder)
+    (rules / "order.yaml").write_text(ORDER, encoding="utf-8")
     return rules
 
 

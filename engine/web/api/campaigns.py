@@ -7,20 +7,18 @@ second, at its pace and outside its quiet hours, like one started by the command
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from engine.campaigns.control import change_status, plan_campaign, rate_of, record_start
-from engine.campaigns.plan import Plan
-from engine.campaigns.preview import preview
+from engine.campaigns.control import change_status, preview_now, start
 from engine.campaigns.views import list_rows, local_time, preview_dict, started_dict, status_dict
 from engine.contacts import TableError
 from engine.core.records import CampaignState
 from engine.ruleset.campaigns import Campaign
 from engine.web.api.base import reply
+from engine.web.api.inbox import author_of
 from engine.web.api.problems import ProblemError
 from engine.web.api.schema import Route, meta
 
@@ -189,28 +187,24 @@ async def get_campaign(api: Api, request: web.Request) -> web.Response:
     return reply(CampaignDetail(**shown[0], progress=progress))
 
 
-async def _plan(api: Api, campaign: Campaign) -> Plan:
-    now = api.service.clock.now()
-    country = api.config.country if api.config is not None else None
-    try:
-        return await plan_campaign(api.store(), api.ruleset(), campaign, country, now)
-    except TableError as exc:
-        raise ProblemError(409, f"campaign {campaign.id}: its audience file cannot be read: "
-                           f"{exc}", kind="urn:twoway:unreadable-audience") from None  # fmt: skip
+def _country_numbers(api: Api) -> tuple[str | None, Any]:
+    config = api.config
+    return (config.country, config.numbers.values()) if config is not None else (None, ())
 
 
-def _rate(api: Api, campaign: Campaign) -> float:
-    return rate_of(campaign, api.config.numbers.values() if api.config is not None else ())
+def _unreadable(campaign: Campaign, exc: TableError) -> ProblemError:
+    return ProblemError(409, f"campaign {campaign.id}: its audience file cannot be read: {exc}",
+                        kind="urn:twoway:unreadable-audience")  # fmt: skip
 
 
 async def preview_campaign(api: Api, request: web.Request) -> web.Response:
     campaign = _campaign(api, request)
-    plan = await _plan(api, campaign)
     ruleset, now = api.ruleset(), api.service.clock.now()
-    # Off the event loop, in this process (the engine must not fork: preview's workers would)
-    shown = await asyncio.to_thread(
-        preview, ruleset, plan, now, _rate(api, campaign), parallel=False
-    )
+    country, numbers = _country_numbers(api)
+    try:
+        shown = await preview_now(api.store(), ruleset, campaign, country, now, numbers)
+    except TableError as exc:
+        raise _unreadable(campaign, exc) from None
     return reply(_preview_body(preview_dict(ruleset.settings, shown)))
 
 
@@ -222,18 +216,23 @@ def _preview_body(data: dict[str, Any]) -> PreviewBody:
 
 async def start_campaign(api: Api, request: web.Request) -> web.Response:
     campaign = _campaign(api, request)
-    store, settings = api.store(), api.ruleset().settings
-    existing = await store.campaign(campaign.id)
-    if existing is None:
-        plan = await _plan(api, campaign)
-        rate = _rate(api, campaign)
-        if await record_start(store, api.ruleset(), plan, rate) is not None:
-            return reply(StartedCampaign(**started_dict(plan, rate)), 202)
-        existing = await store.campaign(campaign.id)
+    ruleset, now = api.ruleset(), api.service.clock.now()
+    country, numbers = _country_numbers(api)
+    try:
+        done = await start(
+            api.store(), ruleset, campaign, country, now, numbers, author_of(request)
+        )
+    except TableError as exc:
+        raise _unreadable(campaign, exc) from None
+    if done.plan is not None:
+        api.service.changed("campaigns")
+        return reply(StartedCampaign(**started_dict(done.plan, done.rate)), 202)
+    existing = done.before
     assert existing is not None
     raise ProblemError(
-        409, f"campaign {campaign.id} was started on {local_time(settings, existing.created_at)} "
-        f"and is {existing.status}; a campaign starts once (GET /api/v1/campaigns/{campaign.id})",
+        409, f"campaign {campaign.id} was started on "
+        f"{local_time(ruleset.settings, existing.created_at)} and is {existing.status}; a "
+        f"campaign starts once (GET /api/v1/campaigns/{campaign.id})",
         kind="urn:twoway:campaign-started",
     )  # fmt: skip
 
@@ -241,7 +240,7 @@ async def start_campaign(api: Api, request: web.Request) -> web.Response:
 def _changer(want: CampaignState, verb: str) -> Any:
     async def change(api: Api, request: web.Request) -> web.Response:
         name = request.match_info["name"]
-        done = await change_status(api.store(), name, want)
+        done = await change_status(api.store(), name, want, author_of(request))
         if done.before is None:
             if name not in api.ruleset().campaigns:
                 raise _unknown(api, name)
@@ -250,6 +249,7 @@ def _changer(want: CampaignState, verb: str) -> Any:
         if not done.done:
             raise ProblemError(409, f"campaign {name} is {done.before.status}; it cannot be {want}",
                                kind="urn:twoway:campaign-state")  # fmt: skip
+        api.service.changed("campaigns")
         return reply(CampaignChanged(name, want))
 
     change.__name__ = f"{verb}_campaign"

@@ -15,7 +15,7 @@ from engine.web.api.schema import Route, meta
 if TYPE_CHECKING:
     from engine.web.api.base import Api
 
-__all__ = ["ROUTES"]
+__all__ = ["ROUTES", "RulesBody", "rendered_errors", "rules_body"]
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,8 @@ class RulesBody:
     )  # fmt: skip
 
 
-async def get_rules(api: Api, request: web.Request) -> web.Response:
+def rules_body(api: Api) -> RulesBody:
+    """The rule set serving and how its last load went (the API's answer, the console's page)."""
     ruleset = api.ruleset()
     status = dict(api.reloader.status()) if api.reloader is not None else {}
     loaded = api.service.metrics.rules_loaded_at
@@ -43,18 +44,29 @@ async def get_rules(api: Api, request: web.Request) -> web.Response:
     errors = list(status.get("last_errors") or [])
     if not status and api.service.metrics.rules_errors:  # no reloader: what the metrics saw
         errors = api.service.metrics.rules_errors.splitlines()
-    return reply(
-        RulesBody(
-            version=ruleset.version,
-            loaded_at=status.get("loaded_at") or (loaded.isoformat() if loaded else None),
-            files=len(ruleset.files),
-            flows=sorted(n for n in ruleset.flows if n not in ruleset.campaigns),
-            campaigns=sorted(ruleset.campaigns),
-            path=path,
-            watching=bool(status.get("watching")),
-            errors=errors,
-        )
+    return RulesBody(
+        version=ruleset.version,
+        loaded_at=status.get("loaded_at") or (loaded.isoformat() if loaded else None),
+        files=len(ruleset.files),
+        flows=sorted(n for n in ruleset.flows if n not in ruleset.campaigns),
+        campaigns=sorted(ruleset.campaigns),
+        path=path,
+        watching=bool(status.get("watching")),
+        errors=errors,
     )
+
+
+def rendered_errors(api: Api) -> str | None:
+    """The last load's errors as ``twoway check`` prints them (``file:line:col``, the line, a
+    caret, a hint); None when it succeeded."""
+    if api.reloader is not None:
+        last = api.reloader.status().get("last_error")
+        return str(last) if last else None
+    return api.service.metrics.rules_errors
+
+
+async def get_rules(api: Api, request: web.Request) -> web.Response:
+    return reply(rules_body(api))
 
 
 ROUTES = (

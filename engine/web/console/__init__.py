@@ -3,16 +3,19 @@ page, its templates (Jinja2, autoescaped) and its static files, all shipped in t
 
 ``/login`` and ``/logout`` (``auth``; failed log-ins throttled: ``throttle``), ``/`` and
 ``/inbox`` (the hand-off inbox), ``/archive`` and its export (``export``), ``/threads/ID`` with its
-story (``story``) and the acts in it (``pages``), ``/events`` (Server-Sent Events: ``live``),
-``/count`` (a text's characters and SMS parts, by the engine's own splitter), ``/static/``. A
-page asked for without a session redirects to ``/login``; the event stream, ``/count`` and a
-POST answer 401. A POST without the session's CSRF token is refused with 403. The console reads
-and acts through the same store functions as the REST API (``engine.store.inbox``,
-``engine.store.api``).
+story (``story``) and the acts in it (``pages``), ``/results`` (``results``), ``/campaigns`` and
+their acts (``campaigns``), ``/rules`` (the rule set in force, its errors, its flows drawn:
+``rules``), ``/simulator`` (a phone in a sandbox: ``simulator``), ``/events`` (Server-Sent
+Events: ``live``), ``/count`` (a text's characters and SMS parts, by the engine's own splitter),
+``/static/``. A page asked for without a session redirects to ``/login``; the event stream,
+``/count`` and a POST answer 401. A POST without the session's CSRF token is refused with 403.
+The console reads and acts through the same store functions as the REST API
+(``engine.store.inbox``, ``engine.store.api``).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -47,6 +50,19 @@ HEADERS = {
 Handler = Callable[["Console", web.Request, Session], Awaitable[web.StreamResponse]]
 
 
+def reader(handler: Handler) -> Handler:
+    """``handler`` for a person who may read results and campaigns (``Person.reads``); 403
+    for anyone else (a token with the ``inbox`` scope only)."""
+
+    async def read(console: Console, request: web.Request, session: Session) -> Any:
+        if not session.person.reads:
+            said = console.words(request).say(NOTICES["no-reading"])
+            raise web.HTTPForbidden(text=said + "\n", headers=HEADERS)
+        return await handler(console, request, session)
+
+    return read
+
+
 class Console:
     """The console of one engine, added to its aiohttp application (``add_to``)."""
 
@@ -58,6 +74,8 @@ class Console:
         self.canned = config.http.canned if config is not None else ()
         self.secure = tls
         self.live = Live(keepalive=max(1.0, idle / 2))
+        self.sandboxes = asyncio.Semaphore(2)
+        """The simulator's sandboxes played at once at most (the others wait their turn)."""
         self.templates = Environment(
             loader=PackageLoader("engine.web.console", "templates"),
             autoescape=True,
@@ -69,12 +87,15 @@ class Console:
         self.templates.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
 
     def add_to(self, app: web.Application) -> None:
-        from engine.web.console import login, pages  # they import Console: not at the top
+        # they import Console: not at the top
+        from engine.web.console import campaigns, login, pages, results, rules, simulator
 
         for method, path, handler in login.ROUTES:
             app.router.add_route(method, path, handler(self))
-        for method, path, page, kind in pages.ROUTES:
+        for method, path, page, kind in (*pages.ROUTES, *rules.ROUTES, *simulator.ROUTES):
             app.router.add_route(method, path, self.guard(page, kind))
+        for method, path, page, kind in results.ROUTES + campaigns.ROUTES:
+            app.router.add_route(method, path, self.guard(reader(page), kind))
         app.router.add_get("/events", self.guard(self._events, "json"))
         app.router.add_get("/language/{lang}", self._language)
         app.router.add_static("/static/", STATIC, append_version=False)
@@ -135,6 +156,7 @@ class Console:
             notice=told or notice(request.query.get("notice"), said),
             lang=said.language,
             path=request.path_qs,
+            section=request.path.split("/")[1],
             **said.templates(),
             **values,
         )

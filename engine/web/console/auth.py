@@ -62,6 +62,12 @@ class Person:
     author: str
     teams: frozenset[str] = frozenset()
     admin: bool = False
+    campaigns: bool = False
+    """May start, pause, resume and cancel campaigns: a user with ``admin: true``, or a token
+    with the ``admin`` scope (the REST API's scope for those acts)."""
+    reads: bool = True
+    """May see the results and campaigns pages: every user; a token with the ``read`` or
+    ``admin`` scope (what it may read through the REST API), not one with ``inbox`` only."""
 
     def sees(self, team: str) -> bool:
         return self.admin or team in self.teams
@@ -146,10 +152,12 @@ class Auth:
         self.config = config
         self.sessions = Sessions()
         self._once: set[str] = set()
+        self._announce: tuple[Path, str] | None = None
 
-    def first_start(self, port: int, scheme: str = "http") -> None:
+    def first_start(self) -> None:
         """With no credentials configured: the token file (made on the first start) and a
-        log-in link that works once."""
+        log-in link that works once (logged by ``announce``). Called before the listener opens,
+        so that whoever finds the port open finds the file too."""
         if self.configured or self.config is None:
             return
         path = token_file(self.config)
@@ -172,11 +180,19 @@ class Auth:
         if made:
             once = secrets.token_urlsafe(32)
             self._once.add(_digest(once))
-            log.warning("console: no http.tokens or http.users: a log-in token is in %s "
-                        "(mode 0600); log in once with %s://127.0.0.1:%d/login?once=%s",
-                        path, scheme, port, once)  # fmt: skip
+            self._announce = (path, once)
         else:
             log.info("console: log in with the token in %s", path)
+
+    def announce(self, port: int, scheme: str = "http") -> None:
+        """Log the first start's one-time link, once the listener's ``port`` is known."""
+        if self._announce is None:
+            return
+        path, once = self._announce
+        self._announce = None
+        log.warning("console: no http.tokens or http.users: a log-in token is in %s "
+                    "(mode 0600); log in once with %s://127.0.0.1:%d/login?once=%s",
+                    path, scheme, port, once)  # fmt: skip
 
     def once(self, given: str) -> Person | None:
         """The first start's link: a person the first time, None ever after."""
@@ -202,11 +218,13 @@ class Auth:
         right = await loop.run_in_executor(None, verify_password, password, stored)
         if user is None or not right:
             return None
-        return Person(user.name, f"user:{user.name}", user.teams, user.admin)
+        return Person(user.name, f"user:{user.name}", user.teams, user.admin, user.admin)
 
     @staticmethod
     def _token_person(token: ApiToken) -> Person:
-        return Person(token.name, f"token:{token.name}", frozenset(), True)
+        scopes = token.scopes
+        return Person(token.name, f"token:{token.name}", frozenset(), True, "admin" in scopes,
+                      bool(scopes & {"read", "admin"}))  # fmt: skip
 
 
 def _made_or_read(path: Path, make: bool) -> str:

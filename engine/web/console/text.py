@@ -38,6 +38,15 @@ NOTICES = {
     "no-session": "Log in first.",
     "csrf": "This form is out of date: reload the page and send it again.",
     "unavailable": "The engine is not taking messages now (starting or stopping).",
+    "campaign-started": "The campaign is started: the engine sends at its pace.",
+    "campaign-paused": "The campaign is paused.",
+    "campaign-resumed": "The campaign goes on.",
+    "campaign-cancelled": "The campaign is cancelled: who has not had it gets nothing.",
+    "started-once": "This campaign was started already: a campaign starts once.",
+    "not-started": "This campaign was never started.",
+    "campaign-state": "The campaign cannot do that in its status now.",
+    "unreadable-audience": "The campaign's audience file cannot be read.",
+    "no-reading": "Results and campaigns are for those who may read them (a token's read scope).",
 }
 """A notice's name (in a page's address: ``?notice=sent``) → its English words."""
 THROTTLED = "Too many failed log-ins: wait %(minutes)s minutes, then try again."
