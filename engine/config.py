@@ -100,6 +100,14 @@ class ConsoleUser:
 
 
 @dataclass(frozen=True)
+class CannedReply:
+    """A reply the console offers to fill in (``http.console.canned``): its name and text."""
+
+    name: str
+    text: str
+
+
+@dataclass(frozen=True)
 class TlsFiles:
     """A PEM certificate (its chain after it) and its private key, as ``http.tls`` names them."""
 
@@ -122,6 +130,8 @@ class HttpConfig:
     """Serve HTTPS with this certificate and key (``http.tls``); None: plain HTTP."""
     users: tuple[ConsoleUser, ...] = ()
     """The people who log in to the web console with a name and a password."""
+    canned: tuple[CannedReply, ...] = ()
+    """The console's canned replies (``http.console.canned``), in their order."""
 
     @property
     def host(self) -> str:
@@ -701,6 +711,10 @@ def _build(document: Document, env: Mapping[str, str]) -> Config:
             float(http.get("request_timeout", HttpConfig.request_timeout)),
             _tls(http.get("tls"), base),
             _users(http.get("users") or ()),
+            tuple(
+                CannedReply(str(entry["name"]), str(entry["text"]))
+                for entry in (http.get("console") or {}).get("canned") or ()
+            ),
         ),
         log=LogConfig(str(log.get("format", "text")), level.upper() if level else None),
         connectors=connectors,

@@ -113,6 +113,7 @@ class Service:
         self.listeners: list[Callable[[Change], None]] = []
         """Called (on the loop) by ``changed`` with what changed (``Change``): the web
         console's live updates (``engine.web.console.live``)."""
+        store.status_listeners.append(self._delivery_changed)
         self.outbox = Outbox(
             store,
             self.transports,
@@ -447,13 +448,18 @@ class Service:
         hand-off, a person's act through the API or the console), ``messages`` (a batch of
         messages and timers: votes, answers, conversations), ``campaigns`` (a campaign's
         recipients started, or it finished; a person's act), ``delivery`` (outbound messages
-        sent, held or failed), ``rules`` (a reload took a new rule set or refused a broken
-        one: ``engine.reload``)."""
+        sent, held or failed; and the store's ``status_listeners``: any write that changed
+        outbox rows' statuses, delivery receipts included), ``rules`` (a reload took a new rule
+        set or refused a broken one: ``engine.reload``)."""
         for listener in list(self.listeners):
             try:
                 listener(what)
             except Exception:  # a page's trouble never stops what was committed
                 log.exception("a listener of %s failed", what)
+
+    def _delivery_changed(self) -> None:
+        if self.listeners:
+            self.changed("delivery")
 
     def hand_over(self, rows: Sequence[OutboxRow]) -> None:
         """Queue rows written ``sending`` outside a batch, their opt-outs checked in their

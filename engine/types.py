@@ -38,6 +38,9 @@ __all__ = [
 class Store(Protocol):
     """Durable state. One writer; every method that writes commits before it returns."""
 
+    status_listeners: list[Callable[[], None]]
+    """Called once outbox rows' statuses changed (committed)."""
+
     async def open(self) -> None: ...
     async def close(self) -> None: ...
     @property

@@ -115,3 +115,21 @@ def test_bench_replay_quick() -> None:
     """``bench/replay.py --quick``: 500 messages through the engine, then a real `twoway replay`
     with one changed reply; exactly the affected messages reported, the store unchanged."""
     run_quick("replay.py", REPLAY_LABELS, timeout=120)
+
+
+CONSOLE_LABELS = (
+    "twoway console benchmark:",
+    "filled 2,000 threads (6,000 messages)",
+    "inbox, first page (admin)",
+    "inbox, a page deep down",
+    "search by text (q=refund)",
+    "archive, first page",
+    "inbox, first page (one team)",
+    "summary: worst p99",
+)
+
+
+def test_bench_console_quick() -> None:
+    """``bench/console.py --quick``: a real ``twoway run`` on 2,000 threads, each listing a
+    full page of 50 (checked); no timing."""
+    run_quick("console.py", CONSOLE_LABELS, timeout=180)

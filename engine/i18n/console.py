@@ -46,9 +46,6 @@ CONSOLE: dict[str, str] = {
     ),
     # --- the inbox ---------------------------------------------------------------------------
     "every team": "toutes les équipes",
-    "Every thread of %(phone)s in %(teams)s, newest first.": (
-        "Tous les fils de %(phone)s dans %(teams)s, les plus récents d'abord."
-    ),
     "The closed threads and those given back to the rules of %(teams)s, newest first.": (
         "Les fils clos et ceux rendus aux règles de %(teams)s, les plus récents d'abord."
     ),
@@ -57,7 +54,6 @@ CONSOLE: dict[str, str] = {
     ),
     "Phone": "Téléphone",
     "Find": "Chercher",
-    "All open threads": "Tous les fils ouverts",
     "Contact": "Contact",
     "Team": "Équipe",
     "Status": "État",
@@ -82,6 +78,78 @@ CONSOLE: dict[str, str] = {
     "%(characters)s characters · %(parts)s SMS (%(encoding)s)": (
         "%(characters)s caractères · %(parts)s SMS (%(encoding)s)"
     ),
+    # --- finding threads, pages, the archive's export, notifications ------------------------
+    "The threads found in %(teams)s, newest first.": (
+        "Les fils trouvés dans %(teams)s, les plus récents d'abord."
+    ),
+    "Find threads": "Chercher des fils",
+    "Text": "Texte",
+    "All threads": "Tous les fils",
+    "No thread found.": "Aucun fil trouvé.",
+    "Pages": "Pages",
+    "Newer": "Plus récents",
+    "Older": "Plus anciens",
+    "Export the archive:": "Exporter les archives :",
+    "Tell me of new hand-offs": "Me prévenir des nouveaux transferts",
+    "with a sound": "avec un son",
+    "New hand-off": "Nouveau transfert",
+    "Notifications are on.": "Les notifications sont activées.",
+    "Notifications are blocked by the browser.": "Le navigateur bloque les notifications.",
+    "Too many failed log-ins: wait %(minutes)s minutes, then try again.": (
+        "Trop de connexions échouées : attendez %(minutes)s minutes, puis réessayez."
+    ),
+    # --- a thread's canned replies and story -------------------------------------------------
+    "Messages": "Messages",
+    "Canned reply": "Réponse toute prête",
+    "Choose one": "Choisissez-en une",
+    "Use": "Utiliser",
+    "What happened": "Ce qui s'est passé",
+    "Nothing recorded.": "Rien d'enregistré.",
+    "%(what)s at %(time)s": "%(what)s à %(time)s",
+    "In flow %(flow)s, waiting in state %(state)s": (
+        "Dans le parcours %(flow)s, en attente à l'état %(state)s"
+    ),
+    "Flow %(flow)s ended, in state %(state)s": "Parcours %(flow)s terminé, à l'état %(state)s",
+    "%(name)s is %(value)s": "%(name)s vaut %(value)s",
+    "Event %(type)s": "Événement %(type)s",
+    "Message received": "Message reçu",
+    "Opted out with %(keyword)s": "Désinscription par %(keyword)s",
+    "Sent a stop word again": "A renvoyé un mot d'arrêt",
+    "Opted back in with %(keyword)s": "Réinscription par %(keyword)s",
+    "Sent a start word while opted in": "A envoyé un mot de reprise sans être désinscrit",
+    "Asked for help with %(keyword)s": "A demandé de l'aide par %(keyword)s",
+    "Ignored: the contact opted out": "Ignoré : le contact s'est désinscrit",
+    "Held for %(team)s": "Gardé pour %(team)s",
+    "Answered aside in flow %(flow)s": "Réponse en aparté dans le parcours %(flow)s",
+    "Read %(typed)s as %(keyword)s": "%(typed)s lu comme %(keyword)s",
+    "Started flow %(flow)s in state %(state)s": ("Parcours %(flow)s commencé à l'état %(state)s"),
+    "Entered state %(state)s": "Entré dans l'état %(state)s",
+    "Flow %(flow)s ended in state %(state)s (%(reason)s)": (
+        "Parcours %(flow)s terminé à l'état %(state)s (%(reason)s)"
+    ),
+    "Flow %(flow)s expired in state %(state)s": "Parcours %(flow)s expiré à l'état %(state)s",
+    "Waited too long in state %(state)s": "Attente trop longue à l'état %(state)s",
+    "No answer matched in state %(state)s": "Aucune réponse reconnue à l'état %(state)s",
+    "Ran out of retries in state %(state)s": "Plus d'essais à l'état %(state)s",
+    "Nothing answered the message": "Rien n'a répondu au message",
+    "Handed to %(team)s": "Transféré à %(team)s",
+    "Noted: %(text)s": "Noté : %(text)s",
+    "A reply was not sent: the limit of %(limit)s replies was reached": (
+        "Une réponse n'est pas partie : la limite de %(limit)s réponses est atteinte"
+    ),
+    "Added to the group %(group)s": "Ajouté au groupe %(group)s",
+    "Removed from the group %(group)s": "Retiré du groupe %(group)s",
+    "Voted %(choice)s in %(poll)s": "A voté %(choice)s à %(poll)s",
+    "Changed the vote in %(poll)s from %(previous)s to %(choice)s": (
+        "A changé son vote à %(poll)s de %(previous)s pour %(choice)s"
+    ),
+    "The vote %(choice)s in %(poll)s was not counted (%(reason)s)": (
+        "Le vote %(choice)s à %(poll)s n'est pas compté (%(reason)s)"
+    ),
+    "Answered %(question)s of %(survey)s: %(value)s": (
+        "A répondu à %(question)s de %(survey)s : %(value)s"
+    ),
+    "A rule could not run: %(message)s": "Une règle n'a pas pu s'exécuter : %(message)s",
     # --- results ----------------------------------------------------------------------------
     "Results": "Résultats",
     "The polls, surveys and flows of the rules, then their campaigns.": (
@@ -329,4 +397,5 @@ CONSOLE: dict[str, str] = {
     "expired": "expiré",
     "suppressed": "supprimé",
     "rejected": "refusé",
+    "undeliverable": "non distribuable",
 }

@@ -247,11 +247,14 @@ PHRASES: dict[str, str] = {
         "once_per: contact"
     ),
     # --- schemas/config.schema.json: x-kind, x-expect, x-hint -----------------------------------
+    "a canned reply": "une réponse toute prête",
     "a connector": "un connecteur",
     "a jsonl connector": "un connecteur jsonl",
     "a loopback connector": "un connecteur loopback",
     "a modem connector": "un connecteur modem",
     "a notification subscriber": "un abonné aux notifications",
+    "a short name (1 to 80 characters)": "un nom court (1 à 80 caractères)",
+    "a text (1 to 1600 characters)": "un texte (1 à 1600 caractères)",
     "a token": "un jeton",
     "a value per kind of number": "une valeur par type de numéro",
     "an http connector": "un connecteur http",

@@ -19,10 +19,13 @@ from engine.store.queries import _next_id, insert_outbox, is_opted_out
 from engine.store.threads import ACTIVE, COLUMNS, Thread, thread_of
 
 __all__ = [
+    "Latest",
     "OptedOutContact",
     "ThreadClosed",
     "ThreadPage",
     "act",
+    "latest",
+    "like",
     "messages",
     "page",
     "reply",
@@ -63,6 +66,88 @@ def page(
     rows = conn.execute(sql, (*params, limit + 1)).fetchall()
     found = [thread_of(row) for row in rows[:limit]]
     return ThreadPage(found, found[-1].id if len(rows) > limit else None)
+
+
+@dataclass(frozen=True, slots=True)
+class Latest:
+    """One page of threads, newest change first (the console's inbox)."""
+
+    threads: list[Thread]
+    older: int | None
+    """``before`` for the next (older) page, or None on the last one."""
+    newer: int | None
+    """``after`` for the previous (newer) page, or None on the first one."""
+
+
+SEARCHED = 100
+"""Characters of a searched text looked for at most."""
+_MATCHES = (
+    "EXISTS (SELECT 1 FROM inbox b JOIN inbound i ON i.id = b.inbound_id"
+    " WHERE b.thread_id = t.id AND i.text LIKE ? ESCAPE '\\')"
+    " OR EXISTS (SELECT 1 FROM inbound i WHERE i.sender = t.contact AND i.recipient = t.number"
+    " AND i.received_at >= t.opened_at AND (t.closed_at IS NULL OR i.received_at <= t.closed_at)"
+    " AND i.text LIKE ? ESCAPE '\\')"
+    " OR EXISTS (SELECT 1 FROM outbox o WHERE o.contact = t.contact AND o.sender = t.number"
+    " AND o.created_at >= t.opened_at AND (t.closed_at IS NULL OR o.created_at <= t.closed_at)"
+    " AND o.text LIKE ? ESCAPE '\\')"
+)
+"""A thread one of whose messages (both ways, in its window) is like the pattern (3 times)."""
+
+
+def like(text: str) -> str:
+    """The LIKE pattern of threads whose text contains ``text`` (``%``, ``_`` and ``\\``
+    escaped: taken as they are)."""
+    escaped = text[:SEARCHED].replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def latest(
+    conn: sqlite3.Connection,
+    *,
+    status: Sequence[str] = ACTIVE,
+    teams: Sequence[str] | None = None,
+    contact: Address | None = None,
+    text: str | None = None,
+    before: int | None = None,
+    after: int | None = None,
+    limit: int = 50,
+) -> Latest:
+    """Threads in ``status`` of ``teams`` (None: every team), newest change first (by
+    ``updated_at``, then id), ``limit`` of them: older than the thread ``before``, or newer
+    than the thread ``after`` (cursors); of the contact ``contact``; whose messages contain
+    ``text``."""
+    where = [f"t.status IN ({', '.join('?' for _ in status)})"]
+    params: list[Any] = [*status]
+    if teams is not None:
+        where.append(f"t.team IN ({', '.join('?' for _ in teams)})")
+        params.extend(teams)
+    if contact is not None:
+        where.append("t.contact = ?")
+        params.append(contact)
+    if text:
+        where.append(f"({_MATCHES})")
+        params.extend([like(text)] * 3)
+    newer = after is not None and before is None
+    cursor = after if newer else before
+    if cursor is not None:
+        where.append(
+            f"(t.updated_at, t.id) {'>' if newer else '<'}"
+            " (SELECT updated_at, id FROM threads WHERE id = ?)"
+        )
+        params.append(cursor)
+    order = "ASC" if newer else "DESC"
+    sql = (
+        f"SELECT {', '.join('t.' + c.strip() for c in COLUMNS.split(','))} FROM threads t"
+        f" WHERE {' AND '.join(where)} ORDER BY t.updated_at {order}, t.id {order} LIMIT ?"
+    )
+    rows = conn.execute(sql, (*params, limit + 1)).fetchall()
+    found = [thread_of(row) for row in rows[:limit]]
+    more = len(rows) > limit
+    if newer:
+        found.reverse()
+        return Latest(found, found[-1].id if found else None, found[0].id if more else None)
+    older = found[-1].id if more and found else None
+    return Latest(found, older, found[0].id if cursor is not None and found else None)
 
 
 def unanswered(conn: sqlite3.Connection, threads: Sequence[Thread]) -> dict[int, int]:

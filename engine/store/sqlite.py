@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import sqlite3
 from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from datetime import datetime, timedelta
@@ -50,10 +51,17 @@ from engine.store.migrations import MIGRATIONS, Migration, apply_migrations
 
 __all__ = ["MEMORY", "SqliteStore", "open_store"]
 
+log = logging.getLogger(__name__)
+
 P = ParamSpec("P")
 T = TypeVar("T")
 
 MEMORY = ":memory:"
+_STATUS_WRITES = frozenset({
+    queries.mark_sending, queries.mark_failed, queries.mark_delivery, queries.mark_deliveries,
+    queries.suppress, queries.hold,
+})  # fmt: skip
+"""The writes that change outbox rows' statuses (``mark_sent``'s ride with any write)."""
 Synchronous = Literal["FULL", "NORMAL"]
 
 UNAVAILABLE = frozenset({3, 5, 6, 7, 8, 10, 13, 14})
@@ -98,6 +106,9 @@ class SqliteStore:
         self._problem: str | None = None
         self._wrote: asyncio.Future[None] | None = None
         """Resolved by the next write that succeeds (``writable`` waits on it)."""
+        self.status_listeners: list[Callable[[], None]] = []
+        """Called once a write that changed outbox rows' statuses committed (a send, a
+        failure, a receipt, a suppression): the console's live delivery status."""
         self._closing = False
 
     def __repr__(self) -> str:
@@ -243,11 +254,20 @@ class SqliteStore:
             for waiter in waiters:
                 if not waiter.done():
                     waiter.set_result(None)
+            if marks or fn in _STATUS_WRITES:
+                self._statuses_changed()
         finally:
             self._writing -= 1
             if self._marks and not self._writing and self._problem is None:
                 self._flush_marks()
         return result
+
+    def _statuses_changed(self) -> None:
+        for listener in list(self.status_listeners):
+            try:
+                listener()
+            except Exception:  # a listener's trouble never undoes what was committed
+                log.exception("a listener of the outbox's statuses failed")
 
     # --- a store that cannot write ------------------------------------------------------------
 

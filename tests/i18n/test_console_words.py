@@ -41,6 +41,6 @@ def test_no_french_for_words_nobody_says() -> None:
     used = template_words()
     statuses = {"open", "assigned", "closed", "released", "handoff", "unmatched", "received",
                 "queued", "sending", "sent", "delivered", "failed", "expired", "suppressed",
-                "rejected"}  # fmt: skip
+                "rejected", "undeliverable"}  # fmt: skip
     unused = [w for w in CONSOLE if w not in used | statuses and f'"{w}"' not in code]
     assert unused == []

@@ -5,7 +5,7 @@ with the given tokens, an aiohttp session; its log checked clean when it stops."
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,18 +36,23 @@ async def serving(
     secrets: Sequence[str] = (),
     connector: str = "console",
     users: Sequence[Any] = (),
+    console: Mapping[str, Any] | None = None,
+    ack_mts: bool = True,
 ) -> AsyncIterator[Serving]:
-    """Run the engine on ``rules`` with ``http.tokens`` (and ``http.users`` when given);
+    """Run the engine on ``rules`` with ``http.tokens`` (and ``http.users``, ``http.console``
+    when given; a client that acknowledges its MTs unless ``ack_mts`` is false);
     ``more`` is appended to twoway.yaml (``numbers:``, ``country:``); ``secrets`` must appear
     nowhere in its log."""
     port = free_port()
     http: dict[str, Any] = {"tokens": list(tokens)}
     if users:
         http["users"] = list(users)
+    if console is not None:
+        http["console"] = dict(console)
     config = write_config(workdir, rules, connector, port, http=http)
     if more:
         config.write_text(config.read_text(encoding="utf-8") + more, encoding="utf-8")
-    engine, client = Engine(workdir, config), Client()
+    engine, client = Engine(workdir, config), Client(ack_mts=ack_mts)
     try:
         await engine.start(port)
         await client.connect(port)

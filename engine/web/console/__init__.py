@@ -1,15 +1,16 @@
 """Own the web console on the HTTP listener: its routes, the session guard in front of every
 page, its templates (Jinja2, autoescaped) and its static files, all shipped in the package.
 
-``/login`` and ``/logout`` (``auth``), ``/`` and ``/inbox`` (the hand-off inbox), ``/threads/ID``
-and the acts in it (``pages``), ``/results`` (``results``), ``/campaigns`` and their acts
-(``campaigns``), ``/rules`` (the rule set in force, its errors, its flows drawn: ``rules``),
-``/simulator`` (a phone in a sandbox: ``simulator``), ``/events`` (Server-Sent Events:
-``live``), ``/count`` (a text's characters and SMS parts, by the engine's own splitter),
-``/static/``. A page asked for without
-a session redirects to ``/login``; the event stream, ``/count`` and a POST answer 401. A POST
-without the session's CSRF token is refused with 403. The console reads and acts through the
-same store functions as the REST API (``engine.store.inbox``, ``engine.store.api``).
+``/login`` and ``/logout`` (``auth``; failed log-ins throttled: ``throttle``), ``/`` and
+``/inbox`` (the hand-off inbox), ``/archive`` and its export (``export``), ``/threads/ID`` with its
+story (``story``) and the acts in it (``pages``), ``/results`` (``results``), ``/campaigns`` and
+their acts (``campaigns``), ``/rules`` (the rule set in force, its errors, its flows drawn:
+``rules``), ``/simulator`` (a phone in a sandbox: ``simulator``), ``/events`` (Server-Sent
+Events: ``live``), ``/count`` (a text's characters and SMS parts, by the engine's own splitter),
+``/static/``. A page asked for without a session redirects to ``/login``; the event stream,
+``/count`` and a POST answer 401. A POST without the session's CSRF token is refused with 403.
+The console reads and acts through the same store functions as the REST API
+(``engine.store.inbox``, ``engine.store.api``).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from engine.web.api.problems import ProblemError
 from engine.web.console.auth import COOKIE, Auth, Session, same
 from engine.web.console.live import Live
 from engine.web.console.text import LANG_COOKIE, NOTICES, Words, language_of, notice, words
+from engine.web.console.throttle import Throttle
 
 __all__ = ["Console", "Handler"]
 
@@ -68,6 +70,8 @@ class Console:
         self.api = api
         self.service = api.service
         self.auth = Auth(config)
+        self.throttle = Throttle()
+        self.canned = config.http.canned if config is not None else ()
         self.secure = tls
         self.live = Live(keepalive=max(1.0, idle / 2))
         self.sandboxes = asyncio.Semaphore(2)
@@ -145,10 +149,11 @@ class Console:
         """The template ``name`` in the person's language, with the person, their CSRF token and
         the page's notice."""
         said = self.words(request)
+        told = values.pop("said", None)  # a notice of the page's own, not of its address
         page = self.templates.get_template(name).render(
             person=session.person if session is not None else None,
             csrf=session.csrf if session is not None else "",
-            notice=notice(request.query.get("notice"), said),
+            notice=told or notice(request.query.get("notice"), said),
             lang=said.language,
             path=request.path_qs,
             section=request.path.split("/")[1],

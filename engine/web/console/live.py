@@ -1,7 +1,8 @@
 """Own the console's live updates: one Server-Sent Events stream per open page.
 
 Nothing polls: the service calls ``publish`` with what changed once it is committed
-(``Service.changed``: ``inbox`` after a hand-off or a person's act, ``messages`` after a batch);
+(``Service.changed``: ``inbox`` after a hand-off or a person's act, ``messages`` after a batch,
+``delivery`` after outbox statuses changed);
 each open stream then sends ``event: inbox`` (or ``messages``…), and a page that shows what
 changed fetches it again. A comment line is sent every
 ``keepalive`` seconds (half the HTTP idle time-out) so that neither the engine nor a proxy

@@ -7,6 +7,7 @@ The log-in form is protected from cross-site posts by a double-submitted token: 
 
 from __future__ import annotations
 
+import math
 import secrets
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 
 from engine.web.console.auth import COOKIE, LOGIN_COOKIE, Person, same
-from engine.web.console.text import NOTICES
+from engine.web.console.text import NOTICES, THROTTLED
 
 if TYPE_CHECKING:
     from engine.web.console import Console
@@ -48,16 +49,34 @@ def login_post(console: Console) -> Route:
         expected = request.cookies.get(LOGIN_COOKIE)
         if not expected or not same(fields.get("csrf"), expected):
             raise web.HTTPForbidden(text=console.words(request).say(NOTICES["csrf"]) + "\n")
+        keys = (f"ip:{request.remote or ''}", *(["name:" + fields["name"]] if fields.get("name")
+                                                 else []))  # fmt: skip
+        wait = console.throttle.wait(*keys)
+        if wait:
+            return _throttled(console, request, wait)
         person: Person | None = None
         if fields.get("token"):
             person = console.auth.by_token(fields["token"])
         elif fields.get("name") and fields.get("password"):
             person = await console.auth.by_password(fields["name"], fields["password"])
         if person is None:
+            console.throttle.failed(*keys)
             raise web.HTTPSeeOther("/login?notice=bad-login")
+        console.throttle.succeeded(*keys[1:])
         return _logged_in(console, person)
 
     return handler
+
+
+def _throttled(console: Console, request: web.Request, wait: float) -> web.StreamResponse:
+    """429: the log-in page saying how long to wait (credentials not looked at)."""
+    minutes = max(1, math.ceil(wait / 60))
+    said = console.words(request).say(THROTTLED, minutes=minutes)
+    token = secrets.token_urlsafe(24)
+    response = console.render(request, "login.html", None, status=429, login_csrf=token, said=said)
+    response.headers["Retry-After"] = str(math.ceil(wait))
+    console.set_cookie(response, LOGIN_COOKIE, token)
+    return response
 
 
 def logout(console: Console) -> Route:

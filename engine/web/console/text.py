@@ -19,7 +19,7 @@ from markupsafe import Markup
 from engine.i18n import LANGUAGES, current
 from engine.i18n.console import CONSOLE
 
-__all__ = ["LANG_COOKIE", "NOTICES", "Words", "language_of", "notice", "words"]
+__all__ = ["LANG_COOKIE", "NOTICES", "THROTTLED", "Words", "language_of", "notice", "words"]
 
 LANG_COOKIE = "twoway_lang"
 
@@ -49,6 +49,7 @@ NOTICES = {
     "no-reading": "Results and campaigns are for those who may read them (a token's read scope).",
 }
 """A notice's name (in a page's address: ``?notice=sent``) → its English words."""
+THROTTLED = "Too many failed log-ins: wait %(minutes)s minutes, then try again."
 
 
 def language_of(cookies: Mapping[str, str], accept: str | None) -> str:

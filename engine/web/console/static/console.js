@@ -1,6 +1,8 @@
 // twoway console: live updates by Server-Sent Events (the inbox, a thread, the rules page), the
 // reply's counter (asked of the server: the engine's own splitter counts the parts, there is
-// none here), and the simulator's keys.
+// none here), canned replies, the simulator's keys, and, when the person asks for them,
+// notifications of new hand-offs (a short tone made by WebAudio if they also ask for a sound:
+// nothing is fetched from elsewhere).
 "use strict";
 
 function refresh(url, target) {
@@ -9,22 +11,43 @@ function refresh(url, target) {
       if (response.status === 401) { window.location.assign("/login?notice=no-session"); return null; }
       return response.ok ? response.text() : null;
     })
-    .then((html) => { if (html !== null) { target.innerHTML = html; } })
-    .catch(() => {});
+    .then((html) => { if (html !== null) { target.innerHTML = html; } return html !== null; })
+    .catch(() => false);
+}
+
+function threadIds() {
+  return new Set(Array.from(document.querySelectorAll("#threads tr.thread"), (row) => row.dataset.thread));
+}
+
+function refreshInbox() {
+  const before = threadIds();
+  return refresh("/inbox/rows", document.getElementById("threads")).then((changed) => {
+    if (!changed) { return; }
+    const fresh = Array.from(document.querySelectorAll("#threads tr.thread"))
+      .filter((row) => !before.has(row.dataset.thread));
+    if (fresh.length) { alertOf(fresh); }
+  });
+}
+
+function refreshMessages() {
+  const id = document.body.dataset.thread;
+  return refresh("/threads/" + encodeURIComponent(id) + "/messages", document.getElementById("messages"));
 }
 
 function live() {
   const kind = document.body.dataset.live;
   if (!kind || FOLLOWED[kind] || !window.EventSource) { return; }  // those: follow()
   const events = new EventSource("/events");
-  events.addEventListener("inbox", () => {
-    if (kind === "inbox") {
-      refresh("/inbox/rows", document.getElementById("threads"));
-    } else if (kind === "thread") {
-      const id = document.body.dataset.thread;
-      refresh("/threads/" + encodeURIComponent(id) + "/messages", document.getElementById("messages"));
-    }
-  });
+  let turn = 0;
+  const counted = (work) => () => {
+    work().then(() => { turn += 1; document.body.dataset.refreshed = String(turn); });
+  };
+  if (kind === "inbox") {
+    events.addEventListener("inbox", counted(refreshInbox));
+  } else if (kind === "thread") {
+    events.addEventListener("inbox", counted(refreshMessages));
+    events.addEventListener("delivery", counted(refreshMessages));
+  }
   events.addEventListener("rules", () => {
     if (kind === "rules") { refresh("/rules/part", document.getElementById("rules")); }
   });
@@ -70,7 +93,7 @@ function follow() {
 function counter() {
   const text = document.getElementById("text");
   const out = document.getElementById("counter");
-  if (!text || !out) { return; }
+  if (!text || !out) { return null; }
   let timer = null;
   let asked = 0;
   const ask = () => {
@@ -86,6 +109,77 @@ function counter() {
   };
   text.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(ask, 150); });
   ask();
+  return ask;
+}
+
+function canned(ask) {
+  const select = document.getElementById("canned");
+  const text = document.getElementById("text");
+  if (!select || !text) { return; }
+  select.addEventListener("change", () => {
+    const chosen = select.options[select.selectedIndex];
+    if (!chosen || !chosen.value) { return; }
+    text.value = chosen.dataset.text;
+    text.focus();
+    if (ask) { ask(); }
+  });
+}
+
+// --- notifications of new hand-offs -------------------------------------------------------
+
+function tone() {
+  const Context = window.AudioContext || window.webkitAudioContext;
+  if (!Context) { return; }
+  const audio = new Context();
+  const beep = audio.createOscillator();
+  const gain = audio.createGain();
+  beep.frequency.value = 880;
+  gain.gain.setValueAtTime(0.15, audio.currentTime);
+  gain.gain.exponentialRampToValueAtTime(0.001, audio.currentTime + 0.4);
+  beep.connect(gain).connect(audio.destination);
+  beep.start();
+  beep.stop(audio.currentTime + 0.4);
+  beep.addEventListener("ended", () => audio.close());
+}
+
+function alertOf(rows) {
+  const alerts = document.getElementById("alerts");
+  if (!alerts || !window.Notification || Notification.permission !== "granted") { return; }
+  if (localStorage.getItem("twoway-notify") !== "yes") { return; }
+  for (const row of rows) {
+    const link = row.querySelector("a");
+    const shown = new Notification(alerts.dataset.title, { body: link ? link.textContent : "", tag: "thread-" + row.dataset.thread });
+    shown.addEventListener("click", () => { window.focus(); if (link) { window.location.assign(link.href); } });
+  }
+  if (localStorage.getItem("twoway-sound") === "yes") { tone(); }
+}
+
+function notifications() {
+  const alerts = document.getElementById("alerts");
+  if (!alerts || !window.Notification) { return; }
+  const button = document.getElementById("notify");
+  const sound = document.getElementById("sound");
+  const state = document.getElementById("notify-state");
+  const show = () => {
+    const on = Notification.permission === "granted" && localStorage.getItem("twoway-notify") === "yes";
+    button.setAttribute("aria-pressed", on ? "true" : "false");
+    state.textContent = on ? alerts.dataset.on : Notification.permission === "denied" ? alerts.dataset.blocked : "";
+  };
+  alerts.hidden = false;
+  sound.checked = localStorage.getItem("twoway-sound") === "yes";
+  sound.addEventListener("change", () => { localStorage.setItem("twoway-sound", sound.checked ? "yes" : "no"); });
+  button.addEventListener("click", () => {
+    if (button.getAttribute("aria-pressed") === "true") {
+      localStorage.setItem("twoway-notify", "no");
+      show();
+      return;
+    }
+    Notification.requestPermission().then((answer) => {
+      localStorage.setItem("twoway-notify", answer === "granted" ? "yes" : "no");
+      show();
+    });
+  });
+  show();
 }
 
 // A form that cannot be undone (a campaign's start, its cancel) asks first; its words come
@@ -111,4 +205,10 @@ function simulator() {
   if (transcript && transcript.lastElementChild) { transcript.lastElementChild.scrollIntoView({ block: "nearest" }); }
 }
 
-document.addEventListener("DOMContentLoaded", () => { live(); follow(); counter(); simulator(); });
+document.addEventListener("DOMContentLoaded", () => {
+  live();
+  follow();
+  notifications();
+  canned(counter());
+  simulator();
+});
