@@ -260,10 +260,9 @@ class Service:
             self.changed("campaigns")
 
     def _outbound_done(self, count: int) -> None:
-        """The outbox settled ``count`` rows (sent and recorded, held, failed, suppressed)."""
+        """The outbox settled ``count`` rows (sent and recorded, held, failed, suppressed; the
+        store tells ``delivery`` as it writes their statuses)."""
         self._finished(count)
-        if count and self.listeners:
-            self.changed("delivery")
 
     def swap_ruleset(self, ruleset: RuleSet) -> RuleSet:
         """Handle every batch from the next one on with ``ruleset``; return the one it replaces.
@@ -447,9 +446,9 @@ class Service:
         """Tell ``listeners`` that ``what`` changed, once it is committed: ``inbox`` (a
         hand-off, a person's act through the API or the console), ``messages`` (a batch of
         messages and timers: votes, answers, conversations), ``campaigns`` (a campaign's
-        recipients started, or it finished; a person's act), ``delivery`` (outbound messages
-        sent, held or failed; and the store's ``status_listeners``: any write that changed
-        outbox rows' statuses, delivery receipts included), ``rules`` (a reload took a new rule
+        recipients started, or it finished; a person's act), ``delivery`` (the store's
+        ``status_listeners``: any write that changed outbox rows' statuses — sent, held,
+        failed, suppressed, delivery receipts), ``rules`` (a reload took a new rule
         set or refused a broken one: ``engine.reload``)."""
         for listener in list(self.listeners):
             try:
