@@ -1,6 +1,7 @@
 """The console's results and campaigns pages in headless chromium against a real ``twoway run``
 on the jsonl connector: a poll's chart moves when a vote arrives, without a reload; a campaign
-started by a click shows its progress as the engine sends; the results page at 390×844. Each
+started by a click shows its progress as the engine sends; the results page at 390×844, and
+no serious accessibility violation (axe-core) on the results and campaigns pages. Each
 step saves a screenshot in the test's folder. Needs chromium (``tests/setup-browser``): without
 it the tests fail, never skip."""
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from tests.support.a11y import serious_violations
 from tests.support.console import Background
 from tests.support.console_results import (
     ADMIN_PASSWORD,
@@ -100,6 +102,10 @@ def test_the_poll_chart_moves_when_a_vote_arrives(browser: Any, tmp_path: Path) 
                 width = small.evaluate("document.documentElement.scrollWidth")
                 assert width <= 390, width  # nothing wider than the phone
                 small.screenshot(path=str(tmp_path / "3-results-390x844.png"), full_page=True)
+                assert serious_violations(small) == []  # axe-core: the result's page
+                for path in ("/results", "/campaigns", "/campaigns/promo"):
+                    small.goto(running.url + path)
+                    assert serious_violations(small) == [], path
             finally:
                 phone.close()
         finally:

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from tests.support.a11y import serious_violations
 from tests.support.api_engine import Serving
 from tests.support.console import Background, write_order_rules
 
@@ -129,12 +130,14 @@ def test_the_rules_page_and_the_simulator_fit_a_phone(
         expect(page.locator("svg.diagram").first).to_be_visible(timeout=WAIT)
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
         page.screenshot(path=str(tmp_path / "4-rules-390.png"))
+        assert serious_violations(page) == []  # axe-core
         page.goto(running.url + "/simulator")
         page.fill("#text", "HOURS")
         page.click("#send")
         expect(page.locator("#transcript")).to_contain_text("We are open", timeout=WAIT)
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
         page.screenshot(path=str(tmp_path / "5-simulator-390.png"))
+        assert serious_violations(page) == []
     finally:
         page.context.close()
     for shot in ("4-rules-390", "5-simulator-390"):
