@@ -55,7 +55,6 @@ CLICK_WORDS: dict[str, str] = {
     "Aborted!": "Abandon !",
     # --- prompts (hash-password) ------------------------------------------------------------------
     "Repeat for confirmation": "Répétez pour confirmer",
-    "Error: The value you entered was invalid.": "Erreur : la valeur saisie n'est pas valide.",
     "Error: The two entered values do not match.": (
         "Erreur : les deux valeurs saisies ne sont pas les mêmes."
     ),
