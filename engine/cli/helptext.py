@@ -9,6 +9,9 @@ stdlib's functions, which read ``.mo`` files of the default domain in the langua
 environment. ``install`` rebinds those two names in click's modules to a ``ClickWords``, which
 speaks the language ``--lang``, ``TWOWAY_LANG`` or the locale chose (``engine.i18n.current``)
 and hands English back to the stdlib's functions, so English stays byte for byte click's.
+Neither a ``.mo`` file (a compile step, the default domain of the whole process, and a language
+the stdlib reads from the environment, never from ``--lang``) nor rewriting click's English
+after the fact (its errors are formatted when raised) would do.
 """
 
 from __future__ import annotations
@@ -95,7 +98,8 @@ class Formatter(click.HelpFormatter):
         super().write_dl([(term, _bound(text)) for term, text in rows], col_max, col_spacing)
 
     def getvalue(self) -> str:
-        return super().getvalue().replace(_NBSP, " ")
+        written = super().getvalue()
+        return written.replace(_NBSP, " ") if i18n.current() == "fr" else written
 
 
 class Context(click.Context):
