@@ -28,6 +28,7 @@ from engine.campaigns.views import (
     status_dict,
 )
 from engine.cli.campaign_views import count, print_preview, print_status, status_words
+from engine.cli.helptext import Group
 from engine.cli.ops import (
     config_or_exit,
     fail,
@@ -138,7 +139,7 @@ async def _plan(ctx: _Context, campaign: Campaign, store: SqliteStore) -> Plan:
 # --- commands --------------------------------------------------------------------------------
 
 
-@click.group("campaign")
+@click.group("campaign", cls=Group)
 def campaign_group() -> None:
     """Start and follow the campaigns of the rule files (`campaign:` files).
 

@@ -23,6 +23,7 @@ import click
 from engine.cli.chat_commands import Chat, parse_time, run_command
 from engine.cli.chat_record import Recorder
 from engine.cli.chat_why import before_sending
+from engine.cli.helptext import Command
 from engine.cli.ops import ruleset_or_exit
 from engine.core.clock import FixedClock
 from engine.core.messages import normalize_address
@@ -36,7 +37,7 @@ from engine.testing import Harness, default_number
 __all__ = ["chat_command"]
 
 
-@click.command("chat")
+@click.command("chat", cls=Command)
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option(
     "--from", "sender", default=DEFAULT_FROM, show_default=True, help="The phone number you are."

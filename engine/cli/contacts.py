@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 import phonenumbers
 
+from engine.cli.helptext import Group
 from engine.cli.ops import config_or_exit, fail, gc_paused, run_on_store, store_or_exit
 from engine.config import Config
 from engine.contacts import (
@@ -65,7 +66,7 @@ def _refused_out(refused: list[Refused], target: Path | None) -> None:
     click.echo(say("cli.refused_written", path=target))
 
 
-@click.group("contacts")
+@click.group("contacts", cls=Group)
 def contacts_group() -> None:
     """Import contacts from CSV or XLSX, export them, import a suppression list, forget one.
 

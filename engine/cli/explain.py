@@ -15,6 +15,7 @@ import click
 
 from engine.cli.explain_run import explain, load_conversation
 from engine.cli.explain_view import as_json, lines
+from engine.cli.helptext import Command
 from engine.cli.ops import moment_or_now, ruleset_or_exit
 from engine.core.messages import normalize_address
 from engine.i18n import msg, say
@@ -27,7 +28,7 @@ from engine.testing import default_number
 __all__ = ["explain_command"]
 
 
-@click.command("explain")
+@click.command("explain", cls=Command)
 @click.argument("args", nargs=-1, required=True)
 @click.option(
     "--from", "sender", default=DEFAULT_FROM, show_default=True, help="The phone that texts."

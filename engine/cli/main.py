@@ -13,6 +13,7 @@ from engine.cli.campaign import campaign_group
 from engine.cli.chat import chat_command
 from engine.cli.contacts import contacts_group
 from engine.cli.explain import explain_command
+from engine.cli.helptext import Group, speak
 from engine.cli.ops import backup_command, hash_password_command, status_command
 from engine.cli.replay import replay_command
 from engine.cli.report import report_command
@@ -29,20 +30,21 @@ from engine.version import __version__
 __all__ = ["cli", "main"]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="twoway")
 @click.option(
     "--lang",
     type=click.Choice(list(i18n.LANGUAGES)),
-    help="The language of the commands' words (check's errors, summaries, what explain, status, "
-    "results, report, campaign, chat, replay and contacts print; --help stays English); else "
-    "TWOWAY_LANG, else the locale (LC_ALL, LC_MESSAGES, LANG: fr… is French), else English.",
+    is_eager=True,
+    expose_value=False,
+    callback=speak,
+    help="The language of the commands' words and of --help (check's errors, summaries, what "
+    "explain, status, results, report, campaign, chat, replay and contacts print); else "
+    "TWOWAY_LANG, else the locale (LC_ALL, LC_MESSAGES, LANG: fr… is French), else English. "
+    "Give it before the command.",
 )
-@click.pass_context
-def cli(ctx: click.Context, lang: str | None) -> None:
+def cli() -> None:
     """twoway: two-way SMS conversations from YAML rule files."""
-    token = i18n.use(i18n.choose(lang))
-    ctx.call_on_close(lambda: i18n.reset(token))
 
 
 @cli.command("check")

@@ -19,6 +19,7 @@ from typing import Any, NoReturn, TypeVar
 
 import click
 
+from engine.cli.helptext import Command
 from engine.config import Config, check_config, parse_listen
 from engine.core.clock import Clock
 from engine.errors import StoreError, render_all
@@ -229,7 +230,7 @@ def render_health(report: dict[str, Any], url: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-@click.command("status")
+@click.command("status", cls=Command)
 @click.option(
     "--config", "config_path", type=click.Path(path_type=Path, dir_okay=False), help=_CONFIG_HELP
 )
@@ -302,7 +303,7 @@ def backup(source: Path, target: Path) -> int:
     return target.stat().st_size
 
 
-@click.command("backup")
+@click.command("backup", cls=Command)
 @click.argument("target", type=click.Path(path_type=Path, dir_okay=False))
 @click.option(
     "--config", "config_path", type=click.Path(path_type=Path, dir_okay=False), help=_CONFIG_HELP
@@ -337,7 +338,7 @@ def backup_command(target: Path, config_path: Path | None, db: Path | None, forc
     click.echo(say("cli.backed_up", source=source, target=target, size=f"{size:,}"))
 
 
-@click.command("hash-password")
+@click.command("hash-password", cls=Command)
 def hash_password_command() -> None:
     """Print the scrypt$… hash of a password, for a user of http.users in twoway.yaml.
 

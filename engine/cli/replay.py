@@ -20,6 +20,7 @@ from typing import Any
 import click
 
 from engine.cli.explain_view import step_label
+from engine.cli.helptext import Command
 from engine.cli.ops import moment_or_now, ruleset_or_exit
 from engine.cli.replay_run import Changed, Replayed, replay
 from engine.dsl.durations import parse_duration
@@ -35,7 +36,7 @@ __all__ = ["replay_command"]
 _EVER = datetime.fromisoformat("0001-01-01T00:00:00+00:00")
 
 
-@click.command("replay")
+@click.command("replay", cls=Command)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
     "--db",

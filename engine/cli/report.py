@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from engine.cli.helptext import Command
 from engine.cli.ops import run_on_store
 from engine.cli.results import source, source_options, write_private
 from engine.core.clock import SystemClock
@@ -15,7 +16,7 @@ from engine.report import DEFAULT_TITLE, gather, render_html
 __all__ = ["report_command"]
 
 
-@click.command("report")
+@click.command("report", cls=Command)
 @click.argument("names", nargs=-1, metavar="[NAME]...")
 @click.option(
     "--html",

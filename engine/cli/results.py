@@ -10,6 +10,7 @@ from typing import IO, Any, TypeVar
 
 import click
 
+from engine.cli.helptext import Command
 from engine.cli.ops import config_or_exit, fail, ruleset_or_exit, run_on_store, store_or_exit
 from engine.i18n import msg, say
 from engine.results import (
@@ -100,7 +101,7 @@ def write_private(target: Path, write: Callable[[IO[bytes]], object]) -> None:
         fail(msg("cli.cannot_write", path=target, reason=exc.strerror or exc))
 
 
-@click.command("results")
+@click.command("results", cls=Command)
 @click.argument("names", nargs=-1, metavar="[NAME]...")
 @click.option(
     "--format",

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import click
 
+from engine.cli.helptext import Command
 from engine.ruleset.reference import NAMES, markdown, text
 
 __all__ = ["schema_command"]
 
 
-@click.command("schema")
+@click.command("schema", cls=Command)
 @click.argument("name", type=click.Choice(NAMES), default="rules")
 @click.option(
     "--markdown",

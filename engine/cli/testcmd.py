@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from engine.cli.helptext import Command
 from engine.coverage import CoverageState, coverable_states, missed, summary
 from engine.errors import render_all
 from engine.i18n import plural, say
@@ -18,7 +19,7 @@ from engine.testing import run_test
 __all__ = ["test_command"]
 
 
-@click.command("test")
+@click.command("test", cls=Command)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("-v", "--verbose", is_flag=True, help="Print every conversation, passed or not.")
 @click.option("--coverage", is_flag=True, help="List the states no test reached.")

@@ -5,7 +5,8 @@ key, in English and French, with ``{name}`` placeholders.
 The catalogue is plain Python dicts (``engine.i18n.replies``, ``check``, ``check_expressions``,
 ``check_rulesets``, ``check_config``, ``cli``, ``commands``: the bodies of `explain`,
 `replay` and `status`, ``commands_data``: those of `results`, `campaign` and `contacts`,
-``chat``, ``report`` (the HTML report's words, by their English), ``phrases``)
+``chat``, ``report`` (the HTML report's words, by their English), ``phrases``, ``help``: the
+French of `--help`, by its English, and ``usage``: click's own words, by their English)
 rather than gettext ``.po`` files: the wheel ships no compile step and the console reads the
 same dicts; ``tests/i18n`` fails when a key lacks a language or a placeholder.
 
@@ -31,11 +32,16 @@ from engine.i18n.check_rulesets import RULESETS
 from engine.i18n.cli import CLI
 from engine.i18n.commands import COMMANDS
 from engine.i18n.commands_data import DATA
+from engine.i18n.help import HELP
 from engine.i18n.phrases import PHRASES
 from engine.i18n.replies import LANGUAGES, TEXTS
+from engine.i18n.usage import CLICK_PLURALS, CLICK_WORDS
 
 __all__ = [
     "CATALOGUE",
+    "CLICK_PLURALS",
+    "CLICK_WORDS",
+    "HELP",
     "LANGUAGES",
     "PARTS",
     "PHRASES",
