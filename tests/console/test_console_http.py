@@ -20,8 +20,7 @@ import pytest
 from engine.config import load_config
 from engine.web.console.passwords import hash_password, verify_password
 from tests.support.api_engine import Serving, serving
-from tests.support.console import Visitor, write_rules
-from tests.support.jsonl_client import mo
+from tests.support.console import Visitor, handed, write_rules
 
 REPO = Path(__file__).resolve().parents[2]
 ALICE_PASSWORD = "correct horse 1"
@@ -48,21 +47,6 @@ async def desk(tmp_path: Path, hashes: tuple[str, str]) -> AsyncIterator[Serving
         secrets=(TOKEN, ALICE_PASSWORD, CAROL_PASSWORD, *hashes),
     ) as running:  # fmt: skip
         yield running
-
-
-@pytest.fixture
-async def visitor(desk: Serving) -> AsyncIterator[Visitor]:
-    visitor = Visitor(desk.url)
-    try:
-        yield visitor
-    finally:
-        await visitor.close()
-
-
-async def handed(desk: Serving, mo_id: str, phone: str, text: str) -> None:
-    """An MO from ``phone``, committed (acknowledged) and so in the inbox."""
-    desk.client.send(mo(mo_id, phone, text))
-    assert (await desk.client.answer(mo_id))["type"] == "ack"
 
 
 def thread_ids(page: str) -> list[int]:

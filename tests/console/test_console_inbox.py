@@ -17,7 +17,7 @@ import pytest
 
 from engine.web.console.passwords import hash_password
 from tests.support.api_engine import Serving, serving
-from tests.support.console import Visitor, write_rules
+from tests.support.console import Visitor, handed, write_rules
 from tests.support.jsonl_client import mo
 
 PASSWORD = "correct horse 1"
@@ -84,11 +84,6 @@ async def alice(desk: Serving) -> AsyncIterator[Visitor]:
         yield visitor
     finally:
         await visitor.close()
-
-
-async def handed(desk: Serving, mo_id: str, phone: str, text: str) -> None:
-    desk.client.send(mo(mo_id, phone, text))
-    assert (await desk.client.answer(mo_id))["type"] == "ack"
 
 
 def thread_ids(page: str) -> list[int]:

@@ -50,15 +50,6 @@ async def desk(tmp_path: Path) -> AsyncIterator[Serving]:
         yield running
 
 
-@pytest.fixture
-async def visitor(desk: Serving) -> AsyncIterator[Visitor]:
-    visitor = Visitor(desk.url)
-    try:
-        yield visitor
-    finally:
-        await visitor.close()
-
-
 async def voted(desk: Serving, votes: dict[str, str]) -> None:
     """Each phone's vote, processed (its thanks sent back)."""
     for i, (phone, choice) in enumerate(votes.items()):

@@ -32,15 +32,6 @@ async def desk(tmp_path: Path) -> AsyncIterator[Serving]:
         yield running
 
 
-@pytest.fixture
-async def visitor(desk: Serving) -> AsyncIterator[Visitor]:
-    visitor = Visitor(desk.url)
-    try:
-        yield visitor
-    finally:
-        await visitor.close()
-
-
 def counts(store: Path) -> dict[str, int]:
     """Every table of the store's file and its rows, read from a read-only connection."""
     db = sqlite3.connect(f"file:{store}?mode=ro", uri=True)

@@ -15,6 +15,7 @@ import aiohttp
 from yarl import URL
 
 from tests.support.api_engine import Serving, serving
+from tests.support.jsonl_client import mo
 
 __all__ = [
     "NUMBER", "ORDER", "RULES", "Background", "Visitor", "csrf_of", "write_order_rules",
@@ -152,3 +153,9 @@ class Background:
             self.loop.call_soon_threadsafe(self.loop.stop)
             self.thread.join(10)
             self.loop.close()
+
+
+async def handed(desk: Serving, mo_id: str, phone: str, text: str) -> None:
+    """An MO from ``phone``, committed (acknowledged) and so in the inbox if no rule answers."""
+    desk.client.send(mo(mo_id, phone, text))
+    assert (await desk.client.answer(mo_id))["type"] == "ack"
