@@ -456,6 +456,11 @@ _OUTBOX_PARTS = (
     "CREATE INDEX outbox_parts_external_id ON outbox_parts (external_id)",
 )
 
+# ``outbox_status`` (status) served no query: the reads by status go through the partial indexes
+# ``outbox_pending`` and ``outbox_held``. Every row written and every status change (queued,
+# sending, sent, delivered) moved an entry in it: two pages of each batch's commit.
+_OUTBOX_STATUS_UNUSED = ("DROP INDEX IF EXISTS outbox_status",)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_initial", _INITIAL),
     Migration("0002_timer_ids_never_reused", _TIMERS_AUTOINCREMENT),
@@ -469,6 +474,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("0010_threads", _THREADS),
     Migration("0011_notifications", _NOTIFICATIONS),
     Migration("0012_outbox_parts", _OUTBOX_PARTS),
+    Migration("0013_outbox_status_unused", _OUTBOX_STATUS_UNUSED),
 )
 """Every migration, in the order they apply. Append only: never edit or reorder one released."""
 

@@ -57,3 +57,20 @@ def test_load_scans_no_table(conn: sqlite3.Connection) -> None:
     assert plans
     for plan in plans:
         assert "SCAN" not in plan and "threads_status" not in plan, plan
+
+
+def test_the_outbox_reads_by_status_use_the_partial_indexes(conn: sqlite3.Connection) -> None:
+    """``outbox_status`` is gone (migration 0013): what read by status has an index of its own."""
+    names = {row[1] for row in conn.execute("PRAGMA index_list(outbox)")}
+    assert "outbox_status" not in names and {"outbox_pending", "outbox_held"} <= names
+    plans = _plans(
+        conn,
+        lambda: (
+            queries.queued_outbox(conn, 10),
+            queries.next_held(conn),
+            queries.release_held(conn, T0, 10),
+        ),
+    )
+    assert len(plans) == 3
+    for plan in plans:
+        assert "SCAN outbox" not in plan or "INDEX outbox_" in plan, plan
