@@ -58,6 +58,9 @@ def _hook(obj: dict[str, Any]) -> Any:
 
 
 _ENCODER = json.JSONEncoder(default=_default, ensure_ascii=False, separators=(",", ":"))
+_KEYS = json.JSONEncoder(ensure_ascii=False)
+"""What ``json.dumps(..., ensure_ascii=False)`` writes (the keys' material, stored since the
+first release), without building an encoder for each message."""
 _DECODER = json.JSONDecoder(object_hook=_hook)
 
 
@@ -110,12 +113,12 @@ def loads(text: str | None) -> Any:
 
 def fingerprint(transport: str, sender: str, recipient: str, text: str, received_at: str) -> str:
     """Return the dedup key of a message that has no provider id (sha256, hex)."""
-    material = json.dumps([transport, sender, recipient, text, received_at], ensure_ascii=False)
+    material = _KEYS.encode([transport, sender, recipient, text, received_at])
     return hashlib.sha256(material.encode("utf-8")).hexdigest()
 
 
 def content_key(transport: str, sender: str, recipient: str, text: str) -> str:
     """Return the key of a message's content, whenever it came (sha256, hex): identical
     messages share it, and ``dedup_window`` tells a re-delivery from a message sent again."""
-    material = json.dumps([transport, sender, recipient, text], ensure_ascii=False)
+    material = _KEYS.encode([transport, sender, recipient, text])
     return hashlib.sha256(material.encode("utf-8")).hexdigest()

@@ -463,6 +463,11 @@ _CAMPAIGN_AUTHORS = (
     "ALTER TABLE campaigns ADD COLUMN changed_by TEXT",
 )
 
+# ``outbox_status`` (status) served no query: the reads by status go through the partial indexes
+# ``outbox_pending`` and ``outbox_held``. Every row written and every status change (queued,
+# sending, sent, delivered) moved an entry in it: two pages of each batch's commit.
+_OUTBOX_STATUS_UNUSED = ("DROP INDEX IF EXISTS outbox_status",)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_initial", _INITIAL),
     Migration("0002_timer_ids_never_reused", _TIMERS_AUTOINCREMENT),
@@ -477,6 +482,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("0011_notifications", _NOTIFICATIONS),
     Migration("0012_outbox_parts", _OUTBOX_PARTS),
     Migration("0013_campaign_authors", _CAMPAIGN_AUTHORS),
+    Migration("0014_outbox_status_unused", _OUTBOX_STATUS_UNUSED),
 )
 """Every migration, in the order they apply. Append only: never edit or reorder one released."""
 

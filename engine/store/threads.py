@@ -86,10 +86,15 @@ def thread_of(row: tuple[Any, ...]) -> Thread:
 
 
 def holding(conn: sqlite3.Connection, phones: Collection[Address]) -> dict[Key, str]:
-    """The team holding each conversation of ``phones`` that a hand-off holds."""
+    """The team holding each conversation of ``phones`` that a hand-off holds.
+
+    Read through ``threads_active`` (contact, number; open or assigned only), by name: left to
+    itself the planner takes ``threads_status`` and walks every open thread, and every text
+    nothing answered opens one, so each batch cost more than the one before (1.6 ms at 20,000).
+    """
     sql = (
-        "SELECT contact, number, team FROM threads WHERE status IN ('open', 'assigned')"
-        " AND kind = 'handoff' AND contact IN ({marks})"
+        "SELECT contact, number, team FROM threads INDEXED BY threads_active"
+        " WHERE status IN ('open', 'assigned') AND kind = 'handoff' AND contact IN ({marks})"
     )
     return {(contact, number): team for contact, number, team in select_in(conn, sql, phones)}
 

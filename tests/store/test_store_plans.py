@@ -1,0 +1,76 @@
+"""The hot path's reads go through their indexes, whatever the tables hold (query plans)."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+
+import pytest
+from store_helpers import NUMBER, T0
+
+from engine.store import queries, threads
+from engine.store.codec import time_in
+from engine.store.migrations import MIGRATIONS, apply_migrations
+
+PHONES = [f"+3361000{i:04d}" for i in range(8)]
+
+
+@pytest.fixture
+def conn() -> Iterator[sqlite3.Connection]:
+    """A migrated database with 2,000 open threads of texts nothing answered (one per
+    sender, as a busy inbox has) and no statistics (no ``ANALYZE``, as in production)."""
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    apply_migrations(conn, MIGRATIONS)
+    at = time_in(T0)
+    conn.executemany(
+        "INSERT INTO threads (contact, number, team, kind, status, opened_at, updated_at)"
+        " VALUES (?, ?, 'inbox', 'unmatched', 'open', ?, ?)",
+        [(f"+3362000{i:04d}", NUMBER, at, at) for i in range(2_000)],
+    )
+    yield conn
+    conn.close()
+
+
+def _plans(conn: sqlite3.Connection, run: object) -> list[str]:
+    statements: list[str] = []
+    conn.set_trace_callback(statements.append)
+    try:
+        assert callable(run)
+        run()
+    finally:
+        conn.set_trace_callback(None)
+    return [
+        " | ".join(row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {sql}"))
+        for sql in statements
+        if sql.lstrip().upper().startswith("SELECT")
+    ]
+
+
+def test_holding_reads_the_active_threads_of_the_batch_only(conn: sqlite3.Connection) -> None:
+    (plan,) = _plans(conn, lambda: threads.holding(conn, PHONES))
+    assert "threads_active" in plan, plan
+
+
+def test_load_scans_no_table(conn: sqlite3.Connection) -> None:
+    keys = [(phone, NUMBER) for phone in PHONES]
+    plans = _plans(conn, lambda: queries.load(conn, keys, T0))
+    assert plans
+    for plan in plans:
+        assert "SCAN" not in plan and "threads_status" not in plan, plan
+
+
+def test_the_outbox_reads_by_status_use_the_partial_indexes(conn: sqlite3.Connection) -> None:
+    """``outbox_status`` is gone (migration 0013): what read by status has an index of its own."""
+    names = {row[1] for row in conn.execute("PRAGMA index_list(outbox)")}
+    assert "outbox_status" not in names and {"outbox_pending", "outbox_held"} <= names
+    plans = _plans(
+        conn,
+        lambda: (
+            queries.queued_outbox(conn, 10),
+            queries.next_held(conn),
+            queries.release_held(conn, T0, 10),
+        ),
+    )
+    assert len(plans) == 3
+    for plan in plans:
+        assert "SCAN outbox" not in plan or "INDEX outbox_" in plan, plan
