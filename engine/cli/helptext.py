@@ -125,8 +125,13 @@ class Command(click.Command):
         return click.Command.get_short_help_str(_said(self), limit)
 
     def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        """As click's, each parameter's help record written by its translated copy."""
-        records = [_said(param).get_help_record(ctx) for param in self.get_params(ctx)]
+        """As click's, each option's help record written by its translated copy (arguments
+        are not options: click 8.5 gives them a record too)."""
+        records = [
+            _said(param).get_help_record(ctx)
+            for param in self.get_params(ctx)
+            if not isinstance(param, click.Argument)
+        ]
         rows = [record for record in records if record is not None]
         if rows:
             with formatter.section(WORDS.gettext("Options")):
