@@ -5,7 +5,7 @@ Run from the repository root (node 18+ and ``npm ci --prefix tests/smsc`` needed
     python bench/smpp.py                        # 200/s, 1,000/s, 3,000/s and flat out, 10 s each
     python bench/smpp.py --quick                # smoke run (a few seconds, no Kannel)
     python bench/smpp.py --vs-kannel            # the same loads through Kannel too, with ratios
-    python bench/smpp.py --loads 1000,max --seconds 20 --receipts
+    python bench/smpp.py --loads 1000,max --seconds 20 --receipts on
 
 For each offered load, a fresh ``twoway run`` process (the default ``rules/``, a SQLite file
 store with ``synchronous=FULL``, one ``smpp`` transceiver) binds to ``bench/smsc_load.js``, an SMSC
@@ -28,6 +28,11 @@ With ``--vs-kannel`` the same loads also run through Kannel 1.4.5 (Debian's ``ka
 bearerbox as an SMPP transceiver to the same SMSC, smsbox with ``sms-service`` autoreplies; the
 configuration is ``bench/kannel/kannel.conf.in``) and the ratios twoway/Kannel are printed. Nothing
 is installed: when bearerbox or smsbox is missing the bench says so and runs twoway alone.
+
+Receipts (``--receipts``, default ``both``: every load without, then with): twoway asks for them
+(``registered_delivery: 1``) and records each one on its outbox row, which must end ``delivered``;
+Kannel asks for them too (``dlr-mask = 3`` on its ``sms-service`` replies) and hands each one to
+its ``dlr-url``, a small HTTP sink in this process that counts them.
 
 Everything listens on 127.0.0.1, every wait is bounded and every process started is stopped.
 """
@@ -382,6 +387,7 @@ def run_kannel(smsc: Node, port: int, args: argparse.Namespace, rate: float) -> 
         "password": password,
         "folder": str(folder),
         "window": args.window,
+        "dlr": _dlr_settings(args),
     }
     conf = folder / "kannel.conf"
     conf.write_text(string.Template(KANNEL_TEMPLATE.read_text()).substitute(values))
@@ -408,6 +414,8 @@ def run_kannel(smsc: Node, port: int, args: argparse.Namespace, rate: float) -> 
             raise BenchError(f"Kannel did not come up: {exc}\n{tails}") from exc
         cpu0 = {box: cpu_seconds(proc.pid) for box, proc in boxes.items()}
         result = run_load(smsc, args, rate, label)
+        # smsbox hands the receipts to the dlr-url after the SMSC's count: their cost is Kannel's
+        handed = DLR_SINK.wait_for(int(result["receipts"]["ok"])) if args.receipts else 0
         outcome = Outcome("kannel", rate, result, engines=tuple(boxes))
         for box, proc in boxes.items():
             outcome.cpu[box] = cpu_seconds(proc.pid) - cpu0[box]
@@ -415,9 +423,14 @@ def run_kannel(smsc: Node, port: int, args: argparse.Namespace, rate: float) -> 
         outcome.cpu["smsc"] = float(result["smsc_cpu_s"])
         acked, replies = int(result["acked"]), int(result["replies"])
         outcome.ok = replies == acked and result["missing"] == 0 and result["refused"] == 0
+        dlrs = ""
+        if args.receipts:
+            sent = int(result["receipts"]["ok"])
+            outcome.ok = outcome.ok and handed == sent == replies
+            dlrs = f", receipts handed to its dlr-url {handed:,} (acked {sent:,})"
         outcome.verify = (
             f"MOs acked {acked:,} (refused {result['refused']}), replies {replies:,} "
-            f"(missing {result['missing']}); no database to read (counts at the SMSC)"
+            f"(missing {result['missing']}){dlrs}; no database to read (counts at the SMSC)"
             + (": OK" if outcome.ok else ": MISMATCH")
         )
         return outcome
@@ -430,6 +443,65 @@ def run_kannel(smsc: Node, port: int, args: argparse.Namespace, rate: float) -> 
             print(f"  (kept {folder})")
         else:
             shutil.rmtree(folder, ignore_errors=True)
+
+
+class DlrSink:
+    """Kannel's ``dlr-url``: an HTTP server in this process that counts the receipts smsbox
+    hands to it (a GET each), like the application a Kannel deployment would call."""
+
+    def __init__(self) -> None:
+        import http.server
+
+        sink = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                with sink._lock:
+                    sink.count += 1
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.count = 0
+        self._lock = threading.Lock()
+        self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = int(self._server.server_address[1])
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+
+    def reset(self) -> None:
+        with self._lock:
+            self.count = 0
+
+    def wait_for(self, count: int, idle: float = 10.0, most: float = 120.0) -> int:
+        """The receipts counted, once ``count`` came, none came for ``idle`` seconds, or
+        ``most`` seconds passed."""
+        start = last_change = time.monotonic()
+        seen = self.count
+        while self.count < count:
+            time.sleep(0.05)
+            now = time.monotonic()
+            if self.count != seen:
+                seen, last_change = self.count, now
+            elif now - last_change > idle or now - start > most:
+                break
+        return self.count
+
+
+DLR_SINK: DlrSink | Any = None
+
+
+def _dlr_settings(args: argparse.Namespace) -> str:
+    """The ``sms-service`` lines that ask for receipts (delivered or not: mask 1 + 2), or none."""
+    global DLR_SINK
+    if not args.receipts:
+        return ""
+    if DLR_SINK is None:
+        DLR_SINK = DlrSink()
+    DLR_SINK.reset()
+    return f'dlr-mask = 3\ndlr-url = "http://127.0.0.1:{DLR_SINK.port}/dlr?type=%d&id=%F"'
 
 
 def _wait_kannel_ready(
@@ -629,7 +701,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=10,
         help="submit_sm in flight: twoway's window and Kannel's max-pending-submits",
     )
-    parser.add_argument("--receipts", action="store_true", help="ask for delivery receipts")
+    parser.add_argument(
+        "--receipts",
+        choices=("off", "on", "both"),
+        default="both",
+        help="delivery receipts asked for: off, on, or both (every load without, then with)",
+    )
     parser.add_argument("--vs-kannel", action="store_true", help="run Kannel on the same loads")
     parser.add_argument(
         "--ceiling-seconds", type=float, default=4.0, help="flat-out run of the SMSC alone"
@@ -637,6 +714,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the temporary folders")
     parser.add_argument("--quick", action="store_true", help="smoke run: 2 loads of 1.5 s")
     args = parser.parse_args(argv)
+    modes = {"off": [False], "on": [True], "both": [False, True]}[args.receipts]
     if args.quick:
         args.seconds, args.warmup, args.drain, args.ceiling_seconds = 1.5, 0.5, 15.0, 1.0
         args.loads = args.loads or [200.0, 0.0]
@@ -653,7 +731,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"settings: {args.seconds:g} s per load ({args.warmup:g} s warm-up left out), loads "
         f"{', '.join(load_name(x) for x in loads)}; SMSC: deliver_sm window {args.mo_window}, "
         f"at most {args.outstanding:,} MOs awaiting their reply; submit window {args.window}; "
-        f"receipts {'on' if args.receipts else 'off'}; MO texts "
+        f"receipts {args.receipts}; MO texts "
         + " / ".join(repr(t) for t in TEXTS)
         + " from distinct phones, one reply each",
         flush=True,
@@ -667,8 +745,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("kannel: not run (add --vs-kannel to compare)")
 
     smsc = Node()
-    twoway: dict[float, Outcome] = {}
-    kannel: dict[float, Outcome] = {}
+    runs: dict[bool, tuple[dict[float, Outcome], dict[float, Outcome]]] = {}
     ok = True
     try:
         port = int(smsc.wait_for("listening", 15)["port"])
@@ -681,20 +758,26 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"{_share(float(r['smsc_cpu_s']), float(r['wall_s']))} of a core",
             flush=True,
         )
-        for load in loads:
-            twoway[load] = out = run_twoway(smsc, port, args, load)
-            print_outcome(out)
-            ok = ok and out.ok
-            if args.vs_kannel and not skip_kannel:
-                kannel[load] = out = run_kannel(smsc, port, args, load)
+        for receipts in modes:
+            args.receipts = receipts
+            print(f"== receipts {'on' if receipts else 'off'}", flush=True)
+            twoway, kannel = runs[receipts] = ({}, {})
+            for load in loads:
+                twoway[load] = out = run_twoway(smsc, port, args, load)
                 print_outcome(out)
                 ok = ok and out.ok
+                if args.vs_kannel and not skip_kannel:
+                    kannel[load] = out = run_kannel(smsc, port, args, load)
+                    print_outcome(out)
+                    ok = ok and out.ok
     except BenchError as exc:
         print(f"error: {exc}", flush=True)
         return 2
     finally:
         smsc.close()
-    print_summary(twoway, kannel, loads)
+    for receipts, (twoway, kannel) in runs.items():
+        print(f"== summary, receipts {'on' if receipts else 'off'}")
+        print_summary(twoway, kannel, loads)
     print(f"verify: {'OK' if ok else 'MISMATCH'} (every run's counts)")
     return 0 if ok else 1
 
