@@ -467,7 +467,11 @@ class DlrSink:
 
         self.count = 0
         self._lock = threading.Lock()
-        self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+
+        class Server(http.server.ThreadingHTTPServer):
+            request_queue_size = 1024  # smsbox fetches many at once: none refused at connect
+
+        self._server = Server(("127.0.0.1", 0), Handler)
         self.port = int(self._server.server_address[1])
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
 
