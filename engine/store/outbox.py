@@ -72,15 +72,16 @@ class OutboxInsert(NamedTuple):
     hold_until: str | None
 
 
+_INSERT_OUTBOX = (
+    f"INSERT INTO outbox ({', '.join(OutboxInsert._fields)})"
+    f" VALUES ({', '.join('?' * len(OutboxInsert._fields))})"
+)
+"""The columns are the fields of ``OutboxInsert``: one list, the row's and the statement's."""
+
+
 def insert_outbox(conn: sqlite3.Connection, rows: Sequence[OutboxValues]) -> None:
     """Write outbox rows (one ``executemany``)."""
-    many(
-        conn,
-        "INSERT INTO outbox (id, created_at, contact, recipient, sender, text, kind, status,"
-        " last_error, updated_at, inbound_id, session_id, campaign, hold_until)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        rows,
-    )
+    many(conn, _INSERT_OUTBOX, rows)
 
 
 _OUTBOX_COLUMNS = (
