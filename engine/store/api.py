@@ -15,7 +15,10 @@ from engine.core.messages import Address, Outgoing
 from engine.core.records import OutboxRow
 from engine.store import inbox
 from engine.store.codec import dumps, loads, time_in
-from engine.store.queries import _next_id, insert_outbox, is_opted_out, schedule_start
+from engine.store.contacts import is_opted_out
+from engine.store.outbox import OutboxInsert, insert_outbox
+from engine.store.sessions import schedule_start
+from engine.store.sql import next_id
 
 __all__ = ["Answer", "Idempotency", "KeyReused", "OptedOut", "reply", "send", "start"]
 
@@ -80,11 +83,25 @@ def send(
         return found
     if is_opted_out(conn, message.recipient, message.sender):
         raise OptedOut(message.recipient)
-    outbox_id = _next_id(conn, "outbox") + 1
+    outbox_id = next_id(conn, "outbox") + 1
     at = time_in(now)
     sender, recipient = message.sender, message.recipient
-    written = (outbox_id, at, recipient, recipient, sender, message.text, message.kind,
-               "sending", None, at, None, None, None, None)  # fmt: skip
+    written = OutboxInsert(
+        id=outbox_id,
+        created_at=at,
+        contact=recipient,
+        recipient=recipient,
+        sender=sender,
+        text=message.text,
+        kind=message.kind,
+        status="sending",
+        last_error=None,
+        updated_at=at,
+        inbound_id=None,
+        session_id=None,
+        campaign=None,
+        hold_until=None,
+    )
     insert_outbox(conn, [written])
     row = OutboxRow(outbox_id, message, now, "sending", 0, message.recipient)
     answer = Answer(202, {"id": outbox_id, "status": "sending"}, row=row)

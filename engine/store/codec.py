@@ -18,7 +18,16 @@ from typing import Any
 
 from engine.errors import StoreError
 
-__all__ = ["content_key", "dumps", "fingerprint", "loads", "time_in", "time_out"]
+__all__ = [
+    "content_key",
+    "dumps",
+    "fingerprint",
+    "loads",
+    "time_in",
+    "time_or_none",
+    "time_or_none_out",
+    "time_out",
+]
 
 
 @lru_cache(maxsize=4_096)
@@ -34,6 +43,14 @@ def time_in(value: datetime) -> str:
 def time_out(text: str) -> datetime:
     """Return the aware datetime (UTC) stored as ``text``."""
     return datetime.fromisoformat(text)
+
+
+def time_or_none(value: datetime | None) -> str | None:
+    return None if value is None else time_in(value)
+
+
+def time_or_none_out(text: str | None) -> datetime | None:
+    return None if text is None else time_out(text)
 
 
 def _default(value: object) -> Any:

@@ -1,18 +1,24 @@
-"""Own the SQL of contacts as a whole: imports, exports, suppression lists, and forgetting one.
+"""Own the SQL of contacts as a whole: imports, exports, suppression lists, opt-out checks,
+one contact saved or its fields merged, and forgetting one.
 
-Like ``queries``, plain functions over one ``sqlite3.Connection``, run by ``SqliteStore`` in one
-write transaction each; ``IN (…)`` lists are chunked (``queries.CHUNK`` values, under SQLite's
-999-variable limit of old builds) and every value is a bound parameter.
+Like the other query modules, plain functions over one ``sqlite3.Connection``, run by
+``SqliteStore`` in one transaction each; ``IN (…)`` lists are chunked (``sql.CHUNK`` values,
+under SQLite's 999-variable limit of old builds) and every value is a bound parameter.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
-from engine.store.codec import dumps, loads
+from engine.core.groups import groups_of
+from engine.core.messages import Address
+from engine.store.codec import dumps, loads, time_in
 from engine.store.sql import select_in
+
+Key = tuple[Address, Address]
 
 __all__ = [
     "FORGOTTEN",
@@ -22,7 +28,11 @@ __all__ = [
     "forget_contact",
     "import_contacts",
     "import_opt_outs",
+    "is_opted_out",
+    "opted_out",
     "patch_contact",
+    "save_contact",
+    "set_contact_fields",
 ]
 
 ContactRow = tuple[str, Mapping[str, Any], Sequence[str]]
@@ -184,3 +194,58 @@ def forget_contact(conn: sqlite3.Connection, phone: str, reason: str, now: str) 
         "SELECT COUNT(*) FROM opt_outs WHERE contact = ? AND opted_out = 1", (phone,)
     ).fetchone()[0]
     return done
+
+
+def is_opted_out(conn: sqlite3.Connection, contact: Address, number: Address) -> bool:
+    row = conn.execute(
+        "SELECT opted_out FROM opt_outs WHERE contact = ? AND number = ?", (contact, number)
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def opted_out(conn: sqlite3.Connection, pairs: Sequence[Key]) -> set[Key]:
+    """The ``(contact, number)`` pairs among ``pairs`` that are opted out (one query per chunk)."""
+    wanted = set(pairs)
+    sql = "SELECT contact, number FROM opt_outs WHERE opted_out = 1 AND contact IN ({marks})"
+    found = {(row[0], row[1]) for row in select_in(conn, sql, {c for c, _ in wanted})}
+    return found & wanted
+
+
+def save_contact(
+    conn: sqlite3.Connection,
+    phone: Address,
+    fields: Any,
+    groups: Sequence[str] | None,
+    now: str,
+) -> None:
+    conn.execute(
+        "INSERT INTO contacts (phone, fields, groups, created_at, updated_at)"
+        " VALUES (?, ?, ?, ?, ?) ON CONFLICT (phone) DO UPDATE SET"
+        " fields = COALESCE(?, fields), groups = COALESCE(?, groups),"
+        " updated_at = excluded.updated_at",
+        (
+            phone,
+            dumps(fields or {}),
+            dumps(list(groups_of(groups or ()))),
+            now,
+            now,
+            None if fields is None else dumps(fields),
+            None if groups is None else dumps(list(groups_of(groups))),
+        ),
+    )
+
+
+def set_contact_fields(
+    conn: sqlite3.Connection, phone: Address, changes: Mapping[str, Any], at: datetime
+) -> None:
+    """Merge ``changes`` into the contact's fields (created if unknown), as a commit step does."""
+    row = conn.execute("SELECT fields FROM contacts WHERE phone = ?", (phone,)).fetchone()
+    fields = loads(row[0]) if row else {}
+    fields.update(changes)
+    stamp = time_in(at)
+    conn.execute(
+        "INSERT INTO contacts (phone, fields, created_at, updated_at) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT (phone) DO UPDATE SET fields = excluded.fields,"
+        " updated_at = excluded.updated_at",
+        (phone, dumps(fields), stamp, stamp),
+    )

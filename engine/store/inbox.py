@@ -14,8 +14,10 @@ from typing import Any, Literal
 from engine.core.messages import Address, Outgoing
 from engine.core.records import OutboxRow
 from engine.store.codec import time_in
+from engine.store.contacts import is_opted_out
 from engine.store.conversations import MessageRow, window
-from engine.store.queries import _next_id, insert_outbox, is_opted_out
+from engine.store.outbox import OutboxInsert, insert_outbox
+from engine.store.sql import next_id
 from engine.store.threads import ACTIVE, COLUMNS, Thread, thread_of
 
 __all__ = [
@@ -238,11 +240,25 @@ def reply(
     found = _active_thread(conn, thread_id)
     if is_opted_out(conn, found.contact, found.number):
         raise OptedOutContact(found.contact)
-    outbox_id = _next_id(conn, "outbox") + 1
+    outbox_id = next_id(conn, "outbox") + 1
     at = time_in(now)
     message = Outgoing(found.contact, found.number, text, "agent")
-    written = (outbox_id, at, found.contact, found.contact, found.number, text, "agent",
-               "sending", None, at, None, None, None, None)  # fmt: skip
+    written = OutboxInsert(
+        id=outbox_id,
+        created_at=at,
+        contact=found.contact,
+        recipient=found.contact,
+        sender=found.number,
+        text=text,
+        kind="agent",
+        status="sending",
+        last_error=None,
+        updated_at=at,
+        inbound_id=None,
+        session_id=None,
+        campaign=None,
+        hold_until=None,
+    )
     insert_outbox(conn, [written])
     conn.execute("UPDATE outbox SET author = ? WHERE id = ?", (author, outbox_id))
     conn.execute(

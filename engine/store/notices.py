@@ -2,7 +2,7 @@
 reads and marks.
 
 A row is one event for one subscriber (``target``, its URL). ``from_steps`` runs inside the
-transaction of ``queries.commit`` (hand-offs, opt-outs, unmatched texts), ``add`` inside the
+transaction of ``commit.commit`` (hand-offs, opt-outs, unmatched texts), ``add`` inside the
 transaction that finishes a campaign or on its own for a failed reload: what caused a
 notification and the notification are committed together, so a crash loses neither alone.
 """

@@ -1,4 +1,5 @@
-"""Own the SQL plumbing every query module shares: ``IN (…)`` lists cut to SQLite's limits."""
+"""Own the SQL plumbing every query module shares: ``IN (…)`` lists cut to SQLite's limits,
+``executemany`` skipped for no row, the next free id of a table."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
-__all__ = ["CHUNK", "Row", "chunks", "select_in"]
+__all__ = ["CHUNK", "Row", "chunks", "many", "next_id", "select_in"]
 
 T = TypeVar("T")
 Row = tuple[Any, ...]
@@ -31,3 +32,15 @@ def select_in(
     for chunk in chunks(distinct):
         marks = ",".join("?" * len(chunk))
         yield from conn.execute(sql.format(marks=marks), (*before, *chunk))
+
+
+def many(conn: sqlite3.Connection, sql: str, rows: Sequence[Any]) -> None:
+    """``executemany``, skipped when there is no row (most statements of a commit have none)."""
+    if rows:
+        conn.executemany(sql, rows)
+
+
+def next_id(conn: sqlite3.Connection, table: str) -> int:
+    """The highest id of ``table`` (a constant name); ids above it are free inside our lock."""
+    row = conn.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}").fetchone()
+    return int(row[0])

@@ -1,6 +1,6 @@
 """Own ``SqliteStore``: the Store on one aiosqlite connection, the process's single writer.
 
-Each Store method is one call onto the connection's thread (see ``queries``): a batch of 500
+Each Store method is one call onto the connection's thread (see ``transactions``): a batch of 500
 messages costs one thread hop, and no other coroutine's statements can interleave with a
 transaction, so no lock is needed. Writers commit (``BEGIN IMMEDIATE`` … ``COMMIT``) before they
 return; any SQLite error rolls the whole call back and is raised as ``StoreError``. The outbox's
@@ -44,7 +44,19 @@ from engine.core.records import (
 )
 from engine.errors import StoreError, StoreUnavailable
 from engine.osthreads import name_this_thread
-from engine.store import api, campaigns, contacts, notices, queries, reports
+from engine.store import (
+    api,
+    campaigns,
+    commit,
+    contacts,
+    intake,
+    notices,
+    outbox,
+    reads,
+    reports,
+    sessions,
+    transactions,
+)
 from engine.store.codec import time_in
 from engine.store.files import create_private, make_private
 from engine.store.migrations import MIGRATIONS, Migration, apply_migrations
@@ -58,8 +70,8 @@ T = TypeVar("T")
 
 MEMORY = ":memory:"
 _STATUS_WRITES = frozenset({
-    queries.mark_sending, queries.mark_failed, queries.mark_delivery, queries.mark_deliveries,
-    queries.suppress, queries.hold,
+    outbox.mark_sending, outbox.mark_failed, outbox.mark_delivery, outbox.mark_deliveries,
+    outbox.suppress, outbox.hold,
 })  # fmt: skip
 """The writes that change outbox rows' statuses (``mark_sent``'s ride with any write)."""
 Synchronous = Literal["FULL", "NORMAL"]
@@ -97,7 +109,7 @@ class SqliteStore:
         """Who subscribed to which event (``notify:``): the notifications the store writes."""
         self._db: aiosqlite.Connection | None = None
         self._raw: sqlite3.Connection | None = None
-        self._marks: list[queries.SentMarks] = []
+        self._marks: list[transactions.SentMarks] = []
         """``mark_sent`` results not written yet: the next write transaction carries them."""
         self._mark_waiters: list[asyncio.Future[None]] = []
         self._writing = 0
@@ -138,7 +150,9 @@ class SqliteStore:
         self._raw = db._conn
         try:
             await self._call(self._configure)
-            await self._call(queries.write, [], queries.nothing)  # BEGIN IMMEDIATE: can it write?
+            await self._call(
+                transactions.write, [], transactions.nothing
+            )  # BEGIN IMMEDIATE: can it write?
         except StoreUnavailable as exc:
             await self.close()
             raise StoreError(self._cannot_open(exc.__cause__ or exc)) from exc
@@ -165,7 +179,7 @@ class SqliteStore:
             self._flush_handle = None
         if self._db is not None and self._marks and not self._writing:
             with contextlib.suppress(StoreError):  # the waiters are told
-                await self._write(queries.nothing)
+                await self._write(transactions.nothing)
         db, self._db, self._raw = self._db, None, None
         if db is not None:
             try:
@@ -235,9 +249,9 @@ class SqliteStore:
         self._marks, self._mark_waiters = [], []
         self._writing += 1
         try:
-            result = await self._call(queries.write, marks, fn, *args, **kwargs)
+            result = await self._call(transactions.write, marks, fn, *args, **kwargs)
         except BaseException as exc:
-            if fn is queries.nothing and not (
+            if fn is transactions.nothing and not (
                 isinstance(exc, StoreUnavailable) and not self._closing
             ):  # the marks' own transaction failed for good: tell their waiters
                 for waiter in waiters:
@@ -317,7 +331,7 @@ class SqliteStore:
 
         async def flush() -> None:
             with contextlib.suppress(Exception):  # reported to the waiters
-                await self._write(queries.nothing)
+                await self._write(transactions.nothing)
 
         task = asyncio.get_running_loop().create_task(flush())
         self._flushes.add(task)
@@ -329,7 +343,7 @@ class SqliteStore:
         *args: P.args,
         **kwargs: P.kwargs,
     ) -> T:
-        return await self._call(queries.snapshot, fn, *args, **kwargs)
+        return await self._call(transactions.snapshot, fn, *args, **kwargs)
 
     async def read(
         self,
@@ -358,22 +372,22 @@ class SqliteStore:
     async def receive(self, messages: Sequence[Inbound]) -> list[Received]:
         if not messages:
             return []
-        return await self._write(queries.receive, messages)
+        return await self._write(intake.receive, messages)
 
     async def pending_inbound(self, limit: int = 10_000) -> list[Inbound]:
-        return await self._read(queries.pending_inbound, limit)
+        return await self._read(intake.pending_inbound, limit)
 
     async def load(
         self, keys: Sequence[tuple[Address, Address]], *, replies_since: datetime
     ) -> dict[tuple[Address, Address], Conversation]:
         if not keys:
             return {}
-        return await self._read(queries.load, keys, replies_since)
+        return await self._read(sessions.load, keys, replies_since)
 
     async def commit(self, steps: Sequence[Step]) -> list[OutboxRow]:
         if not steps:
             return []
-        return await self._write(queries.commit, steps, False, self.notify)
+        return await self._write(commit.commit, steps, False, self.notify)
 
     async def process(
         self,
@@ -383,10 +397,12 @@ class SqliteStore:
         replies_since: datetime,
         polls: Collection[str] = (),
     ) -> tuple[list[Step], list[OutboxRow]]:
-        """Load, decide and commit ``work`` in one transaction; see ``queries.process``."""
+        """Load, decide and commit ``work`` in one transaction; see ``transactions.process``."""
         if not work:
             return [], []
-        return await self._write(queries.process, work, decide, replies_since, polls, self.notify)
+        return await self._write(
+            transactions.process, work, decide, replies_since, polls, self.notify
+        )
 
     async def handle(
         self,
@@ -401,32 +417,32 @@ class SqliteStore:
         if not messages:
             return Handled([], [], [])
         return await self._write(
-            queries.handle, messages, decide, replies_since, polls, self.notify
+            transactions.handle, messages, decide, replies_since, polls, self.notify
         )
 
     async def hold_parts(self, parts: Sequence[HeldPart], *, forget_before: datetime) -> None:
         """Keep the parts of long messages not whole yet (see ``HeldPart``); committed with
         the message, they are marked done, and dropped once done before ``forget_before``."""
-        await self._write(queries.hold_parts, parts, forget_before)
+        await self._write(intake.hold_parts, parts, forget_before)
 
     async def held_parts(self, transport: str) -> list[HeldPart]:
-        return await self._read(queries.held_parts, transport)
+        return await self._read(intake.held_parts, transport)
 
     # --- outbox -------------------------------------------------------------------------------
 
     async def queued_outbox(self, limit: int = 1_000) -> list[OutboxRow]:
-        return await self._read(queries.queued_outbox, limit)
+        return await self._read(outbox.queued_outbox, limit)
 
     async def waiting_outbox(self, ids: Sequence[int]) -> list[OutboxRow]:
         """The rows of ``ids`` still to hand over, in id order (the outbox reads back the rows
         it did not keep in memory)."""
         if not ids:
             return []
-        return await self._read(queries.waiting_outbox, ids)
+        return await self._read(outbox.waiting_outbox, ids)
 
     async def mark_sending(self, ids: Sequence[int]) -> None:
         if ids:
-            await self._write(queries.mark_sending, ids, self._now())
+            await self._write(outbox.mark_sending, ids, self._now())
 
     async def mark_sent(self, results: Sequence[tuple[int, ProviderId | None]]) -> None:
         """Record that the transport accepted these rows (``(row id, provider id)``).
@@ -446,7 +462,7 @@ class SqliteStore:
         await waiter
 
     async def mark_failed(self, outbox_id: int, error: str, *, permanent: bool) -> None:
-        await self._write(queries.mark_failed, outbox_id, error, permanent, self._now())
+        await self._write(outbox.mark_failed, outbox_id, error, permanent, self._now())
 
     async def mark_delivery(self, external_id: str, status: str, error: str | None) -> bool:
         """Record a delivery receipt for the message the provider calls ``external_id``.
@@ -455,20 +471,20 @@ class SqliteStore:
         ``rejected``, ``failed``; ``sent`` for a receipt that is not final). Return whether a
         row has that id; a receipt that came first is applied when ``mark_sent`` records it.
         """
-        return await self._write(queries.mark_delivery, external_id, status, error, self._now())
+        return await self._write(outbox.mark_delivery, external_id, status, error, self._now())
 
     async def mark_deliveries(self, receipts: Sequence[tuple[str, str, str | None]]) -> list[bool]:
         """Record many receipts ``(external_id, status, error)`` in one transaction."""
         if not receipts:
             return []
-        return await self._write(queries.mark_deliveries, receipts, self._now())
+        return await self._write(outbox.mark_deliveries, receipts, self._now())
 
     async def suppress(self, ids: Sequence[int], reason: str) -> None:
         if ids:
-            await self._write(queries.suppress, ids, reason, self._now())
+            await self._write(outbox.suppress, ids, reason, self._now())
 
     async def is_opted_out(self, contact: Address, number: Address) -> bool:
-        return await self._read(queries.is_opted_out, contact, number)
+        return await self._read(contacts.is_opted_out, contact, number)
 
     # --- notifications ------------------------------------------------------------------------
 
@@ -509,24 +525,24 @@ class SqliteStore:
         polls: Collection[str] = (),
     ) -> tuple[list[Step], list[OutboxRow]]:
         """Start up to ``most`` due recipients of ``campaign`` in one transaction; see
-        ``queries.launch``."""
+        ``transactions.launch``."""
         return await self._write(
-            queries.launch, campaign, most, now, cap, decide, replies_since, polls, self.notify
+            transactions.launch, campaign, most, now, cap, decide, replies_since, polls, self.notify
         )
 
     async def release_held(self, now: datetime, limit: int = 1_000) -> list[OutboxRow]:
-        return await self._write(queries.release_held, now, limit)
+        return await self._write(outbox.release_held, now, limit)
 
     async def hold(self, rows: Sequence[tuple[int, datetime]]) -> None:
         if rows:
-            await self._write(queries.hold, rows, self._now())
+            await self._write(outbox.hold, rows, self._now())
 
     async def next_campaign_due(self, campaign: int) -> datetime | None:
         """When the next waiting recipient of ``campaign`` may go (None: nobody waits)."""
         return await self._read(campaigns.next_due, campaign)
 
     async def next_held(self) -> datetime | None:
-        return await self._read(queries.next_held)
+        return await self._read(outbox.next_held)
 
     async def campaign(self, name: str) -> CampaignRow | None:
         return await self._read(campaigns.campaign_named, name)
@@ -560,10 +576,10 @@ class SqliteStore:
     # --- timers -------------------------------------------------------------------------------
 
     async def due_timers(self, now: datetime, limit: int = 1_000) -> list[Timer]:
-        return await self._read(queries.due_timers, now, limit)
+        return await self._read(sessions.due_timers, now, limit)
 
     async def next_timer_due(self) -> datetime | None:
-        return await self._read(queries.next_timer_due)
+        return await self._read(sessions.next_timer_due)
 
     async def schedule_start(
         self,
@@ -573,7 +589,7 @@ class SqliteStore:
         params: dict[str, Any],
         due: datetime,
     ) -> int:
-        return await self._write(queries.schedule_start, contact, number, flow, params, due)
+        return await self._write(sessions.schedule_start, contact, number, flow, params, due)
 
     # --- the REST API (engine.web.api) -------------------------------------------------------
 
@@ -600,11 +616,11 @@ class SqliteStore:
 
     async def session(self, contact: Address, number: Address) -> Session | None:
         """The active session of ``contact`` on ``number``, if any."""
-        return await self._read(queries.session, contact, number)
+        return await self._read(sessions.session, contact, number)
 
     async def contact(self, phone: Address) -> Contact | None:
         """The stored contact (fields, groups, opt-outs, votes), or None if unknown."""
-        found = await self._read(queries.contacts, [phone])
+        found = await self._read(sessions.contacts, [phone])
         return found.get(phone)
 
     async def save_contact(
@@ -614,13 +630,13 @@ class SqliteStore:
         groups: Sequence[str] | None = None,
     ) -> None:
         """Create or update a contact (imports, tests); None leaves that part unchanged."""
-        await self._write(queries.save_contact, phone, fields, groups, self._now())
+        await self._write(contacts.save_contact, phone, fields, groups, self._now())
 
     async def set_contact_fields(
         self, phone: Address, fields: Mapping[str, Any], at: datetime
     ) -> None:
         """Merge ``fields`` into the contact's fields, creating the contact if unknown."""
-        await self._write(queries.set_contact_fields, phone, fields, at)
+        await self._write(contacts.set_contact_fields, phone, fields, at)
 
     async def opted_out(
         self, pairs: Sequence[tuple[Address, Address]]
@@ -629,21 +645,21 @@ class SqliteStore:
         for a whole send batch in one call."""
         if not pairs:
             return set()
-        return await self._read(queries.opted_out, pairs)
+        return await self._read(contacts.opted_out, pairs)
 
     async def votes(self, poll: str) -> list[tuple[Address, str, datetime]]:
         """``(contact, choice, at)`` of every vote of ``poll``, oldest first."""
-        return await self._read(queries.votes, poll)
+        return await self._read(reads.votes, poll)
 
     async def tally(self, poll: str) -> dict[str, int]:
         """Choice → number of votes, most voted first."""
-        return await self._read(queries.tally, poll)
+        return await self._read(reads.tally, poll)
 
     async def outbox_rows(self, contact: Address | None = None) -> list[OutboxRow]:
-        return await self._read(queries.outbox_rows, contact)
+        return await self._read(outbox.outbox_rows, contact)
 
     async def inbound_rows(self) -> list[Inbound]:
-        return await self._read(queries.inbound_rows)
+        return await self._read(intake.inbound_rows)
 
     async def inbound_quarters(
         self, since: datetime | None = None, until: datetime | None = None
@@ -654,17 +670,17 @@ class SqliteStore:
     async def events(
         self, contact: Address | None = None, type: str | None = None
     ) -> list[dict[str, Any]]:
-        return await self._read(queries.events, contact, type)
+        return await self._read(reads.events, contact, type)
 
     async def answers(self, survey: str) -> list[dict[str, Any]]:
-        return await self._read(queries.answers, survey)
+        return await self._read(reads.answers, survey)
 
     async def opt_out_log(self, contact: Address | None = None) -> list[dict[str, Any]]:
-        return await self._read(queries.opt_out_log, contact)
+        return await self._read(reads.opt_out_log, contact)
 
     async def inbox(self, status: str | None = "open") -> list[dict[str, Any]]:
         """Inbox rows with ``status`` ('open', 'closed'; None for all), oldest first."""
-        return await self._read(queries.inbox, status)
+        return await self._read(reads.inbox, status)
 
     # --- contacts as a whole (``twoway contacts``) ----------------------------------------------
 
@@ -701,7 +717,7 @@ class SqliteStore:
 
     async def counts(self) -> dict[str, int]:
         """Rows per table (health checks, benchmarks)."""
-        return await self._read(queries.counts)
+        return await self._read(reads.counts)
 
 
 def open_store(path: str | Path, *, clock: Clock | None = None) -> SqliteStore:

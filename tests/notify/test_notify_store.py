@@ -17,7 +17,7 @@ from engine.core.model import Event, Sprint
 from engine.core.notices import Subscriber, Subscriptions
 from engine.core.records import Step
 from engine.ruleset.compiler import compile_rules
-from engine.store import SqliteStore, queries
+from engine.store import SqliteStore, commit, transactions
 from engine.store.migrations import apply_migrations
 from engine.testing import Harness
 from tests.notify.receiver import write_rules
@@ -97,16 +97,16 @@ def _handoff_step() -> Step:
 
 def test_a_batch_that_fails_leaves_no_notification(tmp_path: Path) -> None:
     def commit_then_fail(conn: sqlite3.Connection) -> None:
-        queries.commit(conn, [_handoff_step()], notify=SUBSCRIBED)
+        commit.commit(conn, [_handoff_step()], notify=SUBSCRIBED)
         assert conn.execute("SELECT COUNT(*) FROM notifications").fetchone()[0] == 2
         raise RuntimeError("the disk went away")
 
     with contextlib.closing(_connection(tmp_path)) as conn:
         with pytest.raises(RuntimeError):
-            queries.transaction(conn, commit_then_fail)
+            transactions.transaction(conn, commit_then_fail)
         assert conn.execute("SELECT COUNT(*) FROM inbox").fetchone()[0] == 0
         assert conn.execute("SELECT COUNT(*) FROM notifications").fetchone()[0] == 0
-        queries.transaction(conn, queries.commit, [_handoff_step()], False, SUBSCRIBED)
+        transactions.transaction(conn, commit.commit, [_handoff_step()], False, SUBSCRIBED)
         assert conn.execute("SELECT COUNT(*) FROM notifications").fetchone()[0] == 2
 
 

@@ -12,7 +12,7 @@ from engine.core.messages import Outgoing
 from engine.core.model import Event, Sprint, Tallies, Vote
 from engine.core.records import Conversation, Key, Step, Work, conversation_key
 from engine.errors import StoreError
-from engine.store import SqliteStore, queries
+from engine.store import SqliteStore, sessions
 
 
 def echo(seen: list[tuple[Key, Conversation]]):  # type: ignore[no-untyped-def]
@@ -140,7 +140,7 @@ def _plan_of_tallies(conn: sqlite3.Connection) -> list[str]:
     statements: list[str] = []
     conn.set_trace_callback(statements.append)
     try:
-        queries.tallies(conn, ["contest"])
+        sessions.tallies(conn, ["contest"])
     finally:
         conn.set_trace_callback(None)
     [sql] = [s for s in statements if "votes" in s]

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from store_helpers import NUMBER, T0
 
-from engine.store import queries, threads
+from engine.store import outbox, sessions, threads
 from engine.store.codec import time_in
 from engine.store.migrations import MIGRATIONS, apply_migrations
 
@@ -53,7 +53,7 @@ def test_holding_reads_the_active_threads_of_the_batch_only(conn: sqlite3.Connec
 
 def test_load_scans_no_table(conn: sqlite3.Connection) -> None:
     keys = [(phone, NUMBER) for phone in PHONES]
-    plans = _plans(conn, lambda: queries.load(conn, keys, T0))
+    plans = _plans(conn, lambda: sessions.load(conn, keys, T0))
     assert plans
     for plan in plans:
         assert "SCAN" not in plan and "threads_status" not in plan, plan
@@ -66,9 +66,9 @@ def test_the_outbox_reads_by_status_use_the_partial_indexes(conn: sqlite3.Connec
     plans = _plans(
         conn,
         lambda: (
-            queries.queued_outbox(conn, 10),
-            queries.next_held(conn),
-            queries.release_held(conn, T0, 10),
+            outbox.queued_outbox(conn, 10),
+            outbox.next_held(conn),
+            outbox.release_held(conn, T0, 10),
         ),
     )
     assert len(plans) == 3

@@ -24,8 +24,8 @@ from engine.core.messages import normalize_address
 from engine.sms import choose, count_parts
 from engine.store import api as store_api
 from engine.store import history, inbox
+from engine.store.contacts import is_opted_out
 from engine.store.conversations import ConversationFilter, conversations
-from engine.store.queries import is_opted_out
 from engine.store.threads import ACTIVE, Thread
 from engine.web.api.problems import ProblemError
 from engine.web.console.auth import Session

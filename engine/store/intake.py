@@ -1,0 +1,194 @@
+"""Own intake: inbound rows written once (re-deliveries found by provider id, content window or
+fingerprint), the parts of long messages a transport holds, the inbound rows still to process."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+from engine.core.messages import Inbound
+from engine.core.records import HeldPart, Received
+from engine.store.codec import content_key, fingerprint, time_in, time_or_none_out, time_out
+from engine.store.sql import Row, many, next_id, select_in
+
+__all__ = ["held_parts", "hold_parts", "inbound_rows", "pending_inbound", "receive"]
+
+
+_INBOUND_COLUMNS = "id, transport, external_id, sender, recipient, text, received_at"
+
+
+def _inbound(row: Row) -> Inbound:
+    return Inbound(
+        id=row[0],
+        transport=row[1],
+        external_id=row[2],
+        sender=row[3],
+        recipient=row[4],
+        text=row[5],
+        received_at=time_out(row[6]),
+    )
+
+
+def receive(conn: sqlite3.Connection, messages: Sequence[Inbound]) -> list[Received]:
+    """Insert the new messages; a re-delivery is flagged, and its earlier row's id returned.
+
+    A re-delivery has the same provider id on the same transport (``conflict`` when that row
+    has another sender, recipient or text: the id was used twice); without an id, when the
+    message has a ``dedup_window``, the same content as a row received at most that many seconds
+    before or after it, else the same fingerprint (content and receive time).
+    """
+    prepared: list[tuple[Inbound, str, str | None, str | None, tuple[str, ...] | None]] = []
+    by_transport: dict[str, set[str]] = {}
+    fingerprints: list[str] = []
+    contents: list[str] = []
+    since: datetime | None = None
+    for message in messages:
+        at = time_in(message.received_at)
+        content: str | None = None
+        fp: str | None = None
+        key: tuple[str, ...] | None = None
+        if message.external_id is not None:
+            key = ("ext", message.transport, message.external_id)
+            by_transport.setdefault(message.transport, set()).add(message.external_id)
+        elif message.dedup_window > 0:  # its content within the window (covers the fingerprint)
+            content = content_key(
+                message.transport, message.sender, message.recipient, message.text
+            )
+            contents.append(content)
+            start = message.received_at - timedelta(seconds=message.dedup_window)
+            since = start if since is None else min(since, start)
+        else:
+            fp = fingerprint(message.transport, message.sender, message.recipient, message.text, at)
+            key = ("fp", fp)
+            fingerprints.append(fp)
+        prepared.append((message, at, fp, content, key))
+
+    known: dict[tuple[str, ...], int] = {}
+    said: dict[int, tuple[str, str, str]] = {}
+    """Row id → (sender, recipient, text), for the rows found or added by provider id."""
+    for transport, external_ids in by_transport.items():
+        sql = (
+            "SELECT id, external_id, sender, recipient, text FROM inbound"
+            " WHERE transport = ? AND external_id IN ({marks})"
+        )
+        for row_id, external_id, sender, recipient, text in select_in(
+            conn, sql, external_ids, (transport,)
+        ):
+            known[("ext", transport, external_id)] = row_id
+            said[row_id] = (sender, recipient, text)
+    sql = "SELECT id, fingerprint FROM inbound WHERE fingerprint IN ({marks})"
+    for row_id, fp_found in select_in(conn, sql, fingerprints):
+        known[("fp", fp_found)] = row_id
+    recent: dict[str, list[tuple[datetime, int]]] = {}
+    if since is not None:
+        sql = (
+            "SELECT id, content, received_at FROM inbound"
+            " WHERE received_at >= ? AND content IN ({marks})"
+        )
+        for row_id, found, received_at in select_in(conn, sql, contents, (time_in(since),)):
+            recent.setdefault(found, []).append((time_out(received_at), row_id))
+
+    last_id = next_id(conn, "inbound")
+    rows: list[Row] = []
+    results: list[Received] = []
+    for message, at, fp, content, key in prepared:
+        existing = known.get(key) if key is not None else None
+        if existing is None and content is not None:
+            existing = _within(recent.get(content), message.received_at, message.dedup_window)
+        if existing is not None:
+            earlier = said.get(existing) if message.external_id is not None else None
+            conflict = earlier is not None and earlier != (
+                message.sender,
+                message.recipient,
+                message.text,
+            )
+            results.append(
+                Received(replace(message, id=existing), duplicate=True, conflict=conflict)
+            )
+            continue
+        last_id += 1
+        if key is not None:
+            known[key] = last_id
+        if message.external_id is not None:
+            said[last_id] = (message.sender, message.recipient, message.text)
+        if content is not None:
+            recent.setdefault(content, []).append((message.received_at, last_id))
+        rows.append(
+            (
+                last_id,
+                message.transport,
+                message.external_id,
+                fp,
+                content,
+                message.sender,
+                message.recipient,
+                message.text,
+                at,
+            )
+        )
+        results.append(Received(replace(message, id=last_id), duplicate=False))
+    conn.executemany(
+        "INSERT INTO inbound (id, transport, external_id, fingerprint, content, sender,"
+        " recipient, text, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
+    # The held parts of these messages (re-deliveries included) are done with.
+    many(
+        conn,
+        "UPDATE held_parts SET done_at = ? WHERE transport = ? AND group_key = ?"
+        " AND done_at IS NULL",
+        [
+            (time_in(message.received_at), message.transport, message.parts)
+            for message in messages
+            if message.parts is not None
+        ],
+    )
+    return results
+
+
+def hold_parts(
+    conn: sqlite3.Connection, parts: Sequence[HeldPart], forget_before: datetime
+) -> None:
+    """Keep ``parts`` (a part held again replaces the earlier copy) and drop the parts of
+    messages committed before ``forget_before``."""
+    many(
+        conn,
+        "INSERT INTO held_parts (transport, group_key, number, data, received_at)"
+        " VALUES (?, ?, ?, ?, ?) ON CONFLICT (transport, group_key, number) DO UPDATE"
+        " SET data = excluded.data, received_at = excluded.received_at, done_at = NULL",
+        [(p.transport, p.group, p.number, p.data, time_in(p.received_at)) for p in parts],
+    )
+    conn.execute("DELETE FROM held_parts WHERE done_at < ?", (time_in(forget_before),))
+
+
+def held_parts(conn: sqlite3.Connection, transport: str) -> list[HeldPart]:
+    """The parts ``transport`` holds, and those of messages committed lately (``done_at``)."""
+    sql = (
+        "SELECT group_key, number, data, received_at, done_at FROM held_parts"
+        " WHERE transport = ? ORDER BY group_key, number"
+    )
+    return [
+        HeldPart(transport, group, number, data, time_out(at), time_or_none_out(done))
+        for group, number, data, at, done in conn.execute(sql, (transport,))
+    ]
+
+
+def _within(earlier: list[tuple[datetime, int]] | None, at: datetime, window: float) -> int | None:
+    """The id of the row of ``earlier`` closest in time to ``at``, if within ``window`` s."""
+    if not earlier:
+        return None
+    gap, row_id = min((abs((at - when).total_seconds()), row_id) for when, row_id in earlier)
+    return row_id if gap <= window else None
+
+
+def pending_inbound(conn: sqlite3.Connection, limit: int) -> list[Inbound]:
+    sql = f"SELECT {_INBOUND_COLUMNS} FROM inbound WHERE status = 'received' ORDER BY id LIMIT ?"
+    return [_inbound(row) for row in conn.execute(sql, (limit,))]
+
+
+def inbound_rows(conn: sqlite3.Connection) -> list[Inbound]:
+    return [
+        _inbound(row) for row in conn.execute(f"SELECT {_INBOUND_COLUMNS} FROM inbound ORDER BY id")
+    ]

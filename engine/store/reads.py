@@ -1,0 +1,105 @@
+"""Own the read helpers of the CLI, the console and the tests: votes, tallies, events, answers,
+the opt-out log, inbox rows, and the rows of every table counted."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from engine.core.messages import Address
+from engine.store.codec import loads, time_or_none_out, time_out
+
+__all__ = ["TABLES", "answers", "counts", "events", "inbox", "opt_out_log", "tally", "votes"]
+
+
+TABLES = (
+    "inbound",
+    "contacts",
+    "opt_outs",
+    "opt_out_log",
+    "sessions",
+    "events",
+    "outbox",
+    "votes",
+    "answers",
+    "timers",
+    "inbox",
+    "threads",
+    "receipts",
+    "held_parts",
+    "outbox_parts",
+    "campaigns",
+    "campaign_recipients",
+    "idempotency",
+    "notifications",
+    "migrations",
+)
+
+_COUNTS_SQL = " UNION ALL ".join(f"SELECT '{name}', COUNT(*) FROM {name}" for name in TABLES)
+
+
+def votes(conn: sqlite3.Connection, poll: str) -> list[tuple[Address, str, datetime]]:
+    sql = "SELECT contact, choice, at FROM votes WHERE poll = ? ORDER BY id"
+    return [(row[0], row[1], time_out(row[2])) for row in conn.execute(sql, (poll,))]
+
+
+def tally(conn: sqlite3.Connection, poll: str) -> dict[str, int]:
+    sql = (
+        "SELECT choice, COUNT(*) FROM votes WHERE poll = ? GROUP BY choice"
+        " ORDER BY COUNT(*) DESC, choice"
+    )
+    return {row[0]: row[1] for row in conn.execute(sql, (poll,))}
+
+
+def _dicts(
+    cursor: sqlite3.Cursor, times: Sequence[str], jsons: Sequence[str]
+) -> list[dict[str, Any]]:
+    names = [column[0] for column in cursor.description]
+    result: list[dict[str, Any]] = []
+    for row in cursor:
+        item = dict(zip(names, row, strict=True))
+        for name in times:
+            item[name] = time_or_none_out(item[name])
+        for name in jsons:
+            item[name] = loads(item[name])
+        result.append(item)
+    return result
+
+
+def _where(filters: dict[str, Any]) -> tuple[str, tuple[Any, ...]]:
+    """``WHERE`` for the filters that are set; keys are constant column names, never input."""
+    used = {name: value for name, value in filters.items() if value is not None}
+    if not used:
+        return "", ()
+    return " WHERE " + " AND ".join(f"{name} = ?" for name in used), tuple(used.values())
+
+
+def events(
+    conn: sqlite3.Connection, contact: Address | None, type_: str | None
+) -> list[dict[str, Any]]:
+    where, params = _where({"contact": contact, "type": type_})
+    cursor = conn.execute(f"SELECT * FROM events{where} ORDER BY id", params)
+    return _dicts(cursor, ("at",), ("data",))
+
+
+def answers(conn: sqlite3.Connection, survey: str) -> list[dict[str, Any]]:
+    cursor = conn.execute("SELECT * FROM answers WHERE survey = ? ORDER BY id", (survey,))
+    return _dicts(cursor, ("at",), ("value",))
+
+
+def opt_out_log(conn: sqlite3.Connection, contact: Address | None) -> list[dict[str, Any]]:
+    where, params = _where({"contact": contact})
+    cursor = conn.execute(f"SELECT * FROM opt_out_log{where} ORDER BY id", params)
+    return _dicts(cursor, ("at",), ())
+
+
+def inbox(conn: sqlite3.Connection, status: str | None) -> list[dict[str, Any]]:
+    where, params = _where({"status": status})
+    cursor = conn.execute(f"SELECT * FROM inbox{where} ORDER BY id", params)
+    return _dicts(cursor, ("at",), ())
+
+
+def counts(conn: sqlite3.Connection) -> dict[str, int]:
+    return {row[0]: row[1] for row in conn.execute(_COUNTS_SQL)}

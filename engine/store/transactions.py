@@ -1,0 +1,161 @@
+"""Own the store's transactions: every query function runs on the store's connection thread,
+called once per Store method, so a batch costs one thread hop however many rows it touches.
+
+Writers are wrapped by :func:`write` (``BEGIN IMMEDIATE`` … ``COMMIT``, ``ROLLBACK`` on any
+error, the outbox's pending ``sent`` marks first); readers by :func:`snapshot`. The hot path's
+batches each run in one: :func:`handle` (receive, then process), :func:`process` (load,
+decide, commit), :func:`launch` (a campaign's due recipients, then process). The query modules
+work set-based with ``executemany`` and ``IN (…)`` lookups chunked under SQLite's variable
+limit; every value is a bound parameter, the only text formatted into SQL is ``?`` marks and
+constant names.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Collection, Sequence
+from datetime import datetime, timedelta
+from typing import Concatenate, ParamSpec, TypeVar
+
+from engine.core.messages import Inbound, ProviderId
+from engine.core.notices import NONE, Subscriptions
+from engine.core.records import (
+    CampaignRow,
+    Decide,
+    Handled,
+    OutboxRow,
+    Step,
+    Work,
+    conversation_key,
+)
+from engine.store import campaigns
+from engine.store.commit import commit
+from engine.store.intake import receive
+from engine.store.outbox import mark_sent
+from engine.store.sessions import load, tallies
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+__all__ = [
+    "SentMarks",
+    "handle",
+    "launch",
+    "nothing",
+    "process",
+    "snapshot",
+    "transaction",
+    "write",
+]
+
+
+def transaction(
+    conn: sqlite3.Connection,
+    body: Callable[Concatenate[sqlite3.Connection, P], T],
+    /,
+    *args: P.args,
+    **kwargs: P.kwargs,
+) -> T:
+    """Run ``body`` in one write transaction: committed if it returns, rolled back if it raises."""
+    return write(conn, (), body, *args, **kwargs)
+
+
+SentMarks = tuple[tuple[tuple[int, ProviderId | None], ...], str]
+"""``mark_sent`` results waiting to be written, with the time they were reported."""
+
+
+def write(
+    conn: sqlite3.Connection,
+    marks: Sequence[SentMarks],
+    body: Callable[Concatenate[sqlite3.Connection, P], T],
+    /,
+    *args: P.args,
+    **kwargs: P.kwargs,
+) -> T:
+    """Write the pending ``marks`` (see ``SqliteStore.mark_sent``) and run ``body``, in one
+    write transaction: committed if ``body`` returns, rolled back if anything raises."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        for results, now in marks:
+            mark_sent(conn, results, now)
+        result = body(conn, *args, **kwargs)
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    return result
+
+
+def nothing(conn: sqlite3.Connection) -> None:
+    """The body of a transaction that only writes marks."""
+
+
+def snapshot(
+    conn: sqlite3.Connection,
+    body: Callable[Concatenate[sqlite3.Connection, P], T],
+    /,
+    *args: P.args,
+    **kwargs: P.kwargs,
+) -> T:
+    """Run the reads of ``body`` in one read transaction, so they see one state of the database."""
+    conn.execute("BEGIN")
+    try:
+        return body(conn, *args, **kwargs)
+    finally:
+        if conn.in_transaction:
+            conn.execute("COMMIT")
+
+
+def handle(
+    conn: sqlite3.Connection,
+    messages: Sequence[Inbound],
+    decide: Decide,
+    replies_since: datetime,
+    polls: Collection[str] = (),
+    notify: Subscriptions = NONE,
+) -> Handled:
+    """Receive ``messages`` and process the fresh ones, in one transaction (one fsync)."""
+    received = receive(conn, messages)
+    fresh = [r.message for r in received if not r.duplicate]
+    steps, rows = process(conn, fresh, decide, replies_since, polls, notify)
+    return Handled(received, steps, rows)
+
+
+def process(
+    conn: sqlite3.Connection,
+    work: Sequence[Work],
+    decide: Decide,
+    replies_since: datetime,
+    polls: Collection[str] = (),
+    notify: Subscriptions = NONE,
+) -> tuple[list[Step], list[OutboxRow]]:
+    """Load the conversations of ``work`` and the tallies of ``polls``, let ``decide`` step
+    them, commit the steps (and the notifications ``notify`` asks for): the loaded state
+    cannot change between the load and the commit. Returns the steps and the outbox rows,
+    written ``sending``."""
+    if not work:
+        return [], []
+    keys = list(dict.fromkeys(conversation_key(item) for item in work))
+    counted = tallies(conn, polls) if polls else {}
+    steps = decide(load(conn, keys, replies_since), work, counted)
+    return steps, commit(conn, steps, sending=True, notify=notify)
+
+
+def launch(
+    conn: sqlite3.Connection,
+    campaign: CampaignRow,
+    most: int,
+    now: datetime,
+    cap: tuple[int, timedelta] | None,
+    decide: Decide,
+    replies_since: datetime,
+    polls: Collection[str] = (),
+    notify: Subscriptions = NONE,
+) -> tuple[list[Step], list[OutboxRow]]:
+    """Take up to ``most`` due recipients of ``campaign`` and start them, in one transaction:
+    a recipient is marked started by the transaction that writes its first message. A
+    campaign left with nobody to start is done: its ``campaign_finished`` notification is
+    written by the transaction that says so."""
+    work = campaigns.take(conn, campaign, most, now, cap, notify)
+    return process(conn, work, decide, replies_since, polls, notify)
