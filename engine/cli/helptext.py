@@ -21,7 +21,7 @@ import copy
 import gettext
 import inspect
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable
 from typing import Any, TypeVar
 
 import click
@@ -93,7 +93,7 @@ class Formatter(click.HelpFormatter):
         super().write_text(_bound(text))
 
     def write_dl(
-        self, rows: Sequence[tuple[str, str]], col_max: int = 30, col_spacing: int = 2
+        self, rows: Iterable[tuple[str, str]], col_max: int = 30, col_spacing: int = 2
     ) -> None:
         super().write_dl([(term, _bound(text)) for term, text in rows], col_max, col_spacing)
 
