@@ -85,23 +85,7 @@ def send(
         raise OptedOut(message.recipient)
     outbox_id = next_id(conn, "outbox") + 1
     at = time_in(now)
-    sender, recipient = message.sender, message.recipient
-    written = OutboxInsert(
-        id=outbox_id,
-        created_at=at,
-        contact=recipient,
-        recipient=recipient,
-        sender=sender,
-        text=message.text,
-        kind=message.kind,
-        status="sending",
-        last_error=None,
-        updated_at=at,
-        inbound_id=None,
-        session_id=None,
-        campaign=None,
-        hold_until=None,
-    )
+    written = OutboxInsert.sending(outbox_id, at, message)
     insert_outbox(conn, [written])
     row = OutboxRow(outbox_id, message, now, "sending", 0, message.recipient)
     answer = Answer(202, {"id": outbox_id, "status": "sending"}, row=row)

@@ -243,22 +243,7 @@ def reply(
     outbox_id = next_id(conn, "outbox") + 1
     at = time_in(now)
     message = Outgoing(found.contact, found.number, text, "agent")
-    written = OutboxInsert(
-        id=outbox_id,
-        created_at=at,
-        contact=found.contact,
-        recipient=found.contact,
-        sender=found.number,
-        text=text,
-        kind="agent",
-        status="sending",
-        last_error=None,
-        updated_at=at,
-        inbound_id=None,
-        session_id=None,
-        campaign=None,
-        hold_until=None,
-    )
+    written = OutboxInsert.sending(outbox_id, at, message)
     insert_outbox(conn, [written])
     conn.execute("UPDATE outbox SET author = ? WHERE id = ?", (author, outbox_id))
     conn.execute(

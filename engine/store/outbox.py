@@ -71,6 +71,17 @@ class OutboxInsert(NamedTuple):
     campaign: int | None
     hold_until: str | None
 
+    @classmethod
+    def sending(cls, outbox_id: int, at: str, message: Outgoing) -> OutboxInsert:
+        """A message written ``sending`` on its own (a send of the API, a person's reply),
+        outside any conversation's step."""
+        return cls(
+            id=outbox_id, created_at=at, contact=message.recipient, recipient=message.recipient,
+            sender=message.sender, text=message.text, kind=message.kind, status="sending",
+            last_error=None, updated_at=at, inbound_id=None, session_id=None, campaign=None,
+            hold_until=None,
+        )  # fmt: skip
+
 
 _INSERT_OUTBOX = (
     f"INSERT INTO outbox ({', '.join(OutboxInsert._fields)})"
