@@ -120,7 +120,7 @@ class Service:
             routes or {},
             next(iter(self.transports)),
             throughput or {},
-            self._outbound_done,
+            self._finished,
             metrics=self.metrics,
             clock=self.clock,
         )
@@ -258,11 +258,6 @@ class Service:
         self.scheduler.wake()
         if self.listeners:
             self.changed("campaigns")
-
-    def _outbound_done(self, count: int) -> None:
-        """The outbox settled ``count`` rows (sent and recorded, held, failed, suppressed; the
-        store tells ``delivery`` as it writes their statuses)."""
-        self._finished(count)
 
     def swap_ruleset(self, ruleset: RuleSet) -> RuleSet:
         """Handle every batch from the next one on with ``ruleset``; return the one it replaces.

@@ -150,9 +150,8 @@ class SqliteStore:
         self._raw = db._conn
         try:
             await self._call(self._configure)
-            await self._call(
-                transactions.write, [], transactions.nothing
-            )  # BEGIN IMMEDIATE: can it write?
+            # BEGIN IMMEDIATE: can it write?
+            await self._call(transactions.write, [], transactions.nothing)
         except StoreUnavailable as exc:
             await self.close()
             raise StoreError(self._cannot_open(exc.__cause__ or exc)) from exc
