@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from engine.core.events import EventType
 from engine.errors import Span
 from engine.i18n import say
 from engine.ruleset.loader import Document
@@ -68,9 +69,9 @@ def coverable_states(ruleset: RuleSet, documents: Sequence[Document]) -> list[Co
 async def reached_states(store: SqliteStore) -> Reached:
     """The states the store's events say were entered (or answered aside, for an entry)."""
     reached = set()
-    for event in await store.events(type="state_entered"):
+    for event in await store.events(type=EventType.STATE_ENTERED):
         reached.add((str(event["data"]["flow"]), str(event["data"]["state"])))
-    for event in await store.events(type="answered_aside"):
+    for event in await store.events(type=EventType.ANSWERED_ASIDE):
         reached.add((str(event["data"]["flow"]), str(event["data"]["entry"])))
     return frozenset(reached)
 

@@ -33,6 +33,7 @@ from typing import Any, Literal, TypeVar
 
 from engine.campaigns.runner import CampaignLoop
 from engine.core.clock import Clock, SystemClock
+from engine.core.events import EventType
 from engine.core.ids import IdSource, RandomIds
 from engine.core.messages import Address, Inbound, unicode_problem
 from engine.core.model import EMPTY, Contact, Event, Input, Session, Sprint, Tallies
@@ -697,7 +698,9 @@ def _safe_step(ruleset: RuleSet, session: Session | None, inp: Input, now: datet
             inp.kind,
             inp.contact.phone,
         )
-        problem = Event("error", {"message": f"internal error: {type(exc).__name__}: {exc}"})
+        problem = Event(
+            EventType.ERROR, {"message": f"internal error: {type(exc).__name__}: {exc}"}
+        )
         return Sprint(session=None, events=(problem,), handoff="inbox" if inp.message else None)
 
 

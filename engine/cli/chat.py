@@ -26,6 +26,7 @@ from engine.cli.chat_why import before_sending
 from engine.cli.helptext import Command
 from engine.cli.ops import ruleset_or_exit
 from engine.core.clock import FixedClock
+from engine.core.events import EventType
 from engine.core.messages import normalize_address
 from engine.i18n import msg, say
 from engine.resources import default_rules_dir
@@ -176,17 +177,17 @@ def _escaped(text: str) -> str:
 
 
 _NOTES = (
-    "unhandled",
-    "unmatched",
-    "handoff",
-    "held",
-    "ignored",
-    "reply_limited",
-    "retries_exhausted",
-    "error",
-    "keyword_corrected",
-    "session_expired",
-    "log",
+    EventType.UNHANDLED,
+    EventType.UNMATCHED,
+    EventType.HANDOFF,
+    EventType.HELD,
+    EventType.IGNORED,
+    EventType.REPLY_LIMITED,
+    EventType.RETRIES_EXHAUSTED,
+    EventType.ERROR,
+    EventType.KEYWORD_CORRECTED,
+    EventType.SESSION_EXPIRED,
+    EventType.LOG,
 )
 """The events a chat tells of (``chat.note.TYPE`` of the catalogue says how)."""
 
@@ -206,7 +207,7 @@ class _Diagnostics:
                 continue
             self.seen = max(self.seen, event["id"])
             kind = event["type"]
-            if kind not in _NOTES or (not interactive and kind != "error"):
+            if kind not in _NOTES or (not interactive and kind != EventType.ERROR):
                 continue
             text = say(f"chat.note.{kind}", **event["data"])
             if interactive:

@@ -7,6 +7,7 @@ from dataclasses import asdict
 from typing import Any
 
 from engine.cli.explain_run import Explanation
+from engine.core.events import EventType
 from engine.i18n import plural, say
 from engine.runtime.why import STEPS
 
@@ -68,7 +69,7 @@ def _detail(ex: Explanation) -> str:
     if ex.step == "held":
         return say("explain.detail.held", team=data.get("team"))
     if ex.step == "typo":
-        corrected = next((e.data for e in ex.events if e.type == "keyword_corrected"), {})
+        corrected = next((e.data for e in ex.events if e.type == EventType.KEYWORD_CORRECTED), {})
         typed, keyword = repr(corrected.get("typed")), repr(corrected.get("keyword"))
         return say("explain.detail.typo", typed=typed, keyword=keyword)
     if ex.step == "wait" and data.get("otherwise"):

@@ -20,6 +20,7 @@ from datetime import datetime
 from typing import Any
 
 from engine.core.clock import FixedClock
+from engine.core.events import EventType
 from engine.core.messages import Outgoing
 from engine.core.model import Sprint
 from engine.ruleset.ruleset import RuleSet
@@ -119,4 +120,4 @@ def _replies(sent: Sequence[Outgoing]) -> tuple[StoredReply, ...]:
 def _decided(sprint: Sprint | None) -> Mapping[str, Any]:
     """The data of the step's ``decided`` event (the sandbox explains every message)."""
     events = sprint.events if sprint is not None else ()
-    return next((e.data for e in events if e.type == "decided"), {})
+    return next((e.data for e in events if e.type == EventType.DECIDED), {})

@@ -8,6 +8,7 @@ from datetime import datetime
 from types import MappingProxyType
 from typing import Any, Literal
 
+from engine.core.events import EventType
 from engine.core.messages import Address, Inbound, Outgoing
 
 __all__ = [
@@ -112,7 +113,7 @@ class Input:
 class Event:
     """A fact the runtime emits; stored with the conversation's history."""
 
-    type: str
+    type: EventType
     data: Mapping[str, Any] = field(default_factory=lambda: EMPTY)
 
 

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from engine.core.events import EventType
 from engine.i18n import msg
 from engine.ruleset.model import Flow, RecordAnswer
 from engine.ruleset.ruleset import RuleSet
@@ -203,11 +204,13 @@ class _Events:
         return [e for e in self.cache[type_] if (e["data"].get("flow") or e["flow"]) == flow]
 
     async def refused(self, poll: str) -> Counter[str]:
-        if "vote_refused" not in self.cache:
-            self.cache["vote_refused"] = await self.store.events(type="vote_refused")
+        if EventType.VOTE_REFUSED not in self.cache:
+            self.cache[EventType.VOTE_REFUSED] = await self.store.events(
+                type=EventType.VOTE_REFUSED
+            )
         return Counter(
             str(e["data"].get("reason"))
-            for e in self.cache["vote_refused"]
+            for e in self.cache[EventType.VOTE_REFUSED]
             if e["data"].get("poll") == poll
         )
 
@@ -250,10 +253,10 @@ async def _survey(
 ) -> SurveyResult:
     questions = survey_questions(flow)
     zone = ZoneInfo(ruleset.settings.timezone)
-    started = {e["session_id"]: e for e in await events.of("flow_started", flow.id)}
+    started = {e["session_id"]: e for e in await events.of(EventType.FLOW_STARTED, flow.id)}
     done = {
         e["session_id"]: e["at"].astimezone(zone)
-        for e in await events.of("session_ended", flow.id)
+        for e in await events.of(EventType.SESSION_ENDED, flow.id)
         if e["data"].get("reason") == "completed" and e["data"].get("state") == "done"
     }
     given: dict[str, dict[str, Any]] = {}
@@ -312,11 +315,11 @@ async def _flow(store: SqliteStore, flow: Flow, events: _Events) -> FlowResult:
     for row in await store.answers(flow.id):
         given.setdefault(row["session_id"], {})[row["question"]] = row["value"]
     questions = tuple(dict.fromkeys(q for answers in given.values() for q in answers))
-    started = len(await events.of("flow_started", flow.id))
+    started = len(await events.of(EventType.FLOW_STARTED, flow.id))
     reasons = Counter(
-        str(e["data"].get("reason")) for e in await events.of("session_ended", flow.id)
+        str(e["data"].get("reason")) for e in await events.of(EventType.SESSION_ENDED, flow.id)
     )
-    handoffs = sum(1 for e in await events.of("handoff", flow.id))
+    handoffs = sum(1 for e in await events.of(EventType.HANDOFF, flow.id))
     ended = sum(reasons.values())
     return FlowResult(
         name=flow.id,

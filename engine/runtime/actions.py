@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from engine.core.events import EventType
 from engine.core.groups import groups_of, parse_groups
 from engine.core.messages import Outgoing, normalize_address
 from engine.core.model import Answer, Input, Session, Vote
@@ -70,11 +71,11 @@ class Actions(Scratch):
                 self.handoff = action.team
                 # ``inbox`` is where unanswered messages go: listed for a person, held by none.
                 self.held = self.held or action.team != UNHELD_TEAM
-                self.emit("handoff", team=action.team)
+                self.emit(EventType.HANDOFF, team=action.team)
             elif isinstance(action, Log):
                 text = self.render(action.text)
                 if text is not None:
-                    self.emit("log", text=text)
+                    self.emit(EventType.LOG, text=text)
             elif isinstance(action, Tag):
                 self.tag(action)
 
@@ -86,7 +87,7 @@ class Actions(Scratch):
             if inp.recent_replies + self.replies >= self.rs.settings.reply_limit:
                 if not self.limited:
                     self.limited = True
-                    self.emit("reply_limited", limit=self.rs.settings.reply_limit)
+                    self.emit(EventType.REPLY_LIMITED, limit=self.rs.settings.reply_limit)
                 return
             self.replies += 1
         self.outbound.append(Outgoing(inp.contact.phone, inp.number, text, kind))
@@ -106,7 +107,7 @@ class Actions(Scratch):
             return False
         flow = self.flow.id if self.flow is not None else None
         self.emit(
-            "error",
+            EventType.ERROR,
             message=f"the {what} needs more than {most} SMS parts (settings.max_reply_parts): "
             "it is not sent",
             rule=str(where) if where is not None else flow,
@@ -123,19 +124,19 @@ class Actions(Scratch):
             head, _, tail = target.partition(".")
             if head == "contact":
                 if not tail or tail == "phone" or "." in tail:
-                    self.emit("error", message=f"cannot set '{target}'")
+                    self.emit(EventType.ERROR, message=f"cannot set '{target}'")
                     continue
                 if tail == "groups":
                     groups, problem = parse_groups(value)
                     if problem is not None:
-                        self.emit("error", message=f"cannot set '{target}': {problem}")
+                        self.emit(EventType.ERROR, message=f"cannot set '{target}': {problem}")
                     else:
                         self.change_groups(groups)
                     continue
                 self.contact_fields[tail] = value
                 self.contact_view[tail] = value
             elif head in RESERVED:
-                self.emit("error", message=f"cannot set '{target}': '{head}' is read-only")
+                self.emit(EventType.ERROR, message=f"cannot set '{target}': '{head}' is read-only")
             else:
                 _assign(self.vars, target.split("."), value)
 
@@ -159,32 +160,32 @@ class Actions(Scratch):
             return
         for name in groups:
             if name not in before:
-                self.emit("tagged", group=name)
+                self.emit(EventType.TAGGED, group=name)
         for name in before:
             if name not in groups:
-                self.emit("untagged", group=name)
+                self.emit(EventType.UNTAGGED, group=name)
         self.groups = groups
         self.contact_view["groups"] = list(groups)
 
     def vote(self, action: RecordVote) -> None:
         poll = self.rs.polls.get(action.poll)
         if poll is None:
-            self.emit("error", message=f"no poll named '{action.poll}'")
+            self.emit(EventType.ERROR, message=f"no poll named '{action.poll}'")
             return
         raw = self.render(action.choice)
         if raw is None:
             return
         key = raw if raw in poll.choices else check_choice(ChoiceTest(poll.index), raw)
         if key is None:
-            self.emit("error", message=f"'{raw}' is not a choice of poll '{poll.id}'")
+            self.emit(EventType.ERROR, message=f"'{raw}' is not a choice of poll '{poll.id}'")
             return
         choice = {"key": key, "label": poll.choices[key]}
         if poll.opens is not None and self.now < poll.opens:
-            self.emit("vote_refused", poll=poll.id, choice=key, reason="not_open")
+            self.emit(EventType.VOTE_REFUSED, poll=poll.id, choice=key, reason="not_open")
             self.say_optional(poll.not_open, poll.where.get("not_open"), choice=choice)
             return
         if poll.closes is not None and self.now >= poll.closes:
-            self.emit("vote_refused", poll=poll.id, choice=key, reason="closed")
+            self.emit(EventType.VOTE_REFUSED, poll=poll.id, choice=key, reason="closed")
             self.say_optional(poll.closed, poll.where.get("closed"), choice=choice)
             return
         earlier = next((v.choice for v in self.votes if v.poll == poll.id), None)
@@ -193,19 +194,19 @@ class Actions(Scratch):
             previous = {"key": earlier, "label": poll.choices.get(earlier, earlier)}
             if poll.change == "allowed" and earlier != key:
                 self.votes.append(Vote(poll.id, key, replaces=True))
-                self.emit("vote_changed", poll=poll.id, choice=key, previous=earlier)
+                self.emit(EventType.VOTE_CHANGED, poll=poll.id, choice=key, previous=earlier)
                 which = "changed" if poll.changed else "reply"
                 self.say_optional(
                     poll.changed or poll.reply, poll.where.get(which), choice=choice, vote=previous
                 )
                 return
-            self.emit("vote_refused", poll=poll.id, choice=key, reason="already_voted")
+            self.emit(EventType.VOTE_REFUSED, poll=poll.id, choice=key, reason="already_voted")
             self.say_optional(
                 poll.already_voted, poll.where.get("already_voted"), choice=choice, vote=previous
             )
             return
         self.votes.append(Vote(poll.id, key))
-        self.emit("vote_recorded", poll=poll.id, choice=key)
+        self.emit(EventType.VOTE_RECORDED, poll=poll.id, choice=key)
         self.say_optional(poll.reply, poll.where.get("reply"), choice=choice, vote=choice)
 
     def refuse_vote(self, action: RefuseVote) -> None:
@@ -213,7 +214,7 @@ class Actions(Scratch):
         message names one (results count refused votes from these events)."""
         poll = self.rs.polls.get(action.poll)
         key = check_choice(ChoiceTest(poll.index, use_rest=True), self.rest) if poll else None
-        self.emit("vote_refused", poll=action.poll, choice=key, reason=action.reason)
+        self.emit(EventType.VOTE_REFUSED, poll=action.poll, choice=key, reason=action.reason)
 
     def say_optional(self, template: Template | None, where: Span | None, **extra: Any) -> None:
         if template is not None:
@@ -230,7 +231,7 @@ class Actions(Scratch):
         self.vars["answers"] = answers
         survey = self.flow.id if self.flow is not None else ""
         self.answers.append(Answer(survey, action.question, value))
-        self.emit("answer_recorded", survey=survey, question=action.question, value=value)
+        self.emit(EventType.ANSWER_RECORDED, survey=survey, question=action.question, value=value)
 
 
 def _assign(target: dict[str, Any], path: list[str], value: Any) -> None:

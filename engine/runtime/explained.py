@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from engine.core.events import EventType
 from engine.core.messages import Inbound
 from engine.core.model import Event, Input
 from engine.core.records import Conversation
@@ -84,11 +85,11 @@ def explain(
         explain=True,
     )
     sprint = step(ruleset, conversation.session, inp, at)
-    decided = next((e.data for e in sprint.events if e.type == "decided"), {})
+    decided = next((e.data for e in sprint.events if e.type == EventType.DECIDED), {})
     tried = tuple(
         Tried(e.data.get("rule"), _said(e.data.get("test", "")), _said(e.data.get("reason", "")))
         for e in sprint.events
-        if e.type == "case_failed"
+        if e.type == EventType.CASE_FAILED
     )
     before = conversation.session
     return Explanation(

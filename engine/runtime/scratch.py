@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from engine.core.events import EventType
 from engine.core.messages import MAX_TEXT, Outgoing
 from engine.core.model import Answer, Event, Input, Session, Vote
 from engine.dsl import Condition, EvalError, Pattern, Template, intent, normalize
@@ -90,7 +91,7 @@ class Scratch:
             self.started_at = session.started_at
             self.handled_by = session.flow
 
-    def emit(self, type_: str, **data: Any) -> None:
+    def emit(self, type_: EventType, **data: Any) -> None:
         self.events.append(Event(type_, data))
 
     # --- tests and expressions---------------------------------------------------------------
@@ -143,7 +144,7 @@ class Scratch:
         if self.flow is not None and "flow" not in where:
             where["flow"] = self.flow.id
             where["state"] = self.state
-        self.emit("error", message=exc.message, **where)
+        self.emit(EventType.ERROR, message=exc.message, **where)
 
     def condition(self, condition: Condition, **extra: Any) -> bool:
         try:

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
+from engine.core.events import EventType
 from engine.core.model import Input, Session, Sprint
 from engine.dsl import EvalError
 from engine.dsl.budget import message_budget
@@ -49,19 +50,19 @@ class _Run(Actions):
     def on_message(self) -> None:
         inp = self.inp
         assert inp.message is not None
-        self.emit("message_received", text=self.text)
+        self.emit(EventType.MESSAGE_RECEIVED, text=self.text)
         found = compliance(self.norm)
         if found is not None:
             self.on_compliance(*found)
             return
         if inp.number in inp.contact.opted_out:
             self.decided("opted_out")
-            self.emit("ignored", reason="opted_out")
+            self.emit(EventType.IGNORED, reason="opted_out")
             return
         if inp.held is not None:  # a person has the conversation: their thread, no answer
             self.decided("held", team=inp.held)
             self.handoff, self.held = inp.held, True
-            self.emit("held", team=inp.held)
+            self.emit(EventType.HELD, team=inp.held)
             return
         if self.prior is not None:
             match = self.trigger(interrupting=True)
@@ -83,7 +84,7 @@ class _Run(Actions):
         if not self.answer_by_rules(aside=False):
             self.decided("inbox")
             self.handoff = "inbox"
-            self.emit("unhandled")
+            self.emit(EventType.UNHANDLED)
 
     def answer_by_rules(self, *, aside: bool) -> bool:
         """Offer the message to the triggers, then the catch-alls; return whether one took it.
@@ -107,7 +108,7 @@ class _Run(Actions):
                 return TriggerMatch(trigger, {}, "")
             if self.inp.explain and trigger.condition is not None:
                 self.emit(
-                    "case_failed",
+                    EventType.CASE_FAILED,
                     rule=located(trigger.where),
                     flow=trigger.flow,
                     test=msg("why.when", source=trigger.condition.source),
@@ -127,20 +128,20 @@ class _Run(Actions):
         self.decided("aside", match.trigger.where, flow=flow.id, captures=dict(match.captures))
         kept, self.vars = self.vars, {**self.vars, **match.captures}
         self.rest = match.rest
-        self.emit("answered_aside", flow=flow.id, entry=state.name)
+        self.emit(EventType.ANSWERED_ASIDE, flow=flow.id, entry=state.name)
         self.run_actions(state.actions)
         self.vars = kept  # the waiting session's variables stay as they were
 
     def decided(self, step: str, where: Span | None = None, **data: Any) -> None:
         """With ``Input.explain``: say which step of the order of precedence took the message."""
         if self.inp.explain:
-            self.emit("decided", step=step, rule=located(where), **data)
+            self.emit(EventType.DECIDED, step=step, rule=located(where), **data)
 
     def case_failed(self, case: Case, state: str) -> None:
         """With ``Input.explain``: say that ``case`` of ``state`` did not match, and why."""
         passed = case.guard is not None and self.test(case.test) is not None
         self.emit(
-            "case_failed",
+            EventType.CASE_FAILED,
             rule=located(case.where),
             flow=self.flow.id if self.flow is not None else None,
             state=state,
@@ -185,28 +186,28 @@ class _Run(Actions):
         if action == "stop":
             self.end_session("opted_out")
             if opted_out:
-                self.emit("opt_out_repeated")
+                self.emit(EventType.OPT_OUT_REPEATED)
                 return
             self.opt = "out"
-            self.emit("opted_out", keyword=self.norm)
+            self.emit(EventType.OPTED_OUT, keyword=self.norm)
             self.reply(settings.text("opt_out", lang), kind="compliance")
         elif action == "start":
             if not opted_out:
-                self.emit("opt_in_repeated")
+                self.emit(EventType.OPT_IN_REPEATED)
             self.opt = "in"
-            self.emit("opted_in", keyword=self.norm)
+            self.emit(EventType.OPTED_IN, keyword=self.norm)
             self.reply(settings.text("opt_in", lang), kind="compliance")
         else:
-            self.emit("help", keyword=self.norm)
+            self.emit(EventType.HELP, keyword=self.norm)
             self.reply(settings.text("help", lang), kind="compliance")
 
     def on_deadline(self) -> None:
         if self.prior is None:
-            self.emit("error", message="a timer fired for a session that no longer exists")
+            self.emit(EventType.ERROR, message="a timer fired for a session that no longer exists")
             return
         if self.flow is None or self.state is None:
             self.emit(
-                "error",
+                EventType.ERROR,
                 message=f"the session's flow '{self.prior.flow}' no longer exists in the rules; "
                 "the session ends",
             )
@@ -214,21 +215,21 @@ class _Run(Actions):
             return
         state = self.flow.states.get(self.state)
         if self.deadline_kind == "expire" or state is None or state.wait is None:
-            self.emit("session_expired", flow=self.flow.id, state=self.state)
+            self.emit(EventType.SESSION_EXPIRED, flow=self.flow.id, state=self.state)
             self.end_session("expired")
             return
         timeout = state.wait.timeout
         if timeout is None:
             self.end_session("expired")
             return
-        self.emit("timeout", flow=self.flow.id, state=self.state)
+        self.emit(EventType.TIMEOUT, flow=self.flow.id, state=self.state)
         self.run_actions(timeout.actions)
         self.transition(timeout.then)
         if self.limited and self.flow is not None:
             # A timer that keeps a conversation going past the reply limit would fire forever.
             limit = self.rs.settings.reply_limit
             self.emit(
-                "error",
+                EventType.ERROR,
                 message=f"a timeout keeps the conversation going past the reply limit ({limit} "
                 "per window): the session ends",
                 rule=str(timeout.where) if timeout.where is not None else self.flow.id,
@@ -239,15 +240,15 @@ class _Run(Actions):
         inp = self.inp
         flow = self.rs.schedule_flow(inp.flow or "")
         if flow is None:
-            self.emit("error", message=f"no flow or schedule named '{inp.flow}'")
+            self.emit(EventType.ERROR, message=f"no flow or schedule named '{inp.flow}'")
             return
         if inp.number in inp.contact.opted_out:
-            self.emit("ignored", reason="opted_out", flow=flow.id)
+            self.emit(EventType.IGNORED, reason="opted_out", flow=flow.id)
             return
         problems = self.param_problems(flow)
         if problems:
             self.emit(
-                "error",
+                EventType.ERROR,
                 message=f"the flow '{flow.id}' was not started: {'; '.join(problems)}",
                 flow=flow.id,
             )
@@ -285,7 +286,7 @@ class _Run(Actions):
             )
         if match.corrected is not None:
             typed, keyword = match.corrected
-            self.emit("keyword_corrected", typed=typed, keyword=keyword)
+            self.emit(EventType.KEYWORD_CORRECTED, typed=typed, keyword=keyword)
         variables = dict(match.captures)
         self.begin(flow, trigger.state, variables)
 
@@ -295,14 +296,14 @@ class _Run(Actions):
         self.session_id = self.inp.session_id
         self.started_at = self.now
         self.handled_by = flow.id
-        self.emit("flow_started", flow=flow.id, state=state)
+        self.emit(EventType.FLOW_STARTED, flow=flow.id, state=state)
         self.unsaid = None
         self.enter(state)
         unsaid = self.unsaid
         if unsaid is not None and self.flow is not None:
             # Waiting for an answer to a message never sent would take the next "oui" for one.
             self.emit(
-                "error",
+                EventType.ERROR,
                 message=f"the first message of flow '{flow.id}' could not be written: "
                 "the session ends",
                 rule=str(unsaid.where) if unsaid.where is not None else flow.id,
@@ -313,7 +314,7 @@ class _Run(Actions):
     def end_session(self, reason: str) -> None:
         """End the live session, if any, recording why."""
         if self.flow is not None and self.state is not None:
-            self.emit("session_ended", flow=self.flow.id, state=self.state, reason=reason)
+            self.emit(EventType.SESSION_ENDED, flow=self.flow.id, state=self.state, reason=reason)
         if self.prior is not None and self.ended is None:
             self.ended = self.prior
         self.flow = None
@@ -329,7 +330,7 @@ class _Run(Actions):
         state = flow.states.get(name) if flow is not None and name is not None else None
         if state is None or state.wait is None:
             self.emit(
-                "error",
+                EventType.ERROR,
                 message=f"the session's state '{self.prior.state if self.prior else name}' "
                 "no longer exists in the rules; the session ends",
             )
@@ -364,11 +365,11 @@ class _Run(Actions):
         self.decided("wait", other.where, flow=self.flow_id, state=state.name, otherwise=True)
         if state.wait.implicit_otherwise:
             self.handoff = "inbox"
-            self.emit("unmatched", state=state.name)
+            self.emit(EventType.UNMATCHED, state=state.name)
             self.transition(other.then, staying=True)
             return
         if other.retries is not None and self.retries >= other.retries:
-            self.emit("retries_exhausted", state=state.name)
+            self.emit(EventType.RETRIES_EXHAUSTED, state=state.name)
             self.transition(other.exhausted)
             return
         self.retries += 1
@@ -396,7 +397,7 @@ class _Run(Actions):
             self.steps += 1
             if self.steps > self.rs.settings.max_steps:
                 self.emit(
-                    "error",
+                    EventType.ERROR,
                     message=f"more than {self.rs.settings.max_steps} steps in one "
                     "go: the flow loops; the session ends",
                 )
@@ -404,12 +405,14 @@ class _Run(Actions):
                 return
             state: State | None = flow.states.get(target)
             if state is None:
-                self.emit("error", message=f"state '{target}' does not exist; the session ends")
+                self.emit(
+                    EventType.ERROR, message=f"state '{target}' does not exist; the session ends"
+                )
                 self.end_session("state_vanished")
                 return
             self.state = state.name
             if self.inp.trace or self.inp.explain:
-                self.emit("state_entered", flow=flow.id, state=state.name)
+                self.emit(EventType.STATE_ENTERED, flow=flow.id, state=state.name)
             self.retries = 0
             target = None
             routed: Goto | None = None

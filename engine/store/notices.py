@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from engine.core.events import EventType
 from engine.core.notices import Notification, Outcome, Subscriptions
 from engine.core.records import Step
 from engine.store.codec import dumps, loads, time_in, time_out
@@ -94,12 +95,12 @@ def _facts(step: Step, inbox_id: int | None) -> list[tuple[str, dict[str, Any]]]
     who = {"contact": step.contact, "number": step.number}
     facts: list[tuple[str, dict[str, Any]]] = []
     for event in sprint.events:
-        if event.type == "handoff":
+        if event.type == EventType.HANDOFF:
             team = sprint.handoff or event.data.get("team")
             facts.append(("handoff", {**who, "team": team, "inbox_id": inbox_id}))
         elif event.type in UNMATCHED:
             facts.append(("unmatched", {**who, "inbox_id": inbox_id}))
-        elif event.type == "opted_out" and sprint.opt == "out":
+        elif event.type == EventType.OPTED_OUT and sprint.opt == "out":
             word = str(event.data.get("keyword") or "").upper()
             facts.append(("opt_out", {**who, "word": word}))
     return facts

@@ -17,6 +17,7 @@ from click.testing import CliRunner
 
 from engine.cli.main import cli
 from engine.core.clock import FixedClock
+from engine.core.events import EventType
 from engine.core.messages import Inbound
 from engine.core.model import Contact, Input
 from engine.ruleset.compiler import compile_files, find_rule_files
@@ -213,8 +214,8 @@ def _emitted() -> set[str]:
     names: set[str] = set()
     for path in [*(REPO / "engine" / "runtime").glob("*.py"), REPO / "engine" / "service.py"]:
         source = path.read_text()
-        names.update(re.findall(r"emit\(\s*\"(\w+)\"", source))
-        names.update(re.findall(r"\bEvent\(\s*\"(\w+)\"", source))
+        for member in re.findall(r"(?:emit|\bEvent)\(\s*EventType\.(\w+)", source):
+            names.add(EventType[member].value)
     return names
 
 

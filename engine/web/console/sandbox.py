@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from engine.core.clock import FixedClock
+from engine.core.events import EventType
 from engine.core.messages import Outgoing
 from engine.ruleset.ruleset import RuleSet
 from engine.runtime.explained import Explanation, explain
@@ -65,7 +66,15 @@ class Line:
     """For a typed message: what the engine did besides replying (event type, data)."""
 
 
-NOTED = ("handoff", "held", "unhandled", "unmatched", "ignored", "reply_limited", "error")
+NOTED = (
+    EventType.HANDOFF,
+    EventType.HELD,
+    EventType.UNHANDLED,
+    EventType.UNMATCHED,
+    EventType.IGNORED,
+    EventType.REPLY_LIMITED,
+    EventType.ERROR,
+)
 """The events of a typed message the transcript tells of."""
 
 

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
+from engine.core.events import EventType
 from engine.core.messages import normalize_address
 from engine.dsl import DslError, parse_duration
 from engine.ruleset.conversations import DEFAULT_FROM
@@ -46,14 +47,14 @@ STEPS = {
     "inbox": "no rule: the inbox",
 }
 """A ``decided`` step → the English words the page says for it."""
-NOTES = {
-    "handoff": "Handed to the %(team)s team.",
-    "held": "The %(team)s team has this conversation: no reply.",
-    "unhandled": "No rule answered: the message would wait in the inbox.",
-    "unmatched": "The waiting flow did not understand: the message would wait in the inbox.",
-    "ignored": "Ignored (%(reason)s).",
-    "reply_limited": "The reply limit is reached: nothing would be sent.",
-    "error": "Rule error: %(message)s",
+NOTES: dict[str, str] = {
+    EventType.HANDOFF: "Handed to the %(team)s team.",
+    EventType.HELD: "The %(team)s team has this conversation: no reply.",
+    EventType.UNHANDLED: "No rule answered: the message would wait in the inbox.",
+    EventType.UNMATCHED: "The waiting flow did not understand: the message would wait in the inbox.",  # noqa: E501
+    EventType.IGNORED: "Ignored (%(reason)s).",
+    EventType.REPLY_LIMITED: "The reply limit is reached: nothing would be sent.",
+    EventType.ERROR: "Rule error: %(message)s",
 }
 PROBLEMS = {
     "empty": "Write something first.",

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from engine.core.events import EventType
 from engine.store.history import Happened, SessionNow
 from engine.web.console.text import Words
 
@@ -20,34 +21,34 @@ LONGEST = 200
 VARIABLES = 100
 """Variables shown at most."""
 SENTENCES: Mapping[str, str] = {
-    "message_received": "Message received",
-    "opted_out": "Opted out with %(keyword)s",
-    "opt_out_repeated": "Sent a stop word again",
-    "opted_in": "Opted back in with %(keyword)s",
-    "opt_in_repeated": "Sent a start word while opted in",
-    "help": "Asked for help with %(keyword)s",
-    "ignored": "Ignored: the contact opted out",
-    "held": "Held for %(team)s",
-    "answered_aside": "Answered aside in flow %(flow)s",
-    "keyword_corrected": "Read %(typed)s as %(keyword)s",
-    "flow_started": "Started flow %(flow)s in state %(state)s",
-    "state_entered": "Entered state %(state)s",
-    "session_ended": "Flow %(flow)s ended in state %(state)s (%(reason)s)",
-    "session_expired": "Flow %(flow)s expired in state %(state)s",
-    "timeout": "Waited too long in state %(state)s",
-    "unmatched": "No answer matched in state %(state)s",
-    "retries_exhausted": "Ran out of retries in state %(state)s",
-    "unhandled": "Nothing answered the message",
-    "handoff": "Handed to %(team)s",
-    "log": "Noted: %(text)s",
-    "reply_limited": "A reply was not sent: the limit of %(limit)s replies was reached",
-    "tagged": "Added to the group %(group)s",
-    "untagged": "Removed from the group %(group)s",
-    "vote_recorded": "Voted %(choice)s in %(poll)s",
-    "vote_changed": "Changed the vote in %(poll)s from %(previous)s to %(choice)s",
-    "vote_refused": "The vote %(choice)s in %(poll)s was not counted (%(reason)s)",
-    "answer_recorded": "Answered %(question)s of %(survey)s: %(value)s",
-    "error": "A rule could not run: %(message)s",
+    EventType.MESSAGE_RECEIVED: "Message received",
+    EventType.OPTED_OUT: "Opted out with %(keyword)s",
+    EventType.OPT_OUT_REPEATED: "Sent a stop word again",
+    EventType.OPTED_IN: "Opted back in with %(keyword)s",
+    EventType.OPT_IN_REPEATED: "Sent a start word while opted in",
+    EventType.HELP: "Asked for help with %(keyword)s",
+    EventType.IGNORED: "Ignored: the contact opted out",
+    EventType.HELD: "Held for %(team)s",
+    EventType.ANSWERED_ASIDE: "Answered aside in flow %(flow)s",
+    EventType.KEYWORD_CORRECTED: "Read %(typed)s as %(keyword)s",
+    EventType.FLOW_STARTED: "Started flow %(flow)s in state %(state)s",
+    EventType.STATE_ENTERED: "Entered state %(state)s",
+    EventType.SESSION_ENDED: "Flow %(flow)s ended in state %(state)s (%(reason)s)",
+    EventType.SESSION_EXPIRED: "Flow %(flow)s expired in state %(state)s",
+    EventType.TIMEOUT: "Waited too long in state %(state)s",
+    EventType.UNMATCHED: "No answer matched in state %(state)s",
+    EventType.RETRIES_EXHAUSTED: "Ran out of retries in state %(state)s",
+    EventType.UNHANDLED: "Nothing answered the message",
+    EventType.HANDOFF: "Handed to %(team)s",
+    EventType.LOG: "Noted: %(text)s",
+    EventType.REPLY_LIMITED: "A reply was not sent: the limit of %(limit)s replies was reached",
+    EventType.TAGGED: "Added to the group %(group)s",
+    EventType.UNTAGGED: "Removed from the group %(group)s",
+    EventType.VOTE_RECORDED: "Voted %(choice)s in %(poll)s",
+    EventType.VOTE_CHANGED: "Changed the vote in %(poll)s from %(previous)s to %(choice)s",
+    EventType.VOTE_REFUSED: "The vote %(choice)s in %(poll)s was not counted (%(reason)s)",
+    EventType.ANSWER_RECORDED: "Answered %(question)s of %(survey)s: %(value)s",
+    EventType.ERROR: "A rule could not run: %(message)s",
 }
 """An event's type → its sentence, by the English words (``engine.i18n.console``: French)."""
 OTHER = "Event %(type)s"
