@@ -128,7 +128,16 @@ def test_a_formula_in_a_contact_is_a_text_cell_in_xlsx(tmp_path: Path) -> None:
     sheet = load_workbook(target).active
     assert sheet is not None
     assert [c.value for c in sheet[2]] == [
-        "+33612345678", CMD, None, None, None, "-2+3", "@SUM(1)", "=kept", "-3", "+SUM(1,2)"
+        "+33612345678",
+        CMD,
+        None,
+        None,
+        None,
+        "-2+3",
+        "@SUM(1)",
+        "=kept",
+        "-3",
+        "+SUM(1,2)",
     ]
     assert {c.data_type for row in sheet.iter_rows() for c in row if c.value is not None} == {"s"}
     again = tmp_path / "again.db"

@@ -47,7 +47,7 @@ def test_a_formula_answer_is_guarded_in_csv_phones_and_numbers_are_not(hostile: 
     assert people[0] == ["result", "phone", "started", "completed", "score", "first_visit",
                          "improve"]  # fmt: skip
     assert [(row[1], row[4], row[5], row[6]) for row in people[1:]] == [
-        ("+33612345670", "7", "yes", "'=HYPERLINK(\"http://evil\",\"x\")"),
+        ("+33612345670", "7", "yes", '\'=HYPERLINK("http://evil","x")'),
         ("+33612345671", "7", "yes", "'+SUM(1,2)"),
         ("+33612345672", "7", "yes", "'-2+3"),
         ("+33612345673", "7", "yes", "'@cmd"),
