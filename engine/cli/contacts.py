@@ -20,6 +20,7 @@ from engine.contacts import (
     write_table,
 )
 from engine.contacts.records import Refused
+from engine.core.cells import guard_row
 from engine.core.messages import normalize_address
 from engine.i18n import msg, plural, say
 from engine.store.contacts import FORGOTTEN
@@ -60,7 +61,7 @@ def _refused_out(refused: list[Refused], target: Path | None) -> None:
         with open(open_private(target), "w", encoding="utf-8-sig", newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow(["row", "phone", "reason"])
-            writer.writerows([item.row, item.value, item.reason] for item in refused)
+            writer.writerows(guard_row((item.row, item.value, item.reason)) for item in refused)
     except OSError as exc:
         fail(msg("cli.cannot_write", path=target, reason=exc.strerror or exc))
     click.echo(say("cli.refused_written", path=target))

@@ -2,6 +2,10 @@
 
 Columns: phone, name, language, timezone, groups (joined by ``;``), then one column per other
 field, sorted. The file is written aside and moved into place, mode 0600: it lists people.
+
+A text that a spreadsheet would run as a formula (a name like ``=HYPERLINK(…)``) is put behind a
+``'`` in the CSV (``engine.core.cells.guard``; numbers stay as they are), which the import takes
+off again; in the XLSX every cell is text.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.contacts.records import GROUP_NAMES, KNOWN
+from engine.core.cells import guard_row, text_cell
 
 __all__ = ["export_rows", "write_table"]
 
@@ -67,8 +72,8 @@ def write_table(path: Path, header: list[str], rows: list[list[str]]) -> None:
         else:
             with open(fd, "w", encoding="utf-8-sig", newline="") as handle:
                 writer = csv.writer(handle)
-                writer.writerow(header)
-                writer.writerows(rows)
+                writer.writerow(guard_row(header))
+                writer.writerows(guard_row(row) for row in rows)
         os.replace(partial, path)
     except BaseException:
         partial.unlink(missing_ok=True)
@@ -77,22 +82,10 @@ def write_table(path: Path, header: list[str], rows: list[list[str]]) -> None:
 
 def _write_xlsx(path: Path, header: list[str], rows: list[list[str]]) -> None:
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("contacts")
-    sheet.append(header)
-    for row in rows:  # text cells: a number keeps its + and its leading 0
-        cells: list[Any] = []
-        for value in row:
-            value = ILLEGAL_CHARACTERS_RE.sub("", value)
-            if value.startswith("="):  # text, never a formula
-                cell = WriteOnlyCell(sheet, value=value)
-                cell.data_type = "s"
-                cells.append(cell)
-            else:
-                cells.append(value)
-        sheet.append(cells)
+    for row in (header, *rows):  # text cells: a number keeps its + and its leading 0
+        sheet.append([text_cell(sheet, value) for value in row])
     book.save(path)
     os.chmod(path, 0o600)

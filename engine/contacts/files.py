@@ -2,7 +2,8 @@
 
 The result is a header and its rows, each with the row number a spreadsheet user sees (the
 header is row 1). Blank rows are skipped. A file that cannot be read raises ``TableError`` with
-one line that says why.
+one line that says why. A CSV cell that twoway's exports guarded against formulas (``'=…``,
+``'+…``, ``engine.core.cells.guard``) is read without that ``'``.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
+
+from engine.core.cells import unguard
 
 __all__ = ["Table", "TableError", "parse_table", "read_table"]
 
@@ -105,7 +108,8 @@ def _read_csv(path: Path, data: bytes) -> Table:
 
 
 def _strip(cells: list[str]) -> list[str]:
-    return [cell.strip() for cell in cells]
+    """The cells of a CSV row, stripped, then without the ``'`` of a guarded formula."""
+    return [unguard(cell.strip()) for cell in cells]
 
 
 def _read_xlsx(path: Path, data: bytes) -> Table:

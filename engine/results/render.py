@@ -3,6 +3,10 @@
 Every result becomes blocks (a title, a header row, data rows) and every format writes those
 blocks; JSON writes the records themselves, with stable keys. Campaigns, when given, are one
 more block after the results: a "campaigns" table, CSV section, JSON list and XLSX sheet.
+
+A text that a spreadsheet would run as a formula (an answer like ``=HYPERLINK(…)``) is put
+behind a ``'`` in the CSV (``engine.core.cells.guard``: numbers and phones stay as they are) and
+is a text cell in the XLSX.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import IO, Any
 
+from engine.core.cells import guard_row, text_cell
 from engine.i18n import CATALOGUE, say
 from engine.results.model import CampaignResult, FlowResult, PollResult, Result, SurveyResult
 
@@ -226,14 +231,16 @@ def render_csv(results: Sequence[Result], campaigns: Sequence[CampaignResult] = 
             if not first:
                 out.write("\n")
             first = False
-            writer.writerow(("result", *block.header))
-            writer.writerows((result.name, *(_text(c) for c in row)) for row in block.rows)
+            writer.writerow(guard_row(("result", *block.header)))
+            writer.writerows(
+                guard_row((result.name, *(_text(c) for c in row))) for row in block.rows
+            )
     if campaigns:
         if not first:
             out.write("\n")
         block = campaign_block(campaigns)
-        writer.writerow(block.header)
-        writer.writerows(tuple(_text(c) for c in row) for row in block.rows)
+        writer.writerow(guard_row(block.header))
+        writer.writerows(guard_row(_text(c) for c in row) for row in block.rows)
     return out.getvalue()
 
 
@@ -311,13 +318,14 @@ def render_json(results: Sequence[Result], campaigns: Sequence[CampaignResult] =
     return json.dumps(document, ensure_ascii=False, indent=2, default=_text) + "\n"
 
 
-def _cell(value: Any) -> Any:
-    """An XLSX cell: numbers stay numbers, times and the rest become text."""
-    if isinstance(value, bool) or value is None:
-        return _text(value) or None
-    if isinstance(value, (int, float)):
+def _cell(sheet: Any, value: Any) -> Any:
+    """An XLSX cell: numbers stay numbers, times and the rest become text cells (never a
+    formula)."""
+    if value is None:
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
         return value
-    return _text(value)
+    return text_cell(sheet, _text(value))
 
 
 def sheet_title(name: str, taken: set[str]) -> str:
@@ -351,11 +359,11 @@ def write_xlsx(
         for i, block in enumerate(tables):
             if i:
                 sheet.append([])
-            sheet.append(list(block.header))
+            sheet.append([text_cell(sheet, column) for column in block.header])
             for cell in sheet[sheet.max_row]:
                 cell.font = bold
             for row in block.rows:
-                sheet.append([_cell(value) for value in row])
+                sheet.append([_cell(sheet, value) for value in row])
     if default is not None and len(book.sheetnames) > 1:
         book.remove(default)
     book.save(target)

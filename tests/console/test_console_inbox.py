@@ -175,6 +175,38 @@ async def test_the_archive_is_exported_as_csv_and_xlsx(desk: Serving, alice: Vis
     assert status == 303  # no session
 
 
+HOSTILE = ['=HYPERLINK("http://evil","x")', "+SUM(1,2)", "-2+3", "@cmd", "\tTAB", "\rCR"]
+
+
+async def test_the_archive_export_keeps_formulas_as_text(desk: Serving, alice: Visitor) -> None:
+    from openpyxl import load_workbook
+
+    await handed(desk, "h0", SUPPORT, "HUMAN please")
+    for n, text in enumerate(HOSTILE, start=1):
+        await handed(desk, f"h{n}", SUPPORT, text)
+    _, _, page = await alice.get("/inbox")
+    (thread,) = thread_ids(page)
+    await alice.form(f"/threads/{thread}", f"/threads/{thread}/reply", text="-5 EUR refunded")
+    await alice.form(f"/threads/{thread}", f"/threads/{thread}/close")
+
+    _, _, body = await alice.get("/archive/export.csv")
+    rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff"), newline="")))
+    texts = [row[6] for row in rows[1:]]
+    assert texts[2:] == [f"'{text}" for text in [*HOSTILE, "-5 EUR refunded"]]
+    assert {(row[0], row[1], row[2]) for row in rows[1:]} == {(str(thread), SUPPORT, "36111")}
+
+    async with alice.session.get(desk.url + "/archive/export.xlsx") as response:
+        data = await response.read()
+    sheet = load_workbook(io.BytesIO(data)).active
+    assert sheet is not None
+    cells = [row for row in sheet.iter_rows(min_row=2)]
+    xml = [text.replace("\r", "\n") for text in HOSTILE]  # XML reads a CR as a line feed
+    assert [row[6].value for row in cells][2:] == [*xml, "-5 EUR refunded"]
+    assert {row[6].data_type for row in cells} == {"s"}  # text, never a formula
+    assert {(row[0].value, row[1].value) for row in cells} == {(thread, SUPPORT)}
+    assert {row[1].data_type for row in cells} == {"s"}
+
+
 async def test_a_canned_reply_fills_the_reply_box_without_a_script(
     desk: Serving, alice: Visitor
 ) -> None:

@@ -2,8 +2,9 @@
 message of the ended threads (closed or released) of the teams the person sees: thread,
 contact, number, team, direction, time, text, status, author (``engine.store.history``).
 
-The CSV is UTF-8 with a BOM (a spreadsheet opens it right); in the XLSX every cell is text, and
-a text that starts like a formula stays text.
+The CSV is UTF-8 with a BOM (a spreadsheet opens it right), a text that starts like a formula
+behind a ``'`` (``engine.core.cells.guard``); in the XLSX every cell but the numbers is text,
+and a text that starts like a formula stays text.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
+from engine.core.cells import guard_row, text_cell
 from engine.store.history import ARCHIVE_COLUMNS, archive_rows
 from engine.web.console.auth import Session
 
@@ -30,28 +32,18 @@ def csv_bytes(rows: Sequence[Sequence[Any]]) -> bytes:
     out = io.StringIO(newline="")
     writer = csv.writer(out)
     writer.writerow(ARCHIVE_COLUMNS)
-    writer.writerows(rows)
+    writer.writerows(guard_row(row) for row in rows)
     return out.getvalue().encode("utf-8-sig")
 
 
 def xlsx_bytes(rows: Sequence[Sequence[Any]]) -> bytes:
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("archive")
     sheet.append(list(ARCHIVE_COLUMNS))
     for row in rows:
-        cells: list[Any] = []
-        for value in row:
-            if isinstance(value, int):
-                cells.append(value)
-                continue
-            cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", str(value)))
-            cell.data_type = "s"  # text, never a formula
-            cells.append(cell)
-        sheet.append(cells)
+        sheet.append([v if isinstance(v, int) else text_cell(sheet, str(v)) for v in row])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
