@@ -392,8 +392,8 @@ def _cross_errors(document: Document, found: list[RuleError]) -> list[RuleError]
             message = msg("config.listens", what=what, other=other)
             add(path, message, msg("config.listens.hint"), key=not written)
     out.extend(e for e in _notify_errors(document) if _free(e, taken))
-    for path, message, hint in _workers_errors(data):
-        add(path, message, hint)
+    for where, wrong, fix in _workers_errors(data):
+        add(where, wrong, fix)
     if connectors is None:
         names = list(Config().connectors)
     numbers = data.get("numbers")
@@ -425,9 +425,11 @@ def _workers_errors(data: dict[str, Any]) -> list[tuple[JsonPath, str, str]]:
     if data.get("store") == ":memory:":
         return [(("workers",), msg("config.workers_memory"), msg("config.workers_memory.hint"))]
     connectors = data.get("connectors")
-    kinds = [c.get("type") for c in connectors.values() if isinstance(c, dict)] if isinstance(
-        connectors, dict
-    ) else ["jsonl"]
+    kinds = (
+        [c.get("type") for c in connectors.values() if isinstance(c, dict)]
+        if isinstance(connectors, dict)
+        else ["jsonl"]
+    )
     if "smpp" not in kinds:
         return [(("workers",), msg("config.workers_smpp"), msg("config.workers_smpp.hint"))]
     return []
