@@ -260,6 +260,7 @@ async def serve(
     http: StartHttp | None = None,
     clock: Clock | None = None,
     service: Service | None = None,
+    check_http: bool = True,
 ) -> None:
     """Run until SIGINT or SIGTERM, then shut down gracefully.
 
@@ -269,23 +270,26 @@ async def serve(
     started before it (then the process can exit, and systemd restart it). ``clock``: the wall
     clock unless given (``TWOWAY_TEST_CLOCK``: a ``FileClock``, watched while the engine runs).
     ``service``: built from ``config`` unless given (a worker of ``engine.workers`` builds its
-    own).
+    own, and serves HTTP on a socket of its own: ``check_http`` False, http.listen is its
+    supervisor's).
     """
     name_this_thread("twoway-loop")
     service = service or build_service(config, clock)
     if isinstance(clock, FileClock):
         clock.start()
     try:
-        await _serve(config, service, http)
+        await _serve(config, service, http, check_http=check_http)
     finally:
         if isinstance(clock, FileClock):
             await clock.stop()
 
 
-async def _serve(config: Config, service: Service, http: StartHttp | None) -> None:
+async def _serve(
+    config: Config, service: Service, http: StartHttp | None, *, check_http: bool = True
+) -> None:
     loop = asyncio.get_running_loop()
     loop.set_exception_handler(loop_exception_handler(Repeated(log)))
-    await check_listen(config, service, http=http is not None)
+    await check_listen(config, service, http=http is not None and check_http)
     stop = asyncio.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)

@@ -43,7 +43,7 @@ async def serve_worker(config: Config, spec: WorkerSpec, clock: Clock | None = N
     service = build_worker_service(own, spec, clock)
     watch = asyncio.create_task(_exit_with_parent(), name="twoway-worker-parent")
     try:
-        await serve(own, http=private_http(spec), clock=clock, service=service)
+        await serve(own, http=private_http(spec), clock=clock, service=service, check_http=False)
     finally:
         watch.cancel()
 
