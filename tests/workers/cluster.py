@@ -115,12 +115,13 @@ class Cluster:
         return {w["index"]: w["pid"] for w in report["workers"]}
 
 
-async def send_mos(smsc: NodeSmsc, first: int, count: int, text: str = "HI") -> list[dict[str, Any]]:
+async def send_mos(
+    smsc: NodeSmsc, first: int, count: int, text: str = "HI"
+) -> list[dict[str, Any]]:
     """``count`` MOs from distinct phones; return their answers (mo_resp) once all came."""
     idents = [await smsc.mo(str(33600000000 + first + i), "36111", text) for i in range(count)]
     return [await smsc.mo_resp(ident, TIMEOUT) for ident in idents]
 
 
 def replies_to(smsc: NodeSmsc, phone: str) -> list[str]:
-    return [str(e.get("message")) for e in smsc.accepted()
-            if e.get("destination_addr") == phone]  # fmt: skip
+    return [str(e.get("message")) for e in smsc.accepted() if e.get("destination_addr") == phone]

@@ -26,8 +26,9 @@ async def test_two_workers_bind_answer_and_add_up(tmp_path: Path, smsc: NodeSmsc
         answers = await send_mos(smsc, 1, 10)
         assert all(a.get("status") == 0 for a in answers), answers
         assert {a["session"] for a in answers} == {1, 2}  # both binds, so both workers
-        await smsc.wait_for(lambda e: e["event"] == "submit_sm" and e.get("status") == 0,
-                            TIMEOUT, count=10)  # fmt: skip
+        await smsc.wait_for(
+            lambda e: e["event"] == "submit_sm" and e.get("status") == 0, TIMEOUT, count=10
+        )
         assert all(replies_to(smsc, str(33600000001 + i)) == ["v1"] for i in range(10))
         health = await cluster.health()
         assert health["status"] == "ok", health
@@ -87,8 +88,14 @@ async def test_a_killed_worker_is_restarted_and_loses_nothing(
         # every MO acknowledged before the kill is answered (the restarted worker recovers)
         for i in range(20):
             phone = str(33600000001 + i)
-            await smsc.wait_for(lambda e, p=phone: e["event"] == "submit_sm" and e.get("status")
-                                == 0 and e.get("destination_addr") == p, TIMEOUT)  # fmt: skip
+            await smsc.wait_for(
+                lambda e, p=phone: (
+                    e["event"] == "submit_sm"
+                    and e.get("status") == 0
+                    and e.get("destination_addr") == p
+                ),
+                TIMEOUT,
+            )
         assert await cluster.metric("twoway_worker_restarts_total") == 1
         # worker 1 down: the API and console answer 503 with Retry-After, not a traceback
         os.kill(pids[1], signal.SIGKILL)
