@@ -46,6 +46,17 @@ async def test_two_workers_bind_answer_and_add_up(tmp_path: Path, smsc: NodeSmsc
         assert status == 200, text
         status, _, _ = await cluster.get("/api/v1/conversations")
         assert status == 401
+        assert cluster.http is not None
+        body = {"to": "+33611111111", "from": "36111", "text": "Sent through the supervisor."}
+        async with cluster.http.post(
+            cluster.url + "/api/v1/messages",
+            json=body,
+            headers={"Authorization": f"Bearer {TOKEN}", "Idempotency-Key": "w-1"},
+        ) as response:
+            assert response.status == 202, await response.text()
+        await smsc.wait_for(
+            lambda e: e["event"] == "submit_sm" and e.get("message") == body["text"], TIMEOUT
+        )
         status, text, _ = await cluster.get("/login")
         assert status == 200 and "<form" in text
         assert cluster.engine.proc is not None
