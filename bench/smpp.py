@@ -95,6 +95,18 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / TICK
 
 
+def family(pid: int) -> list[int]:
+    """``pid`` and its children (the workers of a supervisor, ``workers: N``)."""
+    children = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError, IndexError):
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                if int(fields[1]) == pid:
+                    children.append(int(entry.name))
+    return [pid, *sorted(children)]
+
+
 def thread_cpu(pid: int) -> dict[str, float]:
     """CPU seconds (user + system) of a live process's threads, summed by OS thread name
     (``/proc/PID/task/TID/comm``: the engine names its hot path's threads, engine/osthreads.py)."""
@@ -264,12 +276,13 @@ def load_name(rate: float) -> str:
     return "flat out" if rate == 0 else f"{rate:,.0f}/s"
 
 
-def twoway_config(folder: Path, port: int, args: argparse.Namespace) -> Path:
+def twoway_config(folder: Path, port: int, args: argparse.Namespace, workers: int = 1) -> Path:
     config = folder / "twoway.yaml"
     config.write_text(
         f"store: {folder / 'twoway.db'}\n"
         f"rules: {ROOT / 'rules'}\n"
         "reload: false\n"
+        f"workers: {workers}\n"
         f'http: {{listen: "127.0.0.1:{free_port()}"}}\n'
         "log: {level: WARNING}\n"
         "connectors:\n"
@@ -321,11 +334,14 @@ def verify_db(path: Path, result: Event, receipts: bool) -> tuple[bool, str]:
     return ok, text + (": OK" if ok else ": MISMATCH")
 
 
-def run_twoway(smsc: Node, port: int, args: argparse.Namespace, rate: float) -> Outcome:
+def run_twoway(
+    smsc: Node, port: int, args: argparse.Namespace, rate: float, workers: int = 1
+) -> Outcome:
     folder = Path(tempfile.mkdtemp(prefix="twoway-bench-smpp-"))
     log_path = folder / "engine.log"
-    config = twoway_config(folder, port, args)
-    label = f"twoway {load_name(rate)}"
+    config = twoway_config(folder, port, args, workers)
+    system = "twoway" if workers == 1 else f"twoway x{workers}"
+    label = f"{system} {load_name(rate)}"
     engine: subprocess.Popen[bytes] | None = None
     try:
         with log_path.open("wb") as log:
@@ -338,20 +354,23 @@ def run_twoway(smsc: Node, port: int, args: argparse.Namespace, rate: float) -> 
                 env={**os.environ, "PYTHONPATH": str(ROOT)},
             )
         try:
-            smsc.wait_for("bound", 30, system_id="twoway")
+            for _ in range(workers):  # each worker binds
+                smsc.wait_for("bound", 60, system_id="twoway")
         except BenchError as exc:
             raise BenchError(f"twoway did not bind: {exc}\n{_tail(log_path)}") from exc
         time.sleep(0.3)  # the loops start right after the bind
-        cpu0, threads0 = cpu_seconds(engine.pid), thread_cpu(engine.pid)
+        pids = family(engine.pid)  # the supervisor and its workers
+        cpu0, threads0 = [cpu_seconds(p) for p in pids], thread_cpu(engine.pid)
         result = run_load(smsc, args, rate, label)
-        outcome = Outcome("twoway", rate, result, engines=("engine",))
-        outcome.cpu["engine"] = cpu_seconds(engine.pid) - cpu0
-        threads = thread_cpu(engine.pid)
-        outcome.threads = {
-            name: seconds - threads0.get(name, 0.0) for name, seconds in threads.items()
-        }
+        outcome = Outcome(system, rate, result, engines=("engine",))
+        outcome.cpu["engine"] = sum(cpu_seconds(p) - c for p, c in zip(pids, cpu0, strict=True))
+        if workers == 1:
+            threads = thread_cpu(engine.pid)
+            outcome.threads = {
+                name: seconds - threads0.get(name, 0.0) for name, seconds in threads.items()
+            }
         outcome.cpu["smsc"] = float(result["smsc_cpu_s"])
-        outcome.rss["engine"] = peak_rss_mb(engine.pid)
+        outcome.rss["engine"] = sum(peak_rss_mb(p) for p in pids)
         code = stop_process(engine, 20)
         if code != 0:
             raise BenchError(f"twoway exited {code} at the stop\n{_tail(log_path)}")
@@ -711,6 +730,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         default="both",
         help="delivery receipts asked for: off, on, or both (every load without, then with)",
     )
+    parser.add_argument(
+        "--workers",
+        type=lambda text: [int(n) for n in text.split(",")],
+        default=[1],
+        help="twoway's workers: N (1,2: each load with 1, then with 2 engine processes)",
+    )
     parser.add_argument("--vs-kannel", action="store_true", help="run Kannel on the same loads")
     parser.add_argument(
         "--ceiling-seconds", type=float, default=4.0, help="flat-out run of the SMSC alone"
@@ -767,9 +792,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"== receipts {'on' if receipts else 'off'}", flush=True)
             twoway, kannel = runs[receipts] = ({}, {})
             for load in loads:
-                twoway[load] = out = run_twoway(smsc, port, args, load)
-                print_outcome(out)
-                ok = ok and out.ok
+                for count in args.workers:
+                    out = run_twoway(smsc, port, args, load, count)
+                    twoway.setdefault(load, out)  # the summary: the first --workers
+                    print_outcome(out)
+                    ok = ok and out.ok
                 if args.vs_kannel and not skip_kannel:
                     kannel[load] = out = run_kannel(smsc, port, args, load)
                     print_outcome(out)

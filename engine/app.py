@@ -31,7 +31,14 @@ from engine.transports.modem.transport import ModemTransport
 from engine.transports.smpp import SmppTransport, settings_from_options
 from engine.types import Transport
 
-__all__ = ["build_reloader", "build_service", "check_listen", "loop_exception_handler", "serve"]
+__all__ = [
+    "build_reloader",
+    "build_service",
+    "check_addresses",
+    "check_listen",
+    "loop_exception_handler",
+    "serve",
+]
 
 log = logging.getLogger("twoway")
 
@@ -86,16 +93,29 @@ def build_transports(config: Config, clock: Clock | None = None) -> dict[str, Tr
     return transports
 
 
-def build_service(config: Config, clock: Clock | None = None) -> Service:
+def build_service(
+    config: Config,
+    clock: Clock | None = None,
+    *,
+    timers: bool = True,
+    busy_timeout_ms: int = 5_000,
+) -> Service:
     """Compile the rules and build the service; raises RuleErrors or ConfigError.
 
     ``clock`` (the wall clock unless given: a ``FileClock`` under ``TWOWAY_TEST_CLOCK``) is the
-    one time of the service, its store, outbox, scheduler and connectors."""
+    one time of the service, its store, outbox, scheduler and connectors. ``timers``: run the
+    timers and campaigns (a worker other than worker 1 does not); ``busy_timeout_ms``: how long
+    a write waits for the store's lock held by another process."""
     clock = clock or SystemClock()
     ruleset = compile_rules(config.rules_path(), timezone=config.timezone).raise_for_errors()
     routes = {n.address: n.connector for n in config.numbers.values()}
     throughput = {n.address: n.throughput for n in config.numbers.values() if n.throughput}
-    store = SqliteStore(config.store, clock=clock, notify=Subscriptions.of(config.notify))
+    store = SqliteStore(
+        config.store,
+        clock=clock,
+        notify=Subscriptions.of(config.notify),
+        busy_timeout_ms=busy_timeout_ms,
+    )
     metrics = Metrics(numbers=config.numbers, connectors=config.connectors)
     notifier = None
     if config.notify:
@@ -109,6 +129,7 @@ def build_service(config: Config, clock: Clock | None = None) -> Service:
         clock=clock,
         metrics=metrics,
         notifier=notifier,
+        auto_timers=timers,
     )
 
 
@@ -178,6 +199,12 @@ async def check_listen(config: Config, service: Service, *, http: bool = True) -
             wanted.append((f"connector {name}", f"connectors.{name}.listen", address))
     if http:
         wanted.append(("/health and /metrics", "http.listen", config.http.listen))
+    await check_addresses(wanted)
+
+
+async def check_addresses(wanted: Sequence[tuple[str, str, str]]) -> None:
+    """Raise ConfigError when one of ``wanted`` (what, the key that sets it, the address)
+    cannot be listened on; nothing is left listening."""
     loop = asyncio.get_running_loop()
     servers: list[asyncio.Server] = []
     try:
@@ -228,7 +255,12 @@ async def _start(
 
 
 async def serve(
-    config: Config, *, http: StartHttp | None = None, clock: Clock | None = None
+    config: Config,
+    *,
+    http: StartHttp | None = None,
+    clock: Clock | None = None,
+    service: Service | None = None,
+    check_http: bool = True,
 ) -> None:
     """Run until SIGINT or SIGTERM, then shut down gracefully.
 
@@ -237,22 +269,27 @@ async def serve(
     listened on is a ConfigError before anything starts; whatever fails to start stops what
     started before it (then the process can exit, and systemd restart it). ``clock``: the wall
     clock unless given (``TWOWAY_TEST_CLOCK``: a ``FileClock``, watched while the engine runs).
+    ``service``: built from ``config`` unless given (a worker of ``engine.workers`` builds its
+    own, and serves HTTP on a socket of its own: ``check_http`` False, http.listen is its
+    supervisor's).
     """
     name_this_thread("twoway-loop")
-    service = build_service(config, clock)
+    service = service or build_service(config, clock)
     if isinstance(clock, FileClock):
         clock.start()
     try:
-        await _serve(config, service, http)
+        await _serve(config, service, http, check_http=check_http)
     finally:
         if isinstance(clock, FileClock):
             await clock.stop()
 
 
-async def _serve(config: Config, service: Service, http: StartHttp | None) -> None:
+async def _serve(
+    config: Config, service: Service, http: StartHttp | None, *, check_http: bool = True
+) -> None:
     loop = asyncio.get_running_loop()
     loop.set_exception_handler(loop_exception_handler(Repeated(log)))
-    await check_listen(config, service, http=http is not None)
+    await check_listen(config, service, http=http is not None and check_http)
     stop = asyncio.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)

@@ -160,6 +160,9 @@ class Config:
     imported files (``twoway contacts import``)."""
     reload: bool = True
     """Watch the rule files and swap in a new rule set when they change (engine/reload.py)."""
+    workers: int = 1
+    """Engine processes over the store (``workers:``; ``auto`` is resolved to the cores): 1 is
+    one process, as always; 2 or more run the supervisor of ``engine.workers``."""
     http: HttpConfig = field(default_factory=HttpConfig)
     log: LogConfig = field(default_factory=LogConfig)
     connectors: dict[str, ConnectorConfig] = field(
@@ -177,6 +180,16 @@ class Config:
         if self.source is None and self.rules == "rules" and not path.exists():
             return default_rules_dir()
         return path
+
+
+def resolve_workers(raw: Any, connectors: Mapping[str, ConnectorConfig]) -> int:
+    """The number of engine processes ``workers:`` asks for: ``auto`` is one per core, or 1 when
+    no connector is ``smpp`` (only smpp connectors run in more than one worker)."""
+    if raw == "auto":
+        if not any(c.type == "smpp" for c in connectors.values()):
+            return 1
+        return max(1, os.cpu_count() or 1)
+    return int(raw) if isinstance(raw, int) and not isinstance(raw, bool) and raw >= 1 else 1
 
 
 def parse_listen(value: str) -> tuple[str, int]:
@@ -379,6 +392,8 @@ def _cross_errors(document: Document, found: list[RuleError]) -> list[RuleError]
             message = msg("config.listens", what=what, other=other)
             add(path, message, msg("config.listens.hint"), key=not written)
     out.extend(e for e in _notify_errors(document) if _free(e, taken))
+    for where, wrong, fix in _workers_errors(data):
+        add(where, wrong, fix)
     if connectors is None:
         names = list(Config().connectors)
     numbers = data.get("numbers")
@@ -399,6 +414,25 @@ def _cross_errors(document: Document, found: list[RuleError]) -> list[RuleError]
                     hint,
                 )
     return out
+
+
+def _workers_errors(data: dict[str, Any]) -> list[tuple[JsonPath, str, str]]:
+    """``workers: N`` (N ≥ 2) over a store in memory (each process would have its own), or
+    with no smpp connector (the other connectors run in worker 1 only: the others would idle)."""
+    workers = data.get("workers")
+    if not isinstance(workers, int) or isinstance(workers, bool) or workers < 2:
+        return []
+    if data.get("store") == ":memory:":
+        return [(("workers",), msg("config.workers_memory"), msg("config.workers_memory.hint"))]
+    connectors = data.get("connectors")
+    kinds = (
+        [c.get("type") for c in connectors.values() if isinstance(c, dict)]
+        if isinstance(connectors, dict)
+        else ["jsonl"]
+    )
+    if "smpp" not in kinds:
+        return [(("workers",), msg("config.workers_smpp"), msg("config.workers_smpp.hint"))]
+    return []
 
 
 def _notify_errors(document: Document) -> list[RuleError]:
@@ -704,6 +738,7 @@ def _build(document: Document, env: Mapping[str, str]) -> Config:
         timezone=data.get("timezone"),
         country=str(data["country"]).upper() if data.get("country") else None,
         reload=bool(data.get("reload", defaults.reload)),
+        workers=resolve_workers(data.get("workers", defaults.workers), connectors),
         http=HttpConfig(
             str(http.get("listen", DEFAULT_LISTEN)),
             _tokens(http.get("tokens") or (), env),

@@ -40,8 +40,9 @@ RANKS = {
     "app": 7,
     "web": 8,
     "report": 8,
-    "cli": 9,
-    "__main__": 10,
+    "workers": 9,
+    "cli": 10,
+    "__main__": 11,
 }
 
 

@@ -160,9 +160,18 @@ def _check_rules(
     type=click.Choice(["text", "json"]),
     help="text lines, or one JSON object per line; overrides log.format.  [default: text]",
 )
-def run_command(config_path: Path | None, log_level: str | None, log_format: str | None) -> None:
+@click.option("--worker", "worker", hidden=True, help="INDEX/COUNT: run as that worker.")
+@click.option("--worker-socket", "worker_socket", hidden=True, type=click.Path(path_type=Path))
+def run_command(
+    config_path: Path | None,
+    log_level: str | None,
+    log_format: str | None,
+    worker: str | None,
+    worker_socket: Path | None,
+) -> None:
     """Run the engine: rules, store, connectors, and /health and /metrics over HTTP, until
-    Ctrl-C or SIGTERM.
+    Ctrl-C or SIGTERM. With workers: N (2 or more) in the deployment file, a supervisor of N
+    engine processes over the one store (see "Workers" in docs/operations.md).
 
     For tests only, TWOWAY_TEST_CLOCK=FILE runs it on the time FILE says (see "Test clock" in
     docs/operations.md); a FILE that cannot be read exits with code 2.
@@ -171,14 +180,30 @@ def run_command(config_path: Path | None, log_level: str | None, log_format: str
     from engine.config import load_config
     from engine.logs import setup_logging
     from engine.web import start_http
+    from engine.workers import WorkerSpec, serve_worker, supervise
 
     try:
         config = load_config(config_path)
         setup_logging(
             log_format or config.log.format, (log_level or config.log.level or "INFO").upper()
         )
-        clock = _test_clock()
-        asyncio.run(serve(config, http=start_http, clock=clock))
+        if worker is not None and worker_socket is not None:
+            spec = WorkerSpec.parse(worker, worker_socket)
+            asyncio.run(serve_worker(config, spec, _test_clock()))
+        elif config.workers > 1 and config_path is not None:
+            command = [
+                sys.executable,
+                "-m",
+                "engine",
+                "run",
+                "--config",
+                str(config_path.resolve()),
+            ]
+            command += ["--log-level", log_level] if log_level else []
+            command += ["--log-format", log_format] if log_format else []
+            asyncio.run(supervise(config, command))
+        else:
+            asyncio.run(serve(config, http=start_http, clock=_test_clock()))
     except TwowayError as exc:
         render = getattr(exc, "render", None)
         said = render() if render else i18n.say("cli.error", message=i18n.reason(exc))

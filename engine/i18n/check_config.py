@@ -201,4 +201,23 @@ CONFIG: dict[str, dict[str, str]] = {
         "en": "throughput '{raw}' is not a rate; write it like 100/s or 30/min",
         "fr": "le débit '{raw}' n'est pas un débit ; écrivez-le comme 100/s ou 30/min",
     },
+    "config.workers_memory": {
+        "en": "'workers' above 1 needs a store file: each process of a store in memory has its own",
+        "fr": "'workers' au-delà de 1 demande un fichier de store : chaque processus d'un store "
+        "en mémoire a le sien",
+    },
+    "config.workers_memory.hint": {
+        "en": "set store: to a file path, or workers: 1",
+        "fr": "donnez à store: un chemin de fichier, ou workers: 1",
+    },
+    "config.workers_smpp": {
+        "en": "'workers' above 1 needs an smpp connector: only smpp connectors run in every "
+        "worker, the others in worker 1",
+        "fr": "'workers' au-delà de 1 demande un connecteur smpp : seuls les connecteurs smpp "
+        "tournent dans chaque worker, les autres dans le worker 1",
+    },
+    "config.workers_smpp.hint": {
+        "en": "add an smpp connector, or set workers: 1",
+        "fr": "ajoutez un connecteur smpp, ou mettez workers: 1",
+    },
 }

@@ -9,8 +9,10 @@ Connections are limited (``http.max_connections``, ``http.request_timeout``: eng
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
+import os
 import ssl
 from collections.abc import Awaitable, Callable
 
@@ -68,8 +70,7 @@ class HttpEndpoint:
         scheme = "https" if self.tls is not None else "http"
         return f"{scheme}://{host}:{self.port}"
 
-    async def start(self, host: str = "127.0.0.1", port: int = 8080) -> None:
-        context = tls_context(self.tls) if self.tls is not None else None
+    async def _make_runner(self) -> web.AppRunner:
         runner = web.AppRunner(
             self.app,
             access_log=None,
@@ -78,6 +79,29 @@ class HttpEndpoint:
             keepalive_timeout=self.limits.request_timeout,
         )
         await runner.setup()
+        return runner
+
+    async def start_unix(self, path: str) -> None:
+        """Serve on the Unix socket ``path`` instead (a worker's private HTTP, in a folder of
+        mode 0700: ``engine.workers``), without TLS."""
+        runner = await self._make_runner()
+        assert runner.server is not None
+        factory = self.limits.wrap(runner.server)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(path)  # left by a worker that was killed
+        try:
+            server = await asyncio.get_running_loop().create_unix_server(factory, path)
+        except OSError as exc:
+            await runner.cleanup()
+            reason = (exc.strerror or str(exc)).lower()
+            raise ConfigError(f"cannot listen on {path}: {reason}") from exc
+        os.chmod(path, 0o600)
+        self._runner, self._server = runner, server
+        self.host, self.port = path, 0
+
+    async def start(self, host: str = "127.0.0.1", port: int = 8080) -> None:
+        context = tls_context(self.tls) if self.tls is not None else None
+        runner = await self._make_runner()
         assert runner.server is not None
         factory = self.limits.wrap(runner.server)
         try:

@@ -16,6 +16,9 @@
 //   {"cmd":"silence","submit_sm":true,"enquire_link":true}   stop answering those (false: resume)
 //   {"cmd":"drop"}                            destroy every connection (no unbind)
 //   {"cmd":"unbind"}                          send unbind on every session
+//   {"cmd":"spread","on":true}                deliver MOs round-robin over every bound receiver
+//       (as an SMSC spreads them over an account's binds) rather than all on the first; each
+//       mo_resp then says on which connection ("session": 1, 2, … in the order they connected)
 //   {"cmd":"quit"}                            close and exit
 //
 // Misbehaviours, for the tests of what the ESME does about them:
@@ -55,6 +58,9 @@ const smpp = require('smpp');
 const readline = require('readline');
 
 const sessions = new Set();
+let sessionCount = 0;
+let spread = false;
+let spreadNext = 0;
 let nextId = 0x10000 + Math.floor(Math.random() * 0x1000);
 let throttle = 0;
 let moOnBind = null;
@@ -183,6 +189,8 @@ const tls = process.env.SMSC_TLS_KEY
   : {};
 const server = smpp.createServer(tls, (session) => {
   sessions.add(session);
+  sessionCount += 1;
+  session.number = sessionCount;
   if (process.env.SMSC_NODELAY) session.socket.setNoDelay(true);
   session.bound = null;
   session.dead = false;
@@ -338,7 +346,8 @@ function moPdu(cmd) {
 
 // Send one delivery ({cmd, onResp, redeliver, stream}) on the bound receiver; false if none.
 function deliver(item) {
-  const session = receivers()[0];
+  const bound = receivers();
+  const session = spread && bound.length ? bound[spreadNext++ % bound.length] : bound[0];
   if (!session) {
     if (item.redeliver) redeliver.push(item);
     return false;
@@ -354,6 +363,7 @@ function deliver(item) {
     else if (item.redeliver) redeliver.push(item);
     return false;
   }
+  item.session = session.number;
   item.redelivered = item.sends ? item.redelivered + 1 : 0;
   item.sends = (item.sends || 0) + 1;
   session.pending.set(pdu.sequence_number, item);
@@ -370,7 +380,8 @@ function mo(cmd) {
     id: cmd.id,
     redeliver: !!(cmd.redeliver || cmd.cut_on_resp),
     cutOnResp: !!cmd.cut_on_resp,
-    onResp: (status) => emit({ event: 'mo_resp', id: cmd.id, status, redelivered: item.redelivered || 0 }),
+    onResp: (status) => emit({ event: 'mo_resp', id: cmd.id, status, redelivered: item.redelivered || 0,
+      ...(spread ? { session: item.session } : {}) }),
   };
   if (!receivers()[0] && !item.redeliver) {
     emit({ event: 'mo_resp', id: cmd.id, error: 'no receiver bound' });
@@ -450,6 +461,7 @@ lines.on('line', (line) => {
     return;
   }
   if (cmd.cmd === 'mo') mo(cmd);
+  else if (cmd.cmd === 'spread') spread = cmd.on !== false;
   else if (cmd.cmd === 'receipts') receipts = Object.assign(receipts, cmd);
   else if (cmd.cmd === 'throttle') throttle = cmd.count || 0;
   else if (cmd.cmd === 'mo_on_bind') moOnBind = cmd;

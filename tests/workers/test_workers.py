@@ -1,0 +1,150 @@
+"""``workers: 2``: a supervisor and two engine processes over one store, bound to the node-smpp
+SMSC (which spreads MOs over the binds), checked from outside as an operator would: binds,
+answers, /health and /metrics of both, the API and console through the supervisor, a worker
+killed and restarted, a reload everywhere or nowhere, a graceful stop."""
+
+from __future__ import annotations
+
+import os
+import signal
+from pathlib import Path
+
+from tests.transports.node_smsc import NodeSmsc
+from tests.workers.cluster import TIMEOUT, TOKEN, Cluster, replies_to, send_mos, write_rules
+
+
+def _bound(smsc: NodeSmsc) -> int:
+    return len(smsc.named("bind_transceiver"))
+
+
+async def test_two_workers_bind_answer_and_add_up(tmp_path: Path, smsc: NodeSmsc) -> None:
+    cluster = Cluster(tmp_path, smsc)
+    try:
+        await cluster.start()
+        await smsc.wait_for(lambda e: e["event"] == "bind_transceiver", TIMEOUT, count=2)
+        await smsc.command(cmd="spread", on=True)
+        answers = await send_mos(smsc, 1, 10)
+        assert all(a.get("status") == 0 for a in answers), answers
+        assert {a["session"] for a in answers} == {1, 2}  # both binds, so both workers
+        await smsc.wait_for(
+            lambda e: e["event"] == "submit_sm" and e.get("status") == 0, TIMEOUT, count=10
+        )
+        assert all(replies_to(smsc, str(33600000001 + i)) == ["v1"] for i in range(10))
+        health = await cluster.health()
+        assert health["status"] == "ok", health
+        assert [(w["index"], w["state"], w["restarts"]) for w in health["workers"]] == [
+            (1, "up", 0),
+            (2, "up", 0),
+        ]
+        assert health["connectors"]["operator"]["workers"] == {"1": "up", "2": "up"}
+        assert await cluster.metric("twoway_messages_in_total") == 10
+        assert await cluster.metric("twoway_workers") == 2
+        assert await cluster.metric("twoway_connector_up") == 1  # up in both: not 2
+        status, text, _ = await cluster.get(
+            "/api/v1/conversations", headers={"Authorization": f"Bearer {TOKEN}"}
+        )
+        assert status == 200, text
+        status, _, _ = await cluster.get("/api/v1/conversations")
+        assert status == 401
+        assert cluster.http is not None
+        body = {"to": "+33611111111", "from": "36111", "text": "Sent through the supervisor."}
+        async with cluster.http.post(
+            cluster.url + "/api/v1/messages",
+            json=body,
+            headers={"Authorization": f"Bearer {TOKEN}", "Idempotency-Key": "w-1"},
+        ) as response:
+            assert response.status == 202, await response.text()
+        await smsc.wait_for(
+            lambda e: e["event"] == "submit_sm" and e.get("message") == body["text"], TIMEOUT
+        )
+        status, text, _ = await cluster.get("/login")
+        assert status == 200 and "<form" in text
+        assert cluster.engine.proc is not None
+        pids = list((await cluster.pids()).values())
+        cluster.engine.proc.send_signal(signal.SIGTERM)
+        assert await cluster.engine.wait(TIMEOUT) == 0
+        for pid in pids:  # the workers are gone too
+            assert not _alive(pid), pid
+    finally:
+        await cluster.close()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+async def test_a_killed_worker_is_restarted_and_loses_nothing(
+    tmp_path: Path, smsc: NodeSmsc
+) -> None:
+    cluster = Cluster(tmp_path, smsc)
+    try:
+        await cluster.start()
+        await smsc.wait_for(lambda e: e["event"] == "bind_transceiver", TIMEOUT, count=2)
+        await smsc.command(cmd="spread", on=True)
+        pids = await cluster.pids()
+        answers = await send_mos(smsc, 1, 20)
+        assert all(a.get("status") == 0 for a in answers)
+        os.kill(pids[2], signal.SIGKILL)  # at once: its replies may not all be out yet
+        down = await cluster.wait_health(lambda h: h["workers"][1]["state"] != "up")
+        assert down["status"] == "degraded"
+        assert any("worker 2" in p for p in down["problems"]), down
+        up = await cluster.wait_health(lambda h: h["status"] == "ok")
+        assert up["workers"][1]["restarts"] == 1 and up["workers"][1]["pid"] != pids[2]
+        assert up["workers"][1]["last_exit"] == "killed by SIGKILL"
+        await smsc.wait_for(lambda e: e["event"] == "bind_transceiver", TIMEOUT, count=3)
+        # every MO acknowledged before the kill is answered (the restarted worker recovers)
+        for i in range(20):
+            phone = str(33600000001 + i)
+            await smsc.wait_for(
+                lambda e, p=phone: (
+                    e["event"] == "submit_sm"
+                    and e.get("status") == 0
+                    and e.get("destination_addr") == p
+                ),
+                TIMEOUT,
+            )
+        assert await cluster.metric("twoway_worker_restarts_total") == 1
+        # worker 1 down: the API and console answer 503 with Retry-After, not a traceback
+        os.kill(pids[1], signal.SIGKILL)
+        await cluster.wait_health(lambda h: h["workers"][0]["state"] != "up")
+        status, text, headers = await cluster.get(
+            "/api/v1/conversations", headers={"Authorization": f"Bearer {TOKEN}"}
+        )
+        assert status == 503 and headers["Retry-After"] and '"status": 503' in text
+        await cluster.wait_health(lambda h: h["status"] == "ok")
+        status, _, _ = await cluster.get(
+            "/api/v1/conversations", headers={"Authorization": f"Bearer {TOKEN}"}
+        )
+        assert status == 200
+    finally:
+        await cluster.close()
+
+
+async def test_a_reload_is_everywhere_or_nowhere(tmp_path: Path, smsc: NodeSmsc) -> None:
+    cluster = Cluster(tmp_path, smsc)
+    try:
+        await cluster.start()
+        await smsc.wait_for(lambda e: e["event"] == "bind_transceiver", TIMEOUT, count=2)
+        await smsc.command(cmd="spread", on=True)
+        first = (await cluster.health())["rules"]["version"]
+        write_rules(tmp_path / "rules", "v2")
+        changed = await cluster.wait_health(lambda h: h["rules"]["version"] != first)
+        answers = await send_mos(smsc, 1, 6)
+        assert {a["session"] for a in answers} == {1, 2}
+        await smsc.wait_for(lambda e: e["event"] == "submit_sm", TIMEOUT, count=6)
+        assert all(replies_to(smsc, str(33600000001 + i)) == ["v2"] for i in range(6))
+        assert await cluster.metric("twoway_rules_info") == 1  # one version in force
+        (tmp_path / "rules" / "broken.yaml").write_text("autoreply: [\n", encoding="utf-8")
+        broken = await cluster.wait_health(lambda h: bool(h["rules"]["errors"]))
+        assert broken["rules"]["version"] == changed["rules"]["version"]
+        assert broken["status"] == "degraded"
+        answers = await send_mos(smsc, 11, 6)
+        await smsc.wait_for(lambda e: e["event"] == "submit_sm", TIMEOUT, count=12)
+        assert all(replies_to(smsc, str(33600000011 + i)) == ["v2"] for i in range(6))
+        assert await cluster.metric("twoway_rules_reloads_total") == 2
+    finally:
+        await cluster.close()
