@@ -22,6 +22,7 @@ from engine.reload import Reloader
 from engine.ruleset.compiler import compile_rules
 from engine.service import Service
 from engine.store import SqliteStore
+from engine.store.claims import Owner
 from engine.transports.http import HttpTransport, http_settings
 from engine.transports.jsonl import JsonLinesTransport
 from engine.transports.jsonl import Limits as JsonlLimits
@@ -95,7 +96,10 @@ def build_service(config: Config, clock: Clock | None = None) -> Service:
     ruleset = compile_rules(config.rules_path(), timezone=config.timezone).raise_for_errors()
     routes = {n.address: n.connector for n in config.numbers.values()}
     throughput = {n.address: n.throughput for n in config.numbers.values() if n.throughput}
-    store = SqliteStore(config.store, clock=clock, notify=Subscriptions.of(config.notify))
+    # One owner per process start: the rows it claims are its own (engine.store.claims).
+    store = SqliteStore(
+        config.store, clock=clock, notify=Subscriptions.of(config.notify), owner=Owner.new()
+    )
     metrics = Metrics(numbers=config.numbers, connectors=config.connectors)
     notifier = None
     if config.notify:

@@ -155,10 +155,11 @@ class Service:
         for message in await _every_row(self.store.pending_inbound):
             self._enqueue([message])
         await self.campaigns.load()
-        resend = await _every_row(self.store.queued_outbox)
+        # Only the rows no live process holds: another engine on this store sends its own.
+        resend = await _every_row(self.store.claim_outbox)
         self._add_pending(len(resend))
         self.outbox.recover(resend)
-        loops = [self._intake_loop(), self._process_loop(), self.outbox.run()]
+        loops = [self._intake_loop(), self._process_loop(), self.outbox.run(), self._lease_loop()]
         if self.auto_timers:
             loops += [self.scheduler.run(), self.campaigns.run()]
             # a clock moved by a jump (a test's): the timers now due fire at once
@@ -258,6 +259,30 @@ class Service:
         self.scheduler.wake()
         if self.listeners:
             self.changed("campaigns")
+
+    async def _lease_loop(self) -> None:
+        """Every half lease (the clock's seconds): renew the claims of the rows this process
+        holds, and take over those whose lease ended (another process died or stalled)."""
+        interval = self.store.lease.total_seconds() / 2
+        while True:
+            start = self.clock.monotonic()
+            while (left := interval - (self.clock.monotonic() - start)) > 0:
+                await self.clock.sleep(left)
+            await self.renew_claims()
+
+    async def renew_claims(self) -> int:
+        """One tick of the claims (see ``_lease_loop``); return how many rows were taken over."""
+        try:
+            taken = await self.store.renew_claims()
+        except StoreError as exc:
+            self._repeated.warning("leases", "the leases could not be renewed: %s", exc)
+            return 0
+        self._repeated.clear("leases")
+        if taken:
+            log.warning("%d outbound messages of a stopped engine are taken over", len(taken))
+            self._add_pending(len(taken))
+            self.outbox.recover(taken)
+        return len(taken)
 
     def swap_ruleset(self, ruleset: RuleSet) -> RuleSet:
         """Handle every batch from the next one on with ``ruleset``; return the one it replaces.
