@@ -4,7 +4,10 @@ dead process's rows are taken over once its lease has ended (``engine.store.clai
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import subprocess
+import sys
 from collections.abc import AsyncIterator, Sequence
 from datetime import timedelta
 from pathlib import Path
@@ -20,6 +23,9 @@ from engine.core.records import Conversation, Key, Launch, Step, Timer, Work, co
 from engine.store import SqliteStore
 from engine.store.campaigns import Recipient
 from engine.store.claims import LEASE, Owner
+from engine.store.commit import commit
+from engine.store.migrations import MIGRATIONS, apply_migrations
+from engine.store.transactions import write
 
 HOOK = "https://crm.example.com/hooks"
 NOTIFY = Subscriptions.of([Subscriber(HOOK, frozenset({"handoff"}), "secret")])
@@ -231,3 +237,54 @@ async def test_a_campaign_paused_by_one_process_is_not_launched_by_the_other(
     steps, rows = await b.launch(read_by_b, 10, clock.now(), None, decide, replies_since=T0)
     assert (steps, rows) == ([], [])
     assert (await a.campaign("promo")).status == "paused"  # type: ignore[union-attr]
+
+
+_TAKER = """
+import asyncio, sys
+from datetime import datetime
+from engine.core.clock import FixedClock
+from engine.store import SqliteStore
+from engine.store.claims import Owner
+
+async def main(path, name, at):
+    store = SqliteStore(path, clock=FixedClock(datetime.fromisoformat(at)), owner=Owner(name))
+    taken = []
+    async with store:
+        while rows := await store.claim_outbox(7):
+            taken += [row.id for row in rows]
+    print(" ".join(map(str, taken)))
+
+asyncio.run(main(*sys.argv[1:]))
+"""
+
+
+def test_two_processes_take_each_unclaimed_row_once(tmp_path: Path) -> None:
+    """Two real processes sweep one file at once (a shared fixed time): whatever their
+    interleaving, each row is taken by exactly one of them."""
+    path = tmp_path / "twoway.db"
+    steps = [
+        Step(f"+3361000{i:04d}", NUMBER, Sprint(session=None, outbound=(reply(),)), T0, "r")
+        for i in range(300)
+    ]
+    with sqlite3.connect(path, isolation_level=None) as conn:
+        apply_migrations(conn, MIGRATIONS)
+        write(conn, (), commit, steps)  # written by an older engine: nobody's
+    repo = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONPATH": str(repo)}
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-c", _TAKER, str(path), name, T0.isoformat()],
+            stdout=subprocess.PIPE,
+            env=env,
+            text=True,
+        )
+        for name in ("host-a:1:aa", "host-b:2:bb")
+    ]
+    taken = []
+    for run in runs:
+        out, _ = run.communicate(timeout=60)
+        assert run.returncode == 0
+        taken.append([int(i) for i in out.split()])
+    first, second = taken
+    assert not set(first) & set(second)
+    assert sorted(first + second) == list(range(1, 301))
