@@ -156,7 +156,7 @@ class Service:
             self._enqueue([message])
         await self.campaigns.load()
         # Only the rows no live process holds: another engine on this store sends its own.
-        resend = await _every_row(self.store.claim_outbox)
+        resend = await _claim_every_row(self.store.claim_outbox)
         self._add_pending(len(resend))
         self.outbox.recover(resend)
         loops = [self._intake_loop(), self._process_loop(), self.outbox.run(), self._lease_loop()]
@@ -746,6 +746,17 @@ async def _every_row(read: Callable[[int], Awaitable[list[T]]]) -> list[T]:
     while len(rows := await read(limit)) >= limit:
         limit *= 4
     return rows
+
+
+async def _claim_every_row(
+    claim: Callable[[int], Awaitable[list[T]]], size: int = 10_000
+) -> list[T]:
+    """All the rows ``claim(limit)`` takes, page after page: a page taken is this process's,
+    so the next call takes the rows after it (``_every_row`` would read the first page again)."""
+    rows: list[T] = []
+    while len(page := await claim(size)) == size:
+        rows += page
+    return rows + page
 
 
 def _due(session: Session, at: datetime) -> bool:

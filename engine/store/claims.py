@@ -136,23 +136,16 @@ def fresh_work(conn: sqlite3.Connection, work: Sequence[Work]) -> list[Work]:
     chose them in this transaction."""
     inbound = [item.id for item in work if isinstance(item, Inbound)]
     timers = [item.id for item in work if isinstance(item, Timer)]
-    waiting: set[int] = set()
-    if inbound:
-        sql = "SELECT id FROM inbound WHERE status = 'received' AND id IN ({marks})"
-        waiting.update(row[0] for row in select_in(conn, sql, inbound))
-    live: set[int] = set()
-    if timers:
-        live.update(
-            row[0] for row in select_in(conn, "SELECT id FROM timers WHERE id IN ({marks})", timers)
-        )
-    return [
-        item
-        for item in work
-        if (
-            item.id in waiting
-            if isinstance(item, Inbound)
-            else item.id in live
-            if isinstance(item, Timer)
-            else True
-        )
-    ]
+    sql = "SELECT id FROM inbound WHERE status = 'received' AND id IN ({marks})"
+    waiting = {row[0] for row in select_in(conn, sql, inbound)} if inbound else set()
+    sql = "SELECT id FROM timers WHERE id IN ({marks})"
+    live = {row[0] for row in select_in(conn, sql, timers)} if timers else set()
+
+    def fresh(item: Work) -> bool:
+        if isinstance(item, Inbound):
+            return item.id in waiting
+        if isinstance(item, Timer):
+            return item.id in live
+        return True
+
+    return [item for item in work if fresh(item)]

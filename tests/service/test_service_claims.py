@@ -4,6 +4,7 @@ the rows of an engine that died are sent once by another, once their lease has e
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -13,7 +14,7 @@ from engine.core.messages import Outgoing
 from engine.core.model import Sprint
 from engine.core.records import OutboxRow, Step
 from engine.ruleset.compiler import compile_rules
-from engine.service import Service
+from engine.service import Service, _claim_every_row
 from engine.store import SqliteStore
 from engine.store.claims import LEASE, Owner
 from engine.transports.loopback import LoopbackTransport
@@ -111,3 +112,21 @@ async def test_the_rows_of_a_dead_engine_are_sent_once_by_another(tmp_path: Path
         assert row.status == "sent"
     finally:
         await b.stop(drain_timeout=1)
+
+
+async def test_a_start_takes_every_row_left_page_after_page(tmp_path: Path) -> None:
+    """A page of rows claimed is the process's own: the next page is the rows after it, not
+    the first page again (which would leave the first rows claimed and never sent)."""
+    clock = FixedClock(START)
+    async with SqliteStore(tmp_path / "twoway.db", clock=clock) as store:
+        sprint = Sprint(session=None, outbound=(Outgoing(PHONE, "36111", "hello"),))
+        rows = await store.commit([Step(PHONE, "36111", sprint, START, "v")] * 25)
+        await store.write(_unclaim)
+        taken = await _claim_every_row(store.claim_outbox, 10)
+        assert [row.id for row in taken] == [row.id for row in rows]
+        taken = await _claim_every_row(store.claim_outbox, 5)  # all its own now: none left
+        assert taken == []
+
+
+def _unclaim(conn: sqlite3.Connection) -> None:
+    conn.execute("UPDATE outbox SET claimed_by = NULL, lease_until = NULL")
