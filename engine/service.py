@@ -202,6 +202,9 @@ class Service:
             await before_store_close()
         if self.notifier is not None:
             await self.notifier.stop()
+        with contextlib.suppress(StoreError):
+            # What the drain left goes at once with the next engine, not after the lease.
+            await self.store.release_claims()
         await self.store.close()
 
     async def idle(self) -> None:

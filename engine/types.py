@@ -85,6 +85,9 @@ class Store(Protocol):
     async def renew_claims(self, limit: int = 10_000) -> list[OutboxRow]:
         """Renew this process's leases; take the rows whose lease ended."""
 
+    async def release_claims(self) -> int:
+        """Give back the rows this process holds (a graceful stop)."""
+
     @property
     def lease(self) -> timedelta:
         """How long a claim holds without renewal."""

@@ -50,6 +50,7 @@ __all__ = [
     "claim_outbox",
     "fresh_work",
     "recover",
+    "release",
     "renew",
 ]
 
@@ -110,6 +111,23 @@ def recover(conn: sqlite3.Connection, claim: Claim, now: str, limit: int) -> lis
     rows whose lease ended (a process that died or stalled) or that nobody claimed."""
     renew(conn, claim)
     return claim_outbox(conn, claim, now, limit)
+
+
+def release(conn: sqlite3.Connection, owner: str) -> int:
+    """Give back what ``owner`` holds, for any process to take at once rather than after the
+    lease: at a graceful stop (what the drain left), or for a worker its supervisor saw die.
+    Return how many rows."""
+    outbox = conn.execute(
+        "UPDATE outbox SET claimed_by = NULL, lease_until = NULL WHERE claimed_by = ?"
+        " AND status IN ('queued', 'sending') AND hold_until IS NULL",
+        (owner,),
+    ).rowcount
+    notices = conn.execute(
+        "UPDATE notifications SET claimed_by = NULL, lease_until = NULL WHERE claimed_by = ?"
+        " AND status = 'pending'",
+        (owner,),
+    ).rowcount
+    return outbox + notices
 
 
 def claim_notifications(

@@ -457,6 +457,11 @@ class SqliteStore:
         in one transaction (``claims.recover``); return the rows taken, to hand over."""
         return await self._write(claims.recover, self.claim(), self._now(), limit)
 
+    async def release_claims(self, owner: claims.Owner | None = None) -> int:
+        """Give back the rows ``owner`` (this process by default) holds: any process takes them
+        at once (a graceful stop; a supervisor for a worker it saw die). Return how many."""
+        return await self._write(claims.release, (owner or self.owner).name)
+
     async def waiting_outbox(self, ids: Sequence[int]) -> list[OutboxRow]:
         """The rows of ``ids`` still to hand over and still this process's, in id order (the
         outbox reads back the rows it did not keep in memory)."""

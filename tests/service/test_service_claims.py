@@ -130,3 +130,24 @@ async def test_a_start_takes_every_row_left_page_after_page(tmp_path: Path) -> N
 
 def _unclaim(conn: sqlite3.Connection) -> None:
     conn.execute("UPDATE outbox SET claimed_by = NULL, lease_until = NULL")
+
+
+async def test_what_a_stop_could_not_send_goes_at_once_with_the_next_engine(
+    tmp_path: Path,
+) -> None:
+    clock = FixedClock(START)
+    path = tmp_path / "twoway.db"
+    stuck, other = Gated(), LoopbackTransport()
+    a = _engine(path, clock, "host-a:1:aa", stuck)
+    await a.start()
+    await stuck.deliver(PHONE, "36111", "HOURS", START)
+    await stuck.waiting.wait()
+    await a.stop(drain_timeout=0.05)  # the peer never answers: the reply is left ``sending``
+    assert stuck.sent == []
+    b = _engine(path, clock, "host-b:2:bb", other)
+    await b.start()  # no lease to wait for: A gave its rows back as it stopped
+    try:
+        await b.idle()
+        assert len(other.take()) == 1
+    finally:
+        await b.stop(drain_timeout=1)

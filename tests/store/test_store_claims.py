@@ -288,3 +288,16 @@ def test_two_processes_take_each_unclaimed_row_once(tmp_path: Path) -> None:
     first, second = taken
     assert not set(first) & set(second)
     assert sorted(first + second) == list(range(1, 301))
+
+
+async def test_released_rows_are_taken_at_once(
+    pair: tuple[SqliteStore, SqliteStore], clock: FixedClock
+) -> None:
+    """A graceful stop (or a supervisor for a worker it saw die) gives the rows back: another
+    process takes them without waiting for the lease."""
+    a, b = pair
+    mine = await _replies(a, ALICE, BOB)
+    assert await b.claim_outbox() == []
+    assert await b.release_claims(a.owner) == 2
+    assert [row.id for row in await b.claim_outbox()] == mine
+    assert await a.release_claims() == 0  # nothing of A's left
