@@ -8,7 +8,9 @@ to send carries ``claimed_by`` (its owner) and ``lease_until`` (a time of the st
 - the transaction that writes a row ``sending`` (a batch's replies, a message of the API, a
   person's reply) writes the claim as values of its ``INSERT``: no statement more;
 - :func:`claim_outbox` takes, in one ``UPDATE … RETURNING``, the rows still to send that nobody
-  claimed or whose lease ran out (a start, and every ``LEASE / 2`` after);
+  claimed or whose lease ran out (a start, and every ``LEASE / 2`` after); first, the rows of a
+  process of this host that is known to have ended are given back (:func:`release_gone`), so a
+  crash's rows go at once at the restart, not a lease later;
 - :func:`renew` pushes the leases of the rows an owner still holds, one statement per table;
 - a row leaves the claims by its status (``sent``, ``failed``, ``suppressed``, held): nothing is
   cleared.
@@ -51,12 +53,22 @@ __all__ = [
     "fresh_work",
     "recover",
     "release",
+    "release_gone",
     "renew",
+    "take_over",
 ]
 
 LEASE = timedelta(seconds=30)
 """How long a claim holds without renewal: a live process renews every ``LEASE / 2``; a dead
 one's rows are taken over at most this long after its last renewal."""
+
+
+def _here() -> str:
+    """This host, and on Linux its pid namespace (two containers may share a host name)."""
+    try:
+        return f"{socket.gethostname()}/{os.stat('/proc/self/ns/pid').st_ino}"
+    except OSError:
+        return socket.gethostname()
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +80,25 @@ class Owner:
     @classmethod
     def new(cls) -> Owner:
         """A name unique to this process's start: ``host:pid:random``."""
-        return cls(f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}")
+        return cls(f"{_here()}:{os.getpid()}:{secrets.token_hex(4)}")
+
+    @property
+    def gone(self) -> bool:
+        """Whether this owner is known to have ended: a process of this host (and pid
+        namespace) whose pid runs no more. Another host's never is: its lease tells."""
+        where, _, rest = self.name.partition(":")
+        pid = rest.partition(":")[0]
+        if os.name != "posix" or where != _here() or not pid.isdigit():
+            return False
+        if int(pid) == os.getpid():
+            return False  # this process, or another store of it: alive
+        try:
+            os.kill(int(pid), 0)  # signal 0: only asks whether it exists
+        except ProcessLookupError:
+            return True
+        except OSError:
+            return False  # it exists (another user's)
+        return False
 
 
 class Claim(NamedTuple):
@@ -106,11 +136,31 @@ def renew(conn: sqlite3.Connection, claim: Claim) -> int:
     return outbox + notices
 
 
+def take_over(conn: sqlite3.Connection, claim: Claim, now: str, limit: int) -> list[OutboxRow]:
+    """A start's recovery: give back what processes of this host that ended still hold (a
+    crash's rows go at once, not a lease later), then take what nobody holds."""
+    release_gone(conn, claim.owner, now)
+    return claim_outbox(conn, claim, now, limit)
+
+
+def release_gone(conn: sqlite3.Connection, me: str, now: str) -> int:
+    """Give back the rows of owners known to have ended (``Owner.gone``) whose lease runs on."""
+    sql = (
+        "SELECT DISTINCT claimed_by FROM outbox WHERE status IN ('queued', 'sending')"
+        " AND hold_until IS NULL AND lease_until >= ?"
+        " UNION SELECT DISTINCT claimed_by FROM notifications WHERE status = 'pending'"
+        " AND lease_until >= ?"
+    )
+    names = {row[0] for row in conn.execute(sql, (now, now))} - {me, None}
+    return sum(release(conn, name) for name in names if Owner(name).gone)
+
+
 def recover(conn: sqlite3.Connection, claim: Claim, now: str, limit: int) -> list[OutboxRow]:
     """One tick of an owner's claims, in one transaction: renew what it holds, then take the
-    rows whose lease ended (a process that died or stalled) or that nobody claimed."""
+    rows whose lease ended (a process that died or stalled), whose process of this host is
+    gone, or that nobody claimed."""
     renew(conn, claim)
-    return claim_outbox(conn, claim, now, limit)
+    return take_over(conn, claim, now, limit)
 
 
 def release(conn: sqlite3.Connection, owner: str) -> int:

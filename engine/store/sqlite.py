@@ -450,7 +450,7 @@ class SqliteStore:
     async def claim_outbox(self, limit: int = 1_000) -> list[OutboxRow]:
         """Take the rows still to hand over that no live process holds (a start's recovery:
         those a previous run left, or a dead process's once its lease ended), in id order."""
-        return await self._write(claims.claim_outbox, self.claim(), self._now(), limit)
+        return await self._write(claims.take_over, self.claim(), self._now(), limit)
 
     async def renew_claims(self, limit: int = 10_000) -> list[OutboxRow]:
         """Renew the leases of the rows this process holds and take those whose lease ended,

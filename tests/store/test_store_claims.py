@@ -301,3 +301,32 @@ async def test_released_rows_are_taken_at_once(
     assert await b.release_claims(a.owner) == 2
     assert [row.id for row in await b.claim_outbox()] == mine
     assert await a.release_claims() == 0  # nothing of A's left
+
+
+def _ended_pid() -> int:
+    """The pid of a process that has ended (and been waited for)."""
+    done = subprocess.run([sys.executable, "-c", "pass"], check=True)
+    assert done.returncode == 0
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+async def test_a_start_takes_at_once_the_rows_of_a_process_of_this_host_that_ended(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    """A crash's rows go at the restart, not a lease later, when the crashed process was of
+    this host; a live one's (or another host's) wait for their lease."""
+    path = tmp_path / "twoway.db"
+    here = Owner.new().name.rsplit(":", 2)[0]
+    ended = Owner(f"{here}:{_ended_pid()}:aa")
+    alive = Owner(f"{here}:{os.getppid()}:bb")
+    assert ended.gone and not alive.gone and not Owner("elsewhere:1:cc").gone
+    stores = [SqliteStore(path, clock=clock, owner=owner) for owner in (ended, alive)]
+    for store, phone in zip(stores, (ALICE, BOB), strict=True):
+        async with store:
+            await _replies(store, phone)
+    async with SqliteStore(path, clock=clock, owner=Owner.new()) as restarted:
+        taken = await restarted.claim_outbox()
+        assert [row.message.recipient for row in taken] == [ALICE]
+        assert await restarted.renew_claims() == []

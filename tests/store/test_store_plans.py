@@ -89,14 +89,14 @@ def test_the_claims_read_the_partial_indexes_of_rows_in_flight(conn: sqlite3.Con
     plans = _plans(
         conn,
         lambda: (
-            claims.claim_outbox(conn, CLAIM, now, 10),
+            claims.take_over(conn, CLAIM, now, 10),
             claims.renew(conn, CLAIM),
             claims.claim_notifications(conn, CLAIM, T0, 10),
             outbox.waiting_outbox(conn, [1, 2], CLAIM.owner),
         ),
         ("SELECT", "UPDATE"),
     )
-    assert len(plans) == 5
+    assert len(plans) == 6
     for plan in plans:
         for step in plan.split(" | "):
             assert not step.startswith("SCAN") or "USING INDEX" in step, plan
