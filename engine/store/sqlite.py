@@ -209,6 +209,8 @@ class SqliteStore:
 
     def _configure(self, conn: sqlite3.Connection) -> None:
         name_this_thread("twoway-store")  # run in the connection's thread
+        if sqlite3.sqlite_version_info < (3, 35):  # the claims' UPDATE … RETURNING
+            raise StoreError(f"SQLite 3.35 or later is needed, not {sqlite3.sqlite_version}")
         if not self.memory:
             mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
             if str(mode).lower() != "wal":
