@@ -22,6 +22,7 @@ from engine.reload import Reloader
 from engine.ruleset.compiler import compile_rules
 from engine.service import Service
 from engine.store import SqliteStore
+from engine.store.claims import Owner
 from engine.transports.http import HttpTransport, http_settings
 from engine.transports.jsonl import JsonLinesTransport
 from engine.transports.jsonl import Limits as JsonlLimits
@@ -99,13 +100,15 @@ def build_service(
     *,
     timers: bool = True,
     busy_timeout_ms: int = 5_000,
+    owner: Owner | None = None,
 ) -> Service:
     """Compile the rules and build the service; raises RuleErrors or ConfigError.
 
     ``clock`` (the wall clock unless given: a ``FileClock`` under ``TWOWAY_TEST_CLOCK``) is the
     one time of the service, its store, outbox, scheduler and connectors. ``timers``: run the
     timers and campaigns (a worker other than worker 1 does not); ``busy_timeout_ms``: how long
-    a write waits for the store's lock held by another process."""
+    a write waits for the store's lock held by another process; ``owner``: who this process's
+    claims are from (a new one unless given)."""
     clock = clock or SystemClock()
     ruleset = compile_rules(config.rules_path(), timezone=config.timezone).raise_for_errors()
     routes = {n.address: n.connector for n in config.numbers.values()}
@@ -115,6 +118,8 @@ def build_service(
         clock=clock,
         notify=Subscriptions.of(config.notify),
         busy_timeout_ms=busy_timeout_ms,
+        # One owner per process start: the rows it claims are its own (engine.store.claims).
+        owner=owner or Owner.new(),
     )
     metrics = Metrics(numbers=config.numbers, connectors=config.connectors)
     notifier = None

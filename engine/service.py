@@ -156,10 +156,11 @@ class Service:
         for message in await _every_row(self.store.pending_inbound):
             self._enqueue([message])
         await self.campaigns.load()
-        resend = await _every_row(self.store.queued_outbox)
+        # Only the rows no live process holds: another engine on this store sends its own.
+        resend = await _claim_every_row(self.store.claim_outbox)
         self._add_pending(len(resend))
         self.outbox.recover(resend)
-        loops = [self._intake_loop(), self._process_loop(), self.outbox.run()]
+        loops = [self._intake_loop(), self._process_loop(), self.outbox.run(), self._lease_loop()]
         if self.auto_timers:
             loops += [self.scheduler.run(), self.campaigns.run()]
             # a clock moved by a jump (a test's): the timers now due fire at once
@@ -202,6 +203,9 @@ class Service:
             await before_store_close()
         if self.notifier is not None:
             await self.notifier.stop()
+        with contextlib.suppress(StoreError):
+            # What the drain left goes at once with the next engine, not after the lease.
+            await self.store.release_claims()
         await self.store.close()
 
     async def idle(self) -> None:
@@ -259,6 +263,30 @@ class Service:
         self.scheduler.wake()
         if self.listeners:
             self.changed("campaigns")
+
+    async def _lease_loop(self) -> None:
+        """Every half lease (the clock's seconds): renew the claims of the rows this process
+        holds, and take over those whose lease ended (another process died or stalled)."""
+        interval = self.store.lease.total_seconds() / 2
+        while True:
+            start = self.clock.monotonic()
+            while (left := interval - (self.clock.monotonic() - start)) > 0:
+                await self.clock.sleep(left)
+            await self.renew_claims()
+
+    async def renew_claims(self) -> int:
+        """One tick of the claims (see ``_lease_loop``); return how many rows were taken over."""
+        try:
+            taken = await self.store.renew_claims()
+        except StoreError as exc:
+            self._repeated.warning("leases", "the leases could not be renewed: %s", exc)
+            return 0
+        self._repeated.clear("leases")
+        if taken:
+            log.warning("%d outbound messages of a stopped engine are taken over", len(taken))
+            self._add_pending(len(taken))
+            self.outbox.recover(taken)
+        return len(taken)
 
     def swap_ruleset(self, ruleset: RuleSet) -> RuleSet:
         """Handle every batch from the next one on with ``ruleset``; return the one it replaces.
@@ -724,6 +752,17 @@ async def _every_row(read: Callable[[int], Awaitable[list[T]]]) -> list[T]:
     while len(rows := await read(limit)) >= limit:
         limit *= 4
     return rows
+
+
+async def _claim_every_row(
+    claim: Callable[[int], Awaitable[list[T]]], size: int = 10_000
+) -> list[T]:
+    """All the rows ``claim(limit)`` takes, page after page: a page taken is this process's,
+    so the next call takes the rows after it (``_every_row`` would read the first page again)."""
+    rows: list[T] = []
+    while len(page := await claim(size)) == size:
+        rows += page
+    return rows + page
 
 
 def _due(session: Session, at: datetime) -> bool:

@@ -79,6 +79,19 @@ class Store(Protocol):
     ) -> Handled: ...
 
     async def queued_outbox(self, limit: int = 1_000) -> list[OutboxRow]: ...
+    async def claim_outbox(self, limit: int = 1_000) -> list[OutboxRow]:
+        """Take the rows still to send that no live process holds (``store.claims``)."""
+
+    async def renew_claims(self, limit: int = 10_000) -> list[OutboxRow]:
+        """Renew this process's leases; take the rows whose lease ended."""
+
+    async def release_claims(self) -> int:
+        """Give back the rows this process holds (a graceful stop)."""
+
+    @property
+    def lease(self) -> timedelta:
+        """How long a claim holds without renewal."""
+
     async def waiting_outbox(self, ids: Sequence[int]) -> list[OutboxRow]: ...
     async def mark_sending(self, ids: Sequence[int]) -> None: ...
     async def mark_sent(self, results: Sequence[tuple[int, ProviderId | None]]) -> None: ...

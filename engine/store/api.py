@@ -75,17 +75,22 @@ def _remember(conn: sqlite3.Connection, idem: Idempotency | None, answer: Answer
 
 
 def send(
-    conn: sqlite3.Connection, message: Outgoing, now: datetime, idem: Idempotency | None
+    conn: sqlite3.Connection,
+    message: Outgoing,
+    now: datetime,
+    idem: Idempotency | None,
+    claim: tuple[str, str],
 ) -> Answer:
-    """Write ``message`` (kind ``api``) to the outbox, ``sending``: the caller hands it over once
-    this commits. Raises ``OptedOut`` (nothing written) if its recipient opted out."""
+    """Write ``message`` (kind ``api``) to the outbox, ``sending`` and claimed by ``claim``
+    (owner, lease's end): the caller hands it over once this commits. Raises ``OptedOut``
+    (nothing written) if its recipient opted out."""
     if idem is not None and (found := _remembered(conn, idem)) is not None:
         return found
     if is_opted_out(conn, message.recipient, message.sender):
         raise OptedOut(message.recipient)
     outbox_id = next_id(conn, "outbox") + 1
     at = time_in(now)
-    written = OutboxInsert.sending(outbox_id, at, message)
+    written = OutboxInsert.sending(outbox_id, at, message, claim)
     insert_outbox(conn, [written])
     row = OutboxRow(outbox_id, message, now, "sending", 0, message.recipient)
     answer = Answer(202, {"id": outbox_id, "status": "sending"}, row=row)
@@ -120,12 +125,14 @@ def reply(
     author: str,
     now: datetime,
     idem: Idempotency | None,
+    claim: tuple[str, str],
 ) -> Answer:
     """A person's reply in an inbox thread (``inbox.reply``: ``sending``, from the thread's
-    number); raises what it raises (LookupError, ThreadClosed, OptedOutContact)."""
+    number, claimed by ``claim``); raises what it raises (LookupError, ThreadClosed,
+    OptedOutContact)."""
     if idem is not None and (found := _remembered(conn, idem)) is not None:
         return found
-    thread, row = inbox.reply(conn, thread_id, text, author, now)
+    thread, row = inbox.reply(conn, thread_id, text, author, now, claim)
     body = {"id": row.id, "status": "sending", "thread": thread.id}
     answer = Answer(202, body, row=row)
     _remember(conn, idem, answer, time_in(now))

@@ -247,7 +247,12 @@ def take(
 
     Those whose quiet hours hold now wait until they end; those opted out of its number since it
     started, or over the marketing ``cap``, are skipped with the reason. A campaign left with no
-    one waiting is done, and its ``campaign_finished`` notifications are written with that."""
+    one waiting is done, and its ``campaign_finished`` notifications are written with that.
+
+    Read inside the transaction that starts them: two processes never take one recipient (the
+    second finds it started), nor start a campaign paused meanwhile, nor finish it twice."""
+    if not _running(conn, campaign.id):
+        return []
     launches: list[Launch] = []
     while len(launches) < most:
         size = max(most, 200)
@@ -268,6 +273,11 @@ def take(
         if notify.targets("campaign_finished"):
             notices.add(conn, notify, "campaign_finished", now, finished(conn, campaign, now))
     return launches
+
+
+def _running(conn: sqlite3.Connection, campaign: int) -> bool:
+    row = conn.execute("SELECT status FROM campaigns WHERE id = ?", (campaign,)).fetchone()
+    return row is not None and row[0] == "running"
 
 
 def finished(conn: sqlite3.Connection, campaign: CampaignRow, now: datetime) -> dict[str, Any]:

@@ -119,6 +119,8 @@ class Batch:
     fields: dict[Address, dict[str, Any]]
     """The stored fields of the contacts whose fields the batch changes."""
     ready: OutboxStatus
+    claim: tuple[str | None, str | None]
+    """(owner, lease's end) written on the rows the caller hands over (``store.claims``)."""
     outbox_id: int
     inbox_id: int
     processed: list[ProcessedRow] = field(default_factory=list)
@@ -146,17 +148,19 @@ def commit(
     steps: Sequence[Step],
     sending: bool = False,
     notify: Subscriptions = NONE,
+    claim: tuple[str, str] | None = None,
 ) -> list[OutboxRow]:
     """Write every step of the batch, in order; return the outbox rows queued for sending.
 
     With ``sending``, those rows are written ``sending`` at once: the caller hands them over
     as soon as this transaction commits (their opt-outs were checked inside it), which saves
     the outbox a transaction of its own. The notifications ``notify`` asks for (hand-offs,
-    opt-outs, unmatched texts) are written with them (``notices.from_steps``).
+    opt-outs, unmatched texts) are written with them (``notices.from_steps``). The rows returned
+    carry ``claim`` (owner, lease's end): values of their ``INSERT`` (``store.claims``).
     """
     if not steps:
         return []
-    batch = _batch(conn, steps, sending)
+    batch = _batch(conn, steps, sending, claim or _UNCLAIMED)
     for index, step in enumerate(steps):
         _gather(batch, index, step)
     _write_contacts(conn, batch)
@@ -170,7 +174,15 @@ def commit(
     return batch.queued
 
 
-def _batch(conn: sqlite3.Connection, steps: Sequence[Step], sending: bool) -> Batch:
+_UNCLAIMED = (None, None)
+
+
+def _batch(
+    conn: sqlite3.Connection,
+    steps: Sequence[Step],
+    sending: bool,
+    claim: tuple[str | None, str | None],
+) -> Batch:
     """What the batch starts from: the opt-outs of its recipients, the fields it changes, the
     next free outbox and inbox ids."""
     recipients = {message.recipient for step in steps for message in step.sprint.outbound}
@@ -187,6 +199,7 @@ def _batch(conn: sqlite3.Connection, steps: Sequence[Step], sending: bool) -> Ba
         opted=opted,
         fields=fields,
         ready="sending" if sending else "queued",
+        claim=claim,
         outbox_id=next_id(conn, "outbox"),
         inbox_id=next_id(conn, "inbox") if any(s.sprint.handoff for s in steps) else 0,
     )
@@ -354,6 +367,7 @@ def _add_outbound(batch: Batch, index: int, step: Step, at: str, session_id: str
         blocked = not compliance and (message.recipient, message.sender) in batch.opted
         wait = held if not compliance and not blocked else None
         status: OutboxStatus = "suppressed" if blocked else "queued" if wait else batch.ready
+        claimed_by, lease_until = _UNCLAIMED if blocked or wait else batch.claim
         batch.outbox.append(
             (
                 batch.outbox_id,
@@ -370,6 +384,8 @@ def _add_outbound(batch: Batch, index: int, step: Step, at: str, session_id: str
                 session_id,
                 step.campaign,
                 wait,  # hold_until
+                claimed_by,
+                lease_until,
             )
         )
         if not blocked and not wait:

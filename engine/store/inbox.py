@@ -231,19 +231,24 @@ class OptedOutContact(Exception):
 
 
 def reply(
-    conn: sqlite3.Connection, thread_id: int, text: str, author: str, now: datetime
+    conn: sqlite3.Connection,
+    thread_id: int,
+    text: str,
+    author: str,
+    now: datetime,
+    claim: tuple[str, str],
 ) -> tuple[Thread, OutboxRow]:
-    """A person's message in an active thread, written ``sending`` (the caller hands it over
-    once this commits) from the conversation's number. The thread now holds the conversation
-    (an ``unmatched`` one becomes ``handoff``). Raises LookupError, ThreadClosed or
-    OptedOutContact (nothing written)."""
+    """A person's message in an active thread, written ``sending`` and claimed by ``claim``
+    (the caller hands it over once this commits) from the conversation's number. The thread
+    now holds the conversation (an ``unmatched`` one becomes ``handoff``). Raises LookupError,
+    ThreadClosed or OptedOutContact (nothing written)."""
     found = _active_thread(conn, thread_id)
     if is_opted_out(conn, found.contact, found.number):
         raise OptedOutContact(found.contact)
     outbox_id = next_id(conn, "outbox") + 1
     at = time_in(now)
     message = Outgoing(found.contact, found.number, text, "agent")
-    written = OutboxInsert.sending(outbox_id, at, message)
+    written = OutboxInsert.sending(outbox_id, at, message, claim)
     insert_outbox(conn, [written])
     conn.execute("UPDATE outbox SET author = ? WHERE id = ?", (author, outbox_id))
     conn.execute(

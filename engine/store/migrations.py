@@ -468,6 +468,18 @@ _CAMPAIGN_AUTHORS = (
 # sending, sent, delivered) moved an entry in it: two pages of each batch's commit.
 _OUTBOX_STATUS_UNUSED = ("DROP INDEX IF EXISTS outbox_status",)
 
+# Several engine processes over one store (``store.claims``): the outbox rows a process is to hand
+# over and the notifications it is posting carry its name and the end of its lease; another
+# process takes them only once the lease has ended. The claim queries read the partial indexes
+# of rows still to send (``outbox_pending``) and of pending notifications (``notifications_due``):
+# no index more for every message to maintain.
+_CLAIMS = (
+    "ALTER TABLE outbox ADD COLUMN claimed_by TEXT",
+    "ALTER TABLE outbox ADD COLUMN lease_until TEXT",
+    "ALTER TABLE notifications ADD COLUMN claimed_by TEXT",
+    "ALTER TABLE notifications ADD COLUMN lease_until TEXT",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_initial", _INITIAL),
     Migration("0002_timer_ids_never_reused", _TIMERS_AUTOINCREMENT),
@@ -483,6 +495,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("0012_outbox_parts", _OUTBOX_PARTS),
     Migration("0013_campaign_authors", _CAMPAIGN_AUTHORS),
     Migration("0014_outbox_status_unused", _OUTBOX_STATUS_UNUSED),
+    Migration("0015_claims", _CLAIMS),
 )
 """Every migration, in the order they apply. Append only: never edit or reorder one released."""
 

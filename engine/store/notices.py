@@ -21,10 +21,12 @@ from engine.store.codec import dumps, loads, time_in, time_out
 from engine.store.sql import Row, select_in
 
 __all__ = [
+    "COLUMNS",
     "add",
     "due",
     "from_steps",
     "next_due",
+    "notification",
     "pending",
     "record",
 ]
@@ -32,7 +34,7 @@ __all__ = [
 UNMATCHED = frozenset({"unhandled", "unmatched"})
 """The runtime's events of a text no rule understood (no trigger; no answer a state expects)."""
 
-_COLUMNS = "id, target, type, at, data, status, attempts, next_at, last_error"
+COLUMNS = "id, target, type, at, data, status, attempts, next_at, last_error"
 
 
 def add(
@@ -106,7 +108,8 @@ def _facts(step: Step, inbox_id: int | None) -> list[tuple[str, dict[str, Any]]]
     return facts
 
 
-def _notification(row: Row) -> Notification:
+def notification(row: Row) -> Notification:
+    """A row read with ``COLUMNS``."""
     return Notification(
         id=row[0],
         target=row[1],
@@ -123,9 +126,9 @@ def _notification(row: Row) -> Notification:
 def due(conn: sqlite3.Connection, now: datetime, limit: int) -> list[Notification]:
     """The pending rows due by ``now``, oldest first."""
     return [
-        _notification(row)
+        notification(row)
         for row in conn.execute(
-            f"SELECT {_COLUMNS} FROM notifications WHERE status = 'pending' AND next_at <= ?"
+            f"SELECT {COLUMNS} FROM notifications WHERE status = 'pending' AND next_at <= ?"
             " ORDER BY next_at, id LIMIT ?",
             (time_in(now), limit),
         )
@@ -140,10 +143,12 @@ def next_due(conn: sqlite3.Connection) -> datetime | None:
 
 def record(conn: sqlite3.Connection, outcomes: Sequence[Outcome], now: datetime) -> None:
     """Mark delivered rows ``sent``; count a failed attempt (retried at its time, or ``failed``
-    for good)."""
+    for good). A row to retry is given back: whichever process is free then posts it
+    (``claims.claim_notifications``)."""
     at = time_in(now)
     conn.executemany(
         "UPDATE notifications SET status = ?, next_at = ?, last_error = ?,"
+        " claimed_by = NULL, lease_until = NULL,"
         " attempts = attempts + (? != 'sent'), done_at = CASE WHEN ? = 'pending' THEN NULL"
         " ELSE ? END WHERE id = ? AND status = 'pending'",
         [

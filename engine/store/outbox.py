@@ -14,6 +14,7 @@ from engine.store.codec import time_in, time_out
 from engine.store.sql import Row, many, select_in
 
 __all__ = [
+    "OUTBOX_COLUMNS",
     "RECEIPT_FINAL",
     "OutboxInsert",
     "hold",
@@ -24,6 +25,7 @@ __all__ = [
     "mark_sending",
     "mark_sent",
     "next_held",
+    "outbox_row",
     "outbox_rows",
     "queued_outbox",
     "release_held",
@@ -46,6 +48,8 @@ OutboxValues = tuple[
     int | None,
     str | None,
     int | None,
+    str | None,
+    str | None,
     str | None,
 ]
 """An outbox row as :func:`insert_outbox` writes it, as an exact tuple (the batch commit writes
@@ -70,16 +74,21 @@ class OutboxInsert(NamedTuple):
     session_id: str | None
     campaign: int | None
     hold_until: str | None
+    claimed_by: str | None
+    """The owner that hands it over (``store.claims``): the writer of a row to send."""
+    lease_until: str | None
 
     @classmethod
-    def sending(cls, outbox_id: int, at: str, message: Outgoing) -> OutboxInsert:
+    def sending(
+        cls, outbox_id: int, at: str, message: Outgoing, claim: tuple[str, str]
+    ) -> OutboxInsert:
         """A message written ``sending`` on its own (a send of the API, a person's reply),
-        outside any conversation's step."""
+        outside any conversation's step, claimed by ``claim`` (owner, lease's end)."""
         return cls(
             id=outbox_id, created_at=at, contact=message.recipient, recipient=message.recipient,
             sender=message.sender, text=message.text, kind=message.kind, status="sending",
             last_error=None, updated_at=at, inbound_id=None, session_id=None, campaign=None,
-            hold_until=None,
+            hold_until=None, claimed_by=claim[0], lease_until=claim[1],
         )  # fmt: skip
 
 
@@ -95,12 +104,13 @@ def insert_outbox(conn: sqlite3.Connection, rows: Sequence[OutboxValues]) -> Non
     many(conn, _INSERT_OUTBOX, rows)
 
 
-_OUTBOX_COLUMNS = (
+OUTBOX_COLUMNS = (
     "id, recipient, sender, text, kind, created_at, status, attempts, contact, campaign"
 )
 
 
-def _outbox(row: Row) -> OutboxRow:
+def outbox_row(row: Row) -> OutboxRow:
+    """An outbox row read with ``OUTBOX_COLUMNS``."""
     return OutboxRow(
         id=row[0],
         message=Outgoing(recipient=row[1], sender=row[2], text=row[3], kind=row[4]),
@@ -114,29 +124,30 @@ def _outbox(row: Row) -> OutboxRow:
 
 def queued_outbox(conn: sqlite3.Connection, limit: int) -> list[OutboxRow]:
     sql = (
-        f"SELECT {_OUTBOX_COLUMNS} FROM outbox WHERE status IN ('queued', 'sending')"
+        f"SELECT {OUTBOX_COLUMNS} FROM outbox WHERE status IN ('queued', 'sending')"
         " AND hold_until IS NULL ORDER BY id LIMIT ?"
     )
-    return [_outbox(row) for row in conn.execute(sql, (limit,))]
+    return [outbox_row(row) for row in conn.execute(sql, (limit,))]
 
 
-def waiting_outbox(conn: sqlite3.Connection, ids: Sequence[int]) -> list[OutboxRow]:
-    """The rows of ``ids`` still to hand over (``queued`` or ``sending``), in id order."""
+def waiting_outbox(conn: sqlite3.Connection, ids: Sequence[int], owner: str) -> list[OutboxRow]:
+    """The rows of ``ids`` still to hand over (``queued`` or ``sending``) that ``owner`` still
+    holds (another process took over the rows of a lease it let lapse), in id order."""
     sql = (
-        f"SELECT {_OUTBOX_COLUMNS} FROM outbox WHERE id IN ({{marks}})"
+        f"SELECT {OUTBOX_COLUMNS} FROM outbox WHERE claimed_by = ? AND id IN ({{marks}})"
         " AND status IN ('queued', 'sending')"
     )
-    rows = [_outbox(row) for row in select_in(conn, sql, ids)]
+    rows = [outbox_row(row) for row in select_in(conn, sql, ids, (owner,))]
     return sorted(rows, key=lambda row: row.id)
 
 
 def outbox_rows(conn: sqlite3.Connection, contact: Address | None) -> list[OutboxRow]:
     if contact is None:
-        cursor = conn.execute(f"SELECT {_OUTBOX_COLUMNS} FROM outbox ORDER BY id")
+        cursor = conn.execute(f"SELECT {OUTBOX_COLUMNS} FROM outbox ORDER BY id")
     else:
-        sql = f"SELECT {_OUTBOX_COLUMNS} FROM outbox WHERE contact = ? ORDER BY id"
+        sql = f"SELECT {OUTBOX_COLUMNS} FROM outbox WHERE contact = ? ORDER BY id"
         cursor = conn.execute(sql, (contact,))
-    return [_outbox(row) for row in cursor]
+    return [outbox_row(row) for row in cursor]
 
 
 def mark_sending(conn: sqlite3.Connection, ids: Sequence[int], now: str) -> None:
@@ -290,17 +301,23 @@ def suppress(conn: sqlite3.Connection, ids: Sequence[int], reason: str, now: str
     )
 
 
-def release_held(conn: sqlite3.Connection, now: datetime, limit: int) -> list[OutboxRow]:
-    """The messages quiet hours held until ``now`` or before: no longer held, ``queued``."""
+def release_held(
+    conn: sqlite3.Connection, now: datetime, limit: int, claim: tuple[str, str]
+) -> list[OutboxRow]:
+    """The messages quiet hours held until ``now`` or before: no longer held, ``queued``,
+    claimed by ``claim`` (owner, lease's end) whose process hands them over."""
     rows = [
-        _outbox(row)
+        outbox_row(row)
         for row in conn.execute(
-            f"SELECT {_OUTBOX_COLUMNS} FROM outbox WHERE hold_until IS NOT NULL"
+            f"SELECT {OUTBOX_COLUMNS} FROM outbox WHERE hold_until IS NOT NULL"
             " AND hold_until <= ? AND status = 'queued' ORDER BY hold_until, id LIMIT ?",
             (time_in(now), limit),
         )
     ]
-    conn.executemany("UPDATE outbox SET hold_until = NULL WHERE id = ?", [(r.id,) for r in rows])
+    conn.executemany(
+        "UPDATE outbox SET hold_until = NULL, claimed_by = ?, lease_until = ? WHERE id = ?",
+        [(*claim, r.id) for r in rows],
+    )
     return rows
 
 

@@ -47,6 +47,7 @@ from engine.osthreads import name_this_thread
 from engine.store import (
     api,
     campaigns,
+    claims,
     commit,
     contacts,
     intake,
@@ -96,6 +97,8 @@ class SqliteStore:
         busy_timeout_ms: int = 5_000,
         migrations: Sequence[Migration] = MIGRATIONS,
         notify: Subscriptions = NONE,
+        owner: claims.Owner | None = None,
+        lease: timedelta = claims.LEASE,
     ) -> None:
         if synchronous not in ("FULL", "NORMAL"):
             raise ValueError(f"synchronous must be FULL or NORMAL, not {synchronous!r}")
@@ -107,6 +110,12 @@ class SqliteStore:
         self._migrations = tuple(migrations)
         self.notify = notify
         """Who subscribed to which event (``notify:``): the notifications the store writes."""
+        self.owner = owner or claims.Owner.new()
+        """Who this process is to the other processes on the store (``store.claims``)."""
+        if lease <= timedelta(0):
+            raise ValueError(f"the lease must be positive, not {lease}")
+        self.lease = lease
+        """How long the rows this process claims stay its own without renewal."""
         self._db: aiosqlite.Connection | None = None
         self._raw: sqlite3.Connection | None = None
         self._marks: list[transactions.SentMarks] = []
@@ -200,6 +209,8 @@ class SqliteStore:
 
     def _configure(self, conn: sqlite3.Connection) -> None:
         name_this_thread("twoway-store")  # run in the connection's thread
+        if sqlite3.sqlite_version_info < (3, 35):  # the claims' UPDATE … RETURNING
+            raise StoreError(f"SQLite 3.35 or later is needed, not {sqlite3.sqlite_version}")
         if not self.memory:
             mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
             if str(mode).lower() != "wal":
@@ -366,6 +377,11 @@ class SqliteStore:
     def _now(self) -> str:
         return time_in(self._clock.now())
 
+    def claim(self) -> claims.Claim:
+        """This process's claim as of now: its owner, and the end of a lease starting now (the
+        rows a write hands this process to send carry it; see ``store.claims``)."""
+        return claims.Claim(self.owner.name, time_in(self._clock.now() + self.lease))
+
     # --- inbound ------------------------------------------------------------------------------
 
     async def receive(self, messages: Sequence[Inbound]) -> list[Received]:
@@ -386,7 +402,7 @@ class SqliteStore:
     async def commit(self, steps: Sequence[Step]) -> list[OutboxRow]:
         if not steps:
             return []
-        return await self._write(commit.commit, steps, False, self.notify)
+        return await self._write(commit.commit, steps, False, self.notify, self.claim())
 
     async def process(
         self,
@@ -400,7 +416,7 @@ class SqliteStore:
         if not work:
             return [], []
         return await self._write(
-            transactions.process, work, decide, replies_since, polls, self.notify
+            transactions.process, work, decide, replies_since, polls, self.notify, self.claim()
         )
 
     async def handle(
@@ -416,7 +432,7 @@ class SqliteStore:
         if not messages:
             return Handled([], [], [])
         return await self._write(
-            transactions.handle, messages, decide, replies_since, polls, self.notify
+            transactions.handle, messages, decide, replies_since, polls, self.notify, self.claim()
         )
 
     async def hold_parts(self, parts: Sequence[HeldPart], *, forget_before: datetime) -> None:
@@ -430,14 +446,30 @@ class SqliteStore:
     # --- outbox -------------------------------------------------------------------------------
 
     async def queued_outbox(self, limit: int = 1_000) -> list[OutboxRow]:
+        """The rows still to hand over, whoever holds them (a read: commands, tests)."""
         return await self._read(outbox.queued_outbox, limit)
 
+    async def claim_outbox(self, limit: int = 1_000) -> list[OutboxRow]:
+        """Take the rows still to hand over that no live process holds (a start's recovery:
+        those a previous run left, or a dead process's once its lease ended), in id order."""
+        return await self._write(claims.take_over, self.claim(), self._now(), limit)
+
+    async def renew_claims(self, limit: int = 10_000) -> list[OutboxRow]:
+        """Renew the leases of the rows this process holds and take those whose lease ended,
+        in one transaction (``claims.recover``); return the rows taken, to hand over."""
+        return await self._write(claims.recover, self.claim(), self._now(), limit)
+
+    async def release_claims(self, owner: claims.Owner | None = None) -> int:
+        """Give back the rows ``owner`` (this process by default) holds: any process takes them
+        at once (a graceful stop; a supervisor for a worker it saw die). Return how many."""
+        return await self._write(claims.release, (owner or self.owner).name)
+
     async def waiting_outbox(self, ids: Sequence[int]) -> list[OutboxRow]:
-        """The rows of ``ids`` still to hand over, in id order (the outbox reads back the rows
-        it did not keep in memory)."""
+        """The rows of ``ids`` still to hand over and still this process's, in id order (the
+        outbox reads back the rows it did not keep in memory)."""
         if not ids:
             return []
-        return await self._read(outbox.waiting_outbox, ids)
+        return await self._read(outbox.waiting_outbox, ids, self.owner.name)
 
     async def mark_sending(self, ids: Sequence[int]) -> None:
         if ids:
@@ -495,7 +527,11 @@ class SqliteStore:
         return await self._write(notices.add, self.notify, type_, at, data)
 
     async def notifications_due(self, now: datetime, limit: int = 100) -> list[Notification]:
-        return await self._read(notices.due, now, limit)
+        """The notifications due by ``now``, claimed for this process to post (a write only
+        when some are due: ``claims.claim_notifications``)."""
+        if not await self._read(notices.due, now, 1):
+            return []
+        return await self._write(claims.claim_notifications, self.claim(), now, limit)
 
     async def next_notification_due(self) -> datetime | None:
         return await self._read(notices.next_due)
@@ -526,11 +562,20 @@ class SqliteStore:
         """Start up to ``most`` due recipients of ``campaign`` in one transaction; see
         ``transactions.launch``."""
         return await self._write(
-            transactions.launch, campaign, most, now, cap, decide, replies_since, polls, self.notify
+            transactions.launch,
+            campaign,
+            most,
+            now,
+            cap,
+            decide,
+            replies_since,
+            polls,
+            self.notify,
+            self.claim(),
         )
 
     async def release_held(self, now: datetime, limit: int = 1_000) -> list[OutboxRow]:
-        return await self._write(outbox.release_held, now, limit)
+        return await self._write(outbox.release_held, now, limit, self.claim())
 
     async def hold(self, rows: Sequence[tuple[int, datetime]]) -> None:
         if rows:
@@ -596,7 +641,7 @@ class SqliteStore:
         self, message: Outgoing, now: datetime, idem: api.Idempotency | None
     ) -> api.Answer:
         """Write a message of the API to the outbox, with its idempotency key (``store.api``)."""
-        return await self._write(api.send, message, now, idem)
+        return await self._write(api.send, message, now, idem, self.claim())
 
     async def api_start(
         self,

@@ -29,6 +29,7 @@ from engine.core.records import (
     conversation_key,
 )
 from engine.store import campaigns
+from engine.store.claims import Claim, fresh_work
 from engine.store.commit import commit
 from engine.store.intake import receive
 from engine.store.outbox import mark_sent
@@ -114,11 +115,12 @@ def handle(
     replies_since: datetime,
     polls: Collection[str] = (),
     notify: Subscriptions = NONE,
+    claim: Claim | None = None,
 ) -> Handled:
     """Receive ``messages`` and process the fresh ones, in one transaction (one fsync)."""
     received = receive(conn, messages)
     fresh = [r.message for r in received if not r.duplicate]
-    steps, rows = process(conn, fresh, decide, replies_since, polls, notify)
+    steps, rows = _step(conn, fresh, decide, replies_since, polls, notify, claim)
     return Handled(received, steps, rows)
 
 
@@ -129,17 +131,35 @@ def process(
     replies_since: datetime,
     polls: Collection[str] = (),
     notify: Subscriptions = NONE,
+    claim: Claim | None = None,
 ) -> tuple[list[Step], list[OutboxRow]]:
     """Load the conversations of ``work`` and the tallies of ``polls``, let ``decide`` step
     them, commit the steps (and the notifications ``notify`` asks for): the loaded state
     cannot change between the load and the commit. Returns the steps and the outbox rows,
-    written ``sending``."""
+    written ``sending`` and claimed by ``claim``.
+
+    What another process processed meanwhile is left out (``claims.fresh_work``): an inbound
+    row no longer ``received``, a timer already fired. Both processes may have read it; only
+    the first transaction takes it."""
+    return _step(conn, fresh_work(conn, work), decide, replies_since, polls, notify, claim)
+
+
+def _step(
+    conn: sqlite3.Connection,
+    work: Sequence[Work],
+    decide: Decide,
+    replies_since: datetime,
+    polls: Collection[str],
+    notify: Subscriptions,
+    claim: Claim | None,
+) -> tuple[list[Step], list[OutboxRow]]:
+    """Load, decide and commit ``work``, all of it to do (see ``process``)."""
     if not work:
         return [], []
     keys = list(dict.fromkeys(conversation_key(item) for item in work))
     counted = tallies(conn, polls) if polls else {}
     steps = decide(load(conn, keys, replies_since), work, counted)
-    return steps, commit(conn, steps, sending=True, notify=notify)
+    return steps, commit(conn, steps, sending=True, notify=notify, claim=claim)
 
 
 def launch(
@@ -152,10 +172,11 @@ def launch(
     replies_since: datetime,
     polls: Collection[str] = (),
     notify: Subscriptions = NONE,
+    claim: Claim | None = None,
 ) -> tuple[list[Step], list[OutboxRow]]:
     """Take up to ``most`` due recipients of ``campaign`` and start them, in one transaction:
     a recipient is marked started by the transaction that writes its first message. A
     campaign left with nobody to start is done: its ``campaign_finished`` notification is
     written by the transaction that says so."""
     work = campaigns.take(conn, campaign, most, now, cap, notify)
-    return process(conn, work, decide, replies_since, polls, notify)
+    return _step(conn, work, decide, replies_since, polls, notify, claim)

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import platform
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from engine.config import Config
 from engine.errors import ConfigError
+from engine.store.claims import Owner
 
 __all__ = ["EVERY_WORKER", "WorkerSpec", "private_dir", "worker_config"]
 
@@ -44,11 +44,12 @@ class WorkerSpec:
     def label(self) -> str:
         return f"{self.index}/{self.count}"
 
-    def owner(self) -> str:
-        """The owner id of this worker's claims in the store (timers, outbox rows, campaign
-        sends, leased row by row): unique per process, so that a restarted worker never takes
-        for its own a lease its previous life held."""
-        return f"{platform.node()}:{os.getpid()}:w{self.index}"
+    def owner(self) -> Owner:
+        """The owner of this worker's claims in the store (outbox rows, notifications; timers and
+        campaign sends are taken inside their transaction): unique per process start, so that a
+        restarted worker never takes for its own a lease its previous life held, and marked with
+        the worker's number for the people who read it."""
+        return Owner(f"{Owner.new().name}:w{self.index}")
 
     @classmethod
     def parse(cls, text: str, path: Path) -> WorkerSpec:

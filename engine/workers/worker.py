@@ -49,18 +49,18 @@ async def serve_worker(config: Config, spec: WorkerSpec, clock: Clock | None = N
 
 
 def build_worker_service(config: Config, spec: WorkerSpec, clock: Clock | None) -> Service:
-    """The service of worker ``spec``: the one place where a worker gets its owner id.
-
-    The store's claims (timers, outbox rows and campaign sends, leased row by row under an
-    owner id) take ``spec.owner()`` here once the store has them. Until then the timers and
-    campaigns run in worker 1 only, so that no two workers fire one timer."""
+    """The service of worker ``spec``: the one place where a worker gets its owner id, the
+    owner of the rows its store claims (``engine.store.claims``). The timers and campaigns run in
+    worker 1 only (a campaign's pace is kept in memory)."""
     owner = spec.owner()
-    service = build_service(config, clock, timers=spec.front, busy_timeout_ms=BUSY_TIMEOUT_MS)
+    service = build_service(
+        config, clock, timers=spec.front, busy_timeout_ms=BUSY_TIMEOUT_MS, owner=owner
+    )
     log.info(
         "worker %s: pid %d, owner id %s, connectors %s",
         spec.label,
         os.getpid(),
-        owner,
+        owner.name,
         ", ".join(service.transports),
     )
     return service

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from store_helpers import NUMBER, T0
 
-from engine.store import outbox, sessions, threads
+from engine.store import claims, outbox, sessions, threads
 from engine.store.codec import time_in
 from engine.store.migrations import MIGRATIONS, apply_migrations
 
@@ -31,7 +31,9 @@ def conn() -> Iterator[sqlite3.Connection]:
     conn.close()
 
 
-def _plans(conn: sqlite3.Connection, run: object) -> list[str]:
+def _plans(
+    conn: sqlite3.Connection, run: object, kinds: tuple[str, ...] = ("SELECT",)
+) -> list[str]:
     statements: list[str] = []
     conn.set_trace_callback(statements.append)
     try:
@@ -42,7 +44,7 @@ def _plans(conn: sqlite3.Connection, run: object) -> list[str]:
     return [
         " | ".join(row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {sql}"))
         for sql in statements
-        if sql.lstrip().upper().startswith("SELECT")
+        if sql.lstrip().upper().startswith(kinds)
     ]
 
 
@@ -68,9 +70,34 @@ def test_the_outbox_reads_by_status_use_the_partial_indexes(conn: sqlite3.Connec
         lambda: (
             outbox.queued_outbox(conn, 10),
             outbox.next_held(conn),
-            outbox.release_held(conn, T0, 10),
+            outbox.release_held(conn, T0, 10, CLAIM),
         ),
     )
     assert len(plans) == 3
     for plan in plans:
         assert "SCAN outbox" not in plan or "INDEX outbox_" in plan, plan
+
+
+CLAIM = claims.Claim("host:1:ab", time_in(T0))
+
+
+def test_the_claims_read_the_partial_indexes_of_rows_in_flight(conn: sqlite3.Connection) -> None:
+    """Taking expired claims, renewing one's own, claiming notifications: each reads the
+    partial index of the rows still to send (``outbox_pending``) or of pending notifications
+    (``notifications_due``), never the whole table (migration 0015 adds no index)."""
+    now = time_in(T0)
+    plans = _plans(
+        conn,
+        lambda: (
+            claims.take_over(conn, CLAIM, now, 10),
+            claims.renew(conn, CLAIM),
+            claims.claim_notifications(conn, CLAIM, T0, 10),
+            outbox.waiting_outbox(conn, [1, 2], CLAIM.owner),
+        ),
+        ("SELECT", "UPDATE"),
+    )
+    assert len(plans) == 6
+    for plan in plans:
+        for step in plan.split(" | "):
+            assert not step.startswith("SCAN") or "USING INDEX" in step, plan
+        assert any(i in plan for i in ("outbox_pending", "notifications_due", "PRIMARY KEY")), plan

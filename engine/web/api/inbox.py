@@ -200,7 +200,10 @@ async def reply_in_thread(api: Api, request: web.Request) -> web.Response:
     idem = api.idempotency(request, data)
     api.text(given.text, "/text")
     now = api.service.clock.now()
-    write = api.store().write(store_api.reply, thread_id, given.text, author_of(request), now, idem)
+    store = api.store()
+    write = store.write(
+        store_api.reply, thread_id, given.text, author_of(request), now, idem, store.claim()
+    )
     try:
         answered = await api.answer(request, write)
         api.service.changed("inbox")

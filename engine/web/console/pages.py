@@ -174,7 +174,10 @@ async def reply(console: Console, request: web.Request, session: Session) -> Any
     now = console.service.clock.now()
     author = session.person.author
     try:
-        answer = await console.api.store().write(store_api.reply, found.id, text, author, now, None)
+        store = console.api.store()
+        answer = await store.write(
+            store_api.reply, found.id, text, author, now, None, store.claim()
+        )
     except inbox.ThreadClosed:
         return see_other(back + "thread-closed")
     except inbox.OptedOutContact:
