@@ -14,7 +14,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from engine.config import Config
+from engine.config import Config, NumberConfig
 from engine.errors import ConfigError
 from engine.store.claims import Owner
 
@@ -89,5 +89,17 @@ def worker_config(config: Config, spec: WorkerSpec) -> Config:
         for name, connector in config.connectors.items()
         if spec.front or connector.type in EVERY_WORKER
     }
-    numbers = {a: n for a, n in config.numbers.items() if n.connector in connectors}
+    numbers = {
+        address: _share(number, connectors[number.connector].type, spec.count)
+        for address, number in config.numbers.items()
+        if number.connector in connectors
+    }
     return dataclasses.replace(config, reload=False, connectors=connectors, numbers=numbers)
+
+
+def _share(number: NumberConfig, kind: str, workers: int) -> NumberConfig:
+    """A number every worker sends from keeps its ``throughput`` in all: each worker's outbox
+    paces its own sends at ``throughput / workers``."""
+    if number.throughput is None or kind not in EVERY_WORKER:
+        return number
+    return dataclasses.replace(number, throughput=number.throughput / workers)

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from engine.cli.main import cli
 from engine.config import load_config
+from engine.workers.plan import WorkerSpec, worker_config
 
 SMPP = (
     "connectors:\n  operator: {type: smpp, host: 127.0.0.1, port: 2775, system_id: a, "
@@ -57,3 +58,20 @@ def test_auto_is_one_per_core(tmp_path: Path) -> None:
     assert load_config(tmp_path / "twoway.yaml").workers == max(1, os.cpu_count() or 1)
     _check(tmp_path, "workers: auto\n")  # no smpp connector: one process
     assert load_config(tmp_path / "twoway.yaml").workers == 1
+
+
+def test_a_number_every_worker_sends_from_keeps_its_throughput_in_all(tmp_path: Path) -> None:
+    numbers = (
+        "  jsonl: {type: jsonl, listen: '127.0.0.1:0'}\n"
+        "numbers:\n"
+        '  "36111": {connector: operator, throughput: 100/s}\n'
+        '  "36222": {connector: jsonl, throughput: 10/s}\n'
+    )
+    code, output = _check(tmp_path, "workers: 2\n" + SMPP + numbers)
+    assert code == 0, output
+    config = load_config(tmp_path / "twoway.yaml")
+    first, second = (WorkerSpec(i, 2, tmp_path / f"w{i}.sock") for i in (1, 2))
+    assert worker_config(config, first).numbers["36111"].throughput == 50
+    assert worker_config(config, second).numbers["36111"].throughput == 50
+    assert worker_config(config, first).numbers["36222"].throughput == 10  # worker 1 only
+    assert "36222" not in worker_config(config, second).numbers
