@@ -24,7 +24,7 @@ from engine.core.records import OutboxRow
 from engine.errors import StoreUnavailable, TransportError
 from engine.logs import Repeated
 from engine.metrics import Metrics
-from engine.types import Store, Transport
+from engine.types import OutboxStore, Transport
 
 __all__ = ["Outbox", "RateLimiter"]
 
@@ -130,7 +130,7 @@ class Outbox:
 
     def __init__(
         self,
-        store: Store,
+        store: OutboxStore,
         transports: Mapping[str, Transport],
         routes: Mapping[str, str],
         default: str,

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from engine.core.clock import Clock, sleep_or_wake, wait_set
 from engine.core.records import Timer
-from engine.types import Store
+from engine.types import TimerStore
 
 __all__ = ["Scheduler"]
 
@@ -23,7 +23,9 @@ SETTLE = 0.05
 
 
 class Scheduler:
-    def __init__(self, store: Store, clock: Clock, fire: Callable[[list[Timer]], None]) -> None:
+    def __init__(
+        self, store: TimerStore, clock: Clock, fire: Callable[[list[Timer]], None]
+    ) -> None:
         self.store = store
         self.clock = clock
         self.fire = fire

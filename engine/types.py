@@ -1,4 +1,6 @@
-"""Own the seams between layers, as Protocols only: Store, Transport."""
+"""Own the seams between layers, as Protocols only: the store by role (``Store`` the service's,
+``OutboxStore``, ``TimerStore``, ``CampaignStore``, ``PartStore``, ``NotificationStore``) and
+``Transport``."""
 
 from __future__ import annotations
 
@@ -11,7 +13,6 @@ from engine.core.messages import Address, Inbound, Outgoing, ProviderId
 from engine.core.notices import Notification, Outcome
 from engine.core.records import (
     CampaignRow,
-    Conversation,
     Decide,
     Handled,
     HeldPart,
@@ -23,20 +24,78 @@ from engine.core.records import (
 )
 
 __all__ = [
+    "CampaignStore",
     "InboundHandler",
     "LinkStats",
     "NotificationStore",
+    "OutboxStore",
     "PartStore",
     "Receipt",
     "ReceiptHandler",
     "SendResult",
     "Store",
+    "TimerStore",
     "Transport",
 ]
 
 
-class Store(Protocol):
-    """Durable state. One writer; every method that writes commits before it returns."""
+class PartStore(Protocol):
+    """Where a transport keeps the parts of long inbound messages until they are whole."""
+
+    async def hold_parts(self, parts: Sequence[HeldPart], *, forget_before: datetime) -> None:
+        """Commit ``parts`` (then they may be acknowledged); drop those of messages committed
+        before ``forget_before``."""
+        ...
+
+    async def held_parts(self, transport: str) -> list[HeldPart]:
+        """What ``transport`` held when it last stopped, and the parts of messages committed
+        lately (``done_at``)."""
+        ...
+
+
+class TimerStore(Protocol):
+    """What the scheduler reads of the store (``engine.scheduler``): when to look, what is due."""
+
+    async def due_timers(self, now: datetime, limit: int = 1_000) -> list[Timer]: ...
+    async def next_timer_due(self) -> datetime | None: ...
+
+
+class CampaignStore(Protocol):
+    """What the campaign loop reads of the store (``engine.campaigns.runner``); the launches
+    themselves go through the service, which decides them."""
+
+    async def running_campaigns(self) -> list[CampaignRow]: ...
+    async def all_campaigns(self) -> list[CampaignRow]: ...
+    async def next_campaign_due(self, campaign: int) -> datetime | None: ...
+    async def data_version(self) -> int:
+        """Changes when another connection (another process) commits."""
+        ...
+
+
+class OutboxStore(Protocol):
+    """What the outbox reads and writes of the store (``engine.outbox``): the rows it hands
+    over, their marks, opt-outs checked again, quiet hours' holds."""
+
+    async def writable(self, timeout: float) -> bool:
+        """Wait until a write succeeds (at most ``timeout`` s); return whether one did."""
+        ...
+
+    async def waiting_outbox(self, ids: Sequence[int]) -> list[OutboxRow]: ...
+    async def mark_sending(self, ids: Sequence[int]) -> None: ...
+    async def mark_sent(self, results: Sequence[tuple[int, ProviderId | None]]) -> None: ...
+    async def mark_failed(self, outbox_id: int, error: str, *, permanent: bool) -> None: ...
+    async def suppress(self, ids: Sequence[int], reason: str) -> None: ...
+    async def opted_out(
+        self, pairs: Sequence[tuple[Address, Address]]
+    ) -> set[tuple[Address, Address]]: ...
+    async def hold(self, rows: Sequence[tuple[int, datetime]]) -> None: ...
+
+
+class Store(OutboxStore, TimerStore, CampaignStore, PartStore, Protocol):
+    """Durable state, as the service uses it: the roles above, and the batches of the hot path,
+    the claims of several processes, the launches of campaigns. Every method that writes
+    commits before it returns. (``SqliteStore`` has more: the reads of the CLI, the console and
+    the tests, typed by that class, not by this seam.)"""
 
     status_listeners: list[Callable[[], None]]
     """Called once outbox rows' statuses changed (committed)."""
@@ -47,17 +106,8 @@ class Store(Protocol):
     def problem(self) -> str | None:
         """Why the store cannot write now, or None while writes succeed."""
 
-    async def writable(self, timeout: float) -> bool:
-        """Wait until a write succeeds (at most ``timeout`` s); return whether one did."""
-
     async def receive(self, messages: Sequence[Inbound]) -> list[Received]: ...
     async def pending_inbound(self, limit: int = 10_000) -> list[Inbound]: ...
-    async def load(
-        self, keys: Sequence[tuple[Address, Address]], *, replies_since: datetime
-    ) -> dict[tuple[Address, Address], Conversation]: ...
-    async def commit(self, steps: Sequence[Step]) -> list[OutboxRow]: ...
-    async def hold_parts(self, parts: Sequence[HeldPart], *, forget_before: datetime) -> None: ...
-    async def held_parts(self, transport: str) -> list[HeldPart]: ...
     async def process(
         self,
         work: Sequence[Work],
@@ -78,7 +128,6 @@ class Store(Protocol):
         polls: Collection[str] = (),
     ) -> Handled: ...
 
-    async def queued_outbox(self, limit: int = 1_000) -> list[OutboxRow]: ...
     async def claim_outbox(self, limit: int = 1_000) -> list[OutboxRow]:
         """Take the rows still to send that no live process holds (``store.claims``)."""
 
@@ -92,19 +141,7 @@ class Store(Protocol):
     def lease(self) -> timedelta:
         """How long a claim holds without renewal."""
 
-    async def waiting_outbox(self, ids: Sequence[int]) -> list[OutboxRow]: ...
-    async def mark_sending(self, ids: Sequence[int]) -> None: ...
-    async def mark_sent(self, results: Sequence[tuple[int, ProviderId | None]]) -> None: ...
-    async def mark_failed(self, outbox_id: int, error: str, *, permanent: bool) -> None: ...
-    async def suppress(self, ids: Sequence[int], reason: str) -> None: ...
-    async def mark_delivery(self, external_id: str, status: str, error: str | None) -> bool: ...
     async def mark_deliveries(self, receipts: Sequence[Receipt]) -> list[bool]: ...
-    async def is_opted_out(self, contact: Address, number: Address) -> bool: ...
-    async def opted_out(
-        self, pairs: Sequence[tuple[Address, Address]]
-    ) -> set[tuple[Address, Address]]: ...
-
-    async def running_campaigns(self) -> list[CampaignRow]: ...
     async def launch(
         self,
         campaign: CampaignRow,
@@ -118,13 +155,6 @@ class Store(Protocol):
     ) -> tuple[list[Step], list[OutboxRow]]: ...
     async def release_held(self, now: datetime, limit: int = 1_000) -> list[OutboxRow]: ...
     async def next_held(self) -> datetime | None: ...
-    async def next_campaign_due(self, campaign: int) -> datetime | None: ...
-    async def hold(self, rows: Sequence[tuple[int, datetime]]) -> None: ...
-    async def all_campaigns(self) -> list[CampaignRow]: ...
-    async def data_version(self) -> int: ...
-
-    async def due_timers(self, now: datetime, limit: int = 1_000) -> list[Timer]: ...
-    async def next_timer_due(self) -> datetime | None: ...
     async def schedule_start(
         self,
         contact: Address,
@@ -177,20 +207,6 @@ class LinkStats:
     """Problems by kind since the start (``link_lost``, ``bind_refused``, ``timeout``, …)."""
     signal: float | None = None
     """A radio link's signal (a modem's ``AT+CSQ``: 0–31), when it has one."""
-
-
-class PartStore(Protocol):
-    """Where a transport keeps the parts of long inbound messages until they are whole."""
-
-    async def hold_parts(self, parts: Sequence[HeldPart], *, forget_before: datetime) -> None:
-        """Commit ``parts`` (then they may be acknowledged); drop those of messages committed
-        before ``forget_before``."""
-        ...
-
-    async def held_parts(self, transport: str) -> list[HeldPart]:
-        """What ``transport`` held when it last stopped, and the parts of messages committed
-        lately (``done_at``)."""
-        ...
 
 
 class Transport(Protocol):

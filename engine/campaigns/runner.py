@@ -23,7 +23,7 @@ from engine.core.quiet import QuietHours, recipient_zone
 from engine.core.records import CampaignRow, OutboxRow
 from engine.errors import StoreUnavailable
 from engine.logs import Repeated
-from engine.types import Store
+from engine.types import CampaignStore
 
 __all__ = ["DEFAULT_RATE", "TICK", "CampaignLoop", "campaign_rate"]
 
@@ -79,7 +79,7 @@ class CampaignLoop:
     def __init__(
         self,
         service: Launcher,
-        store: Store,
+        store: CampaignStore,
         clock: Clock,
         limits: Mapping[str, float],
         changed: Callable[[], None] = lambda: None,
