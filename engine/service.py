@@ -32,6 +32,7 @@ from datetime import datetime
 from typing import Any, Literal, TypeVar
 
 from engine.campaigns.runner import CampaignLoop
+from engine.core.batching import Batcher
 from engine.core.clock import Clock, SystemClock
 from engine.core.events import EventType
 from engine.core.ids import IdSource, RandomIds
@@ -133,8 +134,12 @@ class Service:
         self.outbox.hold = self._hold_row
         self.outbox.campaign_rates = self.campaigns.rates
         self.auto_timers = auto_timers
-        self._intake: list[tuple[Inbound, asyncio.Future[Received]]] = []
-        self._intake_ready = asyncio.Event()
+        self._intake: Batcher[Inbound, Received] = Batcher(
+            self._take_batch,
+            batch,
+            split=lambda exc: not isinstance(exc, StoreUnavailable),
+            refused=self._refused,
+        )
         self._work: deque[Work] = deque()
         self._work_ready = asyncio.Event()
         self._timers_taken: set[int] = set()
@@ -160,7 +165,7 @@ class Service:
         resend = await _claim_every_row(self.store.claim_outbox)
         self._add_pending(len(resend))
         self.outbox.recover(resend)
-        loops = [self._intake_loop(), self._process_loop(), self.outbox.run(), self._lease_loop()]
+        loops = [self._process_loop(), self.outbox.run(), self._lease_loop()]
         if self.auto_timers:
             loops += [self.scheduler.run(), self.campaigns.run()]
             # a clock moved by a jump (a test's): the timers now due fire at once
@@ -306,12 +311,11 @@ class Service:
         if not self._accepting:
             raise RuntimeError("the engine is shutting down")
         _check_inbound(message)
-        future: asyncio.Future[Received] = asyncio.get_running_loop().create_future()
         self._add_pending(1)
         self.metrics.arrived(message)
-        self._intake.append((message, future))
-        self._intake_ready.set()
-        return await future
+        received = await self._intake.put(message)  # a refusal raises (``_refused`` told)
+        assert received is not None  # _take_batch answers every message
+        return received
 
     async def decide(self, message: Inbound) -> Sprint | None:
         """Commit ``message`` and process it in one transaction like any batch, its replies
@@ -321,70 +325,36 @@ class Service:
         handled = await self._handle([message])
         return handled.steps[0].sprint if handled is not None and handled.steps else None
 
-    async def _intake_loop(self) -> None:
-        while True:
-            await self._intake_ready.wait()
-            self._intake_ready.clear()
-            while self._intake:
-                batch, self._intake = self._intake[: self.batch], self._intake[self.batch :]
-                try:
-                    received = await self._take([message for message, _ in batch])
-                except StoreUnavailable as exc:
-                    self._refuse(batch, exc)
-                    self._repeated.warning(
-                        "intake",
-                        "the store cannot write (%s): inbound messages are refused, "
-                        "their senders send them again later",
-                        exc,
-                    )
-                    continue
-                except Exception as exc:
-                    if len(batch) == 1:
-                        self._refuse_one(batch[0], exc)
-                    else:
-                        # One message nobody foresaw fails the batch: take them one by one,
-                        # so only that one is refused.
-                        await self._take_each(batch)
-                    continue
-                if "intake" in self._repeated:
-                    self._repeated.clear("intake")
-                    log.warning("the store writes again: inbound messages are taken")
-                for (_, future), result in zip(batch, received, strict=True):
-                    if not future.done():
-                        future.set_result(result)
-
-    async def _take_each(self, batch: list[tuple[Inbound, asyncio.Future[Received]]]) -> None:
-        for message, future in batch:
-            try:
-                (received,) = await self._take([message])
-            except Exception as exc:
-                self._refuse_one((message, future), exc)
-            else:
-                if not future.done():
-                    future.set_result(received)
-
-    def _refuse_one(self, item: tuple[Inbound, asyncio.Future[Received]], exc: Exception) -> None:
-        """Refuse one message its commit failed for; say why (a bug's traceback, or the
-        store's trouble once per interval). The intake goes on with the next ones."""
-        if isinstance(exc, StoreError):
-            self._repeated.warning("refused", "an inbound message was not committed: %s", exc)
-        else:
-            log.error(
-                "inbound message %s could not be committed",
-                item[0].external_id,
-                exc_info=exc,
+    async def _take_batch(self, messages: list[Inbound]) -> list[Received]:
+        """The intake's write (``Batcher``): whatever waited when it started, one transaction.
+        A batch the store refuses is refused whole (its senders retry); one that fails for
+        another reason is taken again message by message, so only the one that fails is."""
+        try:
+            received = await self._take(messages)
+        except StoreUnavailable as exc:
+            self._repeated.warning(
+                "intake",
+                "the store cannot write (%s): inbound messages are refused, "
+                "their senders send them again later",
+                exc,
             )
-        self._refuse([item], exc)
+            raise
+        if "intake" in self._repeated:
+            self._repeated.clear("intake")
+            log.warning("the store writes again: inbound messages are taken")
+        return received
 
-    def _refuse(
-        self, batch: list[tuple[Inbound, asyncio.Future[Received]]], exc: Exception
-    ) -> None:
-        """Tell the transports ``batch`` is not committed (they must not acknowledge it)."""
-        self.metrics.dropped(message for message, _ in batch)
-        for _, future in batch:
-            if not future.done():
-                future.set_exception(exc)
-        self._finished(len(batch))
+    def _refused(self, message: Inbound, exc: Exception) -> None:
+        """``message`` is not committed (its transport must not acknowledge it): say why — a
+        bug's traceback, or the store's trouble once per interval — and count it."""
+        if isinstance(exc, StoreError) and not isinstance(exc, StoreUnavailable):
+            self._repeated.warning("refused", "an inbound message was not committed: %s", exc)
+        elif not isinstance(exc, StoreUnavailable):
+            log.error(
+                "inbound message %s could not be committed", message.external_id, exc_info=exc
+            )
+        self.metrics.dropped([message])
+        self._finished(1)
 
     async def _take(self, messages: list[Inbound]) -> list[Received]:
         """Commit ``messages``, and process them in the same transaction when nothing waits

@@ -15,10 +15,10 @@ from collections.abc import Sequence
 
 from aiohttp import web
 
+from engine.core.batching import Batcher
 from engine.core.clock import Clock, SystemClock
 from engine.core.messages import Inbound, Outgoing
 from engine.transports.base import TransportBase
-from engine.transports.batching import Batcher
 from engine.transports.http.client import ProviderClient
 from engine.transports.http.settings import HttpSettings
 from engine.transports.http.webhook import Webhook
@@ -36,7 +36,7 @@ class HttpTransport(TransportBase):
         self.clock: Clock = clock or SystemClock()
         self.client = ProviderClient(self.name, settings.outbound)
         self.webhook = Webhook(self.name, settings.inbound, self.clock, self._commit, self._record)
-        self._receipts: Batcher[Receipt] = Batcher(self._write_receipts)
+        self._receipts: Batcher[Receipt, None] = Batcher(self._write_receipts)
 
     @property
     def state(self) -> str:

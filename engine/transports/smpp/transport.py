@@ -33,6 +33,7 @@ from typing import Any
 
 from smpplib import consts
 
+from engine.core.batching import Batcher
 from engine.core.clock import Clock, SystemClock, wait_set
 from engine.core.messages import Inbound, Outgoing, normalize_address
 from engine.core.records import HeldPart
@@ -40,7 +41,6 @@ from engine.errors import InvalidMessage, StoreError, TransportError
 from engine.logs import Repeated
 from engine.sms import ONE_SMS, Coding, Concat, Part, choose, encode, parse_udh, split_parts
 from engine.transports.base import TransportBase
-from engine.transports.batching import Batcher
 from engine.transports.smpp import pdu as codec
 from engine.transports.smpp.coding import DATA_CODING, DC_LATIN1, DC_UCS2, decode, esm_class
 from engine.transports.smpp.link import Link, LinkSettings, SubmitResult
@@ -110,8 +110,8 @@ class SmppTransport(TransportBase):
         """SMSC id of a part of a long message → (its message, part number)."""
         self._reassembler = Reassembler(s.reassembly_timeout, remember=s.mo_dedup_window)
         self._tasks: set[asyncio.Task[None]] = set()
-        self._receipts: Batcher[Receipt] = Batcher(self._write_receipts)
-        self._holds: Batcher[HeldPart] = Batcher(self._write_holds)
+        self._receipts: Batcher[Receipt, None] = Batcher(self._write_receipts)
+        self._holds: Batcher[HeldPart, None] = Batcher(self._write_holds)
         self._sweeper: asyncio.Task[None] | None = None
         self._closing = False
         self._unreadable = Repeated(log)
