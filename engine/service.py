@@ -167,7 +167,7 @@ class Service:
         self._accepting = True
         for transport in self.transports.values():
             # delivery receipts update the outbox rows; they never reach the rules
-            await transport.start(self.receive, self.store.mark_deliveries, parts=self.store)
+            await transport.start(self.accept, self.store.mark_deliveries, parts=self.store)
         if resend:
             log.info("re-sending %d outbound messages left by the previous run", len(resend))
 
@@ -274,6 +274,14 @@ class Service:
 
     async def receive(self, message: Inbound) -> Received:
         """Commit one inbound message; return once it is durable (then it may be acknowledged)."""
+        return await self.accept(message)
+
+    def accept(self, message: Inbound) -> asyncio.Future[Received]:
+        """Queue one inbound message for its commit; the future is done once it is durable.
+
+        The transports' ``on_inbound``: a connector that read many messages at once (an SMPP
+        link) queues them all without a coroutine or a task each, then awaits their futures.
+        """
         if not self._accepting:
             raise RuntimeError("the engine is shutting down")
         _check_inbound(message)
@@ -282,7 +290,7 @@ class Service:
         self.metrics.arrived(message)
         self._intake.append((message, future))
         self._intake_ready.set()
-        return await future
+        return future
 
     async def decide(self, message: Inbound) -> Sprint | None:
         """Commit ``message`` and process it in one transaction like any batch, its replies

@@ -27,11 +27,15 @@ class Batcher(Generic[T]):
 
     async def put(self, item: T) -> None:
         """Return once ``item`` is written; raise what the write raised if it failed."""
+        await self.add(item)
+
+    def add(self, item: T) -> asyncio.Future[None]:
+        """Queue ``item``; the future is done once it is written (or has what the write raised)."""
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._waiting.append((item, future))
         if self._writer is None or self._writer.done():
             self._writer = asyncio.create_task(self._drain())
-        await future
+        return future
 
     async def _drain(self) -> None:
         await asyncio.sleep(0)  # let the items of the same burst queue up

@@ -27,11 +27,10 @@ import logging
 import random
 import time
 from collections import OrderedDict
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
-
-from smpplib import consts
 
 from engine.core.clock import Clock, SystemClock, wait_set
 from engine.core.messages import Inbound, Outgoing, normalize_address
@@ -55,15 +54,19 @@ from engine.transports.smpp.receipts import (
     read_receipt,
 )
 from engine.transports.smpp.settings import SmppSettings, submit_addressing
+from engine.transports.smpp.status import (
+    ESME_ROK,
+    ESME_RX_P_APPN,
+    ESME_RX_T_APPN,
+    THROTTLING,
+    describe,
+    is_transient,
+)
 from engine.types import InboundHandler, LinkStats, PartStore, Receipt, ReceiptHandler
 
 __all__ = ["SmppTransport"]
 
 log = logging.getLogger(__name__)
-
-ESME_ROK = 0x00
-ESME_RMSGQFUL = 0x14
-ESME_RTHROTTLED = 0x58
 
 _PARTS_REMEMBERED = 200_000
 _SHORT_MESSAGE_MAX = 254
@@ -149,7 +152,7 @@ class SmppTransport(TransportBase):
                     reconnect_max=s.reconnect_max,
                 ),
                 loop,
-                self._on_request,
+                self._on_requests,
                 self._on_state,
             )
             self.links.append(link)
@@ -320,19 +323,19 @@ class SmppTransport(TransportBase):
             result: SubmitResult = await link.submit(fields)
         if result.nack:  # the SMSC could not take the PDU: no verdict on the message
             raise TransportError(
-                f"submit_sm answered with generic_nack: {codec.describe(result.status)}",
+                f"submit_sm answered with generic_nack: {describe(result.status)}",
                 transient=True,
             )
         if result.status != ESME_ROK:
-            if result.status in (ESME_RTHROTTLED, ESME_RMSGQFUL):
+            if result.status in THROTTLING:
                 self.stats["throttled"] += 1
                 now = time.monotonic()
                 if now >= self._pause_until:  # one doubling per episode, not per response
                     self._throttle_delay = min(5.0, max(0.05, self._throttle_delay * 2))
                     self._pause_until = now + self._throttle_delay
             raise TransportError(
-                f"submit_sm refused: {codec.describe(result.status)}",
-                transient=codec.is_transient(result.status),
+                f"submit_sm refused: {describe(result.status)}",
+                transient=is_transient(result.status),
             )
         self._throttle_delay = 0.0
         self.stats["submitted"] += 1
@@ -349,18 +352,79 @@ class SmppTransport(TransportBase):
 
     # --- inbound ---------------------------------------------------------------------------
 
-    def _on_request(self, link: Link, generation: int, pdu: Pdu) -> None:
-        task = asyncio.get_running_loop().create_task(self._request(link, generation, pdu))
+    def _on_requests(self, link: Link, generation: int, pdus: list[Pdu]) -> None:
+        """The deliver_sm read together: one task commits them all."""
+        task = asyncio.get_running_loop().create_task(self._requests(link, generation, pdus))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _request(self, link: Link, generation: int, pdu: Pdu) -> None:
-        status = consts.SMPP_ESME_RX_T_APPN
+    async def _requests(self, link: Link, generation: int, pdus: list[Pdu]) -> None:
+        """Hand every request over at once (plain MOs queue for the same commit), then answer
+        each once its own message is committed: never before."""
+        started = [self._start_request(pdu) for pdu in pdus]
         try:
-            status = await self._deliver(pdu)
+            for index, (pdu, outcome) in enumerate(zip(pdus, started, strict=True)):
+                status = await self._status(outcome)
+                started[index] = ESME_ROK  # awaited: nothing left to retrieve
+                link.respond(generation, f"{pdu.command}_resp", pdu.sequence, status)
+        finally:
+            for outcome in started:  # cancelled (the connector stops): nobody awaits them
+                if isinstance(outcome, asyncio.Future):
+                    outcome.add_done_callback(_retrieve)
+
+    def _start_request(self, pdu: Pdu) -> _Outcome:
+        """Start committing one request: a plain MO or a receipt without a task of its own."""
+        try:
+            if _plain(pdu):
+                return self._start_mo(pdu)
+            esm = pdu.int_field("esm_class")
+            if is_receipt(esm):
+                return self._start_receipt(pdu)
+        except Exception as exc:
+            return exc
+        return asyncio.ensure_future(self._deliver(pdu))
+
+    def _start_mo(self, pdu: Pdu) -> _Outcome:
+        assert self.on_inbound is not None
+        sender, recipient = self._addresses(pdu)
+        short_message: bytes = pdu.fields.get("short_message") or b""
+        payload = pdu.tlvs.get(codec.TLV_MESSAGE_PAYLOAD)
+        if payload is not None and not short_message:
+            short_message = payload
+        self.stats["received"] += 1
+        message = Inbound(
+            sender=sender,
+            recipient=recipient,
+            text=decode(short_message, pdu.int_field("data_coding")),
+            received_at=self._now(),
+            transport=self.name,
+            external_id=codec.tlv_text(pdu, codec.TLV_RECEIPTED_MESSAGE_ID) or None,
+            dedup_window=self.settings.mo_dedup_window,  # a deliver_sm has no id of its own
+        )
+        return asyncio.ensure_future(self.on_inbound(message))  # the service's own future
+
+    def _start_receipt(self, pdu: Pdu) -> _Outcome:
+        short_message: bytes = pdu.fields.get("short_message") or b""
+        payload = pdu.tlvs.get(codec.TLV_MESSAGE_PAYLOAD)
+        if payload is not None and not short_message:
+            short_message = payload
+        # Receipt texts are ASCII whatever data_coding says (GSM-7 would turn _ into §).
+        coding = DC_UCS2 if pdu.int_field("data_coding") == DC_UCS2 else DC_LATIN1
+        recorded = self._receipt_now(pdu, decode(short_message, coding))
+        return ESME_ROK if recorded is None else recorded
+
+    async def _status(self, outcome: _Outcome) -> int:
+        """The answer to one request, once its commit is over."""
+        try:
+            if isinstance(outcome, BaseException):
+                raise outcome
+            if isinstance(outcome, int):
+                return outcome
+            result = await outcome
+            return result if isinstance(result, int) else ESME_ROK
         except InvalidMessage as exc:  # refused for good: sent again, it would fail again
-            status = consts.SMPP_ESME_RX_P_APPN
             self._unreadable.warning("invalid", "smpp %s: inbound refused: %s", self.name, exc)
+            return ESME_RX_P_APPN
         except StoreError:
             pass  # a temporary error: the SMSC retries it (the service logs the store's state)
         except Exception as exc:  # answered as a temporary error: the SMSC retries it
@@ -368,8 +432,7 @@ class SmppTransport(TransportBase):
                 log.info("smpp %s: inbound refused: %s", self.name, exc)
             else:
                 log.exception("smpp %s: inbound message not committed", self.name)
-        finally:
-            link.respond(generation, f"{pdu.command}_resp", pdu.sequence, status)
+        return ESME_RX_T_APPN
 
     def _addresses(self, pdu: Pdu) -> tuple[str, str]:
         sender = _address(pdu.text_field("source_addr"), pdu.int_field("source_addr_ton"))
@@ -403,7 +466,7 @@ class SmppTransport(TransportBase):
                     sender,
                     pdu.damaged,
                 )
-                return int(consts.SMPP_ESME_RX_P_APPN)
+                return ESME_RX_P_APPN
             log.warning(
                 "smpp %s: an MO from %s taken on its mandatory fields: %s",
                 self.name,
@@ -541,6 +604,13 @@ class SmppTransport(TransportBase):
         self._reassembler.discard(group)
 
     async def _receipt(self, pdu: Pdu, text: str) -> None:
+        recorded = self._receipt_now(pdu, text)
+        if recorded is not None:
+            await recorded
+
+    def _receipt_now(self, pdu: Pdu, text: str) -> asyncio.Future[None] | None:
+        """Read a receipt and queue what it tells for the store; the future is done once it is
+        recorded (None: nothing to record)."""
         try:
             receipt = read_receipt(pdu, text, self.settings.receipt_id_base)
         except BadReceipt as exc:
@@ -551,39 +621,48 @@ class SmppTransport(TransportBase):
                 exc,
                 text[:120],
             )
-            return
+            return None
         self.stats["receipts"] += 1
         if not receipt.final:
-            return
+            return None
         part = self._parts.get(receipt.message_id)
         if part is not None:
             long, number = part
             long.states[number] = (receipt.status, receipt.error)
-            await self._report_long(long)
-            return
-        await self._report(receipt.message_id, receipt.status, receipt.error)
+            return self._report_long_now(long)
+        return self._report(receipt.message_id, receipt.status, receipt.error)
 
     async def _report_long(self, long: _Long) -> None:
+        recorded = self._report_long_now(long)
+        if recorded is not None:
+            await recorded
+
+    def _report_long_now(self, long: _Long) -> asyncio.Future[None] | None:
         """Report a long message once its outcome is known: the first part that failed, or
         delivered when every part is."""
         if long.first_id is None or long.reported:
-            return
+            return None
         failed = [state for state in long.states.values() if state[0] != "delivered"]
         if failed:
             long.reported = True
-            await self._report(long.first_id, *failed[0])
-        elif len(long.states) == long.total:
+            return self._report(long.first_id, *failed[0])
+        if len(long.states) == long.total:
             long.reported = True
-            await self._report(long.first_id, "delivered", None)
+            return self._report(long.first_id, "delivered", None)
+        return None
 
-    async def _report(self, message_id: str, status: str, error: str | None) -> None:
-        """Hand one receipt to ``on_receipt``; return once it is recorded (then it is acked).
+    def _report(
+        self, message_id: str, status: str, error: str | None
+    ) -> asyncio.Future[None] | None:
+        """Hand one receipt to ``on_receipt``; the future is done once it is recorded (then it
+        is acked).
 
         Receipts come in bursts, one per message sent: those waiting together are recorded in
         one call (one transaction), the next burst while that one commits.
         """
-        if self.on_receipt is not None:
-            await self._receipts.put((message_id, status, error))
+        if self.on_receipt is None:
+            return None
+        return self._receipts.add((message_id, status, error))
 
     async def _write_receipts(self, receipts: list[Receipt]) -> None:
         assert self.on_receipt is not None
@@ -665,6 +744,25 @@ class _Long:
     first_id: str | None = None
     states: dict[int, tuple[str, str | None]] = field(default_factory=dict)
     reported: bool = False
+
+
+_Outcome = Awaitable[object] | int | BaseException
+"""A request being committed: what to await for its answer, its answer, or why it failed."""
+
+
+def _plain(pdu: Pdu) -> bool:
+    """A whole MO with nothing unusual: committed without a task of its own."""
+    return (
+        not message_type(pdu.int_field("esm_class"))
+        and not pdu.int_field("esm_class") & 0x40
+        and pdu.damaged is None
+        and codec.TLV_SAR_MSG_REF_NUM not in pdu.tlvs
+    )
+
+
+def _retrieve(future: asyncio.Future[Any]) -> None:
+    if not future.cancelled():
+        future.exception()
 
 
 def _group_name(key: PartsKey) -> str:
