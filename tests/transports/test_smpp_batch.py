@@ -1,8 +1,8 @@
 """The deliver_sm read together are committed together, and each is answered after its own commit.
 
-No SMSC and no socket: the requests are handed to the transport as the link hands them (one
-call with the PDUs of one read), the service is a function that queues and returns a future
-per message (what ``Service.accept`` does), and the link records what it is told to answer.
+No SMSC and no socket: the requests are handed to the connector's receiver as the link hands
+them (one call with the PDUs of one read), the service is a function that queues and returns a
+future per message (what ``Service.accept`` does), and the link records what it is told to answer.
 """
 
 from __future__ import annotations
@@ -14,8 +14,10 @@ import pytest
 
 from engine.core.messages import Inbound
 from engine.errors import InvalidMessage, StoreUnavailable
-from engine.transports.smpp import SmppSettings, SmppTransport
+from engine.transports.base import TransportBase
+from engine.transports.smpp import SmppSettings
 from engine.transports.smpp import pdu as codec
+from engine.transports.smpp.inbound import Receiver
 from engine.transports.smpp.status import ESME_ROK, ESME_RX_P_APPN, ESME_RX_T_APPN
 
 
@@ -54,17 +56,17 @@ def deliver_sm(sequence: int, text: str, **fields: Any) -> codec.Pdu:
     return codec.decode(raw)
 
 
-def transport(intake: Intake) -> SmppTransport:
-    smpp = SmppTransport("operator", SmppSettings(numbers={"36111": "short_code"}))
-    smpp.on_inbound = intake
-    return smpp
+def receiver(on_inbound: Any) -> Receiver:
+    connector = TransportBase("operator")
+    connector.on_inbound = on_inbound
+    return Receiver(connector, SmppSettings(numbers={"36111": "short_code"}))
 
 
 async def test_the_mos_of_one_read_are_queued_together_and_answered_in_order() -> None:
     intake, answers = Intake(), Answers()
-    smpp = transport(intake)
+    smpp = receiver(intake)
     pdus = [deliver_sm(n, f"VOTE {n}") for n in (1, 2, 3)]
-    task = asyncio.create_task(smpp._requests(answers, 7, pdus))  # type: ignore[arg-type]
+    task = asyncio.create_task(smpp.requests(answers, 7, pdus))  # type: ignore[arg-type]
     await asyncio.sleep(0)  # one step of the task: it queues, then waits
     assert [m.text for m, _ in intake.queued] == ["VOTE 1", "VOTE 2", "VOTE 3"]
     assert intake.queued[0][0].sender == "+33600000001"
@@ -91,9 +93,9 @@ async def test_a_refused_mo_is_answered_alone_and_the_others_are_taken(
     error: Exception, status: int
 ) -> None:
     intake, answers = Intake(), Answers()
-    smpp = transport(intake)
+    smpp = receiver(intake)
     task = asyncio.create_task(
-        smpp._requests(answers, 1, [deliver_sm(n, "HOURS") for n in (1, 2, 3)])  # type: ignore[arg-type]
+        smpp.requests(answers, 1, [deliver_sm(n, "HOURS") for n in (1, 2, 3)])  # type: ignore[arg-type]
     )
     await asyncio.sleep(0)
     intake.queued[0][1].set_result(None)
@@ -119,10 +121,9 @@ async def test_an_intake_that_refuses_at_once_answers_that_mo_only() -> None:
         queued.append(future)
         return future
 
-    smpp = SmppTransport("operator", SmppSettings(numbers={"36111": "short_code"}))
-    smpp.on_inbound = accept
+    smpp = receiver(accept)
     pdus = [deliver_sm(1, "HOURS"), deliver_sm(2, "BAD"), deliver_sm(3, "HOURS")]
-    await smpp._requests(answers, 1, pdus)  # type: ignore[arg-type]
+    await smpp.requests(answers, 1, pdus)  # type: ignore[arg-type]
     assert [(seq, st) for _, _, seq, st in answers.sent] == [
         (1, ESME_ROK),
         (2, ESME_RX_P_APPN),
@@ -141,10 +142,9 @@ async def test_a_coroutine_handler_still_commits_the_mos_concurrently() -> None:
         started.append(message.text)
         await release.wait()
 
-    smpp = SmppTransport("operator", SmppSettings(numbers={"36111": "short_code"}))
-    smpp.on_inbound = on_inbound
+    smpp = receiver(on_inbound)
     task = asyncio.create_task(
-        smpp._requests(answers, 1, [deliver_sm(1, "A"), deliver_sm(2, "B")])  # type: ignore[arg-type]
+        smpp.requests(answers, 1, [deliver_sm(1, "A"), deliver_sm(2, "B")])  # type: ignore[arg-type]
     )
     while len(started) < 2:  # both started before either is committed
         await asyncio.sleep(0)
