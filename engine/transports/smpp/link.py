@@ -213,8 +213,9 @@ class Link:
         self._flush_soon = False
         out, self._out = self._out, []
         wire = self._wire
-        if out and wire is not None and wire.transport is not None:
-            wire.transport.write(b"".join(out) if len(out) > 1 else out[0])
+        transport = wire.transport if wire is not None else None
+        if out and transport is not None and not transport.is_closing():
+            transport.write(b"".join(out) if len(out) > 1 else out[0])
 
     # --- the connection ----------------------------------------------------------------------
 
@@ -256,7 +257,17 @@ class Link:
         self.generation += 1
         self._session_bound = False
         self._ended = self.loop.create_future()
-        wire = _Wire(self, self.generation)
+        session = Session(
+            s.bind,
+            sequence=self._sequence,
+            enquire_link=s.enquire_link,
+            response_timeout=s.response_timeout,
+            now=time.monotonic(),
+        )
+        # The link's before the connection is made: what it reads, or its loss, can come before
+        # create_connection returns.
+        wire = self._wire = _Wire(self, self.generation)
+        self._session = session
         await asyncio.wait_for(
             self.loop.create_connection(
                 lambda: wire,
@@ -267,16 +278,7 @@ class Link:
             ),
             s.connect_timeout,
         )
-        self._wire = wire
         now = time.monotonic()
-        session = Session(
-            s.bind,
-            sequence=self._sequence,
-            enquire_link=s.enquire_link,
-            response_timeout=s.response_timeout,
-            now=now,
-        )
-        self._session = session
         self._send(session.bind(now, s.system_id, s.password, s.system_type))
         self._arm(session)
         reason = await self._ended
