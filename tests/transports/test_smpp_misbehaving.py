@@ -93,18 +93,13 @@ async def test_generic_nack_to_everything(
     tmp_path: Path, smsc: NodeSmsc, caplog: pytest.LogCaptureFixture
 ) -> None:
     """An SMSC that answers every request with generic_nack: the link stays up (a nacked
-    enquire_link still proves it alive), the reply is retried, never failed for good; a bind
-    nacked is refused (the link is down, /health says why); once the SMSC recovers, the reply
-    goes."""
-    async with engine(tmp_path, smsc, enquire_link=0.2, response_timeout=1) as (
-        service,
-        transport,
-        _,
-    ):
+    enquire_link still proves it alive: test_smpp_session.py), the reply is retried, never
+    failed for good; a bind nacked is refused (the link is down, /health says why); once the
+    SMSC recovers, the reply goes."""
+    async with engine(tmp_path, smsc, response_timeout=1) as (service, transport, _):
         await smsc.command(cmd="nack", on=True)
         assert (await smsc.mo_resp(await smsc.mo(PHONE, "36111", "VOTE B")))["status"] == 0
         await smsc.wait_for(lambda e: e["event"] == "nacked" and e["command"] == "submit_sm")
-        await smsc.wait_for(lambda e: e["event"] == "nacked" and e["command"] == "enquire_link")
         await until(lambda: rows(tmp_path, "SELECT status FROM outbox") == [("queued",)])
         [(error,)] = rows(tmp_path, "SELECT last_error FROM outbox")
         assert error.startswith("submit_sm answered with generic_nack: ESME_RINVCMDID")

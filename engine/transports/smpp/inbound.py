@@ -138,10 +138,7 @@ class Receiver:
     def _start_mo(self, pdu: Pdu) -> _Outcome:
         assert self.on_inbound is not None
         sender, recipient = self._addresses(pdu)
-        short_message: bytes = pdu.fields.get("short_message") or b""
-        payload = pdu.tlvs.get(codec.TLV_MESSAGE_PAYLOAD)
-        if payload is not None and not short_message:
-            short_message = payload
+        short_message = _octets(pdu)
         self.stats["received"] += 1
         message = Inbound(
             sender=sender,
@@ -155,10 +152,7 @@ class Receiver:
         return asyncio.ensure_future(self.on_inbound(message))  # the service's own future
 
     def _start_receipt(self, pdu: Pdu) -> _Outcome:
-        short_message: bytes = pdu.fields.get("short_message") or b""
-        payload = pdu.tlvs.get(codec.TLV_MESSAGE_PAYLOAD)
-        if payload is not None and not short_message:
-            short_message = payload
+        short_message = _octets(pdu)
         # Receipt texts are ASCII whatever data_coding says (GSM-7 would turn _ into §).
         coding = DC_UCS2 if pdu.int_field("data_coding") == DC_UCS2 else DC_LATIN1
         recorded = self._receipt_now(pdu, decode(short_message, coding))
@@ -172,7 +166,7 @@ class Receiver:
             if isinstance(outcome, int):
                 return outcome
             result = await outcome
-            return result if isinstance(result, int) else ESME_ROK
+            return result if type(result) is int else ESME_ROK  # _deliver's status
         except InvalidMessage as exc:  # refused for good: sent again, it would fail again
             self._unreadable.warning("invalid", "smpp %s: inbound refused: %s", self.name, exc)
             return ESME_RX_P_APPN
@@ -197,10 +191,7 @@ class Receiver:
 
     async def _deliver(self, pdu: Pdu) -> int:
         esm_class = pdu.int_field("esm_class")
-        short_message: bytes = pdu.fields.get("short_message") or b""
-        payload = pdu.tlvs.get(codec.TLV_MESSAGE_PAYLOAD)
-        if payload is not None and not short_message:
-            short_message = payload
+        short_message = _octets(pdu)
         data_coding = pdu.int_field("data_coding")
         if message_type(esm_class):
             if is_receipt(esm_class):
@@ -509,6 +500,13 @@ def _plain(pdu: Pdu) -> bool:
         and pdu.damaged is None
         and codec.TLV_SAR_MSG_REF_NUM not in pdu.tlvs
     )
+
+
+def _octets(pdu: Pdu) -> bytes:
+    """The user data: short_message, or the message_payload TLV when short_message is empty."""
+    short_message: bytes = pdu.fields.get("short_message") or b""
+    payload = pdu.tlvs.get(codec.TLV_MESSAGE_PAYLOAD)
+    return payload if payload is not None and not short_message else short_message
 
 
 def _retrieve(future: asyncio.Future[Any]) -> None:
