@@ -1,23 +1,24 @@
 """Own the SMPP connector's inbound side: deliver_sm → committed Inbound, held part or receipt.
 
-The requests a link read together come as one batch (``Receiver.on_requests``): one task hands
-every plain MO to ``on_inbound`` at once (``Service.accept`` queues each and returns its future:
-no task per message) and every receipt to the receipts' ``Batcher``, then answers each
-deliver_sm once its own message is committed, in order. A refusal answers that deliver_sm
-alone: ``ESME_RX_P_APPN`` for a message refused for good, ``ESME_RX_T_APPN`` when the SMSC
-should try again. The rarer requests (parts of a long message, damaged TLVs, SME
-acknowledgements) each run ``_deliver`` as a task of their own.
+The requests a link read together come as one call (``Receiver.on_requests``): every plain MO
+goes to ``on_inbound`` at once (``Service.accept`` queues each in the same commit and returns
+its future: no task per message) and every receipt to the receipts' ``Batcher``; each
+deliver_sm is answered from its future's done callback, once its own message is committed. A
+refusal answers that deliver_sm alone: ``ESME_RX_P_APPN`` for a message refused for good,
+``ESME_RX_T_APPN`` when the SMSC should try again. The rarer requests (parts of a long message,
+damaged TLVs, SME acknowledgements) each run ``_deliver`` as a task of their own.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 import logging
 import time
 from collections import OrderedDict
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Coroutine
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -71,7 +72,7 @@ class Receiver:
         self._reassembler = Reassembler(
             settings.reassembly_timeout, remember=settings.mo_dedup_window
         )
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._tasks: set[asyncio.Task[Any]] = set()
         self._receipts: Batcher[Receipt] = Batcher(self._write_receipts)
         self._holds: Batcher[HeldPart] = Batcher(self._write_holds)
         self._sweeper: asyncio.Task[None] | None = None
@@ -104,24 +105,27 @@ class Receiver:
         await asyncio.gather(*self._tasks, return_exceptions=True)
 
     def on_requests(self, link: Link, generation: int, pdus: list[Pdu]) -> None:
-        """The deliver_sm read together: one task commits them all."""
-        task = asyncio.get_running_loop().create_task(self.requests(link, generation, pdus))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        """The deliver_sm read together: every plain MO and receipt is queued at once, without a
+        task of its own (``Service.accept`` puts the MOs in the same commit); each deliver_sm is
+        answered from its future's callback once its own message is committed, never before,
+        and a slow one holds back no other.
 
-    async def requests(self, link: Link, generation: int, pdus: list[Pdu]) -> None:
-        """Hand every request over at once (plain MOs queue for the same commit), then answer
-        each once its own message is committed: never before."""
-        started = [self._start_request(pdu) for pdu in pdus]
-        try:
-            for index, (pdu, outcome) in enumerate(zip(pdus, started, strict=True)):
-                status = await self._status(outcome)
-                started[index] = ESME_ROK  # awaited: nothing left to retrieve
-                link.respond(generation, f"{pdu.command}_resp", pdu.sequence, status)
-        finally:
-            for outcome in started:  # cancelled (the connector stops): nobody awaits them
-                if isinstance(outcome, asyncio.Future):
-                    outcome.add_done_callback(_retrieve)
+        Taken at the loop's next turn, not now: a submit_sm_resp read with them has woken its
+        ``_submit``, which registers the SMSC ids of a long message's parts before their
+        receipts are read here.
+        """
+        asyncio.get_running_loop().call_soon(self._take, link, generation, pdus)
+
+    def _take(self, link: Link, generation: int, pdus: list[Pdu]) -> None:
+        for pdu in pdus:
+            outcome = self._start_request(pdu)
+            if isinstance(outcome, asyncio.Future):
+                outcome.add_done_callback(functools.partial(self._answer, link, generation, pdu))
+            else:
+                self._answer(link, generation, pdu, outcome)
+
+    def _answer(self, link: Link, generation: int, pdu: Pdu, outcome: _Outcome) -> None:
+        link.respond(generation, f"{pdu.command}_resp", pdu.sequence, self._status(outcome))
 
     def _start_request(self, pdu: Pdu) -> _Outcome:
         """Start committing one request: a plain MO or a receipt without a task of its own."""
@@ -133,7 +137,13 @@ class Receiver:
                 return self._start_receipt(pdu)
         except Exception as exc:
             return exc
-        return asyncio.ensure_future(self._deliver(pdu))
+        return self._task(self._deliver(pdu))
+
+    def _task(self, work: Coroutine[Any, Any, object]) -> asyncio.Future[object]:
+        task: asyncio.Task[object] = asyncio.get_running_loop().create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
 
     def _start_mo(self, pdu: Pdu) -> _Outcome:
         assert self.on_inbound is not None
@@ -149,7 +159,10 @@ class Receiver:
             external_id=codec.tlv_text(pdu, codec.TLV_RECEIPTED_MESSAGE_ID) or None,
             dedup_window=self.settings.mo_dedup_window,  # a deliver_sm has no id of its own
         )
-        return asyncio.ensure_future(self.on_inbound(message))  # the service's own future
+        committed = self.on_inbound(message)
+        if isinstance(committed, asyncio.Future):
+            return committed  # the service's own future: no task
+        return self._task(_awaited(committed))  # another handler (a test's coroutine)
 
     def _start_receipt(self, pdu: Pdu) -> _Outcome:
         short_message = _octets(pdu)
@@ -158,15 +171,20 @@ class Receiver:
         recorded = self._receipt_now(pdu, decode(short_message, coding))
         return ESME_ROK if recorded is None else recorded
 
-    async def _status(self, outcome: _Outcome) -> int:
-        """The answer to one request, once its commit is over."""
+    def _status(self, outcome: _Outcome) -> int:
+        """The answer to one request whose commit is over."""
         try:
+            if isinstance(outcome, asyncio.Future):
+                if outcome.cancelled():  # the connector stops: the SMSC sends it again
+                    return ESME_RX_T_APPN
+                error = outcome.exception()
+                if error is None:
+                    result = outcome.result()
+                    return result if type(result) is int else ESME_ROK  # _deliver's status
+                outcome = error
             if isinstance(outcome, BaseException):
                 raise outcome
-            if isinstance(outcome, int):
-                return outcome
-            result = await outcome
-            return result if type(result) is int else ESME_ROK  # _deliver's status
+            return outcome
         except InvalidMessage as exc:  # refused for good: sent again, it would fail again
             self._unreadable.warning("invalid", "smpp %s: inbound refused: %s", self.name, exc)
             return ESME_RX_P_APPN
@@ -488,8 +506,8 @@ class Long:
     reported: bool = False
 
 
-_Outcome = Awaitable[object] | int | BaseException
-"""A request being committed: what to await for its answer, its answer, or why it failed."""
+_Outcome = asyncio.Future[Any] | int | BaseException
+"""A request being committed: the future of its commit, its answer, or why it failed."""
 
 
 def _plain(pdu: Pdu) -> bool:
@@ -509,9 +527,8 @@ def _octets(pdu: Pdu) -> bytes:
     return payload if payload is not None and not short_message else short_message
 
 
-def _retrieve(future: asyncio.Future[Any]) -> None:
-    if not future.cancelled():
-        future.exception()
+async def _awaited(work: Awaitable[object]) -> object:
+    return await work
 
 
 def _group_name(key: PartsKey) -> str:
