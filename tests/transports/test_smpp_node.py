@@ -17,6 +17,7 @@ from node_smsc import NodeSmsc
 from smpp_harness import PHONE, engine, rows, until
 
 from engine.sms import parse_udh
+from engine.transports.smpp.status import ESME_RTHROTTLED, ESME_RX_T_APPN
 from tests.support.metrics import sample
 
 VOTE_REPLY = "Thanks! Your vote for Moonlight Drive is counted."
@@ -195,7 +196,7 @@ async def test_throttling_is_backed_off_and_nothing_is_lost(tmp_path: Path, smsc
         for ident in idents:
             assert (await smsc.mo_resp(ident))["status"] == 0
         await asyncio.wait_for(service.idle(), 30)
-        throttled = [e for e in smsc.named("submit_sm") if e["status"] == 0x58]
+        throttled = [e for e in smsc.named("submit_sm") if e["status"] == ESME_RTHROTTLED]
         assert len(throttled) == 8
         accepted = smsc.accepted()
         assert sorted(e["destination_addr"] for e in accepted) == sorted(phones)
@@ -449,7 +450,7 @@ async def test_a_message_whose_parts_were_all_kept_is_committed_at_the_restart(
 
         monkeypatch.setattr(service.transports["operator"], "on_inbound", full)
         resp = await smsc.mo_resp(await smsc.mo(PHONE, "36111", parts[2], udh=udh[2]))
-        assert resp["status"] == 0x64  # ESME_RX_T_APPN: not taken, try again
+        assert resp["status"] == ESME_RX_T_APPN  # not taken, try again
         monkeypatch.undo()
     assert rows(tmp_path, "SELECT COUNT(*) FROM inbound") == [(0,)]
     async with engine(tmp_path, smsc) as (service, _, _):
