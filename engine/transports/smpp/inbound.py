@@ -234,31 +234,28 @@ class Receiver:
                 pdu.damaged,
             )
         external_id = codec.tlv_text(pdu, codec.TLV_RECEIPTED_MESSAGE_ID) or None
-        concat = None
-        if esm_class & 0x40:
-            concat, short_message = parse_udh(short_message)
-        elif codec.TLV_SAR_MSG_REF_NUM in pdu.tlvs:
-            total = codec.tlv_int(pdu, codec.TLV_SAR_TOTAL_SEGMENTS) or 1
-            number = codec.tlv_int(pdu, codec.TLV_SAR_SEGMENT_SEQNUM) or 1
-            if 1 <= number <= total:
-                concat = Concat(
-                    codec.tlv_int(pdu, codec.TLV_SAR_MSG_REF_NUM) or 0, total, number, wide=True
-                )
+        concat, short_message = _concat(pdu, esm_class, short_message)
         self.stats["received"] += 1
         if concat is None or concat.total == 1:
             text = decode(short_message, data_coding)
             await self._inbound(sender, recipient, text, external_id)
             return ESME_ROK
+        await self._part(sender, recipient, concat, short_message, data_coding, external_id)
+        return ESME_ROK
+
+    async def _part(
+        self,
+        sender: str,
+        recipient: str,
+        concat: Concat,
+        short_message: bytes,
+        data_coding: int,
+        external_id: str | None,
+    ) -> None:
+        """Take one part of a long message: held until the message is whole, then committed."""
+        key = (concat.reference, concat.total, concat.number, concat.wide)
         done = self._reassembler.again(
-            sender,
-            recipient,
-            concat.reference,
-            concat.total,
-            concat.number,
-            concat.wide,
-            short_message,
-            data_coding,
-            time.monotonic(),
+            sender, recipient, *key, short_message, data_coding, time.monotonic()
         )
         if done is not None:  # a part of a message committed lately, whose answer was lost:
             await self._inbound(  # the store finds it is the same message, not processed again
@@ -269,28 +266,18 @@ class Receiver:
                 parts=_group_name(done.key),
                 received_at=done.received_at,
             )
-            return ESME_ROK
+            return
         group = self._reassembler.add(
-            sender,
-            recipient,
-            concat.reference,
-            concat.total,
-            concat.number,
-            concat.wide,
-            short_message,
-            data_coding,
-            time.monotonic(),
-            external_id,
+            sender, recipient, *key, short_message, data_coding, time.monotonic(), external_id
         )
         if group.committing is None:  # every part is kept until the message is whole
             await self._hold(group, concat.number, external_id)
         if not group.complete:
-            return ESME_ROK  # answered: the part is in the store (or the timeout delivers it)
+            return  # answered: the part is in the store (or the timeout delivers it)
         if group.committing is not None:  # a re-sent part while the message commits: wait
             await asyncio.shield(group.committing)
-            return ESME_ROK
+            return
         await self._commit_whole(group)
-        return ESME_ROK
 
     async def _commit_whole(self, group: Group) -> None:
         """Commit the message of a group all of whose parts came (its parts marked done)."""
@@ -518,6 +505,19 @@ def _plain(pdu: Pdu) -> bool:
         and pdu.damaged is None
         and codec.TLV_SAR_MSG_REF_NUM not in pdu.tlvs
     )
+
+
+def _concat(pdu: Pdu, esm_class: int, short_message: bytes) -> tuple[Concat | None, bytes]:
+    """The part a deliver_sm is of a long message (UDH, or SAR TLVs), and its own octets."""
+    if esm_class & 0x40:
+        return parse_udh(short_message)
+    if codec.TLV_SAR_MSG_REF_NUM in pdu.tlvs:
+        total = codec.tlv_int(pdu, codec.TLV_SAR_TOTAL_SEGMENTS) or 1
+        number = codec.tlv_int(pdu, codec.TLV_SAR_SEGMENT_SEQNUM) or 1
+        if 1 <= number <= total:
+            reference = codec.tlv_int(pdu, codec.TLV_SAR_MSG_REF_NUM) or 0
+            return Concat(reference, total, number, wide=True), short_message
+    return None, short_message
 
 
 def _octets(pdu: Pdu) -> bytes:
