@@ -2,8 +2,8 @@
 
 ``top -H``, ``ps -L`` and ``/proc/PID/task/TID/comm`` show a thread's OS name; Python (before
 3.14) leaves every thread named after the process. The threads that carry the hot path name
-themselves (the event loop ``twoway-loop``, the store's ``twoway-store``, an SMPP link's
-``smpp-NAME``, a modem's ``modem``), so an operator or ``bench/smpp.py`` can tell how the CPU
+themselves (the event loop ``twoway-loop``, which also runs every SMPP bind, the store's
+``twoway-store``, a modem's ``modem``), so an operator or ``bench/smpp.py`` can tell how the CPU
 splits between them. Linux only (``prctl(PR_SET_NAME)``); elsewhere nothing happens.
 """
 

@@ -29,7 +29,7 @@ import logging
 from collections import deque
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, TypeVar, cast
 
 from engine.campaigns.runner import CampaignLoop
 from engine.core.batching import Batcher
@@ -174,7 +174,7 @@ class Service:
         self._accepting = True
         for transport in self.transports.values():
             # delivery receipts update the outbox rows; they never reach the rules
-            await transport.start(self.receive, self.store.mark_deliveries, parts=self.store)
+            await transport.start(self.accept, self.store.mark_deliveries, parts=self.store)
         if resend:
             log.info("re-sending %d outbound messages left by the previous run", len(resend))
 
@@ -308,14 +308,21 @@ class Service:
 
     async def receive(self, message: Inbound) -> Received:
         """Commit one inbound message; return once it is durable (then it may be acknowledged)."""
+        return await self.accept(message)
+
+    def accept(self, message: Inbound) -> asyncio.Future[Received]:
+        """Queue one inbound message for its commit; the future is done once it is durable.
+
+        The transports' ``on_inbound``: a connector that read many messages at once (an SMPP
+        link) queues them all without a coroutine or a task each, then awaits their futures.
+        """
         if not self._accepting:
             raise RuntimeError("the engine is shutting down")
         _check_inbound(message)
         self._add_pending(1)
         self.metrics.arrived(message)
-        received = await self._intake.put(message)  # a refusal raises (``_refused`` told)
-        assert received is not None  # _take_batch answers every message
-        return received
+        # a refusal is the future's exception (``_refused`` told); a success its Received
+        return cast("asyncio.Future[Received]", self._intake.add(message))
 
     async def decide(self, message: Inbound) -> Sprint | None:
         """Commit ``message`` and process it in one transaction like any batch, its replies

@@ -24,8 +24,8 @@ def test_a_thread_names_itself_and_a_long_name_is_cut_to_15_bytes() -> None:
         name_this_thread(name)
         seen.append(_comm(threading.get_native_id()))
 
-    for name in ("twoway-store", "smpp-operator-number-two"):
+    for name in ("twoway-store", "twoway-a-name-longer-than-15"):
         thread = threading.Thread(target=run, args=(name,))
         thread.start()
         thread.join()
-    assert seen == ["twoway-store", "smpp-operator-n"]
+    assert seen == ["twoway-store", "twoway-a-name-l"]

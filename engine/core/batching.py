@@ -52,11 +52,16 @@ class Batcher(Generic[T, R]):
 
     async def put(self, item: T) -> R | None:
         """Return ``item``'s result once it is written; raise what its write raised."""
+        return await self.add(item)
+
+    def add(self, item: T) -> asyncio.Future[R | None]:
+        """Queue ``item``; the future is done once it is written, with its result (or what
+        the write raised): a caller with many items queues them all without a task each."""
         future: asyncio.Future[R | None] = asyncio.get_running_loop().create_future()
         self._waiting.append((item, future))
         if self._writer is None or self._writer.done():
             self._writer = asyncio.create_task(self._drain())
-        return await future
+        return future
 
     async def _drain(self) -> None:
         await asyncio.sleep(0)  # let the items of the same burst queue up

@@ -17,6 +17,7 @@ from node_smsc import NodeSmsc
 from smpp_harness import PHONE, engine, rows, until
 
 from engine.sms import parse_udh
+from engine.transports.smpp.status import ESME_RTHROTTLED, ESME_RX_T_APPN
 from tests.support.metrics import sample
 
 VOTE_REPLY = "Thanks! Your vote for Moonlight Drive is counted."
@@ -195,7 +196,7 @@ async def test_throttling_is_backed_off_and_nothing_is_lost(tmp_path: Path, smsc
         for ident in idents:
             assert (await smsc.mo_resp(ident))["status"] == 0
         await asyncio.wait_for(service.idle(), 30)
-        throttled = [e for e in smsc.named("submit_sm") if e["status"] == 0x58]
+        throttled = [e for e in smsc.named("submit_sm") if e["status"] == ESME_RTHROTTLED]
         assert len(throttled) == 8
         accepted = smsc.accepted()
         assert sorted(e["destination_addr"] for e in accepted) == sorted(phones)
@@ -223,16 +224,6 @@ async def test_a_black_holed_submit_times_out_and_is_retried(
         await asyncio.wait_for(service.idle(), 10)
         assert len(smsc.accepted()) == 1
         await until(lambda: rows(tmp_path, "SELECT status FROM outbox") == [("delivered",)])
-
-
-async def test_an_unanswered_enquire_link_drops_and_rebinds(tmp_path: Path, smsc: NodeSmsc) -> None:
-    options = {"enquire_link": 0.2, "response_timeout": 0.5}
-    async with engine(tmp_path, smsc, **options) as (_, transport, _):
-        await smsc.command(cmd="silence", enquire_link=True)
-        await smsc.wait_for(lambda e: e["event"] == "bind_transceiver", count=2, timeout=10)
-        await smsc.command(cmd="silence", enquire_link=False)
-        await until(lambda: transport.links[0].bound.is_set())
-        assert (await smsc.mo_resp(await smsc.mo(PHONE, "36111", "HOURS")))["status"] == 0
 
 
 async def test_a_concatenated_mo_is_reassembled(tmp_path: Path, smsc: NodeSmsc) -> None:
@@ -298,12 +289,12 @@ async def test_a_long_reply_with_an_undelivered_part_is_undeliverable(
         )
 
 
-async def test_mo_addresses_tlvs_and_enquire_link(tmp_path: Path, smsc: NodeSmsc) -> None:
-    async with engine(tmp_path, smsc, enquire_link=0.3) as (service, _, _):
+async def test_mo_addresses_and_tlvs(tmp_path: Path, smsc: NodeSmsc) -> None:
+    """(When the link asks with enquire_link, and when it gives up: test_smpp_session.py.)"""
+    async with engine(tmp_path, smsc) as (service, _, _):
         # an unknown TLV and one smpplib does not list for deliver_sm (ussd_service_op)
         ident = await smsc.mo(PHONE, "36111", "HOURS", tlvs={"1403": "76656e646f72", "0501": "01"})
         assert (await smsc.mo_resp(ident))["status"] == 0
-        await smsc.wait_for(lambda e: e["event"] == "enquire_link", count=2, timeout=5)
         await service.idle()
         assert rows(tmp_path, "SELECT sender, text FROM inbound") == [("+33600000001", "HOURS")]
 
@@ -459,7 +450,7 @@ async def test_a_message_whose_parts_were_all_kept_is_committed_at_the_restart(
 
         monkeypatch.setattr(service.transports["operator"], "on_inbound", full)
         resp = await smsc.mo_resp(await smsc.mo(PHONE, "36111", parts[2], udh=udh[2]))
-        assert resp["status"] == 0x64  # ESME_RX_T_APPN: not taken, try again
+        assert resp["status"] == ESME_RX_T_APPN  # not taken, try again
         monkeypatch.undo()
     assert rows(tmp_path, "SELECT COUNT(*) FROM inbound") == [(0,)]
     async with engine(tmp_path, smsc) as (service, _, _):

@@ -1,4 +1,4 @@
-"""The SMPP 3.4 connector: one owning thread per bind around smpplib's PDU codec."""
+"""The SMPP 3.4 connector: each bind a connection on the event loop around a socket-free session."""
 
 from __future__ import annotations
 

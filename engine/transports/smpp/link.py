@@ -1,18 +1,18 @@
-"""Own one SMPP bind: a TCP (or TLS) connection driven by one thread, reconnected forever.
+"""Own one SMPP bind on the event loop: a TCP (or TLS) connection, reconnected forever.
 
-The thread is the only code that touches the socket. It connects (``TCP_NODELAY``), binds,
-answers ``enquire_link`` and the SMSC's ``unbind`` (smpplib answers neither from a handler),
-sends its own ``enquire_link`` when the link is quiet and drops a link whose answer does not
-come, and reconnects with exponential back-off and full jitter.
+No thread: an ``asyncio.Protocol`` hands what it reads to the connection's ``Session``
+(session.py, the protocol without I/O) and writes what it answers. The link connects
+(``TCP_NODELAY``), binds, answers ``enquire_link`` and the SMSC's ``unbind``, sends its own
+``enquire_link`` when the link is quiet and drops a link whose answer does not come, and
+reconnects with exponential back-off and full jitter.
 
-The event loop talks to the thread through a queue and a wake-up socket: ``submit`` returns a
-future resolved with the ``submit_sm_resp`` (matched by sequence number, so any number can be in
-flight: the transport bounds them with its window); ``respond`` sends the answer to a
-``deliver_sm`` once the loop has committed it. Requests from the SMSC and responses reach the
-loop in order, in batches (one ``loop.call_soon_threadsafe`` while the loop is busy, not one per
-PDU); the commands the thread finds queued leave in one socket write. Answers carry the
-connection's generation, and an answer for a connection that has since dropped is discarded:
-the SMSC re-delivers what it did not get an answer for.
+``submit`` returns a future resolved with the ``submit_sm_resp`` (matched by sequence number, so
+any number can be in flight: the transport bounds them with its window); ``respond`` sends the
+answer to a ``deliver_sm`` once it is committed. The requests read in one ``data_received`` go to
+the transport together, in order (one call per batch, not per PDU); what is sent during one
+iteration of the loop leaves in one write. Answers carry the connection's generation, and an
+answer for a connection that has since dropped is discarded: the SMSC re-delivers what it did
+not get an answer for.
 """
 
 from __future__ import annotations
@@ -21,32 +21,25 @@ import asyncio
 import collections
 import contextlib
 import logging
-import queue
 import random
-import select
 import socket
 import ssl
-import threading
 import time
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from smpplib import consts
-
 from engine.errors import TransportError
-from engine.osthreads import name_this_thread
-from engine.transports.smpp import pdu as codec
-from engine.transports.smpp.pdu import Pdu, PduError
+from engine.transports.smpp import session as protocol
+from engine.transports.smpp.pdu import Pdu
+from engine.transports.smpp.session import Session
+from engine.transports.smpp.status import CREDENTIALS, describe
 
 __all__ = ["Link", "LinkSettings", "SubmitResult"]
 
 log = logging.getLogger(__name__)
 
-MAX_PDU = 65_536
 _UNBIND_WAIT = 2.0
-_CREDENTIALS = {consts.SMPP_ESME_RBINDFAIL, consts.SMPP_ESME_RINVPASWD, consts.SMPP_ESME_RINVSYSID}
 _QUICKACK: int | None = getattr(socket, "TCP_QUICKACK", None)  # Linux only
 
 
@@ -78,73 +71,90 @@ class SubmitResult:
     message itself, so the transport retries it)."""
 
 
-class _Dropped(Exception):
-    """The connection ended; reconnect."""
-
-
-class _Closing(Exception):
-    """close() was called; unbind and stop."""
-
-
-OnRequest = Callable[["Link", int, Pdu], None]
+OnRequests = Callable[["Link", int, list[Pdu]], None]
+"""Called with the requests (deliver_sm, data_sm) read together, and their generation."""
 OnState = Callable[["Link", bool], None]
 
 
+class _Wire(asyncio.Protocol):
+    """The connection's asyncio protocol: every call goes to the link."""
+
+    def __init__(self, link: Link, generation: int) -> None:
+        self.link = link
+        self.generation = generation
+        self.transport: asyncio.Transport | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self.transport = transport
+        sock = transport.get_extra_info("socket")
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    def data_received(self, data: bytes) -> None:
+        if _QUICKACK is not None and self.transport is not None:
+            # Acknowledge at once: an SMSC with Nagle on holds its next response until our
+            # ACK, and a delayed ACK would cost every window round trip up to 40 ms.
+            sock = self.transport.get_extra_info("socket")
+            if sock is not None:
+                with contextlib.suppress(OSError):
+                    sock.setsockopt(socket.IPPROTO_TCP, _QUICKACK, 1)
+        self.link._received(self, data)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.link._lost(self, str(exc) if exc else "the SMSC closed the connection")
+
+
 class Link:
-    """One bind to the SMSC, owned by one thread. Methods without ``_`` are for the loop."""
+    """One bind to the SMSC, on the event loop."""
 
     def __init__(
         self,
         name: str,
         settings: LinkSettings,
         loop: asyncio.AbstractEventLoop,
-        on_request: OnRequest,
+        on_requests: OnRequests,
         on_state: OnState,
     ) -> None:
         self.name = name
         self.settings = settings
         self.loop = loop
-        self._on_request = on_request
+        self._on_requests = on_requests
         self._on_state = on_state
         self.bound = asyncio.Event()
-        """Set (on the loop) while the link is bound."""
+        """Set while the link is bound."""
         self.generation = 0
         self.binds = 0
         """How many times this link has bound (tests watch reconnections through it)."""
         self.errors: collections.Counter[str] = collections.Counter()
         """Problems by kind (``link_lost``, ``bind_refused``, ``timeout``, ``undecodable``,
-        ``generic_nack``), counted by the thread, read by ``/metrics``."""
+        ``generic_nack``), read by ``/metrics``."""
         self.last_error: str | None = None
         """Why the link is not bound (None while bound, and before the first attempt ends)."""
-        self._commands: queue.SimpleQueue[tuple[Any, ...]] = queue.SimpleQueue()
-        self._woken = False
-        """A wake-up byte is on its way to the thread (it clears this before reading commands)."""
-        self._for_loop: deque[tuple[Callable[..., object], tuple[Any, ...]]] = deque()
-        self._loop_called = False
-        """A ``_run_for_loop`` is scheduled (the loop clears this before running the calls)."""
-        self._wake_r, self._wake_w = socket.socketpair()
-        self._wake_r.setblocking(False)
-        self._wake_w.setblocking(False)
         self._closing = False
-        self._thread = threading.Thread(target=self._run, name=f"smpp-{name}", daemon=True)
-        # Owned by the thread:
-        self._sock: socket.socket | None = None
-        self._buffer = bytearray()
+        self._wake = asyncio.Event()
+        """Set by close(): ends the back-off pause."""
+        self._task: asyncio.Task[None] | None = None
         self._sequence = random.randrange(1, 1 << 16)
-        self._inflight: dict[int, tuple[asyncio.Future[SubmitResult], float]] = {}
-        self._enquiry: tuple[int, float] | None = None
-        self._last_rx = 0.0
-        self._last_tx = 0.0
-        self._bound_thread = False
-        self._partial_since: float | None = None
-        """When the incomplete PDU at the head of the buffer began to arrive."""
-        self._broken: str | None = None
-        """Why the connection must end once the PDUs read with it are handled."""
+        # The current connection:
+        self._wire: _Wire | None = None
+        self._session: Session | None = None
+        self._ended: asyncio.Future[str] | None = None
+        """Resolved with the reason the connection ends."""
+        self._unbound: asyncio.Future[None] | None = None
+        self._inflight: dict[int, asyncio.Future[SubmitResult]] = {}
+        self._out: list[bytes] = []
+        self._flush_soon = False
+        self._timer: asyncio.TimerHandle | None = None
+        self._timer_at = 0.0
+        self._session_bound = False
+        """The current connection bound (``bound`` is its event for the transport)."""
 
-    # --- the loop's side ------------------------------------------------------------------
+    # --- the transport's side -------------------------------------------------------------
 
     def start(self) -> None:
-        self._thread.start()
+        self._task = self.loop.create_task(self._run(), name=f"smpp-{self.name}")
 
     @property
     def in_flight(self) -> int:
@@ -152,451 +162,293 @@ class Link:
         return len(self._inflight)
 
     def submit(self, fields: dict[str, Any]) -> asyncio.Future[SubmitResult]:
-        """Queue a submit_sm; the future resolves with its response (or a TransportError)."""
+        """Send a submit_sm; the future resolves with its response (or a TransportError)."""
         future: asyncio.Future[SubmitResult] = self.loop.create_future()
-        if self._closing or not self._thread.is_alive():
+        session = self._session
+        if self._closing or self._task is None or self._task.done():
             future.set_exception(TransportError("the SMPP connector is closed"))
-            return future
-        self._command("submit", fields, future)
+        elif session is None or not self.bound.is_set():
+            future.set_exception(TransportError("the SMPP link is not bound"))
+        else:
+            try:
+                sequence, raw = session.submit(fields, time.monotonic())
+            except Exception as exc:  # a message the codec cannot encode: never retry it
+                future.set_exception(TransportError(f"cannot encode: {exc}", transient=False))
+                return future
+            self._inflight[sequence] = future
+            self._send(raw)
+            self._arm(session)
         return future
 
     def respond(self, generation: int, command: str, sequence: int, status: int) -> None:
         """Answer a request the SMSC sent on connection ``generation``."""
-        self._command("respond", generation, command, sequence, status)
+        session = self._session
+        if generation == self.generation and session is not None and self._wire is not None:
+            self._send(session.respond(command, sequence, status, time.monotonic()))
 
     async def close(self) -> None:
-        """Unbind cleanly (waiting briefly for unbind_resp), close, and stop the thread."""
+        """Unbind cleanly (waiting briefly for unbind_resp), close, and stop."""
         self._closing = True
-        self._command("close")
-        if self._thread.is_alive():
-            await asyncio.to_thread(self._thread.join, _UNBIND_WAIT + 3)
-        self._wake_r.close()
-        self._wake_w.close()
+        self._wake.set()
+        if self._ended is not None and not self._ended.done():
+            self._ended.set_result("")
+        task = self._task
+        if task is not None and not task.done():
+            done, _ = await asyncio.wait([task], timeout=_UNBIND_WAIT + 3)
+            if not done:  # still connecting: give up the attempt
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
 
-    def _command(self, *command: Any) -> None:
-        self._commands.put(command)
-        if not self._woken:  # one wake-up for all the commands queued until the thread reads
-            self._woken = True
-            with contextlib.suppress(BlockingIOError, OSError):
-                self._wake_w.send(b"\x00")
+    # --- writing -----------------------------------------------------------------------------
 
-    def _to_loop(self, callback: Callable[..., object], *args: Any) -> None:
-        """Call ``callback(*args)`` on the loop, in order. The calls made while the loop is busy
-        go over together: one ``call_soon_threadsafe`` (one wake-up of the loop) per batch."""
-        self._for_loop.append((callback, args))
-        if not self._loop_called:
-            self._loop_called = True
-            with contextlib.suppress(RuntimeError):  # the loop is closed: nobody is listening
-                self.loop.call_soon_threadsafe(self._run_for_loop)
+    def _send(self, raw: bytes) -> None:
+        """Queue ``raw``: what is queued during one iteration of the loop leaves in one write."""
+        self._out.append(raw)
+        if not self._flush_soon:
+            self._flush_soon = True
+            self.loop.call_soon(self._flush)
 
-    def _run_for_loop(self) -> None:
-        self._loop_called = False  # before taking the calls: a later one schedules another run
-        calls = self._for_loop
-        while calls:
-            callback, args = calls.popleft()
-            try:
-                callback(*args)
-            except Exception as exc:
-                self.loop.call_exception_handler(
-                    {"message": f"smpp {self.name}: a link callback failed", "exception": exc}
-                )
+    def _flush(self) -> None:
+        self._flush_soon = False
+        out, self._out = self._out, []
+        wire = self._wire
+        transport = wire.transport if wire is not None else None
+        if out and transport is not None and not transport.is_closing():
+            transport.write(b"".join(out) if len(out) > 1 else out[0])
 
-    # --- the thread -----------------------------------------------------------------------
+    # --- the connection ----------------------------------------------------------------------
 
-    def _run(self) -> None:
-        name_this_thread(self._thread.name)
+    async def _run(self) -> None:
         attempt = 0
         while not self._closing:
             reason, bound = "the link ended", False
             try:
-                self._connect()
-                attempt, bound = 0, True
-                self._serve()
-            except _Closing:
-                self._unbind()
-            except (_Dropped, OSError, PduError, TransportError) as exc:
+                reason = await self._connection()
+            except (OSError, TimeoutError, TransportError) as exc:
                 reason = str(exc) or type(exc).__name__
             except Exception as exc:
-                reason = f"link thread failed: {exc!r}"
-                log.exception("smpp %s: link thread failed", self.name)
+                reason = f"link failed: {exc!r}"
+                log.exception("smpp %s: link failed", self.name)
             finally:
+                bound = self._session_bound
                 self._drop()
             if self._closing:
                 break
-            attempt += 1
-            ceiling = min(self.settings.reconnect_max, self.settings.reconnect_min * 2**attempt)
-            delay = random.uniform(self.settings.reconnect_min / 2, ceiling)
+            attempt = 1 if bound else attempt + 1
+            delay = self._backoff(attempt)
             self.last_error = reason
             # One line per attempt: a refused bind retries with the same back-off, not in a loop.
             what = "link lost" if bound else "cannot bind"
             self.errors["link_lost" if bound else "bind_refused"] += 1
             log.warning("smpp %s: %s: %s; reconnecting in %.2fs", self.name, what, reason, delay)
-            self._pause(delay)
-        self._fail_commands("the SMPP connector is closed")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), delay)
 
-    def _pause(self, delay: float) -> None:
-        """Sleep ``delay`` seconds, answering commands (failing submits) and waking on close."""
-        end = time.monotonic() + delay
-        while not self._closing:
-            left = end - time.monotonic()
-            if left <= 0:
-                return
-            with contextlib.suppress(OSError, ValueError):
-                select.select([self._wake_r], [], [], left)
-            self._fail_commands("the SMPP link is down")
+    def _backoff(self, attempt: int) -> float:
+        """Exponential back-off with full jitter."""
+        s = self.settings
+        ceiling = min(s.reconnect_max, s.reconnect_min * 2**attempt)
+        return random.uniform(s.reconnect_min / 2, ceiling)
 
-    def _fail_commands(self, reason: str) -> None:
-        self._drain_wake()
-        while True:
-            try:
-                command = self._commands.get_nowait()
-            except queue.Empty:
-                return
-            if command[0] == "submit":
-                self._settle(command[2], TransportError(reason, transient=True))
-
-    def _drain_wake(self) -> None:
-        with contextlib.suppress(BlockingIOError, OSError):
-            while self._wake_r.recv(4096):
-                pass
-        # After the drain (a byte sent meanwhile would be eaten with the flag still set) and
-        # before the commands are read: a command queued from now on sends a new wake-up.
-        self._woken = False
-
-    def _next_sequence(self) -> int:
-        self._sequence = self._sequence + 1 if self._sequence < 0x7FFFFFFF else 1
-        return self._sequence
-
-    def _connect(self) -> None:
+    async def _connection(self) -> str:
+        """Connect, bind and serve until the connection must end; return why it ended."""
         s = self.settings
         self.generation += 1
-        self._buffer.clear()
-        raw = socket.create_connection((s.host, s.port), timeout=s.connect_timeout)
-        raw.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        sock = s.tls.wrap_socket(raw, server_hostname=s.host) if s.tls is not None else raw
-        sock.settimeout(s.response_timeout)  # bounds a blocked sendall; reads wait in select
-        self._sock = sock
-        self._last_rx = self._last_tx = time.monotonic()
-        sequence = self._next_sequence()
-        self._send(
-            codec.encode(
-                f"bind_{s.bind}",
-                sequence,
-                system_id=s.system_id,
-                password=s.password,
-                system_type=s.system_type,
-            )
+        self._session_bound = False
+        self._ended = self.loop.create_future()
+        session = Session(
+            s.bind,
+            sequence=self._sequence,
+            enquire_link=s.enquire_link,
+            response_timeout=s.response_timeout,
+            now=time.monotonic(),
         )
-        deadline = time.monotonic() + s.response_timeout
-        while True:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise _Dropped(f"no bind_{s.bind}_resp in {s.response_timeout:g}s")
-            pdus = self._read(left)
-            for index, pdu in enumerate(pdus):
-                answer = pdu.command in (f"bind_{s.bind}_resp", "generic_nack")
-                if answer and pdu.sequence == sequence:
-                    if pdu.status != consts.SMPP_ESME_ROK:
-                        hint = (
-                            f" (check system_id {s.system_id!r} and the password)"
-                            if pdu.status in _CREDENTIALS
-                            else ""
-                        )
-                        raise _Dropped(
-                            f"bind refused by {s.host}:{s.port}: "
-                            f"{'generic_nack ' if pdu.command == 'generic_nack' else ''}"
-                            f"{codec.describe(pdu.status)}{hint}"
-                        )
-                    self.binds += 1
-                    self.last_error = None
-                    self._bound_thread = True
-                    log.info(
-                        "smpp %s: bound as %s to %s:%s (%s)",
-                        self.name,
-                        s.bind,
-                        s.host,
-                        s.port,
-                        pdu.text_field("system_id") or "?",
-                    )
-                    self._to_loop(self._on_state, self, True)
-                    for after in pdus[index + 1 :]:  # read with the bind_resp: a deliver_sm…
-                        self._handle(after)
-                    self._check_broken()
-                    return
-                self._handle(pdu)
-            self._check_broken()
-
-    def _serve(self) -> None:
-        s = self.settings
-        while True:
-            now = time.monotonic()
-            if self._enquiry is not None:
-                wake = self._enquiry[1] + s.response_timeout
-            else:
-                wake = max(self._last_rx, self._last_tx) + s.enquire_link
-            if self._inflight:
-                wake = min(wake, min(deadline for _, deadline in self._inflight.values()))
-            if self._partial_since is not None:
-                wake = min(wake, self._partial_since + s.response_timeout)
-            for pdu in self._read(max(0.0, wake - now)):
-                self._handle(pdu)
-            self._check_broken()
-            self._timers()
-
-    def _check_broken(self) -> None:
-        """End the connection once the PDUs read before the trouble are handled."""
-        if self._broken is not None:
-            reason, self._broken = self._broken, None
-            raise _Dropped(reason)
-
-    def _timers(self) -> None:
-        s = self.settings
+        # The link's before the connection is made: what it reads, or its loss, can come before
+        # create_connection returns.
+        wire = self._wire = _Wire(self, self.generation)
+        self._session = session
+        await asyncio.wait_for(
+            self.loop.create_connection(
+                lambda: wire,
+                s.host,
+                s.port,
+                ssl=s.tls,
+                server_hostname=s.host if s.tls is not None else None,
+            ),
+            s.connect_timeout,
+        )
         now = time.monotonic()
-        if self._partial_since is not None and now - self._partial_since > s.response_timeout:
-            announced = int.from_bytes(self._buffer[:4], "big") if len(self._buffer) >= 4 else 0
-            raise _Dropped(
-                f"a PDU of {announced} octets announced, {len(self._buffer)} arrived in "
-                f"{s.response_timeout:g}s: the stream is out of step"
-            )
-        if self._enquiry is not None:
-            if now - self._enquiry[1] > s.response_timeout:
-                raise _Dropped(f"no enquire_link_resp in {s.response_timeout:g}s")
-        elif now - max(self._last_rx, self._last_tx) >= s.enquire_link:
-            sequence = self._next_sequence()
-            self._enquiry = (sequence, now)
-            self._send(codec.encode("enquire_link", sequence))
-        expired = [seq for seq, (_, deadline) in self._inflight.items() if deadline <= now]
-        for sequence in expired:
-            future, _ = self._inflight.pop(sequence)
-            self.errors["timeout"] += 1
-            self._settle(
-                future,
-                TransportError(f"no submit_sm_resp in {s.response_timeout:g}s", transient=True),
-            )
+        self._send(session.bind(now, s.system_id, s.password, s.system_type))
+        self._arm(session)
+        reason = await self._ended
+        if self._closing and self._session_bound:
+            await self._unbind(session)
+        return reason
 
-    def _read(self, timeout: float) -> list[Pdu]:
-        """Wait up to ``timeout`` for data or commands; return the whole PDUs received."""
-        sock = self._sock
-        assert sock is not None
-        pending = isinstance(sock, ssl.SSLSocket) and sock.pending() > 0
-        if not pending:
-            readable, _, _ = select.select([sock, self._wake_r], [], [], timeout)
-            if self._wake_r in readable:
-                self._commands_now()
-            if sock not in readable:
-                return []
+    async def _unbind(self, session: Session) -> None:
+        """Send unbind and wait briefly for unbind_resp (the session answers what arrives
+        meanwhile: a deliver_sm is told to come again later)."""
+        self._unbound = self.loop.create_future()
+        self._send(session.unbind(time.monotonic()))
         try:
-            data = sock.recv(MAX_PDU)
-            while isinstance(sock, ssl.SSLSocket) and sock.pending() > 0:
-                data += sock.recv(MAX_PDU)
-        except (BlockingIOError, ssl.SSLWantReadError, TimeoutError):
-            return []
-        if not data:
-            raise _Dropped("the SMSC closed the connection")
-        if _QUICKACK is not None:
-            # Acknowledge at once: an SMSC with Nagle on holds its next response until our
-            # ACK, and a delayed ACK would cost every window round trip up to 40 ms.
-            with contextlib.suppress(OSError):
-                sock.setsockopt(socket.IPPROTO_TCP, _QUICKACK, 1)
-        self._last_rx = time.monotonic()
-        self._buffer += data
-        return self._frames()
+            await asyncio.wait_for(asyncio.shield(self._unbound), _UNBIND_WAIT)
+            log.info("smpp %s: unbound", self.name)
+        except (TimeoutError, TransportError) as exc:
+            log.info("smpp %s: unbind not confirmed: %s", self.name, exc or "no answer")
 
-    def _frames(self) -> list[Pdu]:
-        """Cut the whole PDUs off the buffer. A command_length no PDU can have means the stream
-        is out of step: the PDUs before it are returned, and the connection ends after them."""
-        found: list[Pdu] = []
-        buffer = self._buffer
-        pos, size = 0, len(buffer)  # cut at the end, once: not one memmove per PDU
-        while size - pos >= 4 and self._broken is None:
-            length = int.from_bytes(buffer[pos : pos + 4], "big")
-            if not 16 <= length <= MAX_PDU:
-                self._broken = (
-                    f"a PDU with command_length {length} ({bytes(buffer[pos : pos + 16]).hex()}…): "
-                    "the stream is out of step"
-                )
-                log.error("smpp %s: %s", self.name, self._broken)
-                pos = size
-                break
-            if size - pos < length:
-                break
-            raw = bytes(buffer[pos : pos + length])
-            pos += length
-            try:
-                found.append(codec.decode(raw))
-            except PduError as exc:
-                self._undecodable(raw, exc)
-        del buffer[:pos]
-        if not buffer:
-            self._partial_since = None
-        elif found or self._partial_since is None:
-            self._partial_since = time.monotonic()
-        return found
+    def _end(self, reason: str) -> None:
+        if self._ended is not None and not self._ended.done():
+            self._ended.set_result(reason)
 
-    def _undecodable(self, raw: bytes, exc: PduError) -> None:
-        _, command_id, _, sequence = codec.header(raw)
-        log.error("smpp %s: undecodable PDU %s: %s", self.name, raw.hex(), exc)
-        self.errors["undecodable"] += 1
-        if command_id & 0x80000000:
-            future, _ = self._inflight.pop(sequence, (None, 0.0))
-            if future is not None:
-                self._settle(future, TransportError(f"undecodable response: {exc}"))
+    def _lost(self, wire: _Wire, reason: str) -> None:
+        if wire is not self._wire:
             return
-        # A request we can never read: refuse it for good, or the SMSC re-sends it forever.
-        status = consts.SMPP_ESME_RX_P_APPN
-        if command_id == codec.COMMAND_IDS["deliver_sm"]:
-            self._send(codec.encode("deliver_sm_resp", sequence, status))
-        elif command_id == codec.COMMAND_IDS["data_sm"]:
-            self._send(codec.encode("data_sm_resp", sequence, status))
-        else:
-            self._send(codec.encode("generic_nack", sequence, consts.SMPP_ESME_RINVCMDLEN))
-
-    def _handle(self, pdu: Pdu) -> None:
-        command = pdu.command
-        if pdu.is_response:
-            if command in ("submit_sm_resp", "data_sm_resp", "generic_nack"):
-                nack = command == "generic_nack"
-                entry = self._inflight.pop(pdu.sequence, None)
-                if nack:
-                    self.errors["generic_nack"] += 1
-                if entry is not None:
-                    result = SubmitResult(pdu.status, pdu.text_field("message_id"), nack)
-                    self._settle(entry[0], result)
-                elif self._enquiry is not None and self._enquiry[0] == pdu.sequence:
-                    self._enquiry = None  # an SMSC without enquire_link still answered: alive
-                elif nack:
-                    log.warning("smpp %s: generic_nack %s", self.name, codec.describe(pdu.status))
-            elif (
-                command == "enquire_link_resp"
-                and self._enquiry is not None
-                and self._enquiry[0] == pdu.sequence
-            ):
-                self._enquiry = None
-            if pdu.status == consts.SMPP_ESME_RINVBNDSTS and self._broken is None:
-                # The SMSC no longer counts us bound (it restarted, or lost our session).
-                self._broken = f"the SMSC says we are not bound ({codec.describe(pdu.status)})"
-            return
-        if command == "enquire_link":
-            self._send(codec.encode("enquire_link_resp", pdu.sequence))
-        elif command in ("deliver_sm", "data_sm"):
-            if self._bound_thread:
-                self._to_loop(self._on_request, self, self.generation, pdu)
-            else:  # not bound yet: the SMSC must try again
-                self._send(
-                    codec.encode(f"{command}_resp", pdu.sequence, consts.SMPP_ESME_RX_T_APPN)
-                )
-        elif command == "unbind":
-            self._send(codec.encode("unbind_resp", pdu.sequence))
-            self._broken = self._broken or "the SMSC unbound"  # after the PDUs read with it
-        elif command == "alert_notification":
-            log.info("smpp %s: alert_notification for %s", self.name, pdu.text_field("source_addr"))
-        else:
-            self._send(codec.encode("generic_nack", pdu.sequence, consts.SMPP_ESME_RINVCMDID))
-
-    def _commands_now(self) -> None:
-        """Carry out the loop's commands; what they send leaves in one write."""
-        self._drain_wake()
-        out: list[bytes] = []
-        try:
-            self._take_commands(out)
-        finally:
-            if out:
-                self._send(b"".join(out))
-
-    def _take_commands(self, out: list[bytes]) -> None:
-        while True:
-            try:
-                command = self._commands.get_nowait()
-            except queue.Empty:
-                return
-            kind = command[0]
-            if kind == "close":
-                raise _Closing()
-            if kind == "submit":
-                _, fields, future = command
-                if future.cancelled():
-                    continue
-                if not self._bound_thread:
-                    self._settle(future, TransportError("the SMPP link is not bound"))
-                    continue
-                sequence = self._next_sequence()
-                try:
-                    raw = codec.encode("submit_sm", sequence, **fields)
-                except Exception as exc:  # a message smpplib cannot encode: never retry it
-                    self._settle(future, TransportError(f"cannot encode: {exc}", transient=False))
-                    continue
-                deadline = time.monotonic() + self.settings.response_timeout
-                self._inflight[sequence] = (future, deadline)
-                out.append(raw)
-            elif kind == "respond":
-                _, generation, name, sequence, status = command
-                if generation == self.generation and self._sock is not None:
-                    out.append(codec.encode(name, sequence, status))
-
-    def _send(self, raw: bytes) -> None:
-        sock = self._sock
-        if sock is None:
-            raise _Dropped("not connected")
-        sock.sendall(raw)
-        self._last_tx = time.monotonic()
-
-    def _unbind(self) -> None:
-        """Send unbind and wait briefly for unbind_resp (answering what arrives meanwhile)."""
-        if self._sock is None or not self._bound_thread:
-            return
-        try:
-            sequence = self._next_sequence()
-            self._send(codec.encode("unbind", sequence))
-            deadline = time.monotonic() + _UNBIND_WAIT
-            while (left := deadline - time.monotonic()) > 0:
-                readable, _, _ = select.select([self._sock], [], [], left)
-                if not readable:
-                    break
-                data = self._sock.recv(MAX_PDU)
-                if not data:
-                    break
-                self._buffer += data
-                for pdu in self._frames():
-                    if pdu.command == "unbind_resp" and pdu.sequence == sequence:
-                        log.info("smpp %s: unbound", self.name)
-                        return
-                    if pdu.command == "generic_nack" and pdu.sequence == sequence:
-                        log.info("smpp %s: unbind answered with generic_nack", self.name)
-                        return
-                    if pdu.command in ("deliver_sm", "data_sm"):
-                        answer = f"{pdu.command}_resp"
-                        self._send(codec.encode(answer, pdu.sequence, consts.SMPP_ESME_RX_T_APPN))
-                    elif pdu.command == "enquire_link":
-                        self._send(codec.encode("enquire_link_resp", pdu.sequence))
-        except (OSError, _Dropped, PduError) as exc:
-            log.info("smpp %s: unbind not confirmed: %s", self.name, exc)
+        self._wire = None
+        if self._unbound is not None and not self._unbound.done():
+            self._unbound.set_exception(TransportError(reason))
+            self._unbound.exception()
+        self._end(reason)
 
     def _drop(self) -> None:
-        sock, self._sock = self._sock, None
-        if sock is not None:
-            with contextlib.suppress(OSError):
-                sock.close()
-        was_bound, self._bound_thread = self._bound_thread, False
-        self._enquiry = None
-        self._broken = None
-        self._partial_since = None
+        wire, self._wire = self._wire, None
+        if self._out:
+            self._flush_wire(wire)
+        if wire is not None and wire.transport is not None:
+            wire.transport.close()
+        if self._session is not None:
+            self._sequence = self._session.sequence
+        self._session = None
+        self._unbound = None
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
         inflight, self._inflight = self._inflight, {}
-        for future, _ in inflight.values():
+        for future in inflight.values():
             # The SMSC may have accepted it before the link dropped: a retry can duplicate it.
-            self._settle(future, TransportError("the SMPP link dropped", transient=True))
-        if was_bound:
-            self._to_loop(self._on_state, self, False)
+            if not future.done():
+                future.set_exception(TransportError("the SMPP link dropped", transient=True))
+        if self._session_bound:
+            self._session_bound = False
+            self.bound.clear()
+            self._on_state(self, False)
 
-    def _settle(
-        self, future: asyncio.Future[SubmitResult], outcome: SubmitResult | BaseException
-    ) -> None:
-        self._to_loop(_resolve, future, outcome)
+    def _flush_wire(self, wire: _Wire | None) -> None:
+        out, self._out = self._out, []
+        if wire is not None and wire.transport is not None and not wire.transport.is_closing():
+            wire.transport.write(b"".join(out))
 
+    # --- what the session says ---------------------------------------------------------------
 
-def _resolve(future: asyncio.Future[SubmitResult], outcome: SubmitResult | BaseException) -> None:
-    if future.done():
-        return
-    if isinstance(outcome, BaseException):
-        future.set_exception(outcome)
-    else:
-        future.set_result(outcome)
+    def _received(self, wire: _Wire, data: bytes) -> None:
+        session = self._session
+        if wire is not self._wire or session is None:
+            return
+        events = session.feed(data, time.monotonic())
+        self._events(wire, events)
+        self._arm(session)
+
+    def _tick(self) -> None:
+        self._timer = None
+        session, wire = self._session, self._wire
+        if session is None or wire is None:
+            return
+        self._events(wire, session.tick(time.monotonic()))
+        self._arm(session)
+
+    def _arm(self, session: Session) -> None:
+        """Have ``_tick`` run when the session next has something to decide."""
+        at = session.next_tick()
+        if at is None or session is not self._session:
+            return
+        if self._timer is not None:
+            if self._timer_at <= at:
+                return  # it fires first; ``_tick`` arms the next one
+            self._timer.cancel()
+        self._timer_at = at
+        self._timer = self.loop.call_at(at - time.monotonic() + self.loop.time(), self._tick)
+
+    def _events(self, wire: _Wire, events: list[protocol.Event]) -> None:
+        requests: list[Pdu] = []
+        for event in events:
+            if isinstance(event, protocol.Request):
+                requests.append(event.pdu)
+            elif isinstance(event, protocol.Write):
+                self._send(event.data)
+            elif isinstance(event, protocol.Answered):
+                self._answered(event)
+            else:
+                self._other(event)
+        if requests:
+            try:
+                self._on_requests(self, wire.generation, requests)
+            except Exception as exc:
+                self.loop.call_exception_handler(
+                    {
+                        "message": f"smpp {self.name}: the requests' callback failed",
+                        "exception": exc,
+                    }
+                )
+
+    def _answered(self, event: protocol.Answered) -> None:
+        if event.nack:
+            self.errors["generic_nack"] += 1
+        future = self._inflight.pop(event.sequence, None)
+        if future is not None and not future.done():
+            future.set_result(SubmitResult(event.status, event.message_id, event.nack))
+
+    def _other(self, event: protocol.Event) -> None:
+        if isinstance(event, protocol.Bound):
+            self._bound(event)
+        elif isinstance(event, protocol.TimedOut):
+            self.errors["timeout"] += 1
+            timeout = self.settings.response_timeout
+            self._fail(event.sequence, TransportError(f"no submit_sm_resp in {timeout:g}s"))
+        elif isinstance(event, protocol.Undecodable):
+            log.error("smpp %s: undecodable PDU %s: %s", self.name, event.raw.hex(), event.reason)
+            self.errors["undecodable"] += 1
+            if event.sequence is not None:
+                error = TransportError(f"undecodable response: {event.reason}")
+                self._fail(event.sequence, error)
+        elif isinstance(event, protocol.StrayNack):
+            self.errors["generic_nack"] += 1
+            log.warning("smpp %s: generic_nack %s", self.name, describe(event.status))
+        elif isinstance(event, protocol.Alert):
+            log.info("smpp %s: alert_notification for %s", self.name, event.source_addr)
+        elif isinstance(event, protocol.Unbound):
+            if self._unbound is not None and not self._unbound.done():
+                self._unbound.set_result(None)
+        elif isinstance(event, protocol.Refused):
+            self._end(self._refused(event))
+        elif isinstance(event, protocol.Broken):
+            if event.reason.startswith("a PDU with command_length"):
+                log.error("smpp %s: %s", self.name, event.reason)
+            self._end(event.reason)
+
+    def _fail(self, sequence: int, error: TransportError) -> None:
+        future = self._inflight.pop(sequence, None)
+        if future is not None and not future.done():
+            future.set_exception(error)
+
+    def _refused(self, event: protocol.Refused) -> str:
+        s = self.settings
+        hint = ""
+        if event.status in CREDENTIALS:
+            hint = f" (check system_id {s.system_id!r} and the password)"
+        return f"bind refused by {s.host}:{s.port}: {event.reason}{hint}"
+
+    def _bound(self, event: protocol.Bound) -> None:
+        s = self.settings
+        self.binds += 1
+        self.last_error = None
+        self._session_bound = True
+        log.info(
+            "smpp %s: bound as %s to %s:%s (%s)",
+            self.name,
+            s.bind,
+            s.host,
+            s.port,
+            event.system_id or "?",
+        )
+        self.bound.set()
+        self._on_state(self, True)

@@ -24,6 +24,14 @@ from typing import Any
 from smpplib import command as smpp_command
 from smpplib import command_codes, consts, smpp
 
+from engine.transports.smpp.status import (
+    PERMANENT,
+    STATUS_NAMES,
+    TRANSIENT,
+    describe,
+    is_transient,
+)
+
 __all__ = [
     "COMMAND_IDS",
     "HEADER",
@@ -55,73 +63,6 @@ TLV_SAR_SEGMENT_SEQNUM = 0x020F
 TLV_NETWORK_ERROR_CODE = 0x0423
 TLV_MESSAGE_PAYLOAD = 0x0424
 TLV_MESSAGE_STATE = 0x0427
-
-STATUS_NAMES: dict[int, str] = {
-    value: name.removeprefix("SMPP_")
-    for name, value in vars(consts).items()
-    if name.startswith("SMPP_ESME_R") and isinstance(value, int)
-}
-
-TRANSIENT = frozenset(
-    {
-        consts.SMPP_ESME_RINVBNDSTS,  # our link state: bind again and retry
-        consts.SMPP_ESME_RSYSERR,
-        consts.SMPP_ESME_RMSGQFUL,
-        consts.SMPP_ESME_RSUBMITFAIL,
-        consts.SMPP_ESME_RTHROTTLED,
-        consts.SMPP_ESME_RX_T_APPN,
-        consts.SMPP_ESME_RDELIVERYFAILURE,
-        consts.SMPP_ESME_RUNKNOWNERR,
-    }
-)
-"""submit_sm statuses worth retrying. Everything in ``PERMANENT`` fails the message at once."""
-
-PERMANENT = frozenset(
-    {
-        consts.SMPP_ESME_RINVMSGLEN,
-        consts.SMPP_ESME_RINVCMDLEN,
-        consts.SMPP_ESME_RINVCMDID,
-        consts.SMPP_ESME_RINVPRTFLG,
-        consts.SMPP_ESME_RINVREGDLVFLG,
-        consts.SMPP_ESME_RINVSRCADR,
-        consts.SMPP_ESME_RINVDSTADR,
-        consts.SMPP_ESME_RINVSERTYP,
-        consts.SMPP_ESME_RINVESMCLASS,
-        consts.SMPP_ESME_RINVSRCTON,
-        consts.SMPP_ESME_RINVSRCNPI,
-        consts.SMPP_ESME_RINVDSTTON,
-        consts.SMPP_ESME_RINVDSTNPI,
-        consts.SMPP_ESME_RINVSYSTYP,
-        consts.SMPP_ESME_RINVREPFLAG,
-        consts.SMPP_ESME_RINVSCHED,
-        consts.SMPP_ESME_RINVEXPIRY,
-        consts.SMPP_ESME_RINVDFTMSGID,
-        consts.SMPP_ESME_RX_P_APPN,
-        consts.SMPP_ESME_RX_R_APPN,
-        consts.SMPP_ESME_RINVOPTPARSTREAM,
-        consts.SMPP_ESME_ROPTPARNOTALLWD,
-        consts.SMPP_ESME_RINVPARLEN,
-        consts.SMPP_ESME_RMISSINGOPTPARAM,
-        consts.SMPP_ESME_RINVOPTPARAMVAL,
-        0x00000104,  # ESME_RINVDCS (SMPP 5.0): invalid data coding scheme
-    }
-)
-
-
-def is_transient(status: int) -> bool:
-    """Return whether a failed submit_sm may succeed later.
-
-    Unknown (vendor) codes count as transient: a message is retried until its validity ends
-    rather than dropped on a code nobody documented.
-    """
-    return status not in PERMANENT
-
-
-def describe(status: int) -> str:
-    """Return ``ESME_RTHROTTLED (0x58): Throttling error…`` for a command status."""
-    name = STATUS_NAMES.get(status, "unknown status")
-    text = consts.DESCRIPTIONS.get(status)
-    return f"{name} ({status:#x})" + (f": {text}" if text else "")
 
 
 class PduError(ValueError):

@@ -1,6 +1,7 @@
 """Own the SMPP connector: Outgoing → submit_sm parts, deliver_sm → Inbound or delivery receipt.
 
-- One ``Link`` (thread) per bind: a transceiver, or a transmitter plus a receiver.
+- One ``Link`` (a connection on the event loop) per bind: a transceiver, or a transmitter plus a
+  receiver.
 - Outbound: up to ``window`` submit_sm in flight; ``ESME_RTHROTTLED`` / ``ESME_RMSGQFUL`` pause
   every submit of the connector (doubling, up to 5 s) and fail the message as transient so the
   outbox retries it. A long text goes as concatenated parts; when only some parts were accepted,
@@ -21,49 +22,36 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import json
 import logging
 import random
 import time
 from collections import OrderedDict
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 from typing import Any
 
-from smpplib import consts
-
-from engine.core.batching import Batcher
 from engine.core.clock import Clock, SystemClock, wait_set
-from engine.core.messages import Inbound, Outgoing, normalize_address
-from engine.core.records import HeldPart
-from engine.errors import InvalidMessage, StoreError, TransportError
-from engine.logs import Repeated
-from engine.sms import ONE_SMS, Coding, Concat, Part, choose, encode, parse_udh, split_parts
+from engine.core.messages import Outgoing
+from engine.errors import TransportError
+from engine.sms import ONE_SMS, Coding, Part, choose, encode, split_parts
 from engine.transports.base import TransportBase
 from engine.transports.smpp import pdu as codec
-from engine.transports.smpp.coding import DATA_CODING, DC_LATIN1, DC_UCS2, decode, esm_class
+from engine.transports.smpp.coding import DATA_CODING, esm_class
+from engine.transports.smpp.inbound import Long, Receiver
 from engine.transports.smpp.link import Link, LinkSettings, SubmitResult
-from engine.transports.smpp.parts import Group, Reassembler
-from engine.transports.smpp.parts import Key as PartsKey
-from engine.transports.smpp.pdu import Pdu
 from engine.transports.smpp.receipts import (
-    BadReceipt,
-    is_receipt,
-    message_type,
     normalize_id,
-    read_receipt,
 )
 from engine.transports.smpp.settings import SmppSettings, submit_addressing
-from engine.types import InboundHandler, LinkStats, PartStore, Receipt, ReceiptHandler
+from engine.transports.smpp.status import (
+    ESME_ROK,
+    THROTTLING,
+    describe,
+    is_transient,
+)
+from engine.types import InboundHandler, LinkStats, PartStore, ReceiptHandler
 
 __all__ = ["SmppTransport"]
 
 log = logging.getLogger(__name__)
-
-ESME_ROK = 0x00
-ESME_RMSGQFUL = 0x14
-ESME_RTHROTTLED = 0x58
 
 _PARTS_REMEMBERED = 200_000
 _SHORT_MESSAGE_MAX = 254
@@ -103,19 +91,15 @@ class SmppTransport(TransportBase):
         self._pause_until = 0.0
         self._throttle_delay = 0.0
         self._reference = random.randrange(1 << 16)
-        self._partial: OrderedDict[int, tuple[int, dict[int, str], _Long]] = OrderedDict()
+        self._partial: OrderedDict[int, tuple[int, dict[int, str], Long]] = OrderedDict()
         """Outbox reference → (concatenation reference, part number → SMSC id, tracker) of a
         long message some of whose parts were accepted: a retry sends only the others."""
-        self._parts: OrderedDict[str, tuple[_Long, int]] = OrderedDict()
+        self._parts: OrderedDict[str, tuple[Long, int]] = OrderedDict()
         """SMSC id of a part of a long message → (its message, part number)."""
-        self._reassembler = Reassembler(s.reassembly_timeout, remember=s.mo_dedup_window)
-        self._tasks: set[asyncio.Task[None]] = set()
-        self._receipts: Batcher[Receipt, None] = Batcher(self._write_receipts)
-        self._holds: Batcher[HeldPart, None] = Batcher(self._write_holds)
-        self._sweeper: asyncio.Task[None] | None = None
         self._closing = False
-        self._unreadable = Repeated(log)
         self.stats = {"submitted": 0, "throttled": 0, "received": 0, "receipts": 0}
+        self.receiver = Receiver(self, s, clock=self.clock, stats=self.stats, sent=self._parts)
+        """The inbound side: deliver_sm → committed messages, held parts, receipts."""
 
     # --- life cycle ------------------------------------------------------------------------
 
@@ -128,7 +112,7 @@ class SmppTransport(TransportBase):
     ) -> None:
         await super().start(on_inbound, on_receipt, parts=parts)
         self._closing = False
-        await self._restore()
+        await self.receiver.start()
         loop = asyncio.get_running_loop()
         s = self.settings
         modes = ["transceiver"] if s.bind == "transceiver" else ["transmitter", "receiver"]
@@ -149,14 +133,13 @@ class SmppTransport(TransportBase):
                     reconnect_max=s.reconnect_max,
                 ),
                 loop,
-                self._on_request,
+                self.receiver.on_requests,
                 self._on_state,
             )
             self.links.append(link)
             if mode != "receiver":
                 self._tx = link
             link.start()
-        self._sweeper = asyncio.create_task(self._sweep())
 
     def _tls_context(self) -> Any:
         import ssl
@@ -173,15 +156,9 @@ class SmppTransport(TransportBase):
 
     async def aclose(self) -> None:
         self._closing = True
-        if self._sweeper is not None:
-            self._sweeper.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._sweeper
         for link in self.links:
             await link.close()
-        for task in list(self._tasks):
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self.receiver.aclose()
         self.links.clear()
         await super().aclose()
 
@@ -261,7 +238,7 @@ class SmppTransport(TransportBase):
             self._reference = (self._reference + 1) & 0xFFFF
             parts = self._encode(message.text, self._reference)
             accepted: dict[int, str] = {}
-            concat, long = self._reference, _Long(len(parts))
+            concat, long = self._reference, Long(len(parts))
         else:
             concat, accepted, long = partial
             parts = self._encode(message.text, concat)
@@ -295,12 +272,10 @@ class SmppTransport(TransportBase):
             raise TransportError(f"submit_sm failed: {first}") from first
         long.first_id = accepted[1]
         if long.states:  # receipts of some parts came before the last submit_sm_resp
-            await self._report_long(long)
+            await self.receiver.report_long(long)
         return long.first_id
 
-    async def _submit(
-        self, addressing: dict[str, Any], part: Part, number: int, long: _Long
-    ) -> str:
+    async def _submit(self, addressing: dict[str, Any], part: Part, number: int, long: Long) -> str:
         link = self._tx
         assert link is not None
         async with self._window:
@@ -320,19 +295,19 @@ class SmppTransport(TransportBase):
             result: SubmitResult = await link.submit(fields)
         if result.nack:  # the SMSC could not take the PDU: no verdict on the message
             raise TransportError(
-                f"submit_sm answered with generic_nack: {codec.describe(result.status)}",
+                f"submit_sm answered with generic_nack: {describe(result.status)}",
                 transient=True,
             )
         if result.status != ESME_ROK:
-            if result.status in (ESME_RTHROTTLED, ESME_RMSGQFUL):
+            if result.status in THROTTLING:
                 self.stats["throttled"] += 1
                 now = time.monotonic()
                 if now >= self._pause_until:  # one doubling per episode, not per response
                     self._throttle_delay = min(5.0, max(0.05, self._throttle_delay * 2))
                     self._pause_until = now + self._throttle_delay
             raise TransportError(
-                f"submit_sm refused: {codec.describe(result.status)}",
-                transient=codec.is_transient(result.status),
+                f"submit_sm refused: {describe(result.status)}",
+                transient=is_transient(result.status),
             )
         self._throttle_delay = 0.0
         self.stats["submitted"] += 1
@@ -346,338 +321,3 @@ class SmppTransport(TransportBase):
             while len(self._parts) > _PARTS_REMEMBERED:
                 self._parts.popitem(last=False)
         return message_id
-
-    # --- inbound ---------------------------------------------------------------------------
-
-    def _on_request(self, link: Link, generation: int, pdu: Pdu) -> None:
-        task = asyncio.get_running_loop().create_task(self._request(link, generation, pdu))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-
-    async def _request(self, link: Link, generation: int, pdu: Pdu) -> None:
-        status = consts.SMPP_ESME_RX_T_APPN
-        try:
-            status = await self._deliver(pdu)
-        except InvalidMessage as exc:  # refused for good: sent again, it would fail again
-            status = consts.SMPP_ESME_RX_P_APPN
-            self._unreadable.warning("invalid", "smpp %s: inbound refused: %s", self.name, exc)
-        except StoreError:
-            pass  # a temporary error: the SMSC retries it (the service logs the store's state)
-        except Exception as exc:  # answered as a temporary error: the SMSC retries it
-            if isinstance(exc, RuntimeError):  # refused while the engine stops
-                log.info("smpp %s: inbound refused: %s", self.name, exc)
-            else:
-                log.exception("smpp %s: inbound message not committed", self.name)
-        finally:
-            link.respond(generation, f"{pdu.command}_resp", pdu.sequence, status)
-
-    def _addresses(self, pdu: Pdu) -> tuple[str, str]:
-        sender = _address(pdu.text_field("source_addr"), pdu.int_field("source_addr_ton"))
-        recipient = _address(pdu.text_field("destination_addr"), pdu.int_field("dest_addr_ton"))
-        numbers = self.settings.numbers
-        if recipient not in numbers:  # our number written the other way (with or without +)
-            for other in (f"+{recipient}", recipient.removeprefix("+")):
-                if other in numbers:
-                    recipient = other
-        return sender, recipient
-
-    async def _deliver(self, pdu: Pdu) -> int:
-        esm_class = pdu.int_field("esm_class")
-        short_message: bytes = pdu.fields.get("short_message") or b""
-        payload = pdu.tlvs.get(codec.TLV_MESSAGE_PAYLOAD)
-        if payload is not None and not short_message:
-            short_message = payload
-        data_coding = pdu.int_field("data_coding")
-        if message_type(esm_class):
-            if is_receipt(esm_class):
-                # Receipt texts are ASCII whatever data_coding says (GSM-7 would turn _ into §).
-                coding = DC_UCS2 if data_coding == DC_UCS2 else DC_LATIN1
-                await self._receipt(pdu, decode(short_message, coding))
-            return ESME_ROK  # SME acknowledgements: not a message either
-        sender, recipient = self._addresses(pdu)
-        if pdu.damaged is not None:
-            if not short_message:  # its text may be in what cannot be read: refuse it for good
-                log.error(
-                    "smpp %s: an MO from %s without a readable text (%s)",
-                    self.name,
-                    sender,
-                    pdu.damaged,
-                )
-                return int(consts.SMPP_ESME_RX_P_APPN)
-            log.warning(
-                "smpp %s: an MO from %s taken on its mandatory fields: %s",
-                self.name,
-                sender,
-                pdu.damaged,
-            )
-        external_id = codec.tlv_text(pdu, codec.TLV_RECEIPTED_MESSAGE_ID) or None
-        concat = None
-        if esm_class & 0x40:
-            concat, short_message = parse_udh(short_message)
-        elif codec.TLV_SAR_MSG_REF_NUM in pdu.tlvs:
-            total = codec.tlv_int(pdu, codec.TLV_SAR_TOTAL_SEGMENTS) or 1
-            number = codec.tlv_int(pdu, codec.TLV_SAR_SEGMENT_SEQNUM) or 1
-            if 1 <= number <= total:
-                concat = Concat(
-                    codec.tlv_int(pdu, codec.TLV_SAR_MSG_REF_NUM) or 0, total, number, wide=True
-                )
-        self.stats["received"] += 1
-        if concat is None or concat.total == 1:
-            text = decode(short_message, data_coding)
-            await self._inbound(sender, recipient, text, external_id)
-            return ESME_ROK
-        done = self._reassembler.again(
-            sender,
-            recipient,
-            concat.reference,
-            concat.total,
-            concat.number,
-            concat.wide,
-            short_message,
-            data_coding,
-            time.monotonic(),
-        )
-        if done is not None:  # a part of a message committed lately, whose answer was lost:
-            await self._inbound(  # the store finds it is the same message, not processed again
-                sender,
-                recipient,
-                done.text(),
-                done.first_id,
-                parts=_group_name(done.key),
-                received_at=done.received_at,
-            )
-            return ESME_ROK
-        group = self._reassembler.add(
-            sender,
-            recipient,
-            concat.reference,
-            concat.total,
-            concat.number,
-            concat.wide,
-            short_message,
-            data_coding,
-            time.monotonic(),
-            external_id,
-        )
-        if group.committing is None:  # every part is kept until the message is whole
-            await self._hold(group, concat.number, external_id)
-        if not group.complete:
-            return ESME_ROK  # answered: the part is in the store (or the timeout delivers it)
-        if group.committing is not None:  # a re-sent part while the message commits: wait
-            await asyncio.shield(group.committing)
-            return ESME_ROK
-        await self._commit_whole(group)
-        return ESME_ROK
-
-    async def _commit_whole(self, group: Group) -> None:
-        """Commit the message of a group all of whose parts came (its parts marked done)."""
-        sender, recipient = group.key[0], group.key[1]
-        group.committing = asyncio.get_running_loop().create_future()
-        at = self._now()
-        try:
-            await self._inbound(
-                sender,
-                recipient,
-                group.text(),
-                group.first_id,
-                parts=_group_name(group.key),
-                received_at=at,
-            )
-        except BaseException as exc:
-            group.committing.set_exception(exc)
-            group.committing.exception()  # retrieved: the SMSC re-sends and we try again
-            group.committing = None
-            raise
-        group.committing.set_result(None)
-        self._reassembler.completed(group, time.monotonic(), at)
-
-    async def _inbound(
-        self,
-        sender: str,
-        recipient: str,
-        text: str,
-        external_id: str | None,
-        *,
-        parts: str | None = None,
-        received_at: datetime | None = None,
-    ) -> None:
-        assert self.on_inbound is not None
-        message = Inbound(
-            sender=sender,
-            recipient=recipient,
-            text=text,
-            received_at=received_at or self._now(),
-            transport=self.name,
-            external_id=external_id,
-            dedup_window=self.settings.mo_dedup_window,  # a deliver_sm has no id of its own
-            parts=parts,
-        )
-        await self.on_inbound(message)
-
-    async def _sweep(self) -> None:
-        """Deliver what arrived of long messages whose other parts did not come in time."""
-        while True:
-            await asyncio.sleep(max(0.05, min(1.0, self.settings.reassembly_timeout / 4)))
-            for group in self._reassembler.expired(time.monotonic()):
-                await self._give_up(group)
-
-    async def _give_up(self, group: Group) -> None:
-        sender, recipient = group.key[0], group.key[1]
-        log.warning(
-            "smpp %s: parts %s of %d from %s never came; delivering the %d received",
-            self.name,
-            group.missing,
-            group.total,
-            sender,
-            len(group.parts),
-        )
-        try:
-            await self._inbound(
-                sender, recipient, group.text(), group.first_id, parts=_group_name(group.key)
-            )
-        except Exception:
-            log.exception("smpp %s: partial message not committed; retrying", self.name)
-            return
-        self._reassembler.discard(group)
-
-    async def _receipt(self, pdu: Pdu, text: str) -> None:
-        try:
-            receipt = read_receipt(pdu, text, self.settings.receipt_id_base)
-        except BadReceipt as exc:
-            self._unreadable.warning(
-                exc.kind,
-                "smpp %s: a delivery receipt that cannot be read (%s), ignored: %r",
-                self.name,
-                exc,
-                text[:120],
-            )
-            return
-        self.stats["receipts"] += 1
-        if not receipt.final:
-            return
-        part = self._parts.get(receipt.message_id)
-        if part is not None:
-            long, number = part
-            long.states[number] = (receipt.status, receipt.error)
-            await self._report_long(long)
-            return
-        await self._report(receipt.message_id, receipt.status, receipt.error)
-
-    async def _report_long(self, long: _Long) -> None:
-        """Report a long message once its outcome is known: the first part that failed, or
-        delivered when every part is."""
-        if long.first_id is None or long.reported:
-            return
-        failed = [state for state in long.states.values() if state[0] != "delivered"]
-        if failed:
-            long.reported = True
-            await self._report(long.first_id, *failed[0])
-        elif len(long.states) == long.total:
-            long.reported = True
-            await self._report(long.first_id, "delivered", None)
-
-    async def _report(self, message_id: str, status: str, error: str | None) -> None:
-        """Hand one receipt to ``on_receipt``; return once it is recorded (then it is acked).
-
-        Receipts come in bursts, one per message sent: those waiting together are recorded in
-        one call (one transaction), the next burst while that one commits.
-        """
-        if self.on_receipt is not None:
-            await self._receipts.put((message_id, status, error))
-
-    async def _write_receipts(self, receipts: list[Receipt]) -> None:
-        assert self.on_receipt is not None
-        await self.on_receipt(receipts)
-
-    def _now(self) -> datetime:
-        return self.clock.now()
-
-    # --- held parts ------------------------------------------------------------------------
-
-    async def _hold(self, group: Group, number: int, message_id: str | None) -> None:
-        """Commit one part of a long message not whole yet: then it may be acknowledged."""
-        if self.parts is None:
-            return  # held in memory only (a crash loses the parts acknowledged so far)
-        sender, recipient, reference, total, wide = group.key
-        payload, coding = group.parts[number]
-        data = {"ref": reference, "total": total, "wide": wide, "octets": payload.hex()}
-        data |= {"coding": coding, "sender": sender, "recipient": recipient, "id": message_id}
-        await self._holds.put(
-            HeldPart(self.name, _group_name(group.key), number, json.dumps(data), self._now())
-        )
-
-    async def _write_holds(self, parts: list[HeldPart]) -> None:
-        assert self.parts is not None
-        window = timedelta(seconds=self.settings.mo_dedup_window)
-        await self.parts.hold_parts(parts, forget_before=self._now() - window)
-
-    async def _restore(self) -> None:
-        """Take back the parts held when the connector last stopped (timeouts run on)."""
-        if self.parts is None:
-            return
-        await self._write_holds([])  # first forget the parts of messages committed long ago
-        held = await self.parts.held_parts(self.name)
-        # the parts' ages are business time (they were stored with it); the reassembly's
-        # timeouts run on time.monotonic(), about the link
-        now, clock = self._now(), time.monotonic()
-        waiting = 0
-        for part in held:
-            try:
-                data = json.loads(part.data)
-                key: PartsKey = (
-                    str(data["sender"]),
-                    str(data["recipient"]),
-                    int(data["ref"]),
-                    int(data["total"]),
-                    bool(data["wide"]),
-                )
-                payload, coding = bytes.fromhex(data["octets"]), int(data["coding"])
-            except (ValueError, KeyError, TypeError) as exc:
-                log.error("smpp %s: a held part cannot be read (%s): %r", self.name, exc, part)
-                continue
-            age = max(0.0, (now - (part.done_at or part.received_at)).total_seconds())
-            self._reassembler.restore(
-                key, part.number, payload, coding, data.get("id"), clock - age, part.done_at
-            )
-            waiting += part.done_at is None
-        if waiting:
-            log.info(
-                "smpp %s: %d parts of long messages held before the restart", self.name, waiting
-            )
-        for group in list(self._reassembler.groups.values()):
-            if group.complete:  # the last part was kept, not the message: commit it now
-                task = asyncio.create_task(self._commit_restored(group))
-                self._tasks.add(task)
-                task.add_done_callback(self._tasks.discard)
-
-    async def _commit_restored(self, group: Group) -> None:
-        try:
-            await self._commit_whole(group)
-        except Exception:  # the timeout delivers it later
-            log.exception("smpp %s: a long message held before the restart", self.name)
-
-
-@dataclass(slots=True)
-class _Long:
-    """A long message sent as parts: their receipts make one outcome."""
-
-    total: int
-    first_id: str | None = None
-    states: dict[int, tuple[str, str | None]] = field(default_factory=dict)
-    reported: bool = False
-
-
-def _group_name(key: PartsKey) -> str:
-    """The store's name for a long message's parts: sender, recipient, reference, total, width."""
-    sender, recipient, reference, total, wide = key
-    return f"{sender}|{recipient}|{reference}|{total}|{16 if wide else 8}"
-
-
-def _address(raw: str, ton: int) -> str:
-    """Read an SMPP address: international (TON 1) numbers get their ``+``."""
-    text = raw.strip()
-    if ton == 1 and text.isdigit():
-        return "+" + text
-    if ton == 5:
-        return text
-    return normalize_address(text) if text else text
