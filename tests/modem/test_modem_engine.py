@@ -72,9 +72,12 @@ async def test_a_port_that_vanishes_for_5_s_loses_nothing(tmp_path: Path) -> Non
         assert run.replies(1) == [VOTE_REPLY]
         run.modem.unplug()
         await asyncio.sleep(5.0)  # the outage the issue names: 5 s without a port
-        run.modem.replug()
-        # Arrived while the connector was away: found by the sweep after it starts again.
+        # Arrived while the connector was away (stored on the SIM, no indication to anyone),
+        # before the port comes back: found by the sweep of the start-up that follows. (Put
+        # after the replug, it raced that sweep: a test process slowed down by a loaded
+        # machine delivered it after the AT+CMGL, and it waited for the 30 s sweep.)
         run.modem.deliver(modem_pdu.deliver(PHONE, "HOURS"), indication=None)
+        run.modem.replug()
         assert run.replies(2) == [VOTE_REPLY, HOURS_REPLY]
         assert run.rows("SELECT COUNT(*) FROM inbound") == [(2,)]
     log = run.engine.log()
