@@ -99,13 +99,16 @@ def build_service(
     *,
     timers: bool = True,
     busy_timeout_ms: int = 5_000,
+    writer_lock: bool = False,
 ) -> Service:
     """Compile the rules and build the service; raises RuleErrors or ConfigError.
 
     ``clock`` (the wall clock unless given: a ``FileClock`` under ``TWOWAY_TEST_CLOCK``) is the
     one time of the service, its store, outbox, scheduler and connectors. ``timers``: run the
     timers and campaigns (a worker other than worker 1 does not); ``busy_timeout_ms``: how long
-    a write waits for the store's lock held by another process."""
+    a write waits for the store's lock held by another process; ``writer_lock``: several
+    engine processes share the store (``workers: N``), queued on its writer lock
+    (``engine/store/writer.py``)."""
     clock = clock or SystemClock()
     ruleset = compile_rules(config.rules_path(), timezone=config.timezone).raise_for_errors()
     routes = {n.address: n.connector for n in config.numbers.values()}
@@ -115,6 +118,7 @@ def build_service(
         clock=clock,
         notify=Subscriptions.of(config.notify),
         busy_timeout_ms=busy_timeout_ms,
+        writer_lock=writer_lock,
     )
     metrics = Metrics(numbers=config.numbers, connectors=config.connectors)
     notifier = None
