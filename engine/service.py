@@ -298,6 +298,9 @@ class Service:
             await self._intake_ready.wait()
             self._intake_ready.clear()
             while self._intake:
+                # Workers sharing the store: the batch is taken once this one's turn to write
+                # came, with what arrived while another worker committed.
+                await self.store.writer_turn()
                 batch, self._intake = self._intake[: self.batch], self._intake[self.batch :]
                 try:
                     received = await self._take([message for message, _ in batch])

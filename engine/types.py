@@ -50,6 +50,10 @@ class Store(Protocol):
     async def writable(self, timeout: float) -> bool:
         """Wait until a write succeeds (at most ``timeout`` s); return whether one did."""
 
+    async def writer_turn(self) -> None:
+        """Wait until this process may write (processes that share the store queue for it);
+        the next write goes in that turn."""
+
     async def receive(self, messages: Sequence[Inbound]) -> list[Received]: ...
     async def pending_inbound(self, limit: int = 10_000) -> list[Inbound]: ...
     async def load(

@@ -9,7 +9,8 @@ and are written alone only when no other write comes.
 
 A file database runs in WAL mode with ``synchronous=FULL``: an acknowledged message survives a
 power cut. Processes that share the store (``workers: N``) queue for SQLite's write lock on a
-file lock beside it (``writer_lock``, see ``writer``). ``":memory:"`` is the same code on an in-memory database (``twoway chat``, unit tests).
+file lock beside it (``writer_lock``, see ``writer``). ``":memory:"`` is the same code on an
+in-memory database (``twoway chat``, unit tests).
 """
 
 from __future__ import annotations
@@ -253,6 +254,21 @@ class SqliteStore:
         """``transactions.write``, behind the writer lock when processes share the store."""
         return transactions.write if self._writer is None else self._writer.write
 
+    async def writer_turn(self) -> None:
+        """Wait for this process's turn at the writer lock and keep it for the next write,
+        which lets go of it (``writer.WriterLock.take_turn``); at once when the store is not
+        shared. What the caller writes next is gathered once its turn came: the intake's batch
+        takes the messages that arrived meanwhile."""
+        if self._writer is None:
+            return
+        self._writing += 1  # the pending marks ride in the write that follows
+        try:
+            await self._call(self._writer.take_turn)
+        finally:
+            self._writing -= 1
+            if self._marks and not self._writing and self._problem is None:
+                self._flush_marks()  # runs after the write that follows has started
+
     async def _write(
         self,
         fn: Callable[Concatenate[sqlite3.Connection, P], T],
@@ -265,7 +281,7 @@ class SqliteStore:
         self._marks, self._mark_waiters = [], []
         self._writing += 1
         try:
-            result = await self._call(self._transact, marks, fn, *args, **kwargs)
+            result = cast(T, await self._call(self._transact, marks, fn, *args, **kwargs))
         except BaseException as exc:
             if fn is transactions.nothing and not (
                 isinstance(exc, StoreUnavailable) and not self._closing

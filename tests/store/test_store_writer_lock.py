@@ -10,6 +10,7 @@ succeeds was queued, not retried."""
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import os
 import sqlite3
 import stat
@@ -44,7 +45,7 @@ class Recorder:
 
     def __call__(self, fd: int, op: int) -> None:
         who = self.names.get(fd, "?")
-        if op == writer.fcntl.LOCK_UN:
+        if op == fcntl.LOCK_UN:
             self.log.append(("unlock", who))
             self.real(fd, op)
             return
@@ -57,17 +58,23 @@ class Recorder:
 
 @pytest.fixture
 def recorder(monkeypatch: pytest.MonkeyPatch) -> Iterator[Recorder]:
-    recording = Recorder(writer.fcntl.flock)
-    monkeypatch.setattr(writer.fcntl, "flock", recording)
+    recording = Recorder(fcntl.flock)
+    monkeypatch.setattr(fcntl, "flock", recording)
     yield recording
 
 
-def save(phone: str, before: Callable[[], None] = lambda: None):  # type: ignore[no-untyped-def]
-    """A write body: ``before()`` inside the transaction, then a contact saved."""
+def nothing(conn: sqlite3.Connection) -> None:
+    """Nothing to do inside the transaction."""
+
+
+def save(
+    phone: str, before: Callable[[sqlite3.Connection], None] = nothing
+) -> Callable[[sqlite3.Connection], None]:
+    """A write body: ``before(conn)`` inside the transaction, then a contact saved."""
 
     def body(conn: sqlite3.Connection) -> None:
         conn.execute("DELETE FROM contacts WHERE phone = ?", ("+33699999999",))  # takes the lock
-        before()
+        before(conn)
         contacts.save_contact(conn, phone, {"by": phone}, None, "2026-01-05T09:00:00Z")
 
     return body
@@ -90,7 +97,7 @@ async def test_two_stores_with_the_writer_lock_queue_and_both_commit(
         recorder.log.clear()
         inside = threading.Event()
 
-        def hold_until_second_asks() -> None:
+        def hold_until_second_asks(conn: sqlite3.Connection) -> None:
             inside.set()
             assert recorder.asked["second"].wait(WAIT)
 
@@ -122,7 +129,7 @@ async def test_without_the_writer_lock_the_second_meets_sqlites_busy_lock(
     ):
         inside, refused = threading.Event(), threading.Event()
 
-        def hold_until_refused() -> None:
+        def hold_until_refused(conn: sqlite3.Connection) -> None:
             inside.set()
             assert refused.wait(WAIT)
 
@@ -170,3 +177,43 @@ async def test_the_writer_lock_file_is_beside_the_store_and_private(tmp_path: Pa
     assert lock == tmp_path / "shared.db.writer"
     assert stat.S_IMODE(os.stat(lock).st_mode) == 0o600
     assert not Path(writer.lock_path(str(alone))).exists()
+
+
+async def test_a_turn_taken_is_kept_for_the_next_write(tmp_path: Path, recorder: Recorder) -> None:
+    """``writer_turn`` (the intake, before it takes its batch) holds the lock for the write
+    that follows: a write of the other store asked meanwhile comes after it."""
+    path = tmp_path / "twoway.db"
+    async with (
+        SqliteStore(path, busy_timeout_ms=0, writer_lock=True) as first,
+        SqliteStore(path, busy_timeout_ms=0, writer_lock=True) as second,
+    ):
+        recorder.name(first, "first")
+        recorder.name(second, "second")
+        recorder.log.clear()
+        await first.writer_turn()
+        seen: list[bool] = []
+
+        def sees_alice(conn: sqlite3.Connection) -> None:
+            row = conn.execute("SELECT 1 FROM contacts WHERE phone = ?", (ALICE,)).fetchone()
+            seen.append(row is not None)
+
+        two = asyncio.create_task(second.write(save(BOB, sees_alice)))
+        await wait_for(recorder.asked["second"])
+        await first.write(save(ALICE))  # the turn's write: no second ask
+        await two
+
+        assert recorder.log[:5] == [
+            ("ask", "first"),
+            ("hold", "first"),  # the turn
+            ("ask", "second"),
+            ("unlock", "first"),  # after the first's write: its turn was for that write
+            ("hold", "second"),
+        ]
+        assert seen == [True]  # the second wrote after the first's write
+
+
+async def test_a_store_of_its_own_gives_its_turn_at_once(tmp_path: Path) -> None:
+    async with SqliteStore(tmp_path / "twoway.db") as alone:
+        await alone.writer_turn()  # nothing to wait for, nothing held
+        await alone.save_contact(ALICE, {"n": 1})
+        assert (await alone.contact(ALICE)) is not None
