@@ -52,7 +52,7 @@ class Store(Protocol):
 
     async def writer_turn(self) -> None:
         """Wait until this process may write (processes that share the store queue for it);
-        the next write goes in that turn."""
+        the next write goes in that turn. Never raises for the store's trouble."""
 
     async def receive(self, messages: Sequence[Inbound]) -> list[Received]: ...
     async def pending_inbound(self, limit: int = 10_000) -> list[Inbound]: ...

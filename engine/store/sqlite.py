@@ -258,12 +258,15 @@ class SqliteStore:
         """Wait for this process's turn at the writer lock and keep it for the next write,
         which lets go of it (``writer.WriterLock.take_turn``); at once when the store is not
         shared. What the caller writes next is gathered once its turn came: the intake's batch
-        takes the messages that arrived meanwhile."""
+        takes the messages that arrived meanwhile. Never raises for the store's trouble: without
+        a turn, the write that follows waits for the lock itself, or says why it cannot."""
         if self._writer is None:
             return
         self._writing += 1  # the pending marks ride in the write that follows
         try:
             await self._call(self._writer.take_turn)
+        except (StoreError, OSError) as exc:
+            log.debug("no turn at the writer lock: %s", exc)
         finally:
             self._writing -= 1
             if self._marks and not self._writing and self._problem is None:

@@ -217,3 +217,12 @@ async def test_a_store_of_its_own_gives_its_turn_at_once(tmp_path: Path) -> None
         await alone.writer_turn()  # nothing to wait for, nothing held
         await alone.save_contact(ALICE, {"n": 1})
         assert (await alone.contact(ALICE)) is not None
+
+
+async def test_a_turn_the_store_cannot_give_is_no_error(tmp_path: Path) -> None:
+    """The intake asks for its turn before every batch: a closed store's trouble is said by
+    the write that follows, not by the turn."""
+    shared = SqliteStore(tmp_path / "twoway.db", writer_lock=True)
+    await shared.writer_turn()  # not open: nothing to wait for
+    with pytest.raises(StoreError, match="not open"):
+        await shared.save_contact(ALICE, {"n": 1})
