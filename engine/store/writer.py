@@ -5,8 +5,9 @@ let go after ``COMMIT`` or ``ROLLBACK``.
 Why: SQLite has one write lock, and a connection that finds it taken does not queue for it.
 Its busy handler *sleeps* (1, 2, 5, 10, 15, 20, 25 … ms, retrying in between) until the lock is
 free at one of its tries, so a worker waiting behind a 2 ms commit often sleeps 5 to 25 ms, and
-the lock stands free meanwhile (before this lock: 38 % of a worker's store thread's time). A blocking ``flock`` is a queue instead: the waiting thread
-sleeps in the kernel (the GIL let go) and is woken the moment the holder lets go. Measured with
+the lock stands free meanwhile (before this lock: 38 % of a worker's store thread's time). A
+blocking ``flock`` is a queue instead: the waiting thread sleeps in the kernel (the GIL let go)
+and is woken the moment the holder lets go. Measured with
 ``bench/smpp.py --workers 1,2`` (``docs/operations.md``, "Workers").
 
 ``flock`` locks belong to an open file description, not to a process: two stores in one
