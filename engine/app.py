@@ -101,6 +101,7 @@ def build_service(
     timers: bool = True,
     busy_timeout_ms: int = 5_000,
     owner: Owner | None = None,
+    writer_lock: bool = False,
 ) -> Service:
     """Compile the rules and build the service; raises RuleErrors or ConfigError.
 
@@ -108,7 +109,8 @@ def build_service(
     one time of the service, its store, outbox, scheduler and connectors. ``timers``: run the
     timers and campaigns (a worker other than worker 1 does not); ``busy_timeout_ms``: how long
     a write waits for the store's lock held by another process; ``owner``: who this process's
-    claims are from (a new one unless given)."""
+    claims are from (a new one unless given); ``writer_lock``: several engine processes share
+    the store (``workers: N``), queued on its writer lock (``engine/store/writer.py``)."""
     clock = clock or SystemClock()
     ruleset = compile_rules(config.rules_path(), timezone=config.timezone).raise_for_errors()
     routes = {n.address: n.connector for n in config.numbers.values()}
@@ -120,6 +122,7 @@ def build_service(
         busy_timeout_ms=busy_timeout_ms,
         # One owner per process start: the rows it claims are its own (engine.store.claims).
         owner=owner or Owner.new(),
+        writer_lock=writer_lock,
     )
     metrics = Metrics(numbers=config.numbers, connectors=config.connectors)
     notifier = None

@@ -139,6 +139,9 @@ class Service:
             batch,
             split=lambda exc: not isinstance(exc, StoreUnavailable),
             refused=self._refused,
+            # Workers sharing the store: a batch is taken once this one's turn to write came,
+            # with what arrived while another worker committed.
+            ready=store.writer_turn,
         )
         self._work: deque[Work] = deque()
         self._work_ready = asyncio.Event()

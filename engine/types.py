@@ -106,6 +106,10 @@ class Store(OutboxStore, TimerStore, CampaignStore, PartStore, Protocol):
     def problem(self) -> str | None:
         """Why the store cannot write now, or None while writes succeed."""
 
+    async def writer_turn(self) -> None:
+        """Wait until this process may write (processes that share the store queue for it);
+        the next write goes in that turn. Never raises for the store's trouble."""
+
     async def receive(self, messages: Sequence[Inbound]) -> list[Received]: ...
     async def pending_inbound(self, limit: int = 10_000) -> list[Inbound]: ...
     async def process(

@@ -6,7 +6,8 @@ messages. ``put`` waits until its item is written and returns its result; the it
 one write is under way go together in the next (one transaction each, at most ``limit``). When a
 write of several items fails and ``split`` says the failure may be one item's (not the store's),
 they are written again one by one, so that only the item that fails is refused; ``refused`` is
-told of each item refused, whether or not its caller still waits.
+told of each item refused, whether or not its caller still waits; ``ready`` is awaited before
+each batch is taken (the store's turn to write, when processes share it).
 """
 
 from __future__ import annotations
@@ -38,11 +39,13 @@ class Batcher(Generic[T, R]):
         *,
         split: Callable[[Exception], bool] = _never,
         refused: Callable[[T, Exception], object] | None = None,
+        ready: Callable[[], Awaitable[object]] | None = None,
     ) -> None:
         self._write = write
         self.limit = limit
         self._split = split
         self._refused = refused
+        self._ready = ready
         self._waiting: list[tuple[T, asyncio.Future[R | None]]] = []
         self._writer: asyncio.Task[None] | None = None
 
@@ -66,6 +69,8 @@ class Batcher(Generic[T, R]):
     async def _drain(self) -> None:
         await asyncio.sleep(0)  # let the items of the same burst queue up
         while self._waiting:
+            if self._ready is not None:
+                await self._ready()  # e.g. the store's turn: what comes meanwhile joins in
             batch, self._waiting = self._waiting[: self.limit], self._waiting[self.limit :]
             await self._commit(batch)
 

@@ -8,7 +8,9 @@ return; any SQLite error rolls the whole call back and is raised as ``StoreError
 and are written alone only when no other write comes.
 
 A file database runs in WAL mode with ``synchronous=FULL``: an acknowledged message survives a
-power cut. ``":memory:"`` is the same code on an in-memory database (``twoway chat``, unit tests).
+power cut. Processes that share the store (``workers: N``) queue for SQLite's write lock on a
+file lock beside it (``writer_lock``, see ``writer``). ``":memory:"`` is the same code on an
+in-memory database (``twoway chat``, unit tests).
 """
 
 from __future__ import annotations
@@ -61,6 +63,7 @@ from engine.store import (
 from engine.store.codec import time_in
 from engine.store.files import create_private, make_private
 from engine.store.migrations import MIGRATIONS, Migration, apply_migrations
+from engine.store.writer import WriterLock
 
 __all__ = ["MEMORY", "SqliteStore", "open_store"]
 
@@ -99,6 +102,7 @@ class SqliteStore:
         notify: Subscriptions = NONE,
         owner: claims.Owner | None = None,
         lease: timedelta = claims.LEASE,
+        writer_lock: bool = False,
     ) -> None:
         if synchronous not in ("FULL", "NORMAL"):
             raise ValueError(f"synchronous must be FULL or NORMAL, not {synchronous!r}")
@@ -116,6 +120,8 @@ class SqliteStore:
             raise ValueError(f"the lease must be positive, not {lease}")
         self.lease = lease
         """How long the rows this process claims stay its own without renewal."""
+        self._writer = WriterLock(self.path) if writer_lock and not self.memory else None
+        """The queue of the processes that share the store (``workers: N``): see ``writer``."""
         self._db: aiosqlite.Connection | None = None
         self._raw: sqlite3.Connection | None = None
         self._marks: list[transactions.SentMarks] = []
@@ -150,17 +156,21 @@ class SqliteStore:
         try:
             if not self.memory:
                 create_private(self.path)
+            if self._writer is not None:
+                self._writer.open()
             db = await aiosqlite.connect(
                 self.path, isolation_level=None, timeout=self._busy_timeout_ms / 1000
             )
         except (OSError, sqlite3.Error) as exc:
+            if self._writer is not None:
+                self._writer.close()
             raise StoreError(self._cannot_open(exc)) from exc
         self._db = db
         self._raw = db._conn
         try:
             await self._call(self._configure)
             # BEGIN IMMEDIATE: can it write?
-            await self._call(transactions.write, [], transactions.nothing)
+            await self._call(self._transact, [], transactions.nothing)
         except StoreUnavailable as exc:
             await self.close()
             raise StoreError(self._cannot_open(exc.__cause__ or exc)) from exc
@@ -189,11 +199,14 @@ class SqliteStore:
             with contextlib.suppress(StoreError):  # the waiters are told
                 await self._write(transactions.nothing)
         db, self._db, self._raw = self._db, None, None
-        if db is not None:
-            try:
+        try:
+            if db is not None:
                 await db.close()
-            except sqlite3.Error as exc:
-                raise StoreError(f"closing the store failed: {exc}") from exc
+        except sqlite3.Error as exc:
+            raise StoreError(f"closing the store failed: {exc}") from exc
+        finally:
+            if self._writer is not None:
+                self._writer.close()
 
     async def __aenter__(self) -> SqliteStore:
         await self.open()
@@ -247,6 +260,29 @@ class SqliteStore:
                 raise StoreError("the store is closed") from exc
             raise
 
+    @property
+    def _transact(self) -> Callable[..., Any]:
+        """``transactions.write``, behind the writer lock when processes share the store."""
+        return transactions.write if self._writer is None else self._writer.write
+
+    async def writer_turn(self) -> None:
+        """Wait for this process's turn at the writer lock and keep it for the next write,
+        which lets go of it (``writer.WriterLock.take_turn``); at once when the store is not
+        shared. What the caller writes next is gathered once its turn came: the intake's batch
+        takes the messages that arrived meanwhile. Never raises for the store's trouble: without
+        a turn, the write that follows waits for the lock itself, or says why it cannot."""
+        if self._writer is None:
+            return
+        self._writing += 1  # the pending marks ride in the write that follows
+        try:
+            await self._call(self._writer.take_turn)
+        except (StoreError, OSError) as exc:
+            log.debug("no turn at the writer lock: %s", exc)
+        finally:
+            self._writing -= 1
+            if self._marks and not self._writing and self._problem is None:
+                self._flush_marks()  # runs after the write that follows has started
+
     async def _write(
         self,
         fn: Callable[Concatenate[sqlite3.Connection, P], T],
@@ -259,7 +295,7 @@ class SqliteStore:
         self._marks, self._mark_waiters = [], []
         self._writing += 1
         try:
-            result = await self._call(transactions.write, marks, fn, *args, **kwargs)
+            result = cast(T, await self._call(self._transact, marks, fn, *args, **kwargs))
         except BaseException as exc:
             if fn is transactions.nothing and not (
                 isinstance(exc, StoreUnavailable) and not self._closing

@@ -31,7 +31,9 @@ log = logging.getLogger("twoway.workers")
 
 BUSY_TIMEOUT_MS = 30_000
 """How long a worker's write waits for the store's lock while another worker commits (one
-process alone: 5 s). Commits are milliseconds long; this covers a checkpoint or a slow disk."""
+process alone: 5 s). Commits are milliseconds long; this covers a checkpoint or a slow disk.
+The workers queue for it on the store's writer lock (``engine/store/writer.py``): this is the
+wait for a ``twoway`` command's write, which does not take that lock."""
 
 FORWARDED_FOR = "X-Forwarded-For"
 """Set by the supervisor to the client's address; trusted on the private socket only."""
@@ -54,7 +56,12 @@ def build_worker_service(config: Config, spec: WorkerSpec, clock: Clock | None) 
     worker 1 only (a campaign's pace is kept in memory)."""
     owner = spec.owner()
     service = build_service(
-        config, clock, timers=spec.front, busy_timeout_ms=BUSY_TIMEOUT_MS, owner=owner
+        config,
+        clock,
+        timers=spec.front,
+        busy_timeout_ms=BUSY_TIMEOUT_MS,
+        owner=owner,
+        writer_lock=True,
     )
     log.info(
         "worker %s: pid %d, owner id %s, connectors %s",
