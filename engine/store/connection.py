@@ -1,0 +1,399 @@
+"""Own the store's connection: one aiosqlite connection and its thread, the write transaction
+that carries the pending ``sent`` marks, and what the store does while it cannot write.
+
+Each store call is one hop onto the connection's thread (see ``transactions``): a batch of 500
+messages costs one thread hop, and no other coroutine's statements can interleave with a
+transaction, so no lock is needed. Writers commit (``BEGIN IMMEDIATE`` … ``COMMIT``) before they
+return; any SQLite error rolls the whole call back and is raised as ``StoreError`` (or
+``StoreUnavailable`` when the store cannot write *now*). The outbox's ``mark_sent`` results ride
+in the next write transaction (one fsync less per batch of messages) and are written alone only
+when no other write comes.
+
+A file database runs in WAL mode with ``synchronous=FULL``: an acknowledged message survives a
+power cut. Processes that share the store (``workers: N``) queue for SQLite's write lock on a
+file lock beside it (``writer_lock``, see ``writer``). ``":memory:"`` is the same code on an
+in-memory database (``twoway chat``, unit tests). ``SqliteStore`` (``sqlite``) is this and the
+store's methods.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import sqlite3
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import timedelta
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Concatenate, Literal, ParamSpec, Self, TypeVar, cast
+
+import aiosqlite
+
+from engine.core.clock import Clock, SystemClock
+from engine.core.notices import NONE, Subscriptions
+from engine.errors import StoreError, StoreUnavailable
+from engine.osthreads import name_this_thread
+from engine.store import (
+    claims,
+    outbox,
+    transactions,
+)
+from engine.store.codec import time_in
+from engine.store.files import create_private, make_private
+from engine.store.migrations import MIGRATIONS, Migration, apply_migrations
+from engine.store.writer import WriterLock
+
+__all__ = ["MARKS_RETRY", "MEMORY", "UNAVAILABLE", "Connection", "Synchronous"]
+
+log = logging.getLogger(__name__)
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+MEMORY = ":memory:"
+_STATUS_WRITES = frozenset({
+    outbox.mark_sending, outbox.mark_failed, outbox.mark_delivery, outbox.mark_deliveries,
+    outbox.suppress, outbox.hold,
+})  # fmt: skip
+"""The writes that change outbox rows' statuses (``mark_sent``'s ride with any write)."""
+Synchronous = Literal["FULL", "NORMAL"]
+
+UNAVAILABLE = frozenset({3, 5, 6, 7, 8, 10, 13, 14})
+"""SQLite's primary result codes that say the store cannot write *now* (PERM, BUSY, LOCKED,
+NOMEM, READONLY, IOERR, FULL, CANTOPEN): the work is kept and tried again (``StoreUnavailable``)."""
+
+MARKS_RETRY = 1.0
+"""Seconds before ``sent`` marks a store refused are written again (sooner if a write succeeds)."""
+
+
+class Connection:
+    """One store's connection. ``await open()`` (or ``async with``) before use, ``close()``
+    after."""
+
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        clock: Clock | None = None,
+        synchronous: Synchronous = "FULL",
+        busy_timeout_ms: int = 5_000,
+        migrations: Sequence[Migration] = MIGRATIONS,
+        notify: Subscriptions = NONE,
+        owner: claims.Owner | None = None,
+        lease: timedelta = claims.LEASE,
+        writer_lock: bool = False,
+    ) -> None:
+        if synchronous not in ("FULL", "NORMAL"):
+            raise ValueError(f"synchronous must be FULL or NORMAL, not {synchronous!r}")
+        self.path = str(path)
+        self.memory = self.path == MEMORY
+        self._clock: Clock = clock or SystemClock()
+        self._synchronous = synchronous
+        self._busy_timeout_ms = int(busy_timeout_ms)
+        self._migrations = tuple(migrations)
+        self.notify = notify
+        """Who subscribed to which event (``notify:``): the notifications the store writes."""
+        self.owner = owner or claims.Owner.new()
+        """Who this process is to the other processes on the store (``store.claims``)."""
+        if lease <= timedelta(0):
+            raise ValueError(f"the lease must be positive, not {lease}")
+        self.lease = lease
+        """How long the rows this process claims stay its own without renewal."""
+        self._writer = WriterLock(self.path) if writer_lock and not self.memory else None
+        """The queue of the processes that share the store (``workers: N``): see ``writer``."""
+        self._db: aiosqlite.Connection | None = None
+        self._raw: sqlite3.Connection | None = None
+        self._marks: list[transactions.SentMarks] = []
+        """``mark_sent`` results not written yet: the next write transaction carries them."""
+        self._mark_waiters: list[asyncio.Future[None]] = []
+        self._writing = 0
+        self._flushes: set[asyncio.Task[None]] = set()
+        self._flush_handle: asyncio.Handle | None = None
+        self._problem: str | None = None
+        self._wrote: asyncio.Future[None] | None = None
+        """Resolved by the next write that succeeds (``writable`` waits on it)."""
+        self.status_listeners: list[Callable[[], None]] = []
+        """Called once a write that changed outbox rows' statuses committed (a send, a
+        failure, a receipt, a suppression): the console's live delivery status."""
+        self._closing = False
+
+    def __repr__(self) -> str:
+        state = "open" if self._db is not None else "closed"
+        return f"{type(self).__name__}({self.path!r}, {state})"
+
+    # --- lifecycle ----------------------------------------------------------------------------
+
+    async def open(self) -> None:
+        """Open (creating it mode 0600 if needed), migrate, and make sure the store can write.
+
+        A store that cannot be written (a read-only file or folder, a full disk, another
+        process's lock) is refused here, naming its file, rather than refusing every message.
+        """
+        if self._db is not None:
+            return
+        self._closing = False
+        try:
+            if not self.memory:
+                create_private(self.path)
+            if self._writer is not None:
+                self._writer.open()
+            db = await aiosqlite.connect(
+                self.path, isolation_level=None, timeout=self._busy_timeout_ms / 1000
+            )
+        except (OSError, sqlite3.Error) as exc:
+            if self._writer is not None:
+                self._writer.close()
+            raise StoreError(self._cannot_open(exc)) from exc
+        self._db = db
+        self._raw = db._conn
+        try:
+            await self._call(self._configure)
+            # BEGIN IMMEDIATE: can it write?
+            await self._call(self._transact, [], transactions.nothing)
+        except StoreUnavailable as exc:
+            await self.close()
+            raise StoreError(self._cannot_open(exc.__cause__ or exc)) from exc
+        except StoreError as exc:
+            await self.close()
+            raise StoreError(f"the store {self.path}: {exc}") from exc
+        except BaseException:
+            await self.close()
+            raise
+        if not self.memory:
+            make_private(self.path)
+
+    def _cannot_open(self, exc: BaseException) -> str:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        return (
+            f"cannot open the store {self.path}: {reason}; the file and its folder must be "
+            "writable by this user, on a disk with free space"
+        )
+
+    async def close(self) -> None:
+        self._closing = True
+        if self._flush_handle is not None:
+            self._flush_handle.cancel()
+            self._flush_handle = None
+        if self._db is not None and self._marks and not self._writing:
+            with contextlib.suppress(StoreError):  # the waiters are told
+                await self._write(transactions.nothing)
+        db, self._db, self._raw = self._db, None, None
+        try:
+            if db is not None:
+                await db.close()
+        except sqlite3.Error as exc:
+            raise StoreError(f"closing the store failed: {exc}") from exc
+        finally:
+            if self._writer is not None:
+                self._writer.close()
+
+    async def __aenter__(self) -> Self:
+        await self.open()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    def _configure(self, conn: sqlite3.Connection) -> None:
+        name_this_thread("twoway-store")  # run in the connection's thread
+        if sqlite3.sqlite_version_info < (3, 35):  # the claims' UPDATE … RETURNING
+            raise StoreError(f"SQLite 3.35 or later is needed, not {sqlite3.sqlite_version}")
+        if not self.memory:
+            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if str(mode).lower() != "wal":
+                raise StoreError(f"cannot use WAL journal mode on {self.path!r} (got {mode})")
+        # Constant values only: the pragma takes no bound parameter; ``synchronous`` is checked.
+        conn.execute(f"PRAGMA synchronous = {self._synchronous}")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute(f"PRAGMA busy_timeout = {self._busy_timeout_ms:d}")
+        apply_migrations(conn, self._migrations)
+
+    # --- plumbing -----------------------------------------------------------------------------
+
+    async def _call(
+        self,
+        fn: Callable[Concatenate[sqlite3.Connection, P], T],
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> T:
+        """Run ``fn(connection, …)`` on the connection's thread: one hop for the whole call."""
+        db, raw = self._db, self._raw
+        if db is None or raw is None:
+            raise StoreError("the store is not open")
+        # aiosqlite has no public "run this callable on your thread"; ``_execute`` is what all of
+        # its own methods use (stable from 0.17 to 0.22). One hop per call, not one per statement.
+        run = cast(Callable[..., Awaitable[Any]], db._execute)
+        try:
+            return cast(T, await run(fn, raw, *args, **kwargs))
+        except sqlite3.Error as exc:
+            code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+            kind = StoreUnavailable if code in UNAVAILABLE else StoreError
+            raise kind(f"{type(exc).__name__}: {exc}") from exc
+        except ValueError as exc:
+            if not db._running:
+                raise StoreError("the store is closed") from exc
+            raise
+
+    @property
+    def _transact(self) -> Callable[..., Any]:
+        """``transactions.write``, behind the writer lock when processes share the store."""
+        return transactions.write if self._writer is None else self._writer.write
+
+    async def writer_turn(self) -> None:
+        """Wait for this process's turn at the writer lock and keep it for the next write,
+        which lets go of it (``writer.WriterLock.take_turn``); at once when the store is not
+        shared. What the caller writes next is gathered once its turn came: the intake's batch
+        takes the messages that arrived meanwhile. Never raises for the store's trouble: without
+        a turn, the write that follows waits for the lock itself, or says why it cannot."""
+        if self._writer is None:
+            return
+        self._writing += 1  # the pending marks ride in the write that follows
+        try:
+            await self._call(self._writer.take_turn)
+        except (StoreError, OSError) as exc:
+            log.debug("no turn at the writer lock: %s", exc)
+        finally:
+            self._writing -= 1
+            if self._marks and not self._writing and self._problem is None:
+                self._flush_marks()  # runs after the write that follows has started
+
+    async def _write(
+        self,
+        fn: Callable[Concatenate[sqlite3.Connection, P], T],
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> T:
+        """Run ``fn`` in one write transaction, which also writes the pending ``mark_sent``
+        results (see there); if it fails, they wait for the next one."""
+        marks, waiters = self._marks, self._mark_waiters
+        self._marks, self._mark_waiters = [], []
+        self._writing += 1
+        try:
+            result = cast(T, await self._call(self._transact, marks, fn, *args, **kwargs))
+        except BaseException as exc:
+            if fn is transactions.nothing and not (
+                isinstance(exc, StoreUnavailable) and not self._closing
+            ):  # the marks' own transaction failed for good: tell their waiters
+                for waiter in waiters:
+                    if not waiter.done():
+                        waiter.set_exception(exc)
+                        waiter.exception()  # retrieved, even if nobody awaits any more
+            else:  # they wait for the next write, or a retry of their own (``_unavailable``)
+                self._marks[:0], self._mark_waiters[:0] = marks, waiters
+            if isinstance(exc, StoreUnavailable):
+                self._unavailable(exc)
+            raise
+        else:
+            self._available()
+            for waiter in waiters:
+                if not waiter.done():
+                    waiter.set_result(None)
+            if marks or fn in _STATUS_WRITES:
+                self._statuses_changed()
+        finally:
+            self._writing -= 1
+            if self._marks and not self._writing and self._problem is None:
+                self._flush_marks()
+        return result
+
+    def _statuses_changed(self) -> None:
+        for listener in list(self.status_listeners):
+            try:
+                listener()
+            except Exception:  # a listener's trouble never undoes what was committed
+                log.exception("a listener of the outbox's statuses failed")
+
+    # --- a store that cannot write ------------------------------------------------------------
+
+    @property
+    def problem(self) -> str | None:
+        """Why the last write failed while the store cannot write (disk full, read-only, I/O
+        error, locked), or None once a write succeeds."""
+        return self._problem
+
+    async def writable(self, timeout: float) -> bool:
+        """Wait until a write succeeds, at most ``timeout`` seconds; return whether one did.
+
+        What the store refused waits here before it is tried again: as soon as any write goes
+        through (a new message, most often), or after ``timeout`` to try again itself.
+        """
+        if self._wrote is None:
+            self._wrote = asyncio.get_running_loop().create_future()
+        wrote = self._wrote
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(asyncio.shield(wrote), timeout)
+        return wrote.done()
+
+    def _unavailable(self, exc: StoreUnavailable) -> None:
+        self._problem = str(exc)
+        if self._marks and not self._closing and self._flush_handle is None:
+            # The marks stay until a write takes them: retry them on their own meanwhile.
+            loop = asyncio.get_running_loop()
+            self._flush_handle = loop.call_later(MARKS_RETRY, self._flush_now)
+
+    def _available(self) -> None:
+        self._problem = None
+        if self._wrote is not None:
+            wrote, self._wrote = self._wrote, None
+            if not wrote.done():
+                wrote.set_result(None)
+
+    def _flush_marks(self) -> None:
+        """Write the pending marks in a transaction of their own, unless a write started by
+        what runs before the loop's next turn carries them."""
+        if self._flush_handle is None:
+            self._flush_handle = asyncio.get_running_loop().call_soon(self._flush_now)
+
+    def _flush_now(self) -> None:
+        self._flush_handle = None
+        if not self._marks or self._writing:
+            return  # carried already, or the write under way re-arms this when it ends
+
+        async def flush() -> None:
+            with contextlib.suppress(Exception):  # reported to the waiters
+                await self._write(transactions.nothing)
+
+        task = asyncio.get_running_loop().create_task(flush())
+        self._flushes.add(task)
+        task.add_done_callback(self._flushes.discard)
+
+    async def _read(
+        self,
+        fn: Callable[Concatenate[sqlite3.Connection, P], T],
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> T:
+        return await self._call(transactions.snapshot, fn, *args, **kwargs)
+
+    async def read(
+        self,
+        fn: Callable[Concatenate[sqlite3.Connection, P], T],
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> T:
+        """``fn(conn, …)`` of a store module (``engine.store.inbox``…) on a read snapshot."""
+        return await self._read(fn, *args, **kwargs)
+
+    async def write(
+        self,
+        fn: Callable[Concatenate[sqlite3.Connection, P], T],
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> T:
+        """``fn(conn, …)`` of a store module in one write transaction (``StoreUnavailable``
+        when the store cannot write)."""
+        return await self._write(fn, *args, **kwargs)
+
+    def _now(self) -> str:
+        return time_in(self._clock.now())
+
+    def claim(self) -> claims.Claim:
+        """This process's claim as of now: its owner, and the end of a lease starting now (the
+        rows a write hands this process to send carry it; see ``store.claims``)."""
+        return claims.Claim(self.owner.name, time_in(self._clock.now() + self.lease))
