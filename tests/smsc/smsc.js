@@ -42,6 +42,11 @@
 //       reaches each `cut_at` (`reset_at`). Reports
 //       stream_cut and stream_done (counts of deliveries, re-deliveries, cuts). While it runs,
 //       the deliver_sm_resp PDUs are not echoed one by one.
+//       With "mos": [["from", "text"], …] instead of count/texts/from, it delivers exactly those
+//       MOs (phones may repeat); "report_acks":true then prints {"event":"stream_ack","i":N} for
+//       each MO (its index in "mos" or the count) the first time it is answered ESME_ROK.
+//   "mo" takes "session":N: deliver it on that connection (numbered as "spread" reports them),
+//       mo_resp with "error" when that one is not bound.
 //   "mo" takes "redeliver":true: when the connection closes before its answer, the MO is
 //       delivered again on the next bind (mo_resp then comes from the re-delivery, with
 //       "redelivered": how many times); and "cut_on_resp":true: the connection is cut when the
@@ -347,7 +352,8 @@ function moPdu(cmd) {
 // Send one delivery ({cmd, onResp, redeliver, stream}) on the bound receiver; false if none.
 function deliver(item) {
   const bound = receivers();
-  const session = spread && bound.length ? bound[spreadNext++ % bound.length] : bound[0];
+  let session = spread && bound.length ? bound[spreadNext++ % bound.length] : bound[0];
+  if (item.cmd.session !== undefined) session = bound.find((s) => s.number === item.cmd.session);
   if (!session) {
     if (item.redeliver) redeliver.push(item);
     return false;
@@ -387,7 +393,9 @@ function mo(cmd) {
     emit({ event: 'mo_resp', id: cmd.id, error: 'no receiver bound' });
     return;
   }
-  deliver(item);
+  if (!deliver(item) && cmd.session !== undefined && !item.redeliver) {
+    emit({ event: 'mo_resp', id: cmd.id, error: 'session ' + cmd.session + ' not bound' });
+  }
 }
 
 function startStream(cmd) {
@@ -400,9 +408,12 @@ function startStream(cmd) {
       .concat((cmd.reset_at || []).map((at) => ({ at, hard: true })))
       .sort((a, b) => a.at - b.at),
   };
-  for (let i = 0; i < cmd.count; i += 1) {
-    const item = { cmd: { from: String(base + i), to: cmd.to || '36111', text: texts[i % texts.length] },
-      redeliver: true, stream: true };
+  const listed = cmd.mos || null;
+  if (listed) stream.count = listed.length;
+  stream.reportAcks = !!cmd.report_acks;
+  for (let i = 0; i < stream.count; i += 1) {
+    const [from, text] = listed ? listed[i] : [String(base + i), texts[i % texts.length]];
+    const item = { cmd: { from, to: cmd.to || '36111', text }, redeliver: true, stream: true, index: i };
     item.onResp = (status) => streamResp(item, status);
     stream.queue.push(item);
   }
@@ -412,7 +423,13 @@ function startStream(cmd) {
 function streamResp(item, status) {
   stream.inflight -= 1;
   if (status === 0) {
+    if (item.acked) {  // answered again after a re-delivery: counted once
+      pump();
+      return;
+    }
+    item.acked = true;
     stream.acked += 1;
+    if (stream.reportAcks) emit({ event: 'stream_ack', i: item.index });
     if (stream.cutAt.length && stream.acked >= stream.cutAt[0].at) {
       const { hard } = stream.cutAt.shift();
       stream.cuts += 1;
