@@ -115,6 +115,13 @@ RULES = {
     ),
 }
 
+# The SMSC paces the stream so that it lasts about SECONDS_PER_KILL a kill: the engine takes 5,000
+# MOs a second and more, and a kill takes 1-5 s to recover from (a worker killed again within a
+# minute is restarted after 2, then 4 s: the supervisor's back-off), so unpaced the stream would
+# be over before the second kill.
+SECONDS_PER_KILL = 4
+RATE = max(100, MESSAGES // (KILLS * SECONDS_PER_KILL))
+
 KINDS = ("worker", "engine", "recovering")
 KIND_WEIGHTS = (5, 3, 2)
 FIRST_KILL = 0.03  # of the whole progress: before the first kill
@@ -122,7 +129,7 @@ LAST_KILL = 0.85  # of the whole progress: the last kill still has work around i
 PROGRESS_TIMEOUT = 40.0  # the longest without any progress (MOs answered, submits accepted)
 STOP_TIMEOUT = 45.0  # SIGTERM: the workers drain (up to 30 s each), the supervisor exits
 GONE_TIMEOUT = 20.0
-POLL = 0.02
+TICK = 0.02
 EXPECTED_ERROR = re.compile(r"worker \d \(pid \d+\) exited: killed by SIGKILL; starting it again")
 
 
@@ -361,7 +368,7 @@ async def wait_gone(pids: list[int]) -> None:
     deadline = time.monotonic() + GONE_TIMEOUT
     while not all(gone(pid) for pid in pids):
         assert time.monotonic() < deadline, f"still running after SIGKILL: {pids}"
-        await asyncio.sleep(POLL)
+        await asyncio.sleep(TICK)
 
 
 def stored_mos(db: Path) -> set[tuple[str, str]]:
@@ -437,6 +444,7 @@ async def test_workers_random_kills_over_smpp_lose_nothing(
             to=SHORT_CODE,
             window=MO_WINDOW,
             report_acks=True,
+            rate=RATE,
         )
 
         async def wait_until(predicate: Any, what: str) -> None:
@@ -455,7 +463,7 @@ async def test_workers_random_kills_over_smpp_lose_nothing(
                         f"{len(seen.acked)}/{MESSAGES} MOs answered, {seen.missing} replies "
                         f"missing; log:\n{engine.tail()}"
                     )
-                await asyncio.sleep(POLL)
+                await asyncio.sleep(TICK)
 
         for number, kill in enumerate(kills):
             if kill.kind != "recovering":

@@ -42,6 +42,7 @@
 //       reaches each `cut_at` (`reset_at`). Reports
 //       stream_cut and stream_done (counts of deliveries, re-deliveries, cuts). While it runs,
 //       the deliver_sm_resp PDUs are not echoed one by one.
+//       "rate": N delivers at most N MOs a second (re-deliveries included; no catching up).
 //       With "mos": [["from", "text"], …] instead of count/texts/from, it delivers exactly those
 //       MOs (phones may repeat); "report_acks":true then prints {"event":"stream_ack","i":N} for
 //       each MO (its index in "mos" or the count) the first time it is answered ESME_ROK.
@@ -411,6 +412,10 @@ function startStream(cmd) {
   const listed = cmd.mos || null;
   if (listed) stream.count = listed.length;
   stream.reportAcks = !!cmd.report_acks;
+  stream.rate = cmd.rate || 0;
+  stream.tokens = 0;
+  stream.refilled = Date.now();
+  stream.waiting = false;
   for (let i = 0; i < stream.count; i += 1) {
     const [from, text] = listed ? listed[i] : [String(base + i), texts[i % texts.length]];
     const item = { cmd: { from, to: cmd.to || '36111', text }, redeliver: true, stream: true, index: i };
@@ -454,11 +459,30 @@ function streamResp(item, status) {
   pump();
 }
 
+// Tokens for a stream with a "rate": refilled at `rate` a second, at most 10 ahead (no burst
+// to catch up after a time without a bind).
+function takeToken() {
+  if (!stream.rate) return true;
+  const now = Date.now();
+  stream.tokens = Math.min(10, stream.tokens + (now - stream.refilled) * stream.rate / 1000);
+  stream.refilled = now;
+  if (stream.tokens >= 1) {
+    stream.tokens -= 1;
+    return true;
+  }
+  if (!stream.waiting) {
+    stream.waiting = true;
+    setTimeout(() => { stream.waiting = false; pump(); }, Math.ceil(1000 / stream.rate));
+  }
+  return false;
+}
+
 function pump() {
   if (!stream || !stream.running) return;
   while (stream.inflight < stream.window && stream.queue.length) {
     const item = stream.queue[0];
     if (!receivers()[0]) return;
+    if (!takeToken()) return;
     stream.queue.shift();
     if (!deliver(item)) return;
     stream.inflight += 1;
