@@ -252,6 +252,9 @@ class Seen:
     work: Workload
     cursor: int = 0
     acked: set[int] = field(default_factory=set)
+    sessions: Counter[int] = field(default_factory=Counter)
+    """Connection (1, 2: the first binds of the two workers; then one per bind) → MOs it
+    answered."""
     got: Counter[tuple[str, str]] = field(default_factory=Counter)
     unexpected: list[dict[str, Any]] = field(default_factory=list)
     missing: int = 0
@@ -270,6 +273,7 @@ class Seen:
             name = event["event"]
             if name == "stream_ack":
                 self.acked.add(int(event["i"]))
+                self.sessions[int(event["session"])] += 1
             elif name == "submit_sm" and event.get("status") == 0:
                 self.submits += 1
                 key = ("+" + str(event["destination_addr"]).lstrip("+"), str(event["message"]))
@@ -390,7 +394,9 @@ def inspect_crash(db: Path, into: Path) -> tuple[set[tuple[str, str]], int, int,
             def count(sql: str) -> int:
                 return int(conn.execute(sql).fetchone()[0])
 
-            committed = {(str(s), str(t)) for s, t in conn.execute("SELECT sender, text FROM inbound")}
+            committed = {
+                (str(s), str(t)) for s, t in conn.execute("SELECT sender, text FROM inbound")
+            }
             return (
                 committed,
                 count("SELECT COUNT(*) FROM inbound WHERE status = 'received'"),
@@ -413,9 +419,7 @@ def check_logs(engine: Engine) -> None:
 # --- the kill test -----------------------------------------------------------------------------
 
 
-async def test_workers_random_kills_over_smpp_lose_nothing(
-    tmp_path: Path, smsc: NodeSmsc
-) -> None:
+async def test_workers_random_kills_over_smpp_lose_nothing(tmp_path: Path, smsc: NodeSmsc) -> None:
     began = time.monotonic()
     seed = int(os.environ.get(SEED_ENV) or random.SystemRandom().randrange(1_000_000))
     print(
@@ -467,8 +471,10 @@ async def test_workers_random_kills_over_smpp_lose_nothing(
 
         for number, kill in enumerate(kills):
             if kill.kind != "recovering":
-                await wait_until(lambda kill=kill: seen.progress() >= kill.at or seen.done(),
-                                 f"kill {number} at {kill.at}")
+                await wait_until(
+                    lambda kill=kill: seen.progress() >= kill.at or seen.done(),
+                    f"kill {number} at {kill.at}",
+                )
             health = await engine.wait_health(lambda h: h["status"] == "ok")
             pids = {w["index"]: w["pid"] for w in health["workers"]}
             seen.update(smsc)
@@ -483,11 +489,15 @@ async def test_workers_random_kills_over_smpp_lose_nothing(
                 # the live store: every MO the SMSC had an answer for is in it
                 missing = answered - stored_mos(db)
                 assert not missing, f"kill {number}: answered MOs not stored: {sorted(missing)[:5]}"
-                await engine.wait_health(
-                    lambda h, k=kill, b=before: (
-                        h["status"] == "ok" and h["workers"][k.worker - 1]["restarts"] > b
-                    )
-                )
+                slot, before_restarts = kill.worker - 1, int(before)
+
+                def back(
+                    report: dict[str, Any], slot: int = slot, before_restarts: int = before_restarts
+                ) -> bool:
+                    worker = report["workers"][slot]
+                    return bool(report["status"] == "ok" and worker["restarts"] > before_restarts)
+
+                await engine.wait_health(back)
             else:
                 assert engine.engine.proc is not None
                 supervisor = engine.engine.proc
@@ -557,6 +567,7 @@ async def test_workers_random_kills_over_smpp_lose_nothing(
     # What the SMSC got.
     assert seen.stream_done is not None and seen.stream_done["acked"] == MESSAGES
     assert not seen.unexpected, seen.unexpected[:5]
+    assert seen.sessions[1] and seen.sessions[2], f"both workers take MOs: {seen.sessions}"
     short = {key: n for key, n in work.expected.items() if seen.got[key] < n}
     assert not short, f"replies never accepted by the SMSC: {list(short.items())[:5]}"
     duplicates = seen.duplicates()
@@ -571,8 +582,10 @@ async def test_workers_random_kills_over_smpp_lose_nothing(
         + ", ".join(f"{kind} {n}" for kind, n in sorted(kinds.items()))
         + f"; {sum(f.mos_left > 0 for f in fired)} while MOs streamed), {MESSAGES} messages, "
         f"{done['sent']} deliver_sm ({done['redelivered']} re-deliveries, {done['refused']} "
-        f"refused), binds {seen.binds}, submit_sm accepted {seen.submits} for {work.replies} "
-        f"replies, duplicate MTs {sum(duplicates.values())} (bound {window}), timers fired "
+        f"refused), binds {seen.binds} (MOs answered on each: "
+        f"{' '.join(str(seen.sessions[n]) for n in sorted(seen.sessions))}), submit_sm accepted "
+        f"{seen.submits} for {work.replies} replies, duplicate MTs {sum(duplicates.values())} "
+        f"(bound {window}), timers fired "
         f"{sum(timeouts.values())}, recovery (kill to /health ok) "
         f"{min(recoveries):.1f}-{max(recoveries):.1f}s, final SIGTERM {final_stop:.1f}s, "
         f"total {elapsed:.1f}s"
@@ -644,7 +657,9 @@ async def test_one_phone_on_both_binds_is_handled_one_at_a_time(
 
         for n in range(ROUNDS):
             await together({1: [f"a{n}"], 2: [f"b{n}"]})
-        await together({s: [f"{p}{ROUNDS + i}" for i in range(BURST)] for s, p in ((1, "a"), (2, "b"))})
+        await together(
+            {s: [f"{p}{ROUNDS + i}" for i in range(BURST)] for s, p in ((1, "a"), (2, "b"))}
+        )
         count = 1 + 2 * (ROUNDS + BURST)
         await smsc.wait_for(
             lambda e: e["event"] == "submit_sm" and e.get("status") == 0, 20, count=count
@@ -684,7 +699,8 @@ async def test_one_phone_on_both_binds_is_handled_one_at_a_time(
         [(state_alone, variables_alone)] = conn.execute(
             "SELECT state, vars FROM sessions WHERE contact = ? AND status = 'active'", (PHONE,)
         ).fetchall()
-    print(f"\none phone on both binds: processed order {' '.join(order)}; last reply {expected[-1]!r}")
+    print(f"\none phone on both binds: processed order {' '.join(order)}")
+    print(f"  last reply {expected[-1]!r}")
     assert engine_replies == expected
     assert expected[-1] == f"{len(order) - 1}: " + "".join(f"{t}." for t in order[1:])
     assert (state, json.loads(variables)) == (state_alone, json.loads(variables_alone))

@@ -45,7 +45,8 @@
 //       "rate": N delivers at most N MOs a second (re-deliveries included; no catching up).
 //       With "mos": [["from", "text"], …] instead of count/texts/from, it delivers exactly those
 //       MOs (phones may repeat); "report_acks":true then prints {"event":"stream_ack","i":N} for
-//       each MO (its index in "mos" or the count) the first time it is answered ESME_ROK.
+//       each MO (its index in "mos" or the count) the first time it is answered ESME_ROK, with
+//       the "session" (connection) that answered it.
 //   "mo" takes "session":N: deliver it on that connection (numbered as "spread" reports them),
 //       mo_resp with "error" when that one is not bound.
 //   "mo" takes "redeliver":true: when the connection closes before its answer, the MO is
@@ -434,7 +435,7 @@ function streamResp(item, status) {
     }
     item.acked = true;
     stream.acked += 1;
-    if (stream.reportAcks) emit({ event: 'stream_ack', i: item.index });
+    if (stream.reportAcks) emit({ event: 'stream_ack', i: item.index, session: item.session });
     if (stream.cutAt.length && stream.acked >= stream.cutAt[0].at) {
       const { hard } = stream.cutAt.shift();
       stream.cuts += 1;
