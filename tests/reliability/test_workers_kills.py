@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import json
 import os
 import random
@@ -240,6 +241,8 @@ class Fired:
     """Outbox rows ``sending`` in the store as an engine kill left it (-1: not inspected)."""
     received: int = -1
     timers: int = -1
+    duplicates: int = 0
+    """Replies accepted twice by the SMSC before this kill (all kills so far)."""
 
 
 # --- what the SMSC saw -------------------------------------------------------------------------
@@ -485,6 +488,7 @@ async def test_workers_random_kills_over_smpp_lose_nothing(tmp_path: Path, smsc:
                 before = health["workers"][kill.worker - 1]["restarts"]
                 os.kill(pids[kill.worker], signal.SIGKILL)
                 fired.append(Fired(f"worker{kill.worker}", progress, mos_left, 1))
+                fired[-1].duplicates = sum(seen.duplicates().values())
                 await wait_gone([pids[kill.worker]])
                 # the live store: every MO the SMSC had an answer for is in it
                 missing = answered - stored_mos(db)
@@ -506,6 +510,7 @@ async def test_workers_random_kills_over_smpp_lose_nothing(tmp_path: Path, smsc:
                     with contextlib.suppress(ProcessLookupError):
                         os.kill(pid, signal.SIGKILL)
                 entry = Fired(kill.kind, progress, mos_left, WORKERS)
+                entry.duplicates = sum(seen.duplicates().values())
                 fired.append(entry)
                 assert await asyncio.wait_for(supervisor.wait(), GONE_TIMEOUT) == -signal.SIGKILL
                 await wait_gone(list(pids.values()))
@@ -598,6 +603,11 @@ async def test_workers_random_kills_over_smpp_lose_nothing(tmp_path: Path, smsc:
             + (f" / {f.received}, {f.sending}, {f.timers}" if f.sending >= 0 else "")
             for f in fired
         )
+    )
+    counts = [f.duplicates for f in fired] + [sum(duplicates.values())]
+    print(
+        "  replies accepted twice after each kill (until the next): "
+        + " ".join(str(after - before) for before, after in itertools.pairwise(counts))
     )
     assert sum(duplicates.values()) <= window, (
         f"{sum(duplicates.values())} replies accepted twice, more than {window}: "
