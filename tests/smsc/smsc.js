@@ -42,7 +42,8 @@
 //       reaches each `cut_at` (`reset_at`). Reports
 //       stream_cut and stream_done (counts of deliveries, re-deliveries, cuts). While it runs,
 //       the deliver_sm_resp PDUs are not echoed one by one.
-//       "rate": N delivers at most N MOs a second (re-deliveries included; no catching up).
+//       "rate": N delivers at most N MOs a second (re-deliveries included), "burst" (10) at a
+//       time, as fast as the window lets them go (no catching up after a time without a bind).
 //       With "mos": [["from", "text"], …] instead of count/texts/from, it delivers exactly those
 //       MOs (phones may repeat); "report_acks":true then prints {"event":"stream_ack","i":N} for
 //       each MO (its index in "mos" or the count) the first time it is answered ESME_ROK, with
@@ -414,7 +415,8 @@ function startStream(cmd) {
   if (listed) stream.count = listed.length;
   stream.reportAcks = !!cmd.report_acks;
   stream.rate = cmd.rate || 0;
-  stream.tokens = 0;
+  stream.burst = cmd.burst || 10;
+  stream.tokens = stream.burst;
   stream.refilled = Date.now();
   stream.waiting = false;
   for (let i = 0; i < stream.count; i += 1) {
@@ -460,20 +462,24 @@ function streamResp(item, status) {
   pump();
 }
 
-// Tokens for a stream with a "rate": refilled at `rate` a second, at most 10 ahead (no burst
-// to catch up after a time without a bind).
+// Tokens for a stream with a "rate": `burst` of them every burst / rate seconds, not kept from
+// one period to the next (no catching up after a time without a bind).
 function takeToken() {
   if (!stream.rate) return true;
   const now = Date.now();
-  stream.tokens = Math.min(10, stream.tokens + (now - stream.refilled) * stream.rate / 1000);
-  stream.refilled = now;
+  const period = stream.burst * 1000 / stream.rate;
+  if (now - stream.refilled >= period) {
+    stream.tokens = stream.burst;
+    stream.refilled = now;
+  }
   if (stream.tokens >= 1) {
     stream.tokens -= 1;
     return true;
   }
   if (!stream.waiting) {
     stream.waiting = true;
-    setTimeout(() => { stream.waiting = false; pump(); }, Math.ceil(1000 / stream.rate));
+    const wait = Math.max(1, Math.ceil(stream.refilled + period - now));
+    setTimeout(() => { stream.waiting = false; pump(); }, wait);
   }
   return false;
 }
