@@ -489,6 +489,7 @@ async def test_workers_random_kills_over_smpp_lose_nothing(tmp_path: Path, smsc:
                     f"kill {number} at {kill.at}",
                 )
             pids = {w["index"]: w["pid"] for w in health["workers"]}
+            seen.update(smsc)
             answered = {work.order[i] for i in seen.acked}
             progress, mos_left = seen.progress(), MESSAGES - len(seen.acked)
             restarted = time.monotonic()
