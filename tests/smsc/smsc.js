@@ -47,7 +47,9 @@
 //       With "mos": [["from", "text"], …] instead of count/texts/from, it delivers exactly those
 //       MOs (phones may repeat); "report_acks":true then prints {"event":"stream_ack","i":N} for
 //       each MO (its index in "mos" or the count) the first time it is answered ESME_ROK, with
-//       the "session" (connection) that answered it.
+//       the "session" (connection) that answered it, "sent" and "acked": a counter of the
+//       stream's deliveries and answers at the delivery answered and at its answer (an MO whose
+//       "acked" is below another's "sent" was answered before that one was delivered).
 //   "mo" takes "session":N: deliver it on that connection (numbered as "spread" reports them),
 //       mo_resp with "error" when that one is not bound.
 //   "mo" takes "redeliver":true: when the connection closes before its answer, the MO is
@@ -414,6 +416,7 @@ function startStream(cmd) {
   const listed = cmd.mos || null;
   if (listed) stream.count = listed.length;
   stream.reportAcks = !!cmd.report_acks;
+  stream.clock = 0;  // counts deliveries and answers: orders one MO's answer and another's delivery
   stream.rate = cmd.rate || 0;
   stream.burst = cmd.burst || 10;
   stream.tokens = stream.burst;
@@ -437,7 +440,10 @@ function streamResp(item, status) {
     }
     item.acked = true;
     stream.acked += 1;
-    if (stream.reportAcks) emit({ event: 'stream_ack', i: item.index, session: item.session });
+    if (stream.reportAcks) {
+      emit({ event: 'stream_ack', i: item.index, session: item.session, sent: item.sentAt,
+        acked: ++stream.clock });
+    }
     if (stream.cutAt.length && stream.acked >= stream.cutAt[0].at) {
       const { hard } = stream.cutAt.shift();
       stream.cuts += 1;
@@ -494,6 +500,7 @@ function pump() {
     if (!deliver(item)) return;
     stream.inflight += 1;
     stream.sent += 1;
+    item.sentAt = ++stream.clock;
     if (item.sends > 1) stream.redelivered += 1;
   }
 }
