@@ -250,6 +250,8 @@ class Fired:
     """Workers killed by it."""
     sending: int = -1
     """Outbox rows ``sending`` in the store as an engine kill left it (-1: not inspected)."""
+    at: float = 0.0
+    """Seconds since the test began."""
     received: int = -1
     timers: int = -1
     ahead: int = -1
@@ -276,21 +278,28 @@ class Seen:
     got: Counter[tuple[str, str]] = field(default_factory=Counter)
     """(phone, text) → submit_sm accepted."""
     per_phone: Counter[str] = field(default_factory=Counter)
+    wanted: Counter[str] = field(default_factory=Counter)
+    """Phone → how many replies it gets."""
     missing: int = 0
     """Replies not accepted yet, counted per phone: which texts they are depends on the order
     a phone's MOs were processed in, known from the store at the end."""
     submits: int = 0
     stream_done: dict[str, Any] | None = None
     binds: int = 0
+    lag: float = 0.0
+    """With SMSC_TIMES=1: the most seconds between an event's writing and its reading here."""
 
     def __post_init__(self) -> None:
         self.missing = self.work.replies
+        self.wanted = self.work.per_phone  # computed once: a property
 
     def update(self, smsc: NodeSmsc) -> None:
         events = smsc.events
         while self.cursor < len(events):
             event = events[self.cursor]
             self.cursor += 1
+            if "at" in event:
+                self.lag = max(self.lag, time.time() - event["at"] / 1000)
             name = event["event"]
             if name == "stream_ack":
                 self.acked[int(event["i"])] = (int(event["sent"]), int(event["acked"]))
@@ -299,7 +308,7 @@ class Seen:
                 self.submits += 1
                 phone = "+" + str(event["destination_addr"]).lstrip("+")
                 self.got[(phone, str(event["message"]))] += 1
-                if self.per_phone[phone] < self.work.per_phone[phone]:
+                if self.per_phone[phone] < self.wanted[phone]:
                     self.missing -= 1
                 self.per_phone[phone] += 1
             elif name == "stream_done":
@@ -540,6 +549,7 @@ async def test_workers_random_kills_over_smpp_lose_nothing(tmp_path: Path, smsc:
                 before = health["workers"][kill.worker - 1]["restarts"]
                 os.kill(pids[kill.worker], signal.SIGKILL)
                 fired.append(Fired(f"worker{kill.worker}", progress, mos_left, 1))
+                fired[-1].at = time.monotonic() - began
                 fired[-1].submits = seen.submits
                 await wait_gone([pids[kill.worker]])
                 # the live store: every MO the SMSC had an answer for is in it
@@ -562,6 +572,7 @@ async def test_workers_random_kills_over_smpp_lose_nothing(tmp_path: Path, smsc:
                     with contextlib.suppress(ProcessLookupError):
                         os.kill(pid, signal.SIGKILL)
                 entry = Fired(kill.kind, progress, mos_left, WORKERS)
+                entry.at = time.monotonic() - began
                 entry.submits = seen.submits
                 fired.append(entry)
                 assert await asyncio.wait_for(supervisor.wait(), GONE_TIMEOUT) == -signal.SIGKILL
@@ -671,19 +682,20 @@ async def test_workers_random_kills_over_smpp_lose_nothing(tmp_path: Path, smsc:
         + ", ".join(f"{kind} {n}" for kind, n in sorted(kinds.items()))
         + f"; {sum(f.mos_left > 0 for f in fired)} while MOs streamed), {MESSAGES} messages, "
         f"{done['sent']} deliver_sm ({done['redelivered']} re-deliveries, {done['refused']} "
-        f"refused), binds {seen.binds} (MOs answered on each: "
+        f"refused, {done['ms'] / 1000:.1f}s), binds {seen.binds} (MOs answered on each: "
         f"{' '.join(str(seen.sessions[n]) for n in sorted(seen.sessions))}), submit_sm accepted "
         f"{seen.submits} for {work.replies} replies, duplicate MTs {sum(duplicates.values())} "
         f"(bound {window}), timers fired "
         f"{sum(timeouts.values())}, recovery (kill to /health ok) "
         f"{min(recoveries):.1f}-{max(recoveries):.1f}s, final SIGTERM {final_stop:.1f}s, "
         f"total {elapsed:.1f}s"
+        + (f", SMSC record read up to {seen.lag:.2f}s late" if seen.lag else "")
     )
     print(
         "  at each kill (kind@progress: MOs unanswered / engine kills: MOs committed without "
         "an answer, unprocessed; rows sending; timers): "
         + ", ".join(
-            f"{f.kind}@{f.progress}: {f.mos_left}"
+            f"{f.kind}@{f.progress} ({f.at:.1f}s): {f.mos_left}"
             + (f" / {f.ahead}, {f.received}; {f.sending}; {f.timers}" if f.sending >= 0 else "")
             for f in fired
         )
