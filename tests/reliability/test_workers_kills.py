@@ -7,8 +7,9 @@ those of test_random_kills.py: ``HOURS`` (an autoreply), ``VOTE A|B|C`` (a poll,
 phone) and ``PING`` (a flow that says "pong", then "timeout" after 2 s: a durable timer, fired by
 worker 1). The SMSC streams the MOs (its ``stream`` command with the list of MOs, a window of 100
 deliver_sm awaiting their answer, in bursts of 300 paced so that the stream lasts about 4 s a
-kill), re-delivers on a live bind every MO it has no
-deliver_sm_resp for when a connection drops, and reports every submit_sm it accepts.
+kill), re-delivers on a live bind every MO it has no deliver_sm_resp for when a connection
+drops, reports each MO's first answer (with a counter of its deliveries and answers at the
+delivery answered and at the answer) and every submit_sm it accepts.
 
 ``TWOWAY_KILL_MESSAGES`` MOs (5,000 by default, the workload of test_random_kills.py scaled
 down; 20,000 is that test's full size) and ``TWOWAY_WORKERS_KILLS`` kills (5 by default, 10 at
@@ -24,16 +25,21 @@ submit_sm accepted) and a kind:
 - ``recovering``: as ``engine``, but fired as soon as the previous kill's restart is up (/health
   ok), ignoring its position: the engine dies again while it recovers.
 
-Before each kill the test waits for /health ``ok`` (both workers up), so a worker that never
-comes back fails it. Once every MO is answered and every reply arrived, SIGTERM must exit 0, and:
+After each kill the test waits for /health ``ok`` (both workers up), so a worker that never
+comes back fails it. Once every MO is answered, as many replies accepted as expected and the
+store has nothing left to do, SIGTERM must exit 0, and:
 
 - every MO is stored once (SMPP has no MO id: sender and text, unique in this workload) and
   ``processed``, with exactly one reply row; each timer phone has exactly one "timeout" row;
+- the replies are those of the MOs handled one at a time in the order the store processed them
+  (each MO's reply row is written by the transaction that processes it): a phone's second MO
+  may come first when its first was delivered again after a kill or was still unanswered on
+  the other bind, never when the first was answered before the second was delivered;
 - every row is ``sent``; the SMSC accepted each expected reply at least once, and a reply twice
   only within the documented duplicate window: at most one outbox window (64 rows) per worker
   killed (docs/operations.md, "The outbox and its duplicate window": an SMPP link cannot be
   asked which MTs it has);
-- the poll holds one vote per voter, no timer and no active session is left, and no log has a
+- the poll holds one vote per voter (the first processed), no timer and no active session is left, and no log has a
   traceback or an ERROR other than the supervisor's "worker N (pid P) exited: killed by SIGKILL".
 
 The second test sends the MOs of one phone on both binds at the same moment (rounds of two, one
