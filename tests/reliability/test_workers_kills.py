@@ -39,8 +39,9 @@ store has nothing left to do, SIGTERM must exit 0, and:
   only within the documented duplicate window: at most one outbox window (64 rows) per worker
   killed (docs/operations.md, "The outbox and its duplicate window": an SMPP link cannot be
   asked which MTs it has);
-- the poll holds one vote per voter (the first processed), no timer and no active session is left, and no log has a
-  traceback or an ERROR other than the supervisor's "worker N (pid P) exited: killed by SIGKILL".
+- the poll holds one vote per voter (the first processed), no timer and no active session is
+  left, and no log has a traceback or an ERROR other than the supervisor's "worker N (pid P)
+  exited: killed by SIGKILL".
 
 The second test sends the MOs of one phone on both binds at the same moment (rounds of two, one
 on each bind, then a burst) into a flow that appends each text to a session variable and replies
