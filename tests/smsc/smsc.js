@@ -42,6 +42,16 @@
 //       reaches each `cut_at` (`reset_at`). Reports
 //       stream_cut and stream_done (counts of deliveries, re-deliveries, cuts). While it runs,
 //       the deliver_sm_resp PDUs are not echoed one by one.
+//       "rate": N delivers at most N MOs a second (re-deliveries included), "burst" (10) at a
+//       time, as fast as the window lets them go (no catching up after a time without a bind).
+//       With "mos": [["from", "text"], …] instead of count/texts/from, it delivers exactly those
+//       MOs (phones may repeat); "report_acks":true then prints {"event":"stream_ack","i":N} for
+//       each MO (its index in "mos" or the count) the first time it is answered ESME_ROK, with
+//       the "session" (connection) that answered it, "sent" and "acked": a counter of the
+//       stream's deliveries and answers at the delivery answered and at its answer (an MO whose
+//       "acked" is below another's "sent" was answered before that one was delivered).
+//   "mo" takes "session":N: deliver it on that connection (numbered as "spread" reports them),
+//       mo_resp with "error" when that one is not bound.
 //   "mo" takes "redeliver":true: when the connection closes before its answer, the MO is
 //       delivered again on the next bind (mo_resp then comes from the re-delivery, with
 //       "redelivered": how many times); and "cut_on_resp":true: the connection is cut when the
@@ -347,7 +357,8 @@ function moPdu(cmd) {
 // Send one delivery ({cmd, onResp, redeliver, stream}) on the bound receiver; false if none.
 function deliver(item) {
   const bound = receivers();
-  const session = spread && bound.length ? bound[spreadNext++ % bound.length] : bound[0];
+  let session = spread && bound.length ? bound[spreadNext++ % bound.length] : bound[0];
+  if (item.cmd.session !== undefined) session = bound.find((s) => s.number === item.cmd.session);
   if (!session) {
     if (item.redeliver) redeliver.push(item);
     return false;
@@ -387,7 +398,9 @@ function mo(cmd) {
     emit({ event: 'mo_resp', id: cmd.id, error: 'no receiver bound' });
     return;
   }
-  deliver(item);
+  if (!deliver(item) && cmd.session !== undefined && !item.redeliver) {
+    emit({ event: 'mo_resp', id: cmd.id, error: 'session ' + cmd.session + ' not bound' });
+  }
 }
 
 function startStream(cmd) {
@@ -400,9 +413,18 @@ function startStream(cmd) {
       .concat((cmd.reset_at || []).map((at) => ({ at, hard: true })))
       .sort((a, b) => a.at - b.at),
   };
-  for (let i = 0; i < cmd.count; i += 1) {
-    const item = { cmd: { from: String(base + i), to: cmd.to || '36111', text: texts[i % texts.length] },
-      redeliver: true, stream: true };
+  const listed = cmd.mos || null;
+  if (listed) stream.count = listed.length;
+  stream.reportAcks = !!cmd.report_acks;
+  stream.clock = 0;  // counts deliveries and answers: orders one MO's answer and another's delivery
+  stream.rate = cmd.rate || 0;
+  stream.burst = cmd.burst || 10;
+  stream.tokens = stream.burst;
+  stream.refilled = Date.now();
+  stream.waiting = false;
+  for (let i = 0; i < stream.count; i += 1) {
+    const [from, text] = listed ? listed[i] : [String(base + i), texts[i % texts.length]];
+    const item = { cmd: { from, to: cmd.to || '36111', text }, redeliver: true, stream: true, index: i };
     item.onResp = (status) => streamResp(item, status);
     stream.queue.push(item);
   }
@@ -412,7 +434,16 @@ function startStream(cmd) {
 function streamResp(item, status) {
   stream.inflight -= 1;
   if (status === 0) {
+    if (item.acked) {  // answered again after a re-delivery: counted once
+      pump();
+      return;
+    }
+    item.acked = true;
     stream.acked += 1;
+    if (stream.reportAcks) {
+      emit({ event: 'stream_ack', i: item.index, session: item.session, sent: item.sentAt,
+        acked: ++stream.clock });
+    }
     if (stream.cutAt.length && stream.acked >= stream.cutAt[0].at) {
       const { hard } = stream.cutAt.shift();
       stream.cuts += 1;
@@ -437,15 +468,39 @@ function streamResp(item, status) {
   pump();
 }
 
+// Tokens for a stream with a "rate": `burst` of them every burst / rate seconds, not kept from
+// one period to the next (no catching up after a time without a bind).
+function takeToken() {
+  if (!stream.rate) return true;
+  const now = Date.now();
+  const period = stream.burst * 1000 / stream.rate;
+  if (now - stream.refilled >= period) {
+    stream.tokens = stream.burst;
+    stream.refilled = now;
+  }
+  if (stream.tokens >= 1) {
+    stream.tokens -= 1;
+    return true;
+  }
+  if (!stream.waiting) {
+    stream.waiting = true;
+    const wait = Math.max(1, Math.ceil(stream.refilled + period - now));
+    setTimeout(() => { stream.waiting = false; pump(); }, wait);
+  }
+  return false;
+}
+
 function pump() {
   if (!stream || !stream.running) return;
   while (stream.inflight < stream.window && stream.queue.length) {
     const item = stream.queue[0];
     if (!receivers()[0]) return;
+    if (!takeToken()) return;
     stream.queue.shift();
     if (!deliver(item)) return;
     stream.inflight += 1;
     stream.sent += 1;
+    item.sentAt = ++stream.clock;
     if (item.sends > 1) stream.redelivered += 1;
   }
 }
