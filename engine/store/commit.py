@@ -19,6 +19,7 @@ from engine.core.notices import NONE, Subscriptions
 from engine.core.records import OutboxRow, OutboxStatus, Step
 from engine.store import campaigns, notices, threads
 from engine.store.codec import dumps, loads, time_in, time_or_none
+from engine.store.intake import InboundRow, write_inbound
 from engine.store.outbox import OutboxValues, insert_outbox
 from engine.store.sessions import SESSION_COLUMNS, Key
 from engine.store.sql import many, next_id, select_in
@@ -146,19 +147,25 @@ def commit(
     steps: Sequence[Step],
     sending: bool = False,
     notify: Subscriptions = NONE,
+    inbound: Sequence[InboundRow] = (),
 ) -> list[OutboxRow]:
     """Write every step of the batch, in order; return the outbox rows queued for sending.
 
     With ``sending``, those rows are written ``sending`` at once: the caller hands them over
     as soon as this transaction commits (their opt-outs were checked inside it), which saves
     the outbox a transaction of its own. The notifications ``notify`` asks for (hand-offs,
-    opt-outs, unmatched texts) are written with them (``notices.from_steps``).
+    opt-outs, unmatched texts) are written with them (``notices.from_steps``). ``inbound``:
+    the batch's new inbound rows (``intake.take``), written first, those a step processed
+    already ``processed``.
     """
     if not steps:
+        write_inbound(conn, inbound)
         return []
     batch = _batch(conn, steps, sending)
     for index, step in enumerate(steps):
         _gather(batch, index, step)
+    if inbound:
+        _write_inbound(conn, batch, inbound)
     _write_contacts(conn, batch)
     _write_sessions(conn, batch)
     _write_records(conn, batch)
@@ -378,6 +385,18 @@ def _add_outbound(batch: Batch, index: int, step: Step, at: str, session_id: str
                     batch.outbox_id, message, step.at, batch.ready, 0, step.contact, step.campaign
                 )
             )
+
+
+def _write_inbound(conn: sqlite3.Connection, batch: Batch, rows: Sequence[InboundRow]) -> None:
+    """The batch's new inbound rows, those its steps processed written ``processed``: only the
+    older rows the batch processed are left to update."""
+    done = {inbound_id: at for at, inbound_id in batch.processed}
+    write_inbound(conn, rows, done)
+    if len(done) != len(rows):
+        new = {row[0] for row in rows}
+        batch.processed = [pair for pair in batch.processed if pair[1] not in new]
+    else:
+        batch.processed = []
 
 
 def _write_contacts(conn: sqlite3.Connection, batch: Batch) -> None:

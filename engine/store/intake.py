@@ -1,19 +1,35 @@
 """Own intake: inbound rows written once (re-deliveries found by provider id, content window or
-fingerprint), the parts of long messages a transport holds, the inbound rows still to process."""
+fingerprint), the parts of long messages a transport holds, the inbound rows still to process.
+
+A batch that is processed in the transaction that receives it (``transactions.handle``) is
+``take``n first, and its rows are written by the commit already ``processed``
+(:func:`write_inbound`): a row written ``received`` and updated in the same transaction would
+rewrite the row and add and remove its ``inbound_pending`` entry for nothing."""
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
-from engine.core.messages import Inbound
+from engine.core.messages import Address, Inbound
 from engine.core.records import HeldPart, Received
 from engine.store.codec import content_key, fingerprint, time_in, time_or_none_out, time_out
 from engine.store.sql import Row, many, next_id, select_in
 
-__all__ = ["held_parts", "hold_parts", "inbound_rows", "pending_inbound", "receive"]
+__all__ = [
+    "InboundRow",
+    "Taken",
+    "held_parts",
+    "hold_parts",
+    "inbound_rows",
+    "pending_inbound",
+    "receive",
+    "take",
+    "write_inbound",
+]
 
 
 _INBOUND_COLUMNS = "id, transport, external_id, sender, recipient, text, received_at"
@@ -31,8 +47,54 @@ def _inbound(row: Row) -> Inbound:
     )
 
 
+InboundRow = tuple[int, str, str | None, str | None, str | None, Address, Address, str, str]
+"""A new inbound row: (id, transport, external_id, fingerprint, content, sender, recipient,
+text, received_at), as :func:`write_inbound` writes it (an exact tuple: see ``commit``)."""
+
+
+class Taken(NamedTuple):
+    """What :func:`take` found: each message received (new or a re-delivery), the new rows."""
+
+    received: list[Received]
+    rows: list[InboundRow]
+
+
 def receive(conn: sqlite3.Connection, messages: Sequence[Inbound]) -> list[Received]:
-    """Insert the new messages; a re-delivery is flagged, and its earlier row's id returned.
+    """Insert the new messages, ``received``; a re-delivery is flagged (see :func:`take`)."""
+    taken = take(conn, messages)
+    write_inbound(conn, taken.rows)
+    return taken.received
+
+
+_INSERT_INBOUND = (
+    "INSERT INTO inbound (id, transport, external_id, fingerprint, content, sender, recipient,"
+    " text, received_at, status, processed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_RECEIVED = ("received", None)
+
+
+def write_inbound(
+    conn: sqlite3.Connection,
+    rows: Sequence[InboundRow],
+    processed: Mapping[int, str] | None = None,
+) -> None:
+    """Write the new rows :func:`take` found: ``processed`` at the time it gives a row's id,
+    else ``received``."""
+    if rows:
+        processed = processed or {}
+        conn.executemany(
+            _INSERT_INBOUND,
+            [
+                row + (("processed", at) if (at := processed.get(row[0])) else _RECEIVED)
+                for row in rows
+            ],
+        )
+
+
+def take(conn: sqlite3.Connection, messages: Sequence[Inbound]) -> Taken:
+    """Find the new messages and give them ids; a re-delivery is flagged, and its earlier
+    row's id returned. The new rows are the caller's to write (:func:`write_inbound`), before
+    anything that refers to them.
 
     A re-delivery has the same provider id on the same transport (``conflict`` when that row
     has another sender, recipient or text: the id was used twice); without an id, when the
@@ -91,7 +153,7 @@ def receive(conn: sqlite3.Connection, messages: Sequence[Inbound]) -> list[Recei
             recent.setdefault(found, []).append((time_out(received_at), row_id))
 
     last_id = next_id(conn, "inbound")
-    rows: list[Row] = []
+    rows: list[InboundRow] = []
     results: list[Received] = []
     for message, at, fp, content, key in prepared:
         existing = known.get(key) if key is not None else None
@@ -129,11 +191,6 @@ def receive(conn: sqlite3.Connection, messages: Sequence[Inbound]) -> list[Recei
             )
         )
         results.append(Received(replace(message, id=last_id), duplicate=False))
-    conn.executemany(
-        "INSERT INTO inbound (id, transport, external_id, fingerprint, content, sender,"
-        " recipient, text, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        rows,
-    )
     # The held parts of these messages (re-deliveries included) are done with.
     many(
         conn,
@@ -145,7 +202,7 @@ def receive(conn: sqlite3.Connection, messages: Sequence[Inbound]) -> list[Recei
             if message.parts is not None
         ],
     )
-    return results
+    return Taken(results, rows)
 
 
 def hold_parts(

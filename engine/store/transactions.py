@@ -30,7 +30,7 @@ from engine.core.records import (
 )
 from engine.store import campaigns
 from engine.store.commit import commit
-from engine.store.intake import receive
+from engine.store.intake import InboundRow, take, write_inbound
 from engine.store.outbox import mark_sent
 from engine.store.sessions import load, tallies
 
@@ -115,10 +115,11 @@ def handle(
     polls: Collection[str] = (),
     notify: Subscriptions = NONE,
 ) -> Handled:
-    """Receive ``messages`` and process the fresh ones, in one transaction (one fsync)."""
-    received = receive(conn, messages)
+    """Receive ``messages`` and process the fresh ones, in one transaction (one fsync): their
+    rows are written by the commit, already ``processed`` (``intake.write_inbound``)."""
+    received, new = take(conn, messages)
     fresh = [r.message for r in received if not r.duplicate]
-    steps, rows = process(conn, fresh, decide, replies_since, polls, notify)
+    steps, rows = process(conn, fresh, decide, replies_since, polls, notify, new)
     return Handled(received, steps, rows)
 
 
@@ -129,17 +130,20 @@ def process(
     replies_since: datetime,
     polls: Collection[str] = (),
     notify: Subscriptions = NONE,
+    inbound: Sequence[InboundRow] = (),
 ) -> tuple[list[Step], list[OutboxRow]]:
     """Load the conversations of ``work`` and the tallies of ``polls``, let ``decide`` step
     them, commit the steps (and the notifications ``notify`` asks for): the loaded state
     cannot change between the load and the commit. Returns the steps and the outbox rows,
-    written ``sending``."""
+    written ``sending``. ``inbound``: the new rows of the messages of ``work`` not written
+    yet (``handle``), written by the commit."""
     if not work:
+        write_inbound(conn, inbound)
         return [], []
     keys = list(dict.fromkeys(conversation_key(item) for item in work))
     counted = tallies(conn, polls) if polls else {}
     steps = decide(load(conn, keys, replies_since), work, counted)
-    return steps, commit(conn, steps, sending=True, notify=notify)
+    return steps, commit(conn, steps, sending=True, notify=notify, inbound=inbound)
 
 
 def launch(

@@ -8,11 +8,11 @@ from collections.abc import Sequence
 import pytest
 from store_helpers import ALICE, BOB, NUMBER, T0, inbound
 
-from engine.core.messages import Outgoing
+from engine.core.messages import Inbound, Outgoing
 from engine.core.model import Event, Sprint, Tallies, Vote
 from engine.core.records import Conversation, Key, Step, Work, conversation_key
 from engine.errors import StoreError
-from engine.store import SqliteStore, sessions
+from engine.store import SqliteStore, sessions, transactions
 
 
 def echo(seen: list[tuple[Key, Conversation]]):  # type: ignore[no-untyped-def]
@@ -150,3 +150,34 @@ def _plan_of_tallies(conn: sqlite3.Connection) -> list[str]:
 async def test_the_tallies_are_read_from_an_index_alone(store: SqliteStore) -> None:
     plan = await store._read(_plan_of_tallies)  # the plan of the very query the store runs
     assert any("COVERING INDEX votes_tally" in step for step in plan), plan
+
+
+def _handle_traced(
+    conn: sqlite3.Connection, messages: Sequence[Inbound], statements: list[str]
+) -> None:
+    conn.set_trace_callback(statements.append)
+    try:
+        transactions.write(conn, (), transactions.handle, messages, echo([]), T0)
+    finally:
+        conn.set_trace_callback(None)
+
+
+async def test_fresh_rows_are_written_processed_once(store: SqliteStore) -> None:
+    """``handle`` writes a new inbound row once, ``processed``: no update of the row (and of
+    ``inbound_pending``) in the transaction that wrote it."""
+    statements: list[str] = []
+    await store.handle([inbound(ALICE, "HI", external_id="m1")], echo([]), replies_since=T0)
+    batch = [inbound(ALICE, "HI", external_id="m1"), inbound(BOB, "HOURS", external_id="m2")]
+    await store._call(_handle_traced, batch, statements)
+    assert not [s for s in statements if s.startswith("UPDATE inbound")], statements
+    assert [s for s in statements if s.startswith("INSERT INTO inbound")] != []
+    rows = await store.read(
+        lambda conn: conn.execute(
+            "SELECT external_id, status, processed_at FROM inbound ORDER BY id"
+        ).fetchall()
+    )
+    assert [(ext, status, at is not None) for ext, status, at in rows] == [
+        ("m1", "processed", True),
+        ("m2", "processed", True),
+    ]
+    assert await store.pending_inbound() == []
