@@ -182,6 +182,21 @@ async def _run(args: argparse.Namespace, folder: Path, probe: Probe) -> tuple[fl
     return wall, len(transport.sent)
 
 
+def _frames_by_btree(conn: sqlite3.Connection, wal: Path, messages: int) -> None:
+    """The WAL frames written per message, by the b-tree their page belongs to (``dbstat``):
+    what each COMMIT writes. Exact with ``wal_autocheckpoint=0``."""
+    data = wal.read_bytes()
+    size = int.from_bytes(data[8:12], "big")
+    owner = {page: name for name, page in conn.execute("SELECT name, pageno FROM dbstat")}
+    found: Counter[str] = Counter()
+    for offset in range(32, len(data) - size, size + 24):
+        page = int.from_bytes(data[offset : offset + 4], "big")
+        found[owner.get(page, "(header, freelist or new)" if page > 1 else "(page 1)")] += 1
+    print("WAL frames per message by b-tree (each COMMIT writes every page it dirtied):")
+    for name, count in found.most_common():
+        print(f"  {count / messages:5.2f}  {name}")
+
+
 def direct(args: argparse.Namespace) -> None:
     """The store thread's work alone, without the event loop: ``transactions.handle`` on a raw
     connection (WAL, ``synchronous=FULL``), batches of ``--batch`` messages, each batch's
@@ -233,6 +248,8 @@ def direct(args: argparse.Namespace) -> None:
                 marks = [(sent, codec.time_in(datetime.now(UTC)))]
             wal = Path(tmp) / "direct.db-wal"
             frames = (wal.stat().st_size - 32) // (4096 + 24) if wal.exists() else 0
+            if args.frames and round_ == 0:
+                _frames_by_btree(conn, wal, args.messages)
             conn.close()
         results.append(cpu / args.messages * 1e6)
         print(
@@ -252,6 +269,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--direct", action="store_true", help="the store's work alone")
     parser.add_argument("--batch", type=int, default=25, help="--direct: messages per batch")
     parser.add_argument("--rounds", type=int, default=5, help="--direct: rounds, best shown")
+    parser.add_argument("--frames", action="store_true", help="--direct: WAL frames by b-tree")
     parser.add_argument("--pragma", action="append", default=[], help="--direct: PRAGMA too")
     args = parser.parse_args(argv)
     if args.direct:

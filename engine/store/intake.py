@@ -12,11 +12,11 @@ import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from engine.core.messages import Address, Inbound
 from engine.core.records import HeldPart, Received
-from engine.store.codec import content_key, fingerprint, time_in, time_or_none_out, time_out
+from engine.store.codec import fingerprint, time_in, time_or_none_out, time_out
 from engine.store.sql import Row, many, next_id, select_in
 
 __all__ = [
@@ -47,9 +47,13 @@ def _inbound(row: Row) -> Inbound:
     )
 
 
-InboundRow = tuple[int, str, str | None, str | None, str | None, Address, Address, str, str]
-"""A new inbound row: (id, transport, external_id, fingerprint, content, sender, recipient,
-text, received_at), as :func:`write_inbound` writes it (an exact tuple: see ``commit``)."""
+InboundRow = tuple[int, str, str | None, str | None, Address, Address, str, str]
+"""A new inbound row: (id, transport, external_id, fingerprint, sender, recipient, text,
+received_at), as :func:`write_inbound` writes it (an exact tuple: see ``commit``). The
+``content`` column (a hash of the content, before migration 0016) is no longer written."""
+
+Content = tuple[str, Address, Address, str]
+"""(transport, sender, recipient, text): what tells a message without an id from another."""
 
 
 class Taken(NamedTuple):
@@ -67,8 +71,8 @@ def receive(conn: sqlite3.Connection, messages: Sequence[Inbound]) -> list[Recei
 
 
 _INSERT_INBOUND = (
-    "INSERT INTO inbound (id, transport, external_id, fingerprint, content, sender, recipient,"
-    " text, received_at, status, processed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "INSERT INTO inbound (id, transport, external_id, fingerprint, sender, recipient, text,"
+    " received_at, status, processed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _RECEIVED = ("received", None)
 
@@ -101,23 +105,21 @@ def take(conn: sqlite3.Connection, messages: Sequence[Inbound]) -> Taken:
     message has a ``dedup_window``, the same content as a row received at most that many seconds
     before or after it, else the same fingerprint (content and receive time).
     """
-    prepared: list[tuple[Inbound, str, str | None, str | None, tuple[str, ...] | None]] = []
+    prepared: list[tuple[Inbound, str, str | None, Content | None, tuple[str, ...] | None]] = []
     by_transport: dict[str, set[str]] = {}
     fingerprints: list[str] = []
-    contents: list[str] = []
+    contents: list[Content] = []
     since: datetime | None = None
     for message in messages:
         at = time_in(message.received_at)
-        content: str | None = None
+        content: Content | None = None
         fp: str | None = None
         key: tuple[str, ...] | None = None
         if message.external_id is not None:
             key = ("ext", message.transport, message.external_id)
             by_transport.setdefault(message.transport, set()).add(message.external_id)
         elif message.dedup_window > 0:  # its content within the window (covers the fingerprint)
-            content = content_key(
-                message.transport, message.sender, message.recipient, message.text
-            )
+            content = (message.transport, message.sender, message.recipient, message.text)
             contents.append(content)
             start = message.received_at - timedelta(seconds=message.dedup_window)
             since = start if since is None else min(since, start)
@@ -127,30 +129,8 @@ def take(conn: sqlite3.Connection, messages: Sequence[Inbound]) -> Taken:
             fingerprints.append(fp)
         prepared.append((message, at, fp, content, key))
 
-    known: dict[tuple[str, ...], int] = {}
-    said: dict[int, tuple[str, str, str]] = {}
-    """Row id → (sender, recipient, text), for the rows found or added by provider id."""
-    for transport, external_ids in by_transport.items():
-        sql = (
-            "SELECT id, external_id, sender, recipient, text FROM inbound"
-            " WHERE transport = ? AND external_id IN ({marks})"
-        )
-        for row_id, external_id, sender, recipient, text in select_in(
-            conn, sql, external_ids, (transport,)
-        ):
-            known[("ext", transport, external_id)] = row_id
-            said[row_id] = (sender, recipient, text)
-    sql = "SELECT id, fingerprint FROM inbound WHERE fingerprint IN ({marks})"
-    for row_id, fp_found in select_in(conn, sql, fingerprints):
-        known[("fp", fp_found)] = row_id
-    recent: dict[str, list[tuple[datetime, int]]] = {}
-    if since is not None:
-        sql = (
-            "SELECT id, content, received_at FROM inbound"
-            " WHERE received_at >= ? AND content IN ({marks})"
-        )
-        for row_id, found, received_at in select_in(conn, sql, contents, (time_in(since),)):
-            recent.setdefault(found, []).append((time_out(received_at), row_id))
+    known, said = _known(conn, by_transport, fingerprints)
+    recent = _recent(conn, contents, since) if since is not None else {}
 
     last_id = next_id(conn, "inbound")
     rows: list[InboundRow] = []
@@ -183,7 +163,6 @@ def take(conn: sqlite3.Connection, messages: Sequence[Inbound]) -> Taken:
                 message.transport,
                 message.external_id,
                 fp,
-                content,
                 message.sender,
                 message.recipient,
                 message.text,
@@ -230,6 +209,54 @@ def held_parts(conn: sqlite3.Connection, transport: str) -> list[HeldPart]:
         HeldPart(transport, group, number, data, time_out(at), time_or_none_out(done))
         for group, number, data, at, done in conn.execute(sql, (transport,))
     ]
+
+
+def _known(
+    conn: sqlite3.Connection, by_transport: dict[str, set[str]], fingerprints: Sequence[str]
+) -> tuple[dict[tuple[str, ...], int], dict[int, tuple[str, str, str]]]:
+    """The rows already there with these provider ids or fingerprints: their ids by key, and
+    (sender, recipient, text) by id for the rows found by provider id."""
+    known: dict[tuple[str, ...], int] = {}
+    said: dict[int, tuple[str, str, str]] = {}
+    for transport, external_ids in by_transport.items():
+        sql = (
+            "SELECT id, external_id, sender, recipient, text FROM inbound"
+            " WHERE transport = ? AND external_id IN ({marks})"
+        )
+        for row_id, external_id, sender, recipient, text in select_in(
+            conn, sql, external_ids, (transport,)
+        ):
+            known[("ext", transport, external_id)] = row_id
+            said[row_id] = (sender, recipient, text)
+    sql = "SELECT id, fingerprint FROM inbound WHERE fingerprint IN ({marks})"
+    for row_id, fp_found in select_in(conn, sql, fingerprints):
+        known[("fp", fp_found)] = row_id
+    return known, said
+
+
+def _recent(
+    conn: sqlite3.Connection, contents: Sequence[Content], since: datetime
+) -> dict[Content, list[tuple[datetime, int]]]:
+    """The rows received since ``since`` with one of ``contents``: (received time, id) by
+    content. Read through ``inbound_conversation`` (sender, recipient, received_at), the index
+    every row is in anyway: a key of its own (a hash of the content, random) cost every
+    message a WAL page of its own."""
+    wanted = set(contents)
+    recipients = sorted({content[2] for content in wanted})
+    sql = (
+        "SELECT id, transport, sender, recipient, text, received_at FROM inbound"
+        f" WHERE recipient IN ({','.join('?' * len(recipients))}) AND received_at >= ?"
+        " AND sender IN ({marks})"
+    )
+    found: dict[Content, list[tuple[datetime, int]]] = {}
+    senders = {content[1] for content in wanted}
+    for row_id, *content, received_at in select_in(
+        conn, sql, senders, (*recipients, time_in(since))
+    ):
+        key = cast(Content, tuple(content))
+        if key in wanted:
+            found.setdefault(key, []).append((time_out(received_at), row_id))
+    return found
 
 
 def _within(earlier: list[tuple[datetime, int]] | None, at: datetime, window: float) -> int | None:

@@ -468,6 +468,21 @@ _CAMPAIGN_AUTHORS = (
 # sending, sent, delivered) moved an entry in it: two pages of each batch's commit.
 _OUTBOX_STATUS_UNUSED = ("DROP INDEX IF EXISTS outbox_status",)
 
+# The hot path's commit writes fewer b-trees (each one a WAL page of every commit, at least):
+# - ``inbound_content`` (a sha256 of the content, a random key: a page of its own for nearly
+#   every message) goes: re-deliveries without an id are looked up by sender, recipient and
+#   time through ``inbound_conversation``, which every row is in anyway; the ``content``
+#   column stays (nullable) with the keys of the older rows, no longer read or written.
+# - ``outbox_contact`` (contact, kind, created_at, sender) and ``outbox_conversation``
+#   (contact, sender, created_at) become one (contact, sender, created_at, kind): it covers the
+#   count of recent replies per conversation and the reads by conversation both.
+_LEAN_INDEXES = (
+    "DROP INDEX IF EXISTS inbound_content",
+    "DROP INDEX IF EXISTS outbox_contact",
+    "DROP INDEX IF EXISTS outbox_conversation",
+    "CREATE INDEX outbox_conversation ON outbox (contact, sender, created_at, kind)",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_initial", _INITIAL),
     Migration("0002_timer_ids_never_reused", _TIMERS_AUTOINCREMENT),
@@ -483,6 +498,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("0012_outbox_parts", _OUTBOX_PARTS),
     Migration("0013_campaign_authors", _CAMPAIGN_AUTHORS),
     Migration("0014_outbox_status_unused", _OUTBOX_STATUS_UNUSED),
+    Migration("0016_lean_indexes", _LEAN_INDEXES),
 )
 """Every migration, in the order they apply. Append only: never edit or reorder one released."""
 

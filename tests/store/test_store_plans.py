@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
-from store_helpers import NUMBER, T0
+from store_helpers import NUMBER, T0, inbound
 
-from engine.store import outbox, sessions, threads
+from engine.store import intake, outbox, sessions, threads
 from engine.store.codec import time_in
 from engine.store.migrations import MIGRATIONS, apply_migrations
 
@@ -74,3 +75,22 @@ def test_the_outbox_reads_by_status_use_the_partial_indexes(conn: sqlite3.Connec
     assert len(plans) == 3
     for plan in plans:
         assert "SCAN outbox" not in plan or "INDEX outbox_" in plan, plan
+
+
+def test_a_redelivery_without_an_id_is_looked_up_by_conversation(
+    conn: sqlite3.Connection,
+) -> None:
+    """Messages without a provider id (SMPP) are compared with the rows of their conversation
+    in the window, read through ``inbound_conversation`` (migration 0016 dropped the content key's
+    own index)."""
+    messages = [
+        replace(inbound(phone, "HOURS", transport="operator"), dedup_window=60.0)
+        for phone in PHONES
+    ]
+    plans = _plans(conn, lambda: intake.take(conn, messages))
+    assert plans
+    for plan in plans:
+        assert "SCAN" not in plan, plan
+    assert any(
+        "inbound_conversation (sender=? AND recipient=? AND received_at>?)" in p for p in plans
+    )
