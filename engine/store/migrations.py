@@ -476,8 +476,12 @@ _OUTBOX_STATUS_UNUSED = ("DROP INDEX IF EXISTS outbox_status",)
 # - ``outbox_contact`` (contact, kind, created_at, sender) and ``outbox_conversation``
 #   (contact, sender, created_at) become one (contact, sender, created_at, kind): it covers the
 #   count of recent replies per conversation and the reads by conversation both.
+# - ``inbox_status`` (status, id) served no query of the engine since the threads (0010): the
+#   console and the API read threads; only ``SqliteStore.inbox``, the tests' helper, reads inbox
+#   rows by status, and may walk them. Every unmatched text or hand-off wrote an entry.
 _LEAN_INDEXES = (
     "DROP INDEX IF EXISTS inbound_content",
+    "DROP INDEX IF EXISTS inbox_status",
     "DROP INDEX IF EXISTS outbox_contact",
     "DROP INDEX IF EXISTS outbox_conversation",
     "CREATE INDEX outbox_conversation ON outbox (contact, sender, created_at, kind)",

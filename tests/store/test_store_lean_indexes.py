@@ -33,6 +33,7 @@ async def test_an_older_store_upgrades_and_its_rows_are_still_recognised(tmp_pat
         pass
     assert "inbound_content" in _indexes(path, "inbound")
     assert "outbox_contact" in _indexes(path, "outbox")
+    assert "inbox_status" in _indexes(path, "inbox")
     with sqlite3.connect(path) as conn:  # a row as the code before 0016 wrote it: a content key
         conn.execute(
             "INSERT INTO inbound (id, transport, sender, recipient, text, received_at, content,"
@@ -59,6 +60,7 @@ async def test_an_older_store_upgrades_and_its_rows_are_still_recognised(tmp_pat
     inbound_indexes = _indexes(path, "inbound")
     assert "inbound_content" not in inbound_indexes
     assert inbound_indexes["inbound_conversation"] == ["sender", "recipient", "received_at"]
+    assert "inbox_status" not in _indexes(path, "inbox")
     outbox_indexes = _indexes(path, "outbox")
     assert "outbox_contact" not in outbox_indexes
     assert outbox_indexes["outbox_conversation"] == ["contact", "sender", "created_at", "kind"]
