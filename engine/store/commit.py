@@ -9,7 +9,7 @@ Rows are written as they are built: their order is the column order of their sta
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -30,6 +30,7 @@ __all__ = [
     "EventRow",
     "OptOutLogRow",
     "OptOutRow",
+    "OptedOut",
     "ProcessedRow",
     "SessionRow",
     "VoteRow",
@@ -142,12 +143,23 @@ class Batch:
     """Step index → its inbox row (its notifications name it)."""
 
 
+class OptedOut(NamedTuple):
+    """The opt-outs a batch's load read already (``sessions.load``), so that the commit reads
+    only those of other recipients."""
+
+    phones: Collection[Address]
+    """The contacts whose opt-outs were read."""
+    pairs: set[Key]
+    """Their (contact, number) pairs opted out."""
+
+
 def commit(
     conn: sqlite3.Connection,
     steps: Sequence[Step],
     sending: bool = False,
     notify: Subscriptions = NONE,
     inbound: Sequence[InboundRow] = (),
+    known: OptedOut | None = None,
 ) -> list[OutboxRow]:
     """Write every step of the batch, in order; return the outbox rows queued for sending.
 
@@ -156,12 +168,12 @@ def commit(
     the outbox a transaction of its own. The notifications ``notify`` asks for (hand-offs,
     opt-outs, unmatched texts) are written with them (``notices.from_steps``). ``inbound``:
     the batch's new inbound rows (``intake.take``), written first, those a step processed
-    already ``processed``.
+    already ``processed``. ``known``: the opt-outs the batch's load read (read again if not).
     """
     if not steps:
         write_inbound(conn, inbound)
         return []
-    batch = _batch(conn, steps, sending)
+    batch = _batch(conn, steps, sending, known)
     for index, step in enumerate(steps):
         _gather(batch, index, step)
     if inbound:
@@ -177,11 +189,16 @@ def commit(
     return batch.queued
 
 
-def _batch(conn: sqlite3.Connection, steps: Sequence[Step], sending: bool) -> Batch:
-    """What the batch starts from: the opt-outs of its recipients, the fields it changes, the
-    next free outbox and inbox ids."""
+def _batch(
+    conn: sqlite3.Connection, steps: Sequence[Step], sending: bool, known: OptedOut | None
+) -> Batch:
+    """What the batch starts from: the opt-outs of its recipients (those ``known`` read not
+    again), the fields it changes, the next free outbox and inbox ids."""
     recipients = {message.recipient for step in steps for message in step.sprint.outbound}
     opted: set[Key] = set()
+    if known is not None:
+        opted.update(known.pairs)
+        recipients.difference_update(known.phones)
     sql = "SELECT contact, number FROM opt_outs WHERE opted_out = 1 AND contact IN ({marks})"
     for contact, number in select_in(conn, sql, recipients):
         opted.add((contact, number))
