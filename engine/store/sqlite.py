@@ -4,8 +4,9 @@ Each Store method is one call onto the connection's thread (see ``transactions``
 messages costs one thread hop, and no other coroutine's statements can interleave with a
 transaction, so no lock is needed. Writers commit (``BEGIN IMMEDIATE`` … ``COMMIT``) before they
 return; any SQLite error rolls the whole call back and is raised as ``StoreError``. The outbox's
-``mark_sent`` results ride in the next write transaction (one fsync less per batch of messages)
-and are written alone only when no other write comes.
+``mark_sent`` results and the transports' receipts (``mark_deliveries``) ride in the next write
+transaction (one fsync less per batch of messages) and are written alone only when no other
+write comes.
 
 A file database runs in WAL mode with ``synchronous=FULL``: an acknowledged message survives a
 power cut. ``":memory:"`` is the same code on an in-memory database (``twoway chat``, unit tests).
@@ -109,9 +110,10 @@ class SqliteStore:
         """Who subscribed to which event (``notify:``): the notifications the store writes."""
         self._db: aiosqlite.Connection | None = None
         self._raw: sqlite3.Connection | None = None
-        self._marks: list[transactions.SentMarks] = []
-        """``mark_sent`` results not written yet: the next write transaction carries them."""
-        self._mark_waiters: list[asyncio.Future[None]] = []
+        self._marks: list[transactions.Rider] = []
+        """``mark_sent`` results and receipts not written yet: the next write transaction
+        carries them."""
+        self._mark_waiters: list[asyncio.Future[Any]] = []
         self._writing = 0
         self._flushes: set[asyncio.Task[None]] = set()
         self._flush_handle: asyncio.Handle | None = None
@@ -264,9 +266,10 @@ class SqliteStore:
             raise
         else:
             self._available()
-            for waiter in waiters:
+            for waiter, rider in zip(waiters, marks, strict=True):
                 if not waiter.done():
-                    waiter.set_result(None)
+                    found = rider.found if isinstance(rider, transactions.Receipts) else None
+                    waiter.set_result(found)
             if marks or fn in _STATUS_WRITES:
                 self._statuses_changed()
         finally:
@@ -453,12 +456,17 @@ class SqliteStore:
         """
         if not results:
             return
-        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._marks.append((tuple(results), self._now()))
+        await self._ride((tuple(results), self._now()))
+
+    async def _ride(self, rider: transactions.Rider) -> Any:
+        """Leave ``rider`` to the next write transaction (one of its own only when no write
+        is under way or about to start); return once committed, with what it found."""
+        waiter: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._marks.append(rider)
         self._mark_waiters.append(waiter)
         if not self._writing:
             self._flush_marks()
-        await waiter
+        return await waiter
 
     async def mark_failed(self, outbox_id: int, error: str, *, permanent: bool) -> None:
         await self._write(outbox.mark_failed, outbox_id, error, permanent, self._now())
@@ -473,10 +481,15 @@ class SqliteStore:
         return await self._write(outbox.mark_delivery, external_id, status, error, self._now())
 
     async def mark_deliveries(self, receipts: Sequence[tuple[str, str, str | None]]) -> list[bool]:
-        """Record many receipts ``(external_id, status, error)`` in one transaction."""
+        """Record many receipts ``(external_id, status, error)``; return whether a row has each
+        id. Like ``mark_sent``'s rows they ride in the next write transaction (a batch of
+        messages, most often): a transport's receipts cost no transaction of their own."""
         if not receipts:
             return []
-        return await self._write(outbox.mark_deliveries, receipts, self._now())
+        found: list[bool] = await self._ride(
+            transactions.Receipts(tuple(receipts), self._now(), [])
+        )
+        return found
 
     async def suppress(self, ids: Sequence[int], reason: str) -> None:
         if ids:
