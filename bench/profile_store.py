@@ -259,6 +259,51 @@ def direct(args: argparse.Namespace) -> None:
     print(f"direct: best {min(results):.1f} µs per message (batches of {args.batch})")
 
 
+def _report(
+    args: argparse.Namespace,
+    run: tuple[float, int],
+    indexes: dict[str, list[tuple[str, str]]],
+    counting: Probe,
+    plain: Probe,
+    profiled: Probe,
+    encodes: int,
+) -> None:
+    """Print the figures of the three runs: counted, timed, profiled."""
+    wall, sent = run
+    n = args.messages
+    print(f"{n:,} messages, {sent:,} replies, {plain.calls:,} store write calls, {wall:.2f} s wall")
+    print(
+        f"store thread CPU in write transactions: {plain.cpu / n * 1e6:.0f} µs per message "
+        f"({profiled.cpu / n * 1e6:.0f} µs under cProfile)"
+    )
+    statements = counting.statements()
+    print(f"statements per message: {sum(statements.values()) / n:.2f}")
+    for shape, count in statements.most_common():
+        print(f"  {count / n:6.2f}  {shape}")
+    print("store thread CPU per message by statement (sqlite3 call only; timed run):")
+    for shape, cpu in Counter(counting.statement_cpu).most_common(14):
+        print(f"  {cpu / n * 1e6:6.1f} µs  {shape}")
+    written: Counter[str] = Counter()
+    for shape, count in statements.items():
+        table = _table_of(shape)
+        if table is not None:
+            written[table] += count
+    print("rows written per message by table (each + its indexes = b-trees touched):")
+    touched = 0.0
+    for table, count in written.most_common():
+        names = [name for name, _ in indexes.get(table, [])]
+        per = count / n
+        touched += per * (1 + len(names))
+        print(f"  {per:5.2f}  {table:<14} indexes: {', '.join(names) or '-'}")
+    print(f"b-tree entries touched per message, at most: {touched:.1f}")
+    print(f"JSON encodes (codec.dumps) per message: {encodes / n:.2f}")
+    out = io.StringIO()
+    assert profiled.profile is not None
+    stats = pstats.Stats(profiled.profile, stream=out)
+    stats.sort_stats("tottime").print_stats(args.top)
+    print(out.getvalue())
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -298,38 +343,7 @@ def main(argv: list[str] | None = None) -> int:
     profiled = Probe(tracing=False)
     with tempfile.TemporaryDirectory(prefix="twoway-profile-") as tmp:
         asyncio.run(_run(args, Path(tmp), profiled))
-    n = args.messages
-    print(f"{n:,} messages, {sent:,} replies, {plain.calls:,} store write calls, {wall:.2f} s wall")
-    print(
-        f"store thread CPU in write transactions: {plain.cpu / n * 1e6:.0f} µs per message "
-        f"({profiled.cpu / n * 1e6:.0f} µs under cProfile)"
-    )
-    statements = counting.statements()
-    print(f"statements per message: {sum(statements.values()) / n:.2f}")
-    for shape, count in statements.most_common():
-        print(f"  {count / n:6.2f}  {shape}")
-    print("store thread CPU per message by statement (sqlite3 call only; timed run):")
-    for shape, cpu in Counter(counting.statement_cpu).most_common(14):
-        print(f"  {cpu / n * 1e6:6.1f} µs  {shape}")
-    written: Counter[str] = Counter()
-    for shape, count in statements.items():
-        table = _table_of(shape)
-        if table is not None:
-            written[table] += count
-    print("rows written per message by table (each + its indexes = b-trees touched):")
-    touched = 0.0
-    for table, count in written.most_common():
-        names = [name for name, _ in indexes.get(table, [])]
-        per = count / n
-        touched += per * (1 + len(names))
-        print(f"  {per:5.2f}  {table:<14} indexes: {', '.join(names) or '-'}")
-    print(f"b-tree entries touched per message, at most: {touched:.1f}")
-    print(f"JSON encodes (codec.dumps) per message: {encodes / n:.2f}")
-    out = io.StringIO()
-    assert profiled.profile is not None
-    stats = pstats.Stats(profiled.profile, stream=out)
-    stats.sort_stats("tottime").print_stats(args.top)
-    print(out.getvalue())
+    _report(args, (wall, sent), indexes, counting, plain, profiled, encodes)
     return 0
 
 

@@ -9,7 +9,7 @@ Rows are written as they are built: their order is the column order of their sta
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -21,7 +21,7 @@ from engine.store import campaigns, notices, threads
 from engine.store.codec import dumps, loads, time_in, time_or_none
 from engine.store.intake import InboundRow, write_inbound
 from engine.store.outbox import OutboxValues, insert_outbox
-from engine.store.sessions import SESSION_COLUMNS, Key
+from engine.store.sessions import SESSION_COLUMNS, Key, OptedOut
 from engine.store.sql import many, next_id, select_in
 
 __all__ = [
@@ -30,7 +30,6 @@ __all__ = [
     "EventRow",
     "OptOutLogRow",
     "OptOutRow",
-    "OptedOut",
     "ProcessedRow",
     "SessionRow",
     "VoteRow",
@@ -141,16 +140,6 @@ class Batch:
     """Step index → its first outbox row (a campaign's recipient is started by it)."""
     inbox_ids: dict[int, int] = field(default_factory=dict)
     """Step index → its inbox row (its notifications name it)."""
-
-
-class OptedOut(NamedTuple):
-    """The opt-outs a batch's load read already (``sessions.load``), so that the commit reads
-    only those of other recipients."""
-
-    phones: Collection[Address]
-    """The contacts whose opt-outs were read."""
-    pairs: set[Key]
-    """Their (contact, number) pairs opted out."""
 
 
 def commit(

@@ -105,30 +105,7 @@ def take(conn: sqlite3.Connection, messages: Sequence[Inbound]) -> Taken:
     message has a ``dedup_window``, the same content as a row received at most that many seconds
     before or after it, else the same fingerprint (content and receive time).
     """
-    prepared: list[tuple[Inbound, str, str | None, Content | None, tuple[str, ...] | None]] = []
-    by_transport: dict[str, set[str]] = {}
-    fingerprints: list[str] = []
-    contents: list[Content] = []
-    since: datetime | None = None
-    for message in messages:
-        at = time_in(message.received_at)
-        content: Content | None = None
-        fp: str | None = None
-        key: tuple[str, ...] | None = None
-        if message.external_id is not None:
-            key = ("ext", message.transport, message.external_id)
-            by_transport.setdefault(message.transport, set()).add(message.external_id)
-        elif message.dedup_window > 0:  # its content within the window (covers the fingerprint)
-            content = (message.transport, message.sender, message.recipient, message.text)
-            contents.append(content)
-            start = message.received_at - timedelta(seconds=message.dedup_window)
-            since = start if since is None else min(since, start)
-        else:
-            fp = fingerprint(message.transport, message.sender, message.recipient, message.text, at)
-            key = ("fp", fp)
-            fingerprints.append(fp)
-        prepared.append((message, at, fp, content, key))
-
+    prepared, by_transport, fingerprints, contents, since = _keys(messages)
     known, said = _known(conn, by_transport, fingerprints)
     recent = _recent(conn, contents, since) if since is not None else {}
 
@@ -170,7 +147,12 @@ def take(conn: sqlite3.Connection, messages: Sequence[Inbound]) -> Taken:
             )
         )
         results.append(Received(replace(message, id=last_id), duplicate=False))
-    # The held parts of these messages (re-deliveries included) are done with.
+    _parts_done(conn, messages)
+    return Taken(results, rows)
+
+
+def _parts_done(conn: sqlite3.Connection, messages: Sequence[Inbound]) -> None:
+    """The held parts of these messages (re-deliveries included) are done with."""
     many(
         conn,
         "UPDATE held_parts SET done_at = ? WHERE transport = ? AND group_key = ?"
@@ -181,7 +163,6 @@ def take(conn: sqlite3.Connection, messages: Sequence[Inbound]) -> Taken:
             if message.parts is not None
         ],
     )
-    return Taken(results, rows)
 
 
 def hold_parts(
@@ -209,6 +190,46 @@ def held_parts(conn: sqlite3.Connection, transport: str) -> list[HeldPart]:
         HeldPart(transport, group, number, data, time_out(at), time_or_none_out(done))
         for group, number, data, at, done in conn.execute(sql, (transport,))
     ]
+
+
+class _Keys(NamedTuple):
+    """How :func:`take` looks for each message: its row's time, fingerprint, content, key."""
+
+    prepared: list[tuple[Inbound, str, str | None, Content | None, tuple[str, ...] | None]]
+    by_transport: dict[str, set[str]]
+    """Provider ids, by transport."""
+    fingerprints: list[str]
+    contents: list[Content]
+    since: datetime | None
+    """The start of the earliest window (None: no message has one)."""
+
+
+def _keys(messages: Sequence[Inbound]) -> _Keys:
+    prepared: list[tuple[Inbound, str, str | None, Content | None, tuple[str, ...] | None]] = []
+    by_transport: dict[str, set[str]] = {}
+    fingerprints: list[str] = []
+    contents: list[Content] = []
+    since: datetime | None = None
+    for message in messages:
+        at = time_in(message.received_at)
+        content: Content | None = None
+        fp: str | None = None
+        key: tuple[str, ...] | None = None
+        if message.external_id is not None:
+            key = ("ext", message.transport, message.external_id)
+            by_transport.setdefault(message.transport, set()).add(message.external_id)
+        elif message.dedup_window > 0:  # its content within the window (covers the fingerprint)
+            content = (message.transport, message.sender, message.recipient, message.text)
+            contents.append(content)
+            start = message.received_at - timedelta(seconds=message.dedup_window)
+            since = start if since is None else min(since, start)
+        else:
+            fp = fingerprint(message.transport, message.sender, message.recipient, message.text, at)
+            key = ("fp", fp)
+            fingerprints.append(fp)
+        prepared.append((message, at, fp, content, key))
+
+    return _Keys(prepared, by_transport, fingerprints, contents, since)
 
 
 def _known(

@@ -29,10 +29,10 @@ from engine.core.records import (
     conversation_key,
 )
 from engine.store import campaigns
-from engine.store.commit import OptedOut, commit
+from engine.store.commit import commit
 from engine.store.intake import InboundRow, take, write_inbound
 from engine.store.outbox import mark_deliveries, mark_sent
-from engine.store.sessions import load, tallies
+from engine.store.sessions import load, opted_out_before, tallies
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -164,11 +164,7 @@ def process(
     keys = list(dict.fromkeys(conversation_key(item) for item in work))
     counted = tallies(conn, polls) if polls else {}
     loaded = load(conn, keys, replies_since)
-    # The opt-outs the load read, taken before ``decide`` (which advances the conversations).
-    known = OptedOut(
-        {phone for phone, _ in keys},
-        {(c.contact.phone, n) for c in loaded.values() for n in c.contact.opted_out},
-    )
+    known = opted_out_before(loaded)  # before ``decide``, which advances the conversations
     steps = decide(loaded, work, counted)
     return steps, commit(conn, steps, sending=True, notify=notify, inbound=inbound, known=known)
 
