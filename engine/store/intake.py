@@ -261,13 +261,14 @@ def _recent(
     """The rows received since ``since`` with one of ``contents``: (received time, id) by
     content. Read through ``inbound_conversation`` (sender, recipient, received_at), the index
     every row is in anyway: a key of its own (a hash of the content, random) cost every
-    message a WAL page of its own."""
+    message a WAL page of its own. Only rows that were compared by content too (no provider id,
+    no fingerprint), as when they had that key."""
     wanted = set(contents)
     recipients = sorted({content[2] for content in wanted})
     sql = (
         "SELECT id, transport, sender, recipient, text, received_at FROM inbound"
         f" WHERE recipient IN ({','.join('?' * len(recipients))}) AND received_at >= ?"
-        " AND sender IN ({marks})"
+        " AND sender IN ({marks}) AND external_id IS NULL AND fingerprint IS NULL"
     )
     found: dict[Content, list[tuple[datetime, int]]] = {}
     senders = {content[1] for content in wanted}
