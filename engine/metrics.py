@@ -212,6 +212,10 @@ class Metrics:
         self._awaiting: dict[int, float] = {}
         self._observed: list[Observed] = []
         self._rendering: asyncio.Future[bytes] | None = None
+        self._out: dict[tuple[str, str], Counter] = {}
+        """``messages_out``'s series by (connector, sender) as given: ``labels`` costs as much
+        as the rest of ``sent`` (a lock, the label values checked); emptied when the allowed
+        connectors change."""
 
     def _families(self) -> None:
         """The registry, with the families counted as things happen and the ones read."""
@@ -278,6 +282,7 @@ class Metrics:
         self._observed.append(observed)
         if self._learn_connectors:
             self.connectors |= frozenset(observed.links())
+            self._out.clear()
 
     def uptime_seconds(self) -> float:
         return round(max(0.0, self.clock() - self.started), 3)
@@ -367,17 +372,24 @@ class Metrics:
         _trim(self._arrived)
 
     def committed(self, messages: Iterable[Inbound], results: Iterable[Received]) -> None:
-        """``messages`` were committed (``results`` in the same order)."""
+        """``messages`` were committed (``results`` in the same order): counted per batch, one
+        ``inc`` per series."""
+        fresh: dict[tuple[str, str], int] = {}
+        again: dict[str, int] = {}
         for message, result in zip(messages, results, strict=True):
             started = self._arrived.pop(id(message), None)
-            connector = self.connector(message.transport)
             if result.duplicate:
-                self.duplicates.labels(connector).inc()
+                again[message.transport] = again.get(message.transport, 0) + 1
                 continue
-            self.messages_in.labels(connector, self.number(message.recipient)).inc()
+            key = (message.transport, message.recipient)
+            fresh[key] = fresh.get(key, 0) + 1
             if started is not None and result.message.id is not None:
                 self._started[result.message.id] = started
         _trim(self._started)
+        for transport, count in again.items():
+            self.duplicates.labels(self.connector(transport)).inc(count)
+        for (transport, recipient), count in fresh.items():
+            self.messages_in.labels(self.connector(transport), self.number(recipient)).inc(count)
 
     def dropped(self, messages: Iterable[Inbound]) -> None:
         """``messages`` could not be committed: stop timing them."""
@@ -402,7 +414,12 @@ class Metrics:
 
     def sent(self, row: OutboxRow, connector: str, handed: float) -> None:
         """``row`` was accepted by ``connector``; it was handed over at ``handed`` (clock)."""
-        self.messages_out.labels(self.connector(connector), self.number(row.message.sender)).inc()
+        key = (connector, row.message.sender)
+        series = self._out.get(key)
+        if series is None:
+            series = self.messages_out.labels(self.connector(connector), self.number(key[1]))
+            self._out[key] = series
+        series.inc()
         started = self._awaiting.pop(row.id, None)
         if started is not None:
             self.latency.observe(max(0.0, handed - started))

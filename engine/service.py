@@ -26,7 +26,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Literal, TypeVar, cast
@@ -588,8 +588,11 @@ class Service:
             steps: list[Step] = []
             # The counts as the batch's votes change them: a later message sees the earlier ones.
             counts = {poll: dict(choices) for poll, choices in tallies.items()}
-            for work in batch:
-                key = conversation_key(work)
+            keys = [conversation_key(work) for work in batch]
+            # How many more items of the batch each conversation has: after its last one, it
+            # need not be advanced (most conversations have one message in a batch).
+            ahead = Counter(keys)
+            for work, key in zip(batch, keys, strict=True):
                 conversation = conversations.get(key) or Conversation(Contact(phone=key[0]), None)
                 seen: Tallies = {poll: dict(c) for poll, c in counts.items()} if counts else EMPTY
                 sprint, at = self._step(ruleset, conversation, work, now, seen)
@@ -608,7 +611,9 @@ class Service:
                 )
                 if counts and sprint.votes:
                     _count_votes(counts, conversation.contact.votes, sprint)
-                conversations[key] = _advance(conversation, sprint, key[1])
+                ahead[key] -= 1
+                if ahead[key]:
+                    conversations[key] = _advance(conversation, sprint, key[1])
             return steps
 
         return decide

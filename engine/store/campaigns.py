@@ -21,7 +21,7 @@ from engine.core.quiet import UTC_ZONE, QuietHours, zone_named
 from engine.core.records import CampaignRow, CampaignState, Launch, Step
 from engine.store import notices
 from engine.store.codec import dumps, loads, time_in, time_out
-from engine.store.sql import select_in
+from engine.store.sql import many, select_in
 
 __all__ = [
     "CampaignRow",
@@ -371,8 +371,9 @@ def mark_started(
     conn: sqlite3.Connection, steps: Sequence[Step], first_rows: Mapping[int, int]
 ) -> None:
     """Mark the recipients ``steps`` started, with the first outbox row each step wrote
-    (``first_rows``: step index → outbox id)."""
-    conn.executemany(
+    (``first_rows``: step index → outbox id); no statement for a batch without any."""
+    many(
+        conn,
         "UPDATE campaign_recipients SET status = 'started', started_at = ?, outbox_id = ?"
         " WHERE campaign = ? AND phone = ? AND status = 'waiting'",
         [

@@ -19,7 +19,6 @@ from typing import Any
 from engine.errors import StoreError
 
 __all__ = [
-    "content_key",
     "dumps",
     "fingerprint",
     "loads",
@@ -131,11 +130,4 @@ def loads(text: str | None) -> Any:
 def fingerprint(transport: str, sender: str, recipient: str, text: str, received_at: str) -> str:
     """Return the dedup key of a message that has no provider id (sha256, hex)."""
     material = _KEYS.encode([transport, sender, recipient, text, received_at])
-    return hashlib.sha256(material.encode("utf-8")).hexdigest()
-
-
-def content_key(transport: str, sender: str, recipient: str, text: str) -> str:
-    """Return the key of a message's content, whenever it came (sha256, hex): identical
-    messages share it, and ``dedup_window`` tells a re-delivery from a message sent again."""
-    material = _KEYS.encode([transport, sender, recipient, text])
     return hashlib.sha256(material.encode("utf-8")).hexdigest()

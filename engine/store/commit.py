@@ -19,8 +19,9 @@ from engine.core.notices import NONE, Subscriptions
 from engine.core.records import OutboxRow, OutboxStatus, Step
 from engine.store import campaigns, notices, threads
 from engine.store.codec import dumps, loads, time_in, time_or_none
+from engine.store.intake import InboundRow, write_inbound
 from engine.store.outbox import OutboxValues, insert_outbox
-from engine.store.sessions import SESSION_COLUMNS, Key
+from engine.store.sessions import SESSION_COLUMNS, Key, OptedOut
 from engine.store.sql import many, next_id, select_in
 
 __all__ = [
@@ -149,6 +150,8 @@ def commit(
     sending: bool = False,
     notify: Subscriptions = NONE,
     claim: tuple[str, str] | None = None,
+    inbound: Sequence[InboundRow] = (),
+    known: OptedOut | None = None,
 ) -> list[OutboxRow]:
     """Write every step of the batch, in order; return the outbox rows queued for sending.
 
@@ -157,12 +160,18 @@ def commit(
     the outbox a transaction of its own. The notifications ``notify`` asks for (hand-offs,
     opt-outs, unmatched texts) are written with them (``notices.from_steps``). The rows returned
     carry ``claim`` (owner, lease's end): values of their ``INSERT`` (``store.claims``).
+    ``inbound``: the batch's new inbound rows (``intake.take``), written first, those a step
+    processed already ``processed``. ``known``: the opt-outs the batch's load read (read again
+    if not).
     """
     if not steps:
+        write_inbound(conn, inbound)
         return []
-    batch = _batch(conn, steps, sending, claim or _UNCLAIMED)
+    batch = _batch(conn, steps, sending, claim or _UNCLAIMED, known)
     for index, step in enumerate(steps):
         _gather(batch, index, step)
+    if inbound:
+        _write_inbound(conn, batch, inbound)
     _write_contacts(conn, batch)
     _write_sessions(conn, batch)
     _write_records(conn, batch)
@@ -182,11 +191,15 @@ def _batch(
     steps: Sequence[Step],
     sending: bool,
     claim: tuple[str | None, str | None],
+    known: OptedOut | None,
 ) -> Batch:
-    """What the batch starts from: the opt-outs of its recipients, the fields it changes, the
-    next free outbox and inbox ids."""
+    """What the batch starts from: the opt-outs of its recipients (those ``known`` read not
+    again), the fields it changes, the next free outbox and inbox ids."""
     recipients = {message.recipient for step in steps for message in step.sprint.outbound}
     opted: set[Key] = set()
+    if known is not None:
+        opted.update(known.pairs)
+        recipients.difference_update(known.phones)
     sql = "SELECT contact, number FROM opt_outs WHERE opted_out = 1 AND contact IN ({marks})"
     for contact, number in select_in(conn, sql, recipients):
         opted.add((contact, number))
@@ -394,6 +407,18 @@ def _add_outbound(batch: Batch, index: int, step: Step, at: str, session_id: str
                     batch.outbox_id, message, step.at, batch.ready, 0, step.contact, step.campaign
                 )
             )
+
+
+def _write_inbound(conn: sqlite3.Connection, batch: Batch, rows: Sequence[InboundRow]) -> None:
+    """The batch's new inbound rows, those its steps processed written ``processed``: only the
+    older rows the batch processed are left to update."""
+    done = {inbound_id: at for at, inbound_id in batch.processed}
+    write_inbound(conn, rows, done)
+    if len(done) != len(rows):
+        new = {row[0] for row in rows}
+        batch.processed = [pair for pair in batch.processed if pair[1] not in new]
+    else:
+        batch.processed = []
 
 
 def _write_contacts(conn: sqlite3.Connection, batch: Batch) -> None:

@@ -5,9 +5,9 @@ Each store call is one hop onto the connection's thread (see ``transactions``): 
 messages costs one thread hop, and no other coroutine's statements can interleave with a
 transaction, so no lock is needed. Writers commit (``BEGIN IMMEDIATE`` … ``COMMIT``) before they
 return; any SQLite error rolls the whole call back and is raised as ``StoreError`` (or
-``StoreUnavailable`` when the store cannot write *now*). The outbox's ``mark_sent`` results ride
-in the next write transaction (one fsync less per batch of messages) and are written alone only
-when no other write comes.
+``StoreUnavailable`` when the store cannot write *now*). The outbox's ``mark_sent`` results and
+the transports' receipts (``mark_deliveries``) ride in the next write transaction (one fsync less
+per batch of messages) and are written alone only when no other write comes.
 
 A file database runs in WAL mode with ``synchronous=FULL``: an acknowledged message survives a
 power cut. Processes that share the store (``workers: N``) queue for SQLite's write lock on a
@@ -104,9 +104,10 @@ class Connection:
         """The queue of the processes that share the store (``workers: N``): see ``writer``."""
         self._db: aiosqlite.Connection | None = None
         self._raw: sqlite3.Connection | None = None
-        self._marks: list[transactions.SentMarks] = []
-        """``mark_sent`` results not written yet: the next write transaction carries them."""
-        self._mark_waiters: list[asyncio.Future[None]] = []
+        self._marks: list[transactions.Rider] = []
+        """``mark_sent`` results and receipts not written yet: the next write transaction
+        carries them (``_ride``)."""
+        self._mark_waiters: list[asyncio.Future[Any]] = []
         self._writing = 0
         self._flushes: set[asyncio.Task[None]] = set()
         self._flush_handle: asyncio.Handle | None = None
@@ -291,9 +292,10 @@ class Connection:
             raise
         else:
             self._available()
-            for waiter in waiters:
+            for waiter, rider in zip(waiters, marks, strict=True):
                 if not waiter.done():
-                    waiter.set_result(None)
+                    found = rider.found if isinstance(rider, transactions.Receipts) else None
+                    waiter.set_result(found)
             if marks or fn in _STATUS_WRITES:
                 self._statuses_changed()
         finally:
@@ -343,6 +345,16 @@ class Connection:
             wrote, self._wrote = self._wrote, None
             if not wrote.done():
                 wrote.set_result(None)
+
+    async def _ride(self, rider: transactions.Rider) -> Any:
+        """Leave ``rider`` to the next write transaction (one of its own only when no write
+        is under way or about to start); return once committed, with what it found."""
+        waiter: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._marks.append(rider)
+        self._mark_waiters.append(waiter)
+        if not self._writing:
+            self._flush_marks()
+        return await waiter
 
     def _flush_marks(self) -> None:
         """Write the pending marks in a transaction of their own, unless a write started by

@@ -480,6 +480,25 @@ _CLAIMS = (
     "ALTER TABLE notifications ADD COLUMN lease_until TEXT",
 )
 
+# The hot path's commit writes fewer b-trees (each one a WAL page of every commit, at least):
+# - ``inbound_content`` (a sha256 of the content, a random key: a page of its own for nearly
+#   every message) goes: re-deliveries without an id are looked up by sender, recipient and
+#   time through ``inbound_conversation``, which every row is in anyway; the ``content``
+#   column stays (nullable) with the keys of the older rows, no longer read or written.
+# - ``outbox_contact`` (contact, kind, created_at, sender) and ``outbox_conversation``
+#   (contact, sender, created_at) become one (contact, sender, created_at, kind): it covers the
+#   count of recent replies per conversation and the reads by conversation both.
+# - ``inbox_status`` (status, id) served no query of the engine since the threads (0010): the
+#   console and the API read threads; only ``SqliteStore.inbox``, the tests' helper, reads inbox
+#   rows by status, and may walk them. Every unmatched text or hand-off wrote an entry.
+_LEAN_INDEXES = (
+    "DROP INDEX IF EXISTS inbound_content",
+    "DROP INDEX IF EXISTS inbox_status",
+    "DROP INDEX IF EXISTS outbox_contact",
+    "DROP INDEX IF EXISTS outbox_conversation",
+    "CREATE INDEX outbox_conversation ON outbox (contact, sender, created_at, kind)",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_initial", _INITIAL),
     Migration("0002_timer_ids_never_reused", _TIMERS_AUTOINCREMENT),
@@ -496,6 +515,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("0013_campaign_authors", _CAMPAIGN_AUTHORS),
     Migration("0014_outbox_status_unused", _OUTBOX_STATUS_UNUSED),
     Migration("0015_claims", _CLAIMS),
+    Migration("0016_lean_indexes", _LEAN_INDEXES),
 )
 """Every migration, in the order they apply. Append only: never edit or reorder one released."""
 

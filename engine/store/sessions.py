@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
-from typing import Any, Literal, cast
+from typing import Any, Literal, NamedTuple, cast
 
 from engine.core.groups import groups_of
 from engine.core.messages import Address
@@ -21,10 +21,12 @@ Key = tuple[Address, Address]
 __all__ = [
     "SESSION_COLUMNS",
     "Key",
+    "OptedOut",
     "contacts",
     "due_timers",
     "load",
     "next_timer_due",
+    "opted_out_before",
     "schedule_start",
     "session",
     "tallies",
@@ -108,6 +110,25 @@ def load(
         contact = known.get(key[0]) or Contact(phone=key[0])
         result[key] = Conversation(contact, sessions.get(key), replies.get(key, 0), held.get(key))
     return result
+
+
+class OptedOut(NamedTuple):
+    """The opt-outs a batch's :func:`load` read, so that its commit reads only those of other
+    recipients (``opted_out_before``)."""
+
+    phones: Collection[Address]
+    """The contacts whose opt-outs were read."""
+    pairs: set[Key]
+    """Their (contact, number) pairs opted out."""
+
+
+def opted_out_before(loaded: dict[Key, Conversation]) -> OptedOut:
+    """The opt-outs ``load`` read, as they were before the batch's steps (take them before
+    the decision, which advances the conversations)."""
+    return OptedOut(
+        {contact for contact, _ in loaded},
+        {(c.contact.phone, number) for c in loaded.values() for number in c.contact.opted_out},
+    )
 
 
 def tallies(conn: sqlite3.Connection, polls: Collection[str]) -> dict[str, dict[str, int]]:

@@ -8,7 +8,6 @@ people and tests read beyond that is ``browse``'s.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import sqlite3
 from collections.abc import Collection, Sequence
@@ -158,12 +157,7 @@ class SqliteStore(Browse):
         """
         if not results:
             return
-        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._marks.append((tuple(results), self._now()))
-        self._mark_waiters.append(waiter)
-        if not self._writing:
-            self._flush_marks()
-        await waiter
+        await self._ride((tuple(results), self._now()))
 
     async def mark_failed(self, outbox_id: int, error: str, *, permanent: bool) -> None:
         await self._write(outbox.mark_failed, outbox_id, error, permanent, self._now())
@@ -178,10 +172,15 @@ class SqliteStore(Browse):
         return await self._write(outbox.mark_delivery, external_id, status, error, self._now())
 
     async def mark_deliveries(self, receipts: Sequence[tuple[str, str, str | None]]) -> list[bool]:
-        """Record many receipts ``(external_id, status, error)`` in one transaction."""
+        """Record many receipts ``(external_id, status, error)``; return whether a row has each
+        id. Like ``mark_sent``'s rows they ride in the next write transaction (a batch of
+        messages, most often): a transport's receipts cost no transaction of their own."""
         if not receipts:
             return []
-        return await self._write(outbox.mark_deliveries, receipts, self._now())
+        found: list[bool] = await self._ride(
+            transactions.Receipts(tuple(receipts), self._now(), [])
+        )
+        return found
 
     async def suppress(self, ids: Sequence[int], reason: str) -> None:
         if ids:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Collection, Sequence
 from datetime import datetime, timedelta
-from typing import Concatenate, ParamSpec, TypeVar
+from typing import Concatenate, NamedTuple, ParamSpec, TypeVar
 
 from engine.core.messages import Inbound, ProviderId
 from engine.core.notices import NONE, Subscriptions
@@ -31,14 +31,16 @@ from engine.core.records import (
 from engine.store import campaigns
 from engine.store.claims import Claim, fresh_work
 from engine.store.commit import commit
-from engine.store.intake import receive
-from engine.store.outbox import mark_sent
-from engine.store.sessions import load, tallies
+from engine.store.intake import InboundRow, take, write_inbound
+from engine.store.outbox import mark_deliveries, mark_sent
+from engine.store.sessions import load, opted_out_before, tallies
 
 P = ParamSpec("P")
 T = TypeVar("T")
 
 __all__ = [
+    "Receipts",
+    "Rider",
     "SentMarks",
     "handle",
     "launch",
@@ -65,20 +67,39 @@ SentMarks = tuple[tuple[tuple[int, ProviderId | None], ...], str]
 """``mark_sent`` results waiting to be written, with the time they were reported."""
 
 
+class Receipts(NamedTuple):
+    """``mark_deliveries`` receipts waiting to be written, like ``sent`` marks."""
+
+    receipts: tuple[tuple[str, str, str | None], ...]
+    """(provider id, outbox status it means, error)."""
+    at: str
+    """When they were reported."""
+    found: list[bool]
+    """Whether a row has each id: filled in by the transaction that writes them."""
+
+
+Rider = SentMarks | Receipts
+"""What rides in the next write transaction (``SqliteStore.mark_sent``, ``mark_deliveries``)."""
+
+
 def write(
     conn: sqlite3.Connection,
-    marks: Sequence[SentMarks],
+    marks: Sequence[Rider],
     body: Callable[Concatenate[sqlite3.Connection, P], T],
     /,
     *args: P.args,
     **kwargs: P.kwargs,
 ) -> T:
-    """Write the pending ``marks`` (see ``SqliteStore.mark_sent``) and run ``body``, in one
-    write transaction: committed if ``body`` returns, rolled back if anything raises."""
+    """Write the pending ``marks`` and receipts (see ``SqliteStore.mark_sent``), in the order
+    they were reported, and run ``body``, in one write transaction: committed if ``body``
+    returns, rolled back if anything raises."""
     conn.execute("BEGIN IMMEDIATE")
     try:
-        for results, now in marks:
-            mark_sent(conn, results, now)
+        for rider in marks:
+            if isinstance(rider, Receipts):
+                rider.found[:] = mark_deliveries(conn, rider.receipts, rider.at)
+            else:
+                mark_sent(conn, *rider)
         result = body(conn, *args, **kwargs)
         conn.execute("COMMIT")
     except BaseException:
@@ -117,10 +138,11 @@ def handle(
     notify: Subscriptions = NONE,
     claim: Claim | None = None,
 ) -> Handled:
-    """Receive ``messages`` and process the fresh ones, in one transaction (one fsync)."""
-    received = receive(conn, messages)
+    """Receive ``messages`` and process the fresh ones, in one transaction (one fsync): their
+    rows are written by the commit, already ``processed`` (``intake.write_inbound``)."""
+    received, new = take(conn, messages)
     fresh = [r.message for r in received if not r.duplicate]
-    steps, rows = _step(conn, fresh, decide, replies_since, polls, notify, claim)
+    steps, rows = _step(conn, fresh, decide, replies_since, polls, notify, claim, new)
     return Handled(received, steps, rows)
 
 
@@ -152,14 +174,22 @@ def _step(
     polls: Collection[str],
     notify: Subscriptions,
     claim: Claim | None,
+    inbound: Sequence[InboundRow] = (),
 ) -> tuple[list[Step], list[OutboxRow]]:
-    """Load, decide and commit ``work``, all of it to do (see ``process``)."""
+    """Load, decide and commit ``work``, all of it to do (see ``process``). ``inbound``: the
+    new rows of the messages of ``work`` not written yet (``handle``), written by the commit."""
     if not work:
+        write_inbound(conn, inbound)
         return [], []
     keys = list(dict.fromkeys(conversation_key(item) for item in work))
     counted = tallies(conn, polls) if polls else {}
-    steps = decide(load(conn, keys, replies_since), work, counted)
-    return steps, commit(conn, steps, sending=True, notify=notify, claim=claim)
+    loaded = load(conn, keys, replies_since)
+    known = opted_out_before(loaded)  # before ``decide``, which advances the conversations
+    steps = decide(loaded, work, counted)
+    rows = commit(
+        conn, steps, sending=True, notify=notify, claim=claim, inbound=inbound, known=known
+    )
+    return steps, rows
 
 
 def launch(

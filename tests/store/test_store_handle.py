@@ -8,11 +8,11 @@ from collections.abc import Sequence
 import pytest
 from store_helpers import ALICE, BOB, NUMBER, T0, inbound
 
-from engine.core.messages import Outgoing
+from engine.core.messages import Inbound, Outgoing
 from engine.core.model import Event, Sprint, Tallies, Vote
-from engine.core.records import Conversation, Key, Step, Work, conversation_key
+from engine.core.records import Conversation, Handled, Key, Step, Work, conversation_key
 from engine.errors import StoreError
-from engine.store import SqliteStore, sessions
+from engine.store import SqliteStore, sessions, transactions
 
 
 def echo(seen: list[tuple[Key, Conversation]]):  # type: ignore[no-untyped-def]
@@ -150,3 +150,85 @@ def _plan_of_tallies(conn: sqlite3.Connection) -> list[str]:
 async def test_the_tallies_are_read_from_an_index_alone(store: SqliteStore) -> None:
     plan = await store._read(_plan_of_tallies)  # the plan of the very query the store runs
     assert any("COVERING INDEX votes_tally" in step for step in plan), plan
+
+
+def _handle_traced(
+    conn: sqlite3.Connection, messages: Sequence[Inbound], statements: list[str]
+) -> None:
+    conn.set_trace_callback(statements.append)
+    try:
+        transactions.write(conn, (), transactions.handle, messages, echo([]), T0)
+    finally:
+        conn.set_trace_callback(None)
+
+
+async def test_fresh_rows_are_written_processed_once(store: SqliteStore) -> None:
+    """``handle`` writes a new inbound row once, ``processed``: no update of the row (and of
+    ``inbound_pending``) in the transaction that wrote it."""
+    statements: list[str] = []
+    await store.handle([inbound(ALICE, "HI", external_id="m1")], echo([]), replies_since=T0)
+    batch = [inbound(ALICE, "HI", external_id="m1"), inbound(BOB, "HOURS", external_id="m2")]
+    await store._call(_handle_traced, batch, statements)
+    assert not [s for s in statements if s.startswith("UPDATE inbound")], statements
+    assert [s for s in statements if s.startswith("INSERT INTO inbound")] != []
+    rows = await store.read(
+        lambda conn: conn.execute(
+            "SELECT external_id, status, processed_at FROM inbound ORDER BY id"
+        ).fetchall()
+    )
+    assert [(ext, status, at is not None) for ext, status, at in rows] == [
+        ("m1", "processed", True),
+        ("m2", "processed", True),
+    ]
+    assert await store.pending_inbound() == []
+
+
+def to_both(
+    conversations: dict[Key, Conversation], work: Sequence[Work], tallies: Tallies
+) -> list[Step]:
+    """A decision that answers each sender and sends a copy to CAROL."""
+    steps = []
+    for item in work:
+        key = conversation_key(item)
+        outbound = (Outgoing(key[0], key[1], "answer"), Outgoing(CAROL, key[1], "copy", "send"))
+        conversations.pop(key)  # as the service's decider does: the conversation moves on
+        steps.append(Step(key[0], key[1], Sprint(session=None, outbound=outbound), T0, "v1",
+                          inbound_id=item.id))  # fmt: skip
+    return steps
+
+
+CAROL = "+33600000003"
+
+
+def _opt_out(conn: sqlite3.Connection, phones: Sequence[str]) -> None:
+    conn.executemany(
+        "INSERT INTO opt_outs (contact, number, opted_out, at) VALUES (?, ?, 1, ?)",
+        [(phone, NUMBER, "2026-01-01T00:00:00.000000+00:00") for phone in phones],
+    )
+
+
+async def test_opt_outs_read_by_the_load_are_not_read_again(store: SqliteStore) -> None:
+    """The commit suppresses what goes to an opted-out number: the batch's contacts from what
+    the load read (not read again), other recipients from a read of their own."""
+    await store.write(_opt_out, [ALICE, CAROL])
+    statements: list[str] = []
+
+    def traced(conn: sqlite3.Connection) -> Handled:
+        conn.set_trace_callback(statements.append)
+        try:
+            batch = [inbound(ALICE, "HI"), inbound(BOB, "HI")]
+            return transactions.handle(conn, batch, to_both, T0)
+        finally:
+            conn.set_trace_callback(None)
+
+    handled = await store.write(traced)
+    assert [(r.message.recipient, r.message.text) for r in handled.rows] == [(BOB, "answer")]
+    statuses = [(r.message.recipient, r.message.text, r.status) for r in await store.outbox_rows()]
+    assert statuses == [
+        (ALICE, "answer", "suppressed"),
+        (CAROL, "copy", "suppressed"),
+        (BOB, "answer", "sending"),
+        (CAROL, "copy", "suppressed"),
+    ]
+    reads = [s for s in statements if s.startswith("SELECT") and "FROM opt_outs" in s]
+    assert len(reads) == 2 and CAROL in reads[1] and ALICE not in reads[1], reads

@@ -162,3 +162,13 @@ async def test_empty_batches_are_free(store: SqliteStore) -> None:
     assert await store.receive([]) == []
     assert await store.commit([]) == []
     assert await store.load([], replies_since=T0) == {}
+
+
+async def test_dedup_by_content_compares_only_rows_compared_by_content(store: SqliteStore) -> None:
+    """A row received with a provider id, or without a window (a fingerprint), is no earlier
+    copy of a message compared by content, even with the same transport, addresses and text."""
+    await store.receive([smpp(seconds=0, window=0)])  # a fingerprint
+    await store.receive([smpp(seconds=0, fields={"external_id": "x1"})])  # a provider id
+    [received] = await store.receive([smpp(seconds=1)])
+    assert not received.duplicate
+    assert (await store.counts())["inbound"] == 3

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
-from store_helpers import NUMBER, T0
+from store_helpers import NUMBER, T0, inbound
 
-from engine.store import claims, outbox, sessions, threads
+from engine.store import claims, intake, outbox, sessions, threads
 from engine.store.codec import time_in
 from engine.store.migrations import MIGRATIONS, apply_migrations
 
@@ -101,3 +102,22 @@ def test_the_claims_read_the_partial_indexes_of_rows_in_flight(conn: sqlite3.Con
         for step in plan.split(" | "):
             assert not step.startswith("SCAN") or "USING INDEX" in step, plan
         assert any(i in plan for i in ("outbox_pending", "notifications_due", "PRIMARY KEY")), plan
+
+
+def test_a_redelivery_without_an_id_is_looked_up_by_conversation(
+    conn: sqlite3.Connection,
+) -> None:
+    """Messages without a provider id (SMPP) are compared with the rows of their conversation
+    in the window, read through ``inbound_conversation`` (migration 0016 dropped the content key's
+    own index)."""
+    messages = [
+        replace(inbound(phone, "HOURS", transport="operator"), dedup_window=60.0)
+        for phone in PHONES
+    ]
+    plans = _plans(conn, lambda: intake.take(conn, messages))
+    assert plans
+    for plan in plans:
+        assert "SCAN" not in plan, plan
+    assert any(
+        "inbound_conversation (sender=? AND recipient=? AND received_at>?)" in p for p in plans
+    )

@@ -1,0 +1,89 @@
+"""What rides in the next write transaction: the outbox's ``sent`` marks and the transports'
+receipts cost no transaction of their own while other writes come (one fsync per batch)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import sqlite3
+from collections.abc import Sequence
+
+from store_helpers import ALICE, BOB, T0, inbound, reply, step
+
+from engine.core.messages import Inbound
+from engine.core.model import Sprint, Tallies
+from engine.core.records import Conversation, Key, Step, Work, conversation_key
+from engine.store import SqliteStore
+
+
+def _quiet(
+    conversations: dict[Key, Conversation], work: Sequence[Work], tallies: Tallies
+) -> list[Step]:
+    return [
+        Step(*conversation_key(item), Sprint(session=None), T0, "v1", inbound_id=item.id)
+        for item in work
+        if isinstance(item, Inbound)
+    ]
+
+
+async def test_receipts_and_marks_ride_in_the_next_batch(store: SqliteStore) -> None:
+    [row] = await store.commit([step(Sprint(session=None, outbound=(reply(ALICE, "a"),)))])
+    await store.mark_sending([row.id])
+    begun: list[str] = []
+
+    def trace(conn: sqlite3.Connection, on: bool) -> None:
+        conn.set_trace_callback(
+            (lambda sql: begun.append(sql) if sql.startswith("BEGIN") else None) if on else None
+        )
+
+    await store._call(trace, True)
+    try:
+        first = asyncio.ensure_future(
+            store.handle([inbound(ALICE, "HI")], _quiet, replies_since=T0)
+        )
+        await asyncio.sleep(0)  # the first batch's transaction is under way
+        sent = asyncio.ensure_future(store.mark_sent([(row.id, "900")]))
+        delivered = asyncio.ensure_future(
+            store.mark_deliveries([("900", "delivered", None), ("901", "delivered", None)])
+        )
+        await asyncio.sleep(0)
+        second = asyncio.ensure_future(store.handle([inbound(BOB, "HI")], _quiet, replies_since=T0))
+        await asyncio.gather(first, sent, second)
+        assert await delivered == [True, False]  # 901: no row has it (kept for later)
+    finally:
+        await store._call(trace, False)
+    assert len(begun) == 2, begun  # the two batches: the mark and the receipts rode the second
+    rows = await store.read(
+        lambda conn: conn.execute("SELECT status, external_id FROM outbox").fetchall()
+    )
+    assert rows == [("delivered", "900")]
+
+
+async def test_receipts_alone_are_written_at_once(store: SqliteStore) -> None:
+    """With no other write under way, receipts get a transaction of their own, at once."""
+    assert await asyncio.wait_for(store.mark_deliveries([("1", "delivered", None)]), timeout=5) == [
+        False
+    ]
+    kept = await store.read(
+        lambda conn: conn.execute("SELECT external_id, outbox_id FROM receipts").fetchall()
+    )
+    assert kept == [("1", None)]
+
+
+def _inbound_rows(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("SELECT COUNT(*) FROM inbound").fetchone()[0])
+
+
+async def test_a_failed_batch_keeps_its_riders_for_the_next_write(store: SqliteStore) -> None:
+    def broken(
+        conversations: dict[Key, Conversation], work: Sequence[Work], tallies: Tallies
+    ) -> list[Step]:
+        raise RuntimeError("a bug in the rules")
+
+    first = asyncio.ensure_future(store.handle([inbound(ALICE, "HI")], broken, replies_since=T0))
+    await asyncio.sleep(0)
+    delivered = asyncio.ensure_future(store.mark_deliveries([("7", "delivered", None)]))
+    with contextlib.suppress(RuntimeError):
+        await first
+    assert await asyncio.wait_for(delivered, timeout=5) == [False]
+    assert await store.read(_inbound_rows) == 0  # the batch was rolled back, not its riders
