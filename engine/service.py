@@ -26,7 +26,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections import Counter, deque
+from collections import deque
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Literal, TypeVar, cast
@@ -34,32 +34,27 @@ from typing import Any, Literal, TypeVar, cast
 from engine.campaigns.runner import CampaignLoop
 from engine.core.batching import Batcher
 from engine.core.clock import Clock, SystemClock
-from engine.core.events import EventType
 from engine.core.ids import IdSource, RandomIds
 from engine.core.messages import Address, Inbound, unicode_problem
-from engine.core.model import EMPTY, Contact, Event, Input, Session, Sprint, Tallies
-from engine.core.quiet import UTC_ZONE, recipient_zone, zone_named
+from engine.core.model import Sprint
+from engine.core.quiet import UTC_ZONE, zone_named
 from engine.core.records import (
     CampaignRow,
-    Conversation,
     Decide,
     Handled,
-    Key,
-    Launch,
     OutboxRow,
     Received,
     Step,
     Timer,
     Work,
-    conversation_key,
 )
+from engine.decider import Decider
 from engine.errors import InvalidMessage, StoreError, StoreUnavailable
 from engine.logs import Repeated
 from engine.metrics import Metrics
 from engine.notify import Notifier
 from engine.outbox import Outbox
 from engine.ruleset.ruleset import RuleSet
-from engine.runtime import step
 from engine.scheduler import Scheduler
 from engine.types import LinkStats, Store, Transport
 
@@ -387,7 +382,7 @@ class Service:
         try:
             return await self.store.handle(
                 messages,
-                self._decider(ruleset, now),
+                self._decide(ruleset, now),
                 replies_since=now - ruleset.settings.reply_window,
                 polls=ruleset.tallied,
             )
@@ -513,7 +508,7 @@ class Service:
         now = self.clock.now()
         steps, rows = await self.store.process(
             batch,
-            self._decider(ruleset, now),
+            self._decide(ruleset, now),
             replies_since=now - ruleset.settings.reply_window,
             polls=ruleset.tallied,
         )
@@ -531,7 +526,7 @@ class Service:
             most,
             now,
             ruleset.settings.marketing_cap,
-            self._decider(ruleset, now),
+            self._decide(ruleset, now),
             replies_since=now - ruleset.settings.reply_window,
             polls=ruleset.tallied,
         )
@@ -559,6 +554,11 @@ class Service:
         self.outbox.push(rows)
         return len(rows)
 
+    def _decide(self, ruleset: RuleSet, now: datetime) -> Decide:
+        """The decision of one batch (``engine.decider``), with this service's ids, trace and
+        explain as they are now."""
+        return Decider(self.ids, self.trace, self.explain).batch(ruleset, now)
+
     def _processed(self, batch: Sequence[Work], steps: list[Step], rows: list[OutboxRow]) -> None:
         """Account for a committed batch and hand its replies (already ``sending``) over."""
         self.metrics.queued(steps, rows)
@@ -579,142 +579,11 @@ class Service:
         if any(s.sprint.session is not None for s in steps):
             self.scheduler.wake()
 
-    def _decider(self, ruleset: RuleSet, now: datetime) -> Decide:
-        """The decision for one batch, run by the store inside the batch's transaction."""
-
-        def decide(
-            conversations: dict[Key, Conversation], batch: Sequence[Work], tallies: Tallies
-        ) -> list[Step]:
-            steps: list[Step] = []
-            # The counts as the batch's votes change them: a later message sees the earlier ones.
-            counts = {poll: dict(choices) for poll, choices in tallies.items()}
-            keys = [conversation_key(work) for work in batch]
-            # How many more items of the batch each conversation has: after its last one, it
-            # need not be advanced (most conversations have one message in a batch).
-            ahead = Counter(keys)
-            for work, key in zip(batch, keys, strict=True):
-                conversation = conversations.get(key) or Conversation(Contact(phone=key[0]), None)
-                seen: Tallies = {poll: dict(c) for poll, c in counts.items()} if counts else EMPTY
-                sprint, at = self._step(ruleset, conversation, work, now, seen)
-                steps.append(
-                    Step(
-                        contact=key[0],
-                        number=key[1],
-                        sprint=sprint,
-                        at=at,
-                        ruleset_version=ruleset.version,
-                        inbound_id=work.id if isinstance(work, Inbound) else None,
-                        timer_id=work.id if isinstance(work, Timer) else None,
-                        campaign=work.campaign if isinstance(work, Launch) else None,
-                        hold_until=_hold(ruleset, conversation.contact, work, sprint, now),
-                    )
-                )
-                if counts and sprint.votes:
-                    _count_votes(counts, conversation.contact.votes, sprint)
-                ahead[key] -= 1
-                if ahead[key]:
-                    conversations[key] = _advance(conversation, sprint, key[1])
-            return steps
-
-        return decide
-
-    def _step(
-        self,
-        ruleset: RuleSet,
-        conversation: Conversation,
-        work: Work,
-        now: datetime,
-        tallies: Tallies = EMPTY,
-    ) -> tuple[Sprint, datetime]:
-        session = conversation.session
-        contact = conversation.contact
-        if isinstance(work, Inbound):
-            inp = Input(
-                "message",
-                contact,
-                work.recipient,
-                message=work,
-                session_id=self.ids.new("s"),
-                recent_replies=conversation.recent_replies,
-                tallies=tallies,
-                trace=self.trace,
-                held=conversation.held,
-                explain=self.explain,
-            )
-            return _safe_step(ruleset, session, inp, now), now
-        # A campaign's recipient starts its flow like a due start timer, now.
-        at = now if isinstance(work, Launch) else min(work.due, now)
-        if isinstance(work, Timer) and work.kind == "session":
-            if session is None or session.id != work.session_id or not _due(session, at):
-                return Sprint(session=None), at  # stale: the session moved on or ended
-            inp = Input(
-                "timeout",
-                contact,
-                work.number,
-                session_id=session.id,
-                recent_replies=conversation.recent_replies,
-                tallies=tallies,
-                trace=self.trace,
-            )
-            return _safe_step(ruleset, session, inp, at), at
-        inp = Input(
-            "start",
-            contact,
-            work.number,
-            flow=work.flow,
-            params=work.params,
-            session_id=self.ids.new("s"),
-            recent_replies=conversation.recent_replies,
-            tallies=tallies,
-            trace=self.trace,
-        )
-        return _safe_step(ruleset, session, inp, at), at
-
-
-def _hold(
-    ruleset: RuleSet, contact: Contact, work: Work, sprint: Sprint, now: datetime
-) -> datetime | None:
-    """Until when quiet hours hold the messages of this step (None: they leave now).
-
-    A campaign's recipients are started only outside their campaign's quiet hours (the store
-    checks when it takes them); a reply to someone writing now leaves at once unless
-    ``hold_replies``; anything else the rule set starts (a reminder, a scheduled flow) keeps
-    ``settings.quiet_hours``."""
-    settings = ruleset.settings
-    window = settings.quiet_hours
-    if window is None or not sprint.outbound or isinstance(work, Launch):
-        return None
-    if isinstance(work, Inbound) and not settings.hold_replies:
-        return None
-    zone = recipient_zone(contact.phone, contact.fields, zone_named(settings.timezone) or UTC_ZONE)
-    if not window.quiet(now.astimezone(zone)):
-        return None
-    return window.next_allowed(now, zone)
-
 
 def _notable(step: Step) -> bool:
     """Whether the store may have written a notification for ``step``: a hand-off or an
     unmatched text (both go to the inbox), or an opt-out."""
     return step.sprint.handoff is not None or step.sprint.opt == "out"
-
-
-def _safe_step(ruleset: RuleSet, session: Session | None, inp: Input, now: datetime) -> Sprint:
-    """Run the runtime; a bug in it costs one message (to the inbox), never the whole batch.
-
-    Without this, one message that trips a bug would fail its batch again at every restart.
-    """
-    try:
-        return step(ruleset, session, inp, now)
-    except Exception as exc:
-        log.exception(
-            "the runtime failed on a %s for %s; the message goes to the inbox",
-            inp.kind,
-            inp.contact.phone,
-        )
-        problem = Event(
-            EventType.ERROR, {"message": f"internal error: {type(exc).__name__}: {exc}"}
-        )
-        return Sprint(session=None, events=(problem,), handoff="inbox" if inp.message else None)
 
 
 def _check_inbound(message: Inbound) -> None:
@@ -748,51 +617,3 @@ async def _claim_every_row(
     while len(page := await claim(size)) == size:
         rows += page
     return rows + page
-
-
-def _due(session: Session, at: datetime) -> bool:
-    return session.deadline is not None and session.deadline <= at
-
-
-def _count_votes(
-    counts: dict[str, dict[str, int]], before: Mapping[str, str], sprint: Sprint
-) -> None:
-    """Add the votes of ``sprint`` to ``counts`` (the polls counted only): a changed vote moves
-    from the contact's earlier choice (``before``, as the step saw it) to the new one."""
-    current = dict(before)
-    for vote in sprint.votes:
-        choices = counts.get(vote.poll)
-        earlier = current.get(vote.poll)
-        current[vote.poll] = vote.choice
-        if choices is None:
-            continue
-        if vote.replaces and earlier is not None:
-            choices[earlier] = max(0, choices.get(earlier, 0) - 1)
-        choices[vote.choice] = choices.get(vote.choice, 0) + 1
-
-
-def _advance(conversation: Conversation, sprint: Sprint, number: Address) -> Conversation:
-    """Return the conversation as the next message of the same batch must see it."""
-    contact = conversation.contact
-    fields = (
-        {**contact.fields, **sprint.contact_fields} if sprint.contact_fields else contact.fields
-    )
-    groups = contact.groups if sprint.groups is None else sprint.groups
-    opted = contact.opted_out
-    if sprint.opt == "out":
-        opted = opted | {number}
-    elif sprint.opt == "in":
-        opted = opted - {number}
-    votes = contact.votes
-    if sprint.votes:
-        votes = {**votes, **{vote.poll: vote.choice for vote in sprint.votes}}
-    replies = sum(1 for message in sprint.outbound if message.kind == "reply")
-    session = sprint.session
-    if session is None and sprint.ended is None:
-        session = conversation.session  # the step neither kept nor ended a session: unchanged
-    return Conversation(
-        Contact(contact.phone, fields, groups, opted, votes),
-        session,
-        conversation.recent_replies + replies,
-        sprint.handoff if sprint.held else conversation.held,
-    )

@@ -30,6 +30,7 @@ RANKS = {
     "results": 4,
     "campaigns": 5,
     "scheduler": 5,
+    "decider": 5,
     "outbox": 5,
     "notify": 5,
     "config": 5,

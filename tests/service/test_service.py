@@ -172,16 +172,16 @@ async def test_one_long_wait_fires_a_chain_of_timeouts(tmp_path: Path) -> None:
 async def test_a_runtime_bug_costs_one_message_not_the_batch(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import engine.service
+    import engine.decider
 
-    real = engine.service.step
+    real = engine.decider.step
 
     def buggy(ruleset, session, inp, now):  # type: ignore[no-untyped-def]
         if inp.message is not None and inp.message.text == "BOOM":
             raise ZeroDivisionError("division by zero")
         return real(ruleset, session, inp, now)
 
-    monkeypatch.setattr(engine.service, "step", buggy)
+    monkeypatch.setattr(engine.decider, "step", buggy)
     async with Harness(RULES, db=str(tmp_path / "t.db"), clock=FixedClock(START)) as harness:
         await asyncio.gather(
             harness.transport.deliver("+33600000011", "36111", "BOOM", START),
