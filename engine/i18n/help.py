@@ -373,14 +373,21 @@ HELP: dict[str, str] = {
     ),
     (
         "Run the engine: rules, store, connectors, and /health and /metrics over HTTP, until\n"
-        "Ctrl-C or SIGTERM.\n\nFor tests only, TWOWAY_TEST_CLOCK=FILE runs it on the time FILE "
+        "Ctrl-C or SIGTERM. With workers: N (2 or more) in the deployment file, a supervisor of N\n"
+        'engine processes over the one store (see "Workers" in docs/operations.md).\n\n'
+        "For tests only, TWOWAY_TEST_CLOCK=FILE runs it on the time FILE "
         'says (see "Test clock" in\ndocs/operations.md); a FILE that cannot be read exits with '
         "code 2."
     ): (
         "Fait tourner le moteur : règles, base, connecteurs, et /health et /metrics en HTTP, "
-        "jusqu'à Ctrl-C ou SIGTERM.\n\nPour les tests seulement, TWOWAY_TEST_CLOCK=FILE le fait "
+        "jusqu'à Ctrl-C ou SIGTERM. Avec workers: N (2 ou plus) dans le fichier de déploiement, "
+        "un superviseur de N processus du moteur sur la même base (voir \"Workers\" dans "
+        "docs/operations.md).\n\nPour les tests seulement, TWOWAY_TEST_CLOCK=FILE le fait "
         'tourner à l\'heure que dit FILE (voir "Test clock" dans docs/operations.md) ; un FILE '
         "illisible le fait sortir avec le code 2."
+    ),
+    "INDEX/COUNT: run as that worker.": (
+        "INDEX/COUNT : tourner comme ce worker (le superviseur de workers: N le lance ainsi)."
     ),
     "The deployment file (twoway.yaml). Without it: embedded defaults.": (
         "Le fichier de déploiement (twoway.yaml). Sans lui : les valeurs par défaut intégrées."
