@@ -46,6 +46,16 @@ import pytest
 
 from tests.support.engine_process import Engine, write_config
 from tests.support.jsonl_peer import MO, Peer, PeerLog, free_port
+from tests.support.kill_workload import (
+    ALREADY,
+    CHOICES,
+    HOURS_REPLY,
+    POLL,
+    PONG,
+    RULES,
+    THANKS,
+    TIMEOUT,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 CONNECTOR = "smsc"
@@ -64,36 +74,6 @@ SECOND_GAP = 500  # a phone's second MO comes this many MOs after its first
 MO_WINDOW = 100  # MOs awaiting their ack, like an SMSC's window
 OUTBOX_WINDOW = 64  # engine.outbox.Outbox(window=64)
 
-PONG, TIMEOUT, HOURS_REPLY = "pong", "timeout", "Open 9-18."
-CHOICES = {"A": "Alpha", "B": "Bravo", "C": "Charlie"}
-THANKS = {key: f"Thanks! Your vote for {label} is counted." for key, label in CHOICES.items()}
-ALREADY = {key: f"You already voted for {label}." for key, label in CHOICES.items()}
-POLL = "vote"  # a poll's id is its file name
-
-RULES = {
-    "info.yaml": f'autoreply:\n  - keyword: HOURS\n    reply: "{HOURS_REPLY}"\n',
-    "vote.yaml": (
-        "poll: Contest\n"
-        "trigger: {keyword: VOTE}\n"
-        "choices: {A: Alpha, B: Bravo, C: Charlie}\n"
-        "once_per: contact\n"
-        "change: refused\n"
-        'reply: "Thanks! Your vote for {choice.label} is counted."\n'
-        'already_voted: "You already voted for {vote.label}."\n'
-    ),
-    "ping.yaml": (
-        "flow: Ping\n"
-        "trigger: {keyword: PING}\n"
-        "states:\n"
-        "  waiting:\n"
-        f'    say: "{PONG}"\n'
-        "    wait:\n"
-        "      - keyword: PONG\n"
-        '        say: "pong pong"\n'
-        "        end: true\n"
-        f'    timeout: {{after: 2s, say: "{TIMEOUT}", then: end}}\n'
-    ),
-}
 
 # Where the kills land: position = global progress (distinct acks + distinct MTs) from which the
 # kill may fire, on the first frame of its kind. ``restart`` ignores the position and fires on the

@@ -71,10 +71,18 @@ from typing import Any
 
 from engine.ruleset.compiler import compile_rules
 from engine.testing import Harness
-from tests.support.engine_process import HOST
-from tests.support.jsonl_peer import free_port
+from tests.support.kill_workload import (
+    ALREADY,
+    CHOICES,
+    HOURS_REPLY,
+    POLL,
+    PONG,
+    RULES,
+    THANKS,
+    TIMEOUT,
+)
 from tests.transports.node_smsc import NodeSmsc
-from tests.workers.cluster import TOKEN, Cluster
+from tests.workers.cluster import Cluster, write_config
 
 MESSAGES_ENV = "TWOWAY_KILL_MESSAGES"
 KILLS_ENV = "TWOWAY_WORKERS_KILLS"
@@ -94,36 +102,6 @@ MO_WINDOW = 100  # deliver_sm awaiting their answer, like an SMSC's window
 OUTBOX_WINDOW = 64  # engine.outbox.Outbox(window=64): rows handed over, not yet recorded sent
 WORKERS = 2
 
-PONG, TIMEOUT, HOURS_REPLY = "pong", "timeout", "Open 9-18."
-CHOICES = {"A": "Alpha", "B": "Bravo", "C": "Charlie"}
-THANKS = {key: f"Thanks! Your vote for {label} is counted." for key, label in CHOICES.items()}
-ALREADY = {key: f"You already voted for {label}." for key, label in CHOICES.items()}
-POLL = "vote"
-
-RULES = {
-    "info.yaml": f'autoreply:\n  - keyword: HOURS\n    reply: "{HOURS_REPLY}"\n',
-    "vote.yaml": (
-        "poll: Contest\n"
-        "trigger: {keyword: VOTE}\n"
-        "choices: {A: Alpha, B: Bravo, C: Charlie}\n"
-        "once_per: contact\n"
-        "change: refused\n"
-        'reply: "Thanks! Your vote for {choice.label} is counted."\n'
-        'already_voted: "You already voted for {vote.label}."\n'
-    ),
-    "ping.yaml": (
-        "flow: Ping\n"
-        "trigger: {keyword: PING}\n"
-        "states:\n"
-        "  waiting:\n"
-        f'    say: "{PONG}"\n'
-        "    wait:\n"
-        "      - keyword: PONG\n"
-        '        say: "pong pong"\n'
-        "        end: true\n"
-        f'    timeout: {{after: 2s, say: "{TIMEOUT}", then: end}}\n'
-    ),
-}
 
 # The SMSC paces the stream so that it lasts about SECONDS_PER_KILL a kill: the engine takes 5,000
 # MOs a second and more, and a kill takes 1-5 s to recover from (a worker killed again within a
@@ -371,29 +349,6 @@ def _by_phone(order: list[tuple[str, str]]) -> dict[str, list[tuple[str, str]]]:
 # --- the engine --------------------------------------------------------------------------------
 
 
-def write_config(workdir: Path, smsc_port: int) -> Path:
-    config = workdir / "twoway.yaml"
-    config.write_text(
-        f"store: {workdir / 'twoway.db'}\n"
-        f"rules: {workdir / 'rules'}\n"
-        f"workers: {WORKERS}\n"
-        f'http: {{listen: "{HOST}:{free_port()}", tokens: ["{TOKEN}"]}}\n'
-        "connectors:\n"
-        f"  {CONNECTOR}:\n"
-        "    type: smpp\n"
-        "    host: 127.0.0.1\n"
-        f"    port: {smsc_port}\n"
-        "    system_id: twoway\n"
-        "    password: secret\n"
-        "    bind: transceiver\n"
-        "    window: 10\n"
-        "numbers:\n"
-        f'  "{SHORT_CODE}": {{connector: {CONNECTOR}, kind: short_code}}\n',
-        encoding="utf-8",
-    )
-    return config
-
-
 class Engine(Cluster):
     """``twoway run`` with ``workers: 2`` on the rules given, restartable after a SIGKILL."""
 
@@ -404,7 +359,7 @@ class Engine(Cluster):
             (folder / name).write_text(text, encoding="utf-8")
         from tests.support.engine_process import Engine as Process
 
-        self.config = write_config(workdir, smsc.port)
+        self.config = write_config(workdir, smsc.port, WORKERS)
         self.engine = Process(workdir, self.config)
         self.smsc = smsc
         self.workers = WORKERS
