@@ -82,7 +82,7 @@ class WriterLock:
     def write(
         self,
         conn: sqlite3.Connection,
-        marks: Sequence[transactions.SentMarks],
+        marks: Sequence[transactions.Rider],
         body: Callable[Concatenate[sqlite3.Connection, P], T],
         /,
         *args: P.args,
