@@ -44,7 +44,7 @@ from engine.store.files import create_private, make_private
 from engine.store.migrations import MIGRATIONS, Migration, apply_migrations
 from engine.store.writer import WriterLock
 
-__all__ = ["MARKS_RETRY", "MEMORY", "UNAVAILABLE", "Connection", "Synchronous"]
+__all__ = ["MARKS_RETRY", "MEMORY", "OPEN_RETRY", "UNAVAILABLE", "Connection", "Synchronous"]
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +62,9 @@ Synchronous = Literal["FULL", "NORMAL"]
 UNAVAILABLE = frozenset({3, 5, 6, 7, 8, 10, 13, 14})
 """SQLite's primary result codes that say the store cannot write *now* (PERM, BUSY, LOCKED,
 NOMEM, READONLY, IOERR, FULL, CANTOPEN): the work is kept and tried again (``StoreUnavailable``)."""
+
+OPEN_RETRY = 0.02
+"""Seconds between tries of a store another process is opening at the same moment."""
 
 MARKS_RETRY = 1.0
 """Seconds before ``sent`` marks a store refused are written again (sooner if a write succeeds)."""
@@ -149,9 +152,7 @@ class Connection:
         self._db = db
         self._raw = db._conn
         try:
-            await self._call(self._configure)
-            # BEGIN IMMEDIATE: can it write?
-            await self._call(self._transact, [], transactions.nothing)
+            await self._configured()
         except StoreUnavailable as exc:
             await self.close()
             raise StoreError(self._cannot_open(exc.__cause__ or exc)) from exc
@@ -163,6 +164,25 @@ class Connection:
             raise
         if not self.memory:
             make_private(self.path)
+
+    async def _configured(self) -> None:
+        """Configure, migrate, and see that the store can write (``BEGIN IMMEDIATE``). Another
+        process opening the same store at the same moment (the workers of ``workers: N`` all
+        start together) can make SQLite answer "database is locked" at once, without waiting
+        its busy timeout (the first use of the WAL's index after a start); that is tried again
+        every ``OPEN_RETRY`` seconds for as long as the busy timeout, then refused."""
+        loop = asyncio.get_running_loop()
+        give_up = loop.time() + self._busy_timeout_ms / 1000
+        while True:
+            try:
+                await self._call(self._configure)
+                await self._call(self._transact, [], transactions.nothing)
+                return
+            except StoreUnavailable as exc:
+                cause = str(exc.__cause__ or exc).lower()
+                if ("locked" not in cause and "busy" not in cause) or loop.time() >= give_up:
+                    raise
+                await asyncio.sleep(OPEN_RETRY)
 
     def _cannot_open(self, exc: BaseException) -> str:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
@@ -206,7 +226,9 @@ class Connection:
         if sqlite3.sqlite_version_info < (3, 35):  # the claims' UPDATE … RETURNING
             raise StoreError(f"SQLite 3.35 or later is needed, not {sqlite3.sqlite_version}")
         if not self.memory:
-            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
+            if str(mode).lower() != "wal":  # changed once, by the store's first open
+                mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
             if str(mode).lower() != "wal":
                 raise StoreError(f"cannot use WAL journal mode on {self.path!r} (got {mode})")
         # Constant values only: the pragma takes no bound parameter; ``synchronous`` is checked.
