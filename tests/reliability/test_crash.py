@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import shutil
 import signal
 import sqlite3
 import time
@@ -30,6 +29,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.crash_store import snapshot
 from tests.support.engine_process import Engine, write_config
 from tests.support.jsonl_peer import MO, Peer, PeerLog, free_port
 
@@ -116,16 +116,6 @@ async def engine(tmp_path: Path) -> AsyncIterator[tuple[Engine, int]]:
 
 
 # --- reading the store ----------------------------------------------------------------------------
-
-
-def snapshot(db: Path, into: Path) -> sqlite3.Connection:
-    """Copy the database as the crash left it (main file and WAL) and open the copy."""
-    into.mkdir()
-    for suffix in ("", "-wal"):
-        source = db.with_name(db.name + suffix)
-        if source.exists():
-            shutil.copy2(source, into / source.name)
-    return sqlite3.connect(into / db.name)
 
 
 def column(conn: sqlite3.Connection, sql: str, *args: object) -> list[object]:

@@ -32,7 +32,6 @@ import contextlib
 import os
 import random
 import re
-import shutil
 import signal
 import sqlite3
 import time
@@ -44,6 +43,7 @@ from typing import Any
 
 import pytest
 
+from tests.support.crash_store import as_left
 from tests.support.engine_process import Engine, write_config
 from tests.support.jsonl_peer import MO, Peer, PeerLog, free_port
 from tests.support.kill_workload import (
@@ -225,31 +225,21 @@ class AtKill:
 
 
 def inspect_crash(db: Path, into: Path) -> AtKill:
-    """Copy the database as the kill left it (main file and WAL), read it, drop the copy.
+    """Read the database as the kill left it (a copy: ``tests.support.crash_store``)."""
+    with as_left(db, into) as conn:
 
-    A copy, because opening the real file would recover it before the engine's restart does."""
-    into.mkdir()
-    try:
-        for suffix in ("", "-wal"):
-            source = db.with_name(db.name + suffix)
-            if source.exists():
-                shutil.copy2(source, into / source.name)
-        with contextlib.closing(sqlite3.connect(into / db.name)) as conn:
+        def count(sql: str) -> int:
+            return int(conn.execute(sql).fetchone()[0])
 
-            def count(sql: str) -> int:
-                return int(conn.execute(sql).fetchone()[0])
-
-            return AtKill(
-                committed={str(row[0]) for row in conn.execute("SELECT external_id FROM inbound")},
-                received=count("SELECT COUNT(*) FROM inbound WHERE status = 'received'"),
-                sending={
-                    row[0] for row in conn.execute("SELECT id FROM outbox WHERE status = 'sending'")
-                },
-                queued=count("SELECT COUNT(*) FROM outbox WHERE status = 'queued'"),
-                timers=count("SELECT COUNT(*) FROM timers"),
-            )
-    finally:
-        shutil.rmtree(into)
+        return AtKill(
+            committed={str(row[0]) for row in conn.execute("SELECT external_id FROM inbound")},
+            received=count("SELECT COUNT(*) FROM inbound WHERE status = 'received'"),
+            sending={
+                row[0] for row in conn.execute("SELECT id FROM outbox WHERE status = 'sending'")
+            },
+            queued=count("SELECT COUNT(*) FROM outbox WHERE status = 'queued'"),
+            timers=count("SELECT COUNT(*) FROM timers"),
+        )
 
 
 # --- the test -----------------------------------------------------------------------------------

@@ -60,7 +60,6 @@ import json
 import os
 import random
 import re
-import shutil
 import signal
 import sqlite3
 import time
@@ -71,6 +70,7 @@ from typing import Any
 
 from engine.ruleset.compiler import compile_rules
 from engine.testing import Harness
+from tests.support.crash_store import as_left
 from tests.support.kill_workload import (
     ALREADY,
     CHOICES,
@@ -401,30 +401,20 @@ def stored_mos(db: Path) -> set[tuple[str, str]]:
 
 
 def inspect_crash(db: Path, into: Path) -> tuple[set[tuple[str, str]], int, int, int]:
-    """The store as an engine kill left it (a copy: opening the real file would recover it
-    before the restart does): MOs committed, MOs ``received``, rows ``sending``, timers."""
-    into.mkdir()
-    try:
-        for suffix in ("", "-wal"):
-            source = db.with_name(db.name + suffix)
-            if source.exists():
-                shutil.copy2(source, into / source.name)
-        with contextlib.closing(sqlite3.connect(into / db.name)) as conn:
+    """The store as an engine kill left it (a copy: ``tests.support.crash_store``): MOs
+    committed, MOs ``received``, rows ``sending``, timers."""
+    with as_left(db, into) as conn:
 
-            def count(sql: str) -> int:
-                return int(conn.execute(sql).fetchone()[0])
+        def count(sql: str) -> int:
+            return int(conn.execute(sql).fetchone()[0])
 
-            committed = {
-                (str(s), str(t)) for s, t in conn.execute("SELECT sender, text FROM inbound")
-            }
-            return (
-                committed,
-                count("SELECT COUNT(*) FROM inbound WHERE status = 'received'"),
-                count("SELECT COUNT(*) FROM outbox WHERE status = 'sending'"),
-                count("SELECT COUNT(*) FROM timers"),
-            )
-    finally:
-        shutil.rmtree(into)
+        committed = {(str(s), str(t)) for s, t in conn.execute("SELECT sender, text FROM inbound")}
+        return (
+            committed,
+            count("SELECT COUNT(*) FROM inbound WHERE status = 'received'"),
+            count("SELECT COUNT(*) FROM outbox WHERE status = 'sending'"),
+            count("SELECT COUNT(*) FROM timers"),
+        )
 
 
 def check_logs(engine: Engine) -> None:
