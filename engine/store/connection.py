@@ -63,6 +63,8 @@ UNAVAILABLE = frozenset({3, 5, 6, 7, 8, 10, 13, 14})
 """SQLite's primary result codes that say the store cannot write *now* (PERM, BUSY, LOCKED,
 NOMEM, READONLY, IOERR, FULL, CANTOPEN): the work is kept and tried again (``StoreUnavailable``)."""
 
+_TAKEN = frozenset({5, 6})
+"""SQLITE_BUSY and SQLITE_LOCKED: another connection holds what the open needs."""
 OPEN_RETRY = 0.02
 """Seconds between tries of a store another process is opening at the same moment."""
 
@@ -179,8 +181,8 @@ class Connection:
                 await self._call(self._transact, [], transactions.nothing)
                 return
             except StoreUnavailable as exc:
-                cause = str(exc.__cause__ or exc).lower()
-                if ("locked" not in cause and "busy" not in cause) or loop.time() >= give_up:
+                code = getattr(exc.__cause__, "sqlite_errorcode", 0) & 0xFF
+                if code not in _TAKEN or loop.time() >= give_up:
                     raise
                 await asyncio.sleep(OPEN_RETRY)
 
