@@ -124,16 +124,7 @@ def claim_outbox(conn: sqlite3.Connection, claim: Claim, now: str, limit: int) -
 def renew(conn: sqlite3.Connection, claim: Claim) -> int:
     """Push to ``claim.until`` the leases of every row ``claim.owner`` still holds (outbox rows
     to hand over, notifications being posted); return how many."""
-    outbox = conn.execute(
-        "UPDATE outbox SET lease_until = ? WHERE claimed_by = ?"
-        " AND status IN ('queued', 'sending') AND hold_until IS NULL",
-        (claim.until, claim.owner),
-    ).rowcount
-    notices = conn.execute(
-        "UPDATE notifications SET lease_until = ? WHERE claimed_by = ? AND status = 'pending'",
-        (claim.until, claim.owner),
-    ).rowcount
-    return outbox + notices
+    return _held(conn, "lease_until = ?", (claim.until,), claim.owner)
 
 
 def take_over(conn: sqlite3.Connection, claim: Claim, now: str, limit: int) -> list[OutboxRow]:
@@ -167,17 +158,20 @@ def release(conn: sqlite3.Connection, owner: str) -> int:
     """Give back what ``owner`` holds, for any process to take at once rather than after the
     lease: at a graceful stop (what the drain left), or for a worker its supervisor saw die.
     Return how many rows."""
-    outbox = conn.execute(
-        "UPDATE outbox SET claimed_by = NULL, lease_until = NULL WHERE claimed_by = ?"
-        " AND status IN ('queued', 'sending') AND hold_until IS NULL",
-        (owner,),
-    ).rowcount
-    notices = conn.execute(
-        "UPDATE notifications SET claimed_by = NULL, lease_until = NULL WHERE claimed_by = ?"
-        " AND status = 'pending'",
-        (owner,),
-    ).rowcount
-    return outbox + notices
+    return _held(conn, "claimed_by = NULL, lease_until = NULL", (), owner)
+
+
+_HOLDS = (
+    "UPDATE outbox SET {set} WHERE claimed_by = ? AND status IN ('queued', 'sending')"
+    " AND hold_until IS NULL",
+    "UPDATE notifications SET {set} WHERE claimed_by = ? AND status = 'pending'",
+)
+"""What an owner holds: its outbox rows still to hand over, its notifications being posted."""
+
+
+def _held(conn: sqlite3.Connection, assign: str, values: tuple[str, ...], owner: str) -> int:
+    """Set ``assign`` (a constant of this module) on every row ``owner`` holds; how many."""
+    return sum(conn.execute(sql.format(set=assign), (*values, owner)).rowcount for sql in _HOLDS)
 
 
 def claim_notifications(
