@@ -70,6 +70,9 @@ OPEN_RETRY = 0.02
 
 MARKS_RETRY = 1.0
 """Seconds before ``sent`` marks a store refused are written again (sooner if a write succeeds)."""
+MARKS_WAIT = 0.002
+"""Seconds the ``sent`` marks and receipts wait for a write to carry them before they are
+written alone: a busy link's next batch of messages comes within that (one commit, not two)."""
 
 
 class Connection:
@@ -381,10 +384,11 @@ class Connection:
         return await waiter
 
     def _flush_marks(self) -> None:
-        """Write the pending marks in a transaction of their own, unless a write started by
-        what runs before the loop's next turn carries them."""
+        """Write the pending marks in a transaction of their own, unless a write that starts
+        within ``MARKS_WAIT`` carries them."""
         if self._flush_handle is None:
-            self._flush_handle = asyncio.get_running_loop().call_soon(self._flush_now)
+            loop = asyncio.get_running_loop()
+            self._flush_handle = loop.call_later(MARKS_WAIT, self._flush_now)
 
     def _flush_now(self) -> None:
         self._flush_handle = None

@@ -8,12 +8,14 @@ import contextlib
 import sqlite3
 from collections.abc import Sequence
 
+import pytest
+
 from store_helpers import ALICE, BOB, T0, inbound, reply, step
 
 from engine.core.messages import Inbound
 from engine.core.model import Sprint, Tallies
 from engine.core.records import Conversation, Key, Step, Work, conversation_key
-from engine.store import SqliteStore
+from engine.store import SqliteStore, connection
 
 
 def _quiet(
@@ -59,8 +61,39 @@ async def test_receipts_and_marks_ride_in_the_next_batch(store: SqliteStore) -> 
     assert rows == [("delivered", "900")]
 
 
-async def test_receipts_alone_are_written_at_once(store: SqliteStore) -> None:
-    """With no other write under way, receipts get a transaction of their own, at once."""
+async def test_marks_wait_a_moment_for_a_batch_to_carry_them(
+    store: SqliteStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A busy link's ``submit_sm_resp`` come just before its next ``deliver_sm``: the marks
+    wait (``MARKS_WAIT``) for that batch instead of taking a transaction (and an fsync) of
+    their own first."""
+    monkeypatch.setattr(connection, "MARKS_WAIT", 60.0)  # the batch surely comes first
+    [row] = await store.commit([step(Sprint(session=None, outbound=(reply(ALICE, "a"),)))])
+    await store.mark_sending([row.id])
+    begun: list[str] = []
+
+    def trace(conn: sqlite3.Connection, on: bool) -> None:
+        conn.set_trace_callback(
+            (lambda sql: begun.append(sql) if sql.startswith("BEGIN") else None) if on else None
+        )
+
+    await store._call(trace, True)
+    try:
+        sent = asyncio.ensure_future(store.mark_sent([(row.id, "900")]))
+        for _ in range(3):  # the loop turns a few times: no write of the marks alone
+            await asyncio.sleep(0)
+        await store.handle([inbound(BOB, "HI")], _quiet, replies_since=T0)
+        await asyncio.wait_for(sent, timeout=5)
+    finally:
+        await store._call(trace, False)
+    assert len(begun) == 1, begun  # the mark rode the batch
+    rows = await store.read(lambda conn: conn.execute("SELECT status FROM outbox").fetchall())
+    assert rows == [("sent",)]
+
+
+async def test_receipts_alone_are_written_soon(store: SqliteStore) -> None:
+    """With no other write coming, receipts get a transaction of their own after
+    ``MARKS_WAIT``."""
     assert await asyncio.wait_for(store.mark_deliveries([("1", "delivered", None)]), timeout=5) == [
         False
     ]
