@@ -240,7 +240,7 @@ def direct(args: argparse.Namespace) -> None:
                 ]  # fmt: skip
                 started = time.thread_time()
                 handled = transactions.write(
-                    conn, marks, transactions.handle, batch, service._decider(rules, now),
+                    conn, marks, transactions.handle, batch, service._decide(rules, now),
                     now - rules.settings.reply_window, rules.tallied,
                 )  # fmt: skip
                 cpu += time.thread_time() - started
