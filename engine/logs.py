@@ -16,7 +16,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
-__all__ = ["FORMATS", "TEXT_FORMAT", "JsonFormatter", "Repeated", "setup_logging"]
+__all__ = [
+    "FORMATS", "TEXT_FORMAT", "WORKER_FORMAT", "JsonFormatter", "Repeated", "setup_logging",
+]  # fmt: skip
 
 FORMATS = ("text", "json")
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -63,13 +65,36 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
-def setup_logging(fmt: str = "text", level: str = "INFO", stream: TextIO | None = None) -> None:
-    """Send every log record to ``stream`` (stderr) as text lines or JSON lines."""
+WORKER_FORMAT = "%(asctime)s %(levelname)s worker %(worker)d %(name)s: %(message)s"
+"""A worker's text lines (``workers: N``): its number before the logger's name."""
+
+
+class _Worker(logging.Filter):
+    """Give every record the worker's number: ``worker`` in a JSON line, in the text line."""
+
+    def __init__(self, index: int) -> None:
+        super().__init__()
+        self.index = index
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.worker = self.index
+        return True
+
+
+def setup_logging(
+    fmt: str = "text", level: str = "INFO", stream: TextIO | None = None, worker: int | None = None
+) -> None:
+    """Send every log record to ``stream`` (stderr) as text lines or JSON lines; a worker of
+    ``workers: N`` (``worker``: its number) says which it is on every line, since all of them
+    and their supervisor write to the same output."""
     if fmt not in FORMATS:
         raise ValueError(f"log format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     handler = logging.StreamHandler(stream or sys.stderr)
-    formatter = JsonFormatter() if fmt == "json" else logging.Formatter(TEXT_FORMAT)
+    text = TEXT_FORMAT if worker is None else WORKER_FORMAT
+    formatter = JsonFormatter() if fmt == "json" else logging.Formatter(text)
     handler.setFormatter(formatter)
+    if worker is not None:
+        handler.addFilter(_Worker(worker))
     root = logging.getLogger()
     for old in list(root.handlers):
         root.removeHandler(old)

@@ -184,11 +184,15 @@ def run_command(
 
     try:
         config = load_config(config_path)
-        setup_logging(
-            log_format or config.log.format, (log_level or config.log.level or "INFO").upper()
-        )
+        spec = None
         if worker is not None and worker_socket is not None:
             spec = WorkerSpec.parse(worker, worker_socket)
+        setup_logging(
+            log_format or config.log.format,
+            (log_level or config.log.level or "INFO").upper(),
+            worker=spec.index if spec is not None else None,
+        )
+        if spec is not None:
             asyncio.run(serve_worker(config, spec, _test_clock()))
         elif config.workers > 1 and config_path is not None:
             command = [

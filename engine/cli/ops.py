@@ -23,7 +23,7 @@ from engine.cli.helptext import Command
 from engine.config import Config, check_config, parse_listen
 from engine.core.clock import Clock
 from engine.errors import StoreError, render_all
-from engine.i18n import localize, msg, say
+from engine.i18n import localize, msg, plural, say
 from engine.ruleset.compiler import Compiled
 from engine.ruleset.moments import MomentError, read_moment
 from engine.ruleset.ruleset import RuleSet
@@ -151,9 +151,28 @@ def _label(key: str) -> str:
 
 
 def _state(state: object) -> str:
-    """A connector's state in words (a state twoway does not know: as it is)."""
-    known = ("up", "down", "connecting")
+    """A connector's or a worker's state in words (a state twoway does not know: as it is)."""
+    known = ("up", "down", "connecting", "starting", "stopping")
     return say(f"status.state.{state}") if state in known else str(state)
+
+
+def _workers(workers: list[dict[str, Any]]) -> list[str]:
+    """The lines of the workers of ``workers: N`` (a single engine has none)."""
+    lines = []
+    for n, worker in enumerate(workers):
+        restarts = int(worker.get("restarts") or 0)
+        said = say(
+            "status.worker",
+            index=worker.get("index"),
+            state=_state(worker.get("state")),
+            pid=worker.get("pid") or "-",
+            restarts=plural("status.restarts", restarts) if restarts else "",
+            exit=say("status.last_exit", exit=worker["last_exit"])
+            if worker.get("last_exit")
+            else "",
+        )
+        lines.append(f"  {_label('status.workers' if n == 0 else '')} {said}")
+    return lines
 
 
 def render_health(report: dict[str, Any], url: str) -> str:
@@ -190,6 +209,7 @@ def render_health(report: dict[str, Any], url: str) -> str:
             reloads = say("status.reloads", ok=rules["reloads_ok"], failed=failed)
         loaded = say("status.loaded", at=rules["loaded_at"], reloads=reloads)
         lines.append(f"  {_label('')} {loaded}")
+    lines.extend(_workers(report.get("workers") or []))
     connectors = report.get("connectors", {})
     first = True
     for name, info in connectors.items():

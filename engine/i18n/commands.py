@@ -158,6 +158,16 @@ COMMANDS: dict[str, dict[str, str]] = {
     "status.state.up": {"en": "up", "fr": "connecté"},
     "status.state.down": {"en": "down", "fr": "hors service"},
     "status.state.connecting": {"en": "connecting", "fr": "connexion en cours"},
+    "status.state.starting": {"en": "starting", "fr": "démarrage"},
+    "status.state.stopping": {"en": "stopping", "fr": "arrêt en cours"},
+    "status.workers": {"en": "workers", "fr": "processus"},
+    "status.worker": {
+        "en": "{index}: {state}, pid {pid}{restarts}{exit}",
+        "fr": "{index} : {state}, pid {pid}{restarts}{exit}",
+    },
+    "status.restarts.one": {"en": ", restarted once", "fr": ", relancé une fois"},
+    "status.restarts.other": {"en": ", restarted {count} times", "fr": ", relancé {count} fois"},
+    "status.last_exit": {"en": ", last exit: {exit}", "fr": ", dernière sortie : {exit}"},
     "status.unknown": {"en": "unknown", "fr": "inconnu"},
     "status.no_operator": {"en": "operator ?", "fr": "opérateur ?"},
     "status.modem": {

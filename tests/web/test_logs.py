@@ -50,3 +50,24 @@ def test_text_lines_stay_readable() -> None:
         root.handlers[:], root.level = saved
     (line,) = stream.getvalue().splitlines()
     assert line.endswith(" INFO twoway: hello")
+
+
+def test_a_worker_says_which_it_is_on_every_line() -> None:
+    """``workers: N``: the supervisor and every worker write to the same output."""
+    root = logging.getLogger()
+    saved = (list(root.handlers), root.level)
+    text, lines = io.StringIO(), io.StringIO()
+    try:
+        setup_logging("text", "INFO", text, worker=2)
+        logging.getLogger("twoway").warning("link down")
+        setup_logging("json", "INFO", lines, worker=2)
+        logging.getLogger("twoway").warning("link down")
+    finally:
+        root.handlers[:], root.level = saved
+    (line,) = text.getvalue().splitlines()
+    assert line.endswith(" WARNING worker 2 twoway: link down")
+    assert json.loads(lines.getvalue()) == {
+        **json.loads(lines.getvalue()),
+        "worker": 2,
+        "message": "link down",
+    }

@@ -69,3 +69,29 @@ def test_a_connector_that_is_down_says_why() -> None:
     text = render_health(report, "http://127.0.0.1:8080/health")
     assert f"  - connector smsc is down: {error}\n" in text
     assert f"  connectors  smsc (smpp): down ({error})\n" in text
+
+
+def test_the_workers_of_a_supervisor_are_listed_with_their_restarts() -> None:
+    report = {
+        "status": "degraded",
+        "problems": ["worker 2 is starting (killed by SIGKILL)"],
+        "version": "0.1.0",
+        "workers": [
+            {"index": 1, "pid": 4211, "state": "up", "restarts": 0, "last_exit": None},
+            {
+                "index": 2,
+                "pid": 4388,
+                "state": "starting",
+                "restarts": 3,
+                "last_exit": "killed by SIGKILL",
+            },
+        ],
+        "connectors": {"smsc": {"type": "smpp", "state": "up"}},
+        "queues": {"intake": 0, "work": 0, "outbox": 0},
+    }
+    text = render_health(report, "http://127.0.0.1:8080/health")
+    assert (
+        "  workers     1: up, pid 4211\n"
+        "              2: starting, pid 4388, restarted 3 times, last exit: killed by SIGKILL\n"
+        "  connectors  smsc (smpp): up\n"
+    ) in text

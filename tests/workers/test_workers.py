@@ -5,8 +5,11 @@ killed and restarted, a reload everywhere or nowhere, a graceful stop."""
 
 from __future__ import annotations
 
+import asyncio
 import os
+import re
 import signal
+import sys
 from pathlib import Path
 
 from tests.transports.node_smsc import NodeSmsc
@@ -69,6 +72,17 @@ async def test_two_workers_bind_answer_and_add_up(tmp_path: Path, smsc: NodeSmsc
         await cluster.close()
 
 
+async def _status(config: Path) -> str:
+    """What ``twoway status`` prints of the supervisor (exit 0: every worker is up)."""
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "engine", "status", "--config", str(config),
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+    )  # fmt: skip
+    out, _ = await asyncio.wait_for(proc.communicate(), TIMEOUT)
+    assert proc.returncode == 0, out
+    return out.decode()
+
+
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -95,6 +109,15 @@ async def test_a_killed_worker_is_restarted_and_loses_nothing(
         up = await cluster.wait_health(lambda h: h["status"] == "ok")
         assert up["workers"][1]["restarts"] == 1 and up["workers"][1]["pid"] != pids[2]
         assert up["workers"][1]["last_exit"] == "killed by SIGKILL"
+        logged = cluster.engine.log_path.read_text(encoding="utf-8")
+        for index in (1, 2):  # each worker's lines say which it is, before the logger's name
+            assert re.search(rf" INFO worker {index} twoway[.\w]*: ", logged), logged
+        said = await _status(cluster.config)  # as the operator reads it
+        assert f"workers     1: up, pid {pids[1]}\n" in said, said
+        assert (
+            f"2: up, pid {up['workers'][1]['pid']}, restarted once, last exit: killed by SIGKILL"
+            in said
+        ), said
         await smsc.wait_for(lambda e: e["event"] == "bind_transceiver", TIMEOUT, count=3)
         # every MO acknowledged before the kill is answered (the restarted worker recovers)
         for i in range(20):
