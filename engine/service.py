@@ -7,10 +7,11 @@ writes the sprints, with their replies marked ``sending``: one fsync per batch, 
 hands the replies over as soon as it returns.
 
 Due timers, flows started by the API and messages a previous run left unprocessed go through the
-processor instead: one transaction per batch too (load, step, write). When that queue is not
-empty, new messages are only committed at intake and queued behind it, and if processing a batch
-at intake fails for any reason but the store's, its messages are committed alone and queued, so
-a message that trips a bug is still acknowledged and kept (the processor logs it).
+processor instead (``engine.processor``): one transaction per batch too (load, step, write).
+When that queue is not empty, new messages are only committed at intake and queued behind it,
+and if processing a batch at intake fails for any reason but the store's, its messages are
+committed alone and queued, so a message that trips a bug is still acknowledged and kept (the
+processor logs it).
 
 Event notifications (``notify:``) are rows the store writes in those same transactions; the
 notifier (``engine.notify``), started and stopped with the service, posts them and is woken
@@ -26,7 +27,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections import deque
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Literal, TypeVar, cast
@@ -50,10 +50,12 @@ from engine.core.records import (
 )
 from engine.decider import Decider
 from engine.errors import InvalidMessage, StoreError, StoreUnavailable
+from engine.leases import Leases
 from engine.logs import Repeated
 from engine.metrics import Metrics
 from engine.notify import Notifier
 from engine.outbox import Outbox
+from engine.processor import Processor
 from engine.ruleset.ruleset import RuleSet
 from engine.scheduler import Scheduler
 from engine.types import LinkStats, Store, Transport
@@ -65,9 +67,6 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 Change = Literal["inbox", "messages", "delivery", "rules", "campaigns"]
 """What ``Service.changed`` tells its listeners has changed (committed)."""
-
-STORE_RETRY = (0.25, 2.0)
-"""Seconds between two attempts at work the store refused: first, then at most (doubling)."""
 
 
 class Service:
@@ -121,7 +120,7 @@ class Service:
             metrics=self.metrics,
             clock=self.clock,
         )
-        self.scheduler = Scheduler(store, self.clock, self._schedule)
+        self.scheduler = Scheduler(store, self.clock, self._schedule)  # the processor's, below
         self.campaigns = CampaignLoop(
             self, store, self.clock, throughput or {}, changed=self._committed_elsewhere
         )
@@ -138,9 +137,14 @@ class Service:
             # with what arrived while another worker committed.
             ready=store.writer_turn,
         )
-        self._work: deque[Work] = deque()
-        self._work_ready = asyncio.Event()
-        self._timers_taken: set[int] = set()
+        self.processor = Processor(
+            self._process,
+            store,
+            batch=batch,
+            pending=self._add_pending,
+            finished=self._finished,
+        )
+        self.leases = Leases(store, self.clock, self._recover)
         self._pending = 0
         self._idle = asyncio.Event()
         self._idle.set()
@@ -156,14 +160,12 @@ class Service:
         await self.store.open()
         if self.notifier is not None:
             await self.notifier.start()
-        for message in await _every_row(self.store.pending_inbound):
-            self._enqueue([message])
+        left = await _every_row(self.store.pending_inbound)  # received, not yet processed
+        self.processor.enqueue(left)
         await self.campaigns.load()
-        # Only the rows no live process holds: another engine on this store sends its own.
-        resend = await _claim_every_row(self.store.claim_outbox)
-        self._add_pending(len(resend))
-        self.outbox.recover(resend)
-        loops = [self._process_loop(), self.outbox.run(), self._lease_loop()]
+        resend = await self.leases.left()
+        self._recover(resend)
+        loops = [self.processor.run(), self.outbox.run(), self.leases.run()]
         if self.auto_timers:
             loops += [self.scheduler.run(), self.campaigns.run()]
             # a clock moved by a jump (a test's): the timers now due fire at once
@@ -229,7 +231,7 @@ class Service:
         with ``notify:``, the notifications waiting to be delivered."""
         depths = {
             "intake": len(self._intake),
-            "work": len(self._work),
+            "work": len(self.processor),
             "outbox": self.outbox.waiting,
         }
         if self.notifier is not None:
@@ -267,29 +269,11 @@ class Service:
         if self.listeners:
             self.changed("campaigns")
 
-    async def _lease_loop(self) -> None:
-        """Every half lease (the clock's seconds): renew the claims of the rows this process
-        holds, and take over those whose lease ended (another process died or stalled)."""
-        interval = self.store.lease.total_seconds() / 2
-        while True:
-            start = self.clock.monotonic()
-            while (left := interval - (self.clock.monotonic() - start)) > 0:
-                await self.clock.sleep(left)
-            await self.renew_claims()
-
-    async def renew_claims(self) -> int:
-        """One tick of the claims (see ``_lease_loop``); return how many rows were taken over."""
-        try:
-            taken = await self.store.renew_claims()
-        except StoreError as exc:
-            self._repeated.warning("leases", "the leases could not be renewed: %s", exc)
-            return 0
-        self._repeated.clear("leases")
-        if taken:
-            log.warning("%d outbound messages of a stopped engine are taken over", len(taken))
-            self._add_pending(len(taken))
-            self.outbox.recover(taken)
-        return len(taken)
+    def _recover(self, rows: list[OutboxRow]) -> None:
+        """Hand over ``rows`` another run left ``sending`` (``Leases``: at a start, or taken
+        over from a process that died)."""
+        self._add_pending(len(rows))
+        self.outbox.recover(rows)
 
     def swap_ruleset(self, ruleset: RuleSet) -> RuleSet:
         """Handle every batch from the next one on with ``ruleset``; return the one it replaces.
@@ -364,7 +348,7 @@ class Service:
     async def _take(self, messages: list[Inbound]) -> list[Received]:
         """Commit ``messages``, and process them in the same transaction when nothing waits
         ahead of them; see the module docstring."""
-        handled = None if self._work else await self._handle(messages)
+        handled = None if self.processor else await self._handle(messages)
         received = handled.received if handled else await self.store.receive(messages)
         self.metrics.committed(messages, received)  # before _processed: it starts the timing
         fresh = [r.message for r in received if not r.duplicate]
@@ -372,7 +356,7 @@ class Service:
         if handled:
             self._processed(fresh, handled.steps, handled.rows)
         else:
-            self._enqueue(fresh, counted=True)
+            self.processor.enqueue(fresh, counted=True)
         return received
 
     async def _handle(self, messages: list[Inbound]) -> Handled | None:
@@ -403,18 +387,8 @@ class Service:
             )
         return None
 
-    def _enqueue(self, work: Sequence[Work], *, counted: bool = False) -> None:
-        if not work:
-            return
-        if not counted:
-            self._add_pending(len(work))
-        self._work.extend(work)
-        self._work_ready.set()
-
     def _schedule(self, timers: list[Timer]) -> None:
-        fresh = [t for t in timers if t.id not in self._timers_taken]
-        self._timers_taken.update(t.id for t in fresh)
-        self._enqueue(list(fresh))
+        self.processor.schedule(timers)
 
     async def run_due_timers(self) -> None:
         """Fire every timer due by now (tests call this after moving a fixed clock)."""
@@ -466,42 +440,6 @@ class Service:
         self.outbox.push(list(rows), marked=True)
 
     # --- processing ---------------------------------------------------------------------
-
-    async def _process_loop(self) -> None:
-        pause = STORE_RETRY[0]
-        while True:
-            await self._work_ready.wait()
-            self._work_ready.clear()
-            while self._work:
-                size = min(self.batch, len(self._work))
-                batch = [self._work.popleft() for _ in range(size)]
-                try:
-                    await self._process(batch)
-                except StoreUnavailable as exc:
-                    # Kept in order at the head of the queue, tried again as soon as a write
-                    # succeeds (or after ``pause``): no restart needed.
-                    self._work.extendleft(reversed(batch))
-                    self._repeated.warning(
-                        "process",
-                        "the store cannot write (%s): %d committed messages and timers wait "
-                        "to be processed",
-                        exc,
-                        len(self._work),
-                    )
-                    await self.store.writable(pause)
-                    pause = min(STORE_RETRY[1], pause * 2)
-                    continue
-                except Exception:
-                    log.exception(
-                        "a batch of %d could not be processed; it stays in the store "
-                        "and is retried at restart",
-                        len(batch),
-                    )
-                    self._finished(len(batch))
-                if pause > STORE_RETRY[0]:
-                    pause = STORE_RETRY[0]
-                    self._repeated.clear("process")
-                    log.warning("the store writes again: processing resumes")
 
     async def _process(self, batch: list[Work]) -> None:
         ruleset = self.ruleset
@@ -562,7 +500,7 @@ class Service:
     def _processed(self, batch: Sequence[Work], steps: list[Step], rows: list[OutboxRow]) -> None:
         """Account for a committed batch and hand its replies (already ``sending``) over."""
         self.metrics.queued(steps, rows)
-        self._timers_taken.difference_update(w.id for w in batch if isinstance(w, Timer))
+        self.processor.done(batch)
         self.processed += len(batch)
         self._add_pending(len(rows))
         if batch:
@@ -606,14 +544,3 @@ async def _every_row(read: Callable[[int], Awaitable[list[T]]]) -> list[T]:
     while len(rows := await read(limit)) >= limit:
         limit *= 4
     return rows
-
-
-async def _claim_every_row(
-    claim: Callable[[int], Awaitable[list[T]]], size: int = 10_000
-) -> list[T]:
-    """All the rows ``claim(limit)`` takes, page after page: a page taken is this process's,
-    so the next call takes the rows after it (``_every_row`` would read the first page again)."""
-    rows: list[T] = []
-    while len(page := await claim(size)) == size:
-        rows += page
-    return rows + page

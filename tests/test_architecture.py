@@ -30,6 +30,8 @@ RANKS = {
     "results": 4,
     "campaigns": 5,
     "scheduler": 5,
+    "processor": 5,
+    "leases": 5,
     "decider": 5,
     "outbox": 5,
     "notify": 5,

@@ -13,8 +13,9 @@ from engine.core.clock import FixedClock
 from engine.core.messages import Outgoing
 from engine.core.model import Sprint
 from engine.core.records import OutboxRow, Step
+from engine.leases import claim_every_row
 from engine.ruleset.compiler import compile_rules
-from engine.service import Service, _claim_every_row
+from engine.service import Service
 from engine.store import SqliteStore
 from engine.store.claims import LEASE, Owner
 from engine.transports.loopback import LoopbackTransport
@@ -75,7 +76,7 @@ async def test_a_second_engine_sends_nothing_a_live_one_holds(tmp_path: Path) ->
         clock.advance(LEASE / 2 + timedelta(seconds=5))
         await renewed.wait()  # A's lease loop renewed its claim
         clock.advance(LEASE / 2 + timedelta(seconds=5))  # past A's first lease, not its renewal
-        assert await b.renew_claims() == 0
+        assert await b.leases.renew() == 0
         await b.idle()
         assert other.take() == []
         slow.gate.set()
@@ -101,11 +102,11 @@ async def test_the_rows_of_a_dead_engine_are_sent_once_by_another(tmp_path: Path
         await b.idle()
         assert transport.take() == []  # A's lease has not ended
         clock.advance(LEASE + timedelta(seconds=1))
-        await b.renew_claims()  # the lease loop's tick (it may have run first: the same)
+        await b.leases.renew()  # the lease loop's tick (it may have run first: the same)
         await b.idle()
         assert [(ref, m.text) for ref, m in transport.sent] == [(rows[0].id, "hello")]
         clock.advance(LEASE * 2)
-        assert await b.renew_claims() == 0
+        assert await b.leases.renew() == 0
         await b.idle()
         assert len(transport.sent) == 1
         [row] = await b.store.outbox_rows()  # type: ignore[attr-defined]
@@ -122,9 +123,9 @@ async def test_a_start_takes_every_row_left_page_after_page(tmp_path: Path) -> N
         sprint = Sprint(session=None, outbound=(Outgoing(PHONE, "36111", "hello"),))
         rows = await store.commit([Step(PHONE, "36111", sprint, START, "v")] * 25)
         await store.write(_unclaim)
-        taken = await _claim_every_row(store.claim_outbox, 10)
+        taken = await claim_every_row(store.claim_outbox, 10)
         assert [row.id for row in taken] == [row.id for row in rows]
-        taken = await _claim_every_row(store.claim_outbox, 5)  # all its own now: none left
+        taken = await claim_every_row(store.claim_outbox, 5)  # all its own now: none left
         assert taken == []
 
 
