@@ -6,10 +6,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 
 import pytest
-
 from store_helpers import ALICE, BOB, T0, inbound, reply, step
 
 from engine.core.messages import Inbound
@@ -28,9 +27,9 @@ def _quiet(
     ]
 
 
-async def test_receipts_and_marks_ride_in_the_next_batch(store: SqliteStore) -> None:
-    [row] = await store.commit([step(Sprint(session=None, outbound=(reply(ALICE, "a"),)))])
-    await store.mark_sending([row.id])
+@contextlib.asynccontextmanager
+async def _transactions(store: SqliteStore) -> AsyncIterator[list[str]]:
+    """The ``BEGIN`` statements the store runs meanwhile: one per write transaction."""
     begun: list[str] = []
 
     def trace(conn: sqlite3.Connection, on: bool) -> None:
@@ -40,6 +39,15 @@ async def test_receipts_and_marks_ride_in_the_next_batch(store: SqliteStore) -> 
 
     await store._call(trace, True)
     try:
+        yield begun
+    finally:
+        await store._call(trace, False)
+
+
+async def test_receipts_and_marks_ride_in_the_next_batch(store: SqliteStore) -> None:
+    [row] = await store.commit([step(Sprint(session=None, outbound=(reply(ALICE, "a"),)))])
+    await store.mark_sending([row.id])
+    async with _transactions(store) as begun:
         first = asyncio.ensure_future(
             store.handle([inbound(ALICE, "HI")], _quiet, replies_since=T0)
         )
@@ -52,8 +60,6 @@ async def test_receipts_and_marks_ride_in_the_next_batch(store: SqliteStore) -> 
         second = asyncio.ensure_future(store.handle([inbound(BOB, "HI")], _quiet, replies_since=T0))
         await asyncio.gather(first, sent, second)
         assert await delivered == [True, False]  # 901: no row has it (kept for later)
-    finally:
-        await store._call(trace, False)
     assert len(begun) == 2, begun  # the two batches: the mark and the receipts rode the second
     rows = await store.read(
         lambda conn: conn.execute("SELECT status, external_id FROM outbox").fetchall()
@@ -70,22 +76,12 @@ async def test_marks_wait_a_moment_for_a_batch_to_carry_them(
     monkeypatch.setattr(connection, "MARKS_WAIT", 60.0)  # the batch surely comes first
     [row] = await store.commit([step(Sprint(session=None, outbound=(reply(ALICE, "a"),)))])
     await store.mark_sending([row.id])
-    begun: list[str] = []
-
-    def trace(conn: sqlite3.Connection, on: bool) -> None:
-        conn.set_trace_callback(
-            (lambda sql: begun.append(sql) if sql.startswith("BEGIN") else None) if on else None
-        )
-
-    await store._call(trace, True)
-    try:
+    async with _transactions(store) as begun:
         sent = asyncio.ensure_future(store.mark_sent([(row.id, "900")]))
         for _ in range(3):  # the loop turns a few times: no write of the marks alone
             await asyncio.sleep(0)
         await store.handle([inbound(BOB, "HI")], _quiet, replies_since=T0)
         await asyncio.wait_for(sent, timeout=5)
-    finally:
-        await store._call(trace, False)
     assert len(begun) == 1, begun  # the mark rode the batch
     rows = await store.read(lambda conn: conn.execute("SELECT status FROM outbox").fetchall())
     assert rows == [("sent",)]
