@@ -69,6 +69,10 @@ Change = Literal["inbox", "messages", "delivery", "rules", "campaigns"]
 """What ``Service.changed`` tells its listeners has changed (committed)."""
 
 
+_ELSEWHERE: tuple[Change, ...] = ("messages", "inbox", "delivery", "campaigns")
+"""What a commit of another process may have changed (it does not say which)."""
+
+
 class Service:
     """Wire rules, store and transports together; see the module docstring for the data flow."""
 
@@ -263,11 +267,14 @@ class Service:
             self._idle.set()
 
     def _committed_elsewhere(self) -> None:
-        """Another process (a ``twoway`` command) committed to the store: timers may be due,
-        a campaign started, paused or cancelled."""
+        """Another process committed to the store (a ``twoway`` command, or another worker of
+        ``workers: N``; the campaign loop looks four times a second): timers may be due, a
+        campaign started, paused or cancelled, and the console's pages (served by worker 1)
+        look again at what another worker may have changed."""
         self.scheduler.wake()
         if self.listeners:
-            self.changed("campaigns")
+            for what in _ELSEWHERE:
+                self.changed(what)
 
     def _recover(self, rows: list[OutboxRow]) -> None:
         """Hand over ``rows`` another run left ``sending`` (``Leases``: at a start, or taken

@@ -12,6 +12,7 @@ import signal
 import sys
 from pathlib import Path
 
+from tests.support.console import Visitor
 from tests.transports.node_smsc import NodeSmsc
 from tests.workers.cluster import TIMEOUT, TOKEN, Cluster, replies_to, send_mos, write_rules
 
@@ -81,6 +82,43 @@ async def _status(config: Path) -> str:
     out, _ = await asyncio.wait_for(proc.communicate(), TIMEOUT)
     assert proc.returncode == 0, out
     return out.decode()
+
+
+async def test_the_console_stream_through_the_supervisor_sees_both_workers(
+    tmp_path: Path, smsc: NodeSmsc
+) -> None:
+    """The console lives in worker 1; a message worker 2 handled reaches its open pages too
+    (worker 1 sees the store change under it), through the supervisor's streamed proxy."""
+    cluster = Cluster(tmp_path, smsc)
+    visitor: Visitor | None = None
+    try:
+        await cluster.start()
+        await smsc.wait_for(lambda e: e["event"] == "bind_transceiver", TIMEOUT, count=2)
+        await smsc.command(cmd="spread", on=True)  # mo_resp say which connection took it
+        visitor = Visitor(cluster.url)
+        status, _, _ = await visitor.login(token=TOKEN)
+        assert status == 303
+        async with visitor.session.get(cluster.url + "/events") as stream:
+            assert stream.status == 200
+            assert stream.headers["Content-Type"].startswith("text/event-stream")
+            first = await asyncio.wait_for(stream.content.readuntil(b"\n\n"), TIMEOUT)
+            assert b": connected" in first
+            for session in (1, 2):  # one bind each worker's: one of them is worker 2's
+                phone = str(33600000100 + session)
+                answer = await smsc.mo_resp(await smsc.mo(phone, "36111", "HI", session=session))
+                assert answer.get("status") == 0 and answer["session"] == session, answer
+                seen = b""
+                async with asyncio.timeout(TIMEOUT):
+                    while b"event: messages" not in seen:
+                        seen += await stream.content.readuntil(b"\n\n")
+                await smsc.wait_for(
+                    lambda e, p=phone: e["event"] == "submit_sm" and e.get("destination_addr") == p,
+                    TIMEOUT,
+                )
+    finally:
+        if visitor is not None:
+            await visitor.close()
+        await cluster.close()
 
 
 def _alive(pid: int) -> bool:
