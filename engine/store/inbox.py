@@ -54,17 +54,23 @@ def page(
     team: str | None = None,
     assigned_to: str | None = None,
     contact: Address | None = None,
+    text: str | None = None,
     after: int = 0,
     limit: int = 100,
 ) -> ThreadPage:
-    """Threads in ``status``, oldest first, ``limit`` of them after the id ``after``."""
-    where = [f"status IN ({', '.join('?' for _ in status)})", "id > ?"]
+    """Threads in ``status``, oldest first, ``limit`` of them after the id ``after``; whose
+    messages (the contact's or the replies) contain ``text``, as ``latest`` finds them."""
+    where = [f"t.status IN ({', '.join('?' for _ in status)})", "t.id > ?"]
     params: list[Any] = [*status, after]
     for column, value in (("team", team), ("assigned_to", assigned_to), ("contact", contact)):
         if value is not None:  # constant column names; every value bound
-            where.append(f"{column} = ?")
+            where.append(f"t.{column} = ?")
             params.append(value)
-    sql = f"SELECT {COLUMNS} FROM threads WHERE {' AND '.join(where)} ORDER BY id LIMIT ?"
+    if text:
+        where.append(f"({_MATCHES})")
+        params.extend([like(text)] * 3)
+    columns = ", ".join(f"t.{c.strip()}" for c in COLUMNS.split(","))
+    sql = f"SELECT {columns} FROM threads t WHERE {' AND '.join(where)} ORDER BY t.id LIMIT ?"
     rows = conn.execute(sql, (*params, limit + 1)).fetchall()
     found = [thread_of(row) for row in rows[:limit]]
     return ThreadPage(found, found[-1].id if len(rows) > limit else None)

@@ -184,6 +184,9 @@ async def test_an_unanswered_message_is_listed_without_silencing_the_rules(desk:
     status, page = await desk.call("GET", "/api/v1/inbox", params={"team": "inbox"})
     (thread,) = page["threads"]
     assert (thread["kind"], thread["status"]) == ("unmatched", "open")
+    for text, found in (("GIFT", [thread["id"]]), ("for a person", [thread["id"]]), ("vinyl", [])):
+        status, page = await desk.call("GET", "/api/v1/inbox", params={"text": text})
+        assert status == 200 and [t["id"] for t in page["threads"]] == found, (text, page)
     status, closed = await desk.call("POST", f"/api/v1/inbox/{thread['id']}/close")
     assert status == 200 and closed["status"] == "closed"
     status, page = await desk.call("GET", "/api/v1/inbox")
@@ -219,8 +222,10 @@ async def test_inbox_routes_need_the_inbox_scope_and_name_bad_input(desk: Desk) 
     status, problem = await desk.call("GET", "/api/v1/inbox", params={"limt": "5"})
     assert status == 400 and problem["detail"] == (
         "unknown query parameter(s): limt (this route takes: after, assigned_to, contact, limit, "
-        "status, team)"
+        "status, team, text)"
     )
+    status, problem = await desk.call("GET", "/api/v1/inbox", params={"text": "x" * 201})
+    assert status == 400 and "text" in problem["detail"], problem
     status, problem = await desk.call("GET", "/api/v1/inbox/9999")
     assert status == 404 and problem["detail"] == "no inbox thread 9999"
     status, problem = await desk.call("POST", "/api/v1/inbox/abc/close")

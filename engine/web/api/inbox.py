@@ -36,6 +36,10 @@ STATUS = Query(
 TEAM = Query("team", "Only this team's threads", {"type": "string"})
 ASSIGNED_TO = Query("assigned_to", "Only the threads this person took", {"type": "string"})
 CONTACT = Query("contact", "Only this contact's threads", {"type": "string", "pattern": ADDRESS})
+TEXT = Query(
+    "text", "Only the threads with a message (the contact's or a reply) containing this text,"
+    " case aside", {"type": "string", "minLength": 1, "maxLength": 200},
+)  # fmt: skip
 AFTER = Query(
     "after", "The page after this thread id (a page's `next`)",
     {"type": "integer", "minimum": 0, "maximum": 2**62, "default": 0},
@@ -145,7 +149,7 @@ async def list_threads(api: Api, request: web.Request) -> web.Response:
     found = await api.store().read(
         inbox.page, status=statuses, team=query(request, TEAM),
         assigned_to=query(request, ASSIGNED_TO),
-        contact=normalize_address(contact) if contact else None,
+        contact=normalize_address(contact) if contact else None, text=query(request, TEXT),
         after=query(request, AFTER), limit=query(request, LIMIT),
     )  # fmt: skip
     return web.json_response(
@@ -220,7 +224,7 @@ async def reply_in_thread(api: Api, request: web.Request) -> web.Response:
 _ACT = (400, 401, 403, 404, 409, 413)
 ROUTES = (
     Route("GET", "/inbox", list_threads, "List the inbox's threads", "inbox", None, InboxPage,
-          errors=(400, 401, 403), query=(STATUS, TEAM, ASSIGNED_TO, CONTACT, AFTER, LIMIT)),
+          errors=(400, 401, 403), query=(STATUS, TEAM, ASSIGNED_TO, CONTACT, TEXT, AFTER, LIMIT)),
     Route("GET", "/inbox/{id}", show_thread, "A thread and its messages", "inbox", None,
           ThreadDetail, errors=(401, 403, 404)),
     Route("POST", "/inbox/{id}/assign", assign_thread, "Take a thread (or give it to someone)",
