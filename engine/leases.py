@@ -22,7 +22,7 @@ from engine.types import Store
 
 __all__ = ["Leases", "claim_every_row"]
 
-log = logging.getLogger("engine.service")
+log = logging.getLogger("engine.service")  # the service's lines, as before this module
 
 
 class Leases:

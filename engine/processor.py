@@ -24,7 +24,7 @@ from engine.types import Store
 
 __all__ = ["STORE_RETRY", "Processor"]
 
-log = logging.getLogger("engine.service")
+log = logging.getLogger("engine.service")  # the service's lines, as before this module
 
 STORE_RETRY = (0.25, 2.0)
 """Seconds between two attempts at work the store refused: first, then at most (doubling)."""
