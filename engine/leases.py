@@ -7,6 +7,11 @@ then, every half lease, it renews what it holds and takes over the rows whose le
 process that died or stalled), and hands them to its outbox (``recover``). All of it is in the
 store's rows, so several processes over one store (``workers: N``, or a second engine) each
 send a row once.
+
+A process whose leases may have lapsed (no renewal for ``LAPSE`` of a lease: it stalled, or
+the store refused the renewals) may have had its rows taken by another meanwhile: before it
+hands a batch over, the outbox asks ``keep``, which renews and keeps only the rows still its
+own. Only a row already handed to a connector when the stall began can go twice.
 """
 
 from __future__ import annotations
@@ -20,9 +25,14 @@ from engine.errors import StoreError
 from engine.logs import Repeated
 from engine.types import Store
 
-__all__ = ["Leases", "claim_every_row"]
+__all__ = ["LAPSE", "Leases", "claim_every_row"]
 
 log = logging.getLogger("engine.service")  # the service's lines, as before this module
+
+
+LAPSE = 0.75
+"""The share of a lease after which a process that has not renewed checks that its rows are
+still its own before it hands them over (renewals come every half lease)."""
 
 
 class Leases:
@@ -35,11 +45,15 @@ class Leases:
         self._clock = clock
         self._recover = recover
         self._repeated = Repeated(log)
+        self._renewed = clock.monotonic()
+        """When the claims were last renewed (or taken, at the start)."""
 
     async def left(self) -> list[OutboxRow]:
         """Claim every outbox row no live process holds (a start's recovery): only those,
         since another engine on this store sends its own."""
-        return await claim_every_row(self._store.claim_outbox)
+        rows = await claim_every_row(self._store.claim_outbox)
+        self._renewed = self._clock.monotonic()
+        return rows
 
     async def run(self) -> None:
         """Every half lease (the clock's seconds): ``renew``."""
@@ -58,11 +72,35 @@ class Leases:
         except StoreError as exc:
             self._repeated.warning("leases", "the leases could not be renewed: %s", exc)
             return 0
+        self._renewed = self._clock.monotonic()
         self._repeated.clear("leases")
         if taken:
             log.warning("%d outbound messages of a stopped engine are taken over", len(taken))
             self._recover(taken)
         return len(taken)
+
+    def lapsed(self) -> bool:
+        """Whether the leases may have run out: no renewal for ``LAPSE`` of a lease."""
+        return self._clock.monotonic() - self._renewed > self._store.lease.total_seconds() * LAPSE
+
+    async def keep(self, rows: list[OutboxRow]) -> list[OutboxRow]:
+        """The rows of ``rows`` this engine still holds, once its leases are renewed (see the
+        module's docstring); all of them when the store cannot tell (a read it refused): the
+        rows go, as they would have without the question."""
+        await self.renew()
+        try:
+            held = {row.id for row in await self._store.waiting_outbox([r.id for r in rows])}
+        except StoreError as exc:
+            self._repeated.warning("keep", "cannot check the claims before sending: %s", exc)
+            return rows
+        kept = [row for row in rows if row.id in held]
+        if len(kept) < len(rows):
+            log.warning(
+                "%d outbound messages were taken over by another engine while this one's leases"
+                " lapsed; it does not send them",
+                len(rows) - len(kept),
+            )
+        return kept
 
 
 async def claim_every_row(

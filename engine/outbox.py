@@ -17,6 +17,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from engine.core.clock import Clock, SystemClock
 from engine.core.messages import ProviderId
@@ -49,6 +50,18 @@ CAMPAIGN_BURST = 0.02
 
 STORE_RETRY = 2.0
 """Seconds between two tries of replies the store refused to check (sooner once it writes)."""
+
+
+class Claims(Protocol):
+    """Whether the rows in line are still this process's (``engine.leases.Leases``)."""
+
+    def lapsed(self) -> bool:
+        """Whether the leases may have run out (the process stalled, or could not renew)."""
+        ...
+
+    async def keep(self, rows: list[OutboxRow]) -> list[OutboxRow]:
+        """The rows of ``rows`` still this process's (asked only when ``lapsed``)."""
+        ...
 
 
 class IdLine:
@@ -160,6 +173,9 @@ class Outbox:
         self.memory = memory
         self.hold: Callable[[OutboxRow], datetime | None] | None = None
         """Until when quiet hours keep a row that is about to leave (None: it leaves)."""
+        self.claims: Claims | None = None
+        """Asked before a hand-over when the leases may have lapsed: rows another process took
+        meanwhile are its to send, not this one's."""
         self.campaign_rates: dict[int, float] = {}
         """Campaign id → its messages per second (the campaign loop keeps it up to date)."""
         self._campaign_limiters: dict[int, RateLimiter] = {}
@@ -327,6 +343,8 @@ class Outbox:
     async def hand_over(self, batch: list[OutboxRow]) -> list[tuple[int, ProviderId | None]]:
         """Hand ``batch`` to the transports; return ``(row id, provider id)`` of each row they
         accepted (recording them is the caller's: ``store.mark_sent``, then ``done``)."""
+        if self.claims is not None and self.claims.lapsed():
+            batch = await self._still_ours(batch, self.claims)
         ready: list[OutboxRow] = []
         unchecked: list[OutboxRow] = []
         for row in batch:
@@ -347,6 +365,18 @@ class Outbox:
             return []
         results = await asyncio.gather(*(self.send_one(row) for row in allowed))
         return [(row.id, ref) for row, (ok, ref) in zip(allowed, results, strict=True) if ok]
+
+    async def _still_ours(self, batch: list[OutboxRow], claims: Claims) -> list[OutboxRow]:
+        """The rows of ``batch`` this process still holds; the others leave its line."""
+        kept = await claims.keep(batch)
+        if len(kept) < len(batch):
+            ours = {row.id for row in kept}
+            for row in batch:
+                if row.id not in ours:
+                    self._marked.pop(row.id, None)
+                    self._failures.pop(row.id, None)
+            self.done(len(batch) - len(kept))
+        return kept
 
     async def _hold(self, rows: list[OutboxRow]) -> list[OutboxRow]:
         """The rows that may leave now; those ``hold`` keeps (quiet hours began since their

@@ -149,6 +149,7 @@ class Service:
             finished=self._finished,
         )
         self.leases = Leases(store, self.clock, self._recover)
+        self.outbox.claims = self.leases
         self._pending = 0
         self._idle = asyncio.Event()
         self._idle.set()

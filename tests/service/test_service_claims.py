@@ -13,6 +13,7 @@ from engine.core.clock import FixedClock
 from engine.core.messages import Outgoing
 from engine.core.model import Sprint
 from engine.core.records import OutboxRow, Step
+from engine.errors import StoreUnavailable
 from engine.leases import claim_every_row
 from engine.ruleset.compiler import compile_rules
 from engine.service import Service
@@ -82,6 +83,46 @@ async def test_a_second_engine_sends_nothing_a_live_one_holds(tmp_path: Path) ->
         slow.gate.set()
         await a.idle()
         assert len(slow.take()) == 1 and other.take() == []
+    finally:
+        slow.gate.set()
+        await b.stop(drain_timeout=1)
+        await a.stop(drain_timeout=1)
+
+
+async def test_an_engine_whose_leases_lapsed_sends_none_of_what_another_took(
+    tmp_path: Path,
+) -> None:
+    """A stalls (here: its store refuses its renewals) past its lease with two replies: one in
+    its connector's hands, one waiting in its outbox. B takes both over and sends them. When A
+    goes on, it sends the one it had handed over already (the documented window), not the
+    one that waited: it asks the store whether its rows are still its own first."""
+    clock = FixedClock(START)
+    path = tmp_path / "twoway.db"
+    slow, other = Gated(), LoopbackTransport()
+    a = _engine(path, clock, "host-a:1:aa", slow)
+    b = _engine(path, clock, "host-b:2:bb", other)
+    a.outbox.window = 1  # the second reply waits in A's line while the first is handed over
+    await a.start()
+    try:
+        renew: Callable[..., object] = a.store.renew_claims
+
+        async def refused(limit: int = 10_000) -> list[OutboxRow]:
+            raise StoreUnavailable("database is locked")
+
+        a.store.renew_claims = refused  # type: ignore[method-assign]
+        await slow.deliver(PHONE, "36111", "HOURS", START)
+        await slow.deliver("+33600000002", "36111", "HOURS", START)
+        await slow.waiting.wait()  # the first is being handed over; the second waits
+        assert a.outbox.waiting == 1
+        await b.start()
+        clock.advance(LEASE + timedelta(seconds=1))
+        assert await b.leases.renew() == 2  # both of A's rows: its lease ran out
+        await b.idle()
+        assert sorted(m.recipient for m in other.take()) == ["+33600000001", "+33600000002"]
+        a.store.renew_claims = renew  # type: ignore[method-assign]
+        slow.gate.set()
+        await a.idle()
+        assert [m.recipient for m in slow.take()] == [PHONE]  # not the one B sent
     finally:
         slow.gate.set()
         await b.stop(drain_timeout=1)
