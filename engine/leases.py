@@ -47,6 +47,8 @@ class Leases:
         self._repeated = Repeated(log)
         self._renewed = clock.monotonic()
         """When the claims were last renewed (or taken, at the start)."""
+        self._lapse = store.lease.total_seconds() * LAPSE
+        """Seconds without a renewal after which the leases may have run out."""
 
     async def left(self) -> list[OutboxRow]:
         """Claim every outbox row no live process holds (a start's recovery): only those,
@@ -81,7 +83,7 @@ class Leases:
 
     def lapsed(self) -> bool:
         """Whether the leases may have run out: no renewal for ``LAPSE`` of a lease."""
-        return self._clock.monotonic() - self._renewed > self._store.lease.total_seconds() * LAPSE
+        return self._clock.monotonic() - self._renewed > self._lapse
 
     async def keep(self, rows: list[OutboxRow]) -> list[OutboxRow]:
         """The rows of ``rows`` this engine still holds, once its leases are renewed (see the

@@ -67,10 +67,9 @@ def page(
             where.append(f"t.{column} = ?")
             params.append(value)
     if text:
-        where.append(f"({_MATCHES})")
+        where.append(_MATCHES)
         params.extend([like(text)] * 3)
-    columns = ", ".join(f"t.{c.strip()}" for c in COLUMNS.split(","))
-    sql = f"SELECT {columns} FROM threads t WHERE {' AND '.join(where)} ORDER BY t.id LIMIT ?"
+    sql = f"SELECT {_T_COLUMNS} FROM threads t WHERE {' AND '.join(where)} ORDER BY t.id LIMIT ?"
     rows = conn.execute(sql, (*params, limit + 1)).fetchall()
     found = [thread_of(row) for row in rows[:limit]]
     return ThreadPage(found, found[-1].id if len(rows) > limit else None)
@@ -89,15 +88,17 @@ class Latest:
 
 SEARCHED = 100
 """Characters of a searched text looked for at most."""
+_T_COLUMNS = ", ".join(f"t.{column.strip()}" for column in COLUMNS.split(","))
+"""The thread's columns, read as ``threads t`` (``page``, ``latest``)."""
 _MATCHES = (
-    "EXISTS (SELECT 1 FROM inbox b JOIN inbound i ON i.id = b.inbound_id"
+    "(EXISTS (SELECT 1 FROM inbox b JOIN inbound i ON i.id = b.inbound_id"
     " WHERE b.thread_id = t.id AND i.text LIKE ? ESCAPE '\\')"
     " OR EXISTS (SELECT 1 FROM inbound i WHERE i.sender = t.contact AND i.recipient = t.number"
     " AND i.received_at >= t.opened_at AND (t.closed_at IS NULL OR i.received_at <= t.closed_at)"
     " AND i.text LIKE ? ESCAPE '\\')"
     " OR EXISTS (SELECT 1 FROM outbox o WHERE o.contact = t.contact AND o.sender = t.number"
     " AND o.created_at >= t.opened_at AND (t.closed_at IS NULL OR o.created_at <= t.closed_at)"
-    " AND o.text LIKE ? ESCAPE '\\')"
+    " AND o.text LIKE ? ESCAPE '\\'))"
 )
 """A thread one of whose messages (both ways, in its window) is like the pattern (3 times)."""
 
@@ -133,7 +134,7 @@ def latest(
         where.append("t.contact = ?")
         params.append(contact)
     if text:
-        where.append(f"({_MATCHES})")
+        where.append(_MATCHES)
         params.extend([like(text)] * 3)
     newer = after is not None and before is None
     cursor = after if newer else before
@@ -145,7 +146,7 @@ def latest(
         params.append(cursor)
     order = "ASC" if newer else "DESC"
     sql = (
-        f"SELECT {', '.join('t.' + c.strip() for c in COLUMNS.split(','))} FROM threads t"
+        f"SELECT {_T_COLUMNS} FROM threads t"
         f" WHERE {' AND '.join(where)} ORDER BY t.updated_at {order}, t.id {order} LIMIT ?"
     )
     rows = conn.execute(sql, (*params, limit + 1)).fetchall()
