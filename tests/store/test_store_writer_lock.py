@@ -10,12 +10,13 @@ succeeds was queued, not retried."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import fcntl
 import os
 import sqlite3
 import stat
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -80,6 +81,19 @@ def save(
     return body
 
 
+@contextlib.asynccontextmanager
+async def _two_stores(
+    path: Path, *, writer_lock: bool
+) -> AsyncIterator[tuple[SqliteStore, SqliteStore]]:
+    """Two stores on one file, as two workers open it, without SQLite's busy wait (the
+    writer lock, when they take it, is the only queue)."""
+    async with (
+        SqliteStore(path, busy_timeout_ms=0, writer_lock=writer_lock) as first,
+        SqliteStore(path, busy_timeout_ms=0, writer_lock=writer_lock) as second,
+    ):
+        yield first, second
+
+
 async def wait_for(event: threading.Event) -> None:
     assert await asyncio.to_thread(event.wait, WAIT), "the event never came"
 
@@ -88,10 +102,7 @@ async def test_two_stores_with_the_writer_lock_queue_and_both_commit(
     tmp_path: Path, recorder: Recorder
 ) -> None:
     path = tmp_path / "twoway.db"
-    async with (
-        SqliteStore(path, busy_timeout_ms=0, writer_lock=True) as first,
-        SqliteStore(path, busy_timeout_ms=0, writer_lock=True) as second,
-    ):
+    async with _two_stores(path, writer_lock=True) as (first, second):
         recorder.name(first, "first")
         recorder.name(second, "second")
         recorder.log.clear()
@@ -123,10 +134,7 @@ async def test_without_the_writer_lock_the_second_meets_sqlites_busy_lock(
 ) -> None:
     """What the lock is for: the same two writes, no lock, no busy wait: the second is refused."""
     path = tmp_path / "twoway.db"
-    async with (
-        SqliteStore(path, busy_timeout_ms=0) as first,
-        SqliteStore(path, busy_timeout_ms=0) as second,
-    ):
+    async with _two_stores(path, writer_lock=False) as (first, second):
         inside, refused = threading.Event(), threading.Event()
 
         def hold_until_refused(conn: sqlite3.Connection) -> None:
@@ -147,10 +155,7 @@ async def test_a_write_that_fails_lets_go_of_the_writer_lock(
     tmp_path: Path, recorder: Recorder
 ) -> None:
     path = tmp_path / "twoway.db"
-    async with (
-        SqliteStore(path, busy_timeout_ms=0, writer_lock=True) as first,
-        SqliteStore(path, busy_timeout_ms=0, writer_lock=True) as second,
-    ):
+    async with _two_stores(path, writer_lock=True) as (first, second):
         recorder.name(first, "first")
         recorder.log.clear()
 
@@ -183,10 +188,7 @@ async def test_a_turn_taken_is_kept_for_the_next_write(tmp_path: Path, recorder:
     """``writer_turn`` (the intake, before it takes its batch) holds the lock for the write
     that follows: a write of the other store asked meanwhile comes after it."""
     path = tmp_path / "twoway.db"
-    async with (
-        SqliteStore(path, busy_timeout_ms=0, writer_lock=True) as first,
-        SqliteStore(path, busy_timeout_ms=0, writer_lock=True) as second,
-    ):
+    async with _two_stores(path, writer_lock=True) as (first, second):
         recorder.name(first, "first")
         recorder.name(second, "second")
         recorder.log.clear()
