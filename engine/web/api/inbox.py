@@ -38,7 +38,7 @@ ASSIGNED_TO = Query("assigned_to", "Only the threads this person took", {"type":
 CONTACT = Query("contact", "Only this contact's threads", {"type": "string", "pattern": ADDRESS})
 TEXT = Query(
     "text", "Only the threads with a message (the contact's or a reply) containing this text,"
-    " case aside", {"type": "string", "minLength": 1, "maxLength": 200},
+    " case aside", {"type": "string", "minLength": 1, "maxLength": inbox.SEARCHED},
 )  # fmt: skip
 AFTER = Query(
     "after", "The page after this thread id (a page's `next`)",
