@@ -20,7 +20,9 @@ engine is stopped (SIGTERM) and the row counts in its database must match what t
 every acknowledged MO processed, one outbox row sent per reply received. A mismatch exits 1.
 
 ``flat out`` keeps the SMSC's windows full: at most ``--mo-window`` deliver_sm unanswered and at
-most ``--outstanding`` MOs waiting for their reply (paced loads obey the same bounds). First, the
+most ``--outstanding`` MOs waiting for their reply (paced loads obey the same bounds). The MOs go
+to the binds in turn (``workers: N`` makes N binds); the window counts all binds together, or
+each bind on its own with ``--mo-window-per bind`` (an SMSC's window is per session). First, the
 SMSC's own ceiling is measured with a node ESME that answers at once, so that the figures are the
 engine's and not the SMSC's; the SMSC's CPU share is printed for every run too.
 
@@ -264,6 +266,7 @@ def run_load(smsc: Node, args: argparse.Namespace, rate: float, label: str) -> E
         warmup=args.warmup,
         drain=args.drain,
         mo_window=args.mo_window,
+        window_per=args.mo_window_per,
         outstanding=args.outstanding,
         to=NUMBER,
         texts=list(TEXTS),
@@ -601,7 +604,9 @@ def print_outcome(out: Outcome, stream: TextIO = sys.stdout) -> None:
     print(
         f"  {out.system} {load_name(out.load)}: CPU of a core: {cpu}; deliver_sm answered in "
         f"p50 {_ms(ack.get('p50'))} p99 {_ms(ack.get('p99'))}; drain after the offer "
-        f"{float(r['drain_s'] or 0):.2f} s; held back by the SMSC windows {r['blocked']} times",
+        f"{float(r['drain_s'] or 0):.2f} s; held back by the SMSC windows {r['blocked']} times; "
+        f"deliver_sm unanswered at most {r.get('most_unacked', '?')}, MOs per bind "
+        + " / ".join(f"{n:,}" for n in r.get("mos_per_bind") or ()),
         file=stream,
     )
     print(f"  {out.system} {load_name(out.load)}: {_cpu_line(out)}", file=stream)
@@ -716,6 +721,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--mo-window", type=int, default=10, help="deliver_sm the SMSC keeps unanswered at most"
     )
     parser.add_argument(
+        "--mo-window-per",
+        choices=("smsc", "bind"),
+        default="smsc",
+        help="--mo-window counts the deliver_sm of all binds together (smsc), or of each bind "
+        "(bind: an SMSC's per-session window; with workers: N, N binds)",
+    )
+    parser.add_argument(
         "--outstanding", type=int, default=2000, help="MOs waiting for their reply at most"
     )
     parser.add_argument(
@@ -758,7 +770,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     print(
         f"settings: {args.seconds:g} s per load ({args.warmup:g} s warm-up left out), loads "
-        f"{', '.join(load_name(x) for x in loads)}; SMSC: deliver_sm window {args.mo_window}, "
+        f"{', '.join(load_name(x) for x in loads)}; SMSC: deliver_sm window {args.mo_window}"
+        f"{' per bind' if args.mo_window_per == 'bind' else ''}, "
         f"at most {args.outstanding:,} MOs awaiting their reply; submit window {args.window}; "
         f"receipts {args.receipts}; MO texts "
         + " / ".join(repr(t) for t in TEXTS)

@@ -5,11 +5,14 @@
 // submit_sm that asks for one when receipts are on), and drives MO traffic on command:
 //
 //   {"cmd":"run","rate":1000,"seconds":10,"warmup":1,"drain":20,"mo_window":500,
-//    "outstanding":5000,"to":"36111","texts":["HOURS","VOTE A"],"receipts":false}
+//    "window_per":"smsc","outstanding":5000,"to":"36111","texts":["HOURS","VOTE A"],
+//    "receipts":false}
 //
 // sends deliver_sm from distinct phones (one reply expected per MO), at `rate` per second (0:
 // flat out, as fast as the windows allow) for `seconds`, keeping at most `mo_window` deliver_sm
-// unanswered and at most `outstanding` MOs waiting for their reply, then waits up to `drain`
+// unanswered (`window_per` "smsc": in all, whatever the number of binds; "bind": on each bind,
+// as an SMSC's per-session window) and at most `outstanding` MOs waiting for their reply, the
+// MOs spread over the binds in turn (a bind whose window is full is passed), then waits up to `drain`
 // seconds for the replies still due, and prints one {"event":"result",...} line: MOs sent and
 // acknowledged, replies (a submit_sm to the MO's sender), and the latency from each deliver_sm
 // written to the socket to its reply's submit_sm read, on this process's clock. Replies/s count
@@ -162,6 +165,17 @@ function moPdu(r, phone, text) {
   });
 }
 
+// The bind the next MO goes to: the binds in turn; with per-bind windows, the next one whose
+// own window has room (null when none has).
+function nextTarget(r, targets) {
+  for (let tried = 0; tried < targets.length; tried += 1) {
+    const session = targets[r.turn % targets.length];
+    r.turn += 1;
+    if (!r.perBind || (session._unacked || 0) < r.moWindow) return session;
+  }
+  return null;
+}
+
 // Send every MO that is due and allowed by the windows.
 function pump() {
   const r = run;
@@ -174,8 +188,10 @@ function pump() {
   const targets = receivers();
   if (!targets.length) return;
   let due = r.rate > 0 ? Math.floor((t - r.start) * r.rate / 1000) + 1 - r.sent : Infinity;
-  while (due > 0 && r.unacked < r.moWindow && r.waiting.size < r.outstanding) {
-    const session = targets[r.sent % targets.length];
+  while (due > 0 && r.unacked < r.moWindow * (r.perBind ? targets.length : 1) &&
+         r.waiting.size < r.outstanding) {
+    const session = nextTarget(r, targets);
+    if (!session) break; // every bind's own window is full
     serial += 1;
     const phone = r.prefix + String(serial).padStart(8, '0');
     const text = r.texts[r.sent % r.texts.length];
@@ -183,9 +199,13 @@ function pump() {
     r.waiting.set(phone, sentAt);
     r.sent += 1;
     r.unacked += 1;
+    session._unacked = (session._unacked || 0) + 1;
+    r.mostUnacked = Math.max(r.mostUnacked, r.unacked);
+    r.binds.set(session, (r.binds.get(session) || 0) + 1);
     if (sentAt >= r.windowStart && sentAt < r.windowEnd) r.sentInWindow += 1;
     send(session, moPdu(r, phone, text), (resp) => {
       r.unacked -= 1;
+      session._unacked -= 1;
       if (sentAt >= r.windowStart && sentAt < r.windowEnd) r.ackLatencies.push(now() - sentAt);
       if (resp.command_status === 0) {
         r.acked += 1;
@@ -212,13 +232,16 @@ function startRun(cmd) {
     texts: cmd.texts && cmd.texts.length ? cmd.texts : ['HOURS'],
     prefix: cmd.prefix || '33',
     moWindow: cmd.mo_window || 500,
+    perBind: cmd.window_per === 'bind',
+    turn: 0,
     outstanding: cmd.outstanding || 5000,
     start: t,
     windowStart: t + warmup * 1000,
     windowEnd: t + seconds * 1000,
     offerEnd: t + seconds * 1000,
     drainEnd: t + (seconds + (cmd.drain === undefined ? 20 : cmd.drain)) * 1000,
-    sent: 0, sentInWindow: 0, unacked: 0, acked: 0, refused: 0, blocked: 0,
+    sent: 0, sentInWindow: 0, unacked: 0, acked: 0, refused: 0, blocked: 0, mostUnacked: 0,
+    binds: new Map(), // bind -> MOs sent on it
     replies: 0, repliesInWindow: 0, unexpected: 0, lastReply: 0,
     receiptsSent: 0, receiptsOk: 0, receiptsRefused: 0,
     waiting: new Map(), latencies: [], ackLatencies: [], timeline: [], replyTexts: new Map(),
@@ -263,6 +286,8 @@ function report(r) {
     acked: r.acked,
     refused: r.refused,
     unacked: r.unacked,
+    most_unacked: r.mostUnacked,
+    mos_per_bind: [...r.binds.values()],
     blocked: r.blocked,
     replies: r.replies,
     replies_in_window: r.repliesInWindow,

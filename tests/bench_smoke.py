@@ -10,10 +10,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def run_quick(script: str, labels: Sequence[str], *, timeout: float = 300) -> str:
-    """Run ``bench/<script> --quick`` from the repository root; return what it printed."""
+def run_quick(
+    script: str, labels: Sequence[str], *, timeout: float = 300, args: Sequence[str] = ()
+) -> str:
+    """Run ``bench/<script> --quick [args]`` from the repository root; return what it printed."""
     done = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / script), "--quick"],
+        [sys.executable, str(ROOT / "bench" / script), "--quick", *args],
         cwd=ROOT,
         capture_output=True,
         text=True,
