@@ -20,6 +20,7 @@ from engine.notify import Notifier
 from engine.osthreads import name_this_thread
 from engine.reload import Reloader
 from engine.ruleset.compiler import compile_rules
+from engine.ruleset.ruleset import RuleSet
 from engine.service import Service
 from engine.store import SqliteStore
 from engine.store.claims import Owner
@@ -102,8 +103,10 @@ def build_service(
     busy_timeout_ms: int = 5_000,
     owner: Owner | None = None,
     writer_lock: bool = False,
+    ruleset: RuleSet | None = None,
 ) -> Service:
-    """Compile the rules and build the service; raises RuleErrors or ConfigError.
+    """Compile the rules (unless ``ruleset`` is given) and build the service; raises
+    RuleErrors or ConfigError.
 
     ``clock`` (the wall clock unless given: a ``FileClock`` under ``TWOWAY_TEST_CLOCK``) is the
     one time of the service, its store, outbox, scheduler and connectors. ``timers``: run the
@@ -112,7 +115,8 @@ def build_service(
     claims are from (a new one unless given); ``writer_lock``: several engine processes share
     the store (``workers: N``), queued on its writer lock (``engine/store/writer.py``)."""
     clock = clock or SystemClock()
-    ruleset = compile_rules(config.rules_path(), timezone=config.timezone).raise_for_errors()
+    if ruleset is None:
+        ruleset = compile_rules(config.rules_path(), timezone=config.timezone).raise_for_errors()
     routes = {n.address: n.connector for n in config.numbers.values()}
     throughput = {n.address: n.throughput for n in config.numbers.values() if n.throughput}
     store = SqliteStore(

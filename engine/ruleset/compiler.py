@@ -8,7 +8,7 @@ without a wait, keywords claimed twice on the same number.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -27,7 +27,7 @@ from engine.ruleset.forms import (
     compile_survey,
 )
 from engine.ruleset.lints import campaign_warning, lint_warnings, poll_warning, regex_warnings
-from engine.ruleset.loader import Document, load_path, source_text
+from engine.ruleset.loader import Document, load, load_path, source_text
 from engine.ruleset.model import KNOWN_ROOTS, Flow, Poll, Settings
 from engine.ruleset.names import check_flow_names, declared
 from engine.ruleset.ruleset import RuleSet
@@ -44,6 +44,7 @@ __all__ = [
     "choice_index",
     "compile_files",
     "compile_rules",
+    "compile_sources",
     "find_rule_files",
     "rule_sets",
 ]
@@ -160,21 +161,38 @@ def compile_rules(path: Path | str, *, timezone: str | None = None) -> Compiled:
 
 
 def compile_files(files: Sequence[Path], *, timezone: str | None = None) -> Compiled:
+    loaded = ((str(file), load_path(file)) for file in files)
+    return _compile(loaded, lambda name: source_text(Path(name)), timezone)
+
+
+def compile_sources(given: Mapping[str, str], *, timezone: str | None = None) -> Compiled:
+    """Compile rule files given as their texts, under the names ``compile_files`` read them by
+    (``Compiled.sources``): the same rule set, of the same version, as those files gave."""
+    loaded = ((name, load(name, given[name])) for name in sorted(given))
+    return _compile(loaded, given.__getitem__, timezone)
+
+
+def _compile(
+    loaded: Iterable[tuple[str, tuple[Document | None, list[RuleError]]]],
+    text_of: Callable[[str], str],
+    timezone: str | None,
+) -> Compiled:
+    """Compile the documents ``loaded`` (file name, what loading it gave); ``text_of`` gives
+    the text of a file that could not be loaded, to show its errors."""
     errors: list[RuleError] = []
     sources: dict[str, str] = {}
     documents: list[Document] = []
-    for file in files:
-        document, load_errors = load_path(file)
+    for file, (document, load_errors) in loaded:
         errors.extend(load_errors)
         if document is None:
-            sources[str(file)] = source_text(file)
+            sources[file] = text_of(file)
             continue
         sources[document.file] = document.text
         schema_errors = validate(document)
         errors.extend(schema_errors)
         if not schema_errors:
             documents.append(document)
-        elif not is_test_file(file):
+        elif not is_test_file(Path(file)):
             errors.extend(sweep(document))  # its expressions' errors too, in the same run
     builder = _Builder(
         setting_written(documents, "language") or "en",

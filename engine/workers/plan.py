@@ -18,7 +18,7 @@ from engine.config import Config, NumberConfig
 from engine.errors import ConfigError
 from engine.store.claims import Owner
 
-__all__ = ["EVERY_WORKER", "WorkerSpec", "private_dir", "worker_config"]
+__all__ = ["EVERY_WORKER", "WorkerSpec", "agreed_rules_in", "private_dir", "worker_config"]
 
 EVERY_WORKER = frozenset({"smpp"})
 """The connector types each worker runs a copy of; the others run in worker 1 only."""
@@ -43,6 +43,12 @@ class WorkerSpec:
     @property
     def label(self) -> str:
         return f"{self.index}/{self.count}"
+
+    @property
+    def agreed_rules(self) -> Path:
+        """The rule files every worker serves, as the supervisor keeps them beside the sockets
+        (``workers.rules``): what a (re)started worker serves when the files do not compile."""
+        return agreed_rules_in(self.socket.parent)
 
     def owner(self) -> Owner:
         """The owner of this worker's claims in the store (outbox rows, notifications; timers and
@@ -103,3 +109,8 @@ def _share(number: NumberConfig, kind: str, workers: int) -> NumberConfig:
     if number.throughput is None or kind not in EVERY_WORKER:
         return number
     return dataclasses.replace(number, throughput=number.throughput / workers)
+
+
+def agreed_rules_in(folder: Path) -> Path:
+    """The file of the agreed rules in the workers' private folder."""
+    return folder / "rules-agreed.json"

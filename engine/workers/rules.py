@@ -7,20 +7,30 @@ every worker that is up; when one refuses (the files changed again meanwhile: it
 version) all abort and the supervisor compiles again, a few times, then waits for the next
 change. A worker that is down meanwhile compiles the files when it starts again; the supervisor
 then checks the version it serves (``WorkersReloader.sync``).
+
+The supervisor keeps the texts of the agreed version in its private folder (``AgreedRules``,
+``rules-agreed.json``, mode 0600): a worker that (re)starts while the files have errors (an
+analyst saved a broken file, and then a worker died) serves that version, the one the others
+serve, rather than failing to start again and again (``worker_ruleset``).
 """
 
 from __future__ import annotations
 
+import json
 import logging
-from collections.abc import Callable, Iterable, Sequence
+import os
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
+from engine.errors import RuleErrors
 from engine.reload import Reloader
+from engine.ruleset.compiler import Compiled, compile_rules, compile_sources
 from engine.ruleset.ruleset import RuleSet
+from engine.store.files import open_private
 from engine.workers.client import WorkerClient
 from engine.workers.control import reload_everywhere
 
-__all__ = ["ATTEMPTS", "AgreedRules", "WorkersReloader"]
+__all__ = ["ATTEMPTS", "AgreedRules", "WorkersReloader", "worker_ruleset"]
 
 log = logging.getLogger("twoway.workers")
 
@@ -29,14 +39,31 @@ ATTEMPTS = 3
 
 
 class AgreedRules:
-    """The rule set every worker serves (the reloader's target in the supervisor)."""
+    """The rule set every worker serves (the reloader's target in the supervisor), and its
+    files' texts, kept in ``path`` for a worker that starts while the files have errors."""
 
-    def __init__(self, ruleset: RuleSet) -> None:
-        self.ruleset = ruleset
+    def __init__(self, compiled: Compiled, path: Path) -> None:
+        self.ruleset = compiled.raise_for_errors()
+        self.path = path
+        self.keep(compiled)
 
     def swap_ruleset(self, ruleset: RuleSet) -> RuleSet:
         previous, self.ruleset = self.ruleset, ruleset
         return previous
+
+    def keep(self, compiled: Compiled) -> None:
+        """Write the texts of ``compiled``, the version now agreed, to ``path`` (replaced at
+        once: a worker starting meanwhile reads the old version or the new one)."""
+        if compiled.ruleset is None or compiled.ruleset.version != self.ruleset.version:
+            return
+        kept = {"version": self.ruleset.version, "sources": compiled.sources}
+        partial = self.path.with_name(self.path.name + ".partial")
+        try:
+            with os.fdopen(open_private(partial), "w", encoding="utf-8") as handle:
+                json.dump(kept, handle, ensure_ascii=False)
+            os.replace(partial, self.path)
+        except OSError as exc:  # a worker that starts on broken files then fails, as before
+            log.warning("cannot keep the agreed rules in %s: %s", self.path, exc)
 
 
 class WorkersReloader(Reloader):
@@ -84,6 +111,13 @@ class WorkersReloader(Reloader):
             finally:
                 self._progress.set()
 
+    def _apply(self, compiled: Compiled, files: str) -> bool:
+        applied = super()._apply(compiled, files)
+        if applied:
+            assert isinstance(self.target, AgreedRules)
+            self.target.keep(compiled)
+        return applied
+
     async def sync(self, index: int, serving: str | None) -> None:
         """Worker ``index`` (re)started serving version ``serving``: when it is not the agreed
         one (the files changed while it was down), agree on the files' version again."""
@@ -95,3 +129,41 @@ class WorkersReloader(Reloader):
                 self.version,
             )
             await self.reload([f"(worker {index} started)"])
+
+
+def worker_ruleset(rules: Path, agreed: Path, timezone: str | None) -> RuleSet:
+    """The rule set a worker starts with: the files' (``rules``), or, when they do not compile,
+    the version the supervisor agreed with the other workers (``agreed``, see ``AgreedRules``);
+    RuleErrors, the files', when there is none to read."""
+    compiled = compile_rules(rules, timezone=timezone)
+    if compiled.ruleset is not None and not compiled.errors:
+        return compiled.ruleset
+    kept = _agreed(agreed, timezone)
+    if kept is None:
+        raise RuleErrors(compiled.errors, compiled.sources)
+    log.warning(
+        "the rule files have %d error(s) (the supervisor reports them): serving version %s, "
+        "the one the other workers serve",
+        len(compiled.errors),
+        kept.version,
+    )
+    return kept
+
+
+def _agreed(path: Path, timezone: str | None) -> RuleSet | None:
+    """The agreed rule set kept in ``path``, or None (none kept, unreadable, or not the version
+    it says)."""
+    try:
+        kept = json.loads(path.read_text(encoding="utf-8"))
+        sources = kept["sources"]
+        version = kept["version"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if not isinstance(sources, Mapping) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in sources.items()
+    ):
+        return None
+    compiled = compile_sources(sources, timezone=timezone)
+    if compiled.errors or compiled.ruleset is None or compiled.ruleset.version != version:
+        return None
+    return compiled.ruleset

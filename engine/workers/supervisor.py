@@ -18,13 +18,12 @@ from typing import Any
 
 from engine.app import check_addresses
 from engine.config import Config
-from engine.ruleset.compiler import compile_rules
-from engine.ruleset.ruleset import RuleSet
+from engine.ruleset.compiler import Compiled, compile_rules
 from engine.store import SqliteStore
 from engine.workers.aggregate import WorkerStatus
 from engine.workers.client import WorkerClient, WorkerUnreachable
 from engine.workers.gateway import Gateway
-from engine.workers.plan import WorkerSpec, private_dir, socket_of
+from engine.workers.plan import WorkerSpec, agreed_rules_in, private_dir, socket_of
 from engine.workers.rules import AgreedRules, WorkersReloader
 
 __all__ = ["FIRST_DELAY", "MAX_DELAY", "STABLE_AFTER", "STOP_TIMEOUT", "Supervisor", "supervise"]
@@ -82,15 +81,17 @@ class Supervisor:
         return [w.status() for w in self.workers]
 
     async def run(self) -> None:
-        ruleset = await preflight(self.config)
+        compiled = await preflight(self.config)
         folder = private_dir(self.config)
         count = self.config.workers
         self.workers = [
             Worker(WorkerSpec(i, count, socket_of(folder, i)), WorkerClient(socket_of(folder, i)))
             for i in range(1, count + 1)
         ]
+        agreed = AgreedRules(compiled, agreed_rules_in(folder))
+        ruleset = agreed.ruleset
         self.reloader = WorkersReloader(
-            self.config.rules_path(), AgreedRules(ruleset), self.up, timezone=self.config.timezone
+            self.config.rules_path(), agreed, self.up, timezone=self.config.timezone
         )
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
@@ -229,10 +230,11 @@ def describe(code: int) -> str:
     return f"exit status {code}"
 
 
-async def preflight(config: Config) -> RuleSet:
+async def preflight(config: Config) -> Compiled:
     """What one engine checks at its start, checked once: the rules compile (RuleErrors),
     the store opens and is migrated, the addresses to listen on are free (ConfigError)."""
-    ruleset = compile_rules(config.rules_path(), timezone=config.timezone).raise_for_errors()
+    compiled = compile_rules(config.rules_path(), timezone=config.timezone)
+    compiled.raise_for_errors()
     store = SqliteStore(config.store)
     await store.open()  # migrations once, before any worker opens it
     await store.close()
@@ -242,4 +244,4 @@ async def preflight(config: Config) -> RuleSet:
             address = str(connector.options.get("listen", "127.0.0.1:2776"))
             wanted.append((f"connector {name}", f"connectors.{name}.listen", address))
     await check_addresses(wanted)
-    return ruleset
+    return compiled

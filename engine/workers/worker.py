@@ -24,6 +24,7 @@ from engine.web import HttpEndpoint
 from engine.web.health import RulesStatus
 from engine.workers.control import RulesControl
 from engine.workers.plan import WorkerSpec, worker_config
+from engine.workers.rules import worker_ruleset
 
 __all__ = ["BUSY_TIMEOUT_MS", "FORWARDED_FOR", "build_worker_service", "serve_worker"]
 
@@ -53,7 +54,8 @@ async def serve_worker(config: Config, spec: WorkerSpec, clock: Clock | None = N
 def build_worker_service(config: Config, spec: WorkerSpec, clock: Clock | None) -> Service:
     """The service of worker ``spec``: the one place where a worker gets its owner id, the
     owner of the rows its store claims (``engine.store.claims``). The timers and campaigns run in
-    worker 1 only (a campaign's pace is kept in memory)."""
+    worker 1 only (a campaign's pace is kept in memory). Its rules: the files', or the version
+    the other workers serve when the files have errors (``rules.worker_ruleset``)."""
     owner = spec.owner()
     service = build_service(
         config,
@@ -62,6 +64,7 @@ def build_worker_service(config: Config, spec: WorkerSpec, clock: Clock | None) 
         busy_timeout_ms=BUSY_TIMEOUT_MS,
         owner=owner,
         writer_lock=True,
+        ruleset=worker_ruleset(config.rules_path(), spec.agreed_rules, config.timezone),
     )
     log.info(
         "worker %s: pid %d, owner id %s, connectors %s",

@@ -209,3 +209,52 @@ async def test_a_reload_is_everywhere_or_nowhere(tmp_path: Path, smsc: NodeSmsc)
         assert await cluster.metric("twoway_rules_reloads_total") == 2
     finally:
         await cluster.close()
+
+
+async def test_a_worker_restarted_while_the_rules_are_broken_serves_the_agreed_version(
+    tmp_path: Path, smsc: NodeSmsc
+) -> None:
+    """An analyst saves a broken file (nobody changes: v1 still serves), then a worker dies:
+    it comes back serving v1 from the supervisor's copy, not failing on the files again and
+    again; once the files are mended, both take the new version."""
+    cluster = Cluster(tmp_path, smsc)
+    try:
+        await cluster.start()
+        await smsc.wait_for(lambda e: e["event"] == "bind_transceiver", TIMEOUT, count=2)
+        await smsc.command(cmd="spread", on=True)
+        agreed = (await cluster.health())["rules"]["version"]
+        started = cluster.engine.log_path.read_text(encoding="utf-8")
+        folder = re.search(r"sockets in (\S+)", started)
+        assert folder is not None, started
+        kept = Path(folder[1]) / "rules-agreed.json"  # the supervisor's copy: for it only
+        assert kept.stat().st_mode & 0o777 == 0o600
+        (tmp_path / "rules" / "broken.yaml").write_text("autoreply: [\n", encoding="utf-8")
+        await cluster.wait_health(lambda h: bool(h["rules"]["errors"]))
+        pids = await cluster.pids()
+        os.kill(pids[2], signal.SIGKILL)
+        await cluster.wait_health(lambda h: h["workers"][1]["state"] != "up")
+        back = await cluster.wait_health(
+            lambda h: h["workers"][1]["state"] == "up" and h["workers"][1]["pid"] != pids[2]
+        )
+        assert back["workers"][1]["restarts"] == 1, back
+        assert back["rules"]["version"] == agreed and back["rules"]["errors"], back
+        await smsc.wait_for(lambda e: e["event"] == "bind_transceiver", TIMEOUT, count=3)
+        answers = await send_mos(smsc, 1, 8)
+        assert {a["session"] for a in answers} >= {1, 3}, answers  # worker 1's, the new bind
+        await smsc.wait_for(lambda e: e["event"] == "submit_sm", TIMEOUT, count=8)
+        assert all(replies_to(smsc, str(33600000001 + i)) == ["v1"] for i in range(8))
+        logged = cluster.engine.log_path.read_text(encoding="utf-8")
+        assert re.search(
+            rf"WARNING worker 2 twoway[.\w]*: the rule files have 1 error\(s\) \(the supervisor "
+            rf"reports them\): serving version {agreed}, the one the other workers serve",
+            logged,
+        ), logged
+        (tmp_path / "rules" / "broken.yaml").unlink()
+        write_rules(tmp_path / "rules", "v2")
+        await cluster.wait_health(lambda h: h["rules"]["version"] != agreed)
+        answers = await send_mos(smsc, 11, 8)
+        await smsc.wait_for(lambda e: e["event"] == "submit_sm", TIMEOUT, count=16)
+        assert all(replies_to(smsc, str(33600000011 + i)) == ["v2"] for i in range(8))
+        assert {a["session"] for a in answers} >= {1, 3}, answers
+    finally:
+        await cluster.close()
