@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from engine.core.messages import Inbound, Outgoing
-from engine.core.model import Event, Session, Sprint
+from engine.core.model import Session, Sprint
 from engine.core.records import Step
 
 T0 = datetime(2026, 1, 5, 9, 0, 0, 123456, tzinfo=UTC)
@@ -79,14 +79,4 @@ def step(
         ruleset_version="r1",
         inbound_id=inbound_id,
         timer_id=timer_id,
-    )
-
-
-def typical_sprint(contact: str, sid: str, at: datetime) -> Sprint:
-    """One event, one reply, a session waiting with a deadline: the common case."""
-    return Sprint(
-        session=session(contact, sid=sid, deadline=at + timedelta(hours=24), step=1),
-        events=(Event("matched", {"case": 1}),),
-        outbound=(reply(contact, "Thanks"),),
-        flow="survey",
     )
