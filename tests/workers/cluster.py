@@ -73,6 +73,15 @@ class Cluster:
         self.http = aiohttp.ClientSession()
         await self.wait_health(lambda h: h["status"] == "ok")
 
+    async def start_spread(self) -> None:
+        """``start``, wait until every worker is bound, and have the SMSC spread the MOs over
+        the binds in turn (each ``mo_resp`` says which connection took it)."""
+        await self.start()
+        await self.smsc.wait_for(
+            lambda e: e["event"] == "bind_transceiver", TIMEOUT, count=self.workers
+        )
+        await self.smsc.command(cmd="spread", on=True)
+
     async def close(self) -> None:
         if self.http is not None:
             await self.http.close()
