@@ -320,7 +320,10 @@ class Service:
         return its step's sprint (None: a duplicate, or the step could not be committed)."""
         _check_inbound(message)
         handled = await self._handle([message])
-        return handled.steps[0].sprint if handled is not None and handled.steps else None
+        if handled is None or not handled.received or handled.received[0].duplicate:
+            return None
+        committed = handled.received[0].message.id  # its step is its own (earlier ones first)
+        return next((s.sprint for s in handled.steps if s.inbound_id == committed), None)
 
     async def _take_batch(self, messages: list[Inbound]) -> list[Received]:
         """The intake's write (``Batcher``): whatever waited when it started, one transaction.

@@ -28,6 +28,7 @@ __all__ = [
     "pending_inbound",
     "receive",
     "take",
+    "waiting_before",
     "write_inbound",
 ]
 
@@ -292,6 +293,28 @@ def _within(earlier: list[tuple[datetime, int]] | None, at: datetime, window: fl
 def pending_inbound(conn: sqlite3.Connection, limit: int) -> list[Inbound]:
     sql = f"SELECT {_INBOUND_COLUMNS} FROM inbound WHERE status = 'received' ORDER BY id LIMIT ?"
     return [_inbound(row) for row in conn.execute(sql, (limit,))]
+
+
+def waiting_before(conn: sqlite3.Connection, messages: Sequence[Inbound]) -> list[Inbound]:
+    """The rows still ``received`` (committed and acknowledged, not processed yet: in another
+    process's queue, or left by a run that stopped) of the conversations of ``messages``,
+    oldest first. A batch processes them ahead of its own messages, so that a conversation's
+    messages are processed in the order they were committed, whichever process took them (the
+    other process then finds them processed: ``claims.fresh_work``)."""
+    if not messages:
+        return []
+    keys = {(message.sender, message.recipient) for message in messages}
+    sql = (
+        f"SELECT {_INBOUND_COLUMNS} FROM inbound"
+        " WHERE status = 'received' AND sender IN ({marks})"
+    )
+    found = [_inbound(row) for row in select_in(conn, sql, {sender for sender, _ in keys})]
+    waiting = [message for message in found if (message.sender, message.recipient) in keys]
+    return sorted(waiting, key=_row_id) if len(waiting) > 1 else waiting
+
+
+def _row_id(message: Inbound) -> int:
+    return message.id or 0
 
 
 def inbound_rows(conn: sqlite3.Connection) -> list[Inbound]:

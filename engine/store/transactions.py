@@ -31,7 +31,7 @@ from engine.core.records import (
 from engine.store import campaigns
 from engine.store.claims import Claim, fresh_work
 from engine.store.commit import commit
-from engine.store.intake import InboundRow, take, write_inbound
+from engine.store.intake import InboundRow, take, waiting_before, write_inbound
 from engine.store.outbox import mark_deliveries, mark_sent
 from engine.store.sessions import load, opted_out_before, tallies
 
@@ -139,10 +139,13 @@ def handle(
     claim: Claim | None = None,
 ) -> Handled:
     """Receive ``messages`` and process the fresh ones, in one transaction (one fsync): their
-    rows are written by the commit, already ``processed`` (``intake.write_inbound``)."""
+    rows are written by the commit, already ``processed`` (``intake.write_inbound``). Earlier
+    messages of their conversations that no process has processed yet go first
+    (``intake.waiting_before``): one conversation, one order, with ``workers: N`` too."""
     received, new = take(conn, messages)
     fresh = [r.message for r in received if not r.duplicate]
-    steps, rows = _step(conn, fresh, decide, replies_since, polls, notify, claim, new)
+    work: list[Work] = [*waiting_before(conn, fresh), *fresh] if fresh else []
+    steps, rows = _step(conn, work, decide, replies_since, polls, notify, claim, new)
     return Handled(received, steps, rows)
 
 

@@ -176,6 +176,29 @@ async def test_an_inbound_row_left_received_is_processed_once(
     assert len(await a.outbox_rows()) == 1
 
 
+async def test_a_conversations_earlier_message_waiting_elsewhere_is_processed_first(
+    pair: tuple[SqliteStore, SqliteStore],
+) -> None:
+    """Process A committed Alice's first message alone (its queue was busy) and acknowledged
+    it; her second comes to process B, whose queue is empty: B processes the first, then the
+    second, in one transaction, and A's turn finds the first processed. Bob's waiting message
+    is not B's conversation's: it stays A's."""
+    a, b = pair
+    first, bobs = await a.receive(
+        [inbound(ALICE, "first", external_id="m1"), inbound(BOB, "bob", external_id="b1")]
+    )
+    handled = await b.handle(
+        [inbound(ALICE, "second", external_id="m2")], decide, replies_since=T0
+    )
+    (second,) = handled.received
+    assert [step.inbound_id for step in handled.steps] == [first.message.id, second.message.id]
+    assert [row.message.recipient for row in handled.rows] == [ALICE, ALICE]
+    steps_a, rows_a = await a.process([first.message, bobs.message], decide, replies_since=T0)
+    assert [step.inbound_id for step in steps_a] == [bobs.message.id] and len(rows_a) == 1
+    assert await a.pending_inbound() == []
+    assert len(await a.outbox_rows()) == 3
+
+
 async def test_a_notification_is_posted_by_one_process(
     pair: tuple[SqliteStore, SqliteStore], clock: FixedClock
 ) -> None:
