@@ -305,7 +305,7 @@ def waiting_before(conn: sqlite3.Connection, messages: Sequence[Inbound]) -> lis
         return []
     keys = {(message.sender, message.recipient) for message in messages}
     sql = (
-        f"SELECT {_INBOUND_COLUMNS} FROM inbound"
+        f"SELECT {_INBOUND_COLUMNS} FROM inbound INDEXED BY inbound_waiting"
         " WHERE status = 'received' AND sender IN ({marks})"
     )
     found = [_inbound(row) for row in select_in(conn, sql, {sender for sender, _ in keys})]

@@ -499,6 +499,14 @@ _LEAN_INDEXES = (
     "CREATE INDEX outbox_conversation ON outbox (contact, sender, created_at, kind)",
 )
 
+# The messages of a conversation still ``received`` (committed and acknowledged, not processed
+# yet: ``intake.waiting_before``), found by the batch that processes the conversation's next one.
+# Only such rows are in it: the hot path writes its rows ``processed``, so it adds no b-tree to
+# its commits; ``inbound_conversation`` would walk every message a phone ever sent.
+_INBOUND_WAITING = (
+    "CREATE INDEX inbound_waiting ON inbound (sender, recipient) WHERE status = 'received'",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_initial", _INITIAL),
     Migration("0002_timer_ids_never_reused", _TIMERS_AUTOINCREMENT),
@@ -516,6 +524,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("0014_outbox_status_unused", _OUTBOX_STATUS_UNUSED),
     Migration("0015_claims", _CLAIMS),
     Migration("0016_lean_indexes", _LEAN_INDEXES),
+    Migration("0017_inbound_waiting", _INBOUND_WAITING),
 )
 """Every migration, in the order they apply. Append only: never edit or reorder one released."""
 

@@ -62,6 +62,14 @@ def test_load_scans_no_table(conn: sqlite3.Connection) -> None:
         assert "SCAN" not in plan and "threads_status" not in plan, plan
 
 
+def test_the_messages_waiting_ahead_of_a_batch_are_read_through_their_own_index(
+    conn: sqlite3.Connection,
+) -> None:
+    """Not through ``inbound_conversation``, which holds every message a phone ever sent."""
+    (plan,) = _plans(conn, lambda: intake.waiting_before(conn, [inbound(p) for p in PHONES]))
+    assert plan == "SEARCH inbound USING INDEX inbound_waiting (sender=?)", plan
+
+
 def test_the_outbox_reads_by_status_use_the_partial_indexes(conn: sqlite3.Connection) -> None:
     """``outbox_status`` is gone (migration 0013): what read by status has an index of its own."""
     names = {row[1] for row in conn.execute("PRAGMA index_list(outbox)")}
