@@ -28,7 +28,7 @@ from engine.ruleset.compiler import Compiled
 from engine.ruleset.moments import MomentError, read_moment
 from engine.ruleset.ruleset import RuleSet
 from engine.store import MEMORY, SqliteStore
-from engine.store.files import create_private, open_read_only
+from engine.store.files import open_read_only, replaced_privately
 
 __all__ = [
     "backup_command",
@@ -298,28 +298,23 @@ def backup(source: Path, target: Path) -> int:
     meanwhile. The copy is checked, then moved into place: ``target`` is never half-written.
     It is mode 0600 whatever the umask, like the store.
     """
-    partial = target.with_name(f".{target.name}.partial")
-    partial.unlink(missing_ok=True)
-    create_private(partial)  # a copy of every phone number: mode 0600, like the store
-    src = open_read_only(source, timeout=30)
-    try:
-        dst = sqlite3.connect(partial)
+    # a copy of every phone number: mode 0600, like the store
+    with replaced_privately(target) as partial:
+        src = open_read_only(source, timeout=30)
         try:
-            src.backup(dst)
-            dst.execute("PRAGMA journal_mode=DELETE")
-            (check,) = dst.execute("PRAGMA quick_check").fetchone()
-            if check != "ok":
-                raise sqlite3.DatabaseError(f"the copy does not check out: {check}")
+            dst = sqlite3.connect(partial)
+            try:
+                src.backup(dst)
+                dst.execute("PRAGMA journal_mode=DELETE")
+                (check,) = dst.execute("PRAGMA quick_check").fetchone()
+                if check != "ok":
+                    raise sqlite3.DatabaseError(f"the copy does not check out: {check}")
+            finally:
+                dst.close()
         finally:
-            dst.close()
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
-    finally:
-        src.close()
-    with partial.open("rb") as handle:
-        os.fsync(handle.fileno())
-    os.replace(partial, target)
+            src.close()
+        with partial.open("rb") as handle:
+            os.fsync(handle.fileno())
     return target.stat().st_size
 
 

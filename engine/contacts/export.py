@@ -20,6 +20,7 @@ from typing import Any
 
 from engine.contacts.records import GROUP_NAMES, KNOWN
 from engine.core.cells import guard_row, text_cell
+from engine.store.files import replaced_privately
 
 __all__ = ["export_rows", "write_table"]
 
@@ -62,22 +63,14 @@ def export_rows(contacts: Iterable[StoredContact]) -> tuple[list[str], list[list
 
 def write_table(path: Path, header: list[str], rows: list[list[str]]) -> None:
     """Write a CSV (UTF-8 with BOM, ``,``) or, for a ``.xlsx`` name, an XLSX workbook."""
-    partial = path.with_name(f".{path.name}.partial")
-    partial.unlink(missing_ok=True)
-    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
+    with replaced_privately(path) as partial:
         if path.suffix.lower() == ".xlsx":
-            os.close(fd)
             _write_xlsx(partial, header, rows)
         else:
-            with open(fd, "w", encoding="utf-8-sig", newline="") as handle:
+            with partial.open("w", encoding="utf-8-sig", newline="") as handle:
                 writer = csv.writer(handle)
                 writer.writerow(guard_row(header))
                 writer.writerows(guard_row(row) for row in rows)
-        os.replace(partial, path)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
 
 
 def _write_xlsx(path: Path, header: list[str], rows: list[list[str]]) -> None:

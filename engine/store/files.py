@@ -12,6 +12,7 @@ import logging
 import os
 import sqlite3
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "make_private",
     "open_private",
     "open_read_only",
+    "replaced_privately",
 ]
 
 log = logging.getLogger(__name__)
@@ -46,6 +48,22 @@ def open_private(path: str | Path) -> int:
         os.close(fd)
         raise
     return fd
+
+
+@contextlib.contextmanager
+def replaced_privately(target: Path) -> Iterator[Path]:
+    """The file to write in place of ``target``: ``.NAME.partial`` beside it, new, mode 0600.
+    It replaces ``target`` when the block ends and is removed if the block raises: ``target``
+    is never half-written, and never readable by others (an export, a back-up, rule files)."""
+    partial = target.with_name(f".{target.name}.partial")
+    partial.unlink(missing_ok=True)
+    create_private(partial)
+    try:
+        yield partial
+        os.replace(partial, target)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
 
 
 def make_private(path: str | Path) -> None:

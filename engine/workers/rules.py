@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
@@ -26,7 +25,7 @@ from engine.errors import RuleErrors
 from engine.reload import Reloader
 from engine.ruleset.compiler import Compiled, compile_rules, compile_sources
 from engine.ruleset.ruleset import RuleSet
-from engine.store.files import open_private
+from engine.store.files import replaced_privately
 from engine.workers.client import WorkerClient
 from engine.workers.control import reload_everywhere
 
@@ -57,11 +56,9 @@ class AgreedRules:
         if compiled.ruleset is None or compiled.ruleset.version != self.ruleset.version:
             return
         kept = {"version": self.ruleset.version, "sources": compiled.sources}
-        partial = self.path.with_name(self.path.name + ".partial")
         try:
-            with os.fdopen(open_private(partial), "w", encoding="utf-8") as handle:
-                json.dump(kept, handle, ensure_ascii=False)
-            os.replace(partial, self.path)
+            with replaced_privately(self.path) as partial:
+                partial.write_text(json.dumps(kept, ensure_ascii=False), encoding="utf-8")
         except OSError as exc:  # a worker that starts on broken files then fails, as before
             log.warning("cannot keep the agreed rules in %s: %s", self.path, exc)
 
