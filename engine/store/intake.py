@@ -310,7 +310,7 @@ def waiting_before(conn: sqlite3.Connection, messages: Sequence[Inbound]) -> lis
     )
     found = [_inbound(row) for row in select_in(conn, sql, {sender for sender, _ in keys})]
     waiting = [message for message in found if (message.sender, message.recipient) in keys]
-    return sorted(waiting, key=_row_id) if len(waiting) > 1 else waiting
+    return sorted(waiting, key=_row_id)  # the chunks of senders come one after the other
 
 
 def _row_id(message: Inbound) -> int:
