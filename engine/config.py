@@ -32,6 +32,8 @@ from engine.ruleset.schema import validate
 from engine.transports.http.settings import option_problems as http_problems
 from engine.transports.smpp.settings import option_problems
 
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
 __all__ = [
     "SCOPES",
     "ApiToken",
@@ -132,6 +134,9 @@ class HttpConfig:
     """The people who log in to the web console with a name and a password."""
     canned: tuple[CannedReply, ...] = ()
     """The console's canned replies (``http.console.canned``), in their order."""
+    trusted_proxies: tuple[Network, ...] = ()
+    """The reverse proxies whose ``X-Forwarded-For`` tells the client's address (an address is
+    a network of one: ``engine.web.clients``); none by default."""
 
     @property
     def host(self) -> str:
@@ -356,6 +361,11 @@ def _cross_errors(document: Document, found: list[RuleError]) -> list[RuleError]
     if isinstance(country, str) and country.upper() not in _countries():
         hint = did_you_mean(country.upper(), _countries()) or msg("config.country.hint")
         add(("country",), msg("config.country", country=country), hint)
+    proxies = _at(data, ("http", "trusted_proxies"))
+    for index, entry in enumerate(proxies if isinstance(proxies, list) else ()):
+        if isinstance(entry, str) and _proxy_network(entry) is None:
+            where: JsonPath = ("http", "trusted_proxies", index)
+            add(where, msg("config.proxy", entry=entry), msg("config.proxy.hint"))
     listens: list[JsonPath] = [("http", "listen")]
     connectors = data.get("connectors")
     names: list[str] = []
@@ -414,6 +424,15 @@ def _cross_errors(document: Document, found: list[RuleError]) -> list[RuleError]
                     hint,
                 )
     return out
+
+
+def _proxy_network(entry: str) -> Network | None:
+    """An entry of ``http.trusted_proxies``: an address (a network of one) or a network, or
+    None when it is neither."""
+    try:
+        return ipaddress.ip_network(entry.strip(), strict=False)
+    except ValueError:
+        return None
 
 
 def _workers_errors(data: dict[str, Any]) -> list[tuple[JsonPath, str, str]]:
@@ -749,6 +768,11 @@ def _build(document: Document, env: Mapping[str, str]) -> Config:
             tuple(
                 CannedReply(str(entry["name"]), str(entry["text"]))
                 for entry in (http.get("console") or {}).get("canned") or ()
+            ),
+            tuple(
+                network
+                for entry in http.get("trusted_proxies") or ()
+                if (network := _proxy_network(str(entry))) is not None
             ),
         ),
         log=LogConfig(str(log.get("format", "text")), level.upper() if level else None),

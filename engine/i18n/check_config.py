@@ -34,6 +34,14 @@ CONFIG: dict[str, dict[str, str]] = {
         "en": "an ISO 3166 code, like FR or BE",
         "fr": "un code ISO 3166, comme FR ou BE",
     },
+    "config.proxy": {
+        "en": "'{entry}' in 'trusted_proxies' is neither an IP address nor a network",
+        "fr": "'{entry}' dans 'trusted_proxies' n'est ni une adresse IP ni un réseau",
+    },
+    "config.proxy.hint": {
+        "en": "write the proxy's address (127.0.0.1, ::1) or its network (10.0.0.0/8)",
+        "fr": "écrivez l'adresse du proxy (127.0.0.1, ::1) ou son réseau (10.0.0.0/8)",
+    },
     "config.connector_type": {
         "en": "connector type '{kind}' is not available in this release",
         "fr": "le type de connecteur '{kind}' n'est pas disponible dans cette version",

@@ -24,6 +24,7 @@ from engine.service import Service
 from engine.transports.http import HttpTransport
 from engine.transports.http.webhook import HookError
 from engine.web.api import Api
+from engine.web.clients import real_client
 from engine.web.console import Console
 from engine.web.health import RulesStatus, health_report
 from engine.web.limits import Limits
@@ -54,6 +55,8 @@ class HttpEndpoint:
         self.tls = http.tls
         self.limits = Limits(http.max_connections, http.request_timeout)
         self.app = web.Application(middlewares=[self.limits.middleware])
+        if http.trusted_proxies:  # request.remote: the client behind the reverse proxy
+            self.app.middlewares.append(real_client(http.trusted_proxies))
         self.app.router.add_get("/health", self.health)
         self.app.router.add_get("/metrics", self.metrics)
         self.app.router.add_post("/hooks/{connector}", self.hook)

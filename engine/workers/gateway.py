@@ -21,6 +21,7 @@ from aiohttp import web
 from engine.config import Config, parse_listen
 from engine.errors import ConfigError
 from engine.reload import Reloader
+from engine.web.clients import real_client
 from engine.web.limits import Limits
 from engine.web.server import METRICS_CONTENT_TYPE, tls_context
 from engine.workers.aggregate import (
@@ -60,6 +61,8 @@ class Gateway:
         self.reloader = reloader
         self.limits = Limits(config.http.max_connections, config.http.request_timeout)
         self.app = web.Application(middlewares=[self.limits.middleware])
+        if config.http.trusted_proxies:  # forwarded to the workers as the client's address
+            self.app.middlewares.append(real_client(config.http.trusted_proxies))
         self.app.router.add_get("/health", self.health)
         self.app.router.add_get("/metrics", self.metrics)
         self.app.router.add_route("*", "/{tail:.*}", self.forward)

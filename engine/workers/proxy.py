@@ -16,8 +16,8 @@ import logging
 import aiohttp
 from aiohttp import web
 
+from engine.web.clients import FORWARDED_FOR
 from engine.workers.client import BASE, WorkerClient
-from engine.workers.worker import FORWARDED_FOR
 
 __all__ = ["RETRY_AFTER", "forward", "unavailable"]
 

@@ -21,12 +21,13 @@ from engine.config import Config, parse_listen
 from engine.core.clock import Clock
 from engine.service import Service
 from engine.web import HttpEndpoint
+from engine.web.clients import FORWARDED_FOR
 from engine.web.health import RulesStatus
 from engine.workers.control import RulesControl
 from engine.workers.plan import WorkerSpec, worker_config
 from engine.workers.rules import worker_ruleset
 
-__all__ = ["BUSY_TIMEOUT_MS", "FORWARDED_FOR", "build_worker_service", "serve_worker"]
+__all__ = ["BUSY_TIMEOUT_MS", "build_worker_service", "serve_worker"]
 
 log = logging.getLogger("twoway.workers")
 
@@ -35,9 +36,6 @@ BUSY_TIMEOUT_MS = 30_000
 process alone: 5 s). Commits are milliseconds long; this covers a checkpoint or a slow disk.
 The workers queue for it on the store's writer lock (``engine/store/writer.py``): this is the
 wait for a ``twoway`` command's write, which does not take that lock."""
-
-FORWARDED_FOR = "X-Forwarded-For"
-"""Set by the supervisor to the client's address; trusted on the private socket only."""
 
 
 async def serve_worker(config: Config, spec: WorkerSpec, clock: Clock | None = None) -> None:
@@ -104,7 +102,8 @@ def private_http(
 async def forwarded_for(
     request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
 ) -> web.StreamResponse:
-    """The client's address as the supervisor saw it (the console's log-in throttling)."""
+    """The client's address as the supervisor saw it (the console's log-in throttling), behind
+    the proxies it trusts (``engine.web.clients``): trusted on the private socket only."""
     given = request.headers.get(FORWARDED_FOR)
     if given:
         request = request.clone(remote=given.strip())

@@ -353,3 +353,33 @@ def test_an_api_token_with_an_unknown_scope_is_refused_without_its_secret(tmp_pa
     first = caught.value.errors[0]
     assert "must be one of send, read, inbox, admin, not 'fly'" in first.message
     assert "s3cret" not in first.message
+
+
+def test_trusted_proxies_are_addresses_or_networks(tmp_path: Path) -> None:
+    path = write(tmp_path, 'http:\n  trusted_proxies: [127.0.0.1, "10.0.0.0/8", "::1"]\n')
+    config = load_config(path, {})
+    assert [str(net) for net in config.http.trusted_proxies] == [
+        "127.0.0.1/32", "10.0.0.0/8", "::1/128"
+    ]  # fmt: skip
+    assert load_config(write(tmp_path, "{}\n"), {}).http.trusted_proxies == ()
+
+
+def test_a_trusted_proxy_that_is_no_address_is_an_error_at_its_place(tmp_path: Path) -> None:
+    path = write(tmp_path, 'http:\n  trusted_proxies: [127.0.0.1, nginx, "10.0.0.0/33"]\n')
+    assert errors_of(path) == (
+        "twoway.yaml:2:32: error[E203]: 'nginx' in 'trusted_proxies' is neither an IP address "
+        "nor a network\n"
+        "  |\n"
+        '2 |   trusted_proxies: [127.0.0.1, nginx, "10.0.0.0/33"]\n'
+        "  |                                ^^^^^\n"
+        "  = hint: write the proxy's address (127.0.0.1, ::1) or its network (10.0.0.0/8)\n"
+        "\n"
+        "twoway.yaml:2:39: error[E203]: '10.0.0.0/33' in 'trusted_proxies' is neither an IP "
+        "address nor a network\n"
+        "  |\n"
+        '2 |   trusted_proxies: [127.0.0.1, nginx, "10.0.0.0/33"]\n'
+        "  |                                       ^^^^^^^^^^^^^\n"
+        "  = hint: write the proxy's address (127.0.0.1, ::1) or its network (10.0.0.0/8)\n"
+        "\n"
+        "2 errors found\n"
+    )

@@ -54,7 +54,11 @@ def hashes() -> tuple[str, str]:
 
 
 async def _desk(
-    tmp_path: Path, hashes: tuple[str, str], *, ack_mts: bool = True
+    tmp_path: Path,
+    hashes: tuple[str, str],
+    *,
+    ack_mts: bool = True,
+    proxies: list[str] | None = None,
 ) -> AsyncIterator[Serving]:
     users = [
         {"name": "alice", "password": hashes[0], "teams": ["support"]},
@@ -64,7 +68,7 @@ async def _desk(
     (rules / "booking.yaml").write_text(BOOKING, encoding="utf-8")
     async with serving(
         tmp_path, rules, [], users=users, console={"canned": CANNED}, ack_mts=ack_mts,
-        secrets=(PASSWORD, ADMIN_PASSWORD),
+        secrets=(PASSWORD, ADMIN_PASSWORD), trusted_proxies=proxies or (),
     ) as running:  # fmt: skip
         yield running
 
@@ -309,3 +313,46 @@ async def test_log_ins_that_keep_failing_are_refused_for_a_while(
         assert status == 200  # a session opened before is not touched
     finally:
         await stranger.close()
+
+
+def behind_proxy(desk: Serving, client: str) -> Visitor:
+    """A browser whose requests come through a reverse proxy on 127.0.0.1 (the test's own
+    address), which names ``client`` in X-Forwarded-For after what the browser wrote."""
+    return Visitor(desk.url, headers={"X-Forwarded-For": f"192.0.2.66, {client}"})
+
+
+@pytest.fixture
+async def proxied_desk(tmp_path: Path, hashes: tuple[str, str]) -> AsyncIterator[Serving]:
+    async for running in _desk(tmp_path, hashes, proxies=["127.0.0.1", "::1"]):
+        yield running
+
+
+async def test_behind_a_trusted_proxy_log_ins_are_throttled_per_client(
+    proxied_desk: Serving,
+) -> None:
+    stranger = behind_proxy(proxied_desk, "203.0.113.9")
+    colleague = behind_proxy(proxied_desk, "198.51.100.4")
+    try:
+        for name in ("bob", "dave", "erin", "frank", "gus"):  # 5 names: only the address counts
+            status, headers, _ = await stranger.login(name=name, password="guess")
+            assert headers["Location"] == "/login?notice=bad-login"
+        status, _, page = await stranger.login(name="carol", password=ADMIN_PASSWORD)
+        assert status == 429 and "Too many failed log-ins" in page
+        status, headers, _ = await colleague.login(name="carol", password=ADMIN_PASSWORD)
+        assert (status, headers["Location"]) == (303, "/inbox")  # another client behind the proxy
+    finally:
+        await stranger.close()
+        await colleague.close()
+
+
+async def test_without_trusted_proxies_x_forwarded_for_is_not_believed(desk: Serving) -> None:
+    stranger = behind_proxy(desk, "203.0.113.9")
+    colleague = behind_proxy(desk, "198.51.100.4")
+    try:
+        for name in ("bob", "dave", "erin", "frank", "gus"):
+            await stranger.login(name=name, password="guess")
+        status, _, _ = await colleague.login(name="carol", password=ADMIN_PASSWORD)
+        assert status == 429  # one address, 127.0.0.1, whatever the header says
+    finally:
+        await stranger.close()
+        await colleague.close()

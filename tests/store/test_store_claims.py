@@ -187,9 +187,7 @@ async def test_a_conversations_earlier_message_waiting_elsewhere_is_processed_fi
     first, bobs = await a.receive(
         [inbound(ALICE, "first", external_id="m1"), inbound(BOB, "bob", external_id="b1")]
     )
-    handled = await b.handle(
-        [inbound(ALICE, "second", external_id="m2")], decide, replies_since=T0
-    )
+    handled = await b.handle([inbound(ALICE, "second", external_id="m2")], decide, replies_since=T0)
     (second,) = handled.received
     assert [step.inbound_id for step in handled.steps] == [first.message.id, second.message.id]
     assert [row.message.recipient for row in handled.rows] == [ALICE, ALICE]

@@ -38,9 +38,11 @@ async def serving(
     users: Sequence[Any] = (),
     console: Mapping[str, Any] | None = None,
     ack_mts: bool = True,
+    trusted_proxies: Sequence[str] = (),
 ) -> AsyncIterator[Serving]:
-    """Run the engine on ``rules`` with ``http.tokens`` (and ``http.users``, ``http.console``
-    when given; a client that acknowledges its MTs unless ``ack_mts`` is false);
+    """Run the engine on ``rules`` with ``http.tokens`` (and ``http.users``, ``http.console``,
+    ``http.trusted_proxies`` when given; a client that acknowledges its MTs unless ``ack_mts``
+    is false);
     ``more`` is appended to twoway.yaml (``numbers:``, ``country:``); ``secrets`` must appear
     nowhere in its log."""
     port = free_port()
@@ -49,6 +51,8 @@ async def serving(
         http["users"] = list(users)
     if console is not None:
         http["console"] = dict(console)
+    if trusted_proxies:
+        http["trusted_proxies"] = list(trusted_proxies)
     config = write_config(workdir, rules, connector, port, http=http)
     if more:
         config.write_text(config.read_text(encoding="utf-8") + more, encoding="utf-8")

@@ -89,11 +89,14 @@ def csrf_of(page: str) -> str:
 
 
 class Visitor:
-    """One browser's worth of cookies against the console at ``url``; redirects not followed."""
+    """One browser's worth of cookies against the console at ``url``; redirects not followed;
+    ``headers`` sent with every request (``X-Forwarded-For``, as a reverse proxy adds it)."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, headers: dict[str, str] | None = None) -> None:
         self.url = url
-        self.session = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
+        self.session = aiohttp.ClientSession(
+            cookie_jar=aiohttp.CookieJar(unsafe=True), headers=headers
+        )
         self.set_cookies: list[str] = []
         """The ``Set-Cookie`` headers of the last answer."""
 

@@ -34,7 +34,8 @@ def write_config(workdir: Path, smsc_port: int, workers: int = 2) -> Path:
         f"store: {workdir / 'twoway.db'}\n"
         f"rules: {workdir / 'rules'}\n"
         f"workers: {workers}\n"
-        f'http: {{listen: "{HOST}:{free_port()}", tokens: ["{TOKEN}"]}}\n'
+        f'http: {{listen: "{HOST}:{free_port()}", tokens: ["{TOKEN}"],\n'
+        f"        trusted_proxies: [{HOST}]}}\n"
         "connectors:\n"
         "  operator:\n"
         "    type: smpp\n"

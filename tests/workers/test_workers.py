@@ -125,6 +125,31 @@ def _alive(pid: int) -> bool:
     return True
 
 
+async def test_behind_a_trusted_proxy_the_workers_throttle_log_ins_per_client(
+    tmp_path: Path, smsc: NodeSmsc
+) -> None:
+    """The supervisor resolves the client behind ``http.trusted_proxies`` and worker 1, where
+    the console lives, throttles that client, not the proxy's address."""
+    cluster = Cluster(tmp_path, smsc)
+    stranger = colleague = None
+    try:
+        await cluster.start()
+        stranger = Visitor(cluster.url, headers={"X-Forwarded-For": "203.0.113.9"})
+        colleague = Visitor(cluster.url, headers={"X-Forwarded-For": "198.51.100.4"})
+        for _ in range(5):
+            status, headers, _ = await stranger.login(token="not-the-token")
+            assert headers["Location"] == "/login?notice=bad-login"
+        status, _, _ = await stranger.login(token=TOKEN)
+        assert status == 429
+        status, headers, _ = await colleague.login(token=TOKEN)
+        assert (status, headers["Location"]) == (303, "/inbox")
+    finally:
+        for visitor in (stranger, colleague):
+            if visitor is not None:
+                await visitor.close()
+        await cluster.close()
+
+
 async def test_a_killed_worker_is_restarted_and_loses_nothing(
     tmp_path: Path, smsc: NodeSmsc
 ) -> None:
