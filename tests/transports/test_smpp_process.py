@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import sqlite3
 import sys
 from collections.abc import AsyncIterator
@@ -16,13 +15,9 @@ from pathlib import Path
 import pytest
 from node_smsc import NodeSmsc
 
+from tests.support.jsonl_peer import free_port
+
 REPO = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture

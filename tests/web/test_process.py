@@ -14,14 +14,9 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from tests.support.jsonl_peer import free_port
+
 REPO = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def twoway(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
