@@ -14,20 +14,22 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import deque
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Protocol
 
 from engine.core.clock import Clock, SystemClock
+from engine.core.idline import IdLine
 from engine.core.messages import ProviderId
+from engine.core.pacing import RateLimiter
 from engine.core.records import OutboxRow
 from engine.errors import StoreUnavailable, TransportError
 from engine.logs import Repeated
 from engine.metrics import Metrics
 from engine.types import OutboxStore, Transport
 
-__all__ = ["Outbox", "RateLimiter"]
+__all__ = ["Outbox"]
 
 log = logging.getLogger(__name__)
 
@@ -62,74 +64,6 @@ class Claims(Protocol):
     async def keep(self, rows: list[OutboxRow]) -> list[OutboxRow]:
         """The rows of ``rows`` still this process's (asked only when ``lapsed``)."""
         ...
-
-
-class IdLine:
-    """Ids in line, kept as runs of consecutive ids: the rows of one transaction have
-    consecutive ids, so 100,000 replies waiting cost a few runs, not 100,000 integers."""
-
-    def __init__(self) -> None:
-        self._runs: deque[list[int]] = deque()  # [first, last], in line order
-        self._count = 0
-
-    def __len__(self) -> int:
-        return self._count
-
-    def extend(self, ids: Iterable[int]) -> None:
-        for row_id in ids:
-            if self._runs and self._runs[-1][1] + 1 == row_id:
-                self._runs[-1][1] = row_id
-            else:
-                self._runs.append([row_id, row_id])
-            self._count += 1
-
-    def put_back(self, ids: Sequence[int]) -> None:
-        """Return ``ids`` (from ``take``) to the head of the line, in order."""
-        for row_id in reversed(ids):
-            if self._runs and self._runs[0][0] - 1 == row_id:
-                self._runs[0][0] = row_id
-            else:
-                self._runs.appendleft([row_id, row_id])
-            self._count += 1
-
-    def take(self, most: int) -> list[int]:
-        """Remove and return up to ``most`` ids from the head of the line."""
-        taken: list[int] = []
-        while self._runs and len(taken) < most:
-            first, last = self._runs[0]
-            end = min(last, first + most - len(taken) - 1)
-            taken.extend(range(first, end + 1))
-            if end == last:
-                self._runs.popleft()
-            else:
-                self._runs[0][0] = end + 1
-        self._count -= len(taken)
-        return taken
-
-
-class RateLimiter:
-    """A token bucket: at most ``rate`` sends per second, bursts of up to ``burst``.
-
-    Seconds are the clock's (``Clock.monotonic``, ``Clock.sleep``): under a test clock pacing
-    follows the test's time, and a jump of the clock wakes a waiting sender, which measures again.
-    """
-
-    def __init__(self, rate: float, burst: float | None = None, clock: Clock | None = None) -> None:
-        self.rate = rate
-        self.capacity = burst if burst is not None else max(1.0, rate)
-        self.tokens = self.capacity
-        self.clock: Clock = clock or SystemClock()
-        self.stamp = self.clock.monotonic()
-
-    async def acquire(self) -> None:
-        while True:
-            now = self.clock.monotonic()
-            self.tokens = min(self.capacity, self.tokens + max(0.0, now - self.stamp) * self.rate)
-            self.stamp = now
-            if self.tokens >= 1:
-                self.tokens -= 1
-                return
-            await self.clock.sleep((1 - self.tokens) / self.rate)
 
 
 @dataclass

@@ -12,7 +12,7 @@ import pytest
 
 from engine.core.clock import Clock, FixedClock, OffsetClock, SystemClock
 from engine.core.fileclock import POLL, ClockFileError, FileClock, parse_clock, read_clock_file
-from engine.outbox import RateLimiter
+from engine.core.pacing import RateLimiter
 from tests.support.engine_process import set_clock
 
 T0 = datetime(2026, 12, 5, 18, 59, 50, tzinfo=UTC)  # 19:59:50+01:00

@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from engine.core.idline import IdLine
 from engine.core.messages import Outgoing
 from engine.core.model import Sprint
 from engine.core.records import Step
 from engine.errors import TransportError
-from engine.outbox import IdLine, Outbox
+from engine.outbox import Outbox
 from engine.store import SqliteStore
 from engine.transports.base import TransportBase
 
