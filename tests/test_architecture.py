@@ -16,6 +16,7 @@ RANKS = {
     "errors": 0,
     "resources": 0,
     "osthreads": 0,
+    "descriptors": 0,
     "version": 0,
     "sms": 0,
     "types": 1,

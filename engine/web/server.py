@@ -19,6 +19,7 @@ from collections.abc import Awaitable, Callable
 from aiohttp import web
 
 from engine.config import Config, HttpConfig, TlsFiles, is_loopback, parse_listen
+from engine.descriptors import accept_backlog
 from engine.errors import ConfigError
 from engine.service import Service
 from engine.transports.http import HttpTransport
@@ -109,7 +110,7 @@ class HttpEndpoint:
         factory = self.limits.wrap(runner.server)
         try:
             server = await asyncio.get_running_loop().create_server(
-                factory, host, port, ssl=context
+                factory, host, port, ssl=context, backlog=accept_backlog()
             )
         except OSError as exc:
             await runner.cleanup()

@@ -19,6 +19,7 @@ from typing import Any
 from aiohttp import web
 
 from engine.config import Config, parse_listen
+from engine.descriptors import accept_backlog
 from engine.errors import ConfigError
 from engine.reload import Reloader
 from engine.web.clients import real_client
@@ -83,7 +84,7 @@ class Gateway:
         assert runner.server is not None
         try:
             await asyncio.get_running_loop().create_server(
-                self.limits.wrap(runner.server), host, port, ssl=context
+                self.limits.wrap(runner.server), host, port, ssl=context, backlog=accept_backlog()
             )
         except OSError as exc:
             await runner.cleanup()

@@ -14,13 +14,13 @@ import ctypes.util
 import functools
 import hmac
 import logging
-import os
 import resource
 from typing import Any
 
 from engine.core.clock import Clock, SystemClock, wait_set
 from engine.core.messages import Inbound, Outgoing, normalize_address
 from engine.core.records import Received
+from engine.descriptors import accept_backlog, headroom
 from engine.errors import TransportError
 from engine.logs import Repeated
 from engine.transports.base import TransportBase
@@ -39,10 +39,6 @@ from engine.types import InboundHandler, PartStore, ReceiptHandler
 __all__ = ["JsonLinesTransport"]
 
 log = logging.getLogger("engine.transports.jsonl")
-
-FD_RESERVE = 24
-"""Descriptors kept, beyond those open at start, for the rest of the engine (HTTP clients, the
-store's files, the rules' watcher) under RLIMIT_NOFILE."""
 
 
 class JsonLinesTransport(TransportBase):
@@ -391,20 +387,15 @@ def _same(given: str, token: str) -> bool:
 def _connection_cap(wanted: int) -> tuple[int, int]:
     """The connections to serve at once and the accept backlog, within RLIMIT_NOFILE.
 
-    Of the descriptors the process may still open (less ``FD_RESERVE`` for the rest of the
-    engine), asyncio may take a backlog's worth in one go before a connection is counted:
-    those come off the cap. Refusing a connection with a frame beats ``accept`` failing.
+    Of the descriptors the process may still open (``engine.descriptors``), asyncio may take a
+    backlog's worth in one go before a connection is counted: those come off the cap.
+    Refusing a connection with a frame beats ``accept`` failing.
     """
-    soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
-    if soft == resource.RLIM_INFINITY:
-        return wanted, 100
-    try:
-        open_now = len(os.listdir("/proc/self/fd"))
-    except OSError:  # not Linux: assume a small engine
-        open_now = 32
-    headroom = soft - open_now - FD_RESERVE
-    backlog = max(1, min(100, headroom // 4))
-    return max(1, min(wanted, headroom - backlog)), backlog
+    room = headroom()
+    if room is None:
+        return wanted, accept_backlog()
+    backlog = accept_backlog()
+    return max(1, min(wanted, room - backlog)), backlog
 
 
 def _give_back_memory() -> None:
