@@ -297,8 +297,51 @@ class Outbox:
             allowed = await self._hold(allowed)
         if not allowed:
             return []
-        results = await asyncio.gather(*(self.send_one(row) for row in allowed))
-        return [(row.id, ref) for row, (ok, ref) in zip(allowed, results, strict=True) if ok]
+        return await self._send(allowed)
+
+    async def _send(self, rows: list[OutboxRow]) -> list[tuple[int, ProviderId | None]]:
+        """Hand ``rows`` to their transports, in order. Those a transport takes at once
+        (``Transport.send_now``: most replies over SMPP) go without a task of their own; from
+        the first that must wait (a pace, a full window, several parts), the rest are sent each
+        by a task (``send_one``)."""
+        now: list[tuple[OutboxRow, _Route, asyncio.Future[ProviderId | None], float]] = []
+        for row in rows:
+            route = self.route(row.message.sender)
+            handed = self.metrics.clock()
+            sending = self._send_now(row, route)
+            if sending is None:
+                break
+            now.append((row, route, sending, handed))
+        rest = rows[len(now) :]
+        later = asyncio.gather(*(self.send_one(row) for row in rest)) if rest else None
+        sent: list[tuple[int, ProviderId | None]] = []
+        try:
+            for row, route, sending, handed in now:
+                try:
+                    reference = await sending
+                except TransportError as exc:
+                    await self._failed(row, route, exc)
+                else:
+                    sent.append((row.id, self._sent(row, route, handed, reference)))
+        except BaseException:
+            if later is not None:
+                later.cancel()
+            raise
+        if later is not None:
+            results = await later
+            sent += [(row.id, ref) for row, (ok, ref) in zip(rest, results, strict=True) if ok]
+        return sent
+
+    def _send_now(self, row: OutboxRow, route: _Route) -> asyncio.Future[ProviderId | None] | None:
+        """``row`` handed over at once, or None when it must wait for its turn or its pace."""
+        if row.campaign is not None and self._campaign_limiter(row.campaign):
+            return None
+        if route.limiter is not None and not route.limiter.take_now():
+            return None
+        sending = route.transport.send_now(row.message, row.id)
+        if sending is None and route.limiter is not None:
+            route.limiter.give_back()  # ``send_one`` takes it again
+        return sending
 
     async def _still_ours(self, batch: list[OutboxRow], claims: Claims) -> list[OutboxRow]:
         """The rows of ``batch`` this process still holds; the others leave its line."""
@@ -389,23 +432,33 @@ class Outbox:
         try:
             reference = await route.transport.send(row.message, row.id)
         except TransportError as exc:
-            expired = self.clock.now() - row.created_at > self.validity
-            permanent = not exc.transient or expired
-            self.metrics.failed(row, route.transport.name, permanent=permanent)
-            try:
-                await self.store.mark_failed(row.id, str(exc), permanent=permanent)
-            except StoreUnavailable:
-                permanent = False  # not recorded: try it again later, and record it then
-            if permanent:
-                log.warning("outbound %s failed for good: %s", row.id, exc)
-                self._failures.pop(row.id, None)
-                self.done(1)
-            else:
-                self.retry_later(row)
+            await self._failed(row, route, exc)
             return False, None
+        return True, self._sent(row, route, handed, reference)
+
+    def _sent(
+        self, row: OutboxRow, route: _Route, handed: float, reference: ProviderId | None
+    ) -> ProviderId | None:
         self._failures.pop(row.id, None)
         self.metrics.sent(row, route.transport.name, handed)
-        return True, reference
+        return reference
+
+    async def _failed(self, row: OutboxRow, route: _Route, exc: TransportError) -> None:
+        """Record a refused hand-over: failed for good (a permanent refusal, or past the
+        validity), else tried again later."""
+        expired = self.clock.now() - row.created_at > self.validity
+        permanent = not exc.transient or expired
+        self.metrics.failed(row, route.transport.name, permanent=permanent)
+        try:
+            await self.store.mark_failed(row.id, str(exc), permanent=permanent)
+        except StoreUnavailable:
+            permanent = False  # not recorded: try it again later, and record it then
+        if permanent:
+            log.warning("outbound %s failed for good: %s", row.id, exc)
+            self._failures.pop(row.id, None)
+            self.done(1)
+        else:
+            self.retry_later(row)
 
     def retry_later(self, row: OutboxRow) -> None:
         """Push ``row`` again after 0.5 s, doubling with each failure of this run up to 60 s.

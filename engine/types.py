@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -241,6 +242,14 @@ class Transport(Protocol):
 
     async def send(self, message: Outgoing, reference: int) -> ProviderId | None:
         """Send; return the provider's message id. Raise TransportError on failure."""
+        ...
+
+    def send_now(
+        self, message: Outgoing, reference: int
+    ) -> asyncio.Future[ProviderId | None] | None:
+        """``send`` begun at once without a coroutine, when the connector can (the outbox's
+        batches then need no task per message); the future gives what ``send`` would return
+        or raise. None: use ``send``."""
         ...
 
     def link_stats(self) -> list[LinkStats]:

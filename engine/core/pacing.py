@@ -23,11 +23,19 @@ class RateLimiter:
         self.stamp = self.clock.monotonic()
 
     async def acquire(self) -> None:
-        while True:
-            now = self.clock.monotonic()
-            self.tokens = min(self.capacity, self.tokens + max(0.0, now - self.stamp) * self.rate)
-            self.stamp = now
-            if self.tokens >= 1:
-                self.tokens -= 1
-                return
+        while not self.take_now():
             await self.clock.sleep((1 - self.tokens) / self.rate)
+
+    def take_now(self) -> bool:
+        """Take a send now if the bucket has one (``acquire`` without waiting)."""
+        now = self.clock.monotonic()
+        self.tokens = min(self.capacity, self.tokens + max(0.0, now - self.stamp) * self.rate)
+        self.stamp = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return True
+        return False
+
+    def give_back(self) -> None:
+        """Return a send ``take_now`` took and did not use."""
+        self.tokens = min(self.capacity, self.tokens + 1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from types import TracebackType
 
 from engine.core.messages import Outgoing, ProviderId
@@ -49,6 +50,12 @@ class TransportBase:
 
     async def send(self, message: Outgoing, reference: int) -> ProviderId | None:
         raise NotImplementedError
+
+    def send_now(
+        self, message: Outgoing, reference: int
+    ) -> asyncio.Future[ProviderId | None] | None:
+        """No hand-over without ``send`` here (see ``Transport.send_now``)."""
+        return None
 
     def link_stats(self) -> list[LinkStats]:
         return []

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from engine.core.clock import FixedClock
 from engine.core.idline import IdLine
 from engine.core.messages import Outgoing
 from engine.core.model import Sprint
@@ -257,3 +259,101 @@ def test_ids_in_line_keep_their_order_as_runs() -> None:
     assert (len(line), line.take(1)) == (0, [])
     line.extend(range(100_000, 200_000))
     assert len(line._runs) == 1  # one transaction's rows: one run
+
+
+class Immediate(TransportBase):
+    """Takes a row at once (``send_now``) unless its text starts with ``wait``; refuses the
+    texts that start with ``refuse`` or ``busy`` (for good, or for now); answers each hand-over
+    on the loop's next turn, as a link answers later."""
+
+    def __init__(self) -> None:
+        super().__init__("immediate")
+        self.handed: list[tuple[str, str]] = []
+        """(``now`` or ``send``, text) of each hand-over, in order."""
+
+    def _answer(self, text: str, reference: int) -> asyncio.Future[str | None]:
+        answer: asyncio.Future[str | None] = asyncio.get_running_loop().create_future()
+        if text.startswith(("refuse", "busy")):
+            error = TransportError(f"{text}: no", transient=text.startswith("busy"))
+            asyncio.get_running_loop().call_soon(answer.set_exception, error)
+        else:
+            asyncio.get_running_loop().call_soon(answer.set_result, f"smsc-{reference}")
+        return answer
+
+    def send_now(self, message: Outgoing, reference: int) -> asyncio.Future[str | None] | None:
+        if message.text.startswith("wait"):
+            return None
+        self.handed.append(("now", message.text))
+        return self._answer(message.text, reference)
+
+    async def send(self, message: Outgoing, reference: int) -> str | None:
+        self.handed.append(("send", message.text))
+        return await self._answer(message.text, reference)
+
+
+async def _rows(store: SqliteStore, *texts: str) -> list:
+    out = tuple(Outgoing(PHONE, "36111", text) for text in texts)
+    sprint = Sprint(session=None, outbound=out)
+    return await store.commit([Step(PHONE, "36111", sprint, datetime.now(UTC), "v")])
+
+
+async def test_rows_taken_at_once_and_the_rest_go_out_in_their_order(tmp_path: Path) -> None:
+    store = SqliteStore(str(tmp_path / "o.db"))
+    await store.open()
+    try:
+        rows = await _rows(store, "one", "two", "wait three", "four")
+        transport = Immediate()
+        done: list[int] = []
+        outbox = Outbox(store, {"x": transport}, {}, "x", {}, done.append)
+        await outbox.send_batch(rows)
+        # from the first row that must wait, the rest go through ``send``: the order holds
+        assert transport.handed == [
+            ("now", "one"), ("now", "two"), ("send", "wait three"), ("send", "four")
+        ]  # fmt: skip
+        with sqlite3.connect(tmp_path / "o.db") as db:
+            sent = db.execute("SELECT text, status, external_id FROM outbox ORDER BY id").fetchall()
+        assert sent == [
+            (row.message.text, "sent", f"smsc-{row.id}") for row in rows
+        ]  # fmt: skip
+        assert done == [4]
+    finally:
+        await store.close()
+
+
+async def test_a_refusal_of_a_row_taken_at_once_is_recorded_like_any(tmp_path: Path) -> None:
+    store = SqliteStore(str(tmp_path / "o.db"))
+    await store.open()
+    try:
+        rows = await _rows(store, "refuse this", "busy now", "fine")
+        transport = Immediate()
+        done: list[int] = []
+        outbox = Outbox(store, {"x": transport}, {}, "x", {}, done.append, retry_base=60)
+        await outbox.send_batch(rows)
+        assert [how for how, _ in transport.handed] == ["now", "now", "now"]
+        status = {row.message.text: row.status for row in await store.outbox_rows()}
+        assert status == {"refuse this": "failed", "busy now": "queued", "fine": "sent"}
+        assert done == [1, 1]  # failed for good, then the one sent; the busy one waits
+        assert len(outbox._retry_handles) == 1  # tried again later
+        outbox.cancel_retries()
+    finally:
+        await store.close()
+
+
+async def test_a_paced_row_that_cannot_go_at_once_gives_its_turn_back(tmp_path: Path) -> None:
+    """A number with ``throughput:``: a row takes its turn from the pace, and gives it back when
+    the transport cannot take it at once, so ``send`` does not wait for a second turn (under a
+    clock that does not move, it would wait for ever)."""
+    store = SqliteStore(str(tmp_path / "o.db"))
+    await store.open()
+    try:
+        rows = await _rows(store, "wait for send")
+        transport = Immediate()
+        outbox = Outbox(
+            store, {"x": transport}, {}, "x", {"36111": 1.0}, lambda n: None, clock=FixedClock()
+        )
+        await asyncio.wait_for(outbox.send_batch(rows), 5)
+        assert transport.handed == [("send", "wait for send")]
+        limiter = outbox.route("36111").limiter
+        assert limiter is not None and limiter.tokens == 0  # one turn, taken once
+    finally:
+        await store.close()

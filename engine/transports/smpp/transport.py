@@ -22,6 +22,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import random
 import time
@@ -29,7 +30,7 @@ from collections import OrderedDict
 from typing import Any
 
 from engine.core.clock import Clock, SystemClock, wait_set
-from engine.core.messages import Outgoing
+from engine.core.messages import Outgoing, ProviderId
 from engine.errors import TransportError
 from engine.sms import ONE_SMS, Coding, Part, choose, encode, split_parts
 from engine.transports.base import TransportBase
@@ -275,6 +276,55 @@ class SmppTransport(TransportBase):
             await self.receiver.report_long(long)
         return long.first_id
 
+    def send_now(
+        self, message: Outgoing, reference: int
+    ) -> asyncio.Future[ProviderId | None] | None:
+        """``send`` without a coroutine, for most replies: a one-part message while a link is
+        bound, not paused by throttling, with room in the window. The submit_sm is written now;
+        the future gives what ``send`` would return, or raises what it would raise. None when
+        the message needs ``send`` (several parts, a full window, a link down, a retry of a
+        partly sent message, or one ``send`` refuses)."""
+        link = self._tx
+        if (
+            self._closing
+            or link is None
+            or len(message.text) > _ONE_PART_MOST  # surely several parts: do not encode twice
+            or reference in self._partial
+            or self._window.locked()
+            or not link.bound.is_set()
+            or self._pause_until > time.monotonic()
+        ):
+            return None
+        try:
+            addressing = submit_addressing(self.settings, message)
+            self._reference = (self._reference + 1) & 0xFFFF
+            parts = self._encode(message.text, self._reference)
+        except TransportError:
+            return None  # ``send`` says why
+        if len(parts) != 1 or len(parts[0].payload) > _SHORT_MESSAGE_MAX:
+            return None
+        taken = _take_now(self._window)
+        assert taken, "an unlocked window has room"
+        sent = link.submit(_submit_fields(addressing, parts[0]))
+        outcome: asyncio.Future[ProviderId | None] = asyncio.get_running_loop().create_future()
+        sent.add_done_callback(functools.partial(self._sent_now, outcome))
+        return outcome
+
+    def _sent_now(
+        self, outcome: asyncio.Future[ProviderId | None], sent: asyncio.Future[SubmitResult]
+    ) -> None:
+        self._window.release()
+        if outcome.done():  # its caller is gone
+            return
+        try:
+            if sent.cancelled():
+                raise TransportError("the submit_sm was cancelled", transient=True)
+            outcome.set_result(self._accepted(sent.result(), Long(1), 1))
+        except TransportError as exc:
+            outcome.set_exception(exc)
+        except Exception as exc:  # as ``send`` words what is not a TransportError
+            outcome.set_exception(TransportError(f"submit_sm failed: {exc}"))
+
     async def _submit(self, addressing: dict[str, Any], part: Part, number: int, long: Long) -> str:
         link = self._tx
         assert link is not None
@@ -283,16 +333,12 @@ class SmppTransport(TransportBase):
                 await asyncio.sleep(pause)
             if not await wait_set(link.bound, self.settings.bind_wait):
                 raise TransportError("the SMPP link is not bound", transient=True)
-            fields = {
-                **addressing,
-                "esm_class": esm_class(part),
-                "data_coding": DATA_CODING[part.coding],
-                "short_message": part.user_data,
-            }
-            if len(part.payload) > _SHORT_MESSAGE_MAX:  # long_messages: message_payload
-                fields["short_message"] = b""
-                fields["tlvs"] = {codec.TLV_MESSAGE_PAYLOAD: part.payload}
-            result: SubmitResult = await link.submit(fields)
+            result: SubmitResult = await link.submit(_submit_fields(addressing, part))
+        return self._accepted(result, long, number)
+
+    def _accepted(self, result: SubmitResult, long: Long, number: int) -> str:
+        """The message id of one part the SMSC answered, or the TransportError its answer is
+        (a refusal; throttling also pauses the next submits)."""
         if result.nack:  # the SMSC could not take the PDU: no verdict on the message
             raise TransportError(
                 f"submit_sm answered with generic_nack: {describe(result.status)}",
@@ -321,3 +367,37 @@ class SmppTransport(TransportBase):
             while len(self._parts) > _PARTS_REMEMBERED:
                 self._parts.popitem(last=False)
         return message_id
+
+
+_ONE_PART_MOST = 160
+"""Characters beyond which a text is never one part (160 GSM 7-bit characters; fewer in UCS-2
+or Latin-1): ``send_now`` leaves it to ``send`` without encoding it first."""
+
+
+def _submit_fields(addressing: dict[str, Any], part: Part) -> dict[str, Any]:
+    """The submit_sm of one part: its addressing, its coding and its octets (in the
+    ``message_payload`` TLV when they are too many for ``short_message``)."""
+    fields = {
+        **addressing,
+        "esm_class": esm_class(part),
+        "data_coding": DATA_CODING[part.coding],
+        "short_message": part.user_data,
+    }
+    if len(part.payload) > _SHORT_MESSAGE_MAX:  # long_messages: message_payload
+        fields["short_message"] = b""
+        fields["tlvs"] = {codec.TLV_MESSAGE_PAYLOAD: part.payload}
+    return fields
+
+
+def _take_now(window: asyncio.Semaphore) -> bool:
+    """Take a place in ``window`` without waiting, if it has one: its ``acquire`` then returns
+    at its first step (asyncio's own code, driven by hand)."""
+    if window.locked():
+        return False
+    step = window.acquire()
+    try:
+        step.send(None)
+    except StopIteration:
+        return True
+    step.close()  # it would have waited: not taken  # pragma: no cover
+    return False
