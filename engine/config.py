@@ -32,8 +32,6 @@ from engine.ruleset.schema import validate
 from engine.transports.http.settings import option_problems as http_problems
 from engine.transports.smpp.settings import option_problems
 
-Network = ipaddress.IPv4Network | ipaddress.IPv6Network
-
 __all__ = [
     "SCOPES",
     "ApiToken",
@@ -43,12 +41,16 @@ __all__ = [
     "ConsoleUser",
     "HttpConfig",
     "LogConfig",
+    "Network",
     "NumberConfig",
     "check_config",
     "is_loopback",
     "load_config",
     "parse_listen",
 ]
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+"""An entry of ``http.trusted_proxies``: an address is a network of one."""
 
 _RATE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*/\s*(s|sec|second|m|min|minute)\s*$")
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
