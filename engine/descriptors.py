@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import resource
 
-__all__ = ["FD_RESERVE", "accept_backlog", "headroom"]
+__all__ = ["FD_RESERVE", "accept_backlog", "backlog_within", "headroom"]
 
 FD_RESERVE = 24
 """Descriptors kept, beyond those open at start, for the rest of the engine (HTTP clients, the
@@ -38,7 +38,11 @@ def headroom() -> int | None:
 
 def accept_backlog() -> int:
     """The backlog of a listening socket: ``BACKLOG``, or a quarter of the ``headroom``."""
-    room = headroom()
+    return backlog_within(headroom())
+
+
+def backlog_within(room: int | None) -> int:
+    """The backlog for ``room`` descriptors (a ``headroom`` the caller read already)."""
     if room is None:
         return BACKLOG
     return max(1, min(BACKLOG, room // 4))

@@ -20,7 +20,7 @@ from typing import Any
 from engine.core.clock import Clock, SystemClock, wait_set
 from engine.core.messages import Inbound, Outgoing, normalize_address
 from engine.core.records import Received
-from engine.descriptors import accept_backlog, headroom
+from engine.descriptors import backlog_within, headroom
 from engine.errors import TransportError
 from engine.logs import Repeated
 from engine.transports.base import TransportBase
@@ -392,9 +392,9 @@ def _connection_cap(wanted: int) -> tuple[int, int]:
     Refusing a connection with a frame beats ``accept`` failing.
     """
     room = headroom()
+    backlog = backlog_within(room)
     if room is None:
-        return wanted, accept_backlog()
-    backlog = accept_backlog()
+        return wanted, backlog
     return max(1, min(wanted, room - backlog)), backlog
 
 
