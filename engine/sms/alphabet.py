@@ -8,6 +8,8 @@ the first septet in the low bits of the first octet), for the PDU codec.
 
 from __future__ import annotations
 
+import codecs
+
 __all__ = [
     "ESC",
     "GSM7_CHARS",
@@ -83,8 +85,14 @@ def gsm7_encode(text: str) -> bytes:
     return septets.encode("ascii")
 
 
+# Each octet to its basic character (the eighth bit ignored), for ``codecs.charmap_decode``.
+_FROM_OCTETS = "".join(_BASIC[octet & 0x7F] for octet in range(256))
+
+
 def gsm7_decode(data: bytes) -> str:
     """Decode unpacked septets; an escape before an unknown code reads as the basic character."""
+    if ESC not in data and ESC | 0x80 not in data:  # no extension: one table lookup in C
+        return codecs.charmap_decode(data, "strict", _FROM_OCTETS)[0]
     out: list[str] = []
     escaped = False
     for octet in data:

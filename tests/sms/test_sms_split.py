@@ -50,6 +50,18 @@ def test_gsm7_code_points() -> None:
     assert sms.gsm7_encode("@§Ç€[") == bytes((0x00, 0x5F, 0x09, ESC, 0x65, ESC, 0x3C))
     assert sms.gsm7_decode(bytes((ESC, 0x41))) == "A"  # unknown extension: the basic char
     assert sms.gsm7_decode(bytes((0x41, ESC))) == "A"  # a lone escape at the end is dropped
+    assert sms.gsm7_decode(bytes((0xC1, 0x80, 0x9B, 0x65))) == "A@€"  # the eighth bit ignored
+
+
+@given(st.binary(max_size=60))
+def test_gsm7_decode_reads_any_octets_as_their_septets(data: bytes) -> None:
+    """Any octets decode, each as its septet (the eighth bit ignored) — with or without an
+    escape in them, which the decoder reads another way."""
+    septets = bytes(octet & 0x7F for octet in data)
+    assert sms.gsm7_decode(data) == sms.gsm7_decode(septets)
+    if ESC not in septets:
+        assert sms.gsm7_decode(data) == "".join(sms.gsm7_decode(bytes((s,))) for s in septets)
+        assert len(sms.gsm7_decode(data)) == len(data)
 
 
 @pytest.mark.parametrize(

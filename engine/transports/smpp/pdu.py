@@ -239,6 +239,12 @@ def _encode_lean(
 
 _TLV_HEAD = struct.Struct(">HH")
 
+_BARE: dict[str, tuple[int, bytes]] = {
+    name: (COMMAND_IDS[name], _encode_lean(name, 0, 0, None, {})[16:]) for name in _LEAN
+}
+"""(command_id, body) of each lean command without a field given: a deliver_sm_resp, an
+enquire_link… differ only in their header."""
+
 
 # --- decoding and encoding ------------------------------------------------------------------
 
@@ -309,6 +315,11 @@ def encode(
     The commands of the hot path with only their mandatory fields go through the lean encoder;
     anything else (binds, TLVs given as keyword arguments, …) through smpplib.
     """
+    if not fields and not tlvs:
+        bare = _BARE.get(command)
+        if bare is not None:
+            command_id, body = bare
+            return HEADER.pack(16 + len(body), command_id, status, sequence) + body
     known = _LEAN_FIELDS.get(command)
     if known is not None and known.issuperset(fields):
         return _encode_lean(command, sequence, status, tlvs, fields)
