@@ -22,6 +22,10 @@ __all__ = ["MIGRATIONS", "Migration", "applied", "apply_migrations"]
 class Migration:
     name: str
     statements: tuple[str, ...]
+    rebuilds: bool = False
+    """It copies a table other tables refer to into a new one: it runs with foreign keys off
+    (SQLite's way to rebuild a table), and is committed only if ``foreign_key_check`` finds
+    every reference whole."""
 
 
 _INITIAL = (
@@ -507,6 +511,60 @@ _INBOUND_WAITING = (
     "CREATE INDEX inbound_waiting ON inbound (sender, recipient) WHERE status = 'received'",
 )
 
+# Keys that every message paid for, rebuilt without the entries no query reads:
+# - ``inbound``'s UNIQUE (transport, external_id) held an entry for every message without a
+#   provider id too (an SMPP or modem MO: NULL), a b-tree more in every commit; the provider
+#   ids are unique through a partial index of the rows that have one.
+# - ``votes``: UNIQUE (contact, poll) instead of (poll, contact) serves the reads by contact,
+#   so ``votes_contact`` goes; the reads by poll go through ``votes_tally`` (poll, choice).
+# Both tables are rebuilt (a table's own UNIQUE cannot be dropped), their rows and ids kept.
+_LEAN_KEYS = (
+    """
+    CREATE TABLE inbound_new (
+        id INTEGER PRIMARY KEY,
+        transport TEXT NOT NULL,
+        external_id TEXT,
+        fingerprint TEXT,
+        sender TEXT NOT NULL,
+        recipient TEXT NOT NULL,
+        text TEXT NOT NULL,
+        received_at TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'received' CHECK (status IN ('received', 'processed')),
+        processed_at TEXT,
+        content TEXT
+    )
+    """,
+    "INSERT INTO inbound_new (id, transport, external_id, fingerprint, sender, recipient, text,"
+    " received_at, status, processed_at, content) SELECT id, transport, external_id,"
+    " fingerprint, sender, recipient, text, received_at, status, processed_at, content"
+    " FROM inbound",
+    "DROP TABLE inbound",
+    "ALTER TABLE inbound_new RENAME TO inbound",
+    "CREATE UNIQUE INDEX inbound_external_id ON inbound (transport, external_id)"
+    " WHERE external_id IS NOT NULL",
+    "CREATE UNIQUE INDEX inbound_fingerprint ON inbound (fingerprint)"
+    " WHERE fingerprint IS NOT NULL",
+    "CREATE INDEX inbound_pending ON inbound (id) WHERE status = 'received'",
+    "CREATE INDEX inbound_conversation ON inbound (sender, recipient, received_at)",
+    "CREATE INDEX inbound_waiting ON inbound (sender, recipient) WHERE status = 'received'",
+    """
+    CREATE TABLE votes_new (
+        id INTEGER PRIMARY KEY,
+        poll TEXT NOT NULL,
+        contact TEXT NOT NULL,
+        choice TEXT NOT NULL,
+        at TEXT NOT NULL,
+        inbound_id INTEGER REFERENCES inbound (id),
+        UNIQUE (contact, poll)
+    )
+    """,
+    "INSERT INTO votes_new (id, poll, contact, choice, at, inbound_id)"
+    " SELECT id, poll, contact, choice, at, inbound_id FROM votes",
+    "DROP TABLE votes",
+    "ALTER TABLE votes_new RENAME TO votes",
+    "CREATE INDEX votes_tally ON votes (poll, choice)",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_initial", _INITIAL),
     Migration("0002_timer_ids_never_reused", _TIMERS_AUTOINCREMENT),
@@ -525,6 +583,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("0015_claims", _CLAIMS),
     Migration("0016_lean_indexes", _LEAN_INDEXES),
     Migration("0017_inbound_waiting", _INBOUND_WAITING),
+    Migration("0018_lean_keys", _LEAN_KEYS, rebuilds=True),
 )
 """Every migration, in the order they apply. Append only: never edit or reorder one released."""
 
@@ -558,25 +617,35 @@ def apply_migrations(
         )
     new: list[str] = []
     for migration in migrations:
-        if migration.name in done:
-            continue
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-            if conn.execute(
-                "SELECT 1 FROM migrations WHERE name = ?", (migration.name,)
-            ).fetchone():
-                conn.execute("COMMIT")  # another process applied it meanwhile
-                continue
-            for statement in migration.statements:
-                conn.execute(statement)
-            conn.execute(
-                "INSERT INTO migrations (name, applied_at) VALUES (?, ?)",
-                (migration.name, time_in(datetime.now(UTC))),
-            )
-            conn.execute("COMMIT")
-        except sqlite3.Error as exc:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise StoreError(f"migration {migration.name} failed: {exc}") from exc
-        new.append(migration.name)
+        if migration.name not in done and _apply(conn, migration):
+            new.append(migration.name)
     return new
+
+
+def _apply(conn: sqlite3.Connection, migration: Migration) -> bool:
+    """Apply ``migration`` in one transaction; False if another process applied it first."""
+    keys = conn.execute("PRAGMA foreign_keys").fetchone()[0]
+    if migration.rebuilds:
+        conn.execute("PRAGMA foreign_keys = OFF")  # a no-op inside a transaction: before it
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        if conn.execute("SELECT 1 FROM migrations WHERE name = ?", (migration.name,)).fetchone():
+            conn.execute("COMMIT")  # another process applied it meanwhile
+            return False
+        for statement in migration.statements:
+            conn.execute(statement)
+        if migration.rebuilds and conn.execute("PRAGMA foreign_key_check").fetchone():
+            raise sqlite3.IntegrityError("a reference no longer finds its row")
+        conn.execute(
+            "INSERT INTO migrations (name, applied_at) VALUES (?, ?)",
+            (migration.name, time_in(datetime.now(UTC))),
+        )
+        conn.execute("COMMIT")
+    except sqlite3.Error as exc:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise StoreError(f"migration {migration.name} failed: {exc}") from exc
+    finally:
+        if migration.rebuilds:
+            conn.execute(f"PRAGMA foreign_keys = {'ON' if keys else 'OFF'}")
+    return True

@@ -14,7 +14,7 @@ from engine.store import SqliteStore
 from engine.store.codec import time_in
 from engine.store.migrations import MIGRATIONS
 
-BEFORE = tuple(m for m in MIGRATIONS if m.name != "0016_lean_indexes")
+BEFORE = MIGRATIONS[: [m.name for m in MIGRATIONS].index("0016_lean_indexes")]
 
 
 def _indexes(path: Path, table: str) -> dict[str, list[str]]:
