@@ -93,6 +93,21 @@ class Inbound:
     (``Store.hold_parts``): their group; the transaction that commits the message marks them
     done, so that a crash never leaves them waiting for a message already taken."""
 
+    def with_id(self, row_id: int) -> Inbound:
+        """This message as committed: ``dataclasses.replace(self, id=row_id)``, at half its
+        cost (the intake gives every message its id)."""
+        return Inbound(
+            self.sender,
+            self.recipient,
+            self.text,
+            self.received_at,
+            self.transport,
+            self.external_id,
+            row_id,
+            self.dedup_window,
+            self.parts,
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class Outgoing:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import NamedTuple, cast
 
@@ -124,9 +123,7 @@ def take(conn: sqlite3.Connection, messages: Sequence[Inbound]) -> Taken:
                 message.recipient,
                 message.text,
             )
-            results.append(
-                Received(replace(message, id=existing), duplicate=True, conflict=conflict)
-            )
+            results.append(Received(message.with_id(existing), duplicate=True, conflict=conflict))
             continue
         last_id += 1
         if key is not None:
@@ -147,7 +144,7 @@ def take(conn: sqlite3.Connection, messages: Sequence[Inbound]) -> Taken:
                 at,
             )
         )
-        results.append(Received(replace(message, id=last_id), duplicate=False))
+        results.append(Received(message.with_id(last_id), duplicate=False))
     _parts_done(conn, messages)
     return Taken(results, rows)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import fields, replace
 from datetime import timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,28 @@ async def test_receive_sets_ids_in_order(store: SqliteStore) -> None:
     ids = [r.message.id for r in received]
     assert ids == sorted(ids) and len(set(ids)) == 3
     assert [m.id for m in await store.pending_inbound()] == ids
+
+
+async def test_a_committed_message_keeps_every_field_with_its_id(store: SqliteStore) -> None:
+    """What the intake answers is the message as given, only its id set: every field of
+    ``Inbound`` (a field added later too) is carried by ``with_id``."""
+    given = Inbound(
+        sender=ALICE,
+        recipient="+33699999999",
+        text="VOTE A",
+        received_at=T0,
+        transport="smpp",
+        external_id="m-7",
+        dedup_window=30.0,
+        parts="smpp/+33600000001/+33699999999/42/2/8",
+    )
+    assert all(  # no field left at its default: none could be dropped unseen
+        getattr(given, f.name) != f.default for f in fields(Inbound) if f.name != "id"
+    )
+    [received] = await store.receive([given])
+    assert received.message == replace(given, id=received.message.id)
+    assert received.message.id is not None
+    assert given.with_id(7) == replace(given, id=7)
 
 
 async def test_dedup_by_external_id(store: SqliteStore) -> None:
