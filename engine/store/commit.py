@@ -11,6 +11,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from json.encoder import encode_basestring
 from typing import Any, NamedTuple
 
 from engine.core.messages import Address
@@ -88,8 +89,12 @@ _ID, _CONTACT, _NUMBER, _FLOW, _DEADLINE, _STATUS = 0, 1, 2, 3, 7, 12
 """Where the columns :func:`_write_sessions` reads are in a ``SessionRow``."""
 
 
-EventRow = tuple[str, Address, Address, str | None, str | None, str, str, str, int | None]
-"""An event: (at, contact, number, session_id, flow, type, data, ruleset_version, inbound_id)."""
+EventRow = tuple[str, Address, Address, str | None, str | None, str, int | None, str]
+"""A step's events: (at, contact, number, session_id, flow, ruleset_version, inbound_id, items),
+``items`` their ``[type, data]`` as a JSON array (the view ``events`` shows one row an event)."""
+
+_EVENTS_A_ROW = 1024
+"""A step's events in one row at most: the view numbers them ``id * 1024 + place``."""
 
 
 class VoteRow(NamedTuple):
@@ -332,7 +337,12 @@ def _add_records(
     """The step's events, votes and answers."""
     sprint = step.sprint
     flow = sprint.flow or (current.flow if current is not None else None)
-    for event in sprint.events:
+    events = sprint.events
+    for start in range(0, len(events), _EVENTS_A_ROW):
+        items = [
+            f"[{encode_basestring(event.type)},{dumps(event.data)}]"
+            for event in events[start : start + _EVENTS_A_ROW]
+        ]
         batch.events.append(
             (
                 at,
@@ -340,10 +350,9 @@ def _add_records(
                 step.number,
                 session_id,
                 flow,
-                event.type,
-                dumps(event.data),  # data
                 step.ruleset_version,
                 step.inbound_id,
+                f"[{','.join(items)}]",  # items
             )
         )
     for vote in sprint.votes:
@@ -493,8 +502,8 @@ def _write_records(conn: sqlite3.Connection, batch: Batch) -> None:
     """The batch's events, votes and answers."""
     many(
         conn,
-        "INSERT INTO events (at, contact, number, session_id, flow, type, data, ruleset_version,"
-        " inbound_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO event_steps (at, contact, number, session_id, flow, ruleset_version,"
+        " inbound_id, items) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         batch.events,
     )
     # A vote without ``replaces`` never overwrites an earlier one (the runtime refuses it first).

@@ -156,7 +156,6 @@ _DELETED = (
     ("sessions", "DELETE FROM sessions WHERE contact = ?"),
     ("votes", "DELETE FROM votes WHERE contact = ?"),
     ("answers", "DELETE FROM answers WHERE contact = ?"),
-    ("events", "DELETE FROM events WHERE contact = ?"),
     ("timers", "DELETE FROM timers WHERE contact = ?"),
     ("inbox", "DELETE FROM inbox WHERE contact = ?"),
     ("threads", "DELETE FROM threads WHERE contact = ?"),
@@ -173,6 +172,11 @@ def forget_contact(conn: sqlite3.Connection, phone: str, reason: str, now: str) 
     done["contact"] = conn.execute("DELETE FROM contacts WHERE phone = ?", (phone,)).rowcount
     for kind, sql in _DELETED:
         done[kind] = conn.execute(sql, (phone,)).rowcount
+    # Its events, counted one by one (a step's are one row of ``event_steps``).
+    done["events"] = conn.execute(
+        "SELECT COUNT(*) FROM events WHERE contact = ?", (phone,)
+    ).fetchone()[0]
+    conn.execute("DELETE FROM event_steps WHERE contact = ?", (phone,))
     # A reply still waiting must not leave, and never as an empty text.
     conn.execute(
         "UPDATE outbox SET status = 'suppressed', last_error = ?, updated_at = ?"

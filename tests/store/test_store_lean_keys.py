@@ -46,11 +46,16 @@ async def _older_store(path: Path) -> None:
                 step(Sprint(session=None, votes=(Vote("contest", "B"),)), BOB, inbound_id=2),
             ]
         )
-    with sqlite3.connect(path) as conn:
+    with sqlite3.connect(path) as conn:  # as the code before 0018 wrote them
         conn.execute(
             "INSERT INTO outbox (id, created_at, contact, recipient, sender, text, kind, status,"
             " updated_at, inbound_id) VALUES (1, ?, ?, ?, ?, 'Thanks', 'reply', 'sent', ?, 1)",
             (time_in(T0), ALICE, ALICE, NUMBER, time_in(T0)),
+        )
+        conn.execute(
+            "INSERT INTO events (at, contact, number, flow, type, data, inbound_id)"
+            " VALUES (?, ?, ?, 'contest', 'vote_recorded', '{\"poll\":\"contest\"}', 1)",
+            (time_in(T0), ALICE, NUMBER),
         )
     conn.close()
     assert "sqlite_autoindex_inbound_1" in _keys(path, "inbound")
@@ -63,6 +68,7 @@ async def test_an_older_store_upgrades_with_its_rows_ids_and_references(tmp_path
     with sqlite3.connect(path) as conn:
         events_before = conn.execute("SELECT * FROM events ORDER BY id").fetchall()
     conn.close()
+    assert [row[6] for row in events_before] == ["vote_recorded"]
 
     async with SqliteStore(path) as store:
         rows = await store.inbound_rows()
@@ -92,7 +98,8 @@ async def test_an_older_store_upgrades_with_its_rows_ids_and_references(tmp_path
         assert (keys, broken) == (1, [])  # references whole, and still enforced
 
     with sqlite3.connect(path) as conn:
-        assert conn.execute("SELECT * FROM events ORDER BY id").fetchall() == events_before
+        events_after = conn.execute("SELECT * FROM events ORDER BY id").fetchall()
+        assert [row[1:] for row in events_after] == [row[1:] for row in events_before]
         assert conn.execute("SELECT inbound_id FROM outbox").fetchall() == [(1,)]
     conn.close()
     assert _keys(path, "inbound") == {
@@ -149,9 +156,9 @@ def test_a_rebuild_that_breaks_a_reference_is_refused_whole(tmp_path: Path) -> N
         (ALICE, NUMBER, time_in(T0)),
     )
     conn.execute(
-        "INSERT INTO events (at, contact, number, type, inbound_id)"
-        " VALUES (?, ?, ?, 'message_received', 1)",
-        (time_in(T0), ALICE, NUMBER),
+        "INSERT INTO outbox (id, created_at, contact, recipient, sender, text, kind, status,"
+        " updated_at, inbound_id) VALUES (1, ?, ?, ?, ?, 'Thanks', 'reply', 'sent', ?, 1)",
+        (time_in(T0), ALICE, ALICE, NUMBER, time_in(T0)),
     )
     losing = Migration("0019_loses_a_row", ("DELETE FROM inbound",), rebuilds=True)
     with pytest.raises(StoreError, match="migration 0019_loses_a_row failed: a reference no"):

@@ -1,0 +1,93 @@
+"""Migration 0019: a step's events are one row of ``event_steps``, and the view ``events`` shows
+them as before — one row an event, the same columns, in the order they were written — for an
+upgraded store's older events too."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from store_helpers import ALICE, BOB, NUMBER, T0, step
+
+from engine.core.events import EventType
+from engine.core.model import Event, Sprint
+from engine.store import SqliteStore
+from engine.store.codec import time_in
+from engine.store.migrations import MIGRATIONS
+
+BEFORE = MIGRATIONS[: [m.name for m in MIGRATIONS].index("0019_event_steps")]
+
+OLDER = [  # (contact, type, data) as the code before 0019 wrote them, one row each
+    (ALICE, "message_received", '{"text":"Déjà vu ☕ \\"quoted\\""}'),
+    (ALICE, "flow_started", '{"flow":"info","state":"entry_1"}'),
+    (BOB, "error", '{"message":"x","nested":{"a":[1,2.5,null,true]}}'),
+]
+
+
+def _steps(path: Path) -> list[tuple[str, str]]:
+    with sqlite3.connect(path) as conn:
+        rows = conn.execute("SELECT contact, items FROM event_steps ORDER BY id").fetchall()
+    conn.close()
+    return rows
+
+
+async def test_an_older_stores_events_read_as_before(tmp_path: Path) -> None:
+    path = tmp_path / "db.sqlite"
+    async with SqliteStore(path, migrations=BEFORE):
+        pass
+    with sqlite3.connect(path) as conn:
+        conn.executemany(
+            "INSERT INTO events (at, contact, number, flow, type, data) VALUES (?, ?, ?, 'info',"
+            " ?, ?)",
+            [(time_in(T0), contact, NUMBER, kind, data) for contact, kind, data in OLDER],
+        )
+    conn.close()
+
+    async with SqliteStore(path) as store:
+        events = await store.events()
+        assert [(e["contact"], e["type"], e["data"]) for e in events] == [
+            (ALICE, "message_received", {"text": 'Déjà vu ☕ "quoted"'}),
+            (ALICE, "flow_started", {"flow": "info", "state": "entry_1"}),
+            (BOB, "error", {"message": "x", "nested": {"a": [1, 2.5, None, True]}}),
+        ]
+        assert all(e["at"] == T0 and e["number"] == NUMBER for e in events)
+        await store.commit(
+            [step(Sprint(session=None, events=(Event(EventType.HANDOFF, {"team": "inbox"}),)))]
+        )
+        after = await store.events(contact=ALICE)
+    assert [e["type"] for e in after] == ["message_received", "flow_started", "handoff"]
+    ids = [e["id"] for e in after]
+    assert ids == sorted(ids) and len(set(ids)) == 3
+    assert len(_steps(path)) == 4  # the three older events, one row each; the new step's one
+
+
+async def test_a_steps_events_are_one_row_and_read_in_their_order(tmp_path: Path) -> None:
+    path = tmp_path / "db.sqlite"
+    many = tuple(Event(EventType.STATE_ENTERED, {"state": f"s{n}"}) for n in range(1030))
+    async with SqliteStore(path) as store:
+        await store.commit(
+            [
+                step(
+                    Sprint(
+                        session=None,
+                        events=(
+                            Event(EventType.MESSAGE_RECEIVED, {"text": "HOURS"}),
+                            Event(EventType.FLOW_STARTED, {"flow": "info"}),
+                            Event(EventType.SESSION_ENDED, {"reason": "completed"}),
+                        ),
+                    )
+                ),
+                step(Sprint(session=None, events=many), BOB),  # more than a row holds
+            ]
+        )
+        alice = await store.events(contact=ALICE)
+        bob = await store.events(contact=BOB, type="state_entered")
+        counts = await store.counts()
+    assert [(e["type"], e["data"]) for e in alice] == [
+        ("message_received", {"text": "HOURS"}),
+        ("flow_started", {"flow": "info"}),
+        ("session_ended", {"reason": "completed"}),
+    ]
+    assert [e["data"]["state"] for e in bob] == [f"s{n}" for n in range(1030)]
+    assert [contact for contact, _ in _steps(path)] == [ALICE, BOB, BOB]  # 1,024 + 6
+    assert counts["events"] == 1033
