@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from functools import lru_cache
@@ -20,6 +21,7 @@ from engine.errors import StoreError
 
 __all__ = [
     "dumps",
+    "dumps_strict",
     "fingerprint",
     "loads",
     "time_in",
@@ -74,6 +76,9 @@ def _hook(obj: dict[str, Any]) -> Any:
 
 
 _ENCODER = json.JSONEncoder(default=_default, ensure_ascii=False, separators=(",", ":"))
+_STRICT = json.JSONEncoder(
+    default=_default, ensure_ascii=False, separators=(",", ":"), allow_nan=False
+)
 _KEYS = json.JSONEncoder(ensure_ascii=False)
 """What ``json.dumps(..., ensure_ascii=False)`` writes (the keys' material, stored since the
 first release), without building an encoder for each message."""
@@ -114,6 +119,34 @@ def dumps(value: Any) -> str:
         return _ENCODER.encode(value)
     except (TypeError, ValueError, RecursionError) as exc:
         raise StoreError(f"value cannot be stored as JSON: {exc}") from exc
+
+
+def dumps_strict(value: Any) -> str:
+    """``dumps`` as JSON that SQLite's JSON functions read too (the view ``events`` takes the
+    event data apart with them): a number that is not finite — an answer of 400 digits read as
+    a float — is written null, where ``dumps`` writes ``Infinity``, which only Python reads."""
+    if type(value) is dict:
+        flat = _flat(value)
+        if flat is not None:
+            return flat
+    try:
+        try:
+            return _STRICT.encode(value)
+        except ValueError:  # a number that is not finite (or a circular value: raises again)
+            return _STRICT.encode(_finite(value))
+    except (TypeError, ValueError, RecursionError) as exc:
+        raise StoreError(f"value cannot be stored as JSON: {exc}") from exc
+
+
+def _finite(value: Any) -> Any:
+    """``value`` with every float that is not finite (inf, nan) made None."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, Mapping):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(item) for item in value]
+    return value
 
 
 def loads(text: str | None) -> Any:

@@ -564,7 +564,9 @@ _LEAN_KEYS = (
 # reference check a step, where each event was all three (3.75 a message on the hot path). The
 # view ``events`` keeps what every reader reads: the same columns, one row an event, ids in the
 # order the events were written (a step's id times 1024 plus the event's place in it; an older
-# event keeps its place as its step's only one).
+# event keeps its place as its step's only one; one whose data SQLite cannot read as JSON — an
+# ``Infinity`` the code before wrote for a number too large — keeps its text under
+# ``unreadable``).
 _EVENT_STEPS = (
     """
     CREATE TABLE event_steps (
@@ -581,7 +583,8 @@ _EVENT_STEPS = (
     """,
     "INSERT INTO event_steps (id, at, contact, number, session_id, flow, ruleset_version,"
     " inbound_id, items) SELECT id, at, contact, number, session_id, flow, ruleset_version,"
-    " inbound_id, json_array(json_array(type, json(data))) FROM events",
+    " inbound_id, json_array(json_array(type, CASE WHEN json_valid(data) THEN json(data)"
+    " ELSE json_object('unreadable', data) END)) FROM events",
     "DROP TABLE events",
     "CREATE INDEX event_steps_contact ON event_steps (contact, id)",
     """

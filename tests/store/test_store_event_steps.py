@@ -21,6 +21,7 @@ OLDER = [  # (contact, type, data) as the code before 0019 wrote them, one row e
     (ALICE, "message_received", '{"text":"Déjà vu ☕ \\"quoted\\""}'),
     (ALICE, "flow_started", '{"flow":"info","state":"entry_1"}'),
     (BOB, "error", '{"message":"x","nested":{"a":[1,2.5,null,true]}}'),
+    (BOB, "answer_recorded", '{"value":Infinity}'),  # what Python wrote for a number too large
 ]
 
 
@@ -49,6 +50,7 @@ async def test_an_older_stores_events_read_as_before(tmp_path: Path) -> None:
             (ALICE, "message_received", {"text": 'Déjà vu ☕ "quoted"'}),
             (ALICE, "flow_started", {"flow": "info", "state": "entry_1"}),
             (BOB, "error", {"message": "x", "nested": {"a": [1, 2.5, None, True]}}),
+            (BOB, "answer_recorded", {"unreadable": '{"value":Infinity}'}),  # no JSON to SQLite
         ]
         assert all(e["at"] == T0 and e["number"] == NUMBER for e in events)
         await store.commit(
@@ -58,7 +60,7 @@ async def test_an_older_stores_events_read_as_before(tmp_path: Path) -> None:
     assert [e["type"] for e in after] == ["message_received", "flow_started", "handoff"]
     ids = [e["id"] for e in after]
     assert ids == sorted(ids) and len(set(ids)) == 3
-    assert len(_steps(path)) == 4  # the three older events, one row each; the new step's one
+    assert len(_steps(path)) == 5  # the four older events, one row each; the new step's one
 
 
 async def test_a_steps_events_are_one_row_and_read_in_their_order(tmp_path: Path) -> None:
@@ -91,3 +93,25 @@ async def test_a_steps_events_are_one_row_and_read_in_their_order(tmp_path: Path
     assert [e["data"]["state"] for e in bob] == [f"s{n}" for n in range(1030)]
     assert [contact for contact, _ in _steps(path)] == [ALICE, BOB, BOB]  # 1,024 + 6
     assert counts["events"] == 1033
+
+
+async def test_a_number_that_is_not_finite_is_stored_null_and_every_event_stays_readable(
+    tmp_path: Path,
+) -> None:
+    """An answer of 400 digits is a float that is not finite: SQLite's JSON has no Infinity,
+    and one unreadable row would fail every read of the view that meets it."""
+    huge = float("1" * 400 + ".5")
+    data = {"value": huge, "nested": [float("nan"), -huge, 1.5], "text": "1" * 400 + ".5"}
+    async with SqliteStore(tmp_path / "db.sqlite") as store:
+        await store.commit(
+            [
+                step(Sprint(session=None, events=(Event(EventType.ANSWER_RECORDED, data),))),
+                step(Sprint(session=None, events=(Event(EventType.FLOW_STARTED, {}),)), BOB),
+            ]
+        )
+        answered = await store.events(type="answer_recorded")
+        everything = await store.events()
+    assert [e["data"] for e in answered] == [
+        {"value": None, "nested": [None, None, 1.5], "text": "1" * 400 + ".5"}
+    ]
+    assert [e["type"] for e in everything] == ["answer_recorded", "flow_started"]
