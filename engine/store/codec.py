@@ -125,6 +125,8 @@ def dumps_strict(value: Any) -> str:
     """``dumps`` as JSON that SQLite's JSON functions read too (the view ``events`` takes the
     event data apart with them): a number that is not finite — an answer of 400 digits read as
     a float — is written null, where ``dumps`` writes ``Infinity``, which only Python reads."""
+    if isinstance(value, Mapping) and not value:
+        return "{}"
     if type(value) is dict:
         flat = _flat(value)
         if flat is not None:

@@ -4,15 +4,18 @@ upgraded store's older events too."""
 
 from __future__ import annotations
 
+import math
 import sqlite3
 from pathlib import Path
 
+from hypothesis import given
+from hypothesis import strategies as st
 from store_helpers import ALICE, BOB, NUMBER, T0, step
 
 from engine.core.events import EventType
 from engine.core.model import Event, Sprint
 from engine.store import SqliteStore
-from engine.store.codec import time_in
+from engine.store.codec import dumps, dumps_strict, loads, time_in
 from engine.store.migrations import MIGRATIONS
 
 BEFORE = MIGRATIONS[: [m.name for m in MIGRATIONS].index("0019_event_steps")]
@@ -115,3 +118,32 @@ async def test_a_number_that_is_not_finite_is_stored_null_and_every_event_stays_
         {"value": None, "nested": [None, None, 1.5], "text": "1" * 400 + ".5"}
     ]
     assert [e["type"] for e in everything] == ["answer_recorded", "flow_started"]
+
+
+_KEYS = st.text(max_size=5).filter(lambda key: not key.startswith("$"))  # "$date": a tagged date
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_KEYS, inner),
+    max_leaves=12,
+)
+
+
+def _nulled(value: object) -> object:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {key: _nulled(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_nulled(item) for item in value]
+    return value
+
+
+@given(st.dictionaries(_KEYS, _JSON, max_size=5))
+def test_event_data_is_json_sqlite_reads_and_otherwise_what_dumps_writes(data: dict) -> None:
+    written = dumps_strict(data)
+    with sqlite3.connect(":memory:") as conn:
+        assert conn.execute("SELECT json_valid(?)", (written,)).fetchone() == (1,)
+    conn.close()
+    assert loads(written) == _nulled(data)
+    if _nulled(data) == data:  # every number finite: exactly what dumps writes
+        assert written == dumps(data)
