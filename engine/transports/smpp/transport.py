@@ -369,7 +369,7 @@ class SmppTransport(TransportBase):
         return message_id
 
 
-_ONE_PART_MOST = 160
+_ONE_PART_MOST = max(ONE_SMS.values())
 """Characters beyond which a text is never one part (160 GSM 7-bit characters; fewer in UCS-2
 or Latin-1): ``send_now`` leaves it to ``send`` without encoding it first."""
 
