@@ -21,7 +21,6 @@ from engine.errors import StoreError
 
 __all__ = [
     "dumps",
-    "dumps_strict",
     "fingerprint",
     "loads",
     "time_in",
@@ -107,8 +106,12 @@ def _flat(value: dict[Any, Any]) -> str | None:
     return "{" + ",".join(parts) + "}"
 
 
-def dumps(value: Any) -> str:
-    """Encode ``value`` as JSON text; raise StoreError if it cannot be."""
+def dumps(value: Any, *, strict: bool = False) -> str:
+    """Encode ``value`` as JSON text; raise StoreError if it cannot be.
+
+    ``strict``: JSON that SQLite's JSON functions read too (the view ``events`` takes the event
+    data apart with them): a number that is not finite — an answer of 400 digits read as a
+    float — is written null, where Python's ``json`` writes ``Infinity``, which only it reads."""
     if isinstance(value, Mapping) and not value:
         return "{}"
     try:
@@ -116,22 +119,8 @@ def dumps(value: Any) -> str:
             flat = _flat(value)
             if flat is not None:
                 return flat
-        return _ENCODER.encode(value)
-    except (TypeError, ValueError, RecursionError) as exc:
-        raise StoreError(f"value cannot be stored as JSON: {exc}") from exc
-
-
-def dumps_strict(value: Any) -> str:
-    """``dumps`` as JSON that SQLite's JSON functions read too (the view ``events`` takes the
-    event data apart with them): a number that is not finite — an answer of 400 digits read as
-    a float — is written null, where ``dumps`` writes ``Infinity``, which only Python reads."""
-    if isinstance(value, Mapping) and not value:
-        return "{}"
-    if type(value) is dict:
-        flat = _flat(value)
-        if flat is not None:
-            return flat
-    try:
+        if not strict:
+            return _ENCODER.encode(value)
         try:
             return _STRICT.encode(value)
         except ValueError:  # a number that is not finite (or a circular value: raises again)

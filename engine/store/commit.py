@@ -19,7 +19,7 @@ from engine.core.model import Session
 from engine.core.notices import NONE, Subscriptions
 from engine.core.records import OutboxRow, OutboxStatus, Step
 from engine.store import campaigns, notices, threads
-from engine.store.codec import dumps, dumps_strict, loads, time_in, time_or_none
+from engine.store.codec import dumps, loads, time_in, time_or_none
 from engine.store.intake import InboundRow, write_inbound
 from engine.store.outbox import OutboxValues, insert_outbox
 from engine.store.sessions import SESSION_COLUMNS, Key, OptedOut
@@ -340,7 +340,7 @@ def _add_records(
     events = sprint.events
     for start in range(0, len(events), _EVENTS_A_ROW):
         items = [
-            f"[{encode_basestring(event.type)},{dumps_strict(event.data)}]"
+            f"[{encode_basestring(event.type)},{dumps(event.data, strict=True)}]"
             for event in events[start : start + _EVENTS_A_ROW]
         ]
         batch.events.append(

@@ -15,7 +15,7 @@ from store_helpers import ALICE, BOB, NUMBER, T0, step
 from engine.core.events import EventType
 from engine.core.model import Event, Sprint
 from engine.store import SqliteStore
-from engine.store.codec import dumps, dumps_strict, loads, time_in
+from engine.store.codec import dumps, loads, time_in
 from engine.store.migrations import MIGRATIONS
 
 BEFORE = MIGRATIONS[: [m.name for m in MIGRATIONS].index("0019_event_steps")]
@@ -140,7 +140,7 @@ def _nulled(value: object) -> object:
 
 @given(st.dictionaries(_KEYS, _JSON, max_size=5))
 def test_event_data_is_json_sqlite_reads_and_otherwise_what_dumps_writes(data: dict) -> None:
-    written = dumps_strict(data)
+    written = dumps(data, strict=True)
     with sqlite3.connect(":memory:") as conn:
         assert conn.execute("SELECT json_valid(?)", (written,)).fetchone() == (1,)
     conn.close()
