@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime
-from typing import Any
+from pathlib import Path
+from typing import Any, NamedTuple
 
 from engine.core.messages import Inbound, Outgoing
 from engine.core.model import Session, Sprint
@@ -80,3 +82,24 @@ def step(
         inbound_id=inbound_id,
         timer_id=timer_id,
     )
+
+
+class Index(NamedTuple):
+    columns: list[str]
+    unique: bool
+    partial: bool
+
+
+def indexes(path: Path, table: str) -> dict[str, Index]:
+    """The indexes of ``table`` in the store file ``path``, by name (what a migration left)."""
+    with sqlite3.connect(path) as conn:
+        found = {
+            name: Index(
+                [row[2] for row in conn.execute(f"PRAGMA index_info({name})")],
+                bool(unique),
+                bool(partial),
+            )
+            for _, name, unique, _, partial in conn.execute(f"PRAGMA index_list({table})")
+        }
+    conn.close()
+    return found

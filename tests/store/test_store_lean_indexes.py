@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
-from store_helpers import ALICE, NUMBER, T0, inbound
+from store_helpers import ALICE, NUMBER, T0, inbound, indexes
 
 from engine.store import SqliteStore
 from engine.store.codec import time_in
@@ -17,23 +17,13 @@ from engine.store.migrations import MIGRATIONS
 BEFORE = MIGRATIONS[: [m.name for m in MIGRATIONS].index("0016_lean_indexes")]
 
 
-def _indexes(path: Path, table: str) -> dict[str, list[str]]:
-    with sqlite3.connect(path) as conn:
-        names = [row[1] for row in conn.execute(f"PRAGMA index_list({table})")]
-        found = {
-            name: [row[2] for row in conn.execute(f"PRAGMA index_info({name})")] for name in names
-        }
-    conn.close()
-    return found
-
-
 async def test_an_older_store_upgrades_and_its_rows_are_still_recognised(tmp_path: Path) -> None:
     path = tmp_path / "db.sqlite"
     async with SqliteStore(path, migrations=BEFORE):
         pass
-    assert "inbound_content" in _indexes(path, "inbound")
-    assert "outbox_contact" in _indexes(path, "outbox")
-    assert "inbox_status" in _indexes(path, "inbox")
+    assert "inbound_content" in indexes(path, "inbound")
+    assert "outbox_contact" in indexes(path, "outbox")
+    assert "inbox_status" in indexes(path, "inbox")
     with sqlite3.connect(path) as conn:  # a row as the code before 0016 wrote it: a content key
         conn.execute(
             "INSERT INTO inbound (id, transport, sender, recipient, text, received_at, content,"
@@ -57,13 +47,18 @@ async def test_an_older_store_upgrades_and_its_rows_are_still_recognised(tmp_pat
         loaded = await store.load([(ALICE, NUMBER)], replies_since=T0 - timedelta(hours=1))
         assert loaded[(ALICE, NUMBER)].recent_replies == 1
 
-    inbound_indexes = _indexes(path, "inbound")
+    inbound_indexes = indexes(path, "inbound")
     assert "inbound_content" not in inbound_indexes
-    assert inbound_indexes["inbound_conversation"] == ["sender", "recipient", "received_at"]
-    assert "inbox_status" not in _indexes(path, "inbox")
-    outbox_indexes = _indexes(path, "outbox")
+    assert inbound_indexes["inbound_conversation"].columns == ["sender", "recipient", "received_at"]
+    assert "inbox_status" not in indexes(path, "inbox")
+    outbox_indexes = indexes(path, "outbox")
     assert "outbox_contact" not in outbox_indexes
-    assert outbox_indexes["outbox_conversation"] == ["contact", "sender", "created_at", "kind"]
+    assert outbox_indexes["outbox_conversation"].columns == [
+        "contact",
+        "sender",
+        "created_at",
+        "kind",
+    ]
 
 
 async def test_a_message_without_an_id_writes_no_content_key(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from store_helpers import ALICE, BOB, NUMBER, T0, inbound, step
+from store_helpers import ALICE, BOB, NUMBER, T0, Index, inbound, indexes, step
 
 from engine.core.model import Sprint, Vote
 from engine.errors import StoreError
@@ -17,21 +17,6 @@ from engine.store.codec import time_in
 from engine.store.migrations import MIGRATIONS, Migration, apply_migrations
 
 BEFORE = MIGRATIONS[: [m.name for m in MIGRATIONS].index("0018_lean_keys")]
-
-
-def _keys(path: Path, table: str) -> dict[str, tuple[list[str], bool, bool]]:
-    """The indexes of ``table``: their columns, whether unique, whether partial."""
-    with sqlite3.connect(path) as conn:
-        found = {
-            name: (
-                [row[2] for row in conn.execute(f"PRAGMA index_info({name})")],
-                bool(unique),
-                bool(partial),
-            )
-            for _, name, unique, _, partial in conn.execute(f"PRAGMA index_list({table})")
-        }
-    conn.close()
-    return found
 
 
 async def _older_store(path: Path) -> None:
@@ -58,8 +43,8 @@ async def _older_store(path: Path) -> None:
             (time_in(T0), ALICE, NUMBER),
         )
     conn.close()
-    assert "sqlite_autoindex_inbound_1" in _keys(path, "inbound")
-    assert "votes_contact" in _keys(path, "votes")
+    assert "sqlite_autoindex_inbound_1" in indexes(path, "inbound")
+    assert "votes_contact" in indexes(path, "votes")
 
 
 async def test_an_older_store_upgrades_with_its_rows_ids_and_references(tmp_path: Path) -> None:
@@ -102,16 +87,16 @@ async def test_an_older_store_upgrades_with_its_rows_ids_and_references(tmp_path
         assert [row[1:] for row in events_after] == [row[1:] for row in events_before]
         assert conn.execute("SELECT inbound_id FROM outbox").fetchall() == [(1,)]
     conn.close()
-    assert _keys(path, "inbound") == {
-        "inbound_external_id": (["transport", "external_id"], True, True),
-        "inbound_fingerprint": (["fingerprint"], True, True),
-        "inbound_pending": (["id"], False, True),
-        "inbound_conversation": (["sender", "recipient", "received_at"], False, False),
-        "inbound_waiting": (["sender", "recipient"], False, True),
+    assert indexes(path, "inbound") == {
+        "inbound_external_id": Index(["transport", "external_id"], True, True),
+        "inbound_fingerprint": Index(["fingerprint"], True, True),
+        "inbound_pending": Index(["id"], False, True),
+        "inbound_conversation": Index(["sender", "recipient", "received_at"], False, False),
+        "inbound_waiting": Index(["sender", "recipient"], False, True),
     }
-    assert _keys(path, "votes") == {
-        "sqlite_autoindex_votes_1": (["contact", "poll"], True, False),
-        "votes_tally": (["poll", "choice"], False, False),
+    assert indexes(path, "votes") == {
+        "sqlite_autoindex_votes_1": Index(["contact", "poll"], True, False),
+        "votes_tally": Index(["poll", "choice"], False, False),
     }
 
 
