@@ -323,10 +323,10 @@ def main(argv: list[str] | None = None) -> int:
     encodes = 0
     plain_dumps = codec.dumps
 
-    def counted(value: Any) -> str:
+    def counted(value: Any, *, strict: bool = False) -> str:
         nonlocal encodes
         encodes += 1
-        return plain_dumps(value)
+        return plain_dumps(value, strict=strict)
 
     codec.dumps = counted
     commit.dumps = counted  # type: ignore[attr-defined]
