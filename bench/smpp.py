@@ -233,6 +233,9 @@ class Outcome:
     """process -> peak RSS, MB."""
     verify: str = ""
     ok: bool = True
+    writes: tuple[float, ...] = ()
+    """twoway's store over the run, from /metrics: (transactions, seconds writing, seconds
+    waiting for the writer lock), all workers together."""
 
     @property
     def rate(self) -> float:
@@ -279,14 +282,16 @@ def load_name(rate: float) -> str:
     return "flat out" if rate == 0 else f"{rate:,.0f}/s"
 
 
-def twoway_config(folder: Path, port: int, args: argparse.Namespace, workers: int = 1) -> Path:
+def twoway_config(
+    folder: Path, port: int, args: argparse.Namespace, workers: int = 1, http: int = 0
+) -> Path:
     config = folder / "twoway.yaml"
     config.write_text(
         f"store: {folder / 'twoway.db'}\n"
         f"rules: {ROOT / 'rules'}\n"
         "reload: false\n"
         f"workers: {workers}\n"
-        f'http: {{listen: "127.0.0.1:{free_port()}"}}\n'
+        f'http: {{listen: "127.0.0.1:{http or free_port()}"}}\n'
         "log: {level: WARNING}\n"
         "connectors:\n"
         "  operator:\n"
@@ -342,7 +347,8 @@ def run_twoway(
 ) -> Outcome:
     folder = Path(tempfile.mkdtemp(prefix="twoway-bench-smpp-"))
     log_path = folder / "engine.log"
-    config = twoway_config(folder, port, args, workers)
+    http = free_port()
+    config = twoway_config(folder, port, args, workers, http)
     system = "twoway" if workers == 1 else f"twoway x{workers}"
     label = f"{system} {load_name(rate)}"
     engine: subprocess.Popen[bytes] | None = None
@@ -363,9 +369,11 @@ def run_twoway(
             raise BenchError(f"twoway did not bind: {exc}\n{_tail(log_path)}") from exc
         time.sleep(0.3)  # the loops start right after the bind
         pids = family(engine.pid)  # the supervisor and its workers
+        writes0 = store_writes(http)
         cpu0, threads0 = [cpu_seconds(p) for p in pids], thread_cpu(engine.pid)
         result = run_load(smsc, args, rate, label)
         outcome = Outcome(system, rate, result, engines=("engine",))
+        outcome.writes = tuple(b - a for a, b in zip(writes0, store_writes(http), strict=True))
         outcome.cpu["engine"] = sum(cpu_seconds(p) - c for p, c in zip(pids, cpu0, strict=True))
         if workers == 1:
             threads = thread_cpu(engine.pid)
@@ -386,6 +394,25 @@ def run_twoway(
             print(f"  (kept {folder})")
         else:
             shutil.rmtree(folder, ignore_errors=True)
+
+
+STORE_WRITES = (
+    "twoway_store_transactions_total",
+    "twoway_store_write_seconds_total",
+    "twoway_store_writer_wait_seconds_total",
+)
+
+
+def store_writes(http: int) -> tuple[float, ...]:
+    """The store's write counters from the engine's /metrics (the workers' sums)."""
+    with urllib.request.urlopen(f"http://127.0.0.1:{http}/metrics", timeout=10) as answer:
+        page = answer.read().decode()
+    found = {}
+    for line in page.splitlines():
+        name, _, value = line.partition(" ")
+        if name in STORE_WRITES:
+            found[name] = float(value)
+    return tuple(found.get(name, 0.0) for name in STORE_WRITES)
 
 
 def kannel_missing() -> str | None:
@@ -610,6 +637,8 @@ def print_outcome(out: Outcome, stream: TextIO = sys.stdout) -> None:
         file=stream,
     )
     print(f"  {out.system} {load_name(out.load)}: {_cpu_line(out)}", file=stream)
+    if out.writes:
+        print(f"  {out.system} {load_name(out.load)}: {_writes_line(out, wall)}", file=stream)
     print(f"  verify {out.system} {load_name(out.load)}: {out.verify}", file=stream, flush=True)
 
 
@@ -626,6 +655,19 @@ def _cpu_line(out: Outcome) -> str:
         parts = {**dict(sorted(named.items())), "other threads": max(rest, 0.0)}
     split = ", ".join(f"{name} {_us(out.per_reply_us(sec))}" for name, sec in parts.items())
     return f"CPU per MO->reply {_us(out.cpu_us)} over {out.replies:,} replies ({split})"
+
+
+def _writes_line(out: Outcome, wall: float) -> str:
+    """How busy the store's one writer was: what bounds ``workers: N``."""
+    transactions, writing, waiting = out.writes
+    if not transactions or wall <= 0:
+        return "store writer: no transaction"
+    return (
+        f"store writer busy {writing / wall:.0%} of the run ({transactions / wall:,.0f} "
+        f"transactions/s of {out.replies / transactions:.1f} replies, "
+        f"{writing / transactions * 1000:.2f} ms each); waiting for the writer lock "
+        f"{waiting / wall:.0%} (all workers together)"
+    )
 
 
 def print_summary(

@@ -38,7 +38,7 @@ from prometheus_client import CollectorRegistry, Counter, Histogram, generate_la
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 
 from engine.core.messages import Inbound
-from engine.core.records import OutboxRow, Received, Step
+from engine.core.records import OutboxRow, Received, Step, WriteTimes
 from engine.types import LinkStats
 from engine.version import __version__
 
@@ -65,6 +65,7 @@ class Observed(Protocol):
     def link_stats(self) -> Mapping[str, Sequence[LinkStats]]: ...
     @property
     def store_problem(self) -> str | None: ...
+    def store_writes(self) -> WriteTimes: ...
 
 
 Series = dict[tuple[str, ...], float]
@@ -117,6 +118,25 @@ _READ: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
         ("connector", "link", "kind"),
     ),
     ("twoway_store_up", "gauge", "1 while the store writes, 0 when it refuses writes.", ()),
+    (
+        "twoway_store_transactions",
+        "counter",
+        "Write transactions the store ran (a batch of messages, sent marks, a launch...).",
+        (),
+    ),
+    (
+        "twoway_store_write_seconds",
+        "counter",
+        "Seconds the store spent in write transactions (with workers: N, holding the writer "
+        "lock): its rate is how busy the store's one writer is.",
+        (),
+    ),
+    (
+        "twoway_store_writer_wait_seconds",
+        "counter",
+        "Seconds waiting for the writer lock while another worker wrote (workers: N).",
+        (),
+    ),
     ("twoway_rules_info", "gauge", "The version of the rule set in force.", ("version",)),
     (
         "twoway_rules_loaded_timestamp_seconds",
@@ -291,6 +311,7 @@ class Metrics:
         """Copy what the next page shows of the tracked services (on the event loop)."""
         last: dict[str, Series] = {name: {} for name, _, _, labels in _READ if labels}
         store_up = True
+        writes: list[WriteTimes] = []
         for observed in self._observed:
             for queue, depth in observed.depths().items():
                 last["twoway_queue_depth"][(queue,)] = depth
@@ -300,9 +321,16 @@ class Metrics:
                 for link in stats:
                     self._link(last, (name, link.name), link)
             store_up = store_up and observed.store_problem is None
+            writes.append(observed.store_writes())
         for key, total in self._link_totals.items():
             last["twoway_link_reconnects" if len(key) == 2 else "twoway_link_errors"][key] = total
-        self.last = {**last, "twoway_store_up": store_up}
+        self.last = {
+            **last,
+            "twoway_store_up": store_up,
+            "twoway_store_transactions": sum(w.transactions for w in writes),
+            "twoway_store_write_seconds": sum(w.writing for w in writes),
+            "twoway_store_writer_wait_seconds": sum(w.waiting for w in writes),
+        }
 
     def _link(self, last: dict[str, Series], key: tuple[str, str], link: LinkStats) -> None:
         last["twoway_link_up"][key] = link.up

@@ -47,6 +47,7 @@ from engine.core.records import (
     Step,
     Timer,
     Work,
+    WriteTimes,
 )
 from engine.decider import Decider
 from engine.errors import InvalidMessage, StoreError, StoreUnavailable
@@ -247,6 +248,10 @@ class Service:
     def store_problem(self) -> str | None:
         """Why the store cannot write now (its last refusal), or None while writes succeed."""
         return self.store.problem
+
+    def store_writes(self) -> WriteTimes:
+        """How much the store's writer has worked (``/metrics``)."""
+        return self.store.writes
 
     def links(self) -> dict[str, str]:
         """The link state of each connector (``up``, or what the transport says it is)."""

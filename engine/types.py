@@ -22,6 +22,7 @@ from engine.core.records import (
     Step,
     Timer,
     Work,
+    WriteTimes,
 )
 
 __all__ = [
@@ -106,6 +107,11 @@ class Store(OutboxStore, TimerStore, CampaignStore, PartStore, Protocol):
     @property
     def problem(self) -> str | None:
         """Why the store cannot write now, or None while writes succeed."""
+
+    @property
+    def writes(self) -> WriteTimes:
+        """How much the store's writer has worked: its transactions, the time in them, the
+        time waiting for the other processes' (``/metrics``)."""
 
     async def writer_turn(self) -> None:
         """Wait until this process may write (processes that share the store queue for it);

@@ -25,6 +25,7 @@ __all__ = [
     "Step",
     "Timer",
     "Work",
+    "WriteTimes",
     "conversation_key",
 ]
 
@@ -201,3 +202,20 @@ class Handled:
     """The steps of the fresh messages, committed in the same transaction."""
     rows: list[OutboxRow]
     """The outbox rows those steps queued, already ``sending``: hand them over now."""
+
+
+@dataclass(slots=True)
+class WriteTimes:
+    """How much a store's writer has worked since it opened, as ``/metrics`` shows it: added
+    to on the store's thread after each write transaction, read on the event loop (each field
+    one number, read whole)."""
+
+    transactions: int = 0
+    """Write transactions run, committed or rolled back: a batch of messages, the sent marks,
+    a campaign's launch, a person's reply…"""
+    writing: float = 0.0
+    """Seconds in them; with ``workers: N``, from this process's turn at the writer lock to the
+    lock let go. Its rate is the share of the time the store's one writer is busy: summed over
+    the workers, near 1 means the store is what bounds the throughput."""
+    waiting: float = 0.0
+    """Seconds waiting for the writer lock while another process wrote (``workers: N``)."""

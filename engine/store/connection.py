@@ -32,6 +32,7 @@ import aiosqlite
 
 from engine.core.clock import Clock, SystemClock
 from engine.core.notices import NONE, Subscriptions
+from engine.core.records import WriteTimes
 from engine.errors import StoreError, StoreUnavailable
 from engine.osthreads import name_this_thread
 from engine.store import (
@@ -42,7 +43,7 @@ from engine.store import (
 from engine.store.codec import time_in
 from engine.store.files import create_private, make_private
 from engine.store.migrations import MIGRATIONS, Migration, apply_migrations
-from engine.store.writer import WriterLock
+from engine.store.writer import Writer, WriterLock
 
 __all__ = ["MARKS_RETRY", "MEMORY", "OPEN_RETRY", "UNAVAILABLE", "Connection", "Synchronous"]
 
@@ -108,8 +109,15 @@ class Connection:
             raise ValueError(f"the lease must be positive, not {lease}")
         self.lease = lease
         """How long the rows this process claims stay its own without renewal."""
-        self._writer = WriterLock(self.path) if writer_lock and not self.memory else None
-        """The queue of the processes that share the store (``workers: N``): see ``writer``."""
+        self.writes = WriteTimes()
+        """How much this connection's writer worked (``/metrics``)."""
+        self._writer = (
+            WriterLock(self.path, self.writes)
+            if writer_lock and not self.memory
+            else Writer(self.writes)
+        )
+        """The queue of the processes that share the store (``workers: N``), or this process's
+        own writer: see ``writer``."""
         self._db: aiosqlite.Connection | None = None
         self._raw: sqlite3.Connection | None = None
         self._marks: list[transactions.Rider] = []
@@ -145,14 +153,12 @@ class Connection:
         try:
             if not self.memory:
                 create_private(self.path)
-            if self._writer is not None:
-                self._writer.open()
+            self._writer.open()
             db = await aiosqlite.connect(
                 self.path, isolation_level=None, timeout=self._busy_timeout_ms / 1000
             )
         except (OSError, sqlite3.Error) as exc:
-            if self._writer is not None:
-                self._writer.close()
+            self._writer.close()
             raise StoreError(self._cannot_open(exc)) from exc
         self._db = db
         self._raw = db._conn
@@ -211,8 +217,7 @@ class Connection:
         except sqlite3.Error as exc:
             raise StoreError(f"closing the store failed: {exc}") from exc
         finally:
-            if self._writer is not None:
-                self._writer.close()
+            self._writer.close()
 
     async def __aenter__(self) -> Self:
         await self.open()
@@ -270,8 +275,8 @@ class Connection:
 
     @property
     def _transact(self) -> Callable[..., Any]:
-        """``transactions.write``, behind the writer lock when processes share the store."""
-        return transactions.write if self._writer is None else self._writer.write
+        """``transactions.write``, timed, behind the writer lock when processes share the store."""
+        return self._writer.write
 
     async def writer_turn(self) -> None:
         """Wait for this process's turn at the writer lock and keep it for the next write,
@@ -279,7 +284,7 @@ class Connection:
         shared. What the caller writes next is gathered once its turn came: the intake's batch
         takes the messages that arrived meanwhile. Never raises for the store's trouble: without
         a turn, the write that follows waits for the lock itself, or says why it cannot."""
-        if self._writer is None:
+        if not self._writer.shared:
             return
         self._writing += 1  # the pending marks ride in the write that follows
         try:

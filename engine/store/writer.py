@@ -25,7 +25,12 @@ transaction rather than wait for the next, so each commit carries more of them (
 messages a transaction instead of 2.3 at the bench's flat out, two workers).
 
 A store used by one process has no lock file: its transactions are queued already, on its one
-connection thread. A PostgreSQL store would not need this file: its row locks queue waiters.
+connection thread (``Writer``). A PostgreSQL store would not need this file: its row locks queue
+waiters.
+
+Both writers time their work in a ``WriteTimes`` (``/metrics``: ``twoway_store_transactions``,
+``twoway_store_write_seconds``, ``twoway_store_writer_wait_seconds``): how busy the store's one
+writer is, which is what bounds ``workers: N`` (docs/operations.md, "Workers").
 """
 
 from __future__ import annotations
@@ -34,12 +39,14 @@ import fcntl
 import os
 import sqlite3
 from collections.abc import Callable, Sequence
+from time import perf_counter
 from typing import Concatenate, ParamSpec, TypeVar
 
+from engine.core.records import WriteTimes
 from engine.store import transactions
 from engine.store.files import PRIVATE
 
-__all__ = ["SUFFIX", "WriterLock", "lock_path"]
+__all__ = ["SUFFIX", "Writer", "WriterLock", "lock_path"]
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -52,15 +59,60 @@ def lock_path(store: str) -> str:
     return f"{store}{SUFFIX}"
 
 
-class WriterLock:
+class Writer:
+    """The writer of a store one process uses alone: ``transactions.write``, timed."""
+
+    shared = False
+    """Whether other processes write to the store too (``WriterLock``)."""
+
+    def __init__(self, times: WriteTimes) -> None:
+        self.times = times
+
+    def open(self) -> None:
+        """Nothing to open: the connection's thread queues the writes already."""
+
+    def close(self) -> None:
+        """Nothing to close."""
+
+    def write(
+        self,
+        conn: sqlite3.Connection,
+        marks: Sequence[transactions.Rider],
+        body: Callable[Concatenate[sqlite3.Connection, P], T],
+        /,
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> T:
+        """``transactions.write``, its time added to ``times``."""
+        start = perf_counter()
+        try:
+            return transactions.write(conn, marks, body, *args, **kwargs)
+        finally:
+            self._wrote(start)
+
+    def take_turn(self, conn: sqlite3.Connection) -> None:
+        """A turn is only needed when processes share the store."""
+
+    def _wrote(self, since: float) -> None:
+        times = self.times
+        times.transactions += 1
+        times.writing += perf_counter() - since
+
+
+class WriterLock(Writer):
     """The writer queue of one store connection: ``write`` is ``transactions.write`` with the
     lock held around it. Open it with the store, close it with the store."""
 
-    def __init__(self, store: str) -> None:
+    shared = True
+
+    def __init__(self, store: str, times: WriteTimes | None = None) -> None:
+        super().__init__(times or WriteTimes())
         self.path = lock_path(store)
         self._fd: int | None = None
         self._turn = False
         """Held already for the next write (``take_turn``): that write lets go of it."""
+        self._since = 0.0
+        """When the lock was taken: the write that lets go of it counts the time since."""
 
     def open(self) -> None:
         """Open (create, mode 0600) the lock file; an OSError says why it cannot be."""
@@ -90,24 +142,32 @@ class WriterLock:
     ) -> T:
         """``transactions.write`` holding the lock: run on the store's connection thread, it
         blocks that thread (only) until the other processes' transactions ahead are over."""
-        fd = self._fd
-        if fd is None:
-            raise sqlite3.OperationalError("the store's writer lock is not open")
+        fd = self._opened()
         if self._turn:
             self._turn = False  # taken by ``take_turn``: this write is the one it was for
         else:
-            fcntl.flock(fd, fcntl.LOCK_EX)  # releases the GIL; woken as soon as the holder lets go
+            self._take(fd)
         try:
             return transactions.write(conn, marks, body, *args, **kwargs)
         finally:
             fcntl.flock(fd, fcntl.LOCK_UN)
+            self._wrote(self._since)
 
     def take_turn(self, conn: sqlite3.Connection) -> None:
         """Wait for the lock and keep it for the next ``write`` on this connection, which
         lets go of it (whichever write that is; closing the file lets go too)."""
-        fd = self._fd
-        if fd is None:
-            raise sqlite3.OperationalError("the store's writer lock is not open")
+        fd = self._opened()
         if not self._turn:
-            fcntl.flock(fd, fcntl.LOCK_EX)
+            self._take(fd)
             self._turn = True
+
+    def _opened(self) -> int:
+        if self._fd is None:
+            raise sqlite3.OperationalError("the store's writer lock is not open")
+        return self._fd
+
+    def _take(self, fd: int) -> None:
+        start = perf_counter()
+        fcntl.flock(fd, fcntl.LOCK_EX)  # releases the GIL; woken as soon as the holder lets go
+        self._since = perf_counter()
+        self.times.waiting += self._since - start

@@ -129,6 +129,50 @@ async def test_two_stores_with_the_writer_lock_queue_and_both_commit(
         assert (await second.contact(ALICE)) is not None
 
 
+async def test_each_writer_counts_its_transactions_and_its_wait_for_the_lock(
+    tmp_path: Path, recorder: Recorder
+) -> None:
+    """What ``/metrics`` reads (``twoway_store_transactions``, ``…_write_seconds``,
+    ``…_writer_wait_seconds``): the second store's wait behind the first is counted as a wait."""
+    path = tmp_path / "twoway.db"
+    async with _two_stores(path, writer_lock=True) as (first, second):
+        recorder.name(first, "first")
+        recorder.name(second, "second")
+        before = [
+            (s.writes.transactions, s.writes.writing, s.writes.waiting) for s in (first, second)
+        ]
+        inside = threading.Event()
+
+        def hold_until_second_asks(conn: sqlite3.Connection) -> None:
+            inside.set()
+            assert recorder.asked["second"].wait(WAIT)
+
+        one = asyncio.create_task(first.write(save(ALICE, hold_until_second_asks)))
+        await wait_for(inside)
+        await asyncio.gather(one, second.write(save(BOB)))
+
+        (first_count, first_writing, _), (second_count, _, second_waiting) = before
+        assert first.writes.transactions == first_count + 1
+        assert second.writes.transactions == second_count + 1
+        assert first.writes.writing > first_writing
+        assert second.writes.waiting > second_waiting  # it asked while the first held the lock
+
+
+async def test_a_store_alone_counts_every_write_and_never_waits(tmp_path: Path) -> None:
+    async with SqliteStore(tmp_path / "twoway.db") as store:
+        count = store.writes.transactions
+        await store.write(save(ALICE))
+        with pytest.raises(StoreError, match="IntegrityError"):
+            await store.write(_refused)
+        assert store.writes.transactions == count + 2  # a rolled-back one is a transaction too
+        assert store.writes.writing > 0
+        assert store.writes.waiting == 0.0
+
+
+def _refused(conn: sqlite3.Connection) -> None:
+    raise sqlite3.IntegrityError("refused on purpose")
+
+
 async def test_without_the_writer_lock_the_second_meets_sqlites_busy_lock(
     tmp_path: Path,
 ) -> None:
@@ -177,7 +221,7 @@ async def test_the_writer_lock_file_is_beside_the_store_and_private(tmp_path: Pa
     async with SqliteStore(alone):
         pass
     async with SqliteStore(":memory:", writer_lock=True) as memory:
-        assert memory._writer is None  # one connection: nobody to queue with
+        assert not memory._writer.shared  # one connection: nobody to queue with
     lock = Path(writer.lock_path(str(shared)))
     assert lock == tmp_path / "shared.db.writer"
     assert stat.S_IMODE(os.stat(lock).st_mode) == 0o600

@@ -13,7 +13,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from engine.core.messages import Inbound, Outgoing
 from engine.core.model import Sprint
-from engine.core.records import OutboxRow, Received, Step
+from engine.core.records import OutboxRow, Received, Step, WriteTimes
 from engine.metrics import Metrics
 from engine.types import LinkStats
 from tests.support.metrics import sample, series
@@ -26,6 +26,7 @@ class Observed:
 
     def __init__(self) -> None:
         self.store_problem: str | None = None
+        self.writes = WriteTimes(transactions=7, writing=1.5, waiting=0.25)
         self.stats = [LinkStats("operator", True, in_flight=2, connects=3, errors={"timeout": 4})]
 
     def depths(self) -> dict[str, int]:
@@ -36,6 +37,9 @@ class Observed:
 
     def link_stats(self) -> dict[str, list[LinkStats]]:
         return {"phone": [], "operator": self.stats}
+
+    def store_writes(self) -> WriteTimes:
+        return self.writes
 
 
 def inbound(to: str, n: int, transport: str = "phone") -> tuple[Inbound, Received]:
@@ -67,6 +71,9 @@ def test_the_engine_metrics_parse_and_name_every_family() -> None:
         "twoway_link_reconnects": "counter",
         "twoway_link_errors": "counter",
         "twoway_store_up": "gauge",
+        "twoway_store_transactions": "counter",
+        "twoway_store_write_seconds": "counter",
+        "twoway_store_writer_wait_seconds": "counter",
         "twoway_rules_reloads": "counter",
         "twoway_rules_info": "gauge",
         "twoway_rules_loaded_timestamp_seconds": "gauge",
@@ -94,6 +101,9 @@ def test_queues_links_and_the_store_are_read_when_the_page_is_made() -> None:
     assert sample(page, "twoway_link_reconnects_total", **link) == 2
     assert sample(page, "twoway_link_errors_total", **link, kind="timeout") == 4
     assert sample(page, "twoway_store_up") == 1
+    assert sample(page, "twoway_store_transactions_total") == 7
+    assert sample(page, "twoway_store_write_seconds_total") == 1.5
+    assert sample(page, "twoway_store_writer_wait_seconds_total") == 0.25
 
     observed.store_problem = "disk I/O error"
     observed.stats = [LinkStats("operator", False, connects=1)]  # the link was made anew
