@@ -83,20 +83,26 @@ class Writer:
         *args: P.args,
         **kwargs: P.kwargs,
     ) -> T:
-        """``transactions.write``, its time added to ``times``."""
-        start = perf_counter()
+        """``transactions.write`` in this process's turn, its time added to ``times``: run on
+        the store's connection thread."""
+        since = self._turn_begins()
         try:
             return transactions.write(conn, marks, body, *args, **kwargs)
         finally:
-            self._wrote(start)
+            self._turn_ends()
+            times = self.times
+            times.transactions += 1
+            times.writing += perf_counter() - since
 
     def take_turn(self, conn: sqlite3.Connection) -> None:
         """A turn is only needed when processes share the store."""
 
-    def _wrote(self, since: float) -> None:
-        times = self.times
-        times.transactions += 1
-        times.writing += perf_counter() - since
+    def _turn_begins(self) -> float:
+        """Wait for this process's turn to write; return when it began."""
+        return perf_counter()
+
+    def _turn_ends(self) -> None:
+        """Let the other processes write."""
 
 
 class WriterLock(Writer):
@@ -113,6 +119,8 @@ class WriterLock(Writer):
         """Held already for the next write (``take_turn``): that write lets go of it."""
         self._since = 0.0
         """When the lock was taken: the write that lets go of it counts the time since."""
+        self._held = -1
+        """The file the write under way locked."""
 
     def open(self) -> None:
         """Open (create, mode 0600) the lock file; an OSError says why it cannot be."""
@@ -131,27 +139,18 @@ class WriterLock(Writer):
         if fd is not None:
             os.close(fd)  # lets go of the lock too, were it held
 
-    def write(
-        self,
-        conn: sqlite3.Connection,
-        marks: Sequence[transactions.Rider],
-        body: Callable[Concatenate[sqlite3.Connection, P], T],
-        /,
-        *args: P.args,
-        **kwargs: P.kwargs,
-    ) -> T:
-        """``transactions.write`` holding the lock: run on the store's connection thread, it
-        blocks that thread (only) until the other processes' transactions ahead are over."""
-        fd = self._opened()
+    def _turn_begins(self) -> float:
+        """Block the store's thread (only) until the other processes' transactions ahead are
+        over, unless ``take_turn`` waited already: this write is the one it was for."""
+        fd = self._held = self._opened()
         if self._turn:
-            self._turn = False  # taken by ``take_turn``: this write is the one it was for
+            self._turn = False
         else:
             self._take(fd)
-        try:
-            return transactions.write(conn, marks, body, *args, **kwargs)
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
-            self._wrote(self._since)
+        return self._since
+
+    def _turn_ends(self) -> None:
+        fcntl.flock(self._held, fcntl.LOCK_UN)  # the file locked, even if closed meanwhile
 
     def take_turn(self, conn: sqlite3.Connection) -> None:
         """Wait for the lock and keep it for the next ``write`` on this connection, which
