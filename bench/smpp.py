@@ -375,7 +375,9 @@ def run_twoway(
         cpu0, threads0 = [cpu_seconds(p) for p in pids], thread_cpu(engine.pid)
         result = run_load(smsc, args, rate, label)
         outcome = Outcome(system, rate, result, engines=("engine",))
-        outcome.writes = tuple(b - a for a, b in zip(writes0, store_writes(http), strict=True))
+        writes1 = store_writes(http)
+        if writes0 and writes1:
+            outcome.writes = tuple(b - a for a, b in zip(writes0, writes1, strict=True))
         outcome.cpu["engine"] = sum(cpu_seconds(p) - c for p, c in zip(pids, cpu0, strict=True))
         if workers == 1:
             threads = thread_cpu(engine.pid)
@@ -406,9 +408,13 @@ STORE_WRITES = (
 
 
 def store_writes(http: int) -> tuple[float, ...]:
-    """The store's write counters from the engine's /metrics (the workers' sums)."""
-    with urllib.request.urlopen(f"http://127.0.0.1:{http}/metrics", timeout=10) as answer:
-        page = answer.read().decode()
+    """The store's write counters from the engine's /metrics (the workers' sums); none when
+    the page cannot be read (the run's other checks say why)."""
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{http}/metrics", timeout=10) as answer:
+            page = answer.read().decode()
+    except OSError:
+        return ()
     found = {}
     for line in page.splitlines():
         name, _, value = line.partition(" ")
