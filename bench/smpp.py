@@ -62,6 +62,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+from prometheus_client.parser import text_string_to_metric_families
+
 ROOT = Path(__file__).resolve().parents[1]
 SMSC_SCRIPT = ROOT / "bench" / "smsc_load.js"
 KANNEL_TEMPLATE = ROOT / "bench" / "kannel" / "kannel.conf.in"
@@ -285,7 +287,7 @@ def load_name(rate: float) -> str:
 
 
 def twoway_config(
-    folder: Path, port: int, args: argparse.Namespace, workers: int = 1, http: int = 0
+    folder: Path, port: int, args: argparse.Namespace, workers: int, http: int
 ) -> Path:
     config = folder / "twoway.yaml"
     config.write_text(
@@ -293,7 +295,7 @@ def twoway_config(
         f"rules: {ROOT / 'rules'}\n"
         "reload: false\n"
         f"workers: {workers}\n"
-        f'http: {{listen: "127.0.0.1:{http or free_port()}"}}\n'
+        f'http: {{listen: "127.0.0.1:{http}"}}\n'
         "log: {level: WARNING}\n"
         "connectors:\n"
         "  operator:\n"
@@ -415,11 +417,11 @@ def store_writes(http: int) -> tuple[float, ...]:
             page = answer.read().decode()
     except OSError:
         return ()
-    found = {}
-    for line in page.splitlines():
-        name, _, value = line.partition(" ")
-        if name in STORE_WRITES:
-            found[name] = float(value)
+    found = {
+        sample.name: sample.value
+        for family in text_string_to_metric_families(page)
+        for sample in family.samples
+    }
     return tuple(found.get(name, 0.0) for name in STORE_WRITES)
 
 
