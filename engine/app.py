@@ -6,6 +6,7 @@ import asyncio
 import logging
 import os
 import signal
+import socket
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
@@ -216,25 +217,38 @@ async def check_listen(config: Config, service: Service, *, http: bool = True) -
 
 async def check_addresses(wanted: Sequence[tuple[str, str, str]]) -> None:
     """Raise ConfigError when one of ``wanted`` (what, the key that sets it, the address)
-    cannot be listened on; nothing is left listening."""
-    loop = asyncio.get_running_loop()
-    servers: list[asyncio.Server] = []
-    try:
-        for what, key, address in wanted:
-            host, port = parse_listen(address)
-            if port == 0:
-                continue  # any free port
-            try:
-                servers.append(await loop.create_server(asyncio.Protocol, host, port))
-            except OSError as exc:
-                raise ConfigError(
-                    f"cannot listen on {address} for {what}: {_reason(exc)}; "
-                    f"change {key} in twoway.yaml"
-                ) from exc
-    finally:
-        for server in servers:
-            server.close()
-            await server.wait_closed()
+    cannot be listened on.
+
+    Each address is bound, never listened on, then let go: a client that connects while the
+    engine starts is refused until the engine serves, never accepted by the check and dropped
+    (a start-up probe would take the port for ready). Two keys of the file on one address are
+    the file's own error (E203), found before this.
+    """
+    for what, key, address in wanted:
+        host, port = parse_listen(address)
+        if port == 0:
+            continue  # any free port
+        try:
+            await _bind_once(host, port)
+        except OSError as exc:
+            raise ConfigError(
+                f"cannot listen on {address} for {what}: {_reason(exc)}; "
+                f"change {key} in twoway.yaml"
+            ) from exc
+
+
+async def _bind_once(host: str, port: int) -> None:
+    """Bind every address ``host`` resolves to, as ``loop.create_server`` would (SO_REUSEADDR,
+    IPv6 only on an IPv6 socket), and close the sockets: an OSError when one is taken."""
+    infos = await asyncio.get_running_loop().getaddrinfo(
+        host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+    )
+    for family, kind, proto, _, address in dict.fromkeys(infos):
+        with socket.socket(family, kind, proto) as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            if family == socket.AF_INET6:
+                sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+            sock.bind(address)
 
 
 def _reason(exc: OSError) -> str:

@@ -144,3 +144,31 @@ async def test_an_http_failure_stops_the_reloader_too(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"^cannot start: "):
         await asyncio.wait_for(app.serve(load_config(config), http=refuse), EXIT_TIMEOUT)
     assert _new_threads(before) == []
+
+
+async def test_the_check_binds_and_never_accepts_a_connection(
+    taken: socket.socket, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The addresses are checked by binding them, never by listening: a client (a test, a
+    start-up probe) that connects while the engine starts is refused until the engine serves,
+    where a listening check once accepted it and let go (CI, 2026-12-06: a webhook posted to
+    an engine still starting was refused after the probe had got in)."""
+    listened: list[object] = []
+
+    def listen(sock: socket.socket, *args: object) -> None:
+        listened.append(sock.getsockname())
+        raise AssertionError("the check listened")
+
+    free = free_port()
+    monkeypatch.setattr(socket.socket, "listen", listen)
+    await app.check_addresses([("/health and /metrics", "http.listen", f"{HOST}:{free}")])
+    port = taken.getsockname()[1]
+    with pytest.raises(ConfigError) as refused:
+        await app.check_addresses([("connector console", "c.listen", f"localhost:{port}")])
+    assert str(refused.value) == (
+        f"cannot listen on localhost:{port} for connector console: address already in use; "
+        "change c.listen in twoway.yaml"
+    )
+    assert listened == []
+    with socket.socket() as client:  # and nothing is left bound: the engine can listen there
+        client.bind((HOST, free))
