@@ -33,6 +33,13 @@ def test_bench_runtime_quick() -> None:
     assert "; OK" in printed
 
 
+def test_bench_tallies_quick() -> None:
+    """``bench/tallies.py --quick``: a poll's live counts read by a real store's batches; the
+    script itself checks that the last reply counted every vote, earlier ones included."""
+    printed = run_quick("tallies.py", ("0 votes before:", "2,000 votes before:"))
+    assert "of 2100)" in printed, printed
+
+
 CAMPAIGN_LABELS = (
     "twoway campaign benchmark:",
     "== 1. import and 2. preview",

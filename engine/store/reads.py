@@ -47,8 +47,8 @@ def votes(conn: sqlite3.Connection, poll: str) -> list[tuple[Address, str, datet
 
 def tally(conn: sqlite3.Connection, poll: str) -> dict[str, int]:
     sql = (
-        "SELECT choice, COUNT(*) FROM votes WHERE poll = ? GROUP BY choice"
-        " ORDER BY COUNT(*) DESC, choice"
+        "SELECT choice, votes FROM vote_counts WHERE poll = ? AND votes > 0"
+        " ORDER BY votes DESC, choice"
     )
     return {row[0]: row[1] for row in conn.execute(sql, (poll,))}
 

@@ -132,9 +132,10 @@ def opted_out_before(loaded: dict[Key, Conversation]) -> OptedOut:
 
 
 def tallies(conn: sqlite3.Connection, polls: Collection[str]) -> dict[str, dict[str, int]]:
-    """The votes counted for each choice of ``polls`` (one query; nothing read for no poll)."""
+    """The votes counted for each choice of ``polls`` (one query of ``vote_counts``, a row a
+    choice however many votes; nothing read for no poll)."""
     found: dict[str, dict[str, int]] = {poll: {} for poll in polls}
-    sql = "SELECT poll, choice, COUNT(*) FROM votes WHERE poll IN ({marks}) GROUP BY poll, choice"
+    sql = "SELECT poll, choice, votes FROM vote_counts WHERE poll IN ({marks}) AND votes > 0"
     for poll, choice, count in select_in(conn, sql, polls):
         found[poll][choice] = count
     return found
