@@ -32,11 +32,11 @@ class Browse(Connection):
 
     async def session(self, contact: Address, number: Address) -> Session | None:
         """The active session of ``contact`` on ``number``, if any."""
-        return await self._read(sessions.session, contact, number)
+        return await self._browse(sessions.session, contact, number)
 
     async def contact(self, phone: Address) -> Contact | None:
         """The stored contact (fields, groups, opt-outs, votes), or None if unknown."""
-        found = await self._read(sessions.contacts, [phone])
+        found = await self._browse(sessions.contacts, [phone])
         return found.get(phone)
 
     async def save_contact(
@@ -61,42 +61,42 @@ class Browse(Connection):
         for a whole send batch in one call."""
         if not pairs:
             return set()
-        return await self._read(contacts.opted_out, pairs)
+        return await self._browse(contacts.opted_out, pairs)
 
     async def votes(self, poll: str) -> list[tuple[Address, str, datetime]]:
         """``(contact, choice, at)`` of every vote of ``poll``, oldest first."""
-        return await self._read(reads.votes, poll)
+        return await self._browse(reads.votes, poll)
 
     async def tally(self, poll: str) -> dict[str, int]:
         """Choice → number of votes, most voted first."""
-        return await self._read(reads.tally, poll)
+        return await self._browse(reads.tally, poll)
 
     async def outbox_rows(self, contact: Address | None = None) -> list[OutboxRow]:
-        return await self._read(outbox.outbox_rows, contact)
+        return await self._browse(outbox.outbox_rows, contact)
 
     async def inbound_rows(self) -> list[Inbound]:
-        return await self._read(intake.inbound_rows)
+        return await self._browse(intake.inbound_rows)
 
     async def inbound_quarters(
         self, since: datetime | None = None, until: datetime | None = None
     ) -> list[tuple[datetime, int]]:
         """Messages received per quarter hour (UTC), oldest first: see ``reports``."""
-        return await self._read(reports.inbound_quarters, since, until)
+        return await self._browse(reports.inbound_quarters, since, until)
 
     async def events(
         self, contact: Address | None = None, type: str | None = None
     ) -> list[dict[str, Any]]:
-        return await self._read(reads.events, contact, type)
+        return await self._browse(reads.events, contact, type)
 
     async def answers(self, survey: str) -> list[dict[str, Any]]:
-        return await self._read(reads.answers, survey)
+        return await self._browse(reads.answers, survey)
 
     async def opt_out_log(self, contact: Address | None = None) -> list[dict[str, Any]]:
-        return await self._read(reads.opt_out_log, contact)
+        return await self._browse(reads.opt_out_log, contact)
 
     async def inbox(self, status: str | None = "open") -> list[dict[str, Any]]:
         """Inbox rows with ``status`` ('open', 'closed'; None for all), oldest first."""
-        return await self._read(reads.inbox, status)
+        return await self._browse(reads.inbox, status)
 
     # --- contacts as a whole (``twoway contacts``) ----------------------------------------------
 
@@ -107,13 +107,13 @@ class Browse(Connection):
 
     async def all_contacts(self, group: str | None = None) -> list[contacts.ContactRow]:
         """Every contact, or those of ``group``, by phone."""
-        return await self._read(contacts.all_contacts, group)
+        return await self._browse(contacts.all_contacts, group)
 
     async def contacts_page(
         self, after: str | None, limit: int, group: str | None = None
     ) -> list[contacts.ContactRow]:
         """A page of contacts by phone, after ``after`` (the REST API's cursor)."""
-        return await self._read(contacts.contacts_page, after, limit, group)
+        return await self._browse(contacts.contacts_page, after, limit, group)
 
     async def patch_contact(
         self, phone: Address, fields: Mapping[str, Any], add: Sequence[str], remove: Sequence[str]
@@ -133,4 +133,4 @@ class Browse(Connection):
 
     async def counts(self) -> dict[str, int]:
         """Rows per table (health checks, benchmarks)."""
-        return await self._read(reads.counts)
+        return await self._browse(reads.counts)

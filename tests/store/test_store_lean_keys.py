@@ -74,7 +74,7 @@ async def test_an_older_store_upgrades_with_its_rows_ids_and_references(tmp_path
             (ALICE, "B"),
             (BOB, "B"),
         ]
-        keys, broken = await store.read(
+        keys, broken = await store._read(  # the writer's connection: the keys it enforces
             lambda conn: (
                 conn.execute("PRAGMA foreign_keys").fetchone()[0],
                 conn.execute("PRAGMA foreign_key_check").fetchall(),
@@ -119,10 +119,10 @@ async def test_a_provider_id_is_still_unique_and_messages_without_one_are_not_ke
                 return str(exc)
             return "written"
 
-        assert await store.read(twice) == (
+        assert await store._write(twice) == (
             "UNIQUE constraint failed: inbound.transport, inbound.external_id"
         )
-        keyed = await store.read(
+        keyed = await store._read(
             lambda conn: conn.execute(
                 "SELECT COUNT(*) FROM inbound INDEXED BY inbound_external_id"
                 " WHERE external_id IS NOT NULL"

@@ -1,0 +1,66 @@
+"""People's reads (the console, the API, the commands: ``Browse`` and ``read``) run on a
+read-only connection of their own: a long one — a result page over a million votes — never holds
+up the messages' transactions, and sees the store as it was committed when it began."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import threading
+from pathlib import Path
+
+import pytest
+from store_helpers import ALICE, BOB, inbound
+
+from engine.errors import StoreError
+from engine.store import SqliteStore
+
+WAIT = 30.0
+"""Seconds a blocked read waits for the test to let it go (never reached when all is well)."""
+
+
+async def test_a_long_read_does_not_hold_up_the_messages(tmp_path: Path) -> None:
+    began, release = threading.Event(), threading.Event()
+
+    def slow_count(conn: sqlite3.Connection) -> tuple[int, int]:
+        before = conn.execute("SELECT count(*) FROM inbound").fetchone()[0]
+        began.set()
+        release.wait(WAIT)  # a read that takes its time, on the reader's thread
+        after = conn.execute("SELECT count(*) FROM inbound").fetchone()[0]
+        return before, after
+
+    async with SqliteStore(tmp_path / "twoway.db") as store:
+        await store.receive([inbound(ALICE, "first")])
+        reading = asyncio.ensure_future(store.read(slow_count))
+        await asyncio.get_running_loop().run_in_executor(None, began.wait, WAIT)
+        # the messages' transaction commits while the read is still under way
+        [received] = await store.receive([inbound(BOB, "second")])
+        assert received.message.id is not None and not reading.done()
+        with sqlite3.connect(f"file:{tmp_path / 'twoway.db'}?mode=ro", uri=True) as other:
+            assert other.execute("SELECT count(*) FROM inbound").fetchone() == (2,)
+        other.close()
+        release.set()
+        # the long read saw one state: the one committed when it began
+        assert await reading == (1, 1)
+
+
+async def test_people_cannot_write_through_the_reader(tmp_path: Path) -> None:
+    def sneak(conn: sqlite3.Connection) -> None:
+        conn.execute("DELETE FROM inbound")
+
+    async with SqliteStore(tmp_path / "twoway.db") as store:
+        await store.receive([inbound(ALICE, "kept")])
+        with pytest.raises(StoreError, match="readonly|read-only|query_only"):
+            await store.read(sneak)
+        assert [m.text for m in await store.inbound_rows()] == ["kept"]
+
+
+async def test_the_reader_is_closed_with_the_store(tmp_path: Path) -> None:
+    store = SqliteStore(tmp_path / "twoway.db")
+    await store.open()
+    await store.receive([inbound(ALICE, "x")])
+    assert len(await store.inbound_rows()) == 1
+    await store.close()
+    assert not [t for t in threading.enumerate() if t.name == "twoway-reader" and t.is_alive()]
+    with pytest.raises(StoreError):
+        await store.inbound_rows()
