@@ -381,7 +381,7 @@ HELP: dict[str, str] = {
     ): (
         "Fait tourner le moteur : règles, base, connecteurs, et /health et /metrics en HTTP, "
         "jusqu'à Ctrl-C ou SIGTERM. Avec workers: N (2 ou plus) dans le fichier de déploiement, "
-        "un superviseur de N processus du moteur sur la même base (voir \"Workers\" dans "
+        'un superviseur de N processus du moteur sur la même base (voir "Workers" dans '
         "docs/operations.md).\n\nPour les tests seulement, TWOWAY_TEST_CLOCK=FILE le fait "
         'tourner à l\'heure que dit FILE (voir "Test clock" dans docs/operations.md) ; un FILE '
         "illisible le fait sortir avec le code 2."
