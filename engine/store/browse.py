@@ -67,6 +67,10 @@ class Browse(Connection):
         """``(contact, choice, at)`` of every vote of ``poll``, oldest first."""
         return await self._browse(reads.votes, poll)
 
+    async def vote_minutes(self, poll: str) -> list[tuple[datetime, int]]:
+        """``(minute, votes)`` of ``poll``: its votes counted by the UTC minute they were cast."""
+        return await self._browse(reads.vote_minutes, poll)
+
     async def tally(self, poll: str) -> dict[str, int]:
         """Choice → number of votes, most voted first."""
         return await self._browse(reads.tally, poll)

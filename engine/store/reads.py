@@ -11,7 +11,17 @@ from typing import Any
 from engine.core.messages import Address
 from engine.store.codec import loads, time_or_none_out, time_out
 
-__all__ = ["TABLES", "answers", "counts", "events", "inbox", "opt_out_log", "tally", "votes"]
+__all__ = [
+    "TABLES",
+    "answers",
+    "counts",
+    "events",
+    "inbox",
+    "opt_out_log",
+    "tally",
+    "vote_minutes",
+    "votes",
+]
 
 
 TABLES = (
@@ -43,6 +53,14 @@ _COUNTS_SQL = " UNION ALL ".join(f"SELECT '{name}', COUNT(*) FROM {name}" for na
 def votes(conn: sqlite3.Connection, poll: str) -> list[tuple[Address, str, datetime]]:
     sql = "SELECT contact, choice, at FROM votes WHERE poll = ? ORDER BY id"
     return [(row[0], row[1], time_out(row[2])) for row in conn.execute(sql, (poll,))]
+
+
+def vote_minutes(conn: sqlite3.Connection, poll: str) -> list[tuple[datetime, int]]:
+    """The votes of ``poll`` counted by the minute (UTC) they were cast, in one pass of SQL: a
+    poll of a million votes is a few hundred rows, not a million (the results' votes per hour,
+    in whatever time zone)."""
+    sql = "SELECT substr(at, 1, 16), COUNT(*) FROM votes WHERE poll = ? GROUP BY 1 ORDER BY 1"
+    return [(time_out(f"{row[0]}:00+00:00"), row[1]) for row in conn.execute(sql, (poll,))]
 
 
 def tally(conn: sqlite3.Connection, poll: str) -> dict[str, int]:

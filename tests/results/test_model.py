@@ -5,11 +5,16 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from engine.core.model import Sprint, Vote
+from engine.core.records import Step
 from engine.results import FlowResult, PollResult, SurveyResult, compute_results, result_names
+from engine.ruleset.compiler import compile_rules
 from engine.store import SqliteStore
 from tests.results.helpers import LATE, TWICE, VOTERS, Made
 
@@ -107,3 +112,37 @@ def test_a_flow_counts_sessions_endings_and_handoffs(made: Made) -> None:
         active=1,
         handoffs=1,
     )
+
+
+def test_votes_per_hour_in_a_half_hour_zone_count_each_vote_in_its_own_hour(
+    tmp_path: Path,
+) -> None:
+    """India is UTC+05:30: 18:20 and 18:40 UTC are 23:50 and 00:10 there, two hours (and two
+    days) apart, which a count by the UTC hour would put in one."""
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "settings.yaml").write_text("settings: {timezone: Asia/Kolkata}\n", encoding="utf-8")
+    (rules / "pick.yaml").write_text(
+        'poll: Pick\ntrigger: {keyword: PICK}\nnumber: "36111"\nchoices: {A: Ay, B: Bee}\n'
+        'reply: "Counted."\n',
+        encoding="utf-8",
+    )
+    compiled = compile_rules(rules)
+    assert compiled.ruleset is not None, compiled.errors
+    cast = [(18, 20, "A"), (18, 40, "B"), (18, 59, "A"), (19, 29, "B"), (19, 31, "B")]
+
+    async def main() -> list[Any]:
+        async with SqliteStore(tmp_path / "twoway.db") as store:
+            for n, (hour, minute, choice) in enumerate(cast):
+                at = datetime(2026, 3, 1, hour, minute, 30, tzinfo=UTC)
+                sprint = Sprint(session=None, votes=(Vote("pick", choice),))
+                await store.commit([Step(f"+91980000{n:04d}", "36111", sprint, at, "v1")])
+            return await compute_results(store, compiled.ruleset, ["pick"])
+
+    (poll,) = asyncio.run(main())
+    assert [(h.isoformat(), n) for h, n in poll.per_hour] == [
+        ("2026-03-01T23:00:00+05:30", 1),  # 18:20 UTC
+        ("2026-03-02T00:00:00+05:30", 3),  # 18:40, 18:59 and 19:29 UTC
+        ("2026-03-02T01:00:00+05:30", 1),  # 19:31 UTC
+    ]
+    assert poll.choices == (("A", "Ay", 2), ("B", "Bee", 3)) and poll.voters == 5
