@@ -61,7 +61,7 @@ class Browse(Connection):
         for a whole send batch in one call."""
         if not pairs:
             return set()
-        return await self._browse(contacts.opted_out, pairs)
+        return await self._read(contacts.opted_out, pairs)  # the outbox's: the engine's lane
 
     async def votes(self, poll: str) -> list[tuple[Address, str, datetime]]:
         """``(contact, choice, at)`` of every vote of ``poll``, oldest first."""
