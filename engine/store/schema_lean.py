@@ -131,7 +131,7 @@ EVENT_STEPS = (
 
 # A poll's live counts (``{poll.finale.total}`` in a reply, the results' tally) were counted
 # from the votes on every read: the ``votes_tally`` index walked whole, in every batch of a TV
-# vote whose replies show the leader — 8 ms a batch at 100,000 votes, 89 ms at a million
+# vote whose replies show the leader — 14 ms a batch at 100,000 votes, 89 ms at a million
 # (``bench/tallies.py``). ``vote_counts`` keeps them, one row a choice, exact in every
 # transaction that changes a vote (its triggers: a vote added, moved to another choice or
 # poll, withdrawn). A choice whose votes all went keeps its row at 0 (readers skip it).
