@@ -260,11 +260,15 @@ class SqliteStore(Browse):
     async def next_held(self) -> datetime | None:
         return await self._read(outbox.next_held)
 
+    # What people read of campaigns (the console, the API, the commands, and a start's plan) is
+    # read on the reader's lane (``Connection._browse``): a progress page over a million
+    # recipients takes a second, which no message's commit waits for.
+
     async def campaign(self, name: str) -> CampaignRow | None:
-        return await self._read(campaigns.campaign_named, name)
+        return await self._browse(campaigns.campaign_named, name)
 
     async def all_campaigns(self) -> list[CampaignRow]:
-        return await self._read(campaigns.all_campaigns)
+        return await self._browse(campaigns.all_campaigns)
 
     async def create_campaign(self, **values: Any) -> int | None:
         """Record a started campaign and its recipients (``campaigns.create``); None when one
@@ -277,13 +281,13 @@ class SqliteStore(Browse):
         await self._write(campaigns.set_status, name, status, self._clock.now(), author)
 
     async def campaign_status(self, row: CampaignRow) -> campaigns.CampaignStatus:
-        return await self._read(campaigns.counts, row, self._clock.now())
+        return await self._browse(campaigns.counts, row, self._clock.now())
 
     async def not_replied(self, name: str, after: timedelta) -> list[tuple[str, Any]]:
-        return await self._read(campaigns.not_replied, name, after, self._clock.now())
+        return await self._browse(campaigns.not_replied, name, after, self._clock.now())
 
     async def opted_out_of(self, number: Address) -> set[Address]:
-        return await self._read(campaigns.opted_out_of, number)
+        return await self._browse(campaigns.opted_out_of, number)
 
     async def data_version(self) -> int:
         """Changes whenever another connection (a ``twoway`` command) commits to the store."""

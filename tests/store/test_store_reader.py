@@ -7,10 +7,11 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import threading
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from store_helpers import ALICE, BOB, inbound
+from store_helpers import ALICE, BOB, NUMBER, inbound
 
 from engine.errors import StoreError
 from engine.store import SqliteStore
@@ -42,6 +43,43 @@ async def test_a_long_read_does_not_hold_up_the_messages(tmp_path: Path) -> None
         release.set()
         # the long read saw one state: the one committed when it began
         assert await reading == (1, 1)
+
+
+PEOPLE_READS = {
+    "a result's tally": lambda store: store.tally("final"),
+    "a result's votes by the minute": lambda store: store.vote_minutes("final"),
+    "events of a type": lambda store: store.events(type="vote_refused"),
+    "a contact": lambda store: store.contact(ALICE),
+    "the campaigns": lambda store: store.all_campaigns(),
+    "a campaign by name": lambda store: store.campaign("spring"),
+    "those who did not reply": lambda store: store.not_replied("spring", timedelta(days=1)),
+    "a number's opt-outs": lambda store: store.opted_out_of(NUMBER),
+    "a contacts page": lambda store: store.contacts_page(None, 50),
+}
+
+
+@pytest.mark.parametrize("what", PEOPLE_READS)
+async def test_people_s_reads_queue_on_the_reader_not_before_the_messages(
+    tmp_path: Path, what: str
+) -> None:
+    """Each of people's reads waits behind a reader that is busy, while a message's commit goes
+    through: it runs on the reader's lane (a campaign's progress over a million recipients took
+    a second on the messages' lane, 2026-12-06)."""
+    release = threading.Event()
+
+    def busy(conn: sqlite3.Connection) -> None:
+        release.wait(WAIT)
+
+    async with SqliteStore(tmp_path / "twoway.db") as store:
+        blocking = asyncio.ensure_future(store.read(busy))
+        reading = asyncio.ensure_future(PEOPLE_READS[what](store))
+        await asyncio.sleep(0)  # both tasks run to their lane's queue, in this order
+        [received] = await store.receive([inbound(BOB, "through")])  # the messages' lane
+        assert received.message.id is not None
+        assert not reading.done()  # behind the busy reader
+        release.set()
+        await blocking
+        await reading
 
 
 async def test_people_cannot_write_through_the_reader(tmp_path: Path) -> None:
