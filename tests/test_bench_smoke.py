@@ -40,6 +40,15 @@ def test_bench_tallies_quick() -> None:
     assert "of 2100)" in printed, printed
 
 
+def test_bench_people_reads_quick() -> None:
+    """``bench/people_reads.py --quick``: a poll's result and a campaign's progress read through
+    a real store while an MO commits; the script checks the counts it read."""
+    run_quick(
+        "people_reads.py",
+        ("poll result over 2,000 votes:", "campaign progress over 2,000 recipients:", "verify: OK"),
+    )
+
+
 CAMPAIGN_LABELS = (
     "twoway campaign benchmark:",
     "== 1. import and 2. preview",
