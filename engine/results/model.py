@@ -204,15 +204,8 @@ class _Events:
         return [e for e in self.cache[type_] if (e["data"].get("flow") or e["flow"]) == flow]
 
     async def refused(self, poll: str) -> Counter[str]:
-        if EventType.VOTE_REFUSED not in self.cache:
-            self.cache[EventType.VOTE_REFUSED] = await self.store.events(
-                type=EventType.VOTE_REFUSED
-            )
-        return Counter(
-            str(e["data"].get("reason"))
-            for e in self.cache[EventType.VOTE_REFUSED]
-            if e["data"].get("poll") == poll
-        )
+        """The refused votes of ``poll`` by reason, counted by the store."""
+        return Counter(await self.store.refused_votes(poll))
 
 
 async def _poll(store: SqliteStore, ruleset: RuleSet, flow: Flow, events: _Events) -> PollResult:

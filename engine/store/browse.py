@@ -71,6 +71,10 @@ class Browse(Connection):
         """``(minute, votes)`` of ``poll``: its votes counted by the UTC minute they were cast."""
         return await self._browse(reads.vote_minutes, poll)
 
+    async def refused_votes(self, poll: str) -> dict[str, int]:
+        """Reason → the votes of ``poll`` the rules refused for it."""
+        return await self._browse(reads.refused_votes, poll)
+
     async def tally(self, poll: str) -> dict[str, int]:
         """Choice → number of votes, most voted first."""
         return await self._browse(reads.tally, poll)

@@ -11,7 +11,8 @@ from pathlib import Path
 
 from store_helpers import ALICE, BOB, T0, inbound, step
 
-from engine.core.model import Sprint, Tallies, Vote
+from engine.core.events import EventType
+from engine.core.model import Event, Sprint, Tallies, Vote
 from engine.store import SqliteStore
 from engine.store.migrations import MIGRATIONS
 
@@ -92,3 +93,27 @@ async def test_an_older_stores_votes_are_counted_when_it_is_upgraded(tmp_path: P
         await store.commit([_vote("+33600000004", "final", "A")])
         assert await _tallies(store, "final") == {"final": {"A": 2, "B": 2}}
     assert _recount(path) == {"final": {"A": 2, "B": 2}}
+
+
+async def test_the_refused_votes_are_counted_by_reason_for_their_poll_alone(
+    tmp_path: Path,
+) -> None:
+    def refused(contact: str, poll: str, reason: str):  # type: ignore[no-untyped-def]
+        data = {"poll": poll, "choice": "A", "reason": reason}
+        return step(Sprint(session=None, events=(Event(EventType.VOTE_REFUSED, data),)), contact)
+
+    # a text that names a refusal is not one (the steps are looked into by their text first)
+    mimic = Event(EventType.MESSAGE_RECEIVED, {"text": '"vote_refused" poll final'})
+    async with SqliteStore(tmp_path / "twoway.db") as store:
+        await store.commit(
+            [
+                refused(ALICE, "final", "already_voted"),
+                refused(BOB, "final", "already_voted"),
+                refused(CAROL, "final", "closed"),
+                refused(ALICE, "other", "closed"),
+                step(Sprint(session=None, events=(mimic,)), CAROL),
+            ]
+        )
+        assert await store.refused_votes("final") == {"already_voted": 2, "closed": 1}
+        assert await store.refused_votes("other") == {"closed": 1}
+        assert await store.refused_votes("none") == {}
