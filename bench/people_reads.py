@@ -8,11 +8,12 @@ Run from the repository root::
     python bench/people_reads.py --quick             # smoke run; tests/test_bench_smoke.py
 
 A fresh store (a real SQLite file, the store's migrations) is filled with ``--rows`` votes for the
-poll ``finale`` (their steps' events too) and a campaign of ``--rows`` recipients, half of them
-sent, by plain inserts. The script then times, through ``SqliteStore`` as the console and the
-API call it, the poll's result (``compute_selected``, what the live chart fetches) and the
-campaign's progress (``campaign_status``); and, for each, an MO committed (``receive``) 10 ms
-after the read began: how long the messages wait for people's reads. The counts read are checked.
+poll ``finale`` (their steps' events too), as many sessions of an autoreply flow ``info`` and a
+campaign of ``--rows`` recipients, half of them sent, by plain inserts. The script then times,
+through ``SqliteStore`` as the console and the API call it, the poll's result
+(``compute_selected``, what the live chart fetches), the flow's result and the campaign's
+progress (``campaign_status``); and, for each, an MO committed (``receive``) 10 ms after the read
+began: how long the messages wait for people's reads. The counts read are checked.
 
 Only local files are used; nothing listens on the network.
 """
@@ -42,10 +43,25 @@ from engine.ruleset.compiler import compile_rules  # noqa: E402
 from engine.store import SqliteStore  # noqa: E402
 
 STEP = '[["message_received",{"text":"VOTE A"}],["vote_recorded",{"poll":"finale","choice":"A"}]]'
+INFO = """\
+flow: Opening hours
+trigger: {keyword: HOURS}
+number: "36111"
+start: entry
+states:
+  entry:
+    say: "We are open 9:00-18:00."
+    end: true
+"""
+INFO_STEP = (
+    '[["message_received",{"text":"HOURS"}],["flow_started",{"flow":"info","state":"entry"}],'
+    '["session_ended",{"reason":"completed","state":"done"}]]'
+)
 
 
 def fill_store(path: Path, rows: int) -> None:
-    """``rows`` votes with their steps' events, and a campaign of ``rows`` recipients."""
+    """``rows`` votes with their steps' events, as many steps of an autoreply flow ``info``,
+    and a campaign of ``rows`` recipients."""
     conn = sqlite3.connect(path, isolation_level=None)
     fill(conn, rows)
     at = datetime.now(UTC).isoformat()
@@ -55,6 +71,11 @@ def fill_store(path: Path, rows: int) -> None:
         "INSERT INTO event_steps (at, contact, number, flow, ruleset_version, items)"
         " VALUES (?, ?, '36111', 'finale', 'v', ?)",
         [(at, f"+3370{n:08d}", STEP) for n in range(rows)],
+    )
+    conn.executemany(
+        "INSERT INTO event_steps (at, contact, number, flow, ruleset_version, items)"
+        " VALUES (?, ?, '36111', 'info', 'v', ?)",
+        [(at, f"+3372{n:08d}", INFO_STEP) for n in range(rows)],
     )
     conn.execute(
         "INSERT INTO campaigns (id, name, title, number, flow, kind, status, recipients,"
@@ -100,6 +121,7 @@ async def timed(
 async def run(folder: Path, rows: int) -> None:
     (folder / "rules").mkdir()
     (folder / "rules" / "finale.yaml").write_text(POLL, encoding="utf-8")
+    (folder / "rules" / "info.yaml").write_text(INFO, encoding="utf-8")
     compiled = compile_rules(folder / "rules")
     assert compiled.ruleset is not None, compiled.errors
     ruleset = compiled.ruleset
@@ -114,6 +136,15 @@ async def run(folder: Path, rows: int) -> None:
         assert poll.voters == rows, poll
         print(
             f"poll result over {rows:,} votes: {took:.3f} s;"
+            f" an MO's commit issued meanwhile: {waited * 1e3:.1f} ms"
+        )
+        (result, _), took, waited = await timed(
+            store, lambda: compute_selected(store, ruleset, ["info"], []), "+33600000003"
+        )
+        (flow,) = result
+        assert flow.started == rows and flow.ended_by == (("completed", rows),), flow
+        print(
+            f"flow result over {rows:,} sessions: {took:.3f} s;"
             f" an MO's commit issued meanwhile: {waited * 1e3:.1f} ms"
         )
         row = await store.campaign("spring")

@@ -197,11 +197,21 @@ class _Events:
     def __init__(self, store: SqliteStore) -> None:
         self.store = store
         self.cache: dict[str, list[dict[str, Any]]] = {}
+        self.counts: dict[str, dict[tuple[str | None, str | None], int]] = {}
 
     async def of(self, type_: str, flow: str) -> list[dict[str, Any]]:
         if type_ not in self.cache:
             self.cache[type_] = await self.store.events(type=type_)
         return [e for e in self.cache[type_] if (e["data"].get("flow") or e["flow"]) == flow]
+
+    async def counted(self, type_: str, flow: str) -> Counter[str]:
+        """The events of ``type_`` of ``flow`` by reason (``"None"`` for those without one),
+        counted by the store, once per type for every result."""
+        if type_ not in self.counts:
+            self.counts[type_] = await self.store.event_counts(type_)
+        return Counter(
+            {str(reason): n for (of, reason), n in self.counts[type_].items() if of == flow}
+        )
 
     async def refused(self, poll: str) -> Counter[str]:
         """The refused votes of ``poll`` by reason, counted by the store."""
@@ -310,11 +320,9 @@ async def _flow(store: SqliteStore, flow: Flow, events: _Events) -> FlowResult:
     for row in await store.answers(flow.id):
         given.setdefault(row["session_id"], {})[row["question"]] = row["value"]
     questions = tuple(dict.fromkeys(q for answers in given.values() for q in answers))
-    started = len(await events.of(EventType.FLOW_STARTED, flow.id))
-    reasons = Counter(
-        str(e["data"].get("reason")) for e in await events.of(EventType.SESSION_ENDED, flow.id)
-    )
-    handoffs = sum(1 for e in await events.of(EventType.HANDOFF, flow.id))
+    started = (await events.counted(EventType.FLOW_STARTED, flow.id)).total()
+    reasons = await events.counted(EventType.SESSION_ENDED, flow.id)
+    handoffs = (await events.counted(EventType.HANDOFF, flow.id)).total()
     ended = sum(reasons.values())
     return FlowResult(
         name=flow.id,

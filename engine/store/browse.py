@@ -96,6 +96,10 @@ class Browse(Connection):
     ) -> list[dict[str, Any]]:
         return await self._browse(reads.events, contact, type)
 
+    async def event_counts(self, type_: str) -> dict[tuple[str | None, str | None], int]:
+        """``(flow, reason)`` → how many events of ``type_`` the store holds."""
+        return await self._browse(reads.event_counts, type_)
+
     async def answers(self, survey: str) -> list[dict[str, Any]]:
         return await self._browse(reads.answers, survey)
 

@@ -17,6 +17,7 @@ __all__ = [
     "TABLES",
     "answers",
     "counts",
+    "event_counts",
     "events",
     "inbox",
     "opt_out_log",
@@ -64,6 +65,20 @@ def vote_minutes(conn: sqlite3.Connection, poll: str) -> list[tuple[datetime, in
     in whatever time zone)."""
     sql = "SELECT substr(at, 1, 16), COUNT(*) FROM votes WHERE poll = ? GROUP BY 1 ORDER BY 1"
     return [(time_out(f"{row[0]}:00+00:00"), row[1]) for row in conn.execute(sql, (poll,))]
+
+
+def event_counts(conn: sqlite3.Connection, type_: str) -> dict[tuple[str | None, str | None], int]:
+    """The events of ``type_`` counted by flow (the event's own ``flow``, else its step's) and
+    by ``reason`` (None when it has none), in SQL: a results page over a million steps counts
+    them without taking a million events into Python."""
+    sql = (
+        "SELECT COALESCE(NULLIF(json_extract(e.value, '$[1].flow'), ''), s.flow),"
+        " json_extract(e.value, '$[1].reason'), COUNT(*)"
+        " FROM event_steps AS s, json_each(s.items) AS e"
+        " WHERE instr(s.items, ?) AND json_extract(e.value, '$[0]') = ? GROUP BY 1, 2"
+    )
+    found = conn.execute(sql, (json.dumps(type_), type_))
+    return {(flow, reason): count for flow, reason, count in found}
 
 
 def refused_votes(conn: sqlite3.Connection, poll: str) -> dict[str, int]:
