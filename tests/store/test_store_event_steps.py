@@ -147,3 +147,39 @@ def test_event_data_is_json_sqlite_reads_and_otherwise_what_dumps_writes(data: d
     assert loads(written) == _nulled(data)
     if _nulled(data) == data:  # every number finite: exactly what dumps writes
         assert written == dumps(data)
+
+
+async def test_events_of_a_type_are_counted_by_flow_and_reason(tmp_path: Path) -> None:
+    """``event_counts`` (a flow's result): by the event's own ``flow``, else its step's (an
+    ended session's step may be another flow's), by ``reason`` (None without one); the events of
+    the older rows one a step count too."""
+    path = tmp_path / "db.sqlite"
+    async with SqliteStore(path, migrations=BEFORE):
+        pass
+    with sqlite3.connect(path) as conn:  # an event of the store before 0019, one row each
+        conn.execute(
+            "INSERT INTO events (at, contact, number, flow, type, data) VALUES"
+            " (?, ?, ?, 'info', 'session_ended', '{\"reason\":\"completed\"}')",
+            (time_in(T0), ALICE, NUMBER),
+        )
+    conn.close()
+
+    def ended(flow: str | None, reason: str | None) -> Sprint:
+        data: dict[str, str] = {"state": "done"}
+        if flow is not None:
+            data["flow"] = flow
+        if reason is not None:
+            data["reason"] = reason
+        return Sprint(session=None, flow="info", events=(Event(EventType.SESSION_ENDED, data),))
+
+    async with SqliteStore(path) as store:
+        await store.commit(
+            [
+                step(ended(None, "completed")),  # the step's flow
+                step(ended("survey", "expired")),  # the event's own
+                step(ended("", None), BOB),  # an empty flow is none: the step's
+                step(Sprint(session=None, events=(Event(EventType.HANDOFF, {"team": "x"}),))),
+            ]
+        )
+        counts = await store.event_counts(EventType.SESSION_ENDED)
+    assert counts == {("info", "completed"): 2, ("survey", "expired"): 1, ("info", None): 1}
