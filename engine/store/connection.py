@@ -4,9 +4,10 @@ that carries the pending ``sent`` marks, and what the store does while it cannot
 Each store call is one hop onto the connection's thread (see ``transactions``): a batch of 500
 messages costs one thread hop, and no other coroutine's statements can interleave with a
 transaction, so no lock is needed. What people read (the console, the API, the commands:
-``browse`` and ``read``) goes through a second connection, read-only, on a thread of its own: a
-result page that reads a million votes never holds up the messages' transactions (WAL lets
-readers and the writer work at once; each read sees what was committed when it began).
+``browse`` and ``read``) goes through other connections, read-only, each on a thread of its own
+(``readers``): a result page that reads a million votes never holds up the messages'
+transactions (WAL lets readers and the writer work at once; each read sees what was committed
+when it began), and leaves a reader to the other people meanwhile.
 
 Writers commit (``BEGIN IMMEDIATE`` … ``COMMIT``) before they
 return; any SQLite error rolls the whole call back and is raised as ``StoreError`` (or
@@ -27,7 +28,7 @@ import asyncio
 import contextlib
 import logging
 import sqlite3
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from pathlib import Path
 from types import TracebackType
@@ -47,10 +48,19 @@ from engine.store import (
 )
 from engine.store.codec import time_in
 from engine.store.files import create_private, make_private
+from engine.store.hop import UNAVAILABLE, on_thread
 from engine.store.migrations import MIGRATIONS, Migration, apply_migrations
+from engine.store.readers import Readers
 from engine.store.writer import Writer, WriterLock
 
-__all__ = ["MARKS_RETRY", "MEMORY", "OPEN_RETRY", "UNAVAILABLE", "Connection", "Synchronous"]
+__all__ = [
+    "MARKS_RETRY",
+    "MEMORY",
+    "OPEN_RETRY",
+    "UNAVAILABLE",
+    "Connection",
+    "Synchronous",
+]
 
 log = logging.getLogger(__name__)
 
@@ -65,9 +75,6 @@ _STATUS_WRITES = frozenset({
 """The writes that change outbox rows' statuses (``mark_sent``'s ride with any write)."""
 Synchronous = Literal["FULL", "NORMAL"]
 
-UNAVAILABLE = frozenset({3, 5, 6, 7, 8, 10, 13, 14})
-"""SQLite's primary result codes that say the store cannot write *now* (PERM, BUSY, LOCKED,
-NOMEM, READONLY, IOERR, FULL, CANTOPEN): the work is kept and tried again (``StoreUnavailable``)."""
 
 _TAKEN = frozenset({5, 6})
 """SQLITE_BUSY and SQLITE_LOCKED: another connection holds what the open needs."""
@@ -125,8 +132,8 @@ class Connection:
         own writer: see ``writer``."""
         self._db: aiosqlite.Connection | None = None
         self._raw: sqlite3.Connection | None = None
-        self._reader: aiosqlite.Connection | None = None
-        """The connection of people's reads (``browse``); None in memory, where there is one."""
+        self._readers = Readers(self.path, self._busy_timeout_ms)
+        """The connections of people's reads (``browse``); none in memory, where there is one."""
         self._marks: list[transactions.Rider] = []
         """``mark_sent`` results and receipts not written yet: the next write transaction
         carries them (``_ride``)."""
@@ -182,28 +189,11 @@ class Connection:
             raise
         if not self.memory:
             make_private(self.path)
-            await self._open_reader()
-
-    async def _open_reader(self) -> None:
-        """The read-only connection of ``browse``, opened once the store is migrated."""
-        try:
-            reader = await aiosqlite.connect(
-                self.path, isolation_level=None, timeout=self._busy_timeout_ms / 1000
-            )
-        except sqlite3.Error as exc:
-            await self.close()
-            raise StoreError(self._cannot_open(exc)) from exc
-        self._reader = reader
-        try:
-            await _on_thread(reader, self._configure_reader, reader._conn)
-        except StoreError as exc:
-            await self.close()
-            raise StoreError(self._cannot_open(exc.__cause__ or exc)) from exc
-
-    def _configure_reader(self, conn: sqlite3.Connection) -> None:
-        name_this_thread("twoway-reader")  # run in the reader's thread
-        conn.execute("PRAGMA query_only = ON")  # people's reads never write
-        conn.execute(f"PRAGMA busy_timeout = {self._busy_timeout_ms:d}")
+            try:
+                await self._readers.open()
+            except StoreError as exc:
+                await self.close()
+                raise StoreError(self._cannot_open(exc.__cause__ or exc)) from exc
 
     async def _configured(self) -> None:
         """Configure, migrate, and see that the store can write (``BEGIN IMMEDIATE``). Another
@@ -240,10 +230,8 @@ class Connection:
             with contextlib.suppress(StoreError):  # the waiters are told
                 await self._write(transactions.nothing)
         db, self._db, self._raw = self._db, None, None
-        reader, self._reader = self._reader, None
         try:
-            if reader is not None:
-                await reader.close()
+            await self._readers.close()
             if db is not None:
                 await db.close()
         except sqlite3.Error as exc:
@@ -291,7 +279,7 @@ class Connection:
         db, raw = self._db, self._raw
         if db is None or raw is None:
             raise StoreError("the store is not open")
-        return await _on_thread(db, fn, raw, *args, **kwargs)
+        return await on_thread(db, fn, raw, *args, **kwargs)
 
     @property
     def _transact(self) -> Callable[..., Any]:
@@ -442,11 +430,10 @@ class Connection:
         *args: P.args,
         **kwargs: P.kwargs,
     ) -> T:
-        """``fn(conn, …)`` on a read snapshot of the reader's connection (in memory: the one)."""
-        reader = self._reader
-        if reader is None:
+        """``fn(conn, …)`` on a read snapshot of a reader (in memory: of the one connection)."""
+        if not self._readers:
             return await self._read(fn, *args, **kwargs)
-        return await _on_thread(reader, transactions.snapshot, reader._conn, fn, *args, **kwargs)
+        return await self._readers.read(fn, *args, **kwargs)
 
     async def read(
         self,
@@ -475,23 +462,3 @@ class Connection:
         """This process's claim as of now: its owner, and the end of a lease starting now (the
         rows a write hands this process to send carry it; see ``store.claims``)."""
         return claims.Claim(self.owner.name, time_in(self._clock.now() + self.lease))
-
-
-async def _on_thread(
-    db: aiosqlite.Connection, fn: Callable[..., T], *args: Any, **kwargs: Any
-) -> T:
-    """Run ``fn(*args, **kwargs)`` on ``db``'s thread: one hop for the whole call; an SQLite
-    error raised as ``StoreUnavailable`` (the store cannot write *now*) or ``StoreError``."""
-    # aiosqlite has no public "run this callable on your thread"; ``_execute`` is what all of
-    # its own methods use (stable from 0.17 to 0.22). One hop per call, not one per statement.
-    run = cast(Callable[..., Awaitable[Any]], db._execute)
-    try:
-        return cast(T, await run(fn, *args, **kwargs))
-    except sqlite3.Error as exc:
-        code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
-        kind = StoreUnavailable if code in UNAVAILABLE else StoreError
-        raise kind(f"{type(exc).__name__}: {exc}") from exc
-    except ValueError as exc:
-        if not db._running:
-            raise StoreError("the store is closed") from exc
-        raise

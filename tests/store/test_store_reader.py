@@ -15,6 +15,7 @@ from store_helpers import ALICE, BOB, NUMBER, inbound
 
 from engine.errors import StoreError
 from engine.store import SqliteStore
+from engine.store.readers import READERS
 
 WAIT = 30.0
 """Seconds a blocked read waits for the test to let it go (never reached when all is well)."""
@@ -66,8 +67,8 @@ PEOPLE_READS = {
 async def test_people_s_reads_queue_on_the_reader_not_before_the_messages(
     tmp_path: Path, what: str
 ) -> None:
-    """Each of people's reads waits behind a reader that is busy, while a message's commit goes
-    through: it runs on the reader's lane (a campaign's progress over a million recipients took
+    """Each of people's reads waits behind readers that are all busy, while a message's commit
+    goes through: it runs on the readers' lane (a campaign's progress over a million recipients took
     a second on the messages' lane, 2026-12-06)."""
     release = threading.Event()
 
@@ -81,16 +82,35 @@ async def test_people_s_reads_queue_on_the_reader_not_before_the_messages(
         )  # fmt: skip
         row = await store.campaign("spring")
         try:
-            blocking = asyncio.ensure_future(store.read(busy))
+            blocking = [asyncio.ensure_future(store.read(busy)) for _ in range(READERS)]
             reading = asyncio.ensure_future(PEOPLE_READS[what](store, row))
-            await asyncio.sleep(0)  # both tasks run to their lane's queue, in this order
+            await asyncio.sleep(0)  # the tasks run to their lane's queue, in this order
             [received] = await store.receive([inbound(BOB, "through")])  # the messages' lane
             assert received.message.id is not None
             assert not reading.done()  # behind the busy reader
         finally:
             release.set()
-        await blocking
+        await asyncio.gather(*blocking)
         await reading
+
+
+async def test_one_persons_long_read_leaves_a_reader_to_the_others(tmp_path: Path) -> None:
+    release = threading.Event()
+
+    def long_read(conn: sqlite3.Connection) -> int:
+        release.wait(WAIT)
+        return int(conn.execute("SELECT count(*) FROM inbound").fetchone()[0])
+
+    async with SqliteStore(tmp_path / "twoway.db") as store:
+        await store.receive([inbound(ALICE, "hello")])
+        long = asyncio.ensure_future(store.read(long_read))
+        try:
+            await asyncio.sleep(0)  # the long read is on its reader
+            assert [m.text for m in await store.inbound_rows()] == ["hello"]  # another reader
+            assert not long.done()
+        finally:
+            release.set()
+        assert await long == 1
 
 
 async def test_people_cannot_write_through_the_reader(tmp_path: Path) -> None:
