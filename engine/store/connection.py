@@ -194,6 +194,9 @@ class Connection:
             except StoreError as exc:
                 await self.close()
                 raise StoreError(self._cannot_open(exc.__cause__ or exc)) from exc
+            except BaseException:  # cancelled while opening: nothing left open either
+                await self.close()
+                raise
 
     async def _configured(self) -> None:
         """Configure, migrate, and see that the store can write (``BEGIN IMMEDIATE``). Another
