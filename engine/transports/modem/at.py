@@ -26,6 +26,19 @@ from typing import Any
 
 from engine.osthreads import name_this_thread
 
+try:
+    from termios import error as _TermiosError
+except ImportError:  # not POSIX: pyserial raises its own (OSError) errors only
+
+    class _TermiosError(Exception):  # type: ignore[no-redef]
+        pass
+
+
+_PORT_ERRORS: tuple[type[Exception], ...] = (OSError, ValueError, _TermiosError)
+"""What a port that went away raises: pyserial's errors are OSError subclasses, but its
+``flush`` (``tcdrain``) raises ``termios.error``, no OSError, when the device vanishes mid-write
+(a USB modem unplugged while a message went out; the port's thread died of it once)."""
+
 __all__ = ["MEMORY_FULL", "AtError", "AtPort", "AtReply", "is_unsolicited"]
 
 log = logging.getLogger(__name__)
@@ -152,7 +165,7 @@ class AtPort:
             except queue.Empty:
                 try:  # nothing to send: read what the modem says by itself (0.05 s at most)
                     self._drain_unsolicited()
-                except OSError as exc:
+                except _PORT_ERRORS as exc:
                     self._lost(exc)
                 continue
             if request is None or not request.future.set_running_or_notify_cancel():
@@ -163,7 +176,7 @@ class AtPort:
                 request.future.set_exception(exc)
                 if exc.kind == "closed":
                     self._close()
-            except (OSError, ValueError) as exc:  # serial errors are OSError subclasses
+            except _PORT_ERRORS as exc:  # the port went away: it is opened again
                 request.future.set_exception(AtError("closed", request.command, text=str(exc)))
                 self._lost(exc)
             else:
@@ -194,7 +207,7 @@ class AtPort:
     def _close(self) -> None:
         port, self._port = self._port, None
         if port is not None:
-            with contextlib.suppress(OSError, ValueError):
+            with contextlib.suppress(*_PORT_ERRORS):
                 port.close()
 
     def _fail_waiting(self, kind: str, why: str) -> None:
