@@ -67,34 +67,41 @@ def vote_minutes(conn: sqlite3.Connection, poll: str) -> list[tuple[datetime, in
     return [(time_out(f"{row[0]}:00+00:00"), row[1]) for row in conn.execute(sql, (poll,))]
 
 
+_OF_TYPE = (
+    " FROM event_steps AS s, json_each(s.items) AS e"
+    " WHERE instr(s.items, ?) AND json_extract(e.value, '$[0]') = ?"
+)
+"""The events of one type (``_of_type``'s two parameters), each a row ``e`` of its step ``s``:
+a step's events are taken apart (``json_each``) only when its text names the type at all, where
+the view ``events`` takes every step apart."""
+
+
+def _of_type(type_: str) -> tuple[str, str]:
+    """The parameters of ``_OF_TYPE``: the type as its JSON text names it, and the type."""
+    return json.dumps(str(type_)), str(type_)
+
+
 def event_counts(conn: sqlite3.Connection, type_: str) -> dict[tuple[str | None, str | None], int]:
     """The events of ``type_`` counted by flow (the event's own ``flow``, else its step's) and
     by ``reason`` (None when it has none), in SQL: a results page over a million steps counts
     them without taking a million events into Python."""
     sql = (
         "SELECT COALESCE(NULLIF(json_extract(e.value, '$[1].flow'), ''), s.flow),"
-        " json_extract(e.value, '$[1].reason'), COUNT(*)"
-        " FROM event_steps AS s, json_each(s.items) AS e"
-        " WHERE instr(s.items, ?) AND json_extract(e.value, '$[0]') = ? GROUP BY 1, 2"
+        f" json_extract(e.value, '$[1].reason'), COUNT(*){_OF_TYPE} GROUP BY 1, 2"
     )
-    found = conn.execute(sql, (json.dumps(type_), type_))
+    found = conn.execute(sql, _of_type(type_))
     return {(flow, reason): count for flow, reason, count in found}
 
 
 def refused_votes(conn: sqlite3.Connection, poll: str) -> dict[str, int]:
-    """The votes of ``poll`` the rules refused, by reason (``already_voted``, ``closed``…).
-
-    Read from the steps' events in SQL, taking a step's events apart only when its text names a
-    refusal at all: a poll of a million votes, most of them counted, is a scan of short texts,
-    not a million steps' events taken apart (as the view ``events`` would)."""
+    """The votes of ``poll`` the rules refused, by reason (``already_voted``, ``closed``…), read
+    in SQL: a poll of a million votes, most of them counted, is a scan of short texts, not a
+    million steps' events taken apart (``_OF_TYPE``)."""
     sql = (
-        "SELECT json_extract(e.value, '$[1].reason'), COUNT(*)"
-        " FROM event_steps AS s, json_each(s.items) AS e"
-        " WHERE instr(s.items, ?) AND json_extract(e.value, '$[0]') = ?"
+        f"SELECT json_extract(e.value, '$[1].reason'), COUNT(*){_OF_TYPE}"
         " AND json_extract(e.value, '$[1].poll') = ? GROUP BY 1"
     )
-    kind = str(EventType.VOTE_REFUSED)
-    found = conn.execute(sql, (json.dumps(kind), kind, poll))
+    found = conn.execute(sql, (*_of_type(EventType.VOTE_REFUSED), poll))
     return {str(reason): count for reason, count in found}
 
 
