@@ -9,11 +9,11 @@ transaction, so no lock is needed. What people read (the console, the API, the c
 transactions (WAL lets readers and the writer work at once; each read sees what was committed
 when it began), and leaves a reader to the other people meanwhile.
 
-Writers commit (``BEGIN IMMEDIATE`` … ``COMMIT``) before they
-return; any SQLite error rolls the whole call back and is raised as ``StoreError`` (or
-``StoreUnavailable`` when the store cannot write *now*). The outbox's ``mark_sent`` results and
-the transports' receipts (``mark_deliveries``) ride in the next write transaction (one fsync less
-per batch of messages) and are written alone only when no other write comes.
+Writers commit (``BEGIN IMMEDIATE`` … ``COMMIT``) before they return; any SQLite error rolls
+the whole call back and is raised as ``StoreError`` (or ``StoreUnavailable`` when the store
+cannot write *now*). The outbox's ``mark_sent`` results and the transports' receipts
+(``mark_deliveries``) ride in the next write transaction (one fsync less per batch of messages)
+and are written alone only when no other write comes.
 
 A file database runs in WAL mode with ``synchronous=FULL``: an acknowledged message survives a
 power cut. Processes that share the store (``workers: N``) queue for SQLite's write lock on a
@@ -434,7 +434,7 @@ class Connection:
         **kwargs: P.kwargs,
     ) -> T:
         """``fn(conn, …)`` on a read snapshot of a reader (in memory: of the one connection)."""
-        if not self._readers:
+        if self.memory:
             return await self._read(fn, *args, **kwargs)
         return await self._readers.read(fn, *args, **kwargs)
 
@@ -444,8 +444,8 @@ class Connection:
         *args: P.args,
         **kwargs: P.kwargs,
     ) -> T:
-        """``fn(conn, …)`` of a store module (``engine.store.inbox``…) on a read snapshot of the
-        reader's connection: people's reads, never in the way of the messages' writes."""
+        """``fn(conn, …)`` of a store module (``engine.store.inbox``…) on a read snapshot of a
+        reader: people's reads, never in the way of the messages' writes."""
         return await self._browse(fn, *args, **kwargs)
 
     async def write(

@@ -40,9 +40,6 @@ class Readers:
         self._calls: list[int] = []
         """The calls under way or queued on each connection."""
 
-    def __bool__(self) -> bool:
-        return bool(self._connections)
-
     async def open(self) -> None:
         """Open the connections; a StoreError (the ones opened closed again) if one cannot."""
         try:
