@@ -33,6 +33,8 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any, cast
 
@@ -41,7 +43,10 @@ sys.path.insert(0, str(ROOT))
 
 from engine.core.clock import SystemClock  # noqa: E402
 from engine.core.ids import RandomIds  # noqa: E402
+from engine.core.messages import Inbound  # noqa: E402
+from engine.core.records import Handled  # noqa: E402
 from engine.ruleset.compiler import compile_rules  # noqa: E402
+from engine.ruleset.ruleset import RuleSet  # noqa: E402
 from engine.service import Service  # noqa: E402
 from engine.store import SqliteStore, codec, commit, transactions  # noqa: E402
 from engine.transports.loopback import LoopbackTransport  # noqa: E402
@@ -197,17 +202,10 @@ def _frames_by_btree(conn: sqlite3.Connection, wal: Path, messages: int) -> None
         print(f"  {count / messages:5.2f}  {name}")
 
 
-def direct(args: argparse.Namespace) -> None:
-    """The store thread's work alone, without the event loop: ``transactions.handle`` on a raw
-    connection (WAL, ``synchronous=FULL``), batches of ``--batch`` messages, each batch's
-    transaction carrying the previous batch's ``sent`` marks as the outbox leaves them. Prints
-    the best of ``--rounds`` rounds of CPU per message (the machine may be shared)."""
-    from datetime import UTC, datetime
-
-    from engine.core.messages import Inbound
-    from engine.store.migrations import apply_migrations
-
-    compiled = compile_rules(ROOT / "rules")
+def decider(folder: Path) -> tuple[RuleSet, Service]:
+    """The rule set of ``folder`` and a service to decide with it (its own store unused): what a
+    direct run needs to run the hot path's transaction itself."""
+    compiled = compile_rules(folder)
     assert compiled.ruleset is not None, compiled.errors
     rules = compiled.ruleset
     service = Service(
@@ -217,16 +215,52 @@ def direct(args: argparse.Namespace) -> None:
         clock=SystemClock(),
         ids=RandomIds(),
     )
+    return rules, service
+
+
+def raw_store(path: Path, pragmas: Sequence[str] = ()) -> sqlite3.Connection:
+    """A store file as the engine keeps it (WAL, ``synchronous=FULL``, foreign keys on, then
+    ``pragmas``), migrated, on a plain connection in autocommit mode."""
+    from engine.store.migrations import apply_migrations
+
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    for pragma in pragmas:
+        conn.execute(f"PRAGMA {pragma}")
+    apply_migrations(conn)
+    return conn
+
+
+def handle(
+    conn: sqlite3.Connection,
+    marks: Sequence[transactions.Rider],
+    service: Service,
+    rules: RuleSet,
+    batch: Sequence[Inbound],
+    now: datetime,
+) -> Handled:
+    """One batch through the hot path's transaction (``transactions.handle``), as the store's
+    thread runs it: received, decided, committed, ``marks`` riding in it."""
+    return transactions.write(
+        conn, marks, transactions.handle, batch, service._decide(rules, now),
+        now - rules.settings.reply_window, rules.tallied,
+    )  # fmt: skip
+
+
+def direct(args: argparse.Namespace) -> None:
+    """The store thread's work alone, without the event loop: ``transactions.handle`` on a raw
+    connection (WAL, ``synchronous=FULL``), batches of ``--batch`` messages, each batch's
+    transaction carrying the previous batch's ``sent`` marks as the outbox leaves them. Prints
+    the best of ``--rounds`` rounds of CPU per message (the machine may be shared)."""
+    from datetime import UTC
+
+    rules, service = decider(ROOT / "rules")
     results = []
     for round_ in range(args.rounds):
         with tempfile.TemporaryDirectory(prefix="twoway-direct-") as tmp:
-            conn = sqlite3.connect(Path(tmp) / "direct.db", isolation_level=None)
-            conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = FULL")
-            conn.execute("PRAGMA foreign_keys = ON")
-            for pragma in args.pragma:
-                conn.execute(f"PRAGMA {pragma}")
-            apply_migrations(conn)
+            conn = raw_store(Path(tmp) / "direct.db", args.pragma)
             marks: list[transactions.SentMarks] = []
             cpu = 0.0
             for offset in range(0, args.messages, args.batch):
@@ -239,10 +273,7 @@ def direct(args: argparse.Namespace) -> None:
                     for i in range(min(args.batch, args.messages - offset))
                 ]  # fmt: skip
                 started = time.thread_time()
-                handled = transactions.write(
-                    conn, marks, transactions.handle, batch, service._decide(rules, now),
-                    now - rules.settings.reply_window, rules.tallied,
-                )  # fmt: skip
+                handled = handle(conn, marks, service, rules, batch, now)
                 cpu += time.thread_time() - started
                 sent = tuple((row.id, f"m{row.id:x}") for row in handled.rows)
                 marks = [(sent, codec.time_in(datetime.now(UTC)))]

@@ -30,15 +30,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
-from engine.core.clock import SystemClock  # noqa: E402
-from engine.core.ids import RandomIds  # noqa: E402
+from profile_store import decider, handle, raw_store  # noqa: E402
+
 from engine.core.messages import Inbound  # noqa: E402
-from engine.ruleset.compiler import compile_rules  # noqa: E402
-from engine.service import Service  # noqa: E402
-from engine.store import SqliteStore, transactions  # noqa: E402
-from engine.store.migrations import apply_migrations  # noqa: E402
-from engine.transports.loopback import LoopbackTransport  # noqa: E402
 
 NUMBER = "36111"
 POLL = """\
@@ -67,21 +63,8 @@ def fill(conn: sqlite3.Connection, votes: int) -> None:
 
 
 def run(folder: Path, votes: int, args: argparse.Namespace) -> None:
-    compiled = compile_rules(folder / "rules")
-    assert compiled.ruleset is not None, compiled.errors
-    rules = compiled.ruleset
-    service = Service(
-        rules,
-        SqliteStore(":memory:"),
-        {"loopback": LoopbackTransport()},
-        clock=SystemClock(),
-        ids=RandomIds(),
-    )
-    conn = sqlite3.connect(folder / f"votes-{votes}.db", isolation_level=None)
-    conn.execute("PRAGMA journal_mode = WAL")
-    conn.execute("PRAGMA synchronous = FULL")
-    conn.execute("PRAGMA foreign_keys = ON")
-    apply_migrations(conn)
+    rules, service = decider(folder / "rules")
+    conn = raw_store(folder / f"votes-{votes}.db")
     fill(conn, votes)
     cpu = wall = 0.0
     last = ""
@@ -92,10 +75,7 @@ def run(folder: Path, votes: int, args: argparse.Namespace) -> None:
             for i in range(min(args.batch, args.messages - offset))
         ]
         started, clock = time.thread_time(), time.perf_counter()
-        handled = transactions.write(
-            conn, (), transactions.handle, batch, service._decide(rules, now),
-            now - rules.settings.reply_window, rules.tallied,
-        )  # fmt: skip
+        handled = handle(conn, (), service, rules, batch, now)
         cpu += time.thread_time() - started
         wall += time.perf_counter() - clock
         last = handled.rows[-1].message.text
