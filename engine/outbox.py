@@ -2,7 +2,9 @@
 
 A row is marked ``sending`` before it is handed over and ``sent`` once the transport accepted it.
 A crash between the two re-sends the row at restart: that is the duplicate window, one transport
-round trip plus one commit wide. Opt-outs are checked again here, at send time.
+round trip plus the wait for the commit that records ``sent`` (the next write's, within the
+store's ``SENT_WAIT``), and never more than ``window`` rows. Opt-outs are checked again here, at
+send time.
 
 Replies the service pushes ``marked`` were written ``sending`` by the transaction that created
 them, which checked their opt-outs too: they go out without a transaction of their own, unless
@@ -123,6 +125,9 @@ class Outbox:
         """Row id → its transient failures in this run: the back-off doubles with these only."""
         self._unsettled = 0
         """Rows handed over (or being handed over) whose ``sent`` is not recorded yet."""
+        self.draining = 0
+        """Callers waiting for every row to be sent and recorded (``Service.idle``): the
+        ``sent`` marks then go at once (``OutboxStore.hurry``)."""
         self._settled = asyncio.Event()
         self._recording: set[asyncio.Task[None]] = set()
         self._recovered: list[OutboxRow] = []
@@ -223,6 +228,7 @@ class Outbox:
                         continue
                 room = self.window - self._unsettled
                 if room <= 0:
+                    self.store.hurry()  # rows wait for the marks of those in flight
                     self._settled.clear()
                     await self._settled.wait()
                     continue
@@ -254,10 +260,16 @@ class Outbox:
         """Hand ``batch`` over and record what was sent."""
         sent = await self.hand_over(batch)
         if sent:
+            self.store.hurry()  # the caller waits for them
             await self.store.mark_sent(sent)
             self.done(len(sent))
 
     async def _record(self, sent: list[tuple[int, ProviderId | None]]) -> None:
+        """Record ``sent`` while the next rows go out. Nobody waits for the marks unless rows
+        are in line behind them or a drain waits: they ride in the next write (the next
+        message's batch, most often) rather than in a commit of their own."""
+        if self.queue or self._later or self.draining:
+            self.store.hurry()
         try:
             await self.store.mark_sent(sent)
         except Exception:
@@ -417,6 +429,7 @@ class Outbox:
                 have |= seen
         if not have:
             return rows
+        self.store.hurry()  # the line waits for them
         await self.store.mark_sent([(ref, None) for ref in sorted(have)])
         self.done(len(have))
         log.info("%d messages handed over before the restart were already delivered", len(have))

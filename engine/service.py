@@ -220,12 +220,18 @@ class Service:
         await self.store.close()
 
     async def idle(self) -> None:
-        """Return once every message received so far is processed and its replies are sent."""
-        while True:
-            await self._idle.wait()
-            await asyncio.sleep(0)
-            if self._pending == 0 and not self._intake:
-                return
+        """Return once every message received so far is processed and its replies are sent
+        (their ``sent`` marks committed, at once while this waits: ``Outbox.draining``)."""
+        self.outbox.draining += 1
+        self.store.hurry()
+        try:
+            while True:
+                await self._idle.wait()
+                await asyncio.sleep(0)
+                if self._pending == 0 and not self._intake:
+                    return
+        finally:
+            self.outbox.draining -= 1
 
     @property
     def accepting(self) -> bool:

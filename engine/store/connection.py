@@ -84,8 +84,13 @@ OPEN_RETRY = 0.02
 MARKS_RETRY = 1.0
 """Seconds before ``sent`` marks a store refused are written again (sooner if a write succeeds)."""
 MARKS_WAIT = 0.002
-"""Seconds the ``sent`` marks and receipts wait for a write to carry them before they are
-written alone: a busy link's next batch of messages comes within that (one commit, not two)."""
+"""Seconds receipts wait for a write to carry them before they are written alone (the SMSC
+waits for their answers), and ``sent`` marks somebody waits for (``hurry``): a busy link's next
+batch of messages comes within that (one commit, not two)."""
+SENT_WAIT = 0.05
+"""Seconds ``sent`` marks nobody waits for wait for a write to carry them: at 20 messages a
+second and more the next message's batch does, so a message costs one commit (and one fsync),
+not two. The rows a crash could send twice stay bounded by the outbox's window."""
 
 
 class Connection:
@@ -141,6 +146,10 @@ class Connection:
         self._writing = 0
         self._flushes: set[asyncio.Task[None]] = set()
         self._flush_handle: asyncio.Handle | None = None
+        self._flush_at = 0.0
+        """When ``_flush_handle`` fires (the loop's clock)."""
+        self._hurried = False
+        """Somebody waits for the pending marks (``hurry``): they go within ``MARKS_WAIT``."""
         self._problem: str | None = None
         self._wrote: asyncio.Future[None] | None = None
         """Resolved by the next write that succeeds (``writable`` waits on it)."""
@@ -317,6 +326,8 @@ class Connection:
         results (see there); if it fails, they wait for the next one."""
         marks, waiters = self._marks, self._mark_waiters
         self._marks, self._mark_waiters = [], []
+        if marks:  # a hurry stays until the marks somebody waits for are taken
+            self._hurried = False
         self._writing += 1
         try:
             result = cast(T, await self._call(self._transact, marks, fn, *args, **kwargs))
@@ -330,6 +341,7 @@ class Connection:
                         waiter.exception()  # retrieved, even if nobody awaits any more
             else:  # they wait for the next write, or a retry of their own (``_unavailable``)
                 self._marks[:0], self._mark_waiters[:0] = marks, waiters
+                self._hurried = self._hurried or bool(marks)  # they waited once already
             if isinstance(exc, StoreUnavailable):
                 self._unavailable(exc)
             raise
@@ -380,6 +392,7 @@ class Connection:
         if self._marks and not self._closing and self._flush_handle is None:
             # The marks stay until a write takes them: retry them on their own meanwhile.
             loop = asyncio.get_running_loop()
+            self._flush_at = loop.time() + MARKS_RETRY
             self._flush_handle = loop.call_later(MARKS_RETRY, self._flush_now)
 
     def _available(self) -> None:
@@ -399,12 +412,27 @@ class Connection:
             self._flush_marks()
         return await waiter
 
+    def hurry(self) -> None:
+        """Somebody waits for the pending ``sent`` marks (the outbox's window is full, a drain):
+        they, and those that come before a write takes them, wait ``MARKS_WAIT`` at most."""
+        self._hurried = True
+        if self._marks and not self._writing and self._problem is None:
+            self._flush_marks()
+
     def _flush_marks(self) -> None:
         """Write the pending marks in a transaction of their own, unless a write that starts
-        within ``MARKS_WAIT`` carries them."""
-        if self._flush_handle is None:
-            loop = asyncio.get_running_loop()
-            self._flush_handle = loop.call_later(MARKS_WAIT, self._flush_now)
+        soon carries them: within ``MARKS_WAIT`` when receipts are among them or somebody waits
+        for them (``hurry``), else within ``SENT_WAIT``."""
+        soon = self._hurried or any(isinstance(m, transactions.Receipts) for m in self._marks)
+        wait = MARKS_WAIT if soon else SENT_WAIT
+        loop = asyncio.get_running_loop()
+        at = loop.time() + wait
+        if self._flush_handle is not None:
+            if self._flush_at <= at or self._problem is not None:
+                return  # it fires first, or it is the retry of a store that cannot write
+            self._flush_handle.cancel()
+        self._flush_at = at
+        self._flush_handle = loop.call_later(wait, self._flush_now)
 
     def _flush_now(self) -> None:
         self._flush_handle = None

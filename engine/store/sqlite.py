@@ -152,8 +152,10 @@ class SqliteStore(Browse):
 
         Returns once committed, but the rows ride in the next write transaction (a batch of
         messages that arrived meanwhile, most often) rather than in one of their own: the
-        store writes them alone only when no other write starts within ``MARKS_WAIT`` (2 ms).
-        Until then a crash re-sends the rows, as it would have a moment earlier.
+        store writes them alone only when no other write starts within ``SENT_WAIT`` (50 ms),
+        or ``MARKS_WAIT`` (2 ms) once somebody waits for them (``hurry``: the outbox's window
+        is full, a drain). Until then a crash re-sends the rows, as it would have a moment
+        earlier.
         """
         if not results:
             return

@@ -30,12 +30,20 @@ class Flaky(TransportBase):
         super().__init__("flaky")
         self.failures, self.error = failures, error
         self.calls = 0
+        self._called = asyncio.Event()
 
     async def send(self, message: Outgoing, reference: int) -> str | None:
         self.calls += 1
+        self._called.set()
         if self.calls <= self.failures:
             raise self.error
         return f"smsc-{reference}"
+
+    async def handed(self, count: int) -> None:
+        """Return once ``send`` was called ``count`` times."""
+        while self.calls < count:
+            self._called.clear()
+            await self._called.wait()
 
 
 async def _setup(tmp_path: Path, created: datetime) -> tuple[SqliteStore, list]:
@@ -357,3 +365,54 @@ async def test_a_paced_row_that_cannot_go_at_once_gives_its_turn_back(tmp_path: 
         assert limiter is not None and limiter.tokens == 0  # one turn, taken once
     finally:
         await store.close()
+
+
+async def test_rows_waiting_for_room_hurry_the_marks_of_those_in_flight(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The ``sent`` marks of a batch wait for a write to carry them (``SENT_WAIT``) only while
+    nothing waits for them: rows in line behind a full window have them written at once,
+    whether they were in line when the marks were recorded or came after. The last batch's
+    marks wait for the next write (a drain, ``hurry``, writes them)."""
+    from engine.store import connection
+
+    monkeypatch.setattr(connection, "SENT_WAIT", 3600.0)  # without a hurry, an hour
+    store = SqliteStore(str(tmp_path / "o.db"))
+    await store.open()
+    sprint = Sprint(
+        session=None, outbound=tuple(Outgoing(PHONE, "36111", f"n{n}") for n in range(7))
+    )
+    rows = await store.commit([Step(PHONE, "36111", sprint, datetime.now(UTC), "v")])
+    real_mark_sent = store.mark_sent
+    marking = asyncio.Event()
+
+    async def mark_sent(results: list[tuple[int, str | None]]) -> None:
+        marking.set()
+        await real_mark_sent(results)
+
+    store.mark_sent = mark_sent  # type: ignore[method-assign]
+    transport = Flaky(0, TransportError("unused"))
+    done: list[int] = []
+    recorded = asyncio.Event()
+
+    def finished(count: int) -> None:
+        done.append(count)
+        recorded.set()
+
+    outbox = Outbox(store, {"x": transport}, {}, "x", {}, finished, window=2)
+    task = asyncio.create_task(outbox.run())
+    outbox.push(rows[:2])
+    await asyncio.wait_for(marking.wait(), 5)  # recorded with nothing in line: they wait
+    outbox.push(rows[2:])  # a full window now holds these back
+    await asyncio.wait_for(transport.handed(7), 5)
+    while sum(done) < 6:  # three full windows: their marks went at once
+        recorded.clear()
+        await asyncio.wait_for(recorded.wait(), 5)
+    statuses = [row.status for row in await store.outbox_rows()]
+    assert statuses == ["sent"] * 6 + ["sending"]  # nobody waits for the last one yet
+    recorded.clear()
+    store.hurry()
+    await asyncio.wait_for(recorded.wait(), 5)
+    task.cancel()
+    assert [row.status for row in await store.outbox_rows()] == ["sent"] * 7
+    await store.close()

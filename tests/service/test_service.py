@@ -245,3 +245,24 @@ async def test_a_message_waits_behind_older_work_to_keep_arrival_order(tmp_path:
         "Thanks! Your vote for Moonlight Drive is counted.",
         "You already voted for Moonlight Drive. Only one vote per number counts.",
     ]
+
+
+async def test_idle_returns_with_the_replies_recorded_sent(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The marks of a reply wait for the next message's batch to carry them (``SENT_WAIT``),
+    except while somebody waits for the service to be idle (``twoway test``, a drain): then
+    they are written at once."""
+    from engine.store import connection
+
+    monkeypatch.setattr(connection, "SENT_WAIT", 3600.0)  # without a hurry, an hour
+    async with Harness(RULES, db=str(tmp_path / "t.db"), clock=FixedClock(START)) as harness:
+        await harness.service.receive(inbound("+33600000001", "HOURS", "m1"))
+        await asyncio.wait_for(harness.service.idle(), 5)
+        await harness.service.receive(inbound("+33600000002", "VOTE B", "m2"))
+        await asyncio.wait_for(harness.service.idle(), 5)
+        rows = await harness.store.outbox_rows()
+        assert [(row.message.recipient, row.status) for row in rows] == [
+            ("+33600000001", "sent"),
+            ("+33600000002", "sent"),
+        ]

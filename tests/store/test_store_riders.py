@@ -71,9 +71,9 @@ async def test_marks_wait_a_moment_for_a_batch_to_carry_them(
     store: SqliteStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A busy link's ``submit_sm_resp`` come just before its next ``deliver_sm``: the marks
-    wait (``MARKS_WAIT``) for that batch instead of taking a transaction (and an fsync) of
+    wait (``SENT_WAIT``) for that batch instead of taking a transaction (and an fsync) of
     their own first."""
-    monkeypatch.setattr(connection, "MARKS_WAIT", 60.0)  # the batch surely comes first
+    monkeypatch.setattr(connection, "SENT_WAIT", 60.0)  # the batch surely comes first
     [row] = await store.commit([step(Sprint(session=None, outbound=(reply(ALICE, "a"),)))])
     await store.mark_sending([row.id])
     async with _transactions(store) as begun:
@@ -85,6 +85,46 @@ async def test_marks_wait_a_moment_for_a_batch_to_carry_them(
     assert len(begun) == 1, begun  # the mark rode the batch
     rows = await store.read(lambda conn: conn.execute("SELECT status FROM outbox").fetchall())
     assert rows == [("sent",)]
+
+
+async def test_marks_somebody_waits_for_are_written_soon(
+    store: SqliteStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Marks wait for the next message only while nobody waits for them: ``hurry`` (the
+    outbox's window is full, a drain) has them written within ``MARKS_WAIT``, alone."""
+    monkeypatch.setattr(connection, "SENT_WAIT", 3600.0)  # they would wait an hour
+    [row] = await store.commit([step(Sprint(session=None, outbound=(reply(ALICE, "a"),)))])
+    await store.mark_sending([row.id])
+    async with _transactions(store) as begun:
+        sent = asyncio.ensure_future(store.mark_sent([(row.id, "900")]))
+        for _ in range(3):
+            await asyncio.sleep(0)
+        assert not sent.done()  # waiting for a batch to carry them
+        store.hurry()
+        await asyncio.wait_for(sent, timeout=5)
+    assert len(begun) == 1, begun
+    rows = await store.read(lambda conn: conn.execute("SELECT status FROM outbox").fetchall())
+    assert rows == [("sent",)]
+
+
+async def test_a_receipt_takes_the_waiting_marks_with_it(
+    store: SqliteStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Receipts never wait long (the SMSC waits for their answers): marks waiting for a batch
+    go with them, in their transaction, and the receipt finds the row they mark."""
+    monkeypatch.setattr(connection, "SENT_WAIT", 3600.0)
+    [row] = await store.commit([step(Sprint(session=None, outbound=(reply(ALICE, "a"),)))])
+    await store.mark_sending([row.id])
+    async with _transactions(store) as begun:
+        sent = asyncio.ensure_future(store.mark_sent([(row.id, "900")]))
+        await asyncio.sleep(0)
+        found = await asyncio.wait_for(
+            store.mark_deliveries([("900", "delivered", None)]), timeout=5
+        )
+        await asyncio.wait_for(sent, timeout=5)
+    assert (found, len(begun)) == ([True], 1)
+    rows = await store.read(lambda conn: conn.execute("SELECT status FROM outbox").fetchall())
+    assert rows == [("delivered",)]
 
 
 async def test_receipts_alone_are_written_soon(store: SqliteStore) -> None:
