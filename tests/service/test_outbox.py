@@ -46,10 +46,13 @@ class Flaky(TransportBase):
             await self._called.wait()
 
 
-async def _setup(tmp_path: Path, created: datetime) -> tuple[SqliteStore, list]:
+async def _setup(
+    tmp_path: Path, created: datetime, texts: tuple[str, ...] = ("hello",)
+) -> tuple[SqliteStore, list]:
+    """An open store holding one reply to ``PHONE`` per text, created at ``created``."""
     store = SqliteStore(str(tmp_path / "o.db"))
     await store.open()
-    sprint = Sprint(session=None, outbound=(Outgoing(PHONE, "36111", "hello"),))
+    sprint = Sprint(session=None, outbound=tuple(Outgoing(PHONE, "36111", t) for t in texts))
     rows = await store.commit([Step(PHONE, "36111", sprint, created, "v")])
     return store, rows
 
@@ -135,12 +138,7 @@ async def test_a_reply_checked_at_commit_is_checked_again_after_an_opt_out(tmp_p
 
 
 async def test_at_most_a_window_of_rows_is_sent_and_not_yet_recorded(tmp_path: Path) -> None:
-    store = SqliteStore(str(tmp_path / "o.db"))
-    await store.open()
-    outgoing = tuple(Outgoing(PHONE, "36111", f"news {n}") for n in range(5))
-    rows = await store.commit(
-        [Step(PHONE, "36111", Sprint(session=None, outbound=outgoing), datetime.now(UTC), "v")]
-    )
+    store, rows = await _setup(tmp_path, datetime.now(UTC), tuple(f"news {n}" for n in range(5)))
     recording, asked = asyncio.Event(), asyncio.Event()
     real_mark_sent = store.mark_sent
 
@@ -377,12 +375,7 @@ async def test_rows_waiting_for_room_hurry_the_marks_of_those_in_flight(
     from engine.store import connection
 
     monkeypatch.setattr(connection, "SENT_WAIT", 3600.0)  # without a hurry, an hour
-    store = SqliteStore(str(tmp_path / "o.db"))
-    await store.open()
-    sprint = Sprint(
-        session=None, outbound=tuple(Outgoing(PHONE, "36111", f"n{n}") for n in range(7))
-    )
-    rows = await store.commit([Step(PHONE, "36111", sprint, datetime.now(UTC), "v")])
+    store, rows = await _setup(tmp_path, datetime.now(UTC), tuple(f"n{n}" for n in range(7)))
     real_mark_sent = store.mark_sent
     marking = asyncio.Event()
 
