@@ -265,10 +265,10 @@ class Outbox:
             self.done(len(sent))
 
     async def _record(self, sent: list[tuple[int, ProviderId | None]]) -> None:
-        """Record ``sent`` while the next rows go out. Nobody waits for the marks unless rows
-        are in line behind them or a drain waits: they ride in the next write (the next
+        """Record ``sent`` while the next rows go out. Unless a drain waits, or rows behind a
+        full window do (``run`` hurries them then), the marks ride in the next write (the next
         message's batch, most often) rather than in a commit of their own."""
-        if self.queue or self._later or self.draining:
+        if self.draining:
             self.store.hurry()
         try:
             await self.store.mark_sent(sent)
